@@ -1,0 +1,22 @@
+"""The ``guidebot`` command line: a thin layer over the library, one function per command."""
+
+from __future__ import annotations
+
+import click
+
+from bot import __version__
+from bot.cli._kb import kb
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="guidebot")
+def cli() -> None:
+    """guidebot: child-protection guidance prompts for police officers on shift.
+
+    Runs offline: the knowledge base, the matcher and the console chat need no network.
+    """
+
+
+cli.add_command(kb)
+
+__all__ = ["cli"]

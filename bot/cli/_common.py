@@ -1,0 +1,36 @@
+"""Options and helpers every command shares."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import platformdirs
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_data_dir() -> Path:
+    """Where guidebot keeps its files unless told otherwise.
+
+    ``GUIDEBOT_DATA_DIR`` wins over the per-user data directory so that tests, benchmarks and
+    several deployments on one host never share state by accident.
+    """
+    override = os.environ.get("GUIDEBOT_DATA_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir("guidebot", appauthor=False))
+
+
+def data_dir_option(command: F) -> F:
+    """Add ``--data-dir DIR`` to a command; the value arrives as the ``data_dir`` Path argument."""
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder for guidebot's files (default: GUIDEBOT_DATA_DIR, else the user data folder).",
+        callback=lambda _ctx, _param, value: value if value is not None else default_data_dir(),
+    )(command)

@@ -1,0 +1,33 @@
+"""Knowledge: load, validate and search the guidance officers are prompted with.
+
+The public front door; implementation lives in the private modules.
+"""
+
+from bot.knowledge._base import CoverageRow, KnowledgeBase, coverage, load_knowledge
+from bot.knowledge._load import (
+    CheckReport,
+    KnowledgeError,
+    Problem,
+    default_knowledge_dir,
+    read_knowledge,
+)
+from bot.knowledge._model import Entry, SeedBullet, Taxonomy
+from bot.knowledge._result import Match, MatchStatus, SearchResult
+
+__all__ = [
+    "CheckReport",
+    "CoverageRow",
+    "Entry",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Match",
+    "MatchStatus",
+    "Problem",
+    "SearchResult",
+    "SeedBullet",
+    "Taxonomy",
+    "coverage",
+    "default_knowledge_dir",
+    "load_knowledge",
+    "read_knowledge",
+]

@@ -1,0 +1,315 @@
+"""Reading and validating the knowledge base, in layers: YAML, then shape, then references.
+
+Errors are collected rather than raised one at a time, so a trainer editing the YAML sees every
+problem in one run, each naming the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.knowledge._model import Entry, SeedBullet, Taxonomy
+
+SCHEMA_VERSION = 1
+ENTRY_FIELDS = tuple(Entry.model_fields)
+
+
+def default_knowledge_dir() -> Path:
+    """The knowledge shipped with guidebot: the source tree's, else the copy inside the wheel."""
+    package_root = Path(__file__).resolve().parents[1]
+    for candidate in (package_root.parent / "knowledge", package_root / "_data" / "knowledge"):
+        if (candidate / "taxonomy.yaml").is_file():
+            return candidate
+    raise FileNotFoundError(
+        "guidebot's knowledge folder is missing. Reinstall guidebot, or pass --knowledge DIR."
+    )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the knowledge base, located precisely enough to fix."""
+
+    file: str
+    message: str
+    entry: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.entry:
+            where.append(f"entry '{self.entry}'")
+        if self.field:
+            where.append(f"field '{self.field}'")
+        return f"{': '.join(where)}: {self.message}"
+
+
+@dataclass
+class CheckReport:
+    """Fatal errors (the base must not be used) kept apart from advisory warnings."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing fatal was found; warnings alone do not stop the bot."""
+        return not self.errors
+
+
+class KnowledgeError(Exception):
+    """The knowledge base has fatal problems; ``report`` lists them all."""
+
+    def __init__(self, report: CheckReport) -> None:
+        self.report = report
+        lines = "\n".join(f"  {problem}" for problem in report.errors)
+        super().__init__(f"The knowledge base has {len(report.errors)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class LoadedKnowledge:
+    """Everything read from a knowledge folder, validated."""
+
+    directory: Path
+    taxonomy: Taxonomy
+    entries: tuple[Entry, ...]
+    bullets: tuple[SeedBullet, ...]
+    report: CheckReport
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return f"{root.name}/{path.relative_to(root).as_posix()}"
+    except ValueError:
+        return str(path)
+
+
+def _read_yaml(path: Path, root: Path, report: CheckReport) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        report.errors.append(
+            Problem(_display(path, root), f"is not valid YAML{line}; check the indentation there")
+        )
+    except OSError as exc:
+        report.errors.append(Problem(_display(path, root), f"cannot be read ({exc.strerror})"))
+    return None
+
+
+def _describe_validation_error(error: dict[str, Any]) -> tuple[str | None, str]:
+    """Turn one pydantic error into (field, plain-English message) for a trainer."""
+    location = [str(part) for part in error["loc"]]
+    field_name = location[0] if location else None
+    kind = error["type"]
+    if kind == "missing":
+        if field_name == "source":
+            return (
+                field_name,
+                "missing: every entry must cite its source (seed and section, or statute)",
+            )
+        return field_name, f"missing: every entry needs a {field_name}"
+    if kind == "extra_forbidden":
+        allowed = ", ".join(ENTRY_FIELDS)
+        return field_name, f"is not a known field (check the spelling; known fields: {allowed})"
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        limits = error.get("ctx", {})
+        if "min_length" in limits and kind.endswith("too_short"):
+            return field_name, f"is too short: at least {limits['min_length']} needed"
+        if "max_length" in limits:
+            return field_name, f"is too long: at most {limits['max_length']} allowed"
+    if kind.startswith("date"):
+        return field_name, "must be a date written as YYYY-MM-DD"
+    if kind == "literal_error":
+        return field_name, f"must be one of {error['ctx']['expected']}"
+    return field_name, error["msg"].replace("Value error, ", "")
+
+
+def _load_taxonomy(root: Path, report: CheckReport) -> Taxonomy | None:
+    data = _read_yaml(root / "taxonomy.yaml", root, report)
+    if not isinstance(data, dict) or "stages" not in data or "topics" not in data:
+        if data is not None:
+            report.errors.append(
+                Problem(_display(root / "taxonomy.yaml", root), "must have 'stages' and 'topics'")
+            )
+        return None
+    return Taxonomy.from_mapping(data)
+
+
+def _load_bullets(root: Path, report: CheckReport) -> tuple[SeedBullet, ...]:
+    path = root / "seed-bullets.yaml"
+    if not path.exists():
+        return ()
+    data = _read_yaml(path, root, report) or {}
+    return tuple(SeedBullet(**item) for item in data.get("bullets", []))
+
+
+def _load_entry_files(root: Path, report: CheckReport) -> list[tuple[str, Entry]]:
+    """Parse every entries file; shape errors are reported and the entry left out."""
+    loaded: list[tuple[str, Entry]] = []
+    files = sorted((root / "entries").glob("*.yaml"))
+    if not files:
+        report.errors.append(Problem(_display(root / "entries", root), "holds no .yaml files"))
+    for path in files:
+        shown = _display(path, root)
+        data = _read_yaml(path, root, report)
+        if data is None:
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            report.errors.append(Problem(shown, "must be a mapping with an 'entries:' list"))
+            continue
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            report.errors.append(
+                Problem(
+                    shown, f"schema_version is {version!r}; this guidebot reads {SCHEMA_VERSION}"
+                )
+            )
+            continue
+        for position, raw in enumerate(data["entries"], start=1):
+            if not isinstance(raw, dict):
+                report.errors.append(Problem(shown, f"entry number {position} is not a mapping"))
+                continue
+            name = str(raw.get("id") or f"number {position}")
+            try:
+                loaded.append((shown, Entry.model_validate(raw)))
+            except ValidationError as exc:
+                for error in exc.errors():
+                    field_name, message = _describe_validation_error(error)
+                    report.errors.append(Problem(shown, message, entry=name, field=field_name))
+    return loaded
+
+
+def _check_references(
+    loaded: Sequence[tuple[str, Entry]],
+    taxonomy: Taxonomy,
+    bullets: Sequence[SeedBullet],
+    today: dt.date,
+    report: CheckReport,
+) -> None:
+    first_seen: dict[str, str] = {}
+    for shown, entry in loaded:
+        if entry.id in first_seen:
+            report.errors.append(
+                Problem(
+                    shown, f"duplicate id: also defined in {first_seen[entry.id]}", entry.id, "id"
+                )
+            )
+        else:
+            first_seen[entry.id] = shown
+    bullet_ids = {bullet.id for bullet in bullets}
+    for shown, entry in loaded:
+        if entry.stage not in taxonomy.stages:
+            report.errors.append(
+                Problem(
+                    shown, f"unknown stage '{entry.stage}' (see taxonomy.yaml)", entry.id, "stage"
+                )
+            )
+        for topic in entry.topics:
+            if topic not in taxonomy.topics:
+                report.errors.append(
+                    Problem(
+                        shown, f"unknown topic '{topic}' (see taxonomy.yaml)", entry.id, "topics"
+                    )
+                )
+        for other in entry.related:
+            if other not in first_seen:
+                report.errors.append(
+                    Problem(shown, f"related entry '{other}' does not exist", entry.id, "related")
+                )
+        for bullet in entry.traces:
+            if bullet_ids and bullet not in bullet_ids:
+                report.errors.append(
+                    Problem(
+                        shown,
+                        f"traces '{bullet}', which is not in seed-bullets.yaml",
+                        entry.id,
+                        "traces",
+                    )
+                )
+        if entry.review_by < today:
+            report.warnings.append(
+                Problem(
+                    shown,
+                    f"review date {entry.review_by.isoformat()} has passed: check the entry "
+                    "against its source and set a new date",
+                    entry.id,
+                    "review_by",
+                )
+            )
+    covered = {topic for _, entry in loaded for topic in entry.topics}
+    for topic in taxonomy.topics:
+        if topic not in covered:
+            report.errors.append(
+                Problem("taxonomy.yaml", f"topic '{topic}' has no knowledge entry; write one")
+            )
+    _warn_on_shared_terms(loaded, report)
+
+
+def _term_key(term: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in term.lower()).split())
+
+
+def _warn_on_shared_terms(loaded: Sequence[tuple[str, Entry]], report: CheckReport) -> None:
+    """Warn when one term leads to unrelated entries: the matcher cannot tell them apart by it."""
+    owners: dict[str, list[tuple[str, Entry]]] = defaultdict(list)
+    for shown, entry in loaded:
+        for key in {_term_key(term) for term in entry.terms}:
+            if key:
+                owners[key].append((shown, entry))
+    for key, holders in sorted(owners.items()):
+        for index, (shown, entry) in enumerate(holders):
+            for _, other in holders[:index]:
+                unrelated = (
+                    not set(entry.topics) & set(other.topics)
+                    and other.id not in entry.related
+                    and entry.id not in other.related
+                )
+                if unrelated:
+                    report.warnings.append(
+                        Problem(
+                            shown,
+                            f"term '{key}' is also a term of unrelated entry '{other.id}'; "
+                            "make it more specific, or link the entries with 'related'",
+                            entry.id,
+                            "terms",
+                        )
+                    )
+
+
+def read_knowledge(directory: Path | None = None, today: dt.date | None = None) -> LoadedKnowledge:
+    """Read and check a knowledge folder, returning every entry that parsed and a full report.
+
+    Unlike :func:`bot.knowledge.load_knowledge` this never raises for content problems, so
+    ``guidebot kb check`` can list them all.
+    """
+    root = directory or default_knowledge_dir()
+    report = CheckReport()
+    taxonomy = _load_taxonomy(root, report)
+    bullets = _load_bullets(root, report)
+    loaded = _load_entry_files(root, report)
+    if taxonomy is not None:
+        _check_references(loaded, taxonomy, bullets, today or dt.date.today(), report)
+    return LoadedKnowledge(
+        directory=root,
+        taxonomy=taxonomy or Taxonomy(stages={}, topics={}),
+        entries=tuple(entry for _, entry in loaded),
+        bullets=bullets,
+        report=report,
+    )
+
+
+def iter_problems(report: CheckReport) -> Iterable[str]:
+    """Errors first, then warnings, each as one printable line."""
+    for problem in report.errors:
+        yield f"error: {problem}"
+    for problem in report.warnings:
+        yield f"warning: {problem}"

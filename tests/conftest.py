@@ -1,0 +1,27 @@
+"""Shared fixtures: paths to the project's data and to the shared specification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test may touch the real per-user data directory."""
+    data_dir = tmp_path / "guidebot-data"
+    monkeypatch.setenv("GUIDEBOT_DATA_DIR", str(data_dir))
+    return data_dir
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test where it is absent (as in a user's clone)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not here; it exists only beside the project's own checkout")
+    return path

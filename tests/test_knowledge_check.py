@@ -1,0 +1,183 @@
+"""`guidebot kb check`: each validation rule, its broken fixture and its exact message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.knowledge import KnowledgeError, load_knowledge, read_knowledge
+from tests.conftest import DATA
+
+BROKEN = DATA / "broken_knowledge"
+FILE = "knowledge/entries/zz-broken.yaml"
+
+# rule (fixture name) -> (errors, warnings) exactly as `guidebot kb check` prints them.
+EXPECTED: dict[str, tuple[list[str], list[str]]] = {
+    "invalid-yaml": ([f"{FILE}: is not valid YAML at line 5; check the indentation there"], []),
+    "entries-not-a-list": ([f"{FILE}: must be a mapping with an 'entries:' list"], []),
+    "wrong-schema-version": ([f"{FILE}: schema_version is 2; this guidebot reads 1"], []),
+    "unknown-field": (
+        [
+            f"{FILE}: entry 'misspelt-field': field 'sumary': is not a known field (check the "
+            "spelling; known fields: id, stage, topics, title, summary, guidance, ask_yourself, "
+            "terms, source, jurisdiction, review_by, related, traces)"
+        ],
+        [],
+    ),
+    "missing-source": (
+        [
+            f"{FILE}: entry 'uncited': field 'source': missing: every entry must cite its source "
+            "(seed and section, or statute)"
+        ],
+        [],
+    ),
+    "missing-title": (
+        [f"{FILE}: entry 'untitled': field 'title': missing: every entry needs a title"],
+        [],
+    ),
+    "unknown-topic": (
+        [f"{FILE}: entry 'wrong-topic': field 'topics': unknown topic 'mash' (see taxonomy.yaml)"],
+        [],
+    ),
+    "unknown-stage": (
+        [
+            f"{FILE}: entry 'wrong-stage': field 'stage': unknown stage 'first-contact' "
+            "(see taxonomy.yaml)"
+        ],
+        [],
+    ),
+    "duplicate-id": (
+        [
+            f"{FILE}: entry 'immediate-danger': field 'id': duplicate id: also defined in "
+            "knowledge/entries/valid.yaml"
+        ],
+        [],
+    ),
+    "related-missing": (
+        [
+            f"{FILE}: entry 'dangling-related': field 'related': related entry 'no-such-entry' "
+            "does not exist"
+        ],
+        [],
+    ),
+    "traces-unknown": (
+        [
+            f"{FILE}: entry 'wrong-trace': field 'traces': traces '001-9.9', which is not in "
+            "seed-bullets.yaml"
+        ],
+        [],
+    ),
+    "id-not-kebab-case": (
+        [
+            f"{FILE}: entry 'Bad_Id': field 'id': must be kebab-case: lower-case letters, digits "
+            "and single hyphens"
+        ],
+        [],
+    ),
+    "too-few-guidance": (
+        [f"{FILE}: entry 'one-bullet': field 'guidance': is too short: at least 2 needed"],
+        [],
+    ),
+    "bad-jurisdiction": (
+        [
+            f"{FILE}: entry 'scotland': field 'jurisdiction': must be one of 'england', 'wales' "
+            "or 'both'"
+        ],
+        [],
+    ),
+    "bad-review-date": (
+        [f"{FILE}: entry 'bad-date': field 'review_by': must be a date written as YYYY-MM-DD"],
+        [],
+    ),
+    "past-review-date": (
+        [],
+        [
+            f"{FILE}: entry 'stale': field 'review_by': review date 2020-01-01 has passed: check "
+            "the entry against its source and set a new date"
+        ],
+    ),
+    "shared-term": (
+        [],
+        [
+            f"{FILE}: entry 'shares-a-term': field 'terms': term 'first aid' is also a term of "
+            "unrelated entry 'immediate-needs'; make it more specific, or link the entries with "
+            "'related'"
+        ],
+    ),
+}
+
+
+def knowledge_with(tmp_path: Path, fixture: str | None) -> Path:
+    """The minimal valid base, plus one broken file when a fixture is named."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(DATA / "knowledge_min", root)
+    if fixture:
+        shutil.copy(BROKEN / f"{fixture}.yaml", root / "entries" / "zz-broken.yaml")
+    return root
+
+
+def test_every_broken_fixture_has_an_expected_message() -> None:
+    assert {path.stem for path in BROKEN.glob("*.yaml")} == set(EXPECTED)
+
+
+def test_the_minimal_base_is_valid(tmp_path: Path) -> None:
+    report = read_knowledge(knowledge_with(tmp_path, None)).report
+    assert (report.errors, report.warnings) == ([], [])
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_broken_knowledge_gives_the_exact_message(rule: str, tmp_path: Path) -> None:
+    report = read_knowledge(knowledge_with(tmp_path, rule)).report
+    errors, warnings = EXPECTED[rule]
+    assert [str(problem) for problem in report.errors] == errors
+    assert [str(problem) for problem in report.warnings] == warnings
+
+
+def test_a_topic_without_any_entry_is_an_error(tmp_path: Path) -> None:
+    root = knowledge_with(tmp_path, None)
+    taxonomy = (root / "taxonomy.yaml").read_text()
+    extra = '  missing-child: {stage: initial-contact, what: "missing", source: "001 §1"}\n'
+    (root / "taxonomy.yaml").write_text(taxonomy + extra)
+    report = read_knowledge(root).report
+    assert [str(problem) for problem in report.errors] == [
+        "taxonomy.yaml: topic 'missing-child' has no knowledge entry; write one"
+    ]
+
+
+def test_loading_a_broken_base_raises_with_every_error(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(knowledge_with(tmp_path, "unknown-topic"))
+    assert "unknown topic 'mash'" in str(raised.value)
+
+
+def test_warnings_alone_do_not_stop_loading(tmp_path: Path) -> None:
+    base = load_knowledge(knowledge_with(tmp_path, "past-review-date"))
+    assert base.get("stale") is not None
+
+
+def test_cli_check_exits_1_and_prints_errors_then_the_count(tmp_path: Path) -> None:
+    root = knowledge_with(tmp_path, "unknown-topic")
+    result = CliRunner().invoke(cli, ["kb", "check", "--knowledge", str(root)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"error: {EXPECTED['unknown-topic'][0][0]}",
+        "4 entries checked: 1 error(s), 0 warning(s).",
+    ]
+
+
+def test_cli_check_exits_0_with_warnings_only(tmp_path: Path) -> None:
+    root = knowledge_with(tmp_path, "past-review-date")
+    result = CliRunner().invoke(cli, ["kb", "check", "--knowledge", str(root)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "4 entries checked: 0 error(s), 1 warning(s)."
+
+
+def test_cli_search_on_a_broken_base_says_what_to_do(tmp_path: Path) -> None:
+    root = knowledge_with(tmp_path, "duplicate-id")
+    result = CliRunner().invoke(cli, ["kb", "search", "danger", "--knowledge", str(root)])
+    assert result.exit_code == 1
+    assert "Run 'guidebot kb check' for the full list, fix them and try again." in result.output
