@@ -1,0 +1,366 @@
+"""Find the knowledge entries that fit an officer's message, and say honestly how sure we are.
+
+Scoring is deliberately simple enough to explain to a trainer (see :meth:`Matcher.explain`):
+
+1. The message is mended against the base's own vocabulary (:class:`Vocabulary`: spelling,
+   numbers, homophones, split and run-together words, typos) and cut into stemmed tokens.
+2. Each token weighs its *inverse document frequency*: a word found in few entries ("misper",
+   "s136") is a strong clue, a word found everywhere ("child") a weak one. A word the base never
+   uses still weighs something, so "order a pizza" is mostly *not explained* by any entry.
+3. **Coverage**: how much of the message's weight an entry explains. A token found in the
+   entry's ``terms`` earns full credit, in its title most, in its summary, guidance or
+   questions a little (those words are often incidental).
+4. **Phrase fit**: how completely the message contains one of the entry's terms (or its title),
+   again weighted by IDF, so "police protection" fits the term "police protection" fully. The
+   fit is squared (half a phrase is mostly word overlap, already counted as coverage) and
+   scaled down for a phrase of little weight (a one-word term such as "tell").
+5. The score is ``100 * (0.7 * coverage + 0.3 * phrase fit)``; the status compares the best
+   score with fixed thresholds and with the best competing runner-up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from bot.knowledge._model import Entry
+from bot.knowledge._normalise import Vocabulary, content, normalised_words
+from bot.knowledge._result import Match, MatchStatus, SearchResult
+
+__all__ = ["EntryScore", "Explanation", "Matcher", "phrase_score"]
+
+# Credit a message token earns in each field of an entry. Terms are written to be found;
+# titles name the subject; summary, guidance and questions mention many things in passing.
+TERM_CREDIT = 1.0
+TITLE_CREDIT = 0.8
+BODY_CREDIT = 0.35
+# A title is a phrase too, but a little less telling than a term written for finding.
+TITLE_PHRASE_FACTOR = 0.9
+# Share of the score that comes from coverage; the rest comes from phrase fit.
+COVERAGE_SHARE = 0.7
+# Least total weight of a message, as a share of the weight of the rarest word.
+EVIDENCE_FLOOR = 1.0
+# Weight of a plain number (about that of a word found in a third of the entries).
+NUMBER_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """A term or title of one entry, as the set of tokens it is made of."""
+
+    entry: int
+    text: str
+    factor: float
+    weight: float
+
+
+@dataclass(frozen=True)
+class EntryScore:
+    """Why one entry scored what it did, for a trainer or a developer to read."""
+
+    entry: Entry
+    score: float
+    coverage: float
+    phrase_fit: float
+    best_phrase: str
+    matched: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The whole story of one search: the mended words, their weights and the top scores."""
+
+    query: str
+    words: tuple[str, ...]
+    weights: dict[str, float]
+    status: MatchStatus
+    scores: tuple[EntryScore, ...]
+
+
+class Matcher:
+    """Fuzzy search over a fixed set of entries; everything is precomputed at construction.
+
+    Thresholds (scores are 0-100), calibrated on the shared development messages, the extra
+    messages and the out-of-domain negatives in ``tests/data`` (see ``tests/test_match.py``),
+    with a base of about 100 entries:
+
+    * ``NONE_BELOW`` (40): under this, nothing fits. Out-of-domain messages ("what's the
+      weather", "order a pizza", "tell me a joke") score 35 at most, because most of their
+      weight is words the base never uses or one everyday word; officers' messages, however
+      garbled, score 45 or more unless the base lacks their words altogether. The threshold
+      sits between the two, nearer the negatives, because showing a weak option is less
+      harmful than telling an officer with a real concern that nothing fits.
+    * ``CONFIDENT_AT`` (65) and ``CONFIDENT_GAP`` (10): the top entry leads alone only when it
+      explains most of the message *and* is clearly ahead of the best competing entry. At
+      these values about two thirds of officers' messages get a confident answer and about
+      one in fifty of those is wrong (always where an entry carries a term that belongs to
+      another); lower values let more wrong answers through, higher ones hardly remove any.
+      A runner-up that shares a topic with the top entry is not competing: either leads the
+      officer to the right guidance.
+    * Everything in between is ``ambiguous``: the officer is shown the top options to choose.
+    """
+
+    NONE_BELOW = 40.0
+    CONFIDENT_AT = 65.0
+    CONFIDENT_GAP = 10.0
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        """Index the entries' words and phrases so each search is a few dictionary look-ups.
+
+        Args:
+            entries: the validated entries of the knowledge base.
+        """
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self.vocabulary = Vocabulary(
+            text
+            for entry in self.entries
+            for text in (
+                entry.title,
+                entry.summary,
+                *entry.terms,
+                *entry.guidance,
+                *entry.ask_yourself,
+            )
+        )
+        credits: list[dict[str, float]] = []
+        phrases: list[tuple[_Phrase, frozenset[str]]] = []
+        for index, entry in enumerate(self.entries):
+            credit: dict[str, float] = {}
+            body = [entry.summary, *entry.guidance, *entry.ask_yourself]
+            for field_texts, value in (
+                (body, BODY_CREDIT),
+                ([entry.title], TITLE_CREDIT),
+                (entry.terms, TERM_CREDIT),
+            ):
+                for text in field_texts:
+                    for token in self.vocabulary.entry_tokens(text):
+                        credit[token] = max(credit.get(token, 0.0), value)
+            credits.append(credit)
+            for text, factor in [(entry.title, TITLE_PHRASE_FACTOR)] + [
+                (term, 1.0) for term in entry.terms
+            ]:
+                words = frozenset(self.vocabulary.entry_tokens(text))
+                if words:
+                    phrases.append((_Phrase(index, text, factor, 0.0), words))
+
+        document_frequency: dict[str, int] = defaultdict(int)
+        for credit in credits:
+            for token in credit:
+                document_frequency[token] += 1
+        count = max(len(self.entries), 1)
+        self.idf: dict[str, float] = {
+            token: math.log(1.0 + count / df) for token, df in document_frequency.items()
+        }
+        # A word the base never uses is the most specific word there is, and no entry explains
+        # it: it weighs as much as the rarest known word, so a message made mostly of such
+        # words ("order a pizza") cannot look like a match.
+        self.unknown_weight = math.log(1.0 + count)
+        # However short the message, it must carry this much weight before an entry can explain
+        # all of it: a lone common word ("time") is too little to go on.
+        self.evidence_floor = EVIDENCE_FLOOR * self.unknown_weight
+
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for index, credit in enumerate(credits):
+            for token, value in credit.items():
+                self._postings[token].append((index, value))
+        self._phrases: tuple[_Phrase, ...] = tuple(
+            _Phrase(phrase.entry, phrase.text, phrase.factor, sum(self.idf[w] for w in words))
+            for phrase, words in phrases
+        )
+        self._phrase_entry = tuple(phrase.entry for phrase in self._phrases)
+        self._phrase_scale = tuple(phrase.factor / phrase.weight**2 for phrase in self._phrases)
+        self._phrase_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, (_, words) in enumerate(phrases):
+            for word in words:
+                self._phrase_postings[word].append((number, self.idf[word]))
+        self._neighbours: tuple[frozenset[int], ...] = self._companions()
+
+    def _companions(self) -> tuple[frozenset[int], ...]:
+        """For each entry, the other entries that share a topic with it."""
+        by_topic: dict[str, set[int]] = defaultdict(set)
+        for index, entry in enumerate(self.entries):
+            for topic in entry.topics:
+                by_topic[topic].add(index)
+        return tuple(
+            frozenset(set().union(*(by_topic[topic] for topic in entry.topics)) - {index})
+            for index, entry in enumerate(self.entries)
+        )
+
+    # --- searching ---------------------------------------------------------------------------
+
+    def _weights(self, text: str) -> dict[str, float]:
+        """Each distinct token of the mended message with its weight, in message order."""
+        weights: dict[str, float] = {}
+        for token in self.vocabulary.tokens(text):
+            if token.isdigit():
+                # A number is usually an age, a count or a time: a weak clue even where the
+                # base happens to mention it. Sections ("s47", "s38(6)") are not plain numbers.
+                weights.setdefault(token, NUMBER_WEIGHT)
+            else:
+                weights.setdefault(token, self.idf.get(token, self.unknown_weight))
+        return weights
+
+    def _score_all(
+        self, weights: dict[str, float]
+    ) -> tuple[dict[int, float], dict[int, float], dict[int, int]]:
+        """Coverage and best phrase fit of every entry that shares a token with the message."""
+        total = max(sum(weights.values()), self.evidence_floor)
+        coverage: dict[int, float] = defaultdict(float)
+        for token, weight in weights.items():
+            for index, credit in self._postings.get(token, ()):
+                coverage[index] += weight * credit / total
+        found: dict[int, float] = defaultdict(float)
+        for token in weights:
+            for number, weight in self._phrase_postings.get(token, ()):
+                found[number] += weight
+        best_fit: dict[int, float] = {}
+        best_phrase: dict[int, int] = {}
+        floor = self.evidence_floor
+        owners, scales = self._phrase_entry, self._phrase_scale
+        for number, mass in found.items():
+            # (found share of the phrase)^2 * factor * strength: squared because a phrase half
+            # present is mostly word overlap, already counted in coverage; scaled by strength
+            # because a phrase is only as telling as its words ("tell" is a weak clue even
+            # when wholly present).
+            value = mass * mass * scales[number]
+            if mass < floor:
+                value *= mass / floor
+            index = owners[number]
+            if value > best_fit.get(index, 0.0):
+                best_fit[index] = value
+                best_phrase[index] = number
+        return coverage, best_fit, best_phrase
+
+    def _ranked(self, weights: dict[str, float]) -> list[tuple[float, int]]:
+        if not weights:
+            return []
+        coverage, best_fit, _ = self._score_all(weights)
+        scored = [
+            (
+                100.0
+                * (COVERAGE_SHARE * cover + (1.0 - COVERAGE_SHARE) * best_fit.get(index, 0.0)),
+                index,
+            )
+            for index, cover in coverage.items()
+        ]
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return scored
+
+    def _status(self, ranked: Sequence[tuple[float, int]]) -> MatchStatus:
+        if not ranked or ranked[0][0] < self.NONE_BELOW:
+            return "none"
+        top, leader = ranked[0]
+        rival = next(
+            (score for score, index in ranked[1:] if index not in self._neighbours[leader]), 0.0
+        )
+        if top >= self.CONFIDENT_AT and top - rival >= self.CONFIDENT_GAP:
+            return "confident"
+        return "ambiguous"
+
+    def search(self, text: str, limit: int = 5) -> SearchResult:
+        """The entries that best fit an officer's message, best first, with a status.
+
+        Args:
+            text: the officer's message, as typed or transcribed.
+            limit: how many matches to return at most.
+        """
+        ranked = self._ranked(self._weights(text))
+        matches = tuple(
+            Match(entry=self.entries[index], score=round(score, 1))
+            for score, index in ranked[: max(limit, 0)]
+        )
+        return SearchResult(query=text, status=self._status(ranked), matches=matches)
+
+    def explain(self, text: str, limit: int = 5) -> Explanation:
+        """How a search reached its answer: mended words, weights and each score's parts."""
+        weights = self._weights(text)
+        ranked = self._ranked(weights)
+        coverage, best_fit, best_phrase = self._score_all(weights) if weights else ({}, {}, {})
+        scores = []
+        for score, index in ranked[:limit]:
+            entry = self.entries[index]
+            matched = {}
+            for token in weights:
+                for other, credit in self._postings.get(token, ()):
+                    if other == index:
+                        matched[token] = {TERM_CREDIT: "terms", TITLE_CREDIT: "title"}.get(
+                            credit, "body"
+                        )
+            phrase = best_phrase.get(index)
+            scores.append(
+                EntryScore(
+                    entry=entry,
+                    score=round(score, 1),
+                    coverage=round(coverage.get(index, 0.0), 3),
+                    phrase_fit=round(best_fit.get(index, 0.0), 3),
+                    best_phrase=self._phrases[phrase].text if phrase is not None else "",
+                    matched=matched,
+                )
+            )
+        return Explanation(
+            query=text,
+            words=tuple(self.vocabulary.repair(text)),
+            weights={token: round(weight, 2) for token, weight in weights.items()},
+            status=self._status(ranked),
+            scores=tuple(scores),
+        )
+
+
+# --- checking free-text answers -------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def _phrase_vocabulary(phrase: str) -> tuple[Vocabulary, tuple[str, ...]]:
+    return Vocabulary([phrase]), tuple(dict.fromkeys(content(normalised_words(phrase))))
+
+
+def _token_similarity(expected: str, said: str) -> float:
+    if expected == said:
+        return 100.0
+    if not (expected.isalpha() and said.isalpha()) or min(len(expected), len(said)) < 4:
+        return 0.0
+    return fuzz.ratio(expected, said)
+
+
+def phrase_score(phrase: str, text: str) -> float:
+    """How well a short phrase ("first aid", "safe adult") appears in a longer free text, 0-100.
+
+    The text is mended against the phrase's own words (so "safe guarding" finds
+    "safeguarding", "pediatrician" finds "paediatrician" and "forty eight ours" finds "48
+    hours"), then each meaningful word of the phrase is looked for among the text's words,
+    allowing typos. The score is the average of the best similarity of each phrase word, so
+    every word counts; it drops by a tenth when the words are scattered far apart rather than
+    together. Negation is not understood: "no first aid" still contains "first aid".
+
+    Args:
+        phrase: what is expected, a few words.
+        text: what the officer wrote or said.
+    """
+    vocabulary, expected = _phrase_vocabulary(phrase)
+    if not expected:
+        return 0.0
+    said = content(vocabulary.repair(text))
+    if not said:
+        return 0.0
+    positions: list[int] = []
+    total = 0.0
+    for word in expected:
+        best, where = 0.0, -1
+        for position, token in enumerate(said):
+            similarity = _token_similarity(word, token)
+            if similarity > best:
+                best, where = similarity, position
+        if best < 75.0:
+            best = 0.0
+        elif where >= 0:
+            positions.append(where)
+        total += best
+    score = total / len(expected)
+    if len(positions) >= 2 and max(positions) - min(positions) > len(expected) + 2:
+        score *= 0.9
+    return round(score, 1)

@@ -1,0 +1,931 @@
+"""Turn what an officer typed or said into words that can be compared with the knowledge base.
+
+Officers write from a phone, tired and in a hurry, or speak to a speech recogniser at a scene.
+The same idea therefore arrives in many surface forms: "S.47", "sec 47" and "section forty
+seven"; "paediatrician" and "pediatrician"; "safe guarding" and "safeguarding"; "too ours" for
+"two hours". This module removes that variation in two layers:
+
+* Vocabulary-free steps (:func:`normalise`, :func:`tokens`): case and accents, punctuation,
+  chat shorthand, British spellings, numbers said as words, explicit section references, stop
+  words and light stemming. They are the same for every caller, so the conversation engine can
+  use them to compare an officer's free-text answer with the items it expects.
+* Vocabulary-guided steps (:class:`Vocabulary`): repairs that are only safe when we know which
+  words the knowledge base actually uses, namely homophones, words split or run together,
+  spoken section numbers ("three eight six" -> ``s38(6)``) and typo correction. A repair is only
+  made when the officer's word is unknown and the repaired word is known, so correctly spelt
+  words are never "corrected" into something else.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, JaroWinkler
+
+__all__ = [
+    "STOP_WORDS",
+    "Vocabulary",
+    "british",
+    "content",
+    "max_slips",
+    "normalise",
+    "normalised_words",
+    "numbers_to_digits",
+    "stem",
+    "surface_words",
+    "tokens",
+]
+
+
+def _word_set(text: str) -> frozenset[str]:
+    """A set of words written as running text, which is easier to read and extend than a list."""
+    return frozenset(text.split())
+
+
+# Function words that carry no meaning for finding guidance. Question words and negations are
+# here too: "no food in the house" is found by "food" and "house", not by "no".
+STOP_WORDS: frozenset[str] = _word_set(
+    """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can cant could couldnt did didnt do does doesnt doing dont
+    down during each either else etc ever every few for from further get gets getting got had
+    hadnt has hasnt have havent having he hed hell hes her here hers herself him himself his how
+    hows i im ive if in into is isnt it its itself just lets like me might mine more most
+    much must my myself neither no nor not now of off ok okay on once only or other
+    our ourselves out over own please pls quite really same say says shall shant she shes
+    should shouldnt so some such than that thats the their theirs them themselves then there
+    theres these they theyd theyll theyre theyve this those through thus to too um uh
+    until up upon us very was wasnt we wed were werent weve what whats when whens where wheres
+    whether which while who whos whom why whys will with within without wont would wouldnt yes
+    yet you youd youll your youre yours yourself yourselves ive hi hello hey hiya thanks thank
+    thx cheers ta mate gonna wanna gotta also anyone anything someone something somebody
+    """
+)
+
+# Generic chat shorthand and unit abbreviations (not police slang: that lives in entries' terms).
+_SHORTHAND: dict[str, str] = {
+    "hrs": "hours",
+    "hr": "hour",
+    "hrly": "hourly",
+    "yrs": "years",
+    "yr": "year",
+    "mins": "minutes",
+    "wks": "weeks",
+    "wk": "week",
+    "mths": "months",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "plz": "please",
+    "cos": "because",
+    "coz": "because",
+    "cuz": "because",
+    "bc": "because",
+    "thru": "through",
+    "ppl": "people",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "hosp": "hospital",
+    "w": "with",
+    "b4": "before",
+    "tonite": "tonight",
+}
+
+# Shorthand that means this only after a number: "15yo" is an age, "yo" alone a greeting.
+_AFTER_NUMBER: dict[str, str] = {"yo": "year old", "yos": "year old"}
+
+# Everyday word families folded to one form, so "kids", "children" and "child" are one word
+# (and, being everywhere in the base, a weak clue, as they should be).
+_CANONICAL: dict[str, str] = {
+    "kid": "child",
+    "kids": "child",
+    "kiddie": "child",
+    "kiddies": "child",
+    "kiddo": "child",
+    "children": "child",
+    "childs": "child",
+    "childrens": "child",
+    "mom": "mum",
+    "moms": "mum",
+    "mam": "mum",
+    "mommy": "mum",
+    "mummy": "mum",
+    "mums": "mum",
+    "daddy": "dad",
+    "dads": "dad",
+    "teenager": "teen",
+    "teenagers": "teen",
+    "teenage": "teen",
+    "teens": "teen",
+}
+
+# American (and older British) spellings to the British forms the knowledge base is written in.
+_SPELLING: dict[str, str] = {
+    "color": "colour",
+    "behavior": "behaviour",
+    "neighbor": "neighbour",
+    "neighborhood": "neighbourhood",
+    "favor": "favour",
+    "honor": "honour",
+    "labor": "labour",
+    "rumor": "rumour",
+    "humor": "humour",
+    "harbor": "harbour",
+    "odor": "odour",
+    "vigor": "vigour",
+    "program": "programme",
+    "judgment": "judgement",
+    "acknowledgment": "acknowledgement",
+    "center": "centre",
+    "theater": "theatre",
+    "liter": "litre",
+    "fiber": "fibre",
+    "defense": "defence",
+    "offense": "offence",
+    "license": "licence",
+    "pretense": "pretence",
+    "gray": "grey",
+    "catalog": "catalogue",
+    "dialog": "dialogue",
+    "counselor": "counsellor",
+    "enrollment": "enrolment",
+    "fulfill": "fulfil",
+    "willful": "wilful",
+    "skillful": "skilful",
+    "jewelry": "jewellery",
+    "mold": "mould",
+    "pajamas": "pyjamas",
+    "diaper": "nappy",
+    "diapers": "nappy",
+    "aging": "ageing",
+    "artifact": "artefact",
+    "cozy": "cosy",
+    "learnt": "learned",
+    "spelt": "spelled",
+    "burnt": "burned",
+}
+
+# Stems whose spelling differs in the middle or at the start (Greek/Latin "ae"/"oe").
+_SPELLING_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("pediatr", "paediatr"),
+    ("pedophil", "paedophil"),
+    ("hemorrh", "haemorrh"),
+    ("hematom", "haematom"),
+    ("anesthe", "anaesthe"),
+    ("anemi", "anaemi"),
+    ("orthoped", "orthopaed"),
+    ("gynecol", "gynaecol"),
+    ("fetus", "foetus"),
+    ("fetal", "foetal"),
+    ("diarrhea", "diarrhoea"),
+    ("esophag", "oesophag"),
+    ("edema", "oedema"),
+    ("estrogen", "oestrogen"),
+    ("leukemi", "leukaemi"),
+    ("maneuver", "manoeuvre"),
+    ("inquir", "enquir"),
+)
+
+_PREFIX_BRITISH = dict(_SPELLING_PREFIXES)
+_PREFIX = re.compile("^(" + "|".join(_PREFIX_BRITISH) + ")")
+# Verbs that double the final "l" in British English before -ed/-ing/-er.
+_DOUBLE_L = ("travel", "cancel", "label", "model", "signal", "fuel", "counsel", "level", "total")
+# Every listed word with the endings it takes, looked up in one step.
+_WORD_FORMS: dict[str, str] = {
+    american + ending: british_form + ending
+    for american, british_form in _SPELLING.items()
+    for ending in ("", "s", "es", "ed", "ing", "al")
+} | {
+    verb + ending: f"{verb}l{ending}" for verb in _DOUBLE_L for ending in ("ed", "ing", "er", "ers")
+}
+_IZE = re.compile(r"^([a-z]{3,})(?<!se)iz(e|es|ed|ing|ation|ations|er|ers)$")
+_YZE = re.compile(r"^([a-z]{2,})yz(e|es|ed|ing|er|ers)$")
+
+_UNITS = {
+    "zero": 0,
+    "nought": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+_TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_NUMBER_WORDS = {**_UNITS, **_TEENS, **_TENS}
+
+# Units of time: a number homophone right before one of these is a number ("too ours").
+TIME_UNITS: frozenset[str] = _word_set(
+    "hour hours day days week weeks month months year years minute minutes"
+)
+# Words after a number that make it a quantity or an age, never a section of an Act.
+_QUANTITY_WORDS: frozenset[str] = TIME_UNITS | _word_set(
+    "old times percent am pm oclock mph miles metres boys girls people"
+)
+# Number words a speech recogniser writes as their homophones; only read as numbers right
+# before a unit of time, because "to" and "for" are far more often just "to" and "for".
+_NUMBER_HOMOPHONES: dict[str, str] = {
+    "to": "two",
+    "too": "two",
+    "for": "four",
+    "fore": "four",
+    "won": "one",
+    "ate": "eight",
+}
+# Time-unit homophones that follow a number: "72 ours", "forty eight our".
+_UNIT_HOMOPHONES: dict[str, str] = {
+    "our": "hour",
+    "ours": "hours",
+    "daze": "days",
+    "weak": "week",
+    "weaks": "weeks",
+}
+
+# Groups of words that sound alike. A word is swapped for another in its group only when the
+# knowledge base does not use the word heard and does use the other.
+_HOMOPHONE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("hours", "ours"),
+    ("wait", "weight"),
+    ("waiting", "weighting"),
+    ("bail", "bale"),
+    ("scene", "seen"),
+    ("site", "sight", "cite"),
+    ("seize", "sees", "seas"),
+    ("missed", "mist"),
+    ("passed", "past"),
+    ("write", "right", "rite"),
+    ("knew", "new"),
+    ("break", "brake"),
+    ("allowed", "aloud"),
+    ("council", "counsel"),
+    ("principal", "principle"),
+    ("week", "weak"),
+    ("made", "maid"),
+    ("male", "mail"),
+    ("meet", "meat"),
+    ("peace", "piece"),
+    ("heard", "herd"),
+    ("waste", "waist"),
+    ("bare", "bear"),
+    ("cell", "sell"),
+    ("days", "daze"),
+    ("fair", "fare"),
+    ("hear", "here"),
+    ("higher", "hire"),
+    ("lead", "led"),
+    ("pain", "pane"),
+    ("role", "roll"),
+    ("route", "root"),
+    ("steal", "steel"),
+    ("way", "weigh"),
+    ("whole", "hole"),
+    ("sole", "soul"),
+    ("tale", "tail"),
+    ("serial", "cereal"),
+    ("court", "caught"),
+    ("source", "sauce"),
+    ("board", "bored"),
+    ("warn", "worn"),
+    ("aid", "aide"),
+    ("grown", "groan"),
+    ("guest", "guessed"),
+    ("flu", "flew"),
+    ("sex", "sects"),
+    ("weather", "whether"),
+)
+_HOMOPHONES: dict[str, tuple[str, ...]] = {
+    word: tuple(other for other in group if other != word)
+    for group in _HOMOPHONE_GROUPS
+    for word in group
+}
+
+_SUBSECTION = re.compile(
+    r"\b(?:(?:section|sect|sec|ss?)\s*\.?\s*)?(\d{1,3}[a-z]?)\s*\(\s*(\d{1,2}[a-z]?)\s*\)"
+)
+_A_AND_E = re.compile(r"\ba\s*&\s*e\b|\ba and e\b|\ba n e\b")
+_APOSTROPHE = re.compile(r"(?<=[a-z0-9])['’`](?=[a-z])")
+_SECTION_GLUED = re.compile(r"\b(section|sect|sec)(?=\d)")
+_DIGIT_THEN_LETTERS = re.compile(r"(?<=\d)(?=[a-z]{2,}\b)")
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+_TOKEN = re.compile(r"s\d{1,3}[a-z]?\(\d{1,2}[a-z]?\)|[a-z0-9]+")
+_SECTION_WORDS = frozenset({"section", "sect", "sec", "s"})
+_SECTION_TOKEN = re.compile(r"^s(\d{1,3}[a-z]?)(?:\((\d{1,2}[a-z]?)\))?$")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and tidy symbols so only letters, digits and spaces matter.
+
+    Sub-section references such as "38(6)" are kept whole (as ``s38(6)``) before the brackets are
+    thrown away, because "38 6" on its own could mean anything.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _A_AND_E.sub(" ae ", text)
+    text = text.replace("&", " and ").replace("+", " and ")
+    text = _SUBSECTION.sub(lambda m: f" s{m.group(1)}({m.group(2)}) ", text)
+    text = _APOSTROPHE.sub("", text)
+    text = _SECTION_GLUED.sub(r"\1 ", text)
+    text = _ORDINAL.sub(r"\1", text)
+    return _DIGIT_THEN_LETTERS.sub(" ", text)
+
+
+def british(word: str) -> str:
+    """The British spelling the knowledge base uses for ``word`` (unchanged if already so)."""
+    if word in _WORD_FORMS:
+        return _WORD_FORMS[word]
+    match = _PREFIX.match(word)
+    if match:
+        return _PREFIX_BRITISH[match.group(1)] + word[match.end() :]
+    match = _IZE.match(word)
+    if match:
+        return f"{match.group(1)}is{match.group(2)}"
+    match = _YZE.match(word)
+    if match:
+        return f"{match.group(1)}ys{match.group(2)}"
+    return word
+
+
+def surface_words(text: str) -> list[str]:
+    """Words as written, folded, with shorthand expanded, word families merged, British spelt."""
+    words: list[str] = []
+    for raw in _TOKEN.findall(fold(text)):
+        if raw in _AFTER_NUMBER and words and words[-1].isdigit():
+            expanded = _AFTER_NUMBER[raw]
+        else:
+            expanded = _SHORTHAND.get(raw, raw)
+        for word in expanded.split():
+            words.append(british(_CANONICAL.get(word, word)))
+    return words
+
+
+def _is_number(word: str) -> bool:
+    return word.isdigit() or word in _NUMBER_WORDS
+
+
+def _read_compound(run: Sequence[str], i: int) -> tuple[int, int]:
+    """One number said the usual way, starting at ``run[i]``: its value and where it ends."""
+    value = _NUMBER_WORDS[run[i]]
+    i += 1
+    if value >= 20 and i < len(run) and _UNITS.get(run[i], 0) > 0:
+        value += _UNITS[run[i]]
+        i += 1
+    if 0 < value < 10 and i < len(run) and run[i] == "hundred":
+        value *= 100
+        i += 1
+        if i < len(run) and run[i] == "and":
+            i += 1
+        if i < len(run) and run[i] in _NUMBER_WORDS:
+            rest = _NUMBER_WORDS[run[i]]
+            i += 1
+            if rest >= 20 and i < len(run) and _UNITS.get(run[i], 0) > 0:
+                rest += _UNITS[run[i]]
+                i += 1
+            value += rest
+    return value, i
+
+
+def _parse_number_run(run: Sequence[str]) -> list[str]:
+    """Read a run of number words as the digits a person meant.
+
+    Compound numbers are read the usual way ("forty eight" -> 48, "one hundred and thirty six"
+    -> 136). Digits said one at a time, as people read out section and phone numbers, are run
+    together ("one three six" -> 136, "three eight six" -> 386). "nineteen eighty nine" and
+    "twenty twenty three" are years.
+    """
+    values: list[int] = []
+    i = 0
+    while i < len(run):
+        if run[i] in _NUMBER_WORDS:
+            value, i = _read_compound(run, i)
+            values.append(value)
+        else:  # a stray "hundred" or "and"
+            if run[i] == "hundred":
+                values.append(100)
+            i += 1
+    if len(values) >= 2 and all(v < 10 for v in values):
+        return ["".join(str(v) for v in values)]
+    if len(values) == 2 and values[0] in (19, 20) and 10 <= values[1] <= 99:
+        return [f"{values[0]}{values[1]}"]
+    return [str(v) for v in values]
+
+
+def numbers_to_digits(words: Sequence[str]) -> list[str]:
+    """Replace numbers said as words with digits: "forty eight hours" -> "48 hours".
+
+    A homophone of a number ("too", "for", "won") counts as that number only right before a unit
+    of time, so "missing for too hours" becomes "missing for 2 hours".
+    """
+    spoken = list(words)
+    for i in range(len(spoken) - 1):
+        if spoken[i] in _NUMBER_HOMOPHONES and spoken[i + 1] in TIME_UNITS:
+            spoken[i] = _NUMBER_HOMOPHONES[spoken[i]]
+    out: list[str] = []
+    i = 0
+    while i < len(spoken):
+        if spoken[i] not in _NUMBER_WORDS:
+            out.append(spoken[i])
+            i += 1
+            continue
+        j = i + 1
+        while j < len(spoken):
+            word = spoken[j]
+            joins_hundred = (
+                word == "and"
+                and spoken[j - 1] == "hundred"
+                and j + 1 < len(spoken)
+                and spoken[j + 1] in _NUMBER_WORDS
+            )
+            if word in _NUMBER_WORDS or word == "hundred" or joins_hundred:
+                j += 1
+            else:
+                break
+        out.extend(_parse_number_run(spoken[i:j]))
+        i = j
+    return out
+
+
+def explicit_sections(words: Sequence[str]) -> list[str]:
+    """Write "section 47", "sec 47" and "s 47" as the one token ``s47``."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in _SECTION_WORDS and re.fullmatch(r"\d{1,3}[a-z]?", nxt):
+            out.append(f"s{nxt}")
+            i += 2
+            continue
+        if word in _SECTION_WORDS and nxt.startswith("s") and _SECTION_TOKEN.match(nxt):
+            out.append(nxt)
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+def unit_homophones(words: Sequence[str]) -> list[str]:
+    """Read a sound-alike of a unit of time after a number as that unit: "72 ours" -> "72 hours"."""
+    out: list[str] = []
+    for word in words:
+        if word in _UNIT_HOMOPHONES and out and _is_number(out[-1]):
+            word = _UNIT_HOMOPHONES[word]
+        out.append(word)
+    return out
+
+
+def normalised_words(text: str) -> list[str]:
+    """All the vocabulary-free steps, keeping stop words (their order can matter to a reader)."""
+    return explicit_sections(numbers_to_digits(unit_homophones(surface_words(text))))
+
+
+def normalise(text: str) -> str:
+    """The canonical written form of ``text``, for comparing or storing free text.
+
+    Lower case, no accents or punctuation, chat shorthand expanded ("hrs" -> "hours"), word
+    families merged ("kids" -> "child"), British spelling, numbers as digits and section
+    references as one token: ``normalise("Section Forty-Seven for the KIDS")`` is
+    ``"s47 for the child"``. Stop words are kept; :func:`tokens` drops them.
+    """
+    return " ".join(normalised_words(text))
+
+
+def stem(word: str) -> str:
+    """A light stem, so "neglected", "neglecting" and "neglect" compare equal.
+
+    Only plurals, -ing, -ed and a final silent e are removed: enough for the way officers vary
+    a word, without the surprises of a full stemmer (no "-er", "-ly" or "-ion" stripping).
+    Tokens with digits (ages, sections) are left alone.
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ied") or word.endswith("ying"):
+        # "lied", "died" -> "lie", "die"; "tried", "bullied" -> "try", "bully"; "lying" -> "lie"
+        root = word[:-3] if word.endswith("ied") else word[:-4]
+        return root + ("ie" if len(root) == 1 else "y")
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and not word.endswith("eed"):
+            root = word[: -len(ending)]
+            if len(root) >= 3 and _VOWEL.search(root):
+                if len(root) >= 4 and root[-1] == root[-2] and root[-1] not in "aeioulsz":
+                    root = root[:-1]
+                word = root
+            break
+    if len(word) >= 5 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]
+    return word
+
+
+_AGE_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks", "day", "days"})
+
+
+def content(words: Sequence[str]) -> list[str]:
+    """Stems of the words that carry meaning: stop words dropped, each word stemmed.
+
+    An age ("15 year old", "6 month old", "13yo") keeps only its number: "year old" is in
+    nearly every officer's message and says nothing about which guidance is needed.
+    """
+    kept: list[str] = []
+    for i, word in enumerate(words):
+        if word in STOP_WORDS:
+            continue
+        before = words[i - 1] if i > 0 else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word in _AGE_UNITS and before.isdigit() and after in ("old", "olds"):
+            continue
+        if word in ("old", "olds") and before in _AGE_UNITS and i > 1 and words[i - 2].isdigit():
+            continue
+        kept.append(stem(word))
+    return kept
+
+
+def tokens(text: str) -> list[str]:
+    """The meaningful, stemmed words of ``text``, in order, for matching.
+
+    ``tokens("The kids were neglected for 2 hrs")`` is ``["child", "neglect", "2", "hour"]``.
+    """
+    return content(normalised_words(text))
+
+
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _undouble(word: str) -> str:
+    return _DOUBLED.sub(r"\1", word)
+
+
+def max_slips(word: str) -> int:
+    """How many slips (a wrong, missing, extra or swapped letter) ``word`` may hold and be mended.
+
+    One for a word of five to nine letters, two from ten letters. Shorter words are never
+    mended, and longer ones get no more leeway, because real words lie that close together:
+    "park" is one slip from "part", and "password" two from "passport".
+    """
+    length = len(word)
+    if length < 5:
+        return 0
+    return 2 if length >= 10 else 1
+
+
+# Typo look-ups made while mending one message: word -> (known word, slips), or None.
+_Memo = dict[str, "tuple[str, int] | None"]
+# Longer than this, a run of letters is not a word anyone meant: it is not mended.
+_LONGEST_WORD = 30
+# The most single letters read out as one abbreviation ("p n c", "c a i t").
+_LONGEST_SPELLED = 6
+
+
+class Vocabulary:
+    """The words the knowledge base uses, which steer every repair of an officer's words.
+
+    Built once from the entries' text; every method is then cheap enough to call per message.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        """Collect words, their stems and how often they occur.
+
+        Args:
+            texts: every title, term, summary, guidance bullet and question of the base.
+        """
+        counts: Counter[str] = Counter()
+        pairs: set[tuple[str, str]] = set()
+        # The base's own text, already normalised, for :meth:`entry_tokens` to reuse.
+        self._normalised: dict[str, list[str]] = {}
+        for text in texts:
+            if text not in self._normalised:
+                self._normalised[text] = normalised_words(text)
+            words = self._normalised[text]
+            counts.update(words)
+            pairs.update(itertools.pairwise(words))
+        self.counts = counts
+        self.words: frozenset[str] = frozenset(counts)
+        self.stems: frozenset[str] = frozenset(
+            stem(word) for word in counts if word not in STOP_WORDS
+        )
+        # Words the base uses side by side: a run-together word is only split into such a pair.
+        self.pairs: frozenset[tuple[str, str]] = frozenset(pairs)
+        self.cited_sections: frozenset[str] = frozenset(
+            w for w in counts if _SECTION_TOKEN.match(w)
+        )
+        # Candidates for typo correction: the base's meaningful words long enough to judge, and
+        # the longer stop words, so a slip in "thanks" is read as "thanks", not as "trans".
+        self._candidates: tuple[str, ...] = tuple(
+            sorted(
+                (w for w in counts if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS),
+                key=lambda w: (-counts[w], w),
+            )
+        ) + tuple(sorted(w for w in STOP_WORDS if len(w) >= 5))
+        # The candidates by length: a word within n slips is at most n letters longer or shorter.
+        by_length: dict[int, list[str]] = {}
+        for word in self._candidates:
+            by_length.setdefault(len(word), []).append(word)
+        self._near_length: dict[tuple[int, int], tuple[str, ...]] = {
+            (length, slips): tuple(
+                word
+                for near in range(length - slips, length + slips + 1)
+                for word in by_length.get(near, ())
+            )
+            for length in range(5, max(by_length, default=0) + 3)
+            for slips in (1, 2)
+        }
+        # The same words keyed without doubled letters: "refferal" and "referral" are both
+        # "referal", a slip (one letter doubled, another not) that counts as two edits.
+        self._undoubled: dict[str, str] = {}
+        for word in reversed(self._candidates):
+            self._undoubled[_undouble(word)] = word
+        self._cache: dict[str, tuple[str, int]] = {}
+
+    def knows(self, word: str) -> bool:
+        """True when the base uses this word, in any inflection, or it is a stop word."""
+        return word in self.words or word in STOP_WORDS or stem(word) in self.stems
+
+    def _known_content(self, word: str) -> bool:
+        return word not in STOP_WORDS and (word in self.words or stem(word) in self.stems)
+
+    # --- repairs, in the order they are applied ---------------------------------------------
+
+    def homophones(self, words: Sequence[str]) -> list[str]:
+        """Swap a word for a known sound-alike when the base does not use the word heard."""
+        out: list[str] = []
+        for word in unit_homophones(words):
+            if word not in STOP_WORDS and not self.knows(word):
+                for other in _HOMOPHONES.get(word, ()):
+                    if self._known_content(other):
+                        word = other
+                        break
+            out.append(word)
+        return out
+
+    def sections(self, words: Sequence[str]) -> list[str]:
+        """Read numbers as sections of an Act where the base cites such a section.
+
+        "s38 6", "38 6" and "386" become ``s38(6)``, and a bare "136" becomes ``s136``, but only
+        when the base cites that section and the number is not a quantity or an age ("72
+        hours", "a 17 year old"): bare numbers under 20 are left alone for that reason.
+        """
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            word = words[i]
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            after = words[i + 2] if i + 2 < len(words) else ""
+            match = _SECTION_TOKEN.match(word)
+            digits = match.group(1) if match and not match.group(2) else None
+            explicit = digits is not None
+            if word.isdigit():
+                digits = word
+            if digits is None:
+                out.append(word)
+                i += 1
+                continue
+            if (
+                nxt.isdigit()
+                and f"s{digits}({nxt})" in self.cited_sections
+                and (after not in _QUANTITY_WORDS)
+            ):
+                out.append(f"s{digits}({nxt})")
+                i += 2
+                continue
+            if nxt in _QUANTITY_WORDS or (not explicit and int(digits) < 20):
+                out.append(word)
+                i += 1
+                continue
+            if f"s{digits}" in self.cited_sections:
+                out.append(f"s{digits}")
+            else:
+                out.append(self._split_subsection(digits) or word)
+            i += 1
+        return out
+
+    def _split_subsection(self, digits: str) -> str | None:
+        for cut in range(len(digits) - 1, 0, -1):
+            candidate = f"s{digits[:cut]}({digits[cut:]})"
+            if candidate in self.cited_sections:
+                return candidate
+        return None
+
+    def resegment(self, words: Sequence[str], memo: _Memo | None = None) -> list[str]:
+        """Mend words a speech recogniser split ("safe guarding") or a thumb ran together.
+
+        Adjacent words are joined when the join is a word of the base and at least one piece
+        is not (or is a stop word or a single letter): "a lone" -> "alone", "a a" -> "aa"; a
+        join with one slip in it is allowed too ("in mediate" -> "immediate"). An unknown word
+        is split where the base uses its two halves side by side: "socialcare" -> "social
+        care", "skipperat" -> "skipper at", but "password" stays whole (see :meth:`_splits_into`).
+
+        Args:
+            words: the message's words.
+            memo: look-ups already made for this message, to reuse (see :meth:`repair`).
+        """
+        memo = {} if memo is None else memo
+        joined: list[str] = []
+        i = 0
+        while i < len(words):
+            spelled = self._spelled_out(words, i)
+            if spelled:
+                joined.append("".join(words[i : i + spelled]))
+                i += spelled
+                continue
+            if i + 1 < len(words):
+                merged = self._join(words[i], words[i + 1], memo)
+                if merged:
+                    joined.append(merged)
+                    i += 2
+                    continue
+            joined.append(words[i])
+            i += 1
+        out: list[str] = []
+        for word in joined:
+            out.extend(self._split(word, memo))
+        return out
+
+    def _spelled_out(self, words: Sequence[str], start: int) -> int:
+        """How many single letters from ``start`` spell a known abbreviation ("n f a"), or 0."""
+        letters = 0
+        while (
+            letters < _LONGEST_SPELLED
+            and start + letters < len(words)
+            and len(words[start + letters]) == 1
+            and words[start + letters].isalpha()
+        ):
+            letters += 1
+        for length in range(letters, 1, -1):
+            if self._known_content("".join(words[start : start + length])):
+                return length
+        return 0
+
+    def _join(self, first: str, second: str, memo: _Memo) -> str | None:
+        if not (first.isalpha() and second.isalpha()):
+            return None
+        first_solid = self._known_content(first) and len(first) > 1
+        second_solid = self._known_content(second) and len(second) > 1
+        if first_solid and second_solid:
+            return None
+        together = first + second
+        if self._known_content(together):
+            return together
+        unknown = [piece for piece in (first, second) if not self.knows(piece)]
+        if not unknown or len(together) < 6:
+            return None
+        joined = self._closest(together, memo)
+        if joined is None or joined[0] in STOP_WORDS:
+            return None
+        # A join with a slip in it is taken only if it has a single slip and explains the words
+        # at least as well as mending the unknown piece alone: "safe gaurding" is
+        # "safeguarding", not "safe guardian", and "of france" is not "offence".
+        alone = [found[1] for piece in unknown if (found := self._closest(piece, memo))]
+        if joined[1] > 1 or (alone and joined[1] > min(alone)):
+            return None
+        return joined[0]
+
+    def _split(self, word: str, memo: _Memo) -> list[str]:
+        if not 5 <= len(word) <= _LONGEST_WORD or not word.isalpha() or self.knows(word):
+            return [word]
+        close = self._closest(word, memo)
+        if close is not None and close[1] == 1:
+            return [close[0]]
+        best: tuple[int, int] | None = None
+        for cut in range(2, len(word) - 1):
+            left, right = word[:cut], word[cut:]
+            if self._splits_into(left, right):
+                balance = min(len(left), len(right))
+                if best is None or balance > best[0]:
+                    best = (balance, cut)
+        if best is None:
+            return [word]
+        return [word[: best[1]], word[best[1] :]]
+
+    def _splits_into(self, left: str, right: str) -> bool:
+        """Whether a run-together word is plausibly these two words.
+
+        Both must be words of the base, and either the base uses them side by side, or every
+        meaningful half is long enough not to be a chance reading: "cellsovernight" and
+        "skipperat" split, "password" ("pass word") and "canteen" ("can teen") do not.
+        """
+        if not (self.knows(left) and self.knows(right)):
+            return False
+        if (left, right) in self.pairs:
+            return True
+        halves = (left, right)
+        return all(len(half) >= (2 if half in STOP_WORDS else 5) for half in halves)
+
+    def _closest(self, word: str, memo: _Memo) -> tuple[str, int] | None:
+        """The known word ``word`` is most likely a slip for, and how many slips away it is.
+
+        Slips are counted as optimal string alignment distance (a swap of two neighbouring
+        letters is one slip, as a thumb makes it), and a word that differs only in which letters
+        are doubled ("refferal", "acommodation") is one slip away. A word of five letters keeps
+        its first letter: "hello" is not "jello".
+
+        Mended words are remembered for every message (a bounded, in-memory cache); a word
+        that matched nothing, such as a name, is remembered only in ``memo``, for the one
+        message, and so is never kept.
+        """
+        if word in self._cache:
+            return self._cache[word]
+        if word in memo:
+            return memo[word]
+        slips = max_slips(word) if len(word) <= _LONGEST_WORD else 0
+        best: tuple[str, int] | None = None
+        undoubled = self._undoubled.get(_undouble(word)) if slips else None
+        if undoubled is not None:
+            best = (undoubled, 1)
+        elif slips:
+            candidates = self._near_length.get((len(word), slips), ())
+            found = process.extract(
+                word, candidates, scorer=OSA.distance, score_cutoff=slips, limit=8
+            )
+            usable = [
+                (hit[0], int(hit[1])) for hit in found if len(word) > 5 or hit[0][0] == word[0]
+            ]
+            if usable:
+                # Fewest slips first; among equals the word sharing more of its beginning and
+                # letters (Jaro-Winkler: "safey" is "safety", not "safe"), then the commoner.
+                best = min(
+                    usable,
+                    key=lambda hit: (
+                        hit[1],
+                        -JaroWinkler.similarity(word, hit[0]),
+                        -self.counts[hit[0]],
+                    ),
+                )
+        if best is None:
+            memo[word] = None
+        elif len(self._cache) < 10_000:
+            self._cache[word] = best
+        return best
+
+    def correct_typos(self, words: Sequence[str], memo: _Memo | None = None) -> list[str]:
+        """Replace each unknown word by the closest word of the base, if one is close enough.
+
+        Args:
+            words: the message's words.
+            memo: look-ups already made for this message, to reuse (see :meth:`repair`).
+        """
+        memo = {} if memo is None else memo
+        out: list[str] = []
+        for word in words:
+            if word.isalpha() and not self.knows(word):
+                found = self._closest(word, memo)
+                word = found[0] if found else word
+            out.append(word)
+        return out
+
+    # --- whole pipelines ---------------------------------------------------------------------
+
+    def repair(self, text: str) -> list[str]:
+        """Every step, vocabulary-free and guided, keeping stop words: the words mended."""
+        words = surface_words(text)
+        words = self.homophones(words)
+        words = numbers_to_digits(words)
+        words = explicit_sections(words)
+        words = self.sections(words)
+        memo: _Memo = {}
+        words = self.resegment(words, memo)
+        return self.correct_typos(words, memo)
+
+    def tokens(self, text: str) -> list[str]:
+        """Stemmed meaningful words of an officer's message, mended against the base."""
+        return content(self.repair(text))
+
+    def entry_tokens(self, text: str) -> list[str]:
+        """Stemmed meaningful words of the base's own text (no repairs: it is spelt right)."""
+        words = self._normalised.get(text)
+        return content(self.sections(words if words is not None else normalised_words(text)))

@@ -1,0 +1,306 @@
+"""How an officer's words are normalised before matching: one group of specs per kind of variation.
+
+The vocabulary-free steps (``normalise``, ``tokens``) are tested on their own. The repairs that
+need to know the knowledge base's words (homophones, split and run-together words, spoken
+section numbers, typos) are tested against a small vocabulary built here, so each test shows
+exactly which known word made a repair possible.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge._normalise import Vocabulary, british, max_slips, normalise, stem, tokens
+
+VOCABULARY = Vocabulary(
+    [
+        "Safeguarding referral to children's social care",
+        "Child in immediate danger: protect first",
+        "Neglected child, no food in the house",
+        "Missing for hours; wait for the return home interview",
+        "Police protection lasts at most 72 hours (Children Act 1989 s46)",
+        "Transfer to local authority accommodation under PACE 38(6)",
+        "Mental Health Act s136: a police station is never a place of safety",
+        "Appropriate adult (AA) for a juvenile; NFA decisions reviewed",
+        "Keep the siblings apart",
+        "Part of the plan",
+        "Passport and travel documents",
+        "Paediatrician and medical examination",
+        "Bail conditions breached",
+        "Call the skipper or the sergeant",
+        "A safety plan keeps the child safe",
+        "Support for a trans child or a teen",
+        "Keep a child in the cells overnight only when necessary",
+        "Pass on the child's own word",
+    ]
+)
+
+
+def repaired(text: str) -> str:
+    return " ".join(VOCABULARY.repair(text))
+
+
+# --- case, accents, punctuation, shorthand -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("  CHILD in DANGER!!! ", "child in danger"),
+        ("Café—naïve", "cafe naive"),
+        ("children's social care", "child social care"),
+        ("children’s home", "child home"),
+        ("kids, kiddies & children", "child child and child"),
+        ("13yo lad", "13 year old lad"),
+        ("yo mate", "yo mate"),
+        ("missing 24hrs", "missing 24 hours"),
+        ("seen at A&E", "seen at ae"),
+        ("on the 3rd visit", "on the 3 visit"),
+    ],
+)
+def test_case_accents_punctuation_and_shorthand_do_not_matter(said: str, expected: str) -> None:
+    assert normalise(said) == expected
+
+
+# --- numbers said as words ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("forty eight hours", "48 hours"),
+        ("forty-eight hours", "48 hours"),
+        ("seventy two", "72"),
+        ("fifteen year old", "15 year old"),
+        ("one hundred and thirty six", "136"),
+        ("one three six", "136"),
+        ("three eight six", "386"),
+        ("thirty eight six", "38 6"),
+        ("nineteen eighty nine", "1989"),
+        ("twenty twenty three", "2023"),
+    ],
+)
+def test_numbers_said_as_words_become_digits(said: str, expected: str) -> None:
+    assert normalise(said) == expected
+
+
+def test_a_number_homophone_is_a_number_only_before_a_unit_of_time() -> None:
+    assert normalise("missing for too hours") == "missing for 2 hours"
+    assert normalise("gone for four days") == "gone for 4 days"
+    assert normalise("went to school for lunch") == "went to school for lunch"
+
+
+def test_a_unit_of_time_misheard_after_a_number_is_read_as_the_unit() -> None:
+    assert normalise("seventy two ours") == "72 hours"
+    assert normalise("48 our limit") == "48 hour limit"
+    assert normalise("our officers") == "our officers"
+
+
+# --- sections of Acts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said", ["s47", "S47", "s 47", "s.47", "sec 47", "sec47", "section 47", "section forty seven"]
+)
+def test_every_way_of_writing_a_section_is_one_token(said: str) -> None:
+    assert normalise(said) == "s47"
+
+
+@pytest.mark.parametrize("said", ["38(6)", "s38(6)", "s.38 (6)", "section 38 (6)"])
+def test_a_subsection_is_kept_whole(said: str) -> None:
+    assert normalise(said) == "s38(6)"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("three eight six", "s38(6)"),
+        ("thirty eight six", "s38(6)"),
+        ("section 38 6", "s38(6)"),
+        ("pace 386", "pace s38(6)"),
+        ("one three six", "s136"),
+        ("a 136", "a s136"),
+        ("section forty six", "s46"),
+    ],
+)
+def test_spoken_section_numbers_are_read_as_the_sections_the_base_cites(
+    said: str, expected: str
+) -> None:
+    assert repaired(said) == expected
+
+
+@pytest.mark.parametrize("said", ["72 hours", "136 hours", "a 17 year old", "number 19"])
+def test_quantities_and_ages_are_never_read_as_sections(said: str) -> None:
+    assert repaired(said) == normalise(said)
+
+
+def test_a_section_the_base_does_not_cite_is_left_as_said() -> None:
+    assert repaired("section 20") == "s20"
+    assert repaired("47") == "47"
+
+
+# --- British and American spelling --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("american", "british_form"),
+    [
+        ("color", "colour"),
+        ("behavior", "behaviour"),
+        ("behaviors", "behaviours"),
+        ("behavioral", "behavioural"),
+        ("pediatrician", "paediatrician"),
+        ("pedophile", "paedophile"),
+        ("program", "programme"),
+        ("programs", "programmes"),
+        ("judgment", "judgement"),
+        ("organize", "organise"),
+        ("organization", "organisation"),
+        ("recognized", "recognised"),
+        ("analyze", "analyse"),
+        ("counselor", "counsellor"),
+        ("traveled", "travelled"),
+        ("defense", "defence"),
+        ("center", "centre"),
+        ("inquiries", "enquiries"),
+        ("mom", "mom"),
+    ],
+)
+def test_american_spellings_become_british(american: str, british_form: str) -> None:
+    assert british(american) == british_form
+
+
+@pytest.mark.parametrize("word", ["size", "seize", "prize", "senior", "colour", "citizen"])
+def test_words_that_only_look_american_are_left_alone(word: str) -> None:
+    assert british(word) == word
+
+
+def test_spelling_variants_and_word_families_give_the_same_tokens() -> None:
+    assert tokens("pediatrician's behavior") == tokens("paediatricians behaviour")
+    assert normalise("Mom and Dad") == "mum and dad"
+    assert normalise("teenager, teenagers, teens") == "teen teen teen"
+
+
+# --- stop words and light stemming --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        ("neglect", "neglected", "neglecting", "neglects"),
+        ("bruise", "bruises", "bruised", "bruising"),
+        ("abuse", "abused", "abusing", "abuses"),
+        ("stop", "stopped", "stopping"),
+        ("baby", "babies"),
+        ("witness", "witnesses", "witnessed"),
+    ],
+)
+def test_light_stemming_makes_a_word_family_compare_equal(family: tuple[str, ...]) -> None:
+    assert len({stem(word) for word in family}) == 1
+
+
+def test_irregular_ied_and_ying_forms_stem_to_their_verb() -> None:
+    assert {stem(word) for word in ("lie", "lied", "lies", "lying")} == {"lie"}
+    assert {stem(word) for word in ("bully", "bullied", "bullying")} == {"bully"}
+
+
+@pytest.mark.parametrize("word", ["s47", "s38(6)", "72", "aa", "bus", "status", "crisis"])
+def test_stemming_leaves_short_words_numbers_and_latin_plurals_alone(word: str) -> None:
+    assert stem(word) == word
+
+
+def test_tokens_keep_only_words_that_carry_meaning() -> None:
+    assert tokens("The kids were neglected for 2 hrs") == ["child", "neglect", "2", "hour"]
+    assert tokens("what is it that you are doing here") == []
+
+
+def test_an_age_keeps_only_its_number() -> None:
+    assert tokens("a 15 year old girl") == ["15", "girl"]
+    assert tokens("13yo") == ["13"]
+    assert tokens("missing 2 years") == ["miss", "2", "year"]
+
+
+# --- homophones (vocabulary-guided) -------------------------------------------------------------
+
+
+def test_a_homophone_is_swapped_when_the_base_only_knows_its_sound_alike() -> None:
+    assert repaired("missing for too ours") == "missing for 2 hours"
+    assert repaired("long weight for the skipper") == "long wait for the skipper"
+    assert repaired("breached his bale") == "breached his bail"
+
+
+def test_a_word_the_base_knows_is_never_swapped() -> None:
+    assert repaired("bail conditions") == "bail conditions"
+    assert repaired("what weather is it") == "what weather is it"
+
+
+# --- words split or run together ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("safe guarding referral", "safeguarding referral"),
+        ("in mediate danger", "immediate danger"),
+        ("kept a part", "kept apart"),
+        ("needs an a a", "needs an aa"),
+        ("n f a decision", "nfa decision"),
+        ("socialcare", "social care"),
+        ("policeprotection", "police protection"),
+        ("skipperat the scene", "skipper at the scene"),
+        ("in the cellsovernight", "in the cells overnight"),
+        ("tell the ser geant", "tell the sergeant"),
+    ],
+)
+def test_split_and_run_together_words_are_mended(said: str, expected: str) -> None:
+    assert repaired(said) == expected
+
+
+def test_two_known_words_side_by_side_are_not_joined() -> None:
+    assert repaired("social care") == "social care"
+    assert repaired("part of the plan") == "part of the plan"
+
+
+def test_an_unknown_word_is_not_split_into_short_chance_words() -> None:
+    """The base knows "pass", "word", "can" and "teen", but never says them side by side."""
+    assert repaired("password") == "password"
+    assert repaired("canteen") == "canteen"
+
+
+# --- typos and dropped letters ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("negleted", "neglected"),
+        ("neglcted", "neglected"),
+        ("safegaurding", "safeguarding"),
+        ("referal", "referral"),
+        ("refferal", "referral"),
+        ("imediate", "immediate"),
+        ("paediatrition", "paediatrician"),
+        ("acommodation", "accommodation"),
+    ],
+)
+def test_a_typo_is_mended_to_the_closest_word_of_the_base(said: str, expected: str) -> None:
+    assert repaired(said) == expected
+
+
+def test_among_equally_close_words_the_one_sharing_more_letters_wins() -> None:
+    assert repaired("safey plan") == "safety plan"
+    assert repaired("thans") == "thanks"
+
+
+def test_a_short_word_is_never_mended_because_real_words_lie_too_close() -> None:
+    assert max_slips("park") == 0
+    assert repaired("park") == "park"
+
+
+def test_a_word_far_from_every_word_of_the_base_is_left_alone() -> None:
+    assert repaired("pizza") == "pizza"
+    assert repaired("password") == "password"
+
+
+def test_the_bases_own_text_is_not_repaired() -> None:
+    assert VOCABULARY.entry_tokens("Safe guarding the kids") == ["safe", "guard", "child"]
