@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from bot import __version__
+from bot.cli._chat import chat
+from bot.cli._flows import flows
 from bot.cli._kb import kb
 
 
@@ -18,5 +20,7 @@ def cli() -> None:
 
 
 cli.add_command(kb)
+cli.add_command(flows)
+cli.add_command(chat)
 
 __all__ = ["cli"]

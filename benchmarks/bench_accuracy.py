@@ -1,0 +1,313 @@
+"""How often does a knowledge search find the right guidance? Topic accuracy of the matcher.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_accuracy.py [--output PATH] [--quiet]
+
+The product is judged on a held-out set of officers' messages that the project never sees
+(target: top-3 topic accuracy of at least 0.90), so accuracy is measured on three sets:
+
+* ``dev``: ``tests/data/dev_utterances.yaml``, the shared development set;
+* ``extra``: ``tests/data/extra_utterances.yaml``, written for guidebot;
+* ``blind``: ``benchmarks/data/blind_utterances.yaml``, written without reading the knowledge
+  base's terms, so it estimates how the matcher does on words nobody tuned it for.
+
+A message passes top-k when any of the first k entries returned carries any of its acceptable
+topic ids (the rule of the development set). For each set the script reports top-1 and top-3
+accuracy, top-3 accuracy counting only answers the bot would show (status not ``none``), the
+mix of statuses, and how often the matcher was ``confident`` yet its first entry was wrong
+(the worst outcome: the officer is led straight to the wrong guidance). Out-of-domain
+negatives should all come back ``none``; near misses (off-topic, sharing everyday words with
+the domain) may be offered as options but never as a confident answer.
+
+A table is printed, then every failure, and the numbers are saved as JSON (default
+``benchmarks/results/accuracy.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.knowledge import KnowledgeBase, SearchResult, load_knowledge  # noqa: E402
+
+SETS: dict[str, Path] = {
+    "dev": ROOT / "tests" / "data" / "dev_utterances.yaml",
+    "extra": ROOT / "tests" / "data" / "extra_utterances.yaml",
+    "blind": ROOT / "benchmarks" / "data" / "blind_utterances.yaml",
+}
+DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "accuracy.json"
+LIMIT = 3
+STATUSES = ("confident", "ambiguous", "none")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One officer's message and the topic ids that would be a right answer."""
+
+    text: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    """A named set of messages: in-domain cases and off-topic messages of two kinds."""
+
+    name: str
+    path: Path
+    cases: tuple[Case, ...]
+    negatives: tuple[str, ...] = ()
+    near_misses: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """What the matcher did with one in-domain message, kept so failures can be listed."""
+
+    case: Case
+    result: SearchResult
+    top1: bool
+    top3: bool
+
+    @property
+    def confident_wrong(self) -> bool:
+        """Confident about an entry that carries none of the acceptable topics."""
+        return self.result.status == "confident" and not self.top1
+
+
+@dataclass
+class SetReport:
+    """The numbers for one set, and the messages behind every failure."""
+
+    name: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    negatives: list[SearchResult] = field(default_factory=list)
+    near_misses: list[SearchResult] = field(default_factory=list)
+
+
+def read_set(name: str, path: Path) -> EvalSet:
+    """Read a set in either shape used in the project: a bare list of cases, or a mapping.
+
+    The development set is a bare list of ``{text, topics}``; the others are a mapping with
+    ``utterances`` and optional ``negatives`` and ``near_misses``. A malformed file stops the
+    run with its path, since numbers from a half-read set would mislead.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SystemExit(
+            f"{path}: cannot read the set ({error}); fix the file and rerun."
+        ) from None
+    raw_cases = data if isinstance(data, list) else (data or {}).get("utterances", [])
+    cases: list[Case] = []
+    for number, raw in enumerate(raw_cases, start=1):
+        if not isinstance(raw, dict) or not raw.get("text") or not raw.get("topics"):
+            raise SystemExit(
+                f"{path}: utterance {number} needs a 'text' and a non-empty 'topics' list."
+            )
+        cases.append(Case(str(raw["text"]), tuple(str(topic) for topic in raw["topics"])))
+    extras = data if isinstance(data, dict) else {}
+    return EvalSet(
+        name=name,
+        path=path,
+        cases=tuple(cases),
+        negatives=tuple(str(text) for text in extras.get("negatives") or []),
+        near_misses=tuple(str(text) for text in extras.get("near_misses") or []),
+    )
+
+
+def check_topics(sets: list[EvalSet], base: KnowledgeBase) -> None:
+    """Stop on a topic id the taxonomy does not know: such a case could never pass."""
+    known = set(base.taxonomy.topics)
+    for eval_set in sets:
+        for case in eval_set.cases:
+            unknown = [topic for topic in case.topics if topic not in known]
+            if unknown:
+                raise SystemExit(
+                    f"{eval_set.path}: {case.text!r} lists unknown topic ids {unknown}; "
+                    "use ids from the taxonomy."
+                )
+
+
+def evaluate(eval_set: EvalSet, base: KnowledgeBase) -> SetReport:
+    """Search every message of a set once and score the answers."""
+    report = SetReport(eval_set.name)
+    for case in eval_set.cases:
+        result = base.search(case.text, limit=LIMIT)
+        wanted = set(case.topics)
+        hits = [bool(wanted & set(match.entry.topics)) for match in result.matches[:LIMIT]]
+        report.outcomes.append(Outcome(case, result, top1=hits[:1] == [True], top3=any(hits)))
+    report.negatives = [base.search(text, limit=LIMIT) for text in eval_set.negatives]
+    report.near_misses = [base.search(text, limit=LIMIT) for text in eval_set.near_misses]
+    return report
+
+
+def share(count: int, total: int) -> float | None:
+    """A proportion, or None when there is nothing to divide by (shown as a dash)."""
+    return round(count / total, 3) if total else None
+
+
+def summarise(report: SetReport) -> dict[str, Any]:
+    """The set's numbers as plain data, for the table and the JSON."""
+    outcomes = report.outcomes
+    n = len(outcomes)
+    statuses = Counter(outcome.result.status for outcome in outcomes)
+    negative_statuses = Counter(result.status for result in report.negatives)
+    near_statuses = Counter(result.status for result in report.near_misses)
+    return {
+        "cases": n,
+        "top1": share(sum(o.top1 for o in outcomes), n),
+        "top3": share(sum(o.top3 for o in outcomes), n),
+        "top3_answered": share(sum(o.top3 and o.result.status != "none" for o in outcomes), n),
+        "status": {status: statuses.get(status, 0) for status in STATUSES},
+        "confident_wrong": share(sum(o.confident_wrong for o in outcomes), n),
+        "negatives": len(report.negatives),
+        "negatives_none": share(negative_statuses.get("none", 0), len(report.negatives)),
+        "negatives_status": {status: negative_statuses.get(status, 0) for status in STATUSES},
+        "near_misses": len(report.near_misses),
+        "near_misses_not_confident": share(
+            len(report.near_misses) - near_statuses.get("confident", 0), len(report.near_misses)
+        ),
+    }
+
+
+def describe(result: SearchResult) -> dict[str, Any]:
+    """One search as the failure list shows it: status and the top entries with topics."""
+    return {
+        "status": result.status,
+        "got": [
+            {"id": m.entry.id, "topics": list(m.entry.topics), "score": round(m.score, 1)}
+            for m in result.matches[:LIMIT]
+        ],
+    }
+
+
+def failures(report: SetReport) -> dict[str, list[dict[str, Any]]]:
+    """Every case that went wrong, by kind.
+
+    Kinds: missed the top 3; confident but wrong first entry; right entry found but withheld
+    as ``none``; off-topic messages not answered ``none``; near misses answered confidently.
+    """
+    return {
+        "top3_miss": [
+            {"text": o.case.text, "expected": list(o.case.topics), **describe(o.result)}
+            for o in report.outcomes
+            if not o.top3
+        ],
+        "confident_wrong": [
+            {"text": o.case.text, "expected": list(o.case.topics), **describe(o.result)}
+            for o in report.outcomes
+            if o.confident_wrong and o.top3
+        ],
+        "found_but_none": [
+            {"text": o.case.text, "expected": list(o.case.topics), **describe(o.result)}
+            for o in report.outcomes
+            if o.top3 and o.result.status == "none"
+        ],
+        "negative_not_none": [
+            {"text": r.query, **describe(r)} for r in report.negatives if r.status != "none"
+        ],
+        "near_miss_confident": [
+            {"text": r.query, **describe(r)} for r in report.near_misses if r.status == "confident"
+        ],
+    }
+
+
+def cell(value: float | None) -> str:
+    """A proportion for the table; a dash where the set has nothing to measure."""
+    return "-" if value is None else f"{value:.3f}"
+
+
+def print_table(summaries: dict[str, dict[str, Any]]) -> None:
+    """The headline numbers, one row per set."""
+    header = (
+        f"{'set':<6} {'n':>4} {'top1':>6} {'top3':>6} {'top3ans':>7} "
+        f"{'conf':>5} {'ambig':>5} {'none':>5} {'confwrong':>9} "
+        f"{'neg':>4} {'neg none':>8} {'neg conf':>8} {'near':>4} {'near ok':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, s in summaries.items():
+        status = s["status"]
+        print(
+            f"{name:<6} {s['cases']:>4} {cell(s['top1']):>6} {cell(s['top3']):>6} "
+            f"{cell(s['top3_answered']):>7} {status['confident']:>5} {status['ambiguous']:>5} "
+            f"{status['none']:>5} {cell(s['confident_wrong']):>9} {s['negatives']:>4} "
+            f"{cell(s['negatives_none']):>8} {s['negatives_status']['confident']:>8} "
+            f"{s['near_misses']:>4} {cell(s['near_misses_not_confident']):>7}"
+        )
+
+
+def print_failures(name: str, found: dict[str, list[dict[str, Any]]]) -> None:
+    """Every failure of a set, so a reader can see why without rerunning anything."""
+    titles = {
+        "top3_miss": "no acceptable topic in the top 3",
+        "confident_wrong": "confident, wrong first entry (right one lower down)",
+        "found_but_none": "right topic in the top 3, but status 'none' (officer told nothing fits)",
+        "negative_not_none": "off-topic message not answered 'none'",
+        "near_miss_confident": "near miss answered 'confident'",
+    }
+    for kind, rows in found.items():
+        if not rows:
+            continue
+        print(f"\n[{name}] {titles[kind]}: {len(rows)}")
+        for row in rows:
+            got = ", ".join(f"{g['id']} ({g['score']})" for g in row["got"]) or "nothing"
+            expected = f" expected {row['expected']};" if "expected" in row else ""
+            print(f"  - {row['text']!r}:{expected} got {row['status']}: {got}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure every set, print the table and the failures, save the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to save JSON")
+    parser.add_argument("--quiet", action="store_true", help="print the table only")
+    args = parser.parse_args(argv)
+
+    base = load_knowledge()
+    sets = [read_set(name, path) for name, path in SETS.items()]
+    check_topics(sets, base)
+
+    summaries: dict[str, dict[str, Any]] = {}
+    found: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for eval_set in sets:
+        report = evaluate(eval_set, base)
+        summaries[eval_set.name] = summarise(report)
+        found[eval_set.name] = failures(report)
+
+    print(f"knowledge entries: {len(base)}; pass = any listed topic in the top {LIMIT}\n")
+    print_table(summaries)
+    if not args.quiet:
+        for name, rows in found.items():
+            print_failures(name, rows)
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "entries": len(base),
+        "limit": LIMIT,
+        "sets": {
+            name: {"path": str(SETS[name].relative_to(ROOT)), **summaries[name], **found[name]}
+            for name in summaries
+        },
+    }
+    args.output.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"\nsaved {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,186 @@
+"""The console chat: the engine in a terminal, with no token and no network.
+
+Buttons are shown as numbered options; typing a number presses one, anything else is sent as
+typed text. With standard input not a terminal, each line is one message and the officer's line
+is echoed before the replies, so ``guidebot chat < script.txt`` prints a readable transcript.
+
+Only the conversation state is written to disk (ids and categories, never what was typed), so
+that a conversation survives the terminal closing and an idle one is recognised on return.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from bot.engine import (
+    AuditEvent,
+    Button,
+    Conversation,
+    Effect,
+    Engine,
+    Press,
+    Reply,
+    StateError,
+    Text,
+)
+
+STATE_FILE = Path("console") / "conversation.json"
+ONE_LINE_BUTTONS = 72
+"""Buttons go on one line when they fit in this many characters, else one per line."""
+
+
+def render_reply(reply: Reply) -> str:
+    """A reply as the console shows it: the text, then the buttons as numbered options."""
+    lines = [f"guidebot: {reply.text}"]
+    if reply.buttons:
+        options = [f"[{number}] {button.label}" for number, button in enumerate(reply.buttons, 1)]
+        row = "  " + "   ".join(options)
+        lines.extend([row] if len(row) <= ONE_LINE_BUTTONS else [f"  {o}" for o in options])
+    return "\n".join(lines)
+
+
+@dataclass
+class ConsoleChat:
+    """One console session: carries the engine's effects out and keeps the state on disk.
+
+    Args:
+        engine: the engine with the flows and knowledge loaded.
+        output: where replies go.
+        state_path: where the conversation state is saved between messages (None: nowhere).
+        clock: the time source; the engine itself never reads a clock.
+        echo: print each message before its replies (for piped, scripted input).
+        audit: where to write audit events as JSON lines (None: not written).
+    """
+
+    engine: Engine
+    output: TextIO
+    state_path: Path | None = None
+    clock: Callable[[], float] = time.time
+    echo: bool = False
+    audit: TextIO | None = None
+    state: Conversation | None = None
+    buttons: tuple[Button, ...] = ()
+    turns: list[dict[str, Any]] = field(default_factory=list)
+
+    def open(self, *, fresh: bool) -> None:
+        """Start at the menu, or pick up a saved conversation (saying so if it expired)."""
+        now = self.clock()
+        saved = None if fresh else self._load()
+        if saved is None:
+            self.state, effects = self.engine.start(now)
+        else:
+            self.state, effects = self.engine.resume(saved, now)
+        self._carry_out(effects)
+
+    def send(self, line: str) -> None:
+        """Handle one line from the officer: a button number presses it, anything else is text."""
+        assert self.state is not None, "open() the chat first"
+        typed = line.strip()
+        if self.echo:
+            self.output.write(f"> {typed}\n")
+        event: Text | Press
+        if typed.isdigit() and 1 <= int(typed) <= len(self.buttons):
+            event = Press(self.buttons[int(typed) - 1].value, self.clock())
+            self.turns.append({"press": event.value})
+        else:
+            event = Text(typed, self.clock())
+            self.turns.append({"text": typed})
+        self.state, effects = self.engine.step(self.state, event)
+        self._carry_out(effects)
+
+    def _carry_out(self, effects: Iterable[Effect]) -> None:
+        # A number only ever presses a button shown after the latest message: an old menu's
+        # "1" must not answer a free-text question.
+        self.buttons = ()
+        for effect in effects:
+            if isinstance(effect, Reply):
+                self.output.write(render_reply(effect) + "\n")
+                if effect.buttons:
+                    self.buttons = effect.buttons
+            elif isinstance(effect, AuditEvent) and self.audit is not None:
+                self.audit.write(json.dumps(effect.to_json(), sort_keys=True) + "\n")
+        self.output.write("\n")
+        self.output.flush()
+        if self.turns and self.state is not None:
+            self.turns[-1]["at"] = _where(self.state)
+        self._save()
+
+    def _load(self) -> Conversation | None:
+        if self.state_path is None or not self.state_path.exists():
+            return None
+        try:
+            return Conversation.from_json(json.loads(self.state_path.read_text(encoding="utf-8")))
+        except (StateError, json.JSONDecodeError) as exc:
+            reason = str(exc) if isinstance(exc, StateError) else "It is not valid JSON."
+            self.output.write(f"guidebot: The saved conversation was set aside. {reason}\n")
+            return None
+
+    def _save(self) -> None:
+        if self.state_path is None or self.state is None:
+            return
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.state_path.with_suffix(".tmp")
+        partial.write_text(json.dumps(self.state.to_json(), sort_keys=True), encoding="utf-8")
+        os.replace(partial, self.state_path)
+
+    def golden(self) -> str:
+        """The session as a golden transcript skeleton, to paste into tests/conversations/."""
+        data = {
+            "description": "Recorded with guidebot chat --golden; add 'says' phrases.",
+            "turns": self.turns,
+        }
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _where(state: Conversation) -> str:
+    if state.phase == "step":
+        return f"{state.flow}/{state.step}"
+    if state.phase == "red_flag":
+        return f"{state.flow}/red-flag"
+    return state.phase
+
+
+def run_console(
+    engine: Engine,
+    *,
+    input_stream: TextIO,
+    output: TextIO,
+    data_dir: Path | None,
+    interactive: bool,
+    fresh: bool = False,
+    audit: TextIO | None = None,
+    clock: Callable[[], float] = time.time,
+) -> ConsoleChat:
+    """Run a chat until the input ends; returns the session (for ``--golden``).
+
+    Interactive sessions resume a saved conversation; piped input always starts at the menu so
+    that a script gives the same transcript every time.
+    """
+    chat = ConsoleChat(
+        engine=engine,
+        output=output,
+        state_path=None if data_dir is None else data_dir / STATE_FILE,
+        clock=clock,
+        echo=not interactive,
+        audit=audit,
+    )
+    chat.open(fresh=fresh or not interactive)
+    while True:
+        if interactive:
+            output.write("> ")
+            output.flush()
+        line = input_stream.readline()
+        if not line:
+            break
+        if not line.strip():
+            continue
+        chat.send(line)
+    return chat

@@ -1,0 +1,94 @@
+"""``guidebot chat``: the console chat, the embedded default that needs no token."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bot.channels import load_flows
+from bot.channels.console import run_console
+from bot.cli._common import data_dir_option
+from bot.engine import Engine, FlowError
+from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+
+
+def open_engine(
+    knowledge_dir: Path | None, flows_dir: Path | None, idle_minutes: float = 30
+) -> Engine:
+    """Load the knowledge and the flows, turning their errors into a plain message."""
+    try:
+        knowledge: KnowledgeBase = load_knowledge(knowledge_dir)
+    except (KnowledgeError, FileNotFoundError) as exc:
+        raise click.ClickException(f"{exc}\nRun 'guidebot kb check' to see every problem.") from exc
+    try:
+        flows = load_flows(knowledge, flows_dir)
+    except (FlowError, FileNotFoundError) as exc:
+        raise click.ClickException(
+            f"{exc}\nRun 'guidebot flows check' to see every problem."
+        ) from exc
+    return Engine(flows, knowledge, idle_seconds=idle_minutes * 60)
+
+
+@click.command()
+@data_dir_option
+@click.option("--fresh", is_flag=True, help="Ignore any saved conversation; start at the menu.")
+@click.option(
+    "--idle-minutes",
+    type=click.FloatRange(min=1),
+    default=30,
+    show_default=True,
+    help="Close a conversation after this long without a message.",
+)
+@click.option(
+    "--flows",
+    "flows_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of flows to use (default: the ones shipped with guidebot).",
+)
+@click.option(
+    "--knowledge",
+    "knowledge_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Knowledge folder to use (default: the one shipped with guidebot).",
+)
+@click.option("--audit", is_flag=True, help="Write audit events (ids only) to stderr as JSON.")
+@click.option("--golden", is_flag=True, help="At the end, print the session as a golden skeleton.")
+def chat(
+    data_dir: Path,
+    fresh: bool,
+    idle_minutes: float,
+    flows_dir: Path | None,
+    knowledge_dir: Path | None,
+    audit: bool,
+    golden: bool,
+) -> None:
+    """Chat with guidebot in this terminal: no token, no network.
+
+    Buttons are numbered: type the number to press one, or type your answer in your own words.
+    Type 'help' at any point. In a terminal, a conversation left open is picked up next time
+    (the saved state holds answer categories only, never what you typed); piped input, one
+    message a line, always starts at the menu:
+
+        guidebot chat < script.txt
+    """
+    engine = open_engine(knowledge_dir, flows_dir, idle_minutes)
+    interactive = sys.stdin.isatty()
+    try:
+        session = run_console(
+            engine,
+            input_stream=sys.stdin,
+            output=sys.stdout,
+            data_dir=data_dir,
+            interactive=interactive,
+            fresh=fresh,
+            audit=sys.stderr if audit else None,
+        )
+    except KeyboardInterrupt:
+        click.echo("\nBye. Your place is saved; run 'guidebot chat' to carry on.")
+        sys.exit(130)
+    if golden:
+        click.echo(session.golden(), nl=False)

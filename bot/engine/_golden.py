@@ -1,0 +1,194 @@
+"""Golden conversations: replay a transcript through the engine and measure what it exercised.
+
+A transcript is plain data (parsed from ``tests/conversations/*.yaml`` by the caller): the
+officer's inputs and what the bot must say. Between every turn the state goes to JSON text and
+back, exactly as a restart would, so a golden that passes proves the conversation survives one
+at any point. Coverage counts the arrows of each flow's graph and each red flag that the golden
+set took at least once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.engine._compile import FlowSet
+from bot.engine._effects import AuditEvent, Effect, Event, Press, Reply, Start, Text
+from bot.engine._engine import Engine
+from bot.engine._state import Conversation
+
+DEFAULT_CLOCK = 1_700_000_000.0
+DEFAULT_GAP = 20.0
+"""Seconds between turns unless a turn says otherwise (``after:``)."""
+
+
+class TranscriptError(ValueError):
+    """A transcript is not in the expected shape; the message names the turn."""
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What one turn produced, after the state went through JSON and back."""
+
+    number: int
+    replies: tuple[Reply, ...]
+    events: tuple[AuditEvent, ...]
+    state: Conversation
+    state_json: str
+
+    @property
+    def at(self) -> str:
+        """Where the conversation is: ``flow/step``, or the phase (``menu``, ``red_flag``...)."""
+        if self.state.phase == "step":
+            return f"{self.state.flow}/{self.state.step}"
+        if self.state.phase == "red_flag":
+            return f"{self.state.flow}/red-flag"
+        return self.state.phase
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """The replies as plain data, the form kept in the transcript under ``bot``."""
+        shown: list[dict[str, Any]] = []
+        for reply in self.replies:
+            item: dict[str, Any] = {"text": reply.text}
+            if reply.buttons:
+                item["buttons"] = [button.label for button in reply.buttons]
+            shown.append(item)
+        return shown
+
+
+def _event(turn: Mapping[str, Any], number: int, now: float) -> Event:
+    if "text" in turn:
+        return Text(str(turn["text"]), now)
+    if "press" in turn:
+        return Press(str(turn["press"]), now)
+    if turn.get("start"):
+        return Start(now)
+    raise TranscriptError(f"turn {number} needs 'text', 'press' or 'start: true'")
+
+
+def _split(effects: Iterable[Effect]) -> tuple[tuple[Reply, ...], tuple[AuditEvent, ...]]:
+    effects = tuple(effects)
+    return (
+        tuple(e for e in effects if isinstance(e, Reply)),
+        tuple(e for e in effects if isinstance(e, AuditEvent)),
+    )
+
+
+def replay(engine: Engine, transcript: Mapping[str, Any]) -> list[TurnResult]:
+    """Run a transcript's inputs, reloading the state from JSON before every turn.
+
+    Turn 0 is the opening menu. The clock starts at ``clock`` (default a fixed instant) and moves
+    on ``after`` seconds before each turn (default 20), so idle expiry can be tested too.
+    """
+    now = float(transcript.get("clock", DEFAULT_CLOCK))
+    state, effects = engine.start(now)
+    replies, events = _split(effects)
+    text = json.dumps(state.to_json(), sort_keys=True)
+    results = [TurnResult(0, replies, events, state, text)]
+    turns = transcript.get("turns")
+    if not isinstance(turns, list) or not turns:
+        raise TranscriptError("a transcript needs a non-empty 'turns' list")
+    for number, turn in enumerate(turns, start=1):
+        if not isinstance(turn, dict):
+            raise TranscriptError(f"turn {number} must be a mapping")
+        now += float(turn.get("after", DEFAULT_GAP))
+        state = Conversation.from_json(json.loads(text))
+        state, effects = engine.step(state, _event(turn, number, now))
+        replies, events = _split(effects)
+        text = json.dumps(state.to_json(), sort_keys=True)
+        results.append(TurnResult(number, replies, events, state, text))
+    return results
+
+
+def check_turn(turn: Mapping[str, Any], result: TurnResult) -> list[str]:
+    """Every way a turn's result differs from what the transcript expects (empty if none)."""
+    problems: list[str] = []
+    said = "\n".join(reply.text for reply in result.replies)
+    for phrase in turn.get("says", []):
+        if not isinstance(phrase, str):
+            raise TranscriptError(f"turn {result.number}: 'says' must list text, got {phrase!r}")
+        if phrase.lower() not in said.lower():
+            problems.append(f"turn {result.number}: the bot did not say {phrase!r}")
+    if "bot" in turn and turn["bot"] != result.snapshot():
+        problems.append(
+            f"turn {result.number}: replies differ from the snapshot\n"
+            f"  expected: {json.dumps(turn['bot'], ensure_ascii=False)}\n"
+            f"  got:      {json.dumps(result.snapshot(), ensure_ascii=False)}"
+        )
+    if "at" in turn and turn["at"] != result.at:
+        problems.append(
+            f"turn {result.number}: expected to be at {turn['at']!r}, got {result.at!r}"
+        )
+    for kind in turn.get("audit", []):
+        if kind not in {event.kind for event in result.events}:
+            problems.append(f"turn {result.number}: no {kind!r} audit event")
+    return problems
+
+
+def leaks(turn: Mapping[str, Any], result: TurnResult) -> list[str]:
+    """Where the officer's own words reached the state or an audit event (there must be none)."""
+    said = str(turn.get("text", "")).strip().lower()
+    if len(said) < 4 or " " not in said:
+        return []
+    found: list[str] = []
+    if said in result.state_json.lower():
+        found.append(f"turn {result.number}: the state holds the officer's text")
+    for event in result.events:
+        if said in json.dumps(event.to_json()).lower():
+            found.append(f"turn {result.number}: audit event {event.kind!r} holds the text")
+    return found
+
+
+@dataclass
+class FlowCoverage:
+    """Which arrows and red flags of one flow the golden set exercised."""
+
+    flow: str
+    edges: dict[str, bool] = field(default_factory=dict)
+    red_flags: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """Arrows plus red-flag points."""
+        return len(self.edges) + len(self.red_flags)
+
+    @property
+    def covered(self) -> int:
+        """How many of them were taken."""
+        return sum(self.edges.values()) + sum(self.red_flags.values())
+
+    @property
+    def missing(self) -> list[str]:
+        """The arrows and red flags never taken, for the report."""
+        return [key for key, hit in self.edges.items() if not hit] + [
+            f"red flag {key}" for key, hit in self.red_flags.items() if not hit
+        ]
+
+
+def coverage(flows: FlowSet, runs: Sequence[Sequence[TurnResult]]) -> list[FlowCoverage]:
+    """Transition and red-flag coverage of every flow, from replayed transcripts."""
+    report = {
+        flow.id: FlowCoverage(
+            flow.id,
+            edges={edge.key: False for edge in flow.edges()},
+            red_flags={f"{step} -> {flag}": False for step, flag in flow.red_flag_points()},
+        )
+        for flow in flows
+    }
+    for run in runs:
+        for result in run:
+            for event in result.events:
+                if event.flow not in report:
+                    continue
+                row = report[event.flow]
+                if event.kind == "transition":
+                    key = f"{event.step} -> {event.to_step}"
+                    if key in row.edges:
+                        row.edges[key] = True
+                elif event.kind == "red_flag":
+                    key = f"{event.step} -> {event.red_flag}"
+                    if key in row.red_flags:
+                        row.red_flags[key] = True
+    return list(report.values())

@@ -1,0 +1,244 @@
+"""The shape of a flow file: strict models, so a misspelt key fails at load, not on shift.
+
+This is the first validation layer (fields and types). The graph and the references to the
+knowledge base are checked afterwards, in :mod:`bot.engine._compile`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FLOW_SCHEMA_VERSION = 1
+END = "end"
+"""The reserved target that finishes a flow and shows the summary."""
+
+STEP_KINDS = ("confirm", "choice", "checklist", "text", "info", "number", "duration")
+CONFIRM_OUTCOMES = ("yes", "no", "unsure")
+SKIPPED = "skipped"
+OTHER = "other"
+"""A key of a ``next`` mapping that catches every outcome not named on its own."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _as_list(value: object) -> object:
+    """One string where a list is expected is a list of one: fewer YAML slips for trainers."""
+    return [value] if isinstance(value, str) else value
+
+
+class RedFlagRule(_Strict):
+    """Raise ``flag`` when the answer to the step is (or covers) any of ``when``."""
+
+    flag: str
+    when: tuple[str, ...] = Field(min_length=1)
+
+    _list = field_validator("when", mode="before")(_as_list)
+
+
+class RedFlagDef(_Strict):
+    """A safety prompt that interrupts the flow and must be acknowledged."""
+
+    title: str = Field(min_length=3, max_length=80)
+    prompt: str
+    knowledge: tuple[str, ...] = ()
+
+    _list = field_validator("knowledge", mode="before")(_as_list)
+
+
+class Option(_Strict):
+    """One answer to a choice step, shown as a button and also accepted typed.
+
+    ``note`` is a follow-up the answer leaves the officer with; the summary lists it.
+    """
+
+    id: str
+    label: str
+    phrases: tuple[str, ...] = ()
+    note: str | None = None
+
+
+class Item(_Strict):
+    """One point a good answer covers; ``prompt`` is said when it was left out."""
+
+    id: str
+    label: str
+    phrases: tuple[str, ...] = ()
+    prompt: str
+    knowledge: str | None = None
+    topic: str | None = None
+
+
+class Band(_Strict):
+    """A range of numbers (``at_least`` <= value < ``below``) that counts as one answer."""
+
+    id: str
+    label: str
+    at_least: float | None = None
+    below: float | None = None
+
+
+class SummaryLine(_Strict):
+    """A line of the closing summary, shown always or only when ``when`` holds."""
+
+    text: str
+    when: tuple[Condition, ...] = ()
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _one_condition_is_a_list(cls, value: object) -> object:
+        return [value] if isinstance(value, dict) else value
+
+
+class Condition(_Strict):
+    """Holds when ``step`` was answered with (or covered) any of ``any``, or a flag was raised."""
+
+    step: str | None = None
+    any: tuple[str, ...] = ()
+    red_flag: str | None = None
+
+    _list = field_validator("any", mode="before")(_as_list)
+
+
+class SummarySpec(_Strict):
+    """What the closing summary adds to the answers: notifications due and what to record."""
+
+    notifications: tuple[SummaryLine, ...] = ()
+    record: tuple[SummaryLine, ...] = ()
+
+
+Next = str | dict[str, str]
+
+
+class _StepBase(_Strict):
+    label: str | None = None
+    help: str | None = None
+    knowledge: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    red_flags: tuple[RedFlagRule, ...] = ()
+    say: dict[str, str] = Field(default_factory=dict)
+    skippable: bool = False
+    next: Next
+
+    _lists = field_validator("knowledge", "topics", mode="before")(_as_list)
+
+
+class ConfirmStep(_StepBase):
+    """Yes, no or not sure; ``action`` is the follow-up owed when the answer is not yes."""
+
+    kind: Literal["confirm"]
+    ask: str
+    labels: dict[Literal["yes", "no", "unsure"], str] = Field(default_factory=dict)
+    action: str | None = None
+    outstanding_when: tuple[Literal["yes", "no", "unsure"], ...] = ("no", "unsure")
+
+
+class ChoiceStep(_StepBase):
+    """One of several options."""
+
+    kind: Literal["choice"]
+    ask: str
+    options: tuple[Option, ...]
+
+
+class ChecklistStep(_StepBase):
+    """Several of a list: things done (the rest are outstanding) or things present (findings)."""
+
+    kind: Literal["checklist"]
+    ask: str
+    purpose: Literal["done", "present"] = "done"
+    items: tuple[Item, ...]
+
+
+class TextStep(_StepBase):
+    """A free answer, checked for the points in ``items``."""
+
+    kind: Literal["text"]
+    ask: str
+    items: tuple[Item, ...]
+
+
+class InfoStep(_StepBase):
+    """A guidance card to read, then move on."""
+
+    kind: Literal["info"]
+    text: str
+    button: str = "Next"
+
+
+class NumberStep(_StepBase):
+    """A number (such as an age), kept only as the band it falls in."""
+
+    kind: Literal["number"]
+    ask: str
+    unit: str
+    bands: tuple[Band, ...]
+
+
+class DurationStep(_StepBase):
+    """A length of time, read in hours and kept only as the band it falls in."""
+
+    kind: Literal["duration"]
+    ask: str
+    bands: tuple[Band, ...]
+
+
+Step = Annotated[
+    ConfirmStep | ChoiceStep | ChecklistStep | TextStep | InfoStep | NumberStep | DurationStep,
+    Field(discriminator="kind"),
+]
+
+
+class FlowFile(_Strict):
+    """One flow file."""
+
+    schema_version: int
+    id: str
+    title: str = Field(min_length=3, max_length=80)
+    menu_label: str
+    menu_order: int = 100
+    phrases: tuple[str, ...] = ()
+    stage: str
+    intro: str | None = None
+    start: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    red_flags: dict[str, RedFlagDef] = Field(default_factory=dict)
+    steps: dict[str, Step]
+    summary: SummarySpec = SummarySpec()
+
+    _lists = field_validator("sources", "phrases", mode="before")(_as_list)
+
+
+SummaryLine.model_rebuild()
+SummarySpec.model_rebuild()
+FlowFile.model_rebuild()
+
+AnyStep = ConfirmStep | ChoiceStep | ChecklistStep | TextStep | InfoStep | NumberStep | DurationStep
+QuestionStep = ConfirmStep | ChoiceStep | ChecklistStep | TextStep | NumberStep | DurationStep
+
+
+def outcomes_of(step: AnyStep) -> tuple[str, ...]:
+    """Every answer category the step can produce: the keys its ``next`` must account for."""
+    if isinstance(step, ConfirmStep):
+        found: tuple[str, ...] = CONFIRM_OUTCOMES
+    elif isinstance(step, ChoiceStep):
+        found = tuple(option.id for option in step.options)
+    elif isinstance(step, ChecklistStep):
+        found = ("complete", "partial") if step.purpose == "done" else ("some", "none")
+    elif isinstance(step, TextStep):
+        found = ("complete", "partial")
+    elif isinstance(step, InfoStep):
+        found = ("seen",)
+    else:
+        found = (*(band.id for band in step.bands), "unsure")
+    return (*found, SKIPPED) if step.skippable else found
+
+
+def flag_values_of(step: AnyStep) -> tuple[str, ...]:
+    """What a red flag rule's ``when`` may name on this step: outcomes, or the points covered."""
+    if isinstance(step, ChecklistStep | TextStep):
+        return tuple(item.id for item in step.items)
+    return tuple(o for o in outcomes_of(step) if o != SKIPPED)

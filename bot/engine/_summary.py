@@ -1,0 +1,124 @@
+"""The summary an officer can act on: built from answer categories and flow text only.
+
+Because the state holds no free text, the summary cannot contain a name, an address or anything
+else the officer typed: it is safe to copy into a note or read out to a supervisor.
+"""
+
+from __future__ import annotations
+
+from bot.engine._compile import Flow
+from bot.engine._schema import (
+    SKIPPED,
+    ChecklistStep,
+    ChoiceStep,
+    Condition,
+    ConfirmStep,
+    DurationStep,
+    InfoStep,
+    NumberStep,
+    SummaryLine,
+    TextStep,
+)
+from bot.engine._state import Answer, Conversation
+
+CONFIRM_WORDS = {"yes": "yes", "no": "no", "unsure": "not sure"}
+
+
+def condition_holds(condition: Condition, state: Conversation) -> bool:
+    """True when the answers (or raised red flags) so far meet a summary condition."""
+    if condition.red_flag is not None:
+        return any(raised.flag == condition.red_flag for raised in state.red_flags)
+    answer = state.answer_to(condition.step or "")
+    if answer is None:
+        return False
+    return answer.outcome in condition.any or bool(set(answer.covered) & set(condition.any))
+
+
+def _applies(line: SummaryLine, state: Conversation) -> bool:
+    return not line.when or any(condition_holds(c, state) for c in line.when)
+
+
+def _label(flow: Flow, step_id: str) -> str:
+    step = flow.step(step_id)
+    if step.label:
+        return step.label
+    return step.text if isinstance(step, InfoStep) else step.ask
+
+
+def _lines_for(flow: Flow, answer: Answer) -> tuple[list[str], list[str], list[str]]:
+    """(done, to follow up, noted) lines for one answer."""
+    step = flow.step(answer.step)
+    label = _label(flow, answer.step)
+    done: list[str] = []
+    follow: list[str] = []
+    noted: list[str] = []
+    if answer.outcome == SKIPPED:
+        follow.append(f"{label} (skipped)")
+        return done, follow, noted
+    if isinstance(step, ConfirmStep):
+        if step.action and answer.outcome in step.outstanding_when:
+            follow.append(step.action)
+        elif step.action:
+            done.append(label)
+        else:
+            noted.append(f"{label}: {CONFIRM_WORDS[answer.outcome]}")
+    elif isinstance(step, ChoiceStep):
+        chosen = next(o for o in step.options if o.id == answer.outcome)
+        noted.append(f"{label}: {chosen.label}")
+        if chosen.note:
+            follow.append(chosen.note)
+    elif isinstance(step, ChecklistStep | TextStep):
+        names = {item.id: item.label for item in step.items}
+        if isinstance(step, ChecklistStep) and step.purpose == "present":
+            found = ", ".join(names[i] for i in answer.covered) or "none"
+            noted.append(f"{label}: {found}")
+        else:
+            prompts = {item.id: item.prompt for item in step.items}
+            done.extend(names[i] for i in answer.covered)
+            follow.extend(prompts[i] for i in answer.outstanding)
+            noted.extend(f"{names[i]}: not needed" for i in answer.not_needed)
+    elif isinstance(step, NumberStep | DurationStep):
+        bands = {band.id: band.label for band in step.bands}
+        noted.append(f"{label}: {bands.get(answer.outcome, 'not sure')}")
+    return done, follow, noted
+
+
+def build_summary(flow: Flow, state: Conversation, *, final: bool) -> str:
+    """Plain, copyable text: red flags, done, to follow up, notifications due, what to record."""
+    done: list[str] = []
+    follow: list[str] = []
+    noted: list[str] = []
+    for answer in state.answers:
+        d, f, n = _lines_for(flow, answer)
+        done += d
+        follow += f
+        noted += n
+    heading = f"Summary: {flow.title}" + ("" if final else " (so far)")
+    parts = [heading]
+
+    def section(title: str, lines: list[str]) -> None:
+        if lines:
+            parts.append("\n".join([f"{title}:", *(f"- {line}" for line in lines)]))
+
+    flags = []
+    for raised in state.red_flags:
+        title = flow.spec.red_flags[raised.flag].title
+        status = "acknowledged" if raised.acknowledged else "NOT acknowledged"
+        flags.append(f"{title} ({status})")
+    section("Red flags", flags)
+    section("Done", done)
+    section("To follow up", follow)
+    section("Noted", noted)
+    section(
+        "Referrals and notifications due",
+        [line.text for line in flow.spec.summary.notifications if _applies(line, state)],
+    )
+    section(
+        "The record should show",
+        [line.text for line in flow.spec.summary.record if _applies(line, state)],
+    )
+    if len(parts) == 1:
+        parts.append("Nothing answered yet.")
+    parts.append("Sources: " + "; ".join(flow.spec.sources))
+    parts.append("No personal details are kept here: add them only to force systems.")
+    return "\n\n".join(parts)

@@ -1,0 +1,414 @@
+"""The step function: state, red flags, the everywhere-words, expiry, privacy and determinism.
+
+Driven through the shipped flows, with the state saved to JSON and loaded back after every step
+as a restart would.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.channels import load_flows
+from bot.engine import (
+    AUDIT_KINDS,
+    AuditEvent,
+    Conversation,
+    Engine,
+    FlowSet,
+    Press,
+    Reply,
+    Start,
+    StateError,
+    Text,
+    compile_flows,
+)
+from bot.engine import _state as state_module
+from bot.knowledge import KnowledgeBase, load_knowledge
+
+T0 = 1_700_000_000.0
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeBase:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="module")
+def flows(knowledge: KnowledgeBase) -> FlowSet:
+    return load_flows(knowledge)
+
+
+@pytest.fixture(scope="module")
+def engine(flows: FlowSet, knowledge: KnowledgeBase) -> Engine:
+    return Engine(flows, knowledge)
+
+
+@dataclass
+class Chat:
+    """Drives an engine like a channel would, reloading the state from JSON every turn."""
+
+    engine: Engine
+    now: float = T0
+    state: Conversation = field(init=False)
+    replies: list[Reply] = field(default_factory=list)
+    events: list[AuditEvent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.state, effects = self.engine.start(self.now)
+        self._keep(effects)
+
+    def _keep(self, effects: tuple) -> None:  # type: ignore[type-arg]
+        self.replies = [e for e in effects if isinstance(e, Reply)]
+        self.events = [e for e in effects if isinstance(e, AuditEvent)]
+
+    def send(self, text: str, after: float = 10) -> str:
+        return self._step(Text(text, self.now + after))
+
+    def press(self, value: str, after: float = 10) -> str:
+        return self._step(Press(value, self.now + after))
+
+    def _step(self, event: Text | Press | Start) -> str:
+        self.now = event.now
+        self.state = Conversation.from_json(json.loads(json.dumps(self.state.to_json())))
+        self.state, effects = self.engine.step(self.state, event)
+        self._keep(effects)
+        return "\n".join(reply.text for reply in self.replies)
+
+    @property
+    def kinds(self) -> list[str]:
+        return [event.kind for event in self.events]
+
+    @property
+    def buttons(self) -> list[str]:
+        return [button.label for button in self.replies[-1].buttons]
+
+
+def _to_needs(chat: Chat) -> None:
+    chat.send("first contact")
+    chat.send("no")
+    assert chat.state.step == "needs"
+
+
+def test_the_menu_offers_the_five_flows(engine: Engine) -> None:
+    chat = Chat(engine)
+    assert chat.replies[0].text == "What do you need help with?"
+    assert chat.buttons == [
+        "First contact",
+        "Referral",
+        "Missing child",
+        "Child in custody",
+        "Record check",
+    ]
+    assert chat.state.phase == "menu"
+
+
+def test_the_issue_example_prompts_for_a_safe_adult(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    said = chat.send("he has a cut on his arm and is crying, mum is drunk")
+    assert said.startswith("You've covered medical care and reassurance. Find a safe adult")
+    assert chat.buttons == ["Done", "Not yet", "Not needed"]
+    assert chat.state.pending == ("medical-care", "reassurance")
+    chat.press("not-yet")
+    answer = chat.state.answer_to("needs")
+    assert answer is not None
+    assert answer.outcome == "partial"
+    assert answer.covered == ("medical-care", "reassurance")
+    assert answer.outstanding == ("safe-adult",)
+
+
+def test_state_and_audit_never_hold_the_officers_words(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    secret = "cut on jaydens arm at 14 acacia avenue"
+    chat.send(secret)
+    assert "jayden" not in json.dumps(chat.state.to_json())
+    assert all("jayden" not in json.dumps(e.to_json()) for e in chat.events)
+    chat.send("ask what should i do about jaydens nan")
+    search = [e for e in chat.events if e.kind == "search"]
+    assert search and search[0].status in ("confident", "ambiguous", "none")
+    assert "jayden" not in json.dumps(search[0].to_json())
+
+
+def test_a_red_flag_cannot_be_bypassed(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("first contact")
+    said = chat.send("yes")
+    assert "RED FLAG: Child in danger now. Protect the child first" in said
+    assert chat.buttons == ["Understood"]
+    for attempt in ("back", "skip", "menu", "ask what is s46", "why"):
+        said = chat.send(attempt)
+        assert said.startswith("This safety prompt can't be skipped.")
+        assert chat.kinds == ["red_flag_blocked"]
+        assert chat.state.phase == "red_flag"
+    assert chat.engine.step(chat.state, Start(chat.now + 1))[0].phase == "red_flag"
+    chat.send("what")
+    assert chat.replies[0].text.startswith("I didn't catch that. Press Understood")
+    chat.send("help")
+    assert chat.state.phase == "red_flag"
+    chat.send("understood")
+    assert chat.kinds[0] == "red_flag_acknowledged"
+    assert chat.state.step == "needs"
+
+
+def test_a_fresh_start_mid_flow_shows_the_summary_first(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    said = chat._step(Start(chat.now + 5))
+    assert said.startswith("Stopped. Here is what you covered:")
+    assert said.endswith("What do you need help with?")
+    assert chat.state.phase == "ended"
+
+
+def test_cancel_during_a_red_flag_keeps_it_on_the_summary(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("first contact")
+    chat.send("not sure")
+    said = chat.send("cancel")
+    assert "- Child in danger now (NOT acknowledged)" in said
+    cancelled = [e for e in chat.events if e.kind == "cancelled"]
+    assert cancelled[0].red_flags == ("child-in-danger",)
+    assert chat.state.phase == "ended"
+    assert chat.state.red_flags[0].acknowledged is False
+
+
+def test_back_undoes_the_last_answer_and_stops_at_the_first(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("first contact")
+    assert chat.send("back").startswith("This is the first question: there is nothing to undo.")
+    _ = chat.send("no")
+    chat.send("cut, crying")
+    assert chat.state.pending == ("medical-care", "reassurance")
+    chat.send("back")
+    assert chat.state.step == "needs" and chat.state.pending is None
+    chat.send("back")
+    assert chat.state.step == "danger" and chat.state.answers == ()
+
+
+def test_skip_only_where_the_step_allows_it(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("first contact")
+    said = chat.send("skip")
+    assert said.startswith("This one can't be skipped")
+    assert chat.kinds[0] == "skip_refused" and chat.state.step == "danger"
+    chat = Chat(engine)
+    chat.send("referral")
+    for answer in ("no", "not yet", "not yet", "yes", "none", "yes"):
+        chat.send(answer)
+    assert chat.state.step == "sharing"
+    assert "Skip" in chat.buttons
+    chat.send("skip")
+    assert chat.state.answer_to("sharing").outcome == "skipped"  # type: ignore[union-attr]
+    assert "- Information shared with partners (skipped)" in chat.send("summary")
+
+
+def test_ask_and_help_keep_the_officers_place(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    before = chat.state
+    said = chat.send("ask what is a ppo")
+    assert "(Source: " in said and said.endswith(
+        "What immediate needs have you dealt with so far? A few words is fine."
+    )
+    assert chat.state.step == before.step and chat.state.answers == before.answers
+    said = chat.send("what's a strat?")
+    assert "search" in chat.kinds and chat.state.step == "needs"
+    said = chat.send("help")
+    assert said.startswith("Answer with a button or type it your way.")
+
+
+def test_an_unreadable_answer_lists_the_options(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("first contact")
+    said = chat.send("purple")
+    assert said.startswith("I didn't catch that. Choose: Yes, No, Not sure.")
+    assert chat.kinds[0] == "not_understood"
+    said = chat.press("next")
+    assert said.startswith("That button belongs to an earlier question.")
+
+
+def test_idle_conversations_expire_even_after_a_restart(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    saved = json.dumps(chat.state.to_json())
+    restored = Conversation.from_json(json.loads(saved))
+    assert engine.is_expired(restored, chat.now + 30 * 60 + 1)
+    assert not engine.is_expired(restored, chat.now + 30 * 60 - 1)
+    said = chat.send("cut on arm", after=31 * 60)
+    assert said == (
+        "This conversation was idle for over 30 minutes, so it has closed. Start again, or see "
+        "the summary of what you covered?"
+    )
+    assert chat.buttons == ["Start again", "Summary"]
+    assert chat.kinds == ["expired"]
+    said = chat.press("summary")
+    assert said.startswith("Summary: Child at risk: first contact (so far)")
+    assert chat.state.phase == "ended"
+
+
+def test_the_idle_limit_is_configurable(flows: FlowSet, knowledge: KnowledgeBase) -> None:
+    chat = Chat(Engine(flows, knowledge, idle_seconds=60))
+    chat.send("first contact")
+    assert "idle for over 1 minutes" in chat.send("yes", after=61)
+    with pytest.raises(ValueError, match="idle_seconds must be more than zero"):
+        Engine(flows, knowledge, idle_seconds=0)
+
+
+def test_resume_picks_up_or_reports_expiry(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    state, effects = engine.resume(chat.state, chat.now + 60)
+    texts = [e.text for e in effects if isinstance(e, Reply)]
+    assert texts[0] == "Picking up where you left off: Child at risk: first contact."
+    assert state.step == "needs"
+    state, effects = engine.resume(chat.state, chat.now + 3600)
+    assert state.phase == "expired"
+
+
+def test_a_state_from_changed_flows_starts_again(engine: Engine) -> None:
+    stale = Conversation(phase="step", flow="initial-contact", step="gone", expires_at=T0 + 100)
+    state, effects = engine.step(stale, Text("yes", T0))
+    texts = [e.text for e in effects if isinstance(e, Reply)]
+    assert texts[0].startswith("The guidance has been updated since this conversation began")
+    assert state.phase == "menu"
+
+
+def test_the_same_events_always_give_the_same_replies(engine: Engine) -> None:
+    def run() -> list[str]:
+        chat = Chat(engine)
+        out = []
+        for text in (
+            "misper",
+            "still missing",
+            "3 hours",
+            "no",
+            "none",
+            "medium",
+            "none",
+            "no",
+            "yes",
+        ):
+            out.append(chat.send(text))
+        return out
+
+    assert run() == run()
+
+
+def test_every_audit_event_kind_is_declared(engine: Engine) -> None:
+    chat = Chat(engine)
+    seen = set(chat.kinds)
+    for text in (
+        "first contact",
+        "yes",
+        "back",
+        "ok",
+        "cut",
+        "not yet",
+        "why",
+        "summary",
+        "skip",
+        "ask s46",
+        "purple",
+        "cancel",
+    ):
+        chat.send(text)
+        seen |= set(chat.kinds)
+    assert seen <= set(AUDIT_KINDS)
+
+
+def test_done_vouches_for_points_but_raises_no_red_flag_tied_to_one(
+    knowledge: KnowledgeBase,
+) -> None:
+    text = """
+schema_version: 1
+id: weapons
+title: "Weapons check"
+menu_label: "Weapons"
+stage: initial-contact
+start: what
+sources: ["001 §1"]
+red_flags:
+  weapon:
+    title: "Weapon mentioned"
+    prompt: "Make the scene safe first."
+steps:
+  what:
+    kind: text
+    ask: "What did you find?"
+    items:
+      - {id: knife, label: "A knife", phrases: [knife, blade], prompt: "Check for blades."}
+      - {id: phone, label: "A phone", phrases: [phone], prompt: "Check for phones."}
+    red_flags: [{flag: weapon, when: [knife]}]
+    next: end
+"""
+    chat = Chat(Engine(compile_flows({"conversations/weapons.yaml": text}, knowledge), knowledge))
+    chat.send("weapons")
+    chat.send("a phone")
+    chat.press("done")
+    assert chat.state.phase == "ended" and chat.state.red_flags == ()
+    chat.press("menu")
+    chat.send("weapons")
+    assert "RED FLAG: Weapon mentioned" in chat.send("found a blade and a phone")
+
+
+# --- saved state -----------------------------------------------------------------------------
+
+
+def test_state_round_trips_through_json(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    chat.send("cut and crying")
+    data = chat.state.to_json()
+    assert data["schema_version"] == 1
+    assert Conversation.from_json(json.loads(json.dumps(data))) == chat.state
+
+
+@pytest.mark.parametrize(
+    ("saved", "message"),
+    [
+        ([], "This is not a saved guidebot conversation. Start a fresh one with 'menu'."),
+        (
+            {"phase": "menu"},
+            "This is not a saved guidebot conversation. Start a fresh one with 'menu'.",
+        ),
+        (
+            {"schema_version": 7},
+            "The saved conversation comes from a newer guidebot (version 7; this one reads up "
+            "to 1). Update guidebot, or start a fresh one with 'menu'.",
+        ),
+        (
+            {"schema_version": 0},
+            "The saved conversation comes from an older guidebot (version 0) that this one "
+            "cannot upgrade. Start a fresh one with 'menu'.",
+        ),
+        (
+            {"schema_version": "1"},
+            "The saved conversation has version '1', which guidebot cannot read. Start a fresh "
+            "one with 'menu'.",
+        ),
+        (
+            {"schema_version": 1, "phase": "dancing", "expires_at": 0},
+            "The saved conversation is damaged (unknown phase 'dancing'). Start a fresh one with "
+            "'menu'.",
+        ),
+    ],
+)
+def test_unreadable_state_is_refused_with_a_clear_message(saved: object, message: str) -> None:
+    with pytest.raises(StateError) as caught:
+        Conversation.from_json(saved)
+    assert str(caught.value) == message
+
+
+def test_older_state_is_upgraded_one_version_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    def rename_stage(data: dict) -> dict:  # type: ignore[type-arg]
+        data["phase"] = data.pop("stage")
+        return data
+
+    monkeypatch.setattr(state_module, "STATE_SCHEMA_VERSION", 2)
+    monkeypatch.setitem(state_module.MIGRATIONS, 1, rename_stage)
+    old = {"schema_version": 1, "stage": "menu", "expires_at": 5.0}
+    upgraded = Conversation.from_json(old)
+    assert upgraded.phase == "menu" and upgraded.schema_version == 2
