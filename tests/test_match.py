@@ -328,3 +328,101 @@ def test_a_confident_answer_is_nearly_always_right(shipped: KnowledgeBase) -> No
             wrong += not set(result.matches[0].entry.topics) & set(case["topics"])
     assert confident >= len(cases) // 2
     assert wrong / confident <= 0.05
+
+
+# --- long messages, single everyday words, questions made of small words ---------------------
+
+WORDY_BASE = (
+    *SMALL_BASE,
+    entry(
+        "child-death",
+        "Unexpected death of a child",
+        ["SUDI", "died", "found dead", "not breathing"],
+        summary="Preserve the scene and support the family after a child dies.",
+    ),
+    entry(
+        "escalate",
+        "Tell your supervisor",
+        ["skipper", "sergeant", "inspector", "out of my depth"],
+    ),
+    entry(
+        "safety-plan",
+        "Safety plan for the child",
+        ["safety plan", "who does what by when", "plan"],
+    ),
+    entry(
+        "protection-plan",
+        "Check whether the child has a protection plan",
+        ["CP plan", "on a plan", "plan"],
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def wordy() -> Matcher:
+    return Matcher(WORDY_BASE)
+
+
+def test_words_the_base_never_uses_do_not_bury_a_clear_match(wordy: Matcher) -> None:
+    """Canal, railway, bridge and cousin say nothing about which guidance is needed."""
+    result = wordy.search("misper last seen by the canal near the railway bridge with a cousin")
+    assert top_id(result) == "missing-child"
+    assert result.status != "none"
+
+
+def test_n_unknown_words_weigh_as_much_as_the_square_root_of_n(wordy: Matcher) -> None:
+    weights = wordy.explain("misper canal railway bridge").weights
+    unknown = [weights[word] for word in ("canal", "railway", "bridg")]
+    assert sum(unknown) == pytest.approx(wordy.unknown_weight * 3**0.5, abs=0.02)
+
+
+def test_everyday_words_with_unknown_details_still_find_the_entry(wordy: Matcher) -> None:
+    result = wordy.search("no food in the house, kids neglected, narrowboat on the towpath")
+    assert top_id(result) == "neglect"
+    assert result.status != "none"
+
+
+def test_a_message_mostly_of_unknown_words_keeps_less_of_every_score(wordy: Matcher) -> None:
+    assert wordy.explain("no food in the house").kept == 1.0
+    assert wordy.explain("house keys lost, locksmith booked for tuesday").kept < 1.0
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "radio battery died",
+        "retirement do for the inspector",
+        "printer jammed again, died on me",
+    ],
+)
+def test_one_everyday_word_among_unknown_words_is_not_a_match(wordy: Matcher, said: str) -> None:
+    assert wordy.search(said).status == "none"
+
+
+def test_one_everyday_clue_counts_less_than_one_telling_clue(wordy: Matcher) -> None:
+    """'died' is everyday English; 'SUDI' is no everyday word, so it is telling on its own."""
+    everyday = wordy.search("died at the house").matches[0]
+    telling = wordy.search("SUDI at the house").matches[0]
+    assert everyday.entry.id == telling.entry.id == "child-death"
+    assert telling.score > everyday.score
+
+
+def test_an_everyday_word_with_a_second_clue_still_finds_its_entry(wordy: Matcher) -> None:
+    result = wordy.search("child found dead in the cot")
+    assert (top_id(result), result.status) == ("child-death", "confident")
+
+
+def test_a_question_made_of_small_words_fits_a_term_made_of_them(wordy: Matcher) -> None:
+    result = wordy.search("who is doing what by when on the plan")
+    assert top_id(result) == "safety-plan"
+    assert result.status != "none"
+    assert wordy.explain("who is doing what by when on the plan").scores[0].best_phrase == (
+        "who does what by when"
+    )
+
+
+def test_stop_words_left_out_of_a_terse_message_cost_nothing(wordy: Matcher) -> None:
+    terse = wordy.explain("no food house").scores[0]
+    full = wordy.explain("no food in the house").scores[0]
+    assert terse.entry.id == full.entry.id == "neglect"
+    assert terse.phrase_fit == full.phrase_fit == pytest.approx(1.0)

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge._normalise import Vocabulary, british, max_slips, normalise, stem, tokens
+from bot.knowledge._normalise import (
+    Vocabulary,
+    british,
+    english_words,
+    max_slips,
+    normalise,
+    stem,
+    tokens,
+)
 
 VOCABULARY = Vocabulary(
     [
@@ -304,3 +312,140 @@ def test_a_word_far_from_every_word_of_the_base_is_left_alone() -> None:
 
 def test_the_bases_own_text_is_not_repaired() -> None:
     assert VOCABULARY.entry_tokens("Safe guarding the kids") == ["safe", "guard", "child"]
+
+
+# --- real English words are never "mended" -----------------------------------------------------
+
+# A base whose words lie one slip from everyday words an officer may well mean as written.
+NEAR_WORDS = Vocabulary(
+    [
+        "The call is stuck in the queue",
+        "Where is the child staying tonight",
+        "Having a weapon in the house",
+        "You shall tell the child what happens next",
+        "Lads hanging around the flat",
+        "Living with an older partner",
+        "Information sharing agreement (ISA)",
+        "Signs of abuse",
+        "Every where the child goes",
+        "Ask for advice",
+        "Keep the siblings apart",
+    ]
+)
+
+
+def near(text: str) -> str:
+    return " ".join(NEAR_WORDS.repair(text))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "sat on the stack",
+        "staring at the floor",
+        "waving a knife",
+        "shell be home soon",
+        "loads of cash",
+        "giving her lifts",
+    ],
+)
+def test_a_real_english_word_is_never_mended_into_another_word(said: str) -> None:
+    """A slip from "stuck" to "stack" or "having" to "waving" lands on a word officers use."""
+    assert near(said) == normalise(said)
+
+
+def test_a_misspelling_that_is_no_english_word_is_still_mended() -> None:
+    assert near("stuk in the queue") == "stuk in the queue"  # too short to judge: left alone
+    assert near("stayinng tonight") == "staying tonight"
+    assert near("adivce") == "advice"
+
+
+def test_an_english_word_is_never_split_into_two() -> None:
+    """The base says "every" and "where", but "everywhere" is a word too."""
+    assert near("everywhere") == "everywhere"
+    assert near("overtime") == "overtime"
+
+
+def test_two_real_words_are_not_joined_into_a_short_word_by_chance() -> None:
+    assert near("what is a safety plan") == "what is a safety plan"
+    assert near("on a bus") == "on a bus"
+
+
+def test_a_split_word_is_still_joined_when_the_join_is_a_real_word() -> None:
+    assert near("kept a part") == "kept apart"
+
+
+def test_a_commonly_confused_word_is_swapped_only_when_the_base_lacks_it() -> None:
+    assert near("need advise") == "need advice"
+    assert repaired("need advise") == "need advise"  # this base has neither
+
+
+def test_the_english_word_list_has_british_spellings_and_no_police_slang() -> None:
+    words = english_words()
+    assert {"neighbour", "paediatrician", "organise", "stack", "waving"} <= words
+    assert not {"misper", "safegaurding", "refferal"} & words
+
+
+# --- homophones of numbers need a number-like neighbour -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("missing for hours", "missing for hours"),
+        ("gone for days", "gone for days"),
+        ("a for hour wait", "a 4 hour wait"),
+        ("missing for for hours", "missing for 4 hours"),
+        ("a for year old", "a 4 year old"),
+        ("missing for too days", "missing for 2 days"),
+    ],
+)
+def test_for_is_a_number_only_where_the_plain_word_makes_no_sense(said: str, expected: str) -> None:
+    assert normalise(said) == expected
+
+
+# --- letters spelt out by name ------------------------------------------------------------------
+
+SPELLED = Vocabulary(
+    [
+        "NFA decisions are reviewed",
+        "PPO: police protection",
+        "Check whether the child is on a CP plan",
+        "BWV footage of the scene",
+        "DA at the address",
+        "Custody unit (CU)",
+        "Child sexual exploitation (CSE)",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("en eff ay decision", "nfa decision"),
+        ("pee pee oh", "ppo"),
+        ("on a see pee plan", "on a cp plan"),
+        ("bee double you vee footage", "bwv footage"),
+        ("dee ay at the address", "da at the address"),
+        ("see ess ee concerns", "cse concerns"),
+        ("n f a", "nfa"),
+    ],
+)
+def test_letters_said_by_name_become_the_abbreviation_the_base_uses(
+    said: str, expected: str
+) -> None:
+    assert " ".join(SPELLED.repair(said)) == expected
+
+
+def test_letter_names_are_joined_only_into_a_word_the_base_uses() -> None:
+    assert " ".join(SPELLED.repair("en eff")) == "en eff"
+
+
+def test_letter_names_that_are_everyday_words_stay_words() -> None:
+    """The base uses "CU", but "see you" alone is a farewell, not C and U."""
+    assert " ".join(SPELLED.repair("see you later")) == "see you later"
+
+
+@pytest.mark.parametrize("said", ["ess forty seven", "ess 47", "section forty seven"])
+def test_a_section_spoken_with_the_letter_s_is_one_token(said: str) -> None:
+    assert normalise(said) == "s47"

@@ -10,10 +10,12 @@ seven"; "paediatrician" and "pediatrician"; "safe guarding" and "safeguarding"; 
   words and light stemming. They are the same for every caller, so the conversation engine can
   use them to compare an officer's free-text answer with the items it expects.
 * Vocabulary-guided steps (:class:`Vocabulary`): repairs that are only safe when we know which
-  words the knowledge base actually uses, namely homophones, words split or run together,
-  spoken section numbers ("three eight six" -> ``s38(6)``) and typo correction. A repair is only
-  made when the officer's word is unknown and the repaired word is known, so correctly spelt
-  words are never "corrected" into something else.
+  words the knowledge base actually uses, namely homophones, letters spelt out ("en eff ay" ->
+  ``nfa``), words split or run together, spoken section numbers ("three eight six" ->
+  ``s38(6)``) and typo correction. A repair is only made when the officer's word is unknown to
+  the base and the repaired word is known. A typo is mended, and a word split, only when the
+  officer's word is no English word either (:func:`english_words`), so a real word is never
+  "corrected" into another: "stack" stays "stack" though the base says "stuck".
 """
 
 from __future__ import annotations
@@ -23,15 +25,19 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
+from spellchecker import SpellChecker
 
 __all__ = [
     "STOP_WORDS",
     "Vocabulary",
     "british",
     "content",
+    "english_words",
+    "function_words",
     "max_slips",
     "normalise",
     "normalised_words",
@@ -64,6 +70,7 @@ STOP_WORDS: frozenset[str] = _word_set(
     whether which while who whos whom why whys will with within without wont would wouldnt yes
     yet you youd youll your youre yours yourself yourselves ive hi hello hey hiya thanks thank
     thx cheers ta mate gonna wanna gotta also anyone anything someone something somebody
+    maybe perhaps
     """
 )
 
@@ -262,6 +269,10 @@ _NUMBER_HOMOPHONES: dict[str, str] = {
     "won": "one",
     "ate": "eight",
 }
+# Homophones that also read as plain English before a plural unit: "missing for hours" means
+# for hours, not four; only "for hour", "for day" or a doubled "for for hours" is a number.
+_PLAIN_BEFORE_PLURAL = frozenset({"for", "fore"})
+_SINGULAR_UNITS = frozenset({"hour", "day", "week", "month", "year", "minute"})
 # Time-unit homophones that follow a number: "72 ours", "forty eight our".
 _UNIT_HOMOPHONES: dict[str, str] = {
     "our": "hour",
@@ -322,6 +333,12 @@ _HOMOPHONE_GROUPS: tuple[tuple[str, ...], ...] = (
     ("flu", "flew"),
     ("sex", "sects"),
     ("weather", "whether"),
+    # Words commonly written for each other, by thumb or by ear.
+    ("advice", "advise"),
+    ("affect", "effect"),
+    ("practice", "practise"),
+    ("lose", "loose"),
+    ("breath", "breathe"),
 )
 _HOMOPHONES: dict[str, tuple[str, ...]] = {
     word: tuple(other for other in group if other != word)
@@ -338,7 +355,8 @@ _SECTION_GLUED = re.compile(r"\b(section|sect|sec)(?=\d)")
 _DIGIT_THEN_LETTERS = re.compile(r"(?<=\d)(?=[a-z]{2,}\b)")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 _TOKEN = re.compile(r"s\d{1,3}[a-z]?\(\d{1,2}[a-z]?\)|[a-z0-9]+")
-_SECTION_WORDS = frozenset({"section", "sect", "sec", "s"})
+# "ess" is the letter S as a speech recogniser writes it: "ess forty seven" is s47.
+_SECTION_WORDS = frozenset({"section", "sect", "sec", "s", "ess"})
 _SECTION_TOKEN = re.compile(r"^s(\d{1,3}[a-z]?)(?:\((\d{1,2}[a-z]?)\))?$")
 _VOWEL = re.compile(r"[aeiouy]")
 
@@ -444,12 +462,22 @@ def numbers_to_digits(words: Sequence[str]) -> list[str]:
     """Replace numbers said as words with digits: "forty eight hours" -> "48 hours".
 
     A homophone of a number ("too", "for", "won") counts as that number only right before a unit
-    of time, so "missing for too hours" becomes "missing for 2 hours".
+    of time, so "missing for too hours" becomes "missing for 2 hours". "for" is also plain
+    English there ("missing for hours"), so it is a number only where the plain reading makes
+    no sense: before a singular unit ("a for hour wait") or after another "for".
     """
     spoken = list(words)
     for i in range(len(spoken) - 1):
-        if spoken[i] in _NUMBER_HOMOPHONES and spoken[i + 1] in TIME_UNITS:
-            spoken[i] = _NUMBER_HOMOPHONES[spoken[i]]
+        word, unit = spoken[i], spoken[i + 1]
+        if word not in _NUMBER_HOMOPHONES or unit not in TIME_UNITS:
+            continue
+        plain = (
+            word in _PLAIN_BEFORE_PLURAL
+            and unit not in _SINGULAR_UNITS
+            and (i == 0 or spoken[i - 1] != word)
+        )
+        if not plain:
+            spoken[i] = _NUMBER_HOMOPHONES[word]
     out: list[str] = []
     i = 0
     while i < len(spoken):
@@ -576,6 +604,38 @@ def content(words: Sequence[str]) -> list[str]:
     return kept
 
 
+# Forms of the commonest verbs among the stop words, folded to one, so a phrase said one way
+# fits a term written another: "who is doing what" fits "who does what".
+_FUNCTION_FORMS: dict[str, str] = {
+    "is": "be",
+    "are": "be",
+    "was": "be",
+    "were": "be",
+    "been": "be",
+    "being": "be",
+    "am": "be",
+    "does": "do",
+    "did": "do",
+    "doing": "do",
+    "has": "have",
+    "had": "have",
+    "having": "have",
+    "could": "can",
+    "would": "will",
+    "doesnt": "dont",
+    "didnt": "dont",
+}
+
+
+def function_words(words: Sequence[str]) -> list[str]:
+    """The stop words :func:`content` drops, with verb forms folded ("doing" -> "do").
+
+    They carry no meaning alone, but a question made mostly of them ("who is doing what by
+    when") is recognised by them, so the matcher uses them to fit a message to a term.
+    """
+    return [_FUNCTION_FORMS.get(word, word) for word in words if word in STOP_WORDS]
+
+
 def tokens(text: str) -> list[str]:
     """The meaningful, stemmed words of ``text``, in order, for matching.
 
@@ -604,12 +664,101 @@ def max_slips(word: str) -> int:
     return 2 if length >= 10 else 1
 
 
+# How often a two-letter word must occur in the word list to count as English: "go", "ex" and
+# "re" do, while the list's rarer pairs are mostly abbreviations ("da", "cp" are not there).
+_COMMON_PAIR = 1000
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Every English word of three letters or more (two if common), American and British.
+
+    A word that is itself English was most likely meant as written: a speech recogniser only
+    writes real words, and a slip that lands on another real word cannot be told from a choice.
+    Such a word is therefore never "mended" into a word of the base ("stack" is not "stuck",
+    "waving" not "having", "shell" not "shall"). The list is pyspellchecker's English
+    word-frequency dictionary, shipped inside the package (nothing is downloaded); it leans
+    American, so each word's British spelling is added. Built once, on first use (about 0.3 s).
+    """
+    words = {
+        word
+        for word, count in SpellChecker(language="en").word_frequency.items()
+        if word.isalpha() and (len(word) >= 3 or (len(word) == 2 and count >= _COMMON_PAIR))
+    }
+    return frozenset(words | {british(word) for word in words})
+
+
+# Letters as a speech recogniser writes their names: "en eff ay" is NFA, "pee pee oh" PPO.
+_LETTER_NAMES: dict[str, str] = {
+    "ay": "a",
+    "bee": "b",
+    "be": "b",
+    "see": "c",
+    "sea": "c",
+    "cee": "c",
+    "dee": "d",
+    "ee": "e",
+    "eff": "f",
+    "ef": "f",
+    "gee": "g",
+    "aitch": "h",
+    "haitch": "h",
+    "eye": "i",
+    "jay": "j",
+    "kay": "k",
+    "el": "l",
+    "ell": "l",
+    "em": "m",
+    "en": "n",
+    "oh": "o",
+    "pee": "p",
+    "pea": "p",
+    "queue": "q",
+    "cue": "q",
+    "ar": "r",
+    "are": "r",
+    "ess": "s",
+    "es": "s",
+    "tee": "t",
+    "tea": "t",
+    "you": "u",
+    "vee": "v",
+    "ex": "x",
+    "why": "y",
+    "wye": "y",
+    "zed": "z",
+    "zee": "z",
+}
+# Letter names that are everyday words too: a run made only of these ("see you", "why are",
+# "be a") is read as words; one plain letter name in the run ("see pee") makes it a spelling.
+_WORDLIKE_LETTERS = _word_set("be see sea are you why oh eye tea pea queue cue bee ex")
+
 # Typo look-ups made while mending one message: word -> (known word, slips), or None.
 _Memo = dict[str, "tuple[str, int] | None"]
 # Longer than this, a run of letters is not a word anyone meant: it is not mended.
 _LONGEST_WORD = 30
-# The most single letters read out as one abbreviation ("p n c", "c a i t").
+# The most letters read out as one abbreviation ("p n c", "c a i t", "dee ay ar ay").
 _LONGEST_SPELLED = 6
+# A joined word shorter than this, made of two real words, is too likely a chance: "is a" is
+# not "ISA".
+_SHORTEST_JOIN_OF_WORDS = 5
+
+
+def _letter_at(words: Sequence[str], i: int) -> tuple[str, int, bool] | None:
+    """The letter said at ``words[i]``, how many words it took, and whether it is plainly one.
+
+    Plainly a letter means a single letter, or a name such as "eff" that is no everyday word;
+    "see" or "you" may be a letter or a word, so they only count next to a plain one.
+    """
+    word = words[i]
+    if len(word) == 1 and word.isalpha():
+        return word, 1, True
+    if word == "double" and i + 1 < len(words) and words[i + 1] in ("you", "u"):
+        return "w", 2, True
+    letter = _LETTER_NAMES.get(word)
+    if letter is None:
+        return None
+    return letter, 1, word not in _WORDLIKE_LETTERS
 
 
 class Vocabulary:
@@ -671,6 +820,11 @@ class Vocabulary:
         for word in reversed(self._candidates):
             self._undoubled[_undouble(word)] = word
         self._cache: dict[str, tuple[str, int]] = {}
+        self._english = english_words()
+
+    def _real(self, word: str) -> bool:
+        """A word someone could have meant as written: a stop word or an English word."""
+        return word in STOP_WORDS or word in self._english
 
     def knows(self, word: str) -> bool:
         """True when the base uses this word, in any inflection, or it is a stop word."""
@@ -745,10 +899,12 @@ class Vocabulary:
         """Mend words a speech recogniser split ("safe guarding") or a thumb ran together.
 
         Adjacent words are joined when the join is a word of the base and at least one piece
-        is not (or is a stop word or a single letter): "a lone" -> "alone", "a a" -> "aa"; a
-        join with one slip in it is allowed too ("in mediate" -> "immediate"). An unknown word
-        is split where the base uses its two halves side by side: "socialcare" -> "social
-        care", "skipperat" -> "skipper at", but "password" stays whole (see :meth:`_splits_into`).
+        is not (or is a stop word or a single letter): "a lone" -> "alone", "a a" -> "aa",
+        "en eff ay" -> "nfa" (letters said by name, see :meth:`_spelled_out`); a join with one
+        slip in it is allowed too ("in mediate" -> "immediate"). An unknown word that is no
+        English word either is split where the base uses its two halves side by side:
+        "socialcare" -> "social care", "skipperat" -> "skipper at", but "password" and
+        "everywhere" stay whole (see :meth:`_splits_into`).
 
         Args:
             words: the message's words.
@@ -760,8 +916,8 @@ class Vocabulary:
         while i < len(words):
             spelled = self._spelled_out(words, i)
             if spelled:
-                joined.append("".join(words[i : i + spelled]))
-                i += spelled
+                joined.append(spelled[0])
+                i += spelled[1]
                 continue
             if i + 1 < len(words):
                 merged = self._join(words[i], words[i + 1], memo)
@@ -776,20 +932,29 @@ class Vocabulary:
             out.extend(self._split(word, memo))
         return out
 
-    def _spelled_out(self, words: Sequence[str], start: int) -> int:
-        """How many single letters from ``start`` spell a known abbreviation ("n f a"), or 0."""
-        letters = 0
-        while (
-            letters < _LONGEST_SPELLED
-            and start + letters < len(words)
-            and len(words[start + letters]) == 1
-            and words[start + letters].isalpha()
-        ):
-            letters += 1
-        for length in range(letters, 1, -1):
-            if self._known_content("".join(words[start : start + length])):
-                return length
-        return 0
+    def _spelled_out(self, words: Sequence[str], start: int) -> tuple[str, int] | None:
+        """The abbreviation spelt out letter by letter from ``start``, and how many words it took.
+
+        Letters come as single letters ("n f a") or as their names ("en eff ay", "pee pee oh",
+        "double you"). The longest run that the base uses as a word is taken; a run of names
+        that are all everyday words ("see you") is left as words.
+        """
+        letters: list[tuple[str, int, bool]] = []
+        i = start
+        while len(letters) < _LONGEST_SPELLED and i < len(words):
+            letter = _letter_at(words, i)
+            if letter is None:
+                break
+            letters.append(letter)
+            i += letter[1]
+        for length in range(len(letters), 1, -1):
+            run = letters[:length]
+            spelled = "".join(letter for letter, _, _ in run)
+            if not self._known_content(spelled):
+                continue
+            if any(clear for _, _, clear in run):
+                return spelled, sum(taken for _, taken, _ in run)
+        return None
 
     def _join(self, first: str, second: str, memo: _Memo) -> str | None:
         if not (first.isalpha() and second.isalpha()):
@@ -799,8 +964,18 @@ class Vocabulary:
         if first_solid and second_solid:
             return None
         together = first + second
-        if self._known_content(together):
-            return together
+        # The join must be a word as the base writes it, or an English word the base knows in
+        # another form: "a bus" is not "abus", which only matches the stem of "abuse".
+        if together in self.words or (together in self._english and self._known_content(together)):
+            # Two real words make a short word of the base by chance more often than by a
+            # speech recogniser's split: "is a" is not "ISA".
+            chance = (
+                self._real(first)
+                and self._real(second)
+                and together not in self._english
+                and len(together) < _SHORTEST_JOIN_OF_WORDS
+            )
+            return None if chance else together
         unknown = [piece for piece in (first, second) if not self.knows(piece)]
         if not unknown or len(together) < 6:
             return None
@@ -816,7 +991,12 @@ class Vocabulary:
         return joined[0]
 
     def _split(self, word: str, memo: _Memo) -> list[str]:
-        if not 5 <= len(word) <= _LONGEST_WORD or not word.isalpha() or self.knows(word):
+        if (
+            not 5 <= len(word) <= _LONGEST_WORD
+            or not word.isalpha()
+            or self.knows(word)
+            or word in self._english
+        ):
             return [word]
         close = self._closest(word, memo)
         if close is not None and close[1] == 1:
@@ -895,6 +1075,9 @@ class Vocabulary:
     def correct_typos(self, words: Sequence[str], memo: _Memo | None = None) -> list[str]:
         """Replace each unknown word by the closest word of the base, if one is close enough.
 
+        A word the base does not use but English does ("stack", "waving") is left as said:
+        it was most likely meant, and mending it would put words in the officer's mouth.
+
         Args:
             words: the message's words.
             memo: look-ups already made for this message, to reuse (see :meth:`repair`).
@@ -902,7 +1085,7 @@ class Vocabulary:
         memo = {} if memo is None else memo
         out: list[str] = []
         for word in words:
-            if word.isalpha() and not self.knows(word):
+            if word.isalpha() and not self.knows(word) and word not in self._english:
                 found = self._closest(word, memo)
                 word = found[0] if found else word
             out.append(word)
@@ -929,3 +1112,8 @@ class Vocabulary:
         """Stemmed meaningful words of the base's own text (no repairs: it is spelt right)."""
         words = self._normalised.get(text)
         return content(self.sections(words if words is not None else normalised_words(text)))
+
+    def entry_function_words(self, text: str) -> list[str]:
+        """The folded stop words of the base's own text (see :func:`function_words`)."""
+        words = self._normalised.get(text)
+        return function_words(words if words is not None else normalised_words(text))
