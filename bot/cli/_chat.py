@@ -9,17 +9,23 @@ import click
 
 from bot.channels import load_flows
 from bot.channels.console import run_console
-from bot.cli._common import data_dir_option
+from bot.cli._common import data_dir_option, jurisdiction_option
 from bot.engine import Engine, FlowError
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import Jurisdiction, KnowledgeBase, KnowledgeError, load_knowledge
 
 
 def open_engine(
-    knowledge_dir: Path | None, flows_dir: Path | None, idle_minutes: float = 30
+    knowledge_dir: Path | None,
+    flows_dir: Path | None,
+    idle_minutes: float = 30,
+    jurisdiction: Jurisdiction | None = None,
 ) -> Engine:
     """Load the knowledge and the flows, turning their errors into a plain message."""
     try:
-        knowledge: KnowledgeBase = load_knowledge(knowledge_dir)
+        knowledge: KnowledgeBase = load_knowledge(
+            knowledge_dir,
+            jurisdiction=jurisdiction,
+        )
     except (KnowledgeError, FileNotFoundError) as exc:
         raise click.ClickException(f"{exc}\nRun 'guidebot kb check' to see every problem.") from exc
     try:
@@ -55,6 +61,7 @@ def open_engine(
     default=None,
     help="Knowledge folder to use (default: the one shipped with guidebot).",
 )
+@jurisdiction_option
 @click.option("--audit", is_flag=True, help="Write audit events (ids only) to stderr as JSON.")
 @click.option("--golden", is_flag=True, help="At the end, print the session as a golden skeleton.")
 def chat(
@@ -63,6 +70,7 @@ def chat(
     idle_minutes: float,
     flows_dir: Path | None,
     knowledge_dir: Path | None,
+    jurisdiction: Jurisdiction | None,
     audit: bool,
     golden: bool,
 ) -> None:
@@ -75,7 +83,7 @@ def chat(
 
         guidebot chat < script.txt
     """
-    engine = open_engine(knowledge_dir, flows_dir, idle_minutes)
+    engine = open_engine(knowledge_dir, flows_dir, idle_minutes, jurisdiction)
     interactive = sys.stdin.isatty()
     try:
         session = run_console(

@@ -34,3 +34,18 @@ def data_dir_option(command: F) -> F:
         help="Folder for guidebot's files (default: GUIDEBOT_DATA_DIR, else the user data folder).",
         callback=lambda _ctx, _param, value: value if value is not None else default_data_dir(),
     )(command)
+
+
+def jurisdiction_option(command: F) -> F:
+    """Add ``--jurisdiction england|wales``; arrives as ``jurisdiction`` (None: show both).
+
+    A deployment setting, never a question for the officer: a force is in one nation or the
+    other. ``GUIDEBOT_JURISDICTION`` sets it for a whole deployment.
+    """
+    return click.option(
+        "--jurisdiction",
+        type=click.Choice(["england", "wales"]),
+        envvar="GUIDEBOT_JURISDICTION",
+        default=None,
+        help="Show only guidance that holds in this nation (default: both nations' entries).",
+    )(command)

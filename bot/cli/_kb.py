@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from bot.cli._common import data_dir_option
+from bot.cli._common import data_dir_option, jurisdiction_option
 from bot.knowledge import (
+    Jurisdiction,
     KnowledgeBase,
     KnowledgeError,
     SearchResult,
@@ -36,9 +37,9 @@ def knowledge_option(command: click.Command) -> click.Command:
     )(command)
 
 
-def _open(knowledge_dir: Path | None) -> KnowledgeBase:
+def _open(knowledge_dir: Path | None, jurisdiction: Jurisdiction | None = None) -> KnowledgeBase:
     try:
-        return load_knowledge(knowledge_dir)
+        return load_knowledge(knowledge_dir, jurisdiction=jurisdiction)
     except KnowledgeError as exc:
         raise click.ClickException(
             f"{exc}\nRun 'guidebot kb check' for the full list, fix them and try again."
@@ -116,18 +117,25 @@ def _print_result(result: SearchResult) -> None:
 @click.argument("text")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query.")
+@jurisdiction_option
 @knowledge_option
 @data_dir_option
 def search(
-    text: str, limit: int, as_json: bool, knowledge_dir: Path | None, data_dir: Path
+    text: str,
+    limit: int,
+    as_json: bool,
+    jurisdiction: Jurisdiction | None,
+    knowledge_dir: Path | None,
+    data_dir: Path,
 ) -> None:
     """Search the guidance for TEXT, as an officer would type or say it.
 
     Pass - as TEXT to read one query per line from standard input; with --json each answer is
     one line: {"query", "status", "results": [{"id", "title", "stage", "topics", "score",
-    "source"}]}, status being confident, ambiguous or none.
+    "source"}]}, status being confident, ambiguous or none. --jurisdiction leaves out the
+    other nation's guidance.
     """
-    base = _open(knowledge_dir)
+    base = _open(knowledge_dir, jurisdiction)
     queries = [line.rstrip("\n") for line in sys.stdin] if text == "-" else [text]
     for query in queries:
         if text == "-" and not query.strip():

@@ -80,6 +80,9 @@ class KnowledgeSource(Protocol):
     def search(self, text: str, limit: int = 5) -> SearchResult:
         """Ranked entries for free text."""
 
+    def applies(self, entry: Entry) -> bool:
+        """Whether the entry holds in the nation (England or Wales) guidebot is deployed in."""
+
 
 RULES: dict[str, str] = {
     "yaml": "the file is valid YAML",

@@ -411,7 +411,8 @@ class Engine:
         return state
 
     def _cards(self, entry_ids: Sequence[str], turn: _Turn) -> None:
-        entries = [e for e in (self.knowledge.get(i) for i in entry_ids) if e is not None]
+        found = (self.knowledge.get(entry_id) for entry_id in entry_ids)
+        entries = [entry for entry in found if entry is not None and self.knowledge.applies(entry)]
         if not entries:
             turn.say("There is no extra guidance for this question. Ask your supervisor if unsure.")
         for entry in entries[:2]:

@@ -11,13 +11,14 @@ from bot.knowledge._load import (
     default_knowledge_dir,
     read_knowledge,
 )
-from bot.knowledge._model import Entry, SeedBullet, Taxonomy
+from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
 from bot.knowledge._result import Match, MatchStatus, SearchResult
 
 __all__ = [
     "CheckReport",
     "CoverageRow",
     "Entry",
+    "Jurisdiction",
     "KnowledgeBase",
     "KnowledgeError",
     "Match",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.knowledge._load import KnowledgeError, read_knowledge
-from bot.knowledge._model import Entry, SeedBullet, Taxonomy
+from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
 from bot.knowledge._result import SearchResult
 
 if TYPE_CHECKING:
@@ -21,6 +21,10 @@ class KnowledgeBase:
 
     Build one with :func:`load_knowledge`. The matcher is built on first search, so commands
     that only check or list the base do not pay for it.
+
+    A force is in England or in Wales, never both, so ``jurisdiction`` is a deployment setting:
+    when set, search and :meth:`applies` leave out the other nation's entries. ``get`` still
+    finds every entry, because flows name both nations' entries and are checked against all.
     """
 
     def __init__(
@@ -29,12 +33,20 @@ class KnowledgeBase:
         taxonomy: Taxonomy,
         bullets: tuple[SeedBullet, ...] = (),
         directory: Path | None = None,
+        jurisdiction: Jurisdiction | None = None,
     ) -> None:
+        if jurisdiction not in (None, "england", "wales"):
+            raise ValueError(f"jurisdiction must be england or wales, not {jurisdiction!r}")
         self.entries = entries
         self.taxonomy = taxonomy
         self.bullets = bullets
         self.directory = directory
+        self.jurisdiction = jurisdiction
         self._by_id = {entry.id: entry for entry in entries}
+
+    def applies(self, entry: Entry) -> bool:
+        """Whether this entry holds where guidebot is deployed (always, when no nation is set)."""
+        return self.jurisdiction is None or entry.jurisdiction in ("both", self.jurisdiction)
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""
@@ -51,15 +63,21 @@ class KnowledgeBase:
         """The fuzzy matcher over these entries, built once."""
         from bot.knowledge._match import Matcher
 
-        return Matcher(self.entries)
+        return Matcher(tuple(entry for entry in self.entries if self.applies(entry)))
 
     def search(self, text: str, limit: int = 5) -> SearchResult:
         """Ranked entries for an officer's free text, with how confident the match is."""
         return self.matcher.search(text, limit=limit)
 
 
-def load_knowledge(directory: Path | None = None, today: dt.date | None = None) -> KnowledgeBase:
+def load_knowledge(
+    directory: Path | None = None,
+    today: dt.date | None = None,
+    jurisdiction: Jurisdiction | None = None,
+) -> KnowledgeBase:
     """Load and validate a knowledge folder (default: the one shipped with guidebot).
+
+    ``jurisdiction`` (england or wales) leaves the other nation's entries out of search.
 
     Raises:
         KnowledgeError: the base has fatal problems; warnings alone never stop loading.
@@ -67,7 +85,9 @@ def load_knowledge(directory: Path | None = None, today: dt.date | None = None) 
     loaded = read_knowledge(directory, today=today)
     if not loaded.report.ok:
         raise KnowledgeError(loaded.report)
-    return KnowledgeBase(loaded.entries, loaded.taxonomy, loaded.bullets, loaded.directory)
+    return KnowledgeBase(
+        loaded.entries, loaded.taxonomy, loaded.bullets, loaded.directory, jurisdiction
+    )
 
 
 @dataclass(frozen=True)
