@@ -115,3 +115,10 @@ def test_cli_show_prints_an_entry_and_refuses_an_unknown_id(tmp_path: Path) -> N
     missing = CliRunner().invoke(cli, ["kb", "show", "nope", "--knowledge", str(root)])
     assert missing.exit_code == 1
     assert "No entry has the id 'nope'" in missing.output
+
+
+def test_an_entry_for_one_nation_says_so_in_its_title() -> None:
+    """Shown without a jurisdiction setting, an officer must see which nation it is for."""
+    for entry in load_knowledge().entries:
+        if entry.jurisdiction != "both":
+            assert entry.jurisdiction in entry.title.lower(), entry.id
