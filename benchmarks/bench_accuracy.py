@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_accuracy.py [--output PATH] [--quiet]
 
 The product is judged on a held-out set of officers' messages that the project never sees
-(target: top-3 topic accuracy of at least 0.90), so accuracy is measured on four sets:
+(target: top-3 topic accuracy of at least 0.90), so accuracy is measured on five sets:
 
 * ``dev``: ``tests/data/dev_utterances.yaml``, the shared development set;
 * ``extra``: ``tests/data/extra_utterances.yaml``, written for guidebot;
@@ -13,7 +13,11 @@ The product is judged on a held-out set of officers' messages that the project n
   base's terms, so it estimates how the matcher does on words nobody tuned it for;
 * ``blind2``: ``benchmarks/data/blind2_utterances.yaml``, a second set written the same way
   (and without reading ``blind``) after the first had been read for tuning, so one set is
-  still unseen by whoever tunes the base.
+  still unseen by whoever tunes the base;
+* ``blind3``: ``benchmarks/data/blind3_utterances.yaml``, a third set written the same way (without
+  reading the other blind sets) for the final measure of a session. It is sealed: its failures
+  are counted but neither printed nor saved unless ``--unseal`` is given, so whoever tunes the
+  base can run this script as usual and still not see which of its messages fail.
 
 A message passes top-k when any of the first k entries returned carries any of its acceptable
 topic ids (the rule of the development set). For each set the script reports top-1 and top-3
@@ -51,7 +55,10 @@ SETS: dict[str, Path] = {
     "extra": ROOT / "tests" / "data" / "extra_utterances.yaml",
     "blind": ROOT / "benchmarks" / "data" / "blind_utterances.yaml",
     "blind2": ROOT / "benchmarks" / "data" / "blind2_utterances.yaml",
+    "blind3": ROOT / "benchmarks" / "data" / "blind3_utterances.yaml",
 }
+# Sets whose failures stay hidden by default: reading them would spend the set's blindness.
+SEALED: frozenset[str] = frozenset({"blind3"})
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "accuracy.json"
 LIMIT = 3
 STATUSES = ("confident", "ambiguous", "none")
@@ -278,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to save JSON")
     parser.add_argument("--quiet", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--unseal",
+        action="store_true",
+        help=f"also print and save the failures of sealed sets ({', '.join(sorted(SEALED))})",
+    )
     args = parser.parse_args(argv)
 
     base = load_knowledge()
@@ -290,12 +302,17 @@ def main(argv: list[str] | None = None) -> int:
         report = evaluate(eval_set, base)
         summaries[eval_set.name] = summarise(report)
         found[eval_set.name] = failures(report)
+    hidden: set[str] = set() if args.unseal else set(SEALED & found.keys())
 
     print(f"knowledge entries: {len(base)}; pass = any listed topic in the top {LIMIT}\n")
     print_table(summaries)
     if not args.quiet:
         for name, rows in found.items():
-            print_failures(name, rows)
+            if name in hidden:
+                counts = ", ".join(f"{kind} {len(rows[kind])}" for kind in rows)
+                print(f"\n[{name}] sealed, failures not shown ({counts}); --unseal shows them")
+            else:
+                print_failures(name, rows)
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     payload = {
@@ -308,7 +325,12 @@ def main(argv: list[str] | None = None) -> int:
             name: {
                 "path": str(SETS[name].relative_to(ROOT)),
                 **summaries[name],
-                "failures": found[name],
+                # A sealed set keeps only the number of failures of each kind.
+                "failures": (
+                    {kind: len(rows) for kind, rows in found[name].items()}
+                    if name in hidden
+                    else found[name]
+                ),
             }
             for name in summaries
         },
