@@ -15,10 +15,10 @@ from bot.knowledge import (
     KnowledgeError,
     SearchResult,
     coverage,
+    iter_problems,
     load_knowledge,
     read_knowledge,
 )
-from bot.knowledge._load import iter_problems
 
 NO_MATCH_ADVICE = (
     "Nothing in the guidance fits that well enough. Try other words, or ask your supervisor "

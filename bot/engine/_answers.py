@@ -16,8 +16,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.knowledge._match import phrase_score
-from bot.knowledge._normalise import normalise, tokens
+from bot.knowledge import normalise, phrase_score, tokens
 
 PHRASE_THRESHOLD = 80.0
 """How well (0 to 100) an item's phrase must appear in an answer to count it covered."""

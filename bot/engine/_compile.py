@@ -42,8 +42,7 @@ from bot.engine._schema import (
     flag_values_of,
     outcomes_of,
 )
-from bot.knowledge._model import Entry, Taxonomy
-from bot.knowledge._result import SearchResult
+from bot.knowledge import Entry, SearchResult, Taxonomy
 
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BUTTON = 20

@@ -42,7 +42,7 @@ from bot.engine._schema import (
 )
 from bot.engine._state import DEFAULT_IDLE_SECONDS, Answer, Conversation, RaisedFlag
 from bot.engine._summary import build_summary
-from bot.knowledge._model import Entry
+from bot.knowledge import Entry
 
 ACK = "ack"
 DONE = "done"

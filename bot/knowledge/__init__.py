@@ -9,9 +9,12 @@ from bot.knowledge._load import (
     KnowledgeError,
     Problem,
     default_knowledge_dir,
+    iter_problems,
     read_knowledge,
 )
+from bot.knowledge._match import Matcher, phrase_score
 from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
+from bot.knowledge._normalise import normalise, tokens
 from bot.knowledge._result import Match, MatchStatus, SearchResult
 
 __all__ = [
@@ -23,12 +26,17 @@ __all__ = [
     "KnowledgeError",
     "Match",
     "MatchStatus",
+    "Matcher",
     "Problem",
     "SearchResult",
     "SeedBullet",
     "Taxonomy",
     "coverage",
     "default_knowledge_dir",
+    "iter_problems",
     "load_knowledge",
+    "normalise",
+    "phrase_score",
     "read_knowledge",
+    "tokens",
 ]
