@@ -449,3 +449,23 @@ def test_letter_names_that_are_everyday_words_stay_words() -> None:
 @pytest.mark.parametrize("said", ["ess forty seven", "ess 47", "section forty seven"])
 def test_a_section_spoken_with_the_letter_s_is_one_token(said: str) -> None:
     assert normalise(said) == "s47"
+
+
+@pytest.mark.parametrize(
+    ("inflected", "base"),
+    [
+        ("raped", "rape"),
+        ("caring", "care"),
+        ("cared", "care"),
+        ("hoping", "hope"),
+        ("dated", "date"),
+    ],
+)
+def test_a_silent_e_lost_to_ed_or_ing_comes_back(inflected: str, base: str) -> None:
+    """Otherwise "raped" (rap) and "rape" (rape) never match each other."""
+    assert stem(inflected) == stem(base)
+
+
+@pytest.mark.parametrize(("doubled", "base"), [("stopped", "stop"), ("hitting", "hit")])
+def test_a_doubled_consonant_does_not_gain_an_e(doubled: str, base: str) -> None:
+    assert stem(doubled) == stem(base)

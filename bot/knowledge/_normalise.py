@@ -549,6 +549,10 @@ def normalise(text: str) -> str:
     return " ".join(normalised_words(text))
 
 
+# A short root ending consonant-vowel-consonant lost a silent e to -ed or -ing (Porter's rule).
+_SHORT_SYLLABLE = re.compile(r"(?:^|[^aeiou])[aeiou][^aeiouwxy]$")
+
+
 def stem(word: str) -> str:
     """A light stem, so "neglected", "neglecting" and "neglect" compare equal.
 
@@ -573,7 +577,9 @@ def stem(word: str) -> str:
             root = word[: -len(ending)]
             if len(root) >= 3 and _VOWEL.search(root):
                 if len(root) >= 4 and root[-1] == root[-2] and root[-1] not in "aeioulsz":
-                    root = root[:-1]
+                    root = root[:-1]  # "stopped" -> "stop"
+                elif len(root) <= 4 and _SHORT_SYLLABLE.search(root):
+                    root += "e"  # "raped", "caring" -> "rape", "care", as their base forms stem
                 word = root
             break
     if len(word) >= 5 and word.endswith("e") and not word.endswith("ee"):
