@@ -469,3 +469,10 @@ def test_a_silent_e_lost_to_ed_or_ing_comes_back(inflected: str, base: str) -> N
 @pytest.mark.parametrize(("doubled", "base"), [("stopped", "stop"), ("hitting", "hit")])
 def test_a_doubled_consonant_does_not_gain_an_e(doubled: str, base: str) -> None:
     assert stem(doubled) == stem(base)
+
+
+def test_an_inflection_of_an_english_word_is_not_mended_into_a_base_word() -> None:
+    """The word list lacks "texting" but has "text": it must not become "sexting"."""
+    vocabulary = Vocabulary(["sexting between teenagers"])
+    assert vocabulary.repair("texting my wife")[0] == "texting"
+    assert vocabulary.repair("sextin")[0] == "sexting"

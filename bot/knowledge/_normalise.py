@@ -830,7 +830,24 @@ class Vocabulary:
 
     def _real(self, word: str) -> bool:
         """A word someone could have meant as written: a stop word or an English word."""
-        return word in STOP_WORDS or word in self._english
+        return word in STOP_WORDS or self._is_english(word)
+
+    def _is_english(self, word: str) -> bool:
+        """An English word, or a regular inflection of one ("texting" of "text").
+
+        The word list lacks many inflections; without this "texting" would be "mended" into
+        "sexting", a different matter altogether.
+        """
+        if word in self._english:
+            return True
+        for ending in ("ing", "ed"):  # not "s": "thans" is no plural of "than"
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                root = word[: -len(ending)]
+                if root in self._english or root + "e" in self._english:
+                    return True
+                if len(root) >= 4 and root[-1] == root[-2] and root[:-1] in self._english:
+                    return True
+        return False
 
     def knows(self, word: str) -> bool:
         """True when the base uses this word, in any inflection, or it is a stop word."""
@@ -1001,7 +1018,7 @@ class Vocabulary:
             not 5 <= len(word) <= _LONGEST_WORD
             or not word.isalpha()
             or self.knows(word)
-            or word in self._english
+            or self._is_english(word)
         ):
             return [word]
         close = self._closest(word, memo)
@@ -1091,7 +1108,7 @@ class Vocabulary:
         memo = {} if memo is None else memo
         out: list[str] = []
         for word in words:
-            if word.isalpha() and not self.knows(word) and word not in self._english:
+            if word.isalpha() and not self.knows(word) and not self._is_english(word):
                 found = self._closest(word, memo)
                 word = found[0] if found else word
             out.append(word)
