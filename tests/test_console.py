@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 
 from bot.channels import load_flows
 from bot.channels.console import STATE_FILE, ConsoleChat, render_reply, run_console
+from bot.cli import _chat as chat_command
 from bot.cli import cli
 from bot.engine import Button, Engine, Reply
 from bot.knowledge import load_knowledge
@@ -61,22 +63,115 @@ def test_a_number_presses_the_latest_buttons_only(engine: Engine) -> None:
     assert "I couldn't match that to the usual points." in out.getvalue()
 
 
+def test_a_number_press_says_which_button_it_pressed(engine: Engine) -> None:
+    out = io.StringIO()
+    chat = ConsoleChat(engine=engine, output=out, clock=Clock())
+    chat.open(fresh=True)
+    chat.send("3")
+    assert "guidebot: Noted: Missing child.\nguidebot: Missing child." in out.getvalue()
+    chat.send("1")
+    assert "guidebot: Noted: Still missing.\n" in out.getvalue()
+    assert chat.state is not None and chat.state.step == "how-long"
+
+
+def test_a_bare_number_answers_a_duration_question_instead_of_pressing(engine: Engine) -> None:
+    out = io.StringIO()
+    chat = ConsoleChat(engine=engine, output=out, clock=Clock())
+    chat.open(fresh=True)
+    chat.send("missing child")
+    chat.send("still missing")
+    shown = out.getvalue()
+    assert (
+        "guidebot: How long has the child been missing? e.g. '3 hours', 'since yesterday'.\n"
+        "  Type a number, or one of: Under a day, 1 to 3 days, Over 3 days, Not sure\n"
+    ) in shown
+    assert "[3] Over 3 days" not in shown
+    chat.send("3")
+    assert chat.state is not None
+    answer = chat.state.answer_to("how-long")
+    assert answer is not None and answer.outcome == "under-a-day"
+    # The echo shows how the number was read, so a misreading can be undone with 'back'.
+    assert "3 hours: Under a day.\n" in out.getvalue()
+    assert "Noted: Over 3 days" not in out.getvalue()
+
+
+def test_a_bare_number_answers_an_age_question(engine: Engine) -> None:
+    chat = ConsoleChat(engine=engine, output=io.StringIO(), clock=Clock())
+    chat.open(fresh=True)
+    chat.send("child in custody")
+    chat.send("arrested")
+    assert chat.numbers_answer, "the age question takes a number"
+    chat.send("2")
+    assert chat.state is not None
+    answer = chat.state.answer_to("age")
+    assert answer is not None and answer.outcome == "under-12"
+
+
+def test_messages_are_kept_in_memory_only_for_a_golden(engine: Engine) -> None:
+    plain = ConsoleChat(engine=engine, output=io.StringIO(), clock=Clock())
+    plain.open(fresh=True)
+    plain.send("first contact")
+    plain.send("no")
+    assert plain.turns == []
+    recorded = ConsoleChat(engine=engine, output=io.StringIO(), clock=Clock(), record=True)
+    recorded.open(fresh=True)
+    recorded.send("first contact")
+    assert recorded.turns == [{"text": "first contact", "at": "initial-contact/danger"}]
+
+
+def _save_mid_flow_red_flag(data_dir: Path) -> str:
+    saved = data_dir / STATE_FILE
+    saved.parent.mkdir(parents=True)
+    text = json.dumps(
+        {
+            "schema_version": 1,
+            "phase": "red_flag",
+            "flow": "initial-contact",
+            "step": "danger",
+            "answers": [{"step": "danger", "outcome": "yes"}],
+            "red_flags": [{"flag": "child-in-danger", "step": "danger", "acknowledged": False}],
+            "resume": "needs",
+            "expires_at": 9e99,
+        }
+    )
+    saved.write_text(text)
+    return text
+
+
+def test_piped_input_never_reads_or_replaces_the_saved_conversation(
+    engine: Engine, tmp_path: Path
+) -> None:
+    before = _save_mid_flow_red_flag(tmp_path)
+    out = io.StringIO()
+    run_console(
+        engine,
+        input_stream=io.StringIO("x\nrecord check\nno\n"),
+        output=out,
+        data_dir=tmp_path,
+        interactive=False,
+        clock=Clock(),
+    )
+    assert (tmp_path / STATE_FILE).read_text() == before
+    assert "RED FLAG" not in out.getvalue()
+    again = io.StringIO()
+    run_console(
+        engine,
+        input_stream=io.StringIO(""),
+        output=again,
+        data_dir=tmp_path,
+        interactive=True,
+        clock=Clock(),
+    )
+    assert again.getvalue().startswith(
+        "guidebot: Picking up where you left off: Child at risk: first contact.\n"
+        "guidebot: RED FLAG: Child in danger now."
+    )
+
+
 def test_piped_input_echoes_each_line_and_always_starts_at_the_menu(
     engine: Engine, tmp_path: Path
 ) -> None:
-    saved = tmp_path / STATE_FILE
-    saved.parent.mkdir(parents=True)
-    saved.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "phase": "step",
-                "flow": "referral",
-                "step": "content",
-                "expires_at": 9e99,
-            }
-        )
-    )
+    _save_mid_flow_red_flag(tmp_path)
     out = io.StringIO()
     run_console(
         engine,
@@ -135,6 +230,47 @@ def test_a_terminal_session_resumes_and_spots_expiry(engine: Engine, tmp_path: P
     assert "Summary: Missing child (so far)" in later.getvalue()
 
 
+def test_a_conversation_saved_after_it_expired_offers_the_choice_again(
+    engine: Engine, tmp_path: Path
+) -> None:
+    clock = Clock()
+    run_console(
+        engine,
+        input_stream=io.StringIO("first contact\nno\n"),
+        output=io.StringIO(),
+        data_dir=tmp_path,
+        interactive=True,
+        clock=clock,
+    )
+    clock.now += 3600
+    run_console(
+        engine,
+        input_stream=io.StringIO("cut on his arm\n"),
+        output=io.StringIO(),
+        data_dir=tmp_path,
+        interactive=True,
+        clock=clock,
+    )
+    assert json.loads((tmp_path / STATE_FILE).read_text())["phase"] == "expired"
+    clock.now += 60
+    again = io.StringIO()
+    run_console(
+        engine,
+        input_stream=io.StringIO("summary\n"),
+        output=again,
+        data_dir=tmp_path,
+        interactive=True,
+        clock=clock,
+    )
+    shown = again.getvalue()
+    assert shown.startswith(
+        "guidebot: This conversation was idle for over 30 minutes, so it has closed. Start "
+        "again, or see the summary of what you covered?\n  [1] Start again   [2] Summary\n"
+    )
+    assert "Picking up" not in shown
+    assert "Summary: Child at risk: first contact (so far)" in shown
+
+
 def test_a_damaged_saved_state_is_set_aside(engine: Engine, tmp_path: Path) -> None:
     saved = tmp_path / STATE_FILE
     saved.parent.mkdir(parents=True)
@@ -161,7 +297,7 @@ def test_guidebot_chat_runs_a_script(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("guidebot: What do you need help with?\n")
     assert "> record check\nguidebot: A quick check before you submit the record." in result.stdout
-    assert (tmp_path / STATE_FILE).exists()
+    assert not (tmp_path / STATE_FILE).exists(), "a piped session keeps nothing on disk"
 
 
 def test_guidebot_chat_can_print_audit_events_and_a_golden(tmp_path: Path) -> None:
@@ -182,9 +318,29 @@ def test_guidebot_chat_can_print_audit_events_and_a_golden(tmp_path: Path) -> No
     )
 
 
+def test_guidebot_chat_refuses_a_golden_in_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chat_command, "stdin_is_terminal", lambda: True)
+    result = CliRunner().invoke(cli, ["chat", "--data-dir", str(tmp_path), "--golden"], input="")
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: --golden prints everything typed in the session, so it only works with piped "
+        "input: guidebot chat --golden < script.txt\n"
+    )
+    assert not (tmp_path / STATE_FILE).exists()
+
+
+def test_the_golden_option_warns_that_it_holds_what_was_typed() -> None:
+    result = CliRunner().invoke(cli, ["chat", "--help"])
+    assert result.exit_code == 0
+    assert "It contains everything that was typed" in " ".join(result.output.split())
+
+
 def test_guidebot_chat_refuses_broken_flows(tmp_path: Path) -> None:
     broken = ROOT / "tests" / "data" / "broken_flows"
     result = CliRunner().invoke(cli, ["chat", "--flows", str(broken)], input="")
     assert result.exit_code == 1
-    assert result.output.startswith("Error: The conversation flows have 28 problem(s):\n")
+    # Every broken fixture holds one problem; the count grows as rules are added.
+    assert re.match(r"Error: The conversation flows have \d+ problem\(s\):\n", result.output)
     assert result.output.endswith("Run 'guidebot flows check' to see every problem.\n")

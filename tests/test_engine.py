@@ -8,25 +8,32 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
 from bot.channels import load_flows
 from bot.engine import (
     AUDIT_KINDS,
+    Answer,
     AuditEvent,
     Conversation,
     Engine,
     FlowSet,
     Press,
+    RaisedFlag,
     Reply,
     Start,
     StateError,
     Text,
     compile_flows,
+    replay,
 )
 from bot.engine import _state as state_module
+from bot.engine._compile import load_yaml
+from bot.engine._steps import skip_refusal
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge._normalise import english_words
 
 T0 = 1_700_000_000.0
 
@@ -139,9 +146,35 @@ def test_a_red_flag_cannot_be_bypassed(engine: Engine) -> None:
     said = chat.send("yes")
     assert "RED FLAG: Child in danger now. Protect the child first" in said
     assert chat.buttons == ["Understood"]
-    for attempt in ("back", "skip", "menu", "ask what is s46", "why"):
-        said = chat.send(attempt)
-        assert said.startswith("This safety prompt can't be skipped.")
+    for attempt, reply in (
+        (
+            "back",
+            "Press Understood first (protect the child first), then say 'back' to change "
+            "your answer.",
+        ),
+        (
+            "skip",
+            "A safety prompt can't be skipped. Press Understood first (protect the child "
+            "first), then carry on.",
+        ),
+        (
+            "menu",
+            "Press Understood first (protect the child first), then say 'menu'. To stop "
+            "now, say 'cancel': the red flag stays on the summary.",
+        ),
+        (
+            "ask what is s46",
+            "Press Understood first (protect the child first), then ask your question again.",
+        ),
+        (
+            "why",
+            "Press Understood first (protect the child first), then say 'why' for the "
+            "guidance behind the question.",
+        ),
+    ):
+        chat.send(attempt)
+        assert chat.replies[0].text == reply
+        assert chat.replies[1].text.startswith("RED FLAG: Child in danger now.")
         assert chat.kinds == ["red_flag_blocked"]
         assert chat.state.phase == "red_flag"
     assert chat.engine.step(chat.state, Start(chat.now + 1))[0].phase == "red_flag"
@@ -152,6 +185,66 @@ def test_a_red_flag_cannot_be_bypassed(engine: Engine) -> None:
     chat.send("understood")
     assert chat.kinds[0] == "red_flag_acknowledged"
     assert chat.state.step == "needs"
+
+
+def _raise_danger_flag(chat: Chat) -> None:
+    chat.send("first contact")
+    chat.send("yes")
+    assert chat.state.phase == "red_flag" and chat.state.unacknowledged
+
+
+def test_back_after_cancel_shows_the_waiting_red_flag_first(engine: Engine) -> None:
+    chat = Chat(engine)
+    _raise_danger_flag(chat)
+    chat.send("cancel")
+    assert chat.state.phase == "ended"
+    said = chat.send("back")
+    assert said.startswith("RED FLAG: Child in danger now.")
+    assert chat.state.phase == "red_flag" and chat.buttons == ["Understood"]
+    chat.send("no")
+    assert chat.state.phase == "red_flag", "a question's answer must not pass the red flag"
+    chat.press("ack")
+    assert chat.state.phase == "step" and chat.state.step == "danger"
+    assert chat.state.red_flags[0].acknowledged
+    # Answering again does not raise an acknowledged flag a second time.
+    chat.send("yes")
+    assert chat.state.step == "needs" and len(chat.state.red_flags) == 1
+
+
+def test_back_after_expiry_and_summary_shows_the_waiting_red_flag_first(engine: Engine) -> None:
+    chat = Chat(engine)
+    _raise_danger_flag(chat)
+    chat.send("anything", after=31 * 60)
+    assert chat.state.phase == "expired"
+    assert "Child in danger now (NOT acknowledged)" in chat.press("summary")
+    said = chat.send("back")
+    assert said.startswith("RED FLAG: Child in danger now.")
+    assert chat.state.phase == "red_flag"
+    chat.send("no")
+    assert chat.state.phase == "red_flag"
+
+
+def test_a_saved_step_with_a_waiting_red_flag_shows_the_flag_first(engine: Engine) -> None:
+    # A state saved by an older guidebot: in a step, with a red flag nobody acknowledged.
+    saved = Conversation(
+        phase="step",
+        flow="initial-contact",
+        step="needs",
+        answers=(Answer("danger", "yes"),),
+        red_flags=(RaisedFlag("child-in-danger", "danger"),),
+        expires_at=T0 + 600,
+    )
+    state, effects = engine.resume(saved, T0 + 60)
+    texts = [e.text for e in effects if isinstance(e, Reply)]
+    assert texts[0] == "Picking up where you left off: Child at risk: first contact."
+    assert texts[1].startswith("RED FLAG: Child in danger now.")
+    assert state.phase == "red_flag" and state.resume == "needs"
+    state, effects = engine.step(saved, Text("cut on arm, crying", T0 + 60))
+    texts = [e.text for e in effects if isinstance(e, Reply)]
+    assert texts[0].startswith("RED FLAG: Child in danger now.")
+    assert state.phase == "red_flag" and state.answers == saved.answers
+    state, _ = engine.step(state, Press("ack", T0 + 70))
+    assert state.phase == "step" and state.step == "needs"
 
 
 def test_a_fresh_start_mid_flow_shows_the_summary_first(engine: Engine) -> None:
@@ -412,3 +505,216 @@ def test_older_state_is_upgraded_one_version_at_a_time(monkeypatch: pytest.Monke
     old = {"schema_version": 1, "stage": "menu", "expires_at": 5.0}
     upgraded = Conversation.from_json(old)
     assert upgraded.phase == "menu" and upgraded.schema_version == 2
+
+
+# --- saved state that no longer fits the flows ------------------------------------------------
+
+OUTDATED = "The guidance has been updated since this conversation began; starting again."
+
+
+def _saved(**fields: object) -> Conversation:
+    base: dict[str, object] = {
+        "phase": "step",
+        "flow": "initial-contact",
+        "step": "needs",
+        "answers": (Answer("danger", "no"),),
+        "expires_at": T0 + 600,
+    }
+    base.update(fields)
+    return Conversation(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "stale",
+    [
+        _saved(flow="a-removed-flow"),
+        _saved(step="a-removed-step"),
+        _saved(answers=(Answer("a-removed-step", "yes"),)),
+        _saved(answers=(Answer("danger", "a-removed-answer"),)),
+        _saved(step="history", answers=(Answer("context", "a-removed-option"),)),
+        _saved(step="see-child", answers=(Answer("needs", "partial", covered=("gone",)),)),
+        _saved(pending=("a-removed-point",)),
+        _saved(phase="red_flag", step="danger", resume="needs"),
+        _saved(
+            phase="red_flag",
+            step="danger",
+            red_flags=(RaisedFlag("child-in-danger", "danger"),),
+            resume="a-removed-step",
+        ),
+        _saved(red_flags=(RaisedFlag("a-removed-flag", "danger", True),)),
+        _saved(phase="ended", ended="cancelled", answers=(Answer("a-removed-step", "yes"),)),
+        _saved(phase="expired", answers=(Answer("danger", "a-removed-answer"),)),
+    ],
+    ids=[
+        "flow",
+        "step",
+        "answered-step",
+        "confirm-answer",
+        "choice-option",
+        "point-covered",
+        "point-pending",
+        "red-flag-phase-without-a-flag",
+        "resume-target",
+        "red-flag-id",
+        "ended-summary",
+        "expired-summary",
+    ],
+)
+def test_a_saved_state_that_no_longer_fits_the_flows_starts_again(
+    engine: Engine, stale: Conversation
+) -> None:
+    for event in (Text("summary", T0 + 10), Text("back", T0 + 10), Press("summary", T0 + 10)):
+        state, effects = engine.step(stale, event)
+        texts = [e.text for e in effects if isinstance(e, Reply)]
+        assert texts == [OUTDATED, "What do you need help with?"]
+        assert state.phase == "menu" and state.answers == ()
+        assert "state_outdated" in [e.kind for e in effects if isinstance(e, AuditEvent)]
+    state, effects = engine.resume(stale, T0 + 10)
+    assert next(e.text for e in effects if isinstance(e, Reply)) == OUTDATED
+    assert state.phase == "menu"
+    state, effects = engine.step(stale, Start(T0 + 10))
+    assert next(e.text for e in effects if isinstance(e, Reply)) == OUTDATED
+
+
+def test_a_saved_state_that_fits_is_not_restarted(engine: Engine) -> None:
+    state, effects = engine.step(_saved(), Text("summary", T0 + 10))
+    assert state.step == "needs"
+    assert next(e.text for e in effects if isinstance(e, Reply)).startswith("Summary:")
+
+
+def test_reopening_an_expired_conversation_offers_the_choice_again(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    chat.send("cut", after=31 * 60)
+    assert chat.state.phase == "expired"
+    state, effects = engine.resume(chat.state, chat.now + 3600)
+    replies = [e for e in effects if isinstance(e, Reply)]
+    assert replies[0].text.startswith("This conversation was idle for over 30 minutes")
+    assert [b.label for b in replies[0].buttons] == ["Start again", "Summary"]
+    assert "Picking up" not in replies[0].text
+    state, effects = engine.step(state, Press("summary", chat.now + 3610))
+    replies = [e for e in effects if isinstance(e, Reply)]
+    assert replies[0].text.startswith("Summary: Child at risk: first contact (so far)")
+    assert state.phase == "ended"
+
+
+# --- no I/O inside a step ---------------------------------------------------------------------
+
+
+def test_building_an_engine_loads_what_a_step_would_otherwise_load(flows: FlowSet) -> None:
+    english_words.cache_clear()
+    base = load_knowledge()
+    assert "matcher" not in vars(base)
+    Engine(flows, base)
+    assert english_words.cache_info().currsize == 1, "the word list typo-mending uses"
+    assert "matcher" in vars(base), "the matcher 'ask' uses"
+
+
+# --- wording ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "step", "refusal"),
+    [
+        ([], "danger", "If you don't know, say 'not sure'."),
+        (["no", "cut, crying, safe adult", "yes"], "child-account", "press None yet."),
+        (["no", "cut, crying, safe adult", "yes", "ok"], "who-present", "say 'not yet'."),
+    ],
+)
+def test_a_skip_refusal_offers_only_what_the_step_accepts(
+    engine: Engine, answers: list[str], step: str, refusal: str
+) -> None:
+    chat = Chat(engine)
+    chat.send("first contact")
+    for answer in answers:
+        chat.send(answer)
+    assert chat.state.step == step
+    chat.send("skip")
+    assert chat.replies[0].text.startswith("This one can't be skipped: it matters for the child's")
+    assert chat.replies[0].text.endswith(refusal)
+    assert chat.state.step == step and chat.kinds[0] == "skip_refused"
+
+
+def test_skip_refusals_are_worded_per_kind_of_step(flows: FlowSet) -> None:
+    refusals = {}
+    for flow in flows:
+        for step in flow.spec.steps.values():
+            refusals.setdefault(step.kind, skip_refusal(step))
+    assert refusals["confirm"].endswith("If you don't know, say 'not sure'.")
+    assert refusals["number"].endswith("If you don't know, say 'not sure'.")
+    assert refusals["duration"].endswith("If you don't know, say 'not sure'.")
+    assert refusals["choice"].endswith("Pick the closest option; 'back' lets you change it later.")
+    assert refusals["checklist"].endswith(("press None yet.", "press None of these."))
+    assert refusals["text"].endswith("If you haven't done these yet, say 'not yet'.")
+    assert refusals["info"].startswith("This one can't be skipped")
+
+
+# --- the menu -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opener", "label"),
+    [
+        ("dv job kids present", "First contact"),
+        ("neglect job", "First contact"),
+        ("ppo", "First contact"),
+        ("kid in cells", "Child in custody"),
+    ],
+)
+def test_a_menu_opener_that_names_no_flow_suggests_the_one_that_fits(
+    engine: Engine, opener: str, label: str
+) -> None:
+    chat = Chat(engine)
+    said = chat.send(opener)
+    assert f"The '{label}' questions cover it: press it to start, or pick another." in said
+    assert said.startswith("Found guidance: ")
+    assert chat.buttons[0] == "First contact" and len(chat.buttons) == len(engine.flows)
+    assert chat.state.phase == "menu", "a guess never starts a flow"
+    assert "search" in chat.kinds
+
+
+@pytest.mark.parametrize("greeting", ["hi", "Hello!", "/start", "morning"])
+def test_a_greeting_shows_the_menu(engine: Engine, greeting: str) -> None:
+    chat = Chat(engine)
+    assert chat.send(greeting) == "What do you need help with?"
+    assert chat.kinds == ["menu_shown"]
+
+
+def test_an_opener_with_no_guidance_gets_the_menu_with_a_plain_message(engine: Engine) -> None:
+    chat = Chat(engine)
+    assert chat.send("wot") == "I didn't catch that. Pick one of these:"
+    assert len(chat.buttons) == len(engine.flows)
+
+
+# --- messages fit a phone ---------------------------------------------------------------------
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "conversations"
+PHONE_LIMIT = 350
+
+
+def test_every_message_in_the_goldens_fits_a_phone_screen(engine: Engine) -> None:
+    too_long = []
+    for path in sorted(GOLDEN_DIR.glob("*.yaml")):
+        for result in replay(engine, load_yaml(path.read_text(encoding="utf-8"))):
+            for reply in result.replies:
+                if not reply.copyable and len(reply.text) > PHONE_LIMIT:
+                    too_long.append(f"{path.stem} turn {result.number}: {len(reply.text)}")
+    assert not too_long, "messages longer than a phone screen:\n" + "\n".join(too_long)
+
+
+def test_only_summaries_are_marked_to_copy(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    chat.send("summary")
+    assert [r.copyable for r in chat.replies] == [True, False, False]
+    assert chat.replies[0].text.startswith("Summary: ")
+
+
+def test_a_knowledge_card_is_its_summary_and_source_then_two_points(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("first contact")
+    chat.send("why")
+    card, points = chat.replies[0].text, chat.replies[1].text
+    assert card.startswith("Child in immediate danger: ") and card.endswith("(Source: 001 §1)")
+    assert points.startswith("• ") and points.count("\n• ") == 1
+    assert all(len(reply.text) <= 300 for reply in chat.replies)

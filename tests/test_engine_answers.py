@@ -7,13 +7,16 @@ import pytest
 from bot.engine import read_confirm, read_hours, read_number
 from bot.engine._answers import (
     Command,
+    KnowledgeTerm,
     best_option,
+    command_words,
     covered_items,
     describe_hours,
     read_acknowledgement,
     read_command,
     read_indexes,
 )
+from bot.engine._schema import ChoiceStep
 
 
 @pytest.mark.parametrize(
@@ -116,7 +119,9 @@ def test_durations_are_described_roughly() -> None:
         ("skip", Command("skip")),
         ("why", Command("why")),
         ("ask what is s47", Command("ask", "what is s47")),
-        ("look up county lines", Command("ask", "county lines")),
+        ("look up county lines", None),
+        ("search done on niche nothing known", None),
+        ("find the mum", None),
         ("no", None),
         ("home", None),
         ("backpack", None),
@@ -186,3 +191,267 @@ def test_the_issue_example_covers_medical_care_and_reassurance_only() -> None:
     said = "he has a cut on his arm and is crying, mum is drunk"
     assert covered_items(said, items) == ("medical-care", "reassurance")
     assert covered_items("first aid dun, nan sat with him", items) == ("medical-care", "safe-adult")
+
+
+# --- negation in free answers (review finding 1) -----------------------------------------------
+
+NEEDS = [
+    (
+        "medical-care",
+        (
+            *("cut", "injury", "injured", "hurt", "ambulance", "paramedic", "first aid"),
+            *("no injuries", "not injured"),
+        ),
+    ),
+    ("reassurance", ("crying", "upset", "calmed", "reassured", "calm")),
+    ("safe-adult", ("safe adult", "nan", "grandma", "neighbour", "relative")),
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "covered"),
+    [
+        ("haven't called an ambulance yet", ()),
+        ("no first aid yet and no safe adult found", ()),
+        ("havent got a safe adult", ()),
+        ("didnt need first aid, nan here", ("safe-adult",)),
+        ("need to call an ambulance", ()),
+        ("waiting for the ambulance", ()),
+        ("still need to find a safe adult", ()),
+        ("yet to find a relative", ()),
+        ("ambulance needed", ()),
+        ("ambulance not called yet", ()),
+        ("first aid still to do", ()),
+        ("nan will come", ()),
+        ("can't find a neighbour", ()),
+        ("without first aid", ()),
+        ("no cut", ()),
+        # a phrase that is itself a completed check is covered by its own negation
+        ("no injuries", ("medical-care",)),
+        ("no visible injuries, nan is here", ("medical-care", "safe-adult")),
+        ("not injured but crying", ("medical-care", "reassurance")),
+        # ...but not when the check itself has not been done
+        ("havent checked for injuries yet", ()),
+        # a negation reaches only its own clause
+        ("no ambulance needed, first aid done", ("medical-care",)),
+        ("not crying, calm now", ("reassurance",)),
+        (
+            "ambulance called, nan here, calmed him down",
+            ("medical-care", "reassurance", "safe-adult"),
+        ),
+        ("paramedics on the way and mum's upset", ("medical-care", "reassurance")),
+        ("ambulence called", ("medical-care",)),
+    ],
+)
+def test_a_denied_or_pending_point_is_outstanding_not_covered(
+    said: str, covered: tuple[str, ...]
+) -> None:
+    assert covered_items(said, NEEDS, actions=True) == covered
+
+
+def test_a_need_is_a_finding_unless_the_points_are_actions() -> None:
+    needs = [("language", ("interpreter",)), ("medical-care", ("ambulance",))]
+    assert covered_items("mum needs an interpreter", needs) == ("language",)
+    assert covered_items("child needs an ambulance", needs, actions=True) == ()
+    assert covered_items("interpreter needed", needs) == ("language",)
+    assert covered_items("ambulance needed", needs, actions=True) == ()
+    # a plain denial is a denial either way
+    assert covered_items("no interpreter needed", needs) == ()
+
+
+def test_a_phrase_with_its_own_negation_needs_that_negation() -> None:
+    why = [("why", ("fell out", "didn't want", "wanted to")), ("never", ("never done this",))]
+    assert covered_items("she didnt want to go home", why) == ("why",)
+    assert covered_items("wanted to see her mates", why) == ("why",)
+    assert covered_items("she's never done this before", why) == ("never",)
+    assert covered_items("done this before", why) == ()
+
+
+def test_a_phrase_own_small_words_do_not_put_it_off() -> None:
+    strategy = [("police-attend", ("attending", "will attend"))]
+    assert covered_items("we will attend", strategy, actions=True) == ("police-attend",)
+    assert covered_items("cant attend", strategy, actions=True) == ()
+
+
+def test_a_different_word_is_not_a_typo() -> None:
+    hygiene = [("poor-hygiene", ("dirty", "soiled", "hygiene"))]
+    assert covered_items("told the skipper and rang the duty social worker", hygiene) == ()
+    assert covered_items("nappy soild", hygiene) == ("poor-hygiene",)
+    assert covered_items("gran is with her", [("safe-adult", ("granny",))]) == ("safe-adult",)
+
+
+def test_negation_applies_to_findings_too() -> None:
+    signs = [("drugs-weapons", ("drugs", "knife")), ("cash-phones", ("cash", "second phone"))]
+    assert covered_items("no drugs or knife found, loads of cash", signs) == ("cash-phones",)
+    assert covered_items("knife in his bag", signs) == ("drugs-weapons",)
+
+
+# --- knowledge terms as weaker evidence (review finding 3) --------------------------------------
+
+
+def test_a_knowledge_term_needs_every_word_said_close_together_and_not_denied() -> None:
+    items = [
+        ("bwv", ("body worn", "camera", KnowledgeTerm("body cam"), KnowledgeTerm("seize phones"))),
+        ("words", ("said", "told me")),
+    ]
+    assert covered_items("body cam on", items) == ("bwv",)
+    assert covered_items("bodycam on", items) == ()  # a term allows no typo or run-together
+    assert covered_items("no body cam", items) == ()
+    assert covered_items("the body had a cut from a cam", items) == ()  # words apart
+    assert covered_items("phones seized", items) == ("bwv",)
+    assert covered_items("body of evidence, a cam", items) == ()
+
+
+# --- confirm answers, negation-aware (review finding 6) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("yeah nah", "no"),
+        ("nah yeah", "yes"),
+        ("working on it", "no"),
+        ("in progress", "no"),
+        ("doing it now", "no"),
+        ("on it", "no"),
+        ("not needed", "no"),
+        ("I have not", "no"),
+        ("it is not", "no"),
+        ("we have not", "no"),
+        ("not that i know of", "no"),
+        ("not really", "no"),
+        ("not really sure", "unsure"),
+        ("not 100% sure", "unsure"),
+        ("search done on niche nothing known", "yes"),
+        ("nothing done yet", "no"),
+        ("yes, in hand", "yes"),
+    ],
+)
+def test_confirm_answers_read_negation_and_things_under_way(
+    said: str, expected: str | None
+) -> None:
+    assert read_confirm(said) == expected
+
+
+def test_not_needed_is_its_own_answer_where_the_step_offers_it() -> None:
+    assert read_confirm("not needed", {"not-needed": ()}) == "not-needed"
+    assert read_confirm("no need", {"not-needed": ()}) == "not-needed"
+    assert read_confirm("not needed") == "no"
+
+
+# --- acknowledging a red flag: the whole message (review finding 5) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("yes but cant get in", False),
+        ("ok but mum wont let me in", False),
+        ("sake", False),
+        ("ok what now", False),
+        ("ok thanks", True),
+        ("will do sarge", True),
+        ("Got it, thanks.", True),
+        ("k", True),
+        ("ok will do", True),
+        ("roger that", True),
+        ("on it now", True),
+        ("acknowledgd", True),
+    ],
+)
+def test_only_a_whole_message_acknowledges(said: str, expected: bool) -> None:
+    assert read_acknowledgement(said) is expected
+
+
+# --- commands give way to the step's own answers (review finding 2) ------------------------------
+
+
+def _choice(*labels: str) -> ChoiceStep:
+    return ChoiceStep.model_validate(
+        {
+            "kind": "choice",
+            "ask": "Which?",
+            "next": "end",
+            "options": [
+                {"id": label.lower().replace(" ", "-"), "label": label} for label in labels
+            ],
+        }
+    )
+
+
+def test_an_answer_the_step_offers_wins_over_a_command() -> None:
+    step = _choice("Back", "Still missing")
+    assert read_command("back") == Command("back")
+    assert read_command("back", step) is None
+    assert read_command("Still missing", step) is None
+    assert read_command("menu", step) == Command("menu")
+
+
+def test_a_typo_of_a_command_that_is_also_a_typo_of_an_answer_is_an_answer() -> None:
+    step = _choice("Black", "White")
+    assert read_command("blakc") is None
+    assert read_command("bakc", step) == Command("back")
+    assert read_command("blck", step) is None
+
+
+def test_command_words_are_normalised_for_flows_check() -> None:
+    found = command_words()
+    assert found["back"] == found["previous"] == "back"
+    assert found["so far"] == "summary" and found["ask"] == "ask"
+    assert "found" not in found
+
+
+# --- lengths of time (review finding 4) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "hours"),
+    [
+        ("day and a half", 36.0),
+        ("a day and a half", 36.0),
+        ("a couple of days", 48.0),
+        ("couple of hours", 2.0),
+        ("a few hours", 3.0),
+        ("2-3 days", 72.0),
+        ("2 or 3 days", 72.0),
+        ("a day or two", 48.0),
+        ("1.5 days", 36.0),
+        ("half a day", 12.0),
+        ("three quarters of an hour", 0.75),
+        ("two and a half hours", 2.5),
+        ("forty-eight hours", 48.0),
+        ("for ours", 4.0),
+        ("too ours", 2.0),
+        ("48 ours", 48.0),
+        ("missing for hours", None),
+    ],
+)
+def test_durations_as_officers_say_them(said: str, hours: float | None) -> None:
+    assert read_hours(said) == hours
+
+
+def test_a_time_of_day_without_a_clock_reads_as_under_a_day() -> None:
+    for said in ("since this morning", "since 10pm", "since 22:30", "last seen at 7"):
+        read = read_hours(said)
+        assert isinstance(read, float) and read < 24, said
+        assert describe_hours(read).startswith("under a day"), said
+    assert describe_hours(read_hours("since 10pm")) == "under a day (since 10pm)"  # type: ignore[arg-type]
+    assert read_hours("since friday") is None  # a day name needs the clock
+
+
+def test_since_a_time_is_counted_from_the_clock_in_local_time() -> None:
+    now = 1_700_000_000.0  # Tuesday 14 November 2023, 22:13 in London
+
+    def since(said: str) -> float:
+        read = read_hours(said, now)
+        assert isinstance(read, float), said
+        return round(read, 1)
+
+    assert since("since 10pm") == 0.2  # 13 minutes, read as at least a quarter of an hour
+    assert since("since 9pm") == 1.2
+    assert since("since 22:30") == 23.7  # yesterday evening: 22:30 today is still to come
+    assert since("since 8") == 2.2  # 8pm, the latest 8 o'clock
+    assert since("since this morning") == 16.2
+    assert since("since friday") == 4 * 24 + 22.2
+    assert since("since tuesday") == 7 * 24 + 22.2
+    assert since("3 hours") == 3.0

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from bot.channels import check_flow_folder, default_conversations_dir, read_flow_sources
 from bot.cli import cli
 from bot.engine import END, FlowSet, check_flows, mermaid
+from bot.engine._answers import Command, KnowledgeTerm, covered_items, read_command
 from bot.engine._compile import load_yaml
 from bot.knowledge import KnowledgeBase, load_knowledge
 
@@ -158,7 +159,7 @@ def test_flows_check_lists_every_error_and_exits_1() -> None:
         "error: broken_flows/next-missing.yaml: flow 'next-missing': step 'first': next "
         "'histroy' does not exist"
     ) in lines
-    assert lines[-1].startswith("1 flow(s) ready: 28 error(s), ")
+    assert lines[-1].startswith("1 flow(s) ready: 29 error(s), ")
 
 
 def test_flows_check_on_a_folder_with_no_flows(tmp_path: Path) -> None:
@@ -187,9 +188,9 @@ def test_flows_coverage_is_complete() -> None:
     result = CliRunner().invoke(cli, ["flows", "coverage"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "flow                  transitions  red flags   covered"
-    assert lines[1] == "initial-contact             31/31        3/3    100.0%"
-    assert lines[-1].startswith("total                                           100.0%  (")
+    assert lines[0] == "flow                  transitions  red flags   answers"
+    assert lines[1] == "initial-contact             31/31        3/3     57/57"
+    assert lines[-1].startswith("total                      100.0%               100.0%  (")
     assert "not covered" not in result.output
 
 
@@ -197,8 +198,53 @@ def test_flows_coverage_lists_what_is_missing_and_exits_1(tmp_path: Path) -> Non
     (tmp_path / "one.yaml").write_text("turns:\n- text: record check\n- text: 'no'\n")
     result = CliRunner().invoke(cli, ["flows", "coverage", "--goldens", str(tmp_path)])
     assert result.exit_code == 1
-    assert "record-check                 1/12        0/1      7.7%" in result.output
+    assert "record-check                 1/12        0/1      1/34" in result.output
     assert "not covered: record-check: red flag urgent -> urgent-unactioned" in result.output
+    assert "not covered: record-check: answer urgent: yes" in result.output
+    assert "not covered: record-check: answer urgent: no" not in result.output
+
+
+def test_flows_coverage_thresholds_are_separate(tmp_path: Path) -> None:
+    (tmp_path / "one.yaml").write_text("turns:\n- text: record check\n- text: 'no'\n")
+    args = ["flows", "coverage", "--goldens", str(tmp_path), "--min", "0"]
+    assert CliRunner().invoke(cli, args).exit_code == 1  # answers still below 100%
+    assert CliRunner().invoke(cli, [*args, "--min-answers", "0.5"]).exit_code == 0  # 1 of 198
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "turns:\n- text: record check\n  says: x: y\n",
+            "Error: bad.yaml: is not valid YAML at line 3; check the indentation there.\n",
+        ),
+        (
+            "turns:\n- text: record check\n  after: abc\n",
+            "Error: bad.yaml: turn 1: 'after' must be a number of seconds, got 'abc'\n",
+        ),
+        (
+            "- text: record check\n",
+            "Error: bad.yaml: a transcript must be a mapping with a 'turns' list, not list\n",
+        ),
+        (
+            "clock: soon\nturns:\n- text: record check\n",
+            "Error: bad.yaml: 'clock' must be a number of seconds, got 'soon'\n",
+        ),
+        (
+            "turns:\n- 3\n",
+            "Error: bad.yaml: turn 1 must be a mapping\n",
+        ),
+        ("turns: []\n", "Error: bad.yaml: a transcript needs a non-empty 'turns' list\n"),
+    ],
+)
+def test_flows_coverage_names_the_file_and_turn_of_a_bad_golden(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    (tmp_path / "bad.yaml").write_text(text)
+    result = CliRunner().invoke(cli, ["flows", "coverage", "--goldens", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == message
+    assert "Traceback" not in result.output
 
 
 def test_flows_coverage_without_goldens(tmp_path: Path) -> None:
@@ -214,3 +260,132 @@ def test_flow_sources_are_named_as_messages_show_them() -> None:
     names = sorted(read_flow_sources())
     assert names[0] == "conversations/child-in-custody.yaml"
     assert len(names) == 5
+
+
+# --- what a good answer covers: the knowledge entries' terms (review finding 3) ------------------
+
+
+def _item(flows: FlowSet, flow: str, step: str, item: str) -> tuple[list[str], list[str]]:
+    """An item's own phrases and the knowledge terms it was lent at compile time."""
+    found = next(i for i in flows[flow].step(step).items if i.id == item)  # type: ignore[union-attr]
+    terms = [p for p in found.phrases if isinstance(p, KnowledgeTerm)]
+    return [p for p in found.phrases if not isinstance(p, KnowledgeTerm)], terms
+
+
+def test_an_item_borrows_the_terms_of_the_entry_it_names(flows: FlowSet) -> None:
+    own, terms = _item(flows, "initial-contact", "child-account", "body-worn-video")
+    assert "body cam" in terms and "body cam" not in own
+    step = flows["initial-contact"].step("advice")
+    full = [(i.id, i.phrases) for i in step.items]  # type: ignore[union-attr]
+    bare = [(i, [p for p in ps if not isinstance(p, KnowledgeTerm)]) for i, ps in full]
+    said = "rang the duty social worker"
+    assert covered_items(said, bare) == ()
+    assert covered_items(said, full) == ("specialist",)
+
+
+def test_terms_that_would_over_match_are_not_lent(flows: FlowSet) -> None:
+    _, terms = _item(flows, "initial-contact", "child-account", "body-worn-video")
+    # a problem, not a thing done; off the point (phones); a finding stated with a negation
+    assert {"word against word", "phone download", "no injuries", "nothing to go on"}.isdisjoint(
+        terms
+    )
+    _, supervisor = _item(flows, "initial-contact", "advice", "supervisor")
+    assert "skipper not answering" not in supervisor and "need a decision" not in supervisor
+    # one entry named by every point of a step would tick them all, so it lends nothing
+    for item in ("medical-care", "reassurance", "safe-adult"):
+        assert _item(flows, "initial-contact", "needs", item)[1] == []
+    step = flows["initial-contact"].step("needs")
+    pairs = [(i.id, i.phrases) for i in step.items]  # type: ignore[union-attr]
+    assert covered_items("first aid done", pairs) == ("medical-care",)
+
+
+def test_terms_change_no_golden_reading_and_nothing_over_matches(
+    flows: FlowSet, knowledge: KnowledgeBase
+) -> None:
+    """Every free answer in the goldens and the officer utterance sets, read with and without
+    the lent terms: the terms may only add a point the answer really names."""
+    texts = [
+        turn["text"]
+        for path in sorted((ROOT / "tests" / "conversations").glob("*.yaml"))
+        for turn in load_yaml(path.read_text(encoding="utf-8"))["turns"]
+        if isinstance(turn.get("text"), str)
+    ]
+    for name in ("dev_utterances.yaml", "extra_utterances.yaml"):
+        rows = load_yaml((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+        texts += [row["text"] for row in rows if isinstance(row, dict) and "text" in row]
+    added: set[tuple[str, str, str]] = set()
+    for flow in flows:
+        for step_id, step in flow.spec.steps.items():
+            items = getattr(step, "items", ())
+            full = [(i.id, i.phrases) for i in items]
+            own = [
+                (i.id, [p for p in i.phrases if not isinstance(p, KnowledgeTerm)]) for i in items
+            ]
+            for text in texts:
+                extra = set(covered_items(text, full)) - set(covered_items(text, own))
+                added |= {(step_id, item, text) for item in extra}
+    assert added == {
+        ("advice", "specialist", "advice line for child protection"),
+        ("advice", "specialist", "told the skipper and rang the duty social worker"),
+    }
+
+
+# --- writing for officers: the summary spells out its own abbreviations (review finding 12) ------
+
+
+def test_the_summary_lines_are_checked_for_abbreviations_and_length(
+    knowledge: KnowledgeBase,
+) -> None:
+    text = (BROKEN / "next-missing.yaml").read_text(encoding="utf-8")
+    text = text.replace("next: histroy", "next: end").replace("id: next-missing", "id: warned")
+    text = text.replace(
+        'ask: "Is the child safe now?"',
+        'ask: "Have you told the MASH (multi-agency safeguarding hub)?"',
+    )
+    text += (
+        "summary:\n"
+        "  notifications:\n"
+        '    - text: "Children\'s social care or the MASH: the referral."\n'
+        "      when: {step: first, any: [yes]}\n"
+        "  record:\n"
+        '    - text: "' + "Every decision and why. " * 14 + '"\n'
+    )
+    _, report = check_flows({"conversations/warned.yaml": text}, knowledge)
+    assert [str(w) for w in report.warnings] == [
+        "conversations/warned.yaml: flow 'warned': summary: notification 1: 'MASH' is used "
+        "without its expansion ('multi-agency safeguarding hub'); the summary is read on its own",
+        "conversations/warned.yaml: flow 'warned': summary: record line 1 is 335 characters; aim "
+        "for 300 so it fits a phone screen: 'Every decision and why. Every decision a...'",
+    ]
+
+
+def test_a_phrase_of_only_common_words_is_a_warning(knowledge: KnowledgeBase) -> None:
+    text = (BROKEN / "item-no-phrases.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: item-no-phrases", "id: dead").replace(
+        '        label: "Medical care"\n',
+        '        label: "Medical care"\n        phrases: [first aid, "on their own"]\n',
+    )
+    _, report = check_flows({"conversations/dead.yaml": text}, knowledge)
+    assert report.ok
+    assert [str(w) for w in report.warnings] == [
+        "conversations/dead.yaml: flow 'dead': step 'first': item 'medical' phrase 'on their "
+        "own' has only common words, which the matcher ignores, so no answer can match it"
+    ]
+
+
+def test_only_optional_points_can_be_not_needed(flows: FlowSet) -> None:
+    optional = {
+        (flow.id, step_id, item.id)
+        for flow in flows
+        for step_id, step in flow.spec.steps.items()
+        for item in getattr(step, "items", ())
+        if item.optional
+    }
+    assert optional == {("referral", "content", "action-taken")}
+
+
+def test_no_shipped_answer_is_a_command_word(flows: FlowSet) -> None:
+    status = flows["missing-child"].step("status")
+    assert [o.label for o in status.options] == ["Still missing", "Found"]  # type: ignore[union-attr]
+    assert read_command("back", status) == Command("back")
+    assert read_command("found", status) is None

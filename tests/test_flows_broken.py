@@ -129,6 +129,11 @@ EXPECTED: dict[str, str] = {
         "broken_flows/summary-condition.yaml: flow 'summary-condition': summary: notification 1 "
         "refers to step 'context', which does not exist"
     ),
+    "command-word": (
+        "broken_flows/command-word.yaml: flow 'command-word': step 'first': option 'returned' "
+        "phrase 'Back' is also the command 'back', so typing it could never give this answer: "
+        "reword it"
+    ),
 }
 
 

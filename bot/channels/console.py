@@ -1,11 +1,16 @@
 """The console chat: the engine in a terminal, with no token and no network.
 
-Buttons are shown as numbered options; typing a number presses one, anything else is sent as
-typed text. With standard input not a terminal, each line is one message and the officer's line
-is echoed before the replies, so ``guidebot chat < script.txt`` prints a readable transcript.
+Buttons are shown as numbered options; typing a number presses one (and says which), anything
+else is sent as typed text. A question answered with a number (an age, a time) shows its
+buttons unnumbered, so "3" there is three, never the third button. With standard input not a
+terminal, each line is one message and the officer's line is echoed before the replies, so
+``guidebot chat < script.txt`` prints a readable transcript.
 
-Only the conversation state is written to disk (ids and categories, never what was typed), so
-that a conversation survives the terminal closing and an idle one is recognised on return.
+Only an interactive session keeps its conversation state on disk (ids and categories, never
+what was typed), so that it survives the terminal closing and an idle one is recognised on
+return. A piped session neither reads nor writes it: a script must not replace an officer's
+conversation, perhaps one with a red flag still waiting. What was typed is kept in memory only
+when ``--golden`` asks for it.
 """
 
 from __future__ import annotations
@@ -38,9 +43,16 @@ ONE_LINE_BUTTONS = 72
 
 
 def render_reply(reply: Reply) -> str:
-    """A reply as the console shows it: the text, then the buttons as numbered options."""
+    """A reply as the console shows it: the text, then the buttons as numbered options.
+
+    When the question takes a number, the options are listed without numbers: a typed number
+    is the answer there, not a button.
+    """
     lines = [f"guidebot: {reply.text}"]
-    if reply.buttons:
+    if reply.buttons and reply.takes_number:
+        labels = ", ".join(button.label for button in reply.buttons)
+        lines.append(f"  Type a number, or one of: {labels}")
+    elif reply.buttons:
         options = [f"[{number}] {button.label}" for number, button in enumerate(reply.buttons, 1)]
         row = "  " + "   ".join(options)
         lines.extend([row] if len(row) <= ONE_LINE_BUTTONS else [f"  {o}" for o in options])
@@ -58,6 +70,8 @@ class ConsoleChat:
         clock: the time source; the engine itself never reads a clock.
         echo: print each message before its replies (for piped, scripted input).
         audit: where to write audit events as JSON lines (None: not written).
+        record: keep each message in ``turns`` for :meth:`golden` (it holds what was typed,
+            so it is off unless asked for).
     """
 
     engine: Engine
@@ -66,8 +80,10 @@ class ConsoleChat:
     clock: Callable[[], float] = time.time
     echo: bool = False
     audit: TextIO | None = None
+    record: bool = False
     state: Conversation | None = None
     buttons: tuple[Button, ...] = ()
+    numbers_answer: bool = False
     turns: list[dict[str, Any]] = field(default_factory=list)
 
     def open(self, *, fresh: bool) -> None:
@@ -81,30 +97,47 @@ class ConsoleChat:
         self._carry_out(effects)
 
     def send(self, line: str) -> None:
-        """Handle one line from the officer: a button number presses it, anything else is text."""
+        """Handle one line from the officer: a button number presses it, anything else is text.
+
+        A press is echoed as "Noted: <label>" like a typed answer, so the officer sees what the
+        number chose and can undo it with 'back'.
+        """
         assert self.state is not None, "open() the chat first"
         typed = line.strip()
         if self.echo:
             self.output.write(f"> {typed}\n")
         event: Text | Press
-        if typed.isdigit() and 1 <= int(typed) <= len(self.buttons):
-            event = Press(self.buttons[int(typed) - 1].value, self.clock())
-            self.turns.append({"press": event.value})
+        pressed = self._pressed(typed)
+        if pressed is not None:
+            event = Press(pressed.value, self.clock())
+            self.output.write(f"guidebot: Noted: {pressed.label}.\n")
+            turn: dict[str, Any] = {"press": event.value}
         else:
             event = Text(typed, self.clock())
-            self.turns.append({"text": typed})
+            turn = {"text": typed}
+        if self.record:
+            self.turns.append(turn)
         self.state, effects = self.engine.step(self.state, event)
         self._carry_out(effects)
+
+    def _pressed(self, typed: str) -> Button | None:
+        """The button a typed number presses, if it is one (never where a number is an answer)."""
+        if self.numbers_answer or not typed.isdigit():
+            return None
+        number = int(typed)
+        return self.buttons[number - 1] if 1 <= number <= len(self.buttons) else None
 
     def _carry_out(self, effects: Iterable[Effect]) -> None:
         # A number only ever presses a button shown after the latest message: an old menu's
         # "1" must not answer a free-text question.
         self.buttons = ()
+        self.numbers_answer = False
         for effect in effects:
             if isinstance(effect, Reply):
                 self.output.write(render_reply(effect) + "\n")
                 if effect.buttons:
                     self.buttons = effect.buttons
+                    self.numbers_answer = effect.takes_number
             elif isinstance(effect, AuditEvent) and self.audit is not None:
                 self.audit.write(json.dumps(effect.to_json(), sort_keys=True) + "\n")
         self.output.write("\n")
@@ -158,19 +191,23 @@ def run_console(
     fresh: bool = False,
     audit: TextIO | None = None,
     clock: Callable[[], float] = time.time,
+    record: bool = False,
 ) -> ConsoleChat:
     """Run a chat until the input ends; returns the session (for ``--golden``).
 
-    Interactive sessions resume a saved conversation; piped input always starts at the menu so
-    that a script gives the same transcript every time.
+    Interactive sessions resume a saved conversation and keep it on disk. Piped input always
+    starts at the menu and leaves the saved conversation alone, so that a script gives the same
+    transcript every time and never replaces an officer's conversation. ``record`` keeps the
+    messages for a golden skeleton.
     """
     chat = ConsoleChat(
         engine=engine,
         output=output,
-        state_path=None if data_dir is None else data_dir / STATE_FILE,
+        state_path=data_dir / STATE_FILE if interactive and data_dir is not None else None,
         clock=clock,
         echo=not interactive,
         audit=audit,
+        record=record,
     )
     chat.open(fresh=fresh or not interactive)
     while True:

@@ -63,7 +63,14 @@ def open_engine(
 )
 @jurisdiction_option
 @click.option("--audit", is_flag=True, help="Write audit events (ids only) to stderr as JSON.")
-@click.option("--golden", is_flag=True, help="At the end, print the session as a golden skeleton.")
+@click.option(
+    "--golden",
+    is_flag=True,
+    help=(
+        "With piped input only: at the end, print the session as a golden transcript skeleton. "
+        "It contains everything that was typed, so never use it with real case details."
+    ),
+)
 def chat(
     data_dir: Path,
     fresh: bool,
@@ -76,15 +83,21 @@ def chat(
 ) -> None:
     """Chat with guidebot in this terminal: no token, no network.
 
-    Buttons are numbered: type the number to press one, or type your answer in your own words.
+    Buttons are numbered: type the number to press one, or type your answer in your own words
+    (where the question takes a number, such as an age or a time, a number is the answer).
     Type 'help' at any point. In a terminal, a conversation left open is picked up next time
-    (the saved state holds answer categories only, never what you typed); piped input, one
-    message a line, always starts at the menu:
+    (the saved state holds answer categories only, never what you typed). Piped input, one
+    message a line, always starts at the menu and never touches the saved conversation:
 
         guidebot chat < script.txt
     """
+    interactive = stdin_is_terminal()
+    if golden and interactive:
+        raise click.UsageError(
+            "--golden prints everything typed in the session, so it only works with piped "
+            "input: guidebot chat --golden < script.txt"
+        )
     engine = open_engine(knowledge_dir, flows_dir, idle_minutes, jurisdiction)
-    interactive = sys.stdin.isatty()
     try:
         session = run_console(
             engine,
@@ -94,9 +107,16 @@ def chat(
             interactive=interactive,
             fresh=fresh,
             audit=sys.stderr if audit else None,
+            record=golden,
         )
     except KeyboardInterrupt:
-        click.echo("\nBye. Your place is saved; run 'guidebot chat' to carry on.")
+        place = " Your place is saved; run 'guidebot chat' to carry on." if interactive else ""
+        click.echo(f"\nBye.{place}")
         sys.exit(130)
     if golden:
         click.echo(session.golden(), nl=False)
+
+
+def stdin_is_terminal() -> bool:
+    """Whether someone is typing (a terminal) rather than a script being piped in."""
+    return sys.stdin.isatty()

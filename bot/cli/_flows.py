@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import yaml
 
 from bot.channels import check_flow_folder, default_conversations_dir
 from bot.cli._common import data_dir_option
@@ -15,6 +16,7 @@ from bot.engine import (
     FlowSet,
     StateError,
     TranscriptError,
+    TurnResult,
     coverage,
     mermaid,
     replay,
@@ -133,7 +135,15 @@ def default_goldens_dir() -> Path:
     type=click.FloatRange(0, 100),
     default=100.0,
     show_default=True,
-    help="Exit 1 when total coverage is below this percentage.",
+    help="Exit 1 when transition and red-flag coverage is below this percentage.",
+)
+@click.option(
+    "--min-answers",
+    "minimum_answers",
+    type=click.FloatRange(0, 100),
+    default=100.0,
+    show_default=True,
+    help="Exit 1 when answer coverage (every answer of every step) is below this percentage.",
 )
 @_flows_option
 @_knowledge_option
@@ -141,14 +151,17 @@ def default_goldens_dir() -> Path:
 def coverage_command(
     goldens_dir: Path | None,
     minimum: float,
+    minimum_answers: float,
     flows_dir: Path | None,
     knowledge_dir: Path | None,
     data_dir: Path,
 ) -> None:
-    """Report which transitions and red flags the golden conversations exercise.
+    """Report which transitions, answers and red flags the golden conversations exercise.
 
-    Every golden is replayed with the state saved to JSON and loaded back between turns. Each
-    arrow of each flow's graph and each red flag counts once; anything never taken is listed.
+    Every golden is replayed with the state saved to JSON and loaded back between turns.
+    Transitions are the arrows of each flow's graph (answers leading to the same step count as
+    one arrow); answers are every answer of every step, so an arrow taken by one answer does
+    not hide the others. Anything never taken is listed.
     """
     knowledge = _knowledge(knowledge_dir)
     found = _valid_flows(knowledge, flows_dir)
@@ -160,31 +173,53 @@ def coverage_command(
             "or pass --goldens DIR."
         )
     engine = Engine(found, knowledge)
-    runs = []
-    for path in paths:
-        try:
-            runs.append(replay(engine, load_yaml(path.read_text(encoding="utf-8"))))
-        except (TranscriptError, StateError, AttributeError, TypeError) as exc:
-            raise click.ClickException(f"{path.name}: {exc}") from exc
+    runs = [_replay_file(engine, path) for path in paths]
     rows = coverage(found, runs)
     _print_table(rows, len(paths))
-    total = sum(row.total for row in rows)
-    percent = 100.0 * sum(row.covered for row in rows) / total if total else 100.0
-    if percent < minimum:
+    if _share(rows, "main") < minimum or _share(rows, "answers") < minimum_answers:
         sys.exit(1)
 
 
+def _replay_file(engine: Engine, path: Path) -> list[TurnResult]:
+    """Replay one golden, turning every way the file can be wrong into a plain message."""
+    try:
+        transcript = load_yaml(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        raise click.ClickException(
+            f"{path.name}: is not valid YAML{line}; check the indentation there."
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path.name}: cannot be read ({exc}).") from exc
+    try:
+        return replay(engine, transcript)
+    except (TranscriptError, StateError) as exc:
+        raise click.ClickException(f"{path.name}: {exc}") from exc
+
+
+def _share(rows: list[FlowCoverage], which: str) -> float:
+    """Percentage covered, over every flow: transitions and red flags, or answers."""
+    if which == "answers":
+        covered = sum(sum(row.answers.values()) for row in rows)
+        total = sum(len(row.answers) for row in rows)
+    else:
+        covered = sum(row.covered for row in rows)
+        total = sum(row.total for row in rows)
+    return 100.0 * covered / total if total else 100.0
+
+
 def _print_table(rows: list[FlowCoverage], goldens: int) -> None:
-    click.echo(f"{'flow':<20} {'transitions':>12} {'red flags':>10} {'covered':>9}")
+    click.echo(f"{'flow':<20} {'transitions':>12} {'red flags':>10} {'answers':>9}")
     for row in rows:
         edges = f"{sum(row.edges.values())}/{len(row.edges)}"
         flags = f"{sum(row.red_flags.values())}/{len(row.red_flags)}"
-        share = 100.0 * row.covered / row.total if row.total else 100.0
-        click.echo(f"{row.flow:<20} {edges:>12} {flags:>10} {share:>8.1f}%")
-    covered = sum(row.covered for row in rows)
-    total = sum(row.total for row in rows)
-    share = 100.0 * covered / total if total else 100.0
-    click.echo(f"{'total':<20} {'':>12} {'':>10} {share:>8.1f}%  ({goldens} golden conversations)")
+        answers = f"{sum(row.answers.values())}/{len(row.answers)}"
+        click.echo(f"{row.flow:<20} {edges:>12} {flags:>10} {answers:>9}")
+    click.echo(
+        f"{'total':<20} {_share(rows, 'main'):>11.1f}% {'':>10} {_share(rows, 'answers'):>8.1f}%"
+        f"  ({goldens} golden conversations)"
+    )
     for row in rows:
-        for item in row.missing:
+        for item in [*row.missing, *row.missing_answers]:
             click.echo(f"not covered: {row.flow}: {item}")

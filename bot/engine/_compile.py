@@ -22,6 +22,13 @@ from typing import Any, Protocol
 import yaml
 from pydantic import ValidationError
 
+from bot.engine._answers import (
+    NEGATION_WORDS,
+    PENDING_WORDS,
+    KnowledgeTerm,
+    command_words,
+    words,
+)
 from bot.engine._schema import (
     END,
     FLOW_SCHEMA_VERSION,
@@ -42,7 +49,7 @@ from bot.engine._schema import (
     flag_values_of,
     outcomes_of,
 )
-from bot.knowledge import Entry, SearchResult, Taxonomy
+from bot.knowledge import Entry, SearchResult, Taxonomy, tokens
 
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BUTTON = 20
@@ -64,6 +71,7 @@ ABBREVIATIONS: dict[str, str] = {
     "LADO": "local authority designated officer",
     "RHI": "return home interview",
     "NRM": "National Referral Mechanism",
+    "APP": "Authorised Professional Practice",
 }
 """Abbreviations a flow should spell out the first time it uses them (an advisory check)."""
 
@@ -113,6 +121,7 @@ RULES: dict[str, str] = {
     "item-no-phrases": "every point of a free-text step can be recognised",
     "bands": "number and duration bands cover every value, without gaps or overlaps",
     "summary-condition": "summary conditions refer to real steps, answers and red flags",
+    "command-word": "no option, label or phrase is a word that works at every step",
 }
 """Every fatal rule, by code; ``tests/data/broken_flows/<code>.yaml`` breaks each one."""
 
@@ -202,6 +211,14 @@ class Flow:
         """Where the answer ``outcome`` to ``step_id`` leads: a step id or ``end``."""
         return self.table[(step_id, outcome)]
 
+    def answers(self) -> tuple[tuple[str, str], ...]:
+        """Every (step, answer) pair the flow can take, in file order.
+
+        Finer than :meth:`edges`: two answers leading to the same step are one arrow but two
+        answers, and a golden set that takes the arrow once may never try the other answer.
+        """
+        return tuple(self.table)
+
     def edges(self) -> tuple[Edge, ...]:
         """The arrows of the graph, answers with the same target grouped, in file order."""
         grouped: dict[tuple[str, str], list[str]] = {}
@@ -258,9 +275,17 @@ _FlowLoader.add_implicit_resolver(
 )
 
 
-def load_yaml(text: str) -> Any:
-    """Parse flow or transcript YAML, keeping ``yes`` and ``no`` as words."""
+def load_flow_yaml(text: str) -> Any:
+    """Parse flow or transcript YAML, keeping ``yes`` and ``no`` as words.
+
+    Raises:
+        yaml.YAMLError: the text is not valid YAML (``problem_mark`` says where).
+    """
     return yaml.load(text, Loader=_FlowLoader)
+
+
+load_yaml = load_flow_yaml
+"""The older, private name, kept so callers can move to the public one at their own pace."""
 
 
 def _where(loc: tuple[Any, ...]) -> tuple[str | None, str]:
@@ -407,6 +432,10 @@ class _Checker:
         if spec.stage not in self.knowledge.taxonomy.stages:
             self.error("unknown-stage", f"stage '{spec.stage}' is not in the taxonomy")
         self._button(spec.menu_label, "menu_label", None)
+        self._check_command_words(
+            None,
+            [("menu_label", spec.menu_label), *(("menu phrase", p) for p in spec.phrases)],
+        )
         for step_id in spec.steps:
             if step_id == END or not KEBAB_CASE.match(step_id):
                 self.error(
@@ -477,6 +506,14 @@ class _Checker:
         for item in items:
             if buttons:
                 self._button(item.label, f"item '{item.id}' label", step_id)
+            for phrase in item.phrases:
+                if not tokens(phrase):
+                    self.warn(
+                        "phrase-never-matches",
+                        f"item '{item.id}' phrase '{phrase}' has only common words, which "
+                        "the matcher ignores, so no answer can match it",
+                        step_id,
+                    )
             if item.knowledge:
                 self._knowledge(item.knowledge, step_id, f"item '{item.id}': knowledge")
             if item.topic:
@@ -502,7 +539,21 @@ class _Checker:
                 step_id,
             )
 
+    def _check_command_words(self, step_id: str | None, answers: Iterable[tuple[str, str]]) -> None:
+        """An answer that is also an everywhere-word would be read as the command when typed."""
+        commands = command_words()
+        for what, text in answers:
+            name = commands.get(words(text))
+            if name is not None:
+                self.error(
+                    "command-word",
+                    f"{what} '{text}' is also the command '{name}', so typing it could never "
+                    "give this answer: reword it",
+                    step_id,
+                )
+
     def _check_step(self, step_id: str, step: AnyStep) -> None:
+        self._check_command_words(step_id, _answers_offered(step))
         for entry_id in step.knowledge:
             self._knowledge(entry_id, step_id)
         for topic in step.topics:
@@ -672,24 +723,77 @@ class _Checker:
     def _warn_on_writing(self) -> None:
         first_use: set[str] = set()
         for step_id, text in self._texts():
-            if len(text) > MAX_MESSAGE:
-                self.warn(
-                    "long-message",
-                    f"a message is {len(text)} characters; aim for {MAX_MESSAGE} so it fits a "
-                    f"phone screen: '{text[:40]}...'",
-                    step_id,
-                )
+            self._warn_if_long(text, step_id, "a message")
             for abbreviation, expansion in ABBREVIATIONS.items():
-                if abbreviation in first_use:
+                if abbreviation in first_use or not _uses(text, abbreviation):
                     continue
-                if re.search(rf"\b{abbreviation}\b", text):
-                    first_use.add(abbreviation)
-                    if expansion.lower() not in text.lower():
-                        self.warn(
-                            "abbreviation",
-                            f"'{abbreviation}' is first used without its expansion ('{expansion}')",
-                            step_id,
-                        )
+                first_use.add(abbreviation)
+                if expansion.lower() not in text.lower():
+                    self.warn(
+                        "abbreviation",
+                        f"'{abbreviation}' is first used without its expansion ('{expansion}')",
+                        step_id,
+                    )
+        self._warn_on_summary_writing()
+
+    def _warn_if_long(self, text: str, step_id: str | None, what: str) -> None:
+        if len(text) > MAX_MESSAGE:
+            self.warn(
+                "long-message",
+                f"{what} is {len(text)} characters; aim for {MAX_MESSAGE} so it fits a "
+                f"phone screen: '{text[:40]}...'",
+                step_id,
+            )
+
+    def _warn_on_summary_writing(self) -> None:
+        """The summary is copied on its own into notes, so it spells out its own abbreviations.
+
+        Which of its lines show depends on the answers, so an expansion counts for the lines
+        after it only when it sits in a line that always shows.
+        """
+        expanded: set[str] = set()
+        sections: tuple[tuple[str, tuple[SummaryLine, ...]], ...] = (
+            ("notification", self.spec.summary.notifications),
+            ("record line", self.spec.summary.record),
+        )
+        for what, lines in sections:
+            for number, line in enumerate(lines, start=1):
+                where = f"summary: {what} {number}"
+                self._warn_if_long(line.text, None, where)
+                for abbreviation, expansion in ABBREVIATIONS.items():
+                    if abbreviation in expanded or not _uses(line.text, abbreviation):
+                        continue
+                    if expansion.lower() in line.text.lower():
+                        if not line.when:
+                            expanded.add(abbreviation)
+                        continue
+                    self.warn(
+                        "abbreviation",
+                        f"{where}: '{abbreviation}' is used without its expansion "
+                        f"('{expansion}'); the summary is read on its own",
+                    )
+
+
+def _uses(text: str, abbreviation: str) -> bool:
+    return re.search(rf"\b{re.escape(abbreviation)}\b", text) is not None
+
+
+def _answers_offered(step: AnyStep) -> list[tuple[str, str]]:
+    """Every label and phrase a step offers as an answer, each with how a message names it."""
+    offered: list[tuple[str, str]] = []
+    if isinstance(step, ConfirmStep):
+        offered += [(f"label for '{o}'", label) for o, label in step.labels.items()]
+    elif isinstance(step, ChoiceStep):
+        for option in step.options:
+            offered.append((f"option '{option.id}' label", option.label))
+            offered += [(f"option '{option.id}' phrase", p) for p in option.phrases]
+    elif isinstance(step, ChecklistStep | TextStep):
+        for item in step.items:
+            offered.append((f"item '{item.id}' label", item.label))
+            offered += [(f"item '{item.id}' phrase", p) for p in item.phrases]
+    elif isinstance(step, NumberStep | DurationStep):
+        offered += [(f"band '{band.id}' label", band.label) for band in step.bands]
+    return offered
 
 
 def _closure(start: str, graph: Mapping[str, set[str]]) -> set[str]:
@@ -730,10 +834,75 @@ def check_flows(
         stem = file.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
         table = _Checker(file, spec, knowledge, report).check(stem)
         if table is not None and len(report.errors) == errors_before:
-            compiled.append(Flow(spec=spec, file=file, table=table))
+            compiled.append(Flow(spec=_with_terms(spec, knowledge), file=file, table=table))
     compiled.sort(key=lambda flow: (flow.spec.menu_order, flow.id))
     flows = FlowSet({flow.id: flow for flow in compiled}, tuple(report.warnings))
     return flows, report
+
+
+QUESTION_WORDS = frozenset(
+    ["who", "what", "how", "where", "which", "why", "when", "can", "should", "could", "nothing"]
+)
+"""A knowledge term phrased as a question ("who do I ring") is a search, not evidence."""
+
+
+def _usable_term(term: str) -> bool:
+    """Whether a knowledge term can show that a point was covered.
+
+    Terms are written for finding guidance, so some describe a problem rather than a thing
+    done: "no injuries", "skipper not answering", "need advice", "who do I ring". Those would
+    tick a point the officer has not covered, so they are left out.
+    """
+    said = words(term).split()
+    if not tokens(term):
+        return False
+    return not any(
+        word in NEGATION_WORDS or word in PENDING_WORDS or word in QUESTION_WORDS for word in said
+    )
+
+
+def _with_terms(spec: FlowFile, knowledge: KnowledgeSource) -> FlowFile:
+    """Give each point of a free-text or checklist step the terms of the entry it names.
+
+    An officer's own words for a point are often in the knowledge entry behind it ("body cam
+    on" for body-worn video), so the entry's terms count as extra evidence, weaker than the
+    point's own phrases (see :class:`bot.engine._answers.KnowledgeTerm`). Only an entry named
+    by one point of the step lends its terms: an entry shared by several points is broader
+    than any one of them, and its terms would tick them all. Even then an entry covers more
+    than the point, so a term lends itself only when it shares a word with the point's label or
+    phrases ("body cam" for body-worn video, not "phone download"; the prompt's everyday verbs
+    such as "check" would let in too much), and a term that is one of another point's own
+    phrases is left to that point.
+    """
+    steps: dict[str, AnyStep] = {}
+    for step_id, step in spec.steps.items():
+        if not isinstance(step, ChecklistStep | TextStep):
+            steps[step_id] = step
+            continue
+        named = [item.knowledge for item in step.items if item.knowledge]
+        own = {
+            item.id: {tuple(sorted(tokens(p))) for p in item.phrases if tokens(p)}
+            for item in step.items
+        }
+        items: list[Item] = []
+        for item in step.items:
+            entry = knowledge.get(item.knowledge) if item.knowledge else None
+            if entry is None or named.count(item.knowledge) > 1:
+                items.append(item)
+                continue
+            others = set().union(*(v for k, v in own.items() if k != item.id))
+            about = set(tokens(" ".join((item.label, *item.phrases))))
+            terms = tuple(
+                KnowledgeTerm(term)
+                for term in dict.fromkeys(entry.terms)
+                if _usable_term(term)
+                and about & set(tokens(term))
+                and tuple(sorted(tokens(term))) not in own[item.id]
+                and tuple(sorted(tokens(term))) not in others
+            )
+            items.append(item.model_copy(update={"phrases": (*item.phrases, *terms)}))
+        steps[step_id] = step.model_copy(update={"items": tuple(items)})
+    return spec.model_copy(update={"steps": steps})
 
 
 def compile_flows(sources: Mapping[str, str], knowledge: KnowledgeSource) -> FlowSet:

@@ -54,10 +54,19 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """A message for the officer, with any buttons to show under it."""
+    """A message for the officer, with any buttons to show under it.
+
+    ``takes_number`` marks a question answered with a number (an age, a time): a bare number
+    typed now is the answer, so a channel that lets a typed number press a button must not do
+    so here ("3" is three hours, not the third button). ``copyable`` marks a summary meant to
+    be copied into a note: it may run longer than a phone screen, and a channel may show it
+    so that it is easy to copy.
+    """
 
     text: str
     buttons: tuple[Button, ...] = ()
+    takes_number: bool = False
+    copyable: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,7 @@ AUDIT_KINDS = (
     "cancelled",
     "flow_completed",
     "expired",
+    "state_outdated",
 )
 
 Effect = Reply | AuditEvent

@@ -4,7 +4,8 @@ A transcript is plain data (parsed from ``tests/conversations/*.yaml`` by the ca
 officer's inputs and what the bot must say. Between every turn the state goes to JSON text and
 back, exactly as a restart would, so a golden that passes proves the conversation survives one
 at any point. Coverage counts the arrows of each flow's graph and each red flag that the golden
-set took at least once.
+set took at least once, and, more finely, each answer of each step (two answers leading to the
+same step are one arrow, but only trying both shows that both are read and recorded).
 """
 
 from __future__ import annotations
@@ -58,6 +59,16 @@ class TurnResult:
         return shown
 
 
+def _seconds(value: object, where: str) -> float:
+    """A number of seconds from a transcript, or a plain message naming where it is wrong."""
+    if isinstance(value, bool):
+        raise TranscriptError(f"{where} must be a number of seconds, got {value!r}")
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise TranscriptError(f"{where} must be a number of seconds, got {value!r}") from None
+
+
 def _event(turn: Mapping[str, Any], number: int, now: float) -> Event:
     if "text" in turn:
         return Text(str(turn["text"]), now)
@@ -82,7 +93,11 @@ def replay(engine: Engine, transcript: Mapping[str, Any]) -> list[TurnResult]:
     Turn 0 is the opening menu. The clock starts at ``clock`` (default a fixed instant) and moves
     on ``after`` seconds before each turn (default 20), so idle expiry can be tested too.
     """
-    now = float(transcript.get("clock", DEFAULT_CLOCK))
+    if not isinstance(transcript, Mapping):
+        raise TranscriptError(
+            f"a transcript must be a mapping with a 'turns' list, not {type(transcript).__name__}"
+        )
+    now = _seconds(transcript.get("clock", DEFAULT_CLOCK), "'clock'")
     state, effects = engine.start(now)
     replies, events = _split(effects)
     text = json.dumps(state.to_json(), sort_keys=True)
@@ -93,7 +108,7 @@ def replay(engine: Engine, transcript: Mapping[str, Any]) -> list[TurnResult]:
     for number, turn in enumerate(turns, start=1):
         if not isinstance(turn, dict):
             raise TranscriptError(f"turn {number} must be a mapping")
-        now += float(turn.get("after", DEFAULT_GAP))
+        now += _seconds(turn.get("after", DEFAULT_GAP), f"turn {number}: 'after'")
         state = Conversation.from_json(json.loads(text))
         state, effects = engine.step(state, _event(turn, number, now))
         replies, events = _split(effects)
@@ -143,11 +158,16 @@ def leaks(turn: Mapping[str, Any], result: TurnResult) -> list[str]:
 
 @dataclass
 class FlowCoverage:
-    """Which arrows and red flags of one flow the golden set exercised."""
+    """Which arrows, answers and red flags of one flow the golden set exercised.
+
+    ``edges`` are the issue's transitions (arrows from one step to another, answers with the
+    same target grouped); ``answers`` are every (step, answer) pair, keyed ``step: answer``.
+    """
 
     flow: str
     edges: dict[str, bool] = field(default_factory=dict)
     red_flags: dict[str, bool] = field(default_factory=dict)
+    answers: dict[str, bool] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -166,14 +186,20 @@ class FlowCoverage:
             f"red flag {key}" for key, hit in self.red_flags.items() if not hit
         ]
 
+    @property
+    def missing_answers(self) -> list[str]:
+        """The (step, answer) pairs no golden gives, for the report."""
+        return [f"answer {key}" for key, hit in self.answers.items() if not hit]
+
 
 def coverage(flows: FlowSet, runs: Sequence[Sequence[TurnResult]]) -> list[FlowCoverage]:
-    """Transition and red-flag coverage of every flow, from replayed transcripts."""
+    """Transition, answer and red-flag coverage of every flow, from replayed transcripts."""
     report = {
         flow.id: FlowCoverage(
             flow.id,
             edges={edge.key: False for edge in flow.edges()},
             red_flags={f"{step} -> {flag}": False for step, flag in flow.red_flag_points()},
+            answers={f"{step}: {outcome}": False for step, outcome in flow.answers()},
         )
         for flow in flows
     }
@@ -187,6 +213,9 @@ def coverage(flows: FlowSet, runs: Sequence[Sequence[TurnResult]]) -> list[FlowC
                     key = f"{event.step} -> {event.to_step}"
                     if key in row.edges:
                         row.edges[key] = True
+                    answer = f"{event.step}: {event.outcome}"
+                    if answer in row.answers:
+                        row.answers[answer] = True
                 elif event.kind == "red_flag":
                     key = f"{event.step} -> {event.red_flag}"
                     if key in row.red_flags:

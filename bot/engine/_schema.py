@@ -62,7 +62,12 @@ class Option(_Strict):
 
 
 class Item(_Strict):
-    """One point a good answer covers; ``prompt`` is said when it was left out."""
+    """One point a good answer covers; ``prompt`` is said when it was left out.
+
+    Only an ``optional`` point can be answered "not needed": the core points of a step (the
+    child's safety, their voice) stay on the follow-up list until they are done, so one tap
+    cannot clear them all.
+    """
 
     id: str
     label: str
@@ -70,6 +75,7 @@ class Item(_Strict):
     prompt: str
     knowledge: str | None = None
     topic: str | None = None
+    optional: bool = False
 
 
 class Band(_Strict):

@@ -63,3 +63,17 @@ def test_goldens_cover_every_transition_and_red_flag(engine: Engine, flows: Flow
     report = coverage(flows, runs)
     missing = {row.flow: row.missing for row in report if row.missing}
     assert not missing, f"transitions or red flags no golden takes: {missing}"
+
+
+ANSWER_COVERAGE = 1.0
+"""The share of (step, answer) pairs the goldens must give: every one. Never lower it; when a
+flow gains an answer, add a golden that gives it."""
+
+
+def test_goldens_give_every_answer_of_every_step(engine: Engine, flows: FlowSet) -> None:
+    runs = [replay(engine, _load(path)) for path in GOLDENS]
+    report = coverage(flows, runs)
+    given = sum(sum(row.answers.values()) for row in report)
+    total = sum(len(row.answers) for row in report)
+    missing = {row.flow: row.missing_answers for row in report if row.missing_answers}
+    assert given >= ANSWER_COVERAGE * total, f"answers no golden gives: {missing}"

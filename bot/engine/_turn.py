@@ -1,0 +1,95 @@
+"""One step's output as it is put together: replies and audit events, in order.
+
+Officers read replies on a phone, often at 3 a.m., so the rules for fitting a message to a screen
+live here, in one place: a list that would run past a screen goes out as several short messages,
+and a knowledge card is its title, summary and source, with the guidance points after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.engine._compile import KnowledgeSource
+from bot.engine._effects import AuditEvent, Button, Effect, Reply
+from bot.knowledge import Entry
+
+MESSAGE_LIMIT = 300
+"""About what fits on a phone screen without scrolling (style.md, "Writing for officers")."""
+
+
+@dataclass
+class Turn:
+    """The effects of one step, collected in the order a channel must carry them out."""
+
+    effects: list[Effect] = field(default_factory=list)
+
+    def say(
+        self,
+        text: str,
+        buttons: Sequence[Button] = (),
+        *,
+        takes_number: bool = False,
+        copyable: bool = False,
+    ) -> None:
+        """Add a reply (see :class:`~bot.engine.Reply` for the two flags)."""
+        self.effects.append(Reply(text, tuple(buttons), takes_number, copyable))
+
+    def say_fitted(
+        self, text: str, buttons: Sequence[Button] = (), *, takes_number: bool = False
+    ) -> None:
+        """Say a text of several lines as messages that each fit a screen, split at line ends.
+
+        The buttons go under the last message, where the question is. A single line longer
+        than a screen is sent whole rather than cut mid-sentence.
+        """
+        chunks: list[str] = []
+        for line in text.split("\n"):
+            if chunks and len(chunks[-1]) + 1 + len(line) <= MESSAGE_LIMIT:
+                chunks[-1] = f"{chunks[-1]}\n{line}"
+            else:
+                chunks.append(line)
+        for chunk in chunks[:-1]:
+            self.say(chunk)
+        self.say(chunks[-1], buttons, takes_number=takes_number)
+
+    def say_list(self, heading: str, lines: Sequence[str]) -> None:
+        """A heading and one line per item, carried on in a next message if it runs long.
+
+        A follow-up list can hold a dozen prompts; sent as one paragraph it needs scrolling and
+        the officer loses their place.
+        """
+        self.say_fitted("\n".join([heading, *(f"- {line}" for line in lines)]))
+
+    def audit(self, kind: str, **fields: object) -> None:
+        """Add an audit event: categories and ids only, never what the officer typed."""
+        self.effects.append(AuditEvent(kind, **fields))  # type: ignore[arg-type]
+
+
+def join(names: Sequence[str]) -> str:
+    """Names as a sentence would list them: "a", "a and b", "a, b and c"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def sources(knowledge: KnowledgeSource, entry_ids: Sequence[str]) -> str:
+    """The first source of each entry, without repeats: what a prompt is grounded in."""
+    found: list[str] = []
+    for entry_id in entry_ids:
+        entry = knowledge.get(entry_id)
+        if entry is not None:
+            found += [s for s in entry.source[:1] if s not in found]
+    return "; ".join(found)
+
+
+def say_card(turn: Turn, entry: Entry, *, points: bool = True) -> None:
+    """A knowledge entry as short messages: what to do and its source, then two key points.
+
+    The summary is the one sentence to act on, so it comes first with the source that backs
+    it; the guidance points (unless ``points`` is False) follow on their own lines, so neither
+    message needs scrolling on a phone.
+    """
+    turn.say(f"{entry.title}: {entry.summary} (Source: {entry.source[0]})")
+    if points and entry.guidance:
+        turn.say("\n".join(f"• {line}" for line in entry.guidance[:2]))
