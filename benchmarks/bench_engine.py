@@ -28,8 +28,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.channels import load_flows  # noqa: E402
-from bot.engine import Conversation, Engine, Event, Press, Text, replay  # noqa: E402
-from bot.engine._compile import load_yaml  # noqa: E402
+from bot.engine import (  # noqa: E402
+    Conversation,
+    Engine,
+    Event,
+    Press,
+    Text,
+    load_flow_yaml,
+    replay,
+)
 from bot.knowledge import load_knowledge  # noqa: E402
 
 REPEATS = 2000
@@ -273,7 +280,7 @@ def _first_step_row(engine: Engine) -> dict[str, float | str | int | None]:
 
 def _golden_row(engine: Engine, rounds: int = 5) -> dict[str, float | str | int | None]:
     goldens = sorted((ROOT / "tests" / "conversations").glob("*.yaml"))
-    transcripts = [load_yaml(path.read_text(encoding="utf-8")) for path in goldens]
+    transcripts = [load_flow_yaml(path.read_text(encoding="utf-8")) for path in goldens]
     started = time.perf_counter()
     steps = 0
     for _ in range(rounds):

@@ -27,10 +27,10 @@ from bot.engine import (
     StateError,
     Text,
     compile_flows,
+    load_flow_yaml,
     replay,
 )
 from bot.engine import _state as state_module
-from bot.engine._compile import load_yaml
 from bot.engine._steps import skip_refusal
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge._normalise import english_words
@@ -117,7 +117,7 @@ def test_the_issue_example_prompts_for_a_safe_adult(engine: Engine) -> None:
     _to_needs(chat)
     said = chat.send("he has a cut on his arm and is crying, mum is drunk")
     assert said.startswith("You've covered medical care and reassurance. Find a safe adult")
-    assert chat.buttons == ["Done", "Not yet", "Not needed"]
+    assert chat.buttons == ["Done", "Not yet"]
     assert chat.state.pending == ("medical-care", "reassurance")
     chat.press("not-yet")
     answer = chat.state.answer_to("needs")
@@ -695,7 +695,7 @@ PHONE_LIMIT = 350
 def test_every_message_in_the_goldens_fits_a_phone_screen(engine: Engine) -> None:
     too_long = []
     for path in sorted(GOLDEN_DIR.glob("*.yaml")):
-        for result in replay(engine, load_yaml(path.read_text(encoding="utf-8"))):
+        for result in replay(engine, load_flow_yaml(path.read_text(encoding="utf-8"))):
             for reply in result.replies:
                 if not reply.copyable and len(reply.text) > PHONE_LIMIT:
                     too_long.append(f"{path.stem} turn {result.number}: {len(reply.text)}")

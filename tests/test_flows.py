@@ -10,9 +10,8 @@ from click.testing import CliRunner
 
 from bot.channels import check_flow_folder, default_conversations_dir, read_flow_sources
 from bot.cli import cli
-from bot.engine import END, FlowSet, check_flows, mermaid
+from bot.engine import END, FlowSet, check_flows, load_flow_yaml, mermaid
 from bot.engine._answers import Command, KnowledgeTerm, covered_items, read_command
-from bot.engine._compile import load_yaml
 from bot.knowledge import KnowledgeBase, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +108,7 @@ def test_every_flow_has_a_red_flag_and_every_red_flag_is_raised(flows: FlowSet) 
 
 
 def test_yes_and_no_stay_words_in_flow_yaml() -> None:
-    assert load_yaml("when: [yes, no, on, off]\nflag: true\n") == {
+    assert load_flow_yaml("when: [yes, no, on, off]\nflag: true\n") == {
         "when": ["yes", "no", "on", "off"],
         "flag": True,
     }
@@ -307,11 +306,11 @@ def test_terms_change_no_golden_reading_and_nothing_over_matches(
     texts = [
         turn["text"]
         for path in sorted((ROOT / "tests" / "conversations").glob("*.yaml"))
-        for turn in load_yaml(path.read_text(encoding="utf-8"))["turns"]
+        for turn in load_flow_yaml(path.read_text(encoding="utf-8"))["turns"]
         if isinstance(turn.get("text"), str)
     ]
     for name in ("dev_utterances.yaml", "extra_utterances.yaml"):
-        rows = load_yaml((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+        rows = load_flow_yaml((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
         texts += [row["text"] for row in rows if isinstance(row, dict) and "text" in row]
     added: set[tuple[str, str, str]] = set()
     for flow in flows:

@@ -18,10 +18,10 @@ from bot.engine import (
     TranscriptError,
     TurnResult,
     coverage,
+    load_flow_yaml,
     mermaid,
     replay,
 )
-from bot.engine._compile import load_yaml
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 
 
@@ -183,7 +183,7 @@ def coverage_command(
 def _replay_file(engine: Engine, path: Path) -> list[TurnResult]:
     """Replay one golden, turning every way the file can be wrong into a plain message."""
     try:
-        transcript = load_yaml(path.read_text(encoding="utf-8"))
+        transcript = load_flow_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""

@@ -17,6 +17,7 @@ from bot.engine._compile import (
     KnowledgeSource,
     check_flows,
     compile_flows,
+    load_flow_yaml,
 )
 from bot.engine._effects import (
     AUDIT_KINDS,
@@ -90,6 +91,7 @@ __all__ = [
     "compile_flows",
     "coverage",
     "leaks",
+    "load_flow_yaml",
     "mermaid",
     "read_confirm",
     "read_hours",

@@ -284,10 +284,6 @@ def load_flow_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_FlowLoader)
 
 
-load_yaml = load_flow_yaml
-"""The older, private name, kept so callers can move to the public one at their own pace."""
-
-
 def _where(loc: tuple[Any, ...]) -> tuple[str | None, str]:
     """Turn a pydantic location into (step id, readable path of the field within it)."""
     parts = [str(part) for part in loc]
@@ -373,7 +369,7 @@ def _shape_problems(exc: ValidationError, file: str, flow: str | None) -> list[F
 
 def _parse(file: str, text: str, report: FlowReport) -> FlowFile | None:
     try:
-        data = load_yaml(text)
+        data = load_flow_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""

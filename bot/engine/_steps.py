@@ -61,7 +61,16 @@ NOT_NEEDED_WORDS = (
     "not required",
 )
 FINISHED_WORDS = ("done", "finished", "thats all", "thats it", "that is all", "all done", "ok")
-NOTHING_WORDS = ("none", "nothing", "none of them", "none yet", "no", "nope", "nah")
+NOTHING_WORDS = (
+    "none",
+    "nothing",
+    "none of them",
+    "none of these",
+    "none yet",
+    "no",
+    "nope",
+    "nah",
+)
 NEXT_WORDS = ("next", "continue", "go on", "carry on", "ok", "okay", "read", "seen", "got it")
 
 
@@ -106,11 +115,9 @@ def buttons_for(step: AnyStep, pending: tuple[str, ...] | None) -> list[Button]:
         none_label = "None yet" if step.purpose == "done" else "None of these"
         buttons.append(Button(none_label, NONE))
     elif isinstance(step, TextStep):
-        buttons = (
-            [Button("Done", DONE), Button("Not yet", NOT_YET), Button("Not needed", NOT_NEEDED)]
-            if pending is not None
-            else []
-        )
+        buttons = [Button("Done", DONE), Button("Not yet", NOT_YET)] if pending is not None else []
+        if pending is not None and _optional_missing(step, pending):
+            buttons.append(Button("Not needed", NOT_NEEDED))
     elif isinstance(step, InfoStep):
         buttons = [Button(step.button, NEXT)]
     else:
@@ -141,10 +148,18 @@ def follow_up_text(step: TextStep, covered: Sequence[str]) -> str:
     opening = (
         f"You've covered {join(got)}." if got else "I couldn't match that to the usual points."
     )
+    choices = (
+        "Done, not yet, or not needed?" if _optional_missing(step, covered) else "Done or not yet?"
+    )
     if len(missing) == 1:
-        return f"{opening} {missing[0].prompt} Done, not yet, or not needed?"
+        return f"{opening} {missing[0].prompt} {choices}"
     asks = "\n".join(f"- {item.prompt}" for item in missing)
-    return f"{opening} Still to cover:\n{asks}\nDone, not yet, or not needed?"
+    return f"{opening} Still to cover:\n{asks}\n{choices}"
+
+
+def _optional_missing(step: TextStep, covered: Sequence[str]) -> tuple[str, ...]:
+    """The points not covered yet that the flow lets the officer answer "not needed"."""
+    return tuple(item.id for item in step.items if item.optional and item.id not in covered)
 
 
 def not_understood_text(step: AnyStep) -> str:
@@ -295,7 +310,9 @@ def _read_checklist(
         found = (
             [ids[i] for i in indexes]
             if indexes is not None
-            else list(covered_items(text, _item_phrases(step.items)))
+            else list(
+                covered_items(text, _item_phrases(step.items), actions=step.purpose == "done")
+            )
         )
         said = words(text)
         if found:
@@ -315,10 +332,16 @@ def _read_checklist(
 
 
 def _verdict(text: str, pending: tuple[str, ...] | None) -> str | None:
-    """Done, not yet or not needed, typed in answer to a part-way free answer's follow-up."""
-    if pending is None:
-        return None
+    """Done, not yet or not needed, typed in answer to a part-way free answer's follow-up.
+
+    As a first answer only "no", "not sure" and "not needed" are verdicts: "done" names none of
+    the points, so the officer is asked which.
+    """
     said = words(text)
+    if pending is None:
+        if said in NOT_NEEDED_WORDS:
+            return NOT_NEEDED
+        return NOT_YET if read_confirm(text) in ("no", "unsure") else None
     if said in NOT_NEEDED_WORDS or any(
         said.startswith(p + " ") for p in NOT_NEEDED_WORDS if " " in p
     ):
@@ -342,19 +365,19 @@ def _read_text(
             return None
         verdict = value
     else:
-        found = [i for i in covered_items(text, _item_phrases(step.items)) if i not in covered]
+        found = [
+            i
+            for i in covered_items(text, _item_phrases(step.items), actions=True)
+            if i not in covered
+        ]
         if not found and text.strip().endswith("?"):
             return None
         if found:
             covered += found
-        elif pending is not None:
+        else:
             verdict = _verdict(text, pending)
-            if verdict is None:
+            if verdict is None and (pending is not None or not words(text)):
                 return None
-        elif read_confirm(text) in ("no", "unsure"):
-            covered = []
-        elif not words(text):
-            return None
     ordered = tuple(i for i in ids if i in covered)
     missing = tuple(i for i in ids if i not in covered)
     if verdict == DONE:
@@ -363,7 +386,12 @@ def _read_text(
         answer = Answer(step_id, "complete", covered=(*ordered, *missing))
         return Reading(answer, flag_items=ordered)
     if verdict == NOT_NEEDED:
-        return Reading(Answer(step_id, "complete", covered=ordered, not_needed=missing))
+        # Only optional points can be not needed; the core ones stay on the follow-up list.
+        optional = _optional_missing(step, ordered)
+        owed = tuple(i for i in missing if i not in optional)
+        outcome = "partial" if owed else "complete"
+        answer = Answer(step_id, outcome, covered=ordered, outstanding=owed, not_needed=optional)
+        return Reading(answer)
     if verdict == NOT_YET:
         return Reading(Answer(step_id, "partial", covered=ordered, outstanding=missing))
     if missing:

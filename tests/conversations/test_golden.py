@@ -13,15 +13,23 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.engine import Engine, FlowSet, TurnResult, check_turn, coverage, leaks, replay
-from bot.engine._compile import load_yaml
+from bot.engine import (
+    Engine,
+    FlowSet,
+    TurnResult,
+    check_turn,
+    coverage,
+    leaks,
+    load_flow_yaml,
+    replay,
+)
 
 HERE = Path(__file__).resolve().parent
 GOLDENS = sorted(HERE.glob("*.yaml"))
 
 
 def _load(path: Path) -> dict[str, Any]:
-    data = load_yaml(path.read_text(encoding="utf-8"))
+    data = load_flow_yaml(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict), f"{path.name} must be a mapping"
     return data
 
