@@ -9,9 +9,15 @@ import click
 
 from bot.channels import load_flows
 from bot.channels.console import run_console
-from bot.cli._common import data_dir_option, jurisdiction_option
+from bot.cli._common import (
+    data_dir_option,
+    flows_option,
+    jurisdiction_option,
+    knowledge_option,
+    open_knowledge,
+)
 from bot.engine import Engine, FlowError
-from bot.knowledge import Jurisdiction, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import Jurisdiction
 
 
 def open_engine(
@@ -21,13 +27,7 @@ def open_engine(
     jurisdiction: Jurisdiction | None = None,
 ) -> Engine:
     """Load the knowledge and the flows, turning their errors into a plain message."""
-    try:
-        knowledge: KnowledgeBase = load_knowledge(
-            knowledge_dir,
-            jurisdiction=jurisdiction,
-        )
-    except (KnowledgeError, FileNotFoundError) as exc:
-        raise click.ClickException(f"{exc}\nRun 'guidebot kb check' to see every problem.") from exc
+    knowledge = open_knowledge(knowledge_dir, jurisdiction)
     try:
         flows = load_flows(knowledge, flows_dir)
     except (FlowError, FileNotFoundError) as exc:
@@ -47,20 +47,8 @@ def open_engine(
     show_default=True,
     help="Close a conversation after this long without a message.",
 )
-@click.option(
-    "--flows",
-    "flows_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of flows to use (default: the ones shipped with guidebot).",
-)
-@click.option(
-    "--knowledge",
-    "knowledge_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Knowledge folder to use (default: the one shipped with guidebot).",
-)
+@flows_option
+@knowledge_option
 @jurisdiction_option
 @click.option("--audit", is_flag=True, help="Write audit events (ids only) to stderr as JSON.")
 @click.option(

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 import click
 import platformdirs
 
+from bot.knowledge import Jurisdiction, KnowledgeBase, KnowledgeError, load_knowledge
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -49,3 +51,37 @@ def jurisdiction_option(command: F) -> F:
         default=None,
         help="Show only guidance that holds in this nation (default: both nations' entries).",
     )(command)
+
+
+def knowledge_option(command: F) -> F:
+    """Add ``--knowledge DIR``, for trainers trying an edited copy of the base."""
+    return click.option(
+        "--knowledge",
+        "knowledge_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        help="Knowledge folder to use (default: the one shipped with guidebot).",
+    )(command)
+
+
+def flows_option(command: F) -> F:
+    """Add ``--flows DIR``, for trainers trying an edited copy of the flows."""
+    return click.option(
+        "--flows",
+        "flows_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        help="Folder of flows to use (default: the ones shipped with guidebot).",
+    )(command)
+
+
+def open_knowledge(
+    knowledge_dir: Path | None, jurisdiction: Jurisdiction | None = None
+) -> KnowledgeBase:
+    """Load the knowledge base, or stop with a message a trainer can act on."""
+    try:
+        return load_knowledge(knowledge_dir, jurisdiction=jurisdiction)
+    except (KnowledgeError, FileNotFoundError) as exc:
+        raise click.ClickException(
+            f"{exc}\nRun 'guidebot kb check' for the full list, fix them and try again."
+        ) from exc

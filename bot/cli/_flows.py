@@ -9,7 +9,7 @@ import click
 import yaml
 
 from bot.channels import check_flow_folder, default_conversations_dir
-from bot.cli._common import data_dir_option
+from bot.cli._common import data_dir_option, flows_option, knowledge_option, open_knowledge
 from bot.engine import (
     Engine,
     FlowCoverage,
@@ -22,34 +22,7 @@ from bot.engine import (
     mermaid,
     replay,
 )
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-
-
-def _flows_option(command: click.Command) -> click.Command:
-    return click.option(
-        "--flows",
-        "flows_dir",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        default=None,
-        help="Folder of flows to use (default: the ones shipped with guidebot).",
-    )(command)
-
-
-def _knowledge_option(command: click.Command) -> click.Command:
-    return click.option(
-        "--knowledge",
-        "knowledge_dir",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        default=None,
-        help="Knowledge folder to check references against (default: the shipped one).",
-    )(command)
-
-
-def _knowledge(knowledge_dir: Path | None) -> KnowledgeBase:
-    try:
-        return load_knowledge(knowledge_dir)
-    except (KnowledgeError, FileNotFoundError) as exc:
-        raise click.ClickException(f"{exc}\nRun 'guidebot kb check' to see every problem.") from exc
+from bot.knowledge import KnowledgeBase
 
 
 def _valid_flows(knowledge: KnowledgeBase, flows_dir: Path | None) -> FlowSet:
@@ -72,8 +45,8 @@ def flows() -> None:
 
 
 @flows.command()
-@_flows_option
-@_knowledge_option
+@flows_option
+@knowledge_option
 @data_dir_option
 def check(flows_dir: Path | None, knowledge_dir: Path | None, data_dir: Path) -> None:
     """Validate every flow; exit 1 if any error is found.
@@ -83,7 +56,7 @@ def check(flows_dir: Path | None, knowledge_dir: Path | None, data_dir: Path) ->
     name the file, the flow and the step. Warnings (a long message, an abbreviation not spelt
     out on first use) do not, but should be fixed.
     """
-    knowledge = _knowledge(knowledge_dir)
+    knowledge = open_knowledge(knowledge_dir)
     try:
         found, report = check_flow_folder(knowledge, flows_dir)
     except FileNotFoundError as exc:
@@ -100,8 +73,8 @@ def check(flows_dir: Path | None, knowledge_dir: Path | None, data_dir: Path) ->
 
 @flows.command()
 @click.argument("flow")
-@_flows_option
-@_knowledge_option
+@flows_option
+@knowledge_option
 @data_dir_option
 def graph(flow: str, flows_dir: Path | None, knowledge_dir: Path | None, data_dir: Path) -> None:
     """Print FLOW as a Mermaid diagram (paste it into any Mermaid viewer).
@@ -109,7 +82,7 @@ def graph(flow: str, flows_dir: Path | None, knowledge_dir: Path | None, data_di
     The diagram is drawn from the same transition table the bot runs, with the answers on the
     arrows and red flags in red.
     """
-    found = _valid_flows(_knowledge(knowledge_dir), flows_dir)
+    found = _valid_flows(open_knowledge(knowledge_dir), flows_dir)
     if flow not in found:
         names = ", ".join(f.id for f in found)
         raise click.ClickException(f"There is no flow called '{flow}'. The flows are: {names}.")
@@ -145,8 +118,8 @@ def default_goldens_dir() -> Path:
     show_default=True,
     help="Exit 1 when answer coverage (every answer of every step) is below this percentage.",
 )
-@_flows_option
-@_knowledge_option
+@flows_option
+@knowledge_option
 @data_dir_option
 def coverage_command(
     goldens_dir: Path | None,
@@ -163,7 +136,7 @@ def coverage_command(
     one arrow); answers are every answer of every step, so an arrow taken by one answer does
     not hide the others. Anything never taken is listed.
     """
-    knowledge = _knowledge(knowledge_dir)
+    knowledge = open_knowledge(knowledge_dir)
     found = _valid_flows(knowledge, flows_dir)
     folder = goldens_dir or default_goldens_dir()
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import click
 
-from bot.cli._common import data_dir_option, jurisdiction_option
+from bot.cli._common import (
+    data_dir_option,
+    jurisdiction_option,
+    knowledge_option,
+    open_knowledge,
+)
 from bot.knowledge import (
     Jurisdiction,
-    KnowledgeBase,
-    KnowledgeError,
     SearchResult,
     coverage,
     iter_problems,
-    load_knowledge,
     read_knowledge,
 )
 
@@ -24,26 +26,6 @@ NO_MATCH_ADVICE = (
     "Nothing in the guidance fits that well enough. Try other words, or ask your supervisor "
     "or the specialist child protection advice line."
 )
-
-
-def knowledge_option(command: click.Command) -> click.Command:
-    """Add ``--knowledge DIR``, for trainers trying an edited copy of the base."""
-    return click.option(
-        "--knowledge",
-        "knowledge_dir",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        default=None,
-        help="Knowledge folder to use (default: the one shipped with guidebot).",
-    )(command)
-
-
-def _open(knowledge_dir: Path | None, jurisdiction: Jurisdiction | None = None) -> KnowledgeBase:
-    try:
-        return load_knowledge(knowledge_dir, jurisdiction=jurisdiction)
-    except KnowledgeError as exc:
-        raise click.ClickException(
-            f"{exc}\nRun 'guidebot kb check' for the full list, fix them and try again."
-        ) from exc
 
 
 @click.group()
@@ -78,7 +60,7 @@ def coverage_command(knowledge_dir: Path | None, data_dir: Path) -> None:
 
     Exit 1 when a bullet that bears on frontline practice has no entry.
     """
-    base = _open(knowledge_dir)
+    base = open_knowledge(knowledge_dir)
     rows = coverage(base)
     width = max((len(row.bullet.id) for row in rows), default=8)
     for row in rows:
@@ -135,7 +117,7 @@ def search(
     "source"}]}, status being confident, ambiguous or none. --jurisdiction leaves out the
     other nation's guidance.
     """
-    base = _open(knowledge_dir, jurisdiction)
+    base = open_knowledge(knowledge_dir, jurisdiction)
     queries = [line.rstrip("\n") for line in sys.stdin] if text == "-" else [text]
     for query in queries:
         if text == "-" and not query.strip():
@@ -153,7 +135,7 @@ def search(
 @data_dir_option
 def show(entry_id: str, knowledge_dir: Path | None, data_dir: Path) -> None:
     """Print one entry in full, as an officer would see it."""
-    base = _open(knowledge_dir)
+    base = open_knowledge(knowledge_dir)
     entry = base.get(entry_id)
     if entry is None:
         raise click.ClickException(
