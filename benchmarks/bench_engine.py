@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _typos import with_typo  # noqa: E402
+
 from bot.channels import load_flows  # noqa: E402
 from bot.engine import (  # noqa: E402
     Conversation,
@@ -134,33 +136,10 @@ QUESTIONS = (
 )
 
 
-def _slip(word: str, rng: random.Random) -> str:
-    """One typing slip: a swapped, dropped, doubled or wrong letter."""
-    i = rng.randrange(1, len(word) - 1)
-    kind = rng.randrange(4)
-    if kind == 0:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-    if kind == 1:
-        return word[:i] + word[i + 1 :]
-    if kind == 2:
-        return word[:i] + word[i] + word[i:]
-    return word[:i] + rng.choice("abcdefghijklmnopqrstuvwxyz") + word[i + 1 :]
-
-
-def _typo(text: str, rng: random.Random) -> str:
-    """The text with, half the time, a fresh slip in one word of five letters or more."""
-    words = text.split()
-    long_ones = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
-    if long_ones and rng.random() < 0.5:
-        i = rng.choice(long_ones)
-        words[i] = _slip(words[i], rng)
-    return " ".join(words)
-
-
 def _clauses(pool: Sequence[str], rng: random.Random, most: int) -> str:
     picked = rng.sample(list(pool), rng.randint(1, most))
     joiner = rng.choice((", ", " and ", ". ", " - "))
-    return _typo(joiner.join(picked), rng)
+    return with_typo(joiner.join(picked), rng, chance=0.5)
 
 
 def _texts(count: int, make: Callable[[random.Random], str], seed: int) -> list[str]:
@@ -219,7 +198,11 @@ def _typed_rows(engine: Engine, repeats: int) -> list[dict[str, float | str | in
         (
             "confirm: typed, slang and slips",
             at_danger,
-            _texts(total, lambda r: _typo(r.choice(CONFIRMS) + r.choice(CONFIRM_TAILS), r), 1),
+            _texts(
+                total,
+                lambda r: with_typo(r.choice(CONFIRMS) + r.choice(CONFIRM_TAILS), r, chance=0.5),
+                1,
+            ),
         ),
         ("free text: immediate needs", at_needs, _texts(total, lambda r: _clauses(NEEDS, r, 3), 2)),
         (
@@ -239,7 +222,7 @@ def _typed_rows(engine: Engine, repeats: int) -> list[dict[str, float | str | in
                 total,
                 lambda r: r.choice(
                     (
-                        _typo(r.choice(DURATIONS), r),
+                        with_typo(r.choice(DURATIONS), r, chance=0.5),
                         f"{r.randint(1, 96)} {r.choice(('hours', 'hrs', 'days', 'h'))}",
                         f"about {r.randint(2, 40)} hours",
                     )
@@ -250,7 +233,7 @@ def _typed_rows(engine: Engine, repeats: int) -> list[dict[str, float | str | in
         (
             "ask: a question mid-flow (search)",
             at_needs,
-            _texts(total, lambda r: "ask " + _typo(r.choice(QUESTIONS), r), 6),
+            _texts(total, lambda r: "ask " + with_typo(r.choice(QUESTIONS), r, chance=0.5), 6),
         ),
     ]
     rows = []

@@ -34,8 +34,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.knowledge import Entry, load_knowledge  # noqa: E402
-from bot.knowledge._match import Matcher  # noqa: E402
+from _typos import with_typo  # noqa: E402
+
+from bot.knowledge import Entry, Matcher, load_knowledge  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SEED = 20_251_121
@@ -48,32 +49,6 @@ def load_queries() -> list[str]:
     extra = yaml.safe_load((DATA / "extra_utterances.yaml").read_text(encoding="utf-8"))
     queries = [case["text"] for case in dev] + [case["text"] for case in extra["utterances"]]
     return queries + list(extra["negatives"]) + list(extra.get("near_misses", []))
-
-
-def slip(word: str, rng: random.Random) -> str:
-    """One typing slip in a word: a swapped, dropped, doubled or wrong letter."""
-    if len(word) < 4 or not word.isalpha():
-        return word
-    i = rng.randrange(1, len(word) - 1)
-    kind = rng.randrange(4)
-    if kind == 0:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-    if kind == 1:
-        return word[:i] + word[i + 1 :]
-    if kind == 2:
-        return word[:i] + word[i] + word[i:]
-    return word[:i] + rng.choice("abcdefghijklmnopqrstuvwxyz") + word[i + 1 :]
-
-
-def with_typo(text: str, rng: random.Random) -> str:
-    """The message with one slip in one of its longer words, if it has one."""
-    words = text.split()
-    long_words = [i for i, word in enumerate(words) if len(word) >= 5 and word.isalpha()]
-    if not long_words:
-        return text
-    i = rng.choice(long_words)
-    words[i] = slip(words[i], rng)
-    return " ".join(words)
 
 
 def synthetic_base(entries: Sequence[Entry], copies: int, rng: random.Random) -> list[Entry]:
