@@ -1049,7 +1049,7 @@ def _hours_since(now: float, start: dt.datetime) -> float:
 
 
 def _since_clock(said: str, now: float | None) -> float | None:
-    """ "since 10pm", "since 22:30", "last seen 7": a time within the last day."""
+    """Answers like "since 10pm", "since 22:30" or "last seen 7": a time within the last day."""
     match = CLOCK.search(said)
     if match is None:
         return None
@@ -1081,7 +1081,7 @@ def _since_clock(said: str, now: float | None) -> float | None:
 
 
 def _since_day(said: str, now: float | None) -> float | None:
-    """ "since friday", "since this morning": counted from the start of that part of the day."""
+    """Answers like "since friday" or "since this morning", counted from that part of the day."""
     match = re.search(rf"{SINCE} (?:last )?([a-z]+)", said)
     if match and match.group(1) in DAY_NAMES:
         if now is None:
