@@ -718,3 +718,27 @@ def test_a_knowledge_card_is_its_summary_and_source_then_two_points(engine: Engi
     assert card.startswith("Child in immediate danger: ") and card.endswith("(Source: 001 §1)")
     assert points.startswith("• ") and points.count("\n• ") == 1
     assert all(len(reply.text) <= 300 for reply in chat.replies)
+
+
+def test_an_unsure_search_says_so_and_points_to_a_supervisor(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    said = chat.send("ask police protection")
+    search = [e for e in chat.events if e.kind == "search"]
+    assert search[-1].status == "ambiguous"
+    assert said.startswith("I'm not sure which guidance you mean. The closest:")
+    assert "Also close: " in said
+    assert any(
+        line.endswith("ask your supervisor or the specialist child protection team.")
+        for line in said.splitlines()
+    )
+    assert chat.state.step == "needs", "the officer keeps their place"
+
+
+def test_a_confident_search_shows_the_card_without_hedging(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    said = chat.send("ask PACE 38(6) transfer")
+    assert [e.status for e in chat.events if e.kind == "search"] == ["confident"]
+    assert "not sure" not in said.lower()
+    assert "38(6)" in said

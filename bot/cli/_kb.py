@@ -93,6 +93,10 @@ def _print_result(result: SearchResult) -> None:
         click.echo(f"{rank}. {entry.title} [{entry.id}] score {match.score:.0f}")
         click.echo(f"   {entry.summary}")
         click.echo(f"   Source: {'; '.join(entry.source)}")
+    if result.status == "ambiguous":
+        click.echo(
+            "If none of these fits, ask your supervisor or specialist child protection advice."
+        )
 
 
 @kb.command()

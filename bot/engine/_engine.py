@@ -425,10 +425,17 @@ class Engine:
                 "child protection team."
             )
             return
+        if result.status == "ambiguous":
+            # Never a silent guess: say it is not sure before showing the closest entry.
+            turn.say("I'm not sure which guidance you mean. The closest:")
         say_card(turn, result.matches[0].entry)
-        if result.status == "ambiguous" and len(result.matches) > 1:
+        if result.status == "ambiguous":
             others = "; ".join(match.entry.title for match in result.matches[1:])
-            turn.say(f"Not quite it? Also close: {others}. Ask again with more detail.")
+            also = f"Also close: {others}. " if others else ""
+            turn.say(
+                f"{also}Ask again with more detail, or ask your supervisor or the specialist "
+                "child protection team."
+            )
 
     # -- answers -------------------------------------------------------------------------------
 
