@@ -882,7 +882,10 @@ def _with_terms(spec: FlowFile, knowledge: KnowledgeSource) -> FlowFile:
         }
         items: list[Item] = []
         for item in step.items:
-            entry = knowledge.get(item.knowledge) if item.knowledge else None
+            if not item.knowledge:
+                items.append(item)
+                continue
+            entry = knowledge.get(item.knowledge)
             if entry is None or named.count(item.knowledge) > 1:
                 items.append(item)
                 continue

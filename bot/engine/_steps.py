@@ -104,8 +104,7 @@ def buttons_for(step: AnyStep, pending: tuple[str, ...] | None) -> list[Button]:
     buttons: list[Button]
     if isinstance(step, ConfirmStep):
         buttons = [
-            Button(step.labels.get(o, CONFIRM_LABELS[o]), o)  # type: ignore[call-overload]
-            for o in ("yes", "no", "unsure")
+            Button(step.labels.get(o, CONFIRM_LABELS[o]), o) for o in ("yes", "no", "unsure")
         ]
     elif isinstance(step, ChoiceStep):
         buttons = [Button(option.label, option.id) for option in step.options]

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.knowledge._model import Entry, SeedBullet, Taxonomy
 
@@ -105,7 +106,7 @@ def _read_yaml(path: Path, root: Path, report: CheckReport) -> Any:
     return None
 
 
-def _describe_validation_error(error: dict[str, Any]) -> tuple[str | None, str]:
+def _describe_validation_error(error: ErrorDetails) -> tuple[str | None, str]:
     """Turn one pydantic error into (field, plain-English message) for a trainer."""
     location = [str(part) for part in error["loc"]]
     field_name = location[0] if location else None
