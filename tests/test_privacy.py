@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,9 @@ import yaml
 
 from bot.channels import load_flows
 from bot.channels.console import run_console
-from bot.engine import Engine
-from bot.knowledge import load_knowledge
+from bot.engine import Engine, Text
+from bot.engine._answers import words
+from bot.knowledge import load_knowledge, tokens
 
 GOLDENS = sorted((Path(__file__).parent / "conversations").glob("*.yaml"))
 
@@ -92,3 +94,81 @@ def test_personal_details_never_reach_disk(
         leaked = [fragment for fragment in FRAGMENTS if fragment.encode() in lowered]
         assert leaked == [], f"{path.relative_to(tmp_path)} holds {leaked}"
     assert sorted(os.listdir(tmp_path)) == ["data"], "nothing is written outside the data folder"
+
+
+def _memoised() -> list[Callable[[str], object]]:
+    """Every memoised function in the modules that read officers' words."""
+    from bot.engine import _answers, _steps
+    from bot.knowledge import _match, _normalise
+
+    found = [
+        value
+        for module in (_answers, _steps, _match, _normalise)
+        for value in vars(module).values()
+        if hasattr(value, "cache_info") and hasattr(value, "cache_clear")
+    ]
+    # Probing a function can fill the caches of the helpers it calls, so helpers go first.
+    helpers = {_answers._phrase_text, _answers._phrase_stem}
+    return sorted(found, key=lambda function: function not in helpers)
+
+
+def _was_cached(function: Callable[[str], object], key: str) -> bool:
+    """Whether a memoised function already held this key: calling it again is then a hit."""
+    hits = function.cache_info().hits  # type: ignore[attr-defined]
+    try:
+        function(key)
+    except TypeError:  # takes no single string: it cannot have been given one
+        return False
+    return function.cache_info().hits > hits  # type: ignore[attr-defined]
+
+
+def _strings_reachable_from(root: object, limit: int = 200_000) -> list[str]:
+    """Strings held by an object, through its attributes and containers."""
+    seen: set[int] = set()
+    found: list[str] = []
+    stack = [root]
+    while stack and len(seen) < limit:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+        elif hasattr(item, "__dict__") and not isinstance(item, type):
+            stack.extend(vars(item).values())
+    return found
+
+
+def test_nothing_typed_outlives_its_message_in_memory(engine: Engine) -> None:
+    """Raw text is read in memory and dropped: no cache keeps an officer's words.
+
+    After answers naming a child, no memoised function holds the name as a key, and nothing
+    reachable from the engine holds it either.
+    """
+    state, _ = engine.start(1.0)
+    for said in ("first contact", "no"):
+        state, _ = engine.step(state, Text(said, 2.0))
+    surname = "".join(("quin", "nell"))  # built at run time, so no code object holds it
+    messages = [
+        f"Tayla {surname.title()} of Marsh Lane is bleeding, nan here",
+        f"ask is tayla {surname} on a plan",
+    ]
+    for message in messages:
+        engine.step(state, Text(message, 4.0))
+    keys = {surname, f"tayla {surname}", *messages, *(m.lower() for m in messages)}
+    keys |= {word for message in messages for word in words(message).split()}
+    keys |= {words(message) for message in messages} | set(tokens(" ".join(messages)))
+    leaked = [
+        (function.__name__, key)
+        for function in _memoised()
+        for key in sorted(keys)
+        if surname in key and _was_cached(function, key)
+    ]
+    assert leaked == []
+    held = [text for text in _strings_reachable_from(engine) if surname in text.lower()]
+    assert held == []

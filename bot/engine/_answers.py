@@ -353,11 +353,20 @@ class KnowledgeTerm(str):
     __slots__ = ()
 
 
-@lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     """The meaningful stem of one normalised word, or "" for a stop word."""
     found = tokens(word)
     return found[0] if found else ""
+
+
+@lru_cache(maxsize=8192)
+def _phrase_stem(word: str) -> str:
+    """:func:`_stem` for a word of a flow's own phrases, cached.
+
+    Only the flow author's words are cached: an officer's words must not outlive the message
+    that carried them, so their stems are worked out afresh each time.
+    """
+    return _stem(word)
 
 
 @dataclass(frozen=True)
@@ -464,7 +473,7 @@ def _another_word(wanted: tuple[str, ...], said: Sequence[_Word]) -> bool:
 @lru_cache(maxsize=4096)
 def _negation_of(phrase: str) -> frozenset[str]:
     """The negation words of a phrase that is itself a finding ("no injuries", "didn't want")."""
-    return frozenset(word for word in words(phrase).split() if word in NEGATION_WORDS)
+    return frozenset(word for word in _phrase_text(phrase).split() if word in NEGATION_WORDS)
 
 
 def _occurrences(
@@ -530,8 +539,8 @@ def _polarity_fits(
 def _lead_of(phrase: str) -> tuple[str, ...]:
     """The small words a phrase starts with, before its first meaningful one."""
     lead: list[str] = []
-    for word in words(phrase).split():
-        if _stem(word):
+    for word in _phrase_text(phrase).split():
+        if _phrase_stem(word):
             break
         lead.append(word)
     return tuple(lead)
@@ -553,13 +562,19 @@ def _with_lead(phrase: str, said: Sequence[_Word], start: int) -> int:
 # --- words -----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=16384)
 def words(text: str) -> str:
-    """The text as the matcher sees it, with apostrophes dropped ("don't" reads "dont").
-
-    Cached: the same option labels and phrases are compared with every message.
-    """
+    """The text as the matcher sees it, with apostrophes dropped ("don't" reads "dont")."""
     return normalise(text.replace("'", "").replace("’", ""))
+
+
+@lru_cache(maxsize=16384)
+def _phrase_text(phrase: str) -> str:
+    """:func:`words` for a flow's own labels and phrases, cached.
+
+    The same labels and phrases are compared with every message. Officers' messages are never
+    cached, so nothing they typed is kept once the message has been read.
+    """
+    return words(phrase)
 
 
 def _has(haystack: str, phrase: str) -> bool:
@@ -621,7 +636,7 @@ def read_confirm(text: str, extra: dict[str, Sequence[str]] | None = None) -> st
     if not said:
         return None
     for category, phrases in (extra or {}).items():
-        if any(said == words(phrase) for phrase in phrases):
+        if any(said == _phrase_text(phrase) for phrase in phrases):
             return category
     if said in IDIOMS:
         return IDIOMS[said]
@@ -708,7 +723,9 @@ def step_answers(step: AnyStep) -> tuple[str, ...]:
             offered += [item.label, *(p for p in item.phrases if not isinstance(p, KnowledgeTerm))]
     elif isinstance(step, NumberStep | DurationStep):
         offered += [band.label for band in step.bands]
-    return tuple(dict.fromkeys(found for found in (words(text) for text in offered) if found))
+    return tuple(
+        dict.fromkeys(found for found in (_phrase_text(text) for text in offered) if found)
+    )
 
 
 def read_command(text: str, step: AnyStep | None = None) -> Command | None:
@@ -818,7 +835,7 @@ def best_option(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str 
     exact = {
         option_id
         for option_id, phrases in options
-        if any(said == words(phrase) for phrase in phrases if phrase.strip())
+        if any(said == _phrase_text(phrase) for phrase in phrases if phrase.strip())
     }
     if len(exact) == 1:
         return exact.pop()
