@@ -455,3 +455,44 @@ def test_since_a_time_is_counted_from_the_clock_in_local_time() -> None:
     assert since("since friday") == 4 * 24 + 22.2
     assert since("since tuesday") == 7 * 24 + 22.2
     assert since("3 hours") == 3.0
+
+
+DANGER_PHRASES = {
+    "yes": ["not safe", "in danger", "knife"],
+    "no": ["safe now", "not in danger", "is safe"],
+}
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("hes not safe", "yes"),  # "not" alone would read as no
+        ("kid is in danger", "yes"),
+        ("dad has a knife", "yes"),
+        ("not in danger, mum is with him", "no"),  # the longest phrase wins over "in danger"
+        ("safe now", "no"),
+        ("safe now but dad has a knife", None),  # the question's phrases disagree: ask again
+        ("yes", "yes"),  # plain answers still read as ever
+        ("nope", "no"),
+    ],
+)
+def test_a_questions_own_phrases_decide_what_a_sentence_means(
+    said: str, expected: str | None
+) -> None:
+    assert read_confirm(said, phrases=DANGER_PHRASES) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("there is no other way", None),  # a "no" deep in a sentence answers nothing
+        ("the kid has no coat on", None),
+        ("no, mum is with him now", "no"),
+        ("yes mum hit him again", "yes"),
+        ("search done on niche nothing known", "yes"),
+    ],
+)
+def test_in_a_longer_answer_only_a_leading_yes_or_no_counts(
+    said: str, expected: str | None
+) -> None:
+    assert read_confirm(said) == expected

@@ -621,8 +621,45 @@ def _leftmost_longest(said: str) -> list[tuple[int, int, str]]:
     return chosen
 
 
-def read_confirm(text: str, extra: dict[str, Sequence[str]] | None = None) -> str | None:
+def _step_meaning(said: str, phrases: dict[str, Sequence[str]]) -> tuple[bool, str | None]:
+    """Whether a question's own phrases were said, and the answer they give (None: they disagree).
+
+    Where phrases overlap the longest wins ("not safe" over "safe"); two different answers
+    left standing ("safe now but dad has a knife") are not guessed between.
+    """
+    candidates = sorted(
+        (
+            (start, end, category)
+            for category, vocabulary in phrases.items()
+            for start, end in _spans(said, [_phrase_text(phrase) for phrase in vocabulary])
+        ),
+        key=lambda c: (-(c[1] - c[0]), c[0]),
+    )
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, category in candidates:
+        if not any(start < other_end and other_start < end for other_start, other_end, _ in chosen):
+            chosen.append((start, end, category))
+    categories = {category for _, _, category in chosen}
+    if not categories:
+        return False, None
+    return True, categories.pop() if len(categories) == 1 else None
+
+
+LEADING_WORDS = 2
+"""In an answer of more than three words, a bare yes or no counts only among its first words:
+"no, mum's with him" is a no, but in "there is no other way" the "no" answers nothing."""
+
+
+def read_confirm(
+    text: str,
+    extra: dict[str, Sequence[str]] | None = None,
+    phrases: dict[str, Sequence[str]] | None = None,
+) -> str | None:
     """Yes, no or unsure from a short answer, or None if it reads as neither.
+
+    ``phrases`` are the question's own ways of saying each answer, read first and anywhere in
+    the message; when they disagree the answer is None, so the officer is asked again rather
+    than recorded wrongly.
 
     Unsure is checked first ("not really sure" holds both "not" and "sure"). Something under way
     ("working on it", "in progress") is not done yet, so it reads as no and stays on the
@@ -635,9 +672,13 @@ def read_confirm(text: str, extra: dict[str, Sequence[str]] | None = None) -> st
     said = SPEECH_SLIPS.get(said, said)
     if not said:
         return None
-    for category, phrases in (extra or {}).items():
-        if any(said == _phrase_text(phrase) for phrase in phrases):
+    for category, labels in (extra or {}).items():
+        if any(said == _phrase_text(label) for label in labels):
             return category
+    if phrases:
+        said_one, meant = _step_meaning(said, phrases)
+        if said_one:
+            return meant
     if said in IDIOMS:
         return IDIOMS[said]
     if UNSURE_PATTERN.search(said) or any(_has(said, phrase) for phrase in UNSURE_WORDS):
@@ -651,7 +692,9 @@ def read_confirm(text: str, extra: dict[str, Sequence[str]] | None = None) -> st
                 return category
     heard = said.split()
     found: list[str] = []
-    for _start, end, category in _leftmost_longest(said):
+    for start, end, category in _leftmost_longest(said):
+        if len(heard) > 3 and start >= LEADING_WORDS:
+            continue
         denied = end < len(heard) and heard[end] in ("not", "nt", "never")
         if category == "yes" and denied:
             category = "no"

@@ -138,6 +138,9 @@ class ConfirmStep(_StepBase):
     kind: Literal["confirm"]
     ask: str
     labels: dict[Literal["yes", "no", "unsure"], str] = Field(default_factory=dict)
+    phrases: dict[Literal["yes", "no", "unsure"], tuple[str, ...]] = Field(default_factory=dict)
+    """What this question's answers sound like in a sentence: "not safe" answers "is the
+    child in danger?" with yes, though "not" alone would read as no."""
     action: str | None = None
     outstanding_when: tuple[Literal["yes", "no", "unsure"], ...] = ("no", "unsure")
 

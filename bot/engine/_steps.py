@@ -225,7 +225,11 @@ def read_answer(
 def _read_confirm(step: ConfirmStep, step_id: str, value: str | None, text: str) -> Reading | None:
     if value is not None:
         return Reading(Answer(step_id, value)) if value in CONFIRM_LABELS else None
-    outcome = read_confirm(text, {o: (label,) for o, label in step.labels.items()})
+    outcome = read_confirm(
+        text,
+        {o: (label,) for o, label in step.labels.items()},
+        {answer: phrases for answer, phrases in step.phrases.items()},
+    )
     if outcome is None:
         return None
     label = step.labels.get(outcome, CONFIRM_LABELS[outcome])  # type: ignore[call-overload]
