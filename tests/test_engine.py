@@ -742,3 +742,19 @@ def test_a_confident_search_shows_the_card_without_hedging(engine: Engine) -> No
     assert [e.status for e in chat.events if e.kind == "search"] == ["confident"]
     assert "not sure" not in said.lower()
     assert "38(6)" in said
+
+
+def test_an_emergency_typed_at_the_menu_gets_protect_first_before_the_menu(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    said = chat.send("kid in danger dad has a knife")
+    assert said.startswith("Protect the child first, assess after.")
+    assert "'First contact'" in said
+    assert chat.state.phase == "menu", "the officer still chooses; nothing starts unasked"
+
+
+def test_an_opener_that_is_no_emergency_gets_no_safety_lead(engine: Engine) -> None:
+    chat = Chat(engine)
+    said = chat.send("misper from care home")
+    assert "Protect the child first" not in said

@@ -264,6 +264,9 @@ class Engine:
             self._show_menu(turn, "Anything else? Pick one:")
             return state
         label = fitting.spec.menu_label
+        urgent = self.menu.safety_first(entry)
+        if urgent is not None:
+            turn.say(urgent.prompt)
         self._show_menu(
             turn,
             f"Found guidance: {entry.title}. The '{label}' questions cover it: press it to "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.engine._answers import best_option, read_indexes, words
 from bot.engine._compile import Flow, FlowSet
 from bot.engine._effects import Button
+from bot.engine._schema import RedFlagDef
 from bot.engine._steps import phrases
 from bot.knowledge import Entry
 
@@ -98,6 +99,20 @@ class Menu:
     def is_greeting(text: str) -> bool:
         """True for a message that only opens the chat ("hi", "/start", "morning")."""
         return words(text) in GREETINGS
+
+    def safety_first(self, entry: Entry) -> RedFlagDef | None:
+        """The red flag a flow raises at its very first question when this entry is the matter.
+
+        An officer who opens with "kid in danger dad has a knife" needs "protect first" before
+        any menu. The flows already say what their first question is about (its knowledge)
+        and which red flag guards it, so this is read from them, not written twice.
+        """
+        for reach in self._reach:
+            spec = reach.flow.spec
+            first = spec.steps[spec.start]
+            if entry.id in first.knowledge and first.red_flags:
+                return spec.red_flags[first.red_flags[0].flag]
+        return None
 
     def fitting(self, entry: Entry) -> Flow | None:
         """The flow that best fits a knowledge entry, or None if none touches it at all.
