@@ -758,3 +758,14 @@ def test_an_opener_that_is_no_emergency_gets_no_safety_lead(engine: Engine) -> N
     chat = Chat(engine)
     said = chat.send("misper from care home")
     assert "Protect the child first" not in said
+
+
+def test_an_unbelievable_age_is_asked_again_not_banded(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("child in custody")
+    chat.send("arrested")
+    assert chat.state.step == "age"
+    said = chat.send("dob 2010")
+    assert chat.state.step == "age", "a year of birth is not 2010 years old"
+    assert said.startswith("I didn't catch that.")
+    assert chat.send("16").startswith("Read as 16 years: 12 to 17.")

@@ -185,6 +185,9 @@ class NumberStep(_StepBase):
     ask: str
     unit: str
     bands: tuple[Band, ...]
+    most: float | None = None
+    """The largest believable answer: above it ("dob 2010" as an age) the officer is asked
+    again rather than the number being banded."""
 
 
 class DurationStep(_StepBase):

@@ -280,7 +280,9 @@ def _read_band(
             return None
         return Reading(Answer(step_id, label_hit), echo=f"Noted: {bands[label_hit].label}.")
     if read == UNSURE:
-        return Reading(Answer(step_id, UNSURE), echo="Noted: not sure.")
+        return Reading(Answer(step_id, UNSURE), echo="Noted: Not sure.")
+    if isinstance(step, NumberStep) and step.most is not None and float(read) > step.most:
+        return None
     band_id = _band_hit(step.bands, float(read))
     return Reading(Answer(step_id, band_id), echo=f"Read as {shown}: {bands[band_id].label}.")
 
