@@ -14,7 +14,7 @@ from bot.knowledge._load import (
 )
 from bot.knowledge._match import Matcher, phrase_score
 from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
-from bot.knowledge._normalise import english_words, normalise, tokens
+from bot.knowledge._normalise import content, english_words, normalise, tokens
 from bot.knowledge._result import Match, MatchStatus, SearchResult
 
 
@@ -45,6 +45,7 @@ __all__ = [
     "SearchResult",
     "SeedBullet",
     "Taxonomy",
+    "content",
     "coverage",
     "default_knowledge_dir",
     "iter_problems",
