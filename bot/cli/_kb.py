@@ -18,7 +18,6 @@ from bot.knowledge import (
     Jurisdiction,
     SearchResult,
     coverage,
-    iter_problems,
     read_knowledge,
 )
 
@@ -44,7 +43,7 @@ def check(knowledge_dir: Path | None, data_dir: Path) -> None:
     term shared by unrelated entries) do not, but should be fixed.
     """
     loaded = read_knowledge(knowledge_dir)
-    for line in iter_problems(loaded.report):
+    for line in loaded.report.lines():
         click.echo(line)
     errors, warnings = len(loaded.report.errors), len(loaded.report.warnings)
     click.echo(f"{len(loaded.entries)} entries checked: {errors} error(s), {warnings} warning(s).")

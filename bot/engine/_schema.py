@@ -229,7 +229,6 @@ SummarySpec.model_rebuild()
 FlowFile.model_rebuild()
 
 AnyStep = ConfirmStep | ChoiceStep | ChecklistStep | TextStep | InfoStep | NumberStep | DurationStep
-QuestionStep = ConfirmStep | ChoiceStep | ChecklistStep | TextStep | NumberStep | DurationStep
 
 
 def outcomes_of(step: AnyStep) -> tuple[str, ...]:

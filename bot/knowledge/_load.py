@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,10 @@ class CheckReport:
     def ok(self) -> bool:
         """True when nothing fatal was found; warnings alone do not stop the bot."""
         return not self.errors
+
+    def lines(self) -> list[str]:
+        """Errors first, then warnings, one printable line each (as the flow report prints)."""
+        return [f"error: {p}" for p in self.errors] + [f"warning: {p}" for p in self.warnings]
 
 
 class KnowledgeError(Exception):
@@ -306,11 +310,3 @@ def read_knowledge(directory: Path | None = None, today: dt.date | None = None) 
         bullets=bullets,
         report=report,
     )
-
-
-def iter_problems(report: CheckReport) -> Iterable[str]:
-    """Errors first, then warnings, each as one printable line."""
-    for problem in report.errors:
-        yield f"error: {problem}"
-    for problem in report.warnings:
-        yield f"warning: {problem}"
