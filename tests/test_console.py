@@ -286,7 +286,7 @@ def test_a_damaged_saved_state_is_set_aside(engine: Engine, tmp_path: Path) -> N
     )
     assert out.getvalue().startswith(
         "guidebot: The saved conversation was set aside. The saved conversation comes from a "
-        "newer guidebot (version 99; this one reads up to 1)."
+        "newer guidebot (version 99; this one reads up to 2)."
     )
     assert "What do you need help with?" in out.getvalue()
 

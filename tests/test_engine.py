@@ -15,6 +15,7 @@ import pytest
 from bot.channels import load_flows
 from bot.engine import (
     AUDIT_KINDS,
+    STATE_SCHEMA_VERSION,
     Answer,
     AuditEvent,
     Conversation,
@@ -116,15 +117,19 @@ def test_the_issue_example_prompts_for_a_safe_adult(engine: Engine) -> None:
     chat = Chat(engine)
     _to_needs(chat)
     said = chat.send("he has a cut on his arm and is crying, mum is drunk")
-    assert said.startswith("You've covered medical care and reassurance. Find a safe adult")
+    # Describing the injury and the tears is not having dealt with them.
+    assert said.startswith(
+        "You've described a need for medical care and reassurance, but not what's been done."
+    )
     assert chat.buttons == ["Done", "Not yet"]
-    assert chat.state.pending == ("medical-care", "reassurance")
-    chat.press("not-yet")
+    assert chat.state.pending == ()
+    said = chat.send("first aid done, nan is on her way")
+    assert said.startswith("Taken as done: medical care.")
+    assert chat.state.pending == ("medical-care",)
+    chat.send("mum is here but shes drunk")
     answer = chat.state.answer_to("needs")
-    assert answer is not None
-    assert answer.outcome == "partial"
-    assert answer.covered == ("medical-care", "reassurance")
-    assert answer.outstanding == ("safe-adult",)
+    assert answer is not None and answer.outstanding == ("reassurance", "safe-adult")
+    assert answer.outcome == "partial" and answer.covered == ("medical-care",)
 
 
 def test_state_and_audit_never_hold_the_officers_words(engine: Engine) -> None:
@@ -273,7 +278,7 @@ def test_back_undoes_the_last_answer_and_stops_at_the_first(engine: Engine) -> N
     chat.send("first contact")
     assert chat.send("back").startswith("This is the first question: there is nothing to undo.")
     _ = chat.send("no")
-    chat.send("cut, crying")
+    chat.send("first aid, calmed him")
     assert chat.state.pending == ("medical-care", "reassurance")
     chat.send("back")
     assert chat.state.step == "needs" and chat.state.pending is None
@@ -317,7 +322,7 @@ def test_an_unreadable_answer_lists_the_options(engine: Engine) -> None:
     chat = Chat(engine)
     chat.send("first contact")
     said = chat.send("purple")
-    assert said.startswith("I didn't catch that. Choose: Yes, No, Not sure.")
+    assert said.startswith("I didn't catch that. Choose: 'Yes'; 'No'; 'Not sure'.")
     assert chat.kinds[0] == "not_understood"
     said = chat.press("next")
     assert said.startswith("That button belongs to an earlier question.")
@@ -438,12 +443,12 @@ steps:
     next: end
 """
     chat = Chat(Engine(compile_flows({"conversations/weapons.yaml": text}, knowledge), knowledge))
-    chat.send("weapons")
+    chat.send("1")
     chat.send("a phone")
     chat.press("done")
     assert chat.state.phase == "ended" and chat.state.red_flags == ()
     chat.press("menu")
-    chat.send("weapons")
+    chat.send("1")
     assert "RED FLAG: Weapon mentioned" in chat.send("found a blade and a phone")
 
 
@@ -453,9 +458,9 @@ steps:
 def test_state_round_trips_through_json(engine: Engine) -> None:
     chat = Chat(engine)
     _to_needs(chat)
-    chat.send("cut and crying")
+    chat.send("first aid and calmed him")
     data = chat.state.to_json()
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == STATE_SCHEMA_VERSION
     assert Conversation.from_json(json.loads(json.dumps(data))) == chat.state
 
 
@@ -470,7 +475,7 @@ def test_state_round_trips_through_json(engine: Engine) -> None:
         (
             {"schema_version": 7},
             "The saved conversation comes from a newer guidebot (version 7; this one reads up "
-            "to 1). Update guidebot, or start a fresh one with 'menu'.",
+            "to 2). Update guidebot, or start a fresh one with 'menu'.",
         ),
         (
             {"schema_version": 0},
@@ -617,8 +622,8 @@ def test_building_an_engine_loads_what_a_step_would_otherwise_load(flows: FlowSe
     ("answers", "step", "refusal"),
     [
         ([], "danger", "If you don't know, say 'not sure'."),
-        (["no", "cut, crying, safe adult", "yes"], "child-account", "press None yet."),
-        (["no", "cut, crying, safe adult", "yes", "ok"], "who-present", "say 'not yet'."),
+        (["no", "first aid, calmed him, safe adult", "yes"], "child-account", "press None yet."),
+        (["no", "first aid, calmed him, safe adult", "yes", "ok"], "who-present", "say 'not yet'."),
     ],
 )
 def test_a_skip_refusal_offers_only_what_the_step_accepts(
@@ -749,9 +754,13 @@ def test_an_emergency_typed_at_the_menu_gets_protect_first_before_the_menu(
 ) -> None:
     chat = Chat(engine)
     said = chat.send("kid in danger dad has a knife")
-    assert said.startswith("Protect the child first, assess after.")
-    assert "'First contact'" in said
+    assert said.startswith("RED FLAG: Child in danger now. Protect the child first")
+    assert chat.buttons == ["Understood"] and chat.state.phase == "red_flag"
+    assert chat.send("menu").startswith("Press Understood first")
+    said = chat.send("ok")
+    assert said.startswith("When the child is safe, pick what you need:")
     assert chat.state.phase == "menu", "the officer still chooses; nothing starts unasked"
+    assert "red_flag_acknowledged" in chat.kinds
 
 
 def test_an_opener_that_is_no_emergency_gets_no_safety_lead(engine: Engine) -> None:
@@ -765,7 +774,11 @@ def test_an_unbelievable_age_is_asked_again_not_banded(engine: Engine) -> None:
     chat.send("child in custody")
     chat.send("arrested")
     assert chat.state.step == "age"
-    said = chat.send("dob 2010")
-    assert chat.state.step == "age", "a year of birth is not 2010 years old"
-    assert said.startswith("I didn't catch that.")
+    said = chat.send("200")
+    assert chat.state.step == "age", "200 is no age"
+    assert said.startswith("200 doesn't look right here: give the number in years.")
+    assert chat.send("0").startswith("0 doesn't look right here")
     assert chat.send("16").startswith("Read as 16 years: 12 to 17.")
+    chat.send("back")
+    # A year of birth is an age, counted from the message's time (November 2023 here).
+    assert chat.send("dob 2010").startswith("Read as born 2010: 12 or 13: 12 to 17.")

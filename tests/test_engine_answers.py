@@ -5,18 +5,17 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import read_confirm, read_hours, read_number
-from bot.engine._answers import (
+from bot.engine._commands import (
     Command,
-    KnowledgeTerm,
-    best_option,
     command_words,
-    covered_items,
-    describe_hours,
     read_acknowledgement,
     read_command,
     read_indexes,
 )
-from bot.engine._schema import ChoiceStep
+from bot.engine._numbers import describe_hours
+from bot.engine._phrases import best_option, phrase
+from bot.engine._points import covered_items
+from bot.engine._words import words
 
 
 @pytest.mark.parametrize(
@@ -55,8 +54,11 @@ def test_confirm_answers(said: str, expected: str | None) -> None:
 
 
 def test_a_renamed_button_is_read_as_its_answer() -> None:
-    assert read_confirm("later", {"no": ("Later",)}) == "no"
-    assert read_confirm("later") is None
+    assert read_confirm("elsewhere", {"no": ("Elsewhere",)}) == "no"
+    assert read_confirm("elsewhere") is None
+    # "later" is not yet wherever it is said, and opens a longer answer too
+    assert read_confirm("later") == "no"
+    assert read_confirm("later, next shift", {"no": ("Later",)}) == "no"
 
 
 @pytest.mark.parametrize(
@@ -239,7 +241,7 @@ NEEDS = [
             "ambulance called, nan here, calmed him down",
             ("medical-care", "reassurance", "safe-adult"),
         ),
-        ("paramedics on the way and mum's upset", ("medical-care", "reassurance")),
+        ("paramedics on the way and mum's upset", ("reassurance",)),  # on the way: still to come
         ("ambulence called", ("medical-care",)),
     ],
 )
@@ -291,7 +293,15 @@ def test_negation_applies_to_findings_too() -> None:
 
 def test_a_knowledge_term_needs_every_word_said_close_together_and_not_denied() -> None:
     items = [
-        ("bwv", ("body worn", "camera", KnowledgeTerm("body cam"), KnowledgeTerm("seize phones"))),
+        (
+            "bwv",
+            (
+                "body worn",
+                "camera",
+                phrase("body cam", term=True),
+                phrase("seize phones", term=True),
+            ),
+        ),
         ("words", ("said", "told me")),
     ]
     assert covered_items("body cam on", items) == ("bwv",)
@@ -366,17 +376,9 @@ def test_only_a_whole_message_acknowledges(said: str, expected: bool) -> None:
 # --- commands give way to the step's own answers (review finding 2) ------------------------------
 
 
-def _choice(*labels: str) -> ChoiceStep:
-    return ChoiceStep.model_validate(
-        {
-            "kind": "choice",
-            "ask": "Which?",
-            "next": "end",
-            "options": [
-                {"id": label.lower().replace(" ", "-"), "label": label} for label in labels
-            ],
-        }
-    )
+def _choice(*labels: str) -> frozenset[str]:
+    """A choice step's own answers, as the compiled flow offers them to ``read_command``."""
+    return frozenset(words(label) for label in labels)
 
 
 def test_an_answer_the_step_offers_wins_over_a_command() -> None:
@@ -450,7 +452,13 @@ def test_since_a_time_is_counted_from_the_clock_in_local_time() -> None:
     assert since("since 10pm") == 0.2  # 13 minutes, read as at least a quarter of an hour
     assert since("since 9pm") == 1.2
     assert since("since 22:30") == 23.7  # yesterday evening: 22:30 today is still to come
-    assert since("since 8") == 2.2  # 8pm, the latest 8 o'clock
+    assert since("since 8") == 14.2  # 08:00, not 20:00: read on the long, safe side
+    assert since("since 9 this morning") == 13.2
+    assert since("since yesterday morning") == 40.2
+    assert since("since tea time") == 5.2
+    assert since("since yesterday teatime") == 29.2
+    assert since("since half 3") == 18.7  # 03:30 rather than 15:30: the long side
+    assert since("since half 3 this afternoon") == 6.7
     assert since("since this morning") == 16.2
     assert since("since friday") == 4 * 24 + 22.2
     assert since("since tuesday") == 7 * 24 + 22.2

@@ -94,6 +94,10 @@ EXPECTED: dict[str, str] = {
         "broken_flows/red-flag-prompt.yaml: flow 'red-flag-prompt': red flag 'danger' has an "
         "empty prompt: write the safety prompt the officer must acknowledge"
     ),
+    "protect-first": (
+        "broken_flows/protect-first.yaml: flow 'protect-first': red flags 'danger', 'harm' are "
+        "all marked protect_first: a flow has one protect-first prompt at most"
+    ),
     "red-flag-value": (
         "broken_flows/red-flag-value.yaml: flow 'red-flag-value': step 'first': red flag "
         "'danger' is raised on 'maybe', which this step cannot give (yes, no, unsure)"

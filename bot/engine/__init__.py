@@ -5,7 +5,6 @@ events) for a channel to carry out. Nothing here reads files, the network or the
 texts, the knowledge base and the time are all handed in.
 """
 
-from bot.engine._answers import read_confirm, read_hours, read_number
 from bot.engine._compile import (
     RULES,
     Edge,
@@ -19,6 +18,7 @@ from bot.engine._compile import (
     compile_flows,
     load_flow_yaml,
 )
+from bot.engine._confirm import read_confirm
 from bot.engine._effects import (
     AUDIT_KINDS,
     AuditEvent,
@@ -41,6 +41,7 @@ from bot.engine._golden import (
     replay,
 )
 from bot.engine._graph import mermaid
+from bot.engine._numbers import read_hours, read_number
 from bot.engine._schema import END, STEP_KINDS, FlowFile
 from bot.engine._state import (
     DEFAULT_IDLE_SECONDS,

@@ -22,13 +22,10 @@ from typing import Any, Protocol
 import yaml
 from pydantic import ValidationError
 
-from bot.engine._answers import (
-    NEGATION_WORDS,
-    PENDING_WORDS,
-    KnowledgeTerm,
-    command_words,
-    words,
-)
+from bot.engine._commands import QUESTION_WORDS, command_words
+from bot.engine._negation import NEGATION_WORDS, PENDING_WORDS
+from bot.engine._phrases import Phrase, phrase
+from bot.engine._points import Point
 from bot.engine._schema import (
     END,
     FLOW_SCHEMA_VERSION,
@@ -44,35 +41,20 @@ from bot.engine._schema import (
     InfoStep,
     Item,
     NumberStep,
+    RedFlagDef,
     SummaryLine,
     TextStep,
     flag_values_of,
     outcomes_of,
 )
-from bot.knowledge import Entry, SearchResult, Taxonomy, tokens
+from bot.engine._words import LANGUAGE, words
+from bot.knowledge import Entry, SearchResult, Taxonomy, stem, tokens
 
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BUTTON = 20
 MAX_MESSAGE = 300
 
-ABBREVIATIONS: dict[str, str] = {
-    "MASH": "multi-agency safeguarding hub",
-    "DSL": "designated safeguarding lead",
-    "AA": "appropriate adult",
-    "CSE": "child sexual exploitation",
-    "CCE": "child criminal exploitation",
-    "DASH": "domestic abuse, stalking",
-    "DARA": "domestic abuse risk assessment",
-    "PACE": "Police and Criminal Evidence Act",
-    "EPO": "emergency protection order",
-    "NFA": "no further action",
-    "BWV": "body-worn video",
-    "ABE": "achieving best evidence",
-    "LADO": "local authority designated officer",
-    "RHI": "return home interview",
-    "NRM": "National Referral Mechanism",
-    "APP": "Authorised Professional Practice",
-}
+ABBREVIATIONS: dict[str, str] = dict(LANGUAGE.abbreviations.spell_out)
 """Abbreviations a flow should spell out the first time it uses them (an advisory check)."""
 
 
@@ -122,6 +104,7 @@ RULES: dict[str, str] = {
     "bands": "number and duration bands cover every value, without gaps or overlaps",
     "summary-condition": "summary conditions refer to real steps, answers and red flags",
     "command-word": "no option, label or phrase is a word that works at every step",
+    "protect-first": "a flow has at most one protect-first red flag, and none named danger-now",
 }
 """Every fatal rule, by code; ``tests/data/broken_flows/<code>.yaml`` breaks each one."""
 
@@ -185,6 +168,46 @@ class Edge:
         return f"{self.source} -> {self.target}"
 
 
+PROTECT_FIRST = "danger-now"
+"""The id of the shared protect-first red flag (``language/en/danger.yaml``), raised at the menu
+and in any flow without a protect-first flag of its own."""
+
+
+def protect_first_flag() -> RedFlagDef:
+    """The shared protect-first red flag, as the language pack defines it."""
+    defined = LANGUAGE.danger.protect_first
+    return RedFlagDef(
+        title=defined.title,
+        prompt=defined.prompt,
+        knowledge=defined.knowledge,
+        protect_first=True,
+    )
+
+
+@dataclass(frozen=True)
+class StepWords:
+    """What one step's answers sound like, read once when the flows are compiled.
+
+    Attributes:
+        labels: a confirm step's buttons by answer ("Done" for yes), taken when said exactly.
+        meaning: a confirm step's own phrases by answer ("not safe" for yes), read anywhere.
+        options: a choice step's options, or a number step's bands, each with its phrases.
+        points: a checklist or text step's points.
+        answers: every label and phrase the step offers, as typed words: such an answer is
+            read as the answer, never as an everywhere-word ("back" as in "the child is back").
+        terms: the stems of every word the step expects in an answer (labels, phrases, needs):
+            danger words among them ("knife" for signs of exploitation, "hit" for harm while
+            away) are an answer to this question, not danger told now.
+    """
+
+    labels: Mapping[str, tuple[Phrase, ...]] = field(default_factory=dict)
+    meaning: Mapping[str, tuple[Phrase, ...]] = field(default_factory=dict)
+    options: tuple[tuple[str, tuple[Phrase, ...]], ...] = ()
+    points: tuple[Point, ...] = ()
+    answers: frozenset[str] = frozenset()
+    terms: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Flow:
     """A validated flow and its transition table, compiled once at load."""
@@ -192,6 +215,7 @@ class Flow:
     spec: FlowFile
     file: str
     table: Mapping[tuple[str, str], str]
+    words: Mapping[str, StepWords] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -206,6 +230,28 @@ class Flow:
     def step(self, step_id: str) -> AnyStep:
         """The step with this id (the engine only asks for ids the table produced)."""
         return self.spec.steps[step_id]
+
+    @property
+    def protect_first(self) -> str:
+        """The red flag shown when an officer tells of danger now at any question of the flow.
+
+        The flow's own (marked ``protect_first``) where it has one, otherwise the language
+        pack's, shared by every flow and the menu.
+        """
+        return next(
+            (flag_id for flag_id, flag in self.spec.red_flags.items() if flag.protect_first),
+            PROTECT_FIRST,
+        )
+
+    def flag(self, flag_id: str) -> RedFlagDef:
+        """A red flag's definition: the flow's own, or the shared protect-first prompt."""
+        if flag_id in self.spec.red_flags:
+            return self.spec.red_flags[flag_id]
+        return protect_first_flag()
+
+    def words_of(self, step_id: str) -> StepWords:
+        """What the step's answers sound like (see :class:`StepWords`)."""
+        return self.words.get(step_id, StepWords())
 
     def target(self, step_id: str, outcome: str) -> str:
         """Where the answer ``outcome`` to ``step_id`` leads: a step id or ``end``."""
@@ -475,6 +521,20 @@ class _Checker:
             self.error("unknown-topic", f"{what} '{topic}' is not in the taxonomy", step)
 
     def _check_red_flag_defs(self) -> None:
+        marked = [flag_id for flag_id, flag in self.spec.red_flags.items() if flag.protect_first]
+        if len(marked) > 1:
+            self.error(
+                "protect-first",
+                f"red flags {', '.join(repr(m) for m in marked)} are all marked protect_first: "
+                "a flow has one protect-first prompt at most",
+            )
+        if PROTECT_FIRST in self.spec.red_flags:
+            self.error(
+                "protect-first",
+                f"red flag id '{PROTECT_FIRST}' is reserved for the shared protect-first prompt",
+            )
+        for entry_id in protect_first_flag().knowledge:
+            self._knowledge(entry_id, None, "language/en/danger.yaml: protect_first: knowledge")
         raised = {rule.flag for step in self.spec.steps.values() for rule in step.red_flags}
         for flag_id, flag in self.spec.red_flags.items():
             if not flag.prompt.strip():
@@ -502,11 +562,11 @@ class _Checker:
         for item in items:
             if buttons:
                 self._button(item.label, f"item '{item.id}' label", step_id)
-            for phrase in item.phrases:
-                if not tokens(phrase):
+            for text in item.phrases:
+                if not tokens(text):
                     self.warn(
                         "phrase-never-matches",
-                        f"item '{item.id}' phrase '{phrase}' has only common words, which "
+                        f"item '{item.id}' phrase '{text}' has only common words, which "
                         "the matcher ignores, so no answer can match it",
                         step_id,
                     )
@@ -814,6 +874,7 @@ def check_flows(
     report = FlowReport()
     compiled: list[Flow] = []
     seen: dict[str, str] = {}
+    read = _PhraseReader()
     for file, text in sorted(sources.items()):
         spec = _parse(file, text, report)
         if spec is None:
@@ -830,16 +891,11 @@ def check_flows(
         stem = file.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
         table = _Checker(file, spec, knowledge, report).check(stem)
         if table is not None and len(report.errors) == errors_before:
-            compiled.append(Flow(spec=_with_terms(spec, knowledge), file=file, table=table))
+            step_words = _step_words(spec, knowledge, read)
+            compiled.append(Flow(spec=spec, file=file, table=table, words=step_words))
     compiled.sort(key=lambda flow: (flow.spec.menu_order, flow.id))
     flows = FlowSet({flow.id: flow for flow in compiled}, tuple(report.warnings))
     return flows, report
-
-
-QUESTION_WORDS = frozenset(
-    ["who", "what", "how", "where", "which", "why", "when", "can", "should", "could", "nothing"]
-)
-"""A knowledge term phrased as a question ("who do I ring") is a search, not evidence."""
 
 
 def _usable_term(term: str) -> bool:
@@ -857,12 +913,30 @@ def _usable_term(term: str) -> bool:
     )
 
 
-def _with_terms(spec: FlowFile, knowledge: KnowledgeSource) -> FlowFile:
-    """Give each point of a free-text or checklist step the terms of the entry it names.
+class _PhraseReader:
+    """Reads each phrase once per compile: flows share many ("nan", "done", knowledge terms)."""
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[str, bool], Phrase] = {}
+
+    def __call__(self, text: str, *, term: bool = False) -> Phrase:
+        key = (text, term)
+        if key not in self._read:
+            self._read[key] = phrase(text, term=term)
+        return self._read[key]
+
+    def all(self, texts: Iterable[str]) -> tuple[Phrase, ...]:
+        return tuple(self(text) for text in texts if text.strip())
+
+
+def _borrowed_terms(
+    step: ChecklistStep | TextStep, knowledge: KnowledgeSource
+) -> dict[str, tuple[str, ...]]:
+    """The terms each point of a free-text or checklist step borrows from its entry.
 
     An officer's own words for a point are often in the knowledge entry behind it ("body cam
     on" for body-worn video), so the entry's terms count as extra evidence, weaker than the
-    point's own phrases (see :class:`bot.engine._answers.KnowledgeTerm`). Only an entry named
+    point's own phrases (see :attr:`bot.engine._phrases.Phrase.term`). Only an entry named
     by one point of the step lends its terms: an entry shared by several points is broader
     than any one of them, and its terms would tick them all. Even then an entry covers more
     than the point, so a term lends itself only when it shares a word with the point's label or
@@ -870,38 +944,94 @@ def _with_terms(spec: FlowFile, knowledge: KnowledgeSource) -> FlowFile:
     such as "check" would let in too much), and a term that is one of another point's own
     phrases is left to that point.
     """
-    steps: dict[str, AnyStep] = {}
-    for step_id, step in spec.steps.items():
-        if not isinstance(step, ChecklistStep | TextStep):
-            steps[step_id] = step
+    named = [item.knowledge for item in step.items if item.knowledge]
+    own = {
+        item.id: {tuple(sorted(tokens(p))) for p in item.phrases if tokens(p)}
+        for item in step.items
+    }
+    lent: dict[str, tuple[str, ...]] = {}
+    for item in step.items:
+        if not item.knowledge:
             continue
-        named = [item.knowledge for item in step.items if item.knowledge]
-        own = {
-            item.id: {tuple(sorted(tokens(p))) for p in item.phrases if tokens(p)}
-            for item in step.items
-        }
-        items: list[Item] = []
-        for item in step.items:
-            if not item.knowledge:
-                items.append(item)
-                continue
-            entry = knowledge.get(item.knowledge)
-            if entry is None or named.count(item.knowledge) > 1:
-                items.append(item)
-                continue
-            others = set().union(*(v for k, v in own.items() if k != item.id))
-            about = set(tokens(" ".join((item.label, *item.phrases))))
-            terms = tuple(
-                KnowledgeTerm(term)
-                for term in dict.fromkeys(entry.terms)
-                if _usable_term(term)
-                and about & set(tokens(term))
-                and tuple(sorted(tokens(term))) not in own[item.id]
-                and tuple(sorted(tokens(term))) not in others
+        entry = knowledge.get(item.knowledge)
+        if entry is None or named.count(item.knowledge) > 1:
+            continue
+        others = set().union(*(v for k, v in own.items() if k != item.id))
+        about = set(tokens(" ".join((item.label, *item.phrases))))
+        lent[item.id] = tuple(
+            term
+            for term in dict.fromkeys(entry.terms)
+            if _usable_term(term)
+            and about & set(tokens(term))
+            and tuple(sorted(tokens(term))) not in own[item.id]
+            and tuple(sorted(tokens(term))) not in others
+        )
+    return lent
+
+
+def _step_words(
+    spec: FlowFile, knowledge: KnowledgeSource, read: _PhraseReader
+) -> dict[str, StepWords]:
+    """Read every label and phrase of every step once, for every message to come."""
+    found: dict[str, StepWords] = {}
+    for step_id, step in spec.steps.items():
+        answers = frozenset(w for w in map(words, _offered_words(step)) if w)
+        terms = _expected_terms(step)
+        if isinstance(step, ConfirmStep):
+            found[step_id] = StepWords(
+                labels={o: read.all([label]) for o, label in step.labels.items()},
+                meaning={o: read.all(texts) for o, texts in step.phrases.items()},
+                answers=answers,
+                terms=terms,
             )
-            items.append(item.model_copy(update={"phrases": (*item.phrases, *terms)}))
-        steps[step_id] = step.model_copy(update={"items": tuple(items)})
-    return spec.model_copy(update={"steps": steps})
+        elif isinstance(step, ChoiceStep):
+            options = tuple(
+                (o.id, read.all([o.label, o.id.replace("-", " "), *o.phrases]))
+                for o in step.options
+            )
+            found[step_id] = StepWords(options=options, answers=answers, terms=terms)
+        elif isinstance(step, NumberStep | DurationStep):
+            bands = tuple((band.id, read.all([band.label])) for band in step.bands)
+            found[step_id] = StepWords(options=bands, answers=answers, terms=terms)
+        elif isinstance(step, ChecklistStep | TextStep):
+            lent = _borrowed_terms(step, knowledge)
+            step_points = tuple(
+                Point(
+                    id=item.id,
+                    phrases=(
+                        *read.all(item.phrases),
+                        *(read(term, term=True) for term in lent.get(item.id, ())),
+                    ),
+                    needs=read.all(item.needs),
+                    unless=frozenset(w for w in map(words, item.unless) if w),
+                    for_child=item.for_child,
+                )
+                for item in step.items
+            )
+            found[step_id] = StepWords(points=step_points, answers=answers, terms=terms)
+        else:
+            found[step_id] = StepWords(answers=answers, terms=terms)
+    return found
+
+
+def _expected_terms(step: AnyStep) -> frozenset[str]:
+    """The stems of every word a step expects in an answer: its labels, phrases and needs."""
+    texts = _offered_words(step)
+    if isinstance(step, ConfirmStep):
+        texts += [text for found in step.phrases.values() for text in found]
+    if isinstance(step, ChecklistStep | TextStep):
+        texts += [text for item in step.items for text in item.needs]
+    return frozenset(
+        stem(word) if word.isalpha() else word for text in texts for word in words(text).split()
+    )
+
+
+def _offered_words(step: AnyStep) -> list[str]:
+    """Everything a step itself offers as an answer: labels, option ids and its own phrases."""
+    offered = [text for _, text in _answers_offered(step)]
+    if isinstance(step, ChoiceStep):
+        offered += [option.id.replace("-", " ") for option in step.options]
+    return offered
 
 
 def compile_flows(sources: Mapping[str, str], knowledge: KnowledgeSource) -> FlowSet:

@@ -121,6 +121,7 @@ AUDIT_KINDS = (
     "red_flag",
     "red_flag_acknowledged",
     "red_flag_blocked",
+    "danger_now",
     "back",
     "skip",
     "skip_refused",

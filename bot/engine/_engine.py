@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.engine._answers import Command, read_acknowledgement, read_command
-from bot.engine._compile import Flow, FlowSet, KnowledgeSource
+from bot.engine._commands import Command, read_acknowledgement, read_command
+from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
+from bot.engine._danger import DangerCues
 from bot.engine._effects import Button, Effect, Event, Press, Start, Text
 from bot.engine._fit import misfits
 from bot.engine._menu import Menu
@@ -22,15 +23,18 @@ from bot.engine._schema import (
     SKIPPED,
     AnyStep,
     ChecklistStep,
+    ChoiceStep,
     ConfirmStep,
     DurationStep,
     NumberStep,
+    RedFlagDef,
     TextStep,
 )
 from bot.engine._state import DEFAULT_IDLE_SECONDS, Answer, Conversation, RaisedFlag
 from bot.engine._steps import (
     ACK,
     SKIP,
+    Reading,
     buttons_for,
     not_understood_text,
     prompt_text,
@@ -65,6 +69,14 @@ AFTER_RED_FLAG = {
 }
 """What an everywhere-word gets while a red flag waits: the flag first, then what was asked."""
 
+MENU_STEP = "menu"
+"""Where a red flag raised at the menu is recorded as raised (no flow, no question yet)."""
+
+BACK_TO_QUESTION = "Back to your question:"
+AFTER_DANGER_AT_MENU = "When the child is safe, pick what you need:"
+MISSES_BEFORE_HELP = 2
+"""After this many "I didn't catch that" in a row, the options are explained differently."""
+
 
 class Engine:
     """Runs the flows against the knowledge base; every method is pure.
@@ -94,6 +106,9 @@ class Engine:
         self.knowledge = knowledge
         self.idle_seconds = float(idle_seconds)
         self.menu = Menu(flows)
+        self.danger = DangerCues(
+            jargon=knowledge.jargon() if isinstance(knowledge, KnowledgeBase) else ()
+        )
         warm_up(knowledge if isinstance(knowledge, KnowledgeBase) else None)
 
     # -- public --------------------------------------------------------------------------------
@@ -175,13 +190,21 @@ class Engine:
                 # Only a state saved by an older guidebot can be here: the red flag comes first,
                 # and this message is not read as an answer to a prompt the officer never saw.
                 return self._reopen(flow, state, turn)
+            if isinstance(event, Text):
+                interrupted = self._danger_in_step(flow, state, event, turn)
+                if interrupted is not None:
+                    return interrupted
             # Given the step, an answer it offers ("back" as in "the child is back") is read as
             # that answer, not as the everywhere-word.
-            step = flow.step(state.step)  # type: ignore[arg-type]
-            command = read_command(event.text, step) if isinstance(event, Text) else None
+            answers = flow.words_of(state.step or "").answers
+            command = read_command(event.text, answers) if isinstance(event, Text) else None
             if command is not None:
                 return self._command(flow, state, command, turn)
             return self._answer(flow, state, event, turn)
+        if isinstance(event, Text):
+            danger = self.danger.read(event.text)
+            if danger:
+                return self._interrupt(state, danger.kinds, turn)
         command = read_command(event.text) if isinstance(event, Text) else None
         if state.phase == "red_flag":
             return self._in_red_flag(state, event, command, turn)
@@ -239,11 +262,11 @@ class Engine:
     def _menu_text(self, state: Conversation, text: str, turn: Turn) -> Conversation:
         named = self.menu.named(text)
         if named is not None:
-            return self._start_flow(named, state, turn)
+            return self._start_flow(named, state, turn, opener=text)
         if self.menu.is_greeting(text):
             self._show_menu(turn, ASK_MENU)
             return state
-        if text.strip().endswith("?"):
+        if self.menu.is_question(text):
             self._search(text, turn, None, None)
             self._show_menu(turn, "Anything else? Pick one:")
             return state
@@ -264,9 +287,6 @@ class Engine:
             self._show_menu(turn, "Anything else? Pick one:")
             return state
         label = fitting.spec.menu_label
-        urgent = self.menu.safety_first(entry)
-        if urgent is not None:
-            turn.say(urgent.prompt)
         self._show_menu(
             turn,
             f"Found guidance: {entry.title}. The '{label}' questions cover it: press it to "
@@ -274,7 +294,15 @@ class Engine:
         )
         return state
 
-    def _start_flow(self, flow: Flow, state: Conversation, turn: Turn) -> Conversation:
+    def _start_flow(
+        self, flow: Flow, state: Conversation, turn: Turn, *, opener: str | None = None
+    ) -> Conversation:
+        """Start a flow; an opener typed at the menu may also answer its first choice.
+
+        "found a misper" starts Missing child as found; "on a 136" starts Child in custody under
+        section 136. Only a first question that is a choice is answered this way: a yes/no
+        question is always asked, never answered from the words that named the flow.
+        """
         state = Conversation(
             phase="step",
             flow=flow.id,
@@ -285,15 +313,28 @@ class Engine:
         turn.audit("flow_started", flow=flow.id)
         if flow.spec.intro:
             turn.say(flow.spec.intro)
+        first = flow.step(flow.spec.start)
+        if (
+            opener is not None
+            and isinstance(first, ChoiceStep)
+            and self.menu.says_more(flow, opener)
+        ):
+            reading = read_answer(
+                first, flow.words_of(flow.spec.start), flow.spec.start, None, None, opener
+            )
+            if reading is not None and reading.answer is not None:
+                return self._record(flow, state, reading.answer, turn, echo=reading.echo)
         self._prompt(flow, state, turn)
         return state
 
     # -- prompts -------------------------------------------------------------------------------
 
-    def _prompt(self, flow: Flow, state: Conversation, turn: Turn) -> None:
+    def _prompt(
+        self, flow: Flow, state: Conversation, turn: Turn, described: tuple[str, ...] = ()
+    ) -> None:
         step = flow.step(state.step)  # type: ignore[arg-type]
         turn.say_fitted(
-            prompt_text(step, state.pending),
+            prompt_text(step, state.pending, described),
             buttons_for(step, state.pending),
             takes_number=isinstance(step, NumberStep | DurationStep),
         )
@@ -314,7 +355,7 @@ class Engine:
                 turn.audit(
                     "red_flag_blocked", flow=flow.id, step=waiting.step, red_flag=waiting.flag
                 )
-            self._show_red_flag(flow, state, turn)
+            self._show_red_flag(state, turn)
             return state
         self._prompt(flow, state, turn)
         return state
@@ -447,19 +488,41 @@ class Engine:
     ) -> Conversation:
         if isinstance(event, Text) and event.text.strip().endswith("?"):
             self._search(event.text, turn, flow.id, state.step)
-            turn.say("Back to your question:")
+            turn.say(BACK_TO_QUESTION)
             self._prompt(flow, state, turn)
             return state
         step = flow.step(state.step)  # type: ignore[arg-type]
         turn.audit("not_understood", flow=flow.id, step=state.step)
-        options = ", ".join(b.label for b in buttons_for(step, state.pending))
-        hint = f" Choose: {options}." if options else ""
+        misses = state.misses + 1
+        state = state.with_changes(misses=misses)
         if isinstance(event, Press):
-            turn.say("That button belongs to an earlier question." + hint)
+            options = "; ".join(f"'{b.label}'" for b in buttons_for(step, state.pending))
+            turn.say(f"That button belongs to an earlier question. Choose: {options}.")
+        elif misses >= MISSES_BEFORE_HELP:
+            # Saying the same thing a third time helps nobody: explain the options another way.
+            turn.say(self._explain_options(step, state))
         else:
+            options = "; ".join(f"'{b.label}'" for b in buttons_for(step, state.pending))
+            hint = f" Choose: {options}." if options else ""
             turn.say(not_understood_text(step) + hint)
         self._prompt(flow, state, turn)
         return state
+
+    @staticmethod
+    def _explain_options(step: AnyStep, state: Conversation) -> str:
+        """The options put another way, after two answers in a row the bot couldn't read."""
+        buttons = buttons_for(step, state.pending)
+        if buttons:
+            numbered = "; ".join(
+                f"{number} for {button.label}" for number, button in enumerate(buttons, start=1)
+            )
+            how = f"Press a button or type its number: {numbered}."
+        else:
+            how = "Say in a few words what you have done, or 'not yet'."
+        return (
+            f"I'm still not reading that. {how} If none fits, say 'help', or 'ask' and your "
+            "question; your supervisor can help too."
+        )
 
     def _answer(
         self, flow: Flow, state: Conversation, event: Text | Press, turn: Turn
@@ -470,17 +533,19 @@ class Engine:
         if value == SKIP:
             return self._command(flow, state, Command("skip"), turn)
         text = event.text if isinstance(event, Text) else ""
-        reading = read_answer(step, step_id, state.pending, value, text, event.now)
+        reading = read_answer(
+            step, flow.words_of(step_id), step_id, state.pending, value, text, event.now
+        )
         if reading is None:
             return self._not_understood(flow, state, turn, event)
-        if reading.answer is None:
-            state = state.with_changes(pending=reading.pending)
-            if isinstance(step, TextStep):
-                turn.audit(
-                    "answer", flow=flow.id, step=step_id, outcome="in-progress", items=state.pending
-                )
+        state = state.with_changes(misses=0)
+        if reading.retry is not None:
+            turn.audit("not_understood", flow=flow.id, step=step_id, status="asked-again")
+            turn.say(reading.retry)
             self._prompt(flow, state, turn)
             return state
+        if reading.answer is None:
+            return self._part_way(flow, state, step, step_id, reading, turn)
         if reading.note:
             turn.say(reading.note)
         return self._record(
@@ -490,7 +555,87 @@ class Engine:
             turn,
             echo=reading.echo,
             flag_items=reading.flag_items,
+            flag_as=reading.flag_as,
         )
+
+    def _part_way(
+        self,
+        flow: Flow,
+        state: Conversation,
+        step: AnyStep,
+        step_id: str,
+        reading: Reading,
+        turn: Turn,
+    ) -> Conversation:
+        """A checklist or free answer still open: these points so far, ask for the rest."""
+        state = state.with_changes(pending=reading.pending)
+        if reading.note:
+            turn.say(reading.note)
+        if isinstance(step, TextStep):
+            turn.audit(
+                "answer",
+                flow=flow.id,
+                step=step_id,
+                outcome="in-progress",
+                items=state.pending,
+                outstanding=reading.described,
+            )
+        self._prompt(flow, state, turn, reading.described)
+        return state
+
+    # -- danger now ------------------------------------------------------------------------
+
+    def _danger_in_step(
+        self, flow: Flow, state: Conversation, event: Text, turn: Turn
+    ) -> Conversation | None:
+        """Danger now told at a question: protect first, before the message is read as an answer.
+
+        At the flow's own danger question ("Is the child in danger right now?") danger told in
+        any words is its answer, yes, and raises its red flag the usual way. A bare mention of
+        one of the step's own answers ("drugs and a knife" ticked as signs of exploitation) is
+        an answer too; danger told in a sentence interrupts any other question, and the officer
+        comes back to it once the prompt is acknowledged.
+        """
+        danger = self.danger.read(event.text)
+        if not danger:
+            return None
+        step_id = state.step or ""
+        step = flow.step(step_id)
+        for rule in step.red_flags:
+            if rule.flag == flow.protect_first and isinstance(step, ConfirmStep):
+                outcome = "yes" if "yes" in rule.when else rule.when[0]
+                label = step.labels.get(outcome, "Yes")  # type: ignore[call-overload]
+                answer = Answer(step_id, outcome)
+                return self._record(flow, state, answer, turn, echo=f"Noted: {label}.")
+        if not danger.now and danger.terms <= flow.words_of(step_id).terms:
+            return None
+        return self._interrupt(state, danger.kinds, turn)
+
+    def _interrupt(self, state: Conversation, kinds: tuple[str, ...], turn: Turn) -> Conversation:
+        """Raise the protect-first red flag now, wherever the officer is, and show it first.
+
+        In a flow the question waits, answers and points so far kept, until the flag is
+        acknowledged; at the menu (or after a conversation ended) the menu does.
+        """
+        in_flow = state.phase in ("step", "red_flag") and state.flow in self.flows
+        if in_flow:
+            flow = self.flows[state.flow]  # type: ignore[index]
+            flag_id, step_id = flow.protect_first, state.step or MENU_STEP
+        else:
+            state = self._fresh(state.expires_at, state.idle_seconds)
+            flag_id, step_id = PROTECT_FIRST, MENU_STEP
+        raised = RaisedFlag(flag_id, step_id)
+        kept = tuple(f for f in state.red_flags if (f.flag, f.step) != (flag_id, step_id))
+        done = tuple(f for f in kept if f.acknowledged)
+        waiting = tuple(f for f in kept if not f.acknowledged)
+        resume = state.resume if state.phase == "red_flag" else (state.step or MENU_STEP)
+        state = state.with_changes(
+            phase="red_flag", red_flags=(*done, raised, *waiting), resume=resume, misses=0
+        )
+        turn.audit("danger_now", flow=state.flow, step=step_id, items=kinds)
+        turn.audit("red_flag", flow=state.flow, step=step_id, red_flag=flag_id)
+        self._show_red_flag(state, turn)
+        return state
 
     # -- recording an answer and moving on -----------------------------------------------------
 
@@ -503,6 +648,7 @@ class Engine:
         *,
         echo: str | None,
         flag_items: tuple[str, ...] | None = None,
+        flag_as: str | None = None,
     ) -> Conversation:
         step = flow.step(answer.step)
         turn.audit(
@@ -520,7 +666,7 @@ class Engine:
             "transition", flow=flow.id, step=answer.step, outcome=answer.outcome, to_step=target
         )
         items = answer.covered if flag_items is None else flag_items
-        raised = _raised(step, answer.step, answer.outcome, items, state)
+        raised = _raised(step, answer.step, flag_as or answer.outcome, items, state)
         if not raised and not state.unacknowledged:
             return self._go(flow, state, target, turn)
         present = {(f.flag, f.step) for f in state.red_flags}
@@ -530,16 +676,18 @@ class Engine:
         )
         for flag in raised:
             turn.audit("red_flag", flow=flow.id, step=answer.step, red_flag=flag)
-        self._show_red_flag(flow, state, turn)
+        self._show_red_flag(state, turn)
         return state
 
     @staticmethod
     def _say_recorded(step: AnyStep, answer: Answer, echo: str | None, turn: Turn) -> None:
         """How the answer was read, what the flow says to it, and what is left to follow up."""
         said: list[str] = []
-        # A confirm step's own "Not yet? ..." message already shows how the answer was read; a
-        # number read from words is always echoed, so a misreading can be undone with 'back'.
-        if echo and not (isinstance(step, ConfirmStep) and answer.outcome in step.say):
+        # A confirm step's own "Not yet? ..." message already shows how a plain answer was read;
+        # an answer read from more than yes or no ("no but ...") and a number read from words
+        # are always echoed, so a misreading can be undone with 'back'.
+        plain = echo is not None and echo.endswith(".") and "(" not in echo
+        if echo and not (isinstance(step, ConfirmStep) and answer.outcome in step.say and plain):
             said.append(echo)
         if answer.outcome in step.say:
             said.append(step.say[answer.outcome])
@@ -567,9 +715,14 @@ class Engine:
 
     # -- red flags -----------------------------------------------------------------------------
 
-    def _show_red_flag(self, flow: Flow, state: Conversation, turn: Turn) -> None:
+    def _flag_definition(self, state: Conversation, flag_id: str) -> RedFlagDef:
+        if state.flow is not None and state.flow in self.flows:
+            return self.flows[state.flow].flag(flag_id)
+        return protect_first_flag()
+
+    def _show_red_flag(self, state: Conversation, turn: Turn) -> None:
         waiting = state.unacknowledged[0]
-        definition = flow.spec.red_flags[waiting.flag]
+        definition = self._flag_definition(state, waiting.flag)
         understood = [Button("Understood", ACK)]
         cited = sources(self.knowledge, definition.knowledge)
         alert = f"RED FLAG: {definition.title}. {definition.prompt}"
@@ -588,7 +741,9 @@ class Engine:
     def _in_red_flag(
         self, state: Conversation, event: Text | Press, command: Command | None, turn: Turn
     ) -> Conversation:
-        flow = self.flows[state.flow]  # type: ignore[index]
+        if state.flow is None:
+            return self._in_menu_red_flag(state, event, command, turn)
+        flow = self.flows[state.flow]
         waiting = state.unacknowledged[0]
         acknowledged = (isinstance(event, Press) and event.value == ACK) or (
             isinstance(event, Text) and command is None and read_acknowledgement(event.text)
@@ -602,8 +757,11 @@ class Engine:
                 "red_flag_acknowledged", flow=flow.id, step=waiting.step, red_flag=waiting.flag
             )
             if state.unacknowledged:
-                self._show_red_flag(flow, state, turn)
+                self._show_red_flag(state, turn)
                 return state
+            if state.resume == waiting.step and state.resume != END:
+                # Raised by danger told at a question: the question is still unanswered.
+                turn.say(BACK_TO_QUESTION)
             return self._go(flow, state, state.resume or END, turn)
         if command is not None and command.name == "cancel":
             return self._leave(flow, state, turn, to_menu=False)
@@ -622,7 +780,37 @@ class Engine:
         else:
             turn.audit("not_understood", flow=flow.id, step=waiting.step)
             turn.say("I didn't catch that. Press Understood once you have read this prompt.")
-        self._show_red_flag(flow, state, turn)
+        self._show_red_flag(state, turn)
+        return state
+
+    def _in_menu_red_flag(
+        self, state: Conversation, event: Text | Press, command: Command | None, turn: Turn
+    ) -> Conversation:
+        """The protect-first prompt raised at the menu: acknowledged, the menu comes back."""
+        waiting = state.unacknowledged[0]
+        acknowledged = (isinstance(event, Press) and event.value == ACK) or (
+            isinstance(event, Text) and command is None and read_acknowledgement(event.text)
+        )
+        if acknowledged or (command is not None and command.name == "cancel"):
+            if acknowledged:
+                turn.audit("red_flag_acknowledged", step=waiting.step, red_flag=waiting.flag)
+            else:
+                turn.audit("cancelled", red_flags=(waiting.flag,))
+            self._show_menu(turn, AFTER_DANGER_AT_MENU)
+            return self._fresh(state.expires_at, state.idle_seconds)
+        if command is not None and command.name == "help":
+            turn.audit("help")
+            turn.say(
+                "A red flag means the child may not be safe. Act on it first; press Understood "
+                "when you have read it and are acting on it."
+            )
+        elif command is not None:
+            turn.audit("red_flag_blocked", step=waiting.step, red_flag=waiting.flag)
+            turn.say(AFTER_RED_FLAG.get(command.name, AFTER_RED_FLAG["menu"]))
+        else:
+            turn.audit("not_understood", step=waiting.step)
+            turn.say("I didn't catch that. Press Understood once you have read this prompt.")
+        self._show_red_flag(state, turn)
         return state
 
     # -- idle expiry ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ here, before anything is said, and the engine starts again with a plain message.
 
 from __future__ import annotations
 
-from bot.engine._compile import Flow, FlowSet
+from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet
 from bot.engine._schema import END, AnyStep, ChecklistStep, TextStep, outcomes_of
 from bot.engine._state import Answer, Conversation
 
@@ -37,6 +37,11 @@ def misfits(flows: FlowSet, state: Conversation) -> list[str]:
     """
     if state.phase == "menu":
         return []
+    if state.phase == "red_flag" and state.flow is None:
+        # The protect-first prompt raised at the menu: nothing of a flow to fit.
+        if [f.flag for f in state.red_flags] != [PROTECT_FIRST]:
+            return ["a red flag at the menu that is not the protect-first prompt"]
+        return []
     if state.flow is None or state.flow not in flows:
         return [f"flow '{state.flow}' no longer exists"]
     flow = flows[state.flow]
@@ -48,14 +53,14 @@ def misfits(flows: FlowSet, state: Conversation) -> list[str]:
         found.append(f"step '{state.step}' no longer exists")
     found += [problem for a in state.answers if (problem := _answer_misfit(flow, a)) is not None]
     for raised in state.red_flags:
-        if raised.flag not in flow.spec.red_flags:
+        if raised.flag not in flow.spec.red_flags and raised.flag != PROTECT_FIRST:
             found.append(f"red flag '{raised.flag}' no longer exists")
         if raised.step not in steps:
             found.append(f"red flag '{raised.flag}' was raised at step '{raised.step}', now gone")
     if state.resume is not None and state.resume != END and state.resume not in steps:
         found.append(f"the flow was to resume at step '{state.resume}', which no longer exists")
     if state.pending is not None:
-        if state.phase != "step" or state.step not in steps:
+        if state.phase not in ("step", "red_flag") or state.step not in steps:
             found.append("points are pending outside a question")
         elif unknown := set(state.pending) - _item_ids(flow.step(state.step)):
             found.append(f"step '{state.step}' has no point '{sorted(unknown)[0]}' any more")

@@ -10,32 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.engine._answers import best_option, read_indexes, words
+from bot.engine._commands import QUESTION_WORDS, is_greeting, read_indexes
 from bot.engine._compile import Flow, FlowSet
 from bot.engine._effects import Button
-from bot.engine._schema import RedFlagDef
-from bot.engine._steps import phrases
+from bot.engine._negation import NEGATION_CUES
+from bot.engine._phrases import Phrase, best_option, phrase
+from bot.engine._words import words
 from bot.knowledge import Entry
 
-GREETINGS = (
-    "hi",
-    "hello",
-    "hey",
-    "hiya",
-    "yo",
-    "alright",
-    "morning",
-    "good morning",
-    "afternoon",
-    "good afternoon",
-    "evening",
-    "good evening",
-    "start",
-    "begin",
-    "hi there",
-    "hello there",
-)
-"""Whole messages that open a chat rather than ask for anything (``/start`` reads as start)."""
+QUESTION_WORDS_OPENING = (QUESTION_WORDS - {"nothing"}) | {
+    "whats",
+    "wats",
+    "hows",
+    "whos",
+    "do",
+    "does",
+    "is",
+    "are",
+    "whens",
+    "wheres",
+    "whys",
+}
+"""Words that open a question when they come first ("whats a strat", "do I need an AA")."""
 
 # How strongly a flow fits an entry: the flow names the entry itself, shares one of its topics,
 # or only works in the same stage of the child's journey.
@@ -79,6 +75,21 @@ class Menu:
     def __init__(self, flows: FlowSet) -> None:
         self.flows = flows
         self._reach = [_reach(flow) for flow in flows]
+        # Read once here, for every opening message to come.
+        self._names: tuple[tuple[str, tuple[Phrase, ...]], ...] = tuple(
+            (
+                flow.id,
+                tuple(
+                    phrase(text)
+                    for text in (
+                        flow.spec.menu_label,
+                        flow.id.replace("-", " "),
+                        *flow.spec.phrases,
+                    )
+                ),
+            )
+            for flow in flows
+        )
 
     def buttons(self) -> list[Button]:
         """One button per flow, in menu order."""
@@ -90,29 +101,35 @@ class Menu:
         indexes = read_indexes(text, len(flows))
         if indexes is not None and len(indexes) == 1:
             return flows[indexes[0]]
-        chosen = best_option(
-            text, [(f.id, phrases(f.spec.menu_label, f.spec.phrases, f.id)) for f in flows]
-        )
+        # "need to do a referral" names the referral: only a real negation ("not a referral")
+        # keeps a flow's name from counting here.
+        chosen = best_option(text, self._names, cues=NEGATION_CUES)
         return None if chosen is None else self.flows[chosen]
+
+    def says_more(self, flow: Flow, text: str) -> bool:
+        """Whether an opener says more than the flow's name ("found a misper", not "misper").
+
+        Only then may it also answer the flow's first question: "child in custody" names the
+        flow and answers nothing, while "on a 136" names it and says why the child is there.
+        """
+        said = words(text)
+        names = next(found for flow_id, found in self._names if flow_id == flow.id)
+        return not said.isdigit() and all(said != name.said for name in names)
 
     @staticmethod
     def is_greeting(text: str) -> bool:
         """True for a message that only opens the chat ("hi", "/start", "morning")."""
-        return words(text) in GREETINGS
+        return is_greeting(text)
 
-    def safety_first(self, entry: Entry) -> RedFlagDef | None:
-        """The red flag a flow raises at its very first question when this entry is the matter.
+    @staticmethod
+    def is_question(text: str) -> bool:
+        """True for a message that asks something ("whats a strat", "can I take her to nan's?").
 
-        An officer who opens with "kid in danger dad has a knife" needs "protect first" before
-        any menu. The flows already say what their first question is about (its knowledge)
-        and which red flag guards it, so this is read from them, not written twice.
+        Asked at the menu, a question gets the guidance that answers it, never a safety prompt
+        or a flow started on a guess.
         """
-        for reach in self._reach:
-            spec = reach.flow.spec
-            first = spec.steps[spec.start]
-            if entry.id in first.knowledge and first.red_flags:
-                return spec.red_flags[first.red_flags[0].flag]
-        return None
+        said = words(text).split()
+        return text.strip().endswith("?") or bool(said and said[0] in QUESTION_WORDS_OPENING)
 
     def fitting(self, entry: Entry) -> Flow | None:
         """The flow that best fits a knowledge entry, or None if none touches it at all.

@@ -40,11 +40,17 @@ class RedFlagRule(_Strict):
 
 
 class RedFlagDef(_Strict):
-    """A safety prompt that interrupts the flow and must be acknowledged."""
+    """A safety prompt that interrupts the flow and must be acknowledged.
+
+    ``protect_first`` marks the flow's own "child in danger now" prompt: the one shown when an
+    officer tells of danger now at any question of the flow. A flow without one uses the
+    language pack's (``language/en/danger.yaml``).
+    """
 
     title: str = Field(min_length=3, max_length=80)
     prompt: str
     knowledge: tuple[str, ...] = ()
+    protect_first: bool = False
 
     _list = field_validator("knowledge", mode="before")(_as_list)
 
@@ -67,11 +73,19 @@ class Item(_Strict):
     Only an ``optional`` point can be answered "not needed": the core points of a step (the
     child's safety, their voice) stay on the follow-up list until they are done, so one tap
     cannot clear them all.
+
+    ``phrases`` show the point done (or, for a checklist of findings, present); ``needs`` only
+    describe the need ("cut", "crying") and never cover it; ``unless`` are words that undo it
+    in the same clause ("nan is here but drunk"); ``for_child`` says the point is done for the
+    child, so a clause about an adult alone ("first aid for mum") does not cover it.
     """
 
     id: str
     label: str
     phrases: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    for_child: bool = False
     prompt: str
     knowledge: str | None = None
     topic: str | None = None
@@ -185,9 +199,10 @@ class NumberStep(_StepBase):
     ask: str
     unit: str
     bands: tuple[Band, ...]
+    least: float | None = None
     most: float | None = None
-    """The largest believable answer: above it ("dob 2010" as an age) the officer is asked
-    again rather than the number being banded."""
+    """The smallest and largest believable answers: outside them ("0" or "2010" as an age) the
+    officer is asked again, with the reason, rather than the number being banded."""
 
 
 class DurationStep(_StepBase):

@@ -11,17 +11,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-STATE_SCHEMA_VERSION = 1
+STATE_SCHEMA_VERSION = 2
 DEFAULT_IDLE_SECONDS = 30 * 60
 
 Phase = Literal["menu", "step", "red_flag", "ended", "expired"]
 PHASES: tuple[str, ...] = ("menu", "step", "red_flag", "ended", "expired")
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+def _add_misses(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 counts answers in a row the bot could not read (none, in an older state)."""
+    return {**data, "misses": 0}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _add_misses}
 """Upgrades of saved state: ``MIGRATIONS[n]`` turns a version ``n`` state into version ``n + 1``.
 
-Version 1 is the first released shape, so nothing needs upgrading yet; when the shape changes,
-add the step here rather than breaking every conversation saved before the upgrade.
+When the shape changes, add the step here rather than breaking every conversation saved before
+the upgrade.
 """
 
 
@@ -54,8 +60,10 @@ class Conversation:
     """Where one officer is: the phase, the flow and step, and what has been answered so far.
 
     ``pending`` holds the ids ticked or covered so far while a checklist or free-text step is
-    part-way through (None when the step has not been answered yet). ``resume`` is where the
-    flow goes once every raised red flag is acknowledged.
+    part-way through (None when the step has not been answered yet); it is kept while a red
+    flag raised at that step waits. ``resume`` is where the flow goes once every raised red
+    flag is acknowledged. ``misses`` counts the answers in a row the bot could not read, so
+    the third is met with the options explained another way.
     """
 
     phase: Phase = "menu"
@@ -68,6 +76,7 @@ class Conversation:
     ended: Literal["completed", "cancelled"] | None = None
     expires_at: float = 0.0
     idle_seconds: float = DEFAULT_IDLE_SECONDS
+    misses: int = 0
     schema_version: int = field(default=STATE_SCHEMA_VERSION)
 
     def with_changes(self, **changes: Any) -> Conversation:
@@ -112,6 +121,7 @@ class Conversation:
             "ended": self.ended,
             "expires_at": self.expires_at,
             "idle_seconds": self.idle_seconds,
+            "misses": self.misses,
         }
 
     @classmethod
@@ -211,5 +221,6 @@ def _build(data: dict[str, Any]) -> Conversation:
         ended=ended,
         expires_at=float(data["expires_at"]),
         idle_seconds=float(data.get("idle_seconds", DEFAULT_IDLE_SECONDS)),
+        misses=int(data.get("misses", 0)),
         schema_version=STATE_SCHEMA_VERSION,
     )

@@ -1,28 +1,25 @@
 """How each kind of step is asked, and how one message answers it.
 
-Everything here is a pure function of the step, the points gathered so far and the message: no
-state is changed and nothing is said. The engine decides what to do with a :class:`Reading`
-(record the answer, keep the step open, or say it did not catch that), so the rules for reading
-an answer can be read, and tested, apart from the rules for moving through a flow.
+Everything here is a pure function of the step, its compiled words, the points gathered so far
+and the message: no state is changed and nothing is said. The engine decides what to do with a
+:class:`Reading` (record the answer, keep the step open, ask again, or say it did not catch
+that), so the rules for reading an answer can be read, and tested, apart from the rules for
+moving through a flow.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from bot.engine._answers import (
-    best_option,
-    covered_items,
-    describe_hours,
-    read_acknowledgement,
-    read_confirm,
-    read_hours,
-    read_indexes,
-    read_number,
-    words,
-)
+from bot.engine._commands import read_acknowledgement, read_indexes
+from bot.engine._compile import StepWords
+from bot.engine._confirm import RISK_WORDS, read_yes_no
 from bot.engine._effects import Button
+from bot.engine._numbers import describe_hours, read_age, read_hours
+from bot.engine._phrases import best_option
+from bot.engine._points import ADULT_WORDS, read_points
 from bot.engine._schema import (
     AnyStep,
     Band,
@@ -31,12 +28,12 @@ from bot.engine._schema import (
     ConfirmStep,
     DurationStep,
     InfoStep,
-    Item,
     NumberStep,
     TextStep,
 )
 from bot.engine._state import Answer
 from bot.engine._turn import join
+from bot.engine._words import LANGUAGE, has, word_list, words
 
 # Button values: what a press sends back. Labels may change; these never do.
 ACK = "ack"
@@ -49,44 +46,37 @@ SKIP = "skip"
 UNSURE = "unsure"
 
 CONFIRM_LABELS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
-NOT_NEEDED_WORDS = (
-    "not needed",
-    "not relevant",
-    "not applicable",
-    "n a",
-    "na",
-    "doesnt apply",
-    "does not apply",
-    "no need",
-    "not required",
+_CONFIRM_ITEMS: tuple[tuple[Literal["yes", "no", "unsure"], str], ...] = (
+    ("yes", "Yes"),
+    ("no", "No"),
+    ("unsure", "Not sure"),
 )
-FINISHED_WORDS = ("done", "finished", "thats all", "thats it", "that is all", "all done", "ok")
-NOTHING_WORDS = (
-    "none",
-    "nothing",
-    "none of them",
-    "none of these",
-    "none yet",
-    "no",
-    "nope",
-    "nah",
-)
-NEXT_WORDS = ("next", "continue", "go on", "carry on", "ok", "okay", "read", "seen", "got it")
+_ANSWERS = LANGUAGE.answers
+NOT_NEEDED_WORDS = word_list(_ANSWERS.not_needed)
+FINISHED_WORDS = word_list(_ANSWERS.finished)
+NOTHING_WORDS = word_list(_ANSWERS.nothing)
+NEXT_WORDS = word_list(_ANSWERS.carry_on)
 
 
 @dataclass(frozen=True)
 class Reading:
     """What one message did to the current step.
 
-    Either ``answer`` is set (the step is answered: record it and move on) or ``pending`` is
-    (a checklist or free answer is part-way: these points so far, ask for the rest).
+    Either ``answer`` is set (the step is answered: record it and move on), or ``pending`` is
+    (a checklist or free answer is part-way: these points so far, ask for the rest), or
+    ``retry`` is (the message was read but cannot be taken as an answer: say why and ask
+    again).
 
     Attributes:
         answer: the finished answer, as categories and ids only.
         pending: the points ticked or covered so far, when the step stays open.
         echo: how a typed answer was read ("Noted: Yes."), so a misreading can be undone.
-        note: a remark said on its own before anything else ("Good: you've covered ...").
+        note: a remark said on its own before anything else ("Taken as done: ...").
         flag_items: the points that may raise a red flag, when not the points covered.
+        described: points of a free answer described as needed but not dealt with.
+        retry: why the message is not taken as an answer, said before the question again.
+        flag_as: the answer whose red flags the answer raises, when not its own: doubt read
+            from "no but ..." counts as yes where a yes raises a safety prompt.
     """
 
     answer: Answer | None = None
@@ -94,6 +84,9 @@ class Reading:
     echo: str | None = None
     note: str | None = None
     flag_items: tuple[str, ...] | None = None
+    described: tuple[str, ...] = ()
+    retry: str | None = None
+    flag_as: str | None = None
 
 
 # -- asking -----------------------------------------------------------------------------------
@@ -127,8 +120,14 @@ def buttons_for(step: AnyStep, pending: tuple[str, ...] | None) -> list[Button]:
     return buttons
 
 
-def prompt_text(step: AnyStep, pending: tuple[str, ...] | None) -> str:
-    """The question as asked now: a checklist shows what is ticked, a free answer what is left."""
+def prompt_text(
+    step: AnyStep, pending: tuple[str, ...] | None, described: Sequence[str] = ()
+) -> str:
+    """The question as asked now: a checklist shows what is ticked, a free answer what is left.
+
+    ``described`` are the points of a free answer the officer has just described as needed
+    ("she has a cut") without saying what was done.
+    """
     if isinstance(step, InfoStep):
         return step.text
     if isinstance(step, ChecklistStep):
@@ -136,17 +135,27 @@ def prompt_text(step: AnyStep, pending: tuple[str, ...] | None) -> str:
         so_far = f" Ticked: {', '.join(ticked)}." if ticked else ""
         return f"{step.ask} Tick all that apply, then Done.{so_far}"
     if isinstance(step, TextStep) and pending is not None:
-        return follow_up_text(step, pending)
+        return follow_up_text(step, pending, described)
     return step.ask
 
 
-def follow_up_text(step: TextStep, covered: Sequence[str]) -> str:
-    """What a part-way free answer covered, and the points still to cover."""
+def follow_up_text(step: TextStep, covered: Sequence[str], described: Sequence[str] = ()) -> str:
+    """What a part-way free answer was taken to cover, and the points still to cover.
+
+    The officer sees what was taken as done, so a misreading can be put right with 'back'; a
+    need described but not dealt with is named as such, never counted as done.
+    """
     got = [item.label.lower() for item in step.items if item.id in covered]
+    needed = [
+        item.label.lower() for item in step.items if item.id in described and item.id not in covered
+    ]
     missing = [item for item in step.items if item.id not in covered]
-    opening = (
-        f"You've covered {join(got)}." if got else "I couldn't match that to the usual points."
-    )
+    said: list[str] = []
+    if got:
+        said.append(f"Taken as done: {join(got)}.")
+    if needed:
+        said.append(f"You've described a need for {join(needed)}, but not what's been done.")
+    opening = " ".join(said) or "I couldn't match that to the usual points."
     choices = (
         "Done, not yet, or not needed?" if _optional_missing(step, covered) else "Done or not yet?"
     )
@@ -190,13 +199,9 @@ def skip_refusal(step: AnyStep) -> str:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def phrases(label: str, extra: Sequence[str], identifier: str) -> tuple[str, ...]:
-    """Everything that names an option: its label, its id in words, and its phrases."""
-    return (label, identifier.replace("-", " "), *extra)
-
-
 def read_answer(
     step: AnyStep,
+    step_words: StepWords,
     step_id: str,
     pending: tuple[str, ...] | None,
     value: str | None,
@@ -205,38 +210,71 @@ def read_answer(
 ) -> Reading | None:
     """How a press (``value``) or a typed message (``text``) answers a step; None if it doesn't.
 
-    ``now`` is the event's time, so that "since 10pm" or "since Friday" can be counted without
-    the engine reading a clock.
+    ``now`` is the event's time, so that "since 10pm" or "since Friday" can be counted, and a
+    year of birth turned into an age, without the engine reading a clock.
     """
     if isinstance(step, ConfirmStep):
-        return _read_confirm(step, step_id, value, text)
+        return _read_confirm(step, step_words, step_id, value, text)
     if isinstance(step, ChoiceStep):
-        return _read_choice(step, step_id, value, text)
+        return _read_choice(step, step_words, step_id, value, text)
     if isinstance(step, NumberStep | DurationStep):
-        return _read_band(step, step_id, value, text, now)
+        return _read_band(step, step_words, step_id, value, text, now)
     if isinstance(step, InfoStep):
         typed_ok = value is None and (words(text) in NEXT_WORDS or read_acknowledgement(text))
         return Reading(Answer(step_id, "seen")) if value == NEXT or typed_ok else None
     if isinstance(step, ChecklistStep):
-        return _read_checklist(step, step_id, pending, value, text)
-    return _read_text(step, step_id, pending, value, text)
+        return _read_checklist(step, step_words, step_id, pending, value, text)
+    return _read_text(step, step_words, step_id, pending, value, text)
 
 
-def _read_confirm(step: ConfirmStep, step_id: str, value: str | None, text: str) -> Reading | None:
+def safety_depends_on(step: AnyStep, outcome: str) -> bool:
+    """Whether an answer raises one of the step's red flags: then doubt must count as it does."""
+    return any(outcome in rule.when for rule in step.red_flags)
+
+
+def _read_confirm(
+    step: ConfirmStep, step_words: StepWords, step_id: str, value: str | None, text: str
+) -> Reading | None:
     if value is not None:
         return Reading(Answer(step_id, value)) if value in CONFIRM_LABELS else None
-    outcome = read_confirm(
-        text,
-        {o: (label,) for o, label in step.labels.items()},
-        {answer: phrases for answer, phrases in step.phrases.items()},
-    )
-    if outcome is None:
+    done = words(step.labels.get("yes", "")) == "done"
+    read = read_yes_no(text, step_words.labels, step_words.meaning, done=done)
+    labels: dict[str, str] = {o: step.labels.get(o, default) for o, default in _CONFIRM_ITEMS}
+    if read.mixed is not None:
+        # "no but she took a knife", "yes and no": never a plain answer. Where the child's
+        # safety hangs on doubt, doubt is what is recorded; otherwise the officer is asked.
+        said = (
+            "you said more than yes or no"
+            if read.mixed == "ask"
+            else (f"you said {labels[read.mixed].lower()}, but added something that may change it")
+        )
+        if safety_depends_on(step, "unsure"):
+            return Reading(Answer(step_id, "unsure"), echo=f"Noted: {labels['unsure']} ({said}).")
+        if safety_depends_on(step, "yes") and read.mixed != "yes":
+            return Reading(
+                Answer(step_id, "unsure"),
+                echo=f"Noted: {labels['unsure']} ({said}), so it counts as yes for safety.",
+                flag_as="yes",
+            )
+        options = f"{labels['yes']}, {labels['no']} or {labels['unsure']}"
+        if read.mixed == "ask":
+            return Reading(
+                retry=f"You said both. If any part is not done, that part is {labels['no']}: "
+                f"which is it overall, {options}?"
+            )
+        return Reading(
+            retry=f"You said {labels[read.mixed].lower()}, but then added something that may "
+            f"change it. Which is it: {options}?"
+        )
+    if read.outcome is None:
         return None
-    label = step.labels.get(outcome, CONFIRM_LABELS[outcome])  # type: ignore[call-overload]
-    return Reading(Answer(step_id, outcome), echo=f"Noted: {label}.")
+    label = labels[read.outcome]
+    return Reading(Answer(step_id, read.outcome), echo=f"Noted: {label}.")
 
 
-def _read_choice(step: ChoiceStep, step_id: str, value: str | None, text: str) -> Reading | None:
+def _read_choice(
+    step: ChoiceStep, step_words: StepWords, step_id: str, value: str | None, text: str
+) -> Reading | None:
     ids = [option.id for option in step.options]
     if value is not None:
         return Reading(Answer(step_id, value)) if value in ids else None
@@ -244,66 +282,86 @@ def _read_choice(step: ChoiceStep, step_id: str, value: str | None, text: str) -
     if indexes is not None and len(indexes) == 1:
         chosen: str | None = ids[indexes[0]]
     else:
-        chosen = best_option(
-            text, [(o.id, phrases(o.label, o.phrases, o.id)) for o in step.options]
-        )
+        chosen = best_option(text, step_words.options)
     if chosen is None:
         return None
     label = next(o.label for o in step.options if o.id == chosen)
     return Reading(Answer(step_id, chosen), echo=f"Noted: {label}.")
 
 
-def _band_hit(bands: Sequence[Band], value: float) -> str:
+def _band_hit(bands: Sequence[Band], value: float) -> str | None:
+    """The band a number falls in; None when it fits none (never the last band by default)."""
     for band in bands:
         low = float("-inf") if band.at_least is None else band.at_least
         high = float("inf") if band.below is None else band.below
         if low <= value < high:
             return band.id
-    return bands[-1].id
+    return None
 
 
 def _read_band(
-    step: NumberStep | DurationStep, step_id: str, value: str | None, text: str, now: float | None
+    step: NumberStep | DurationStep,
+    step_words: StepWords,
+    step_id: str,
+    value: str | None,
+    text: str,
+    now: float | None,
 ) -> Reading | None:
     bands = {band.id: band for band in step.bands}
     if value is not None:
         return Reading(Answer(step_id, value)) if value in bands or value == UNSURE else None
     if isinstance(step, NumberStep):
-        read = read_number(text)
-        shown = None if isinstance(read, str) or read is None else f"{read:g} {step.unit}"
+        age = read_age(text, now, least=step.least, most=step.most, unit=step.unit)
+        if age.retry is not None:
+            return Reading(retry=age.retry)
+        read: float | str | None = age.value
+        other = age.other
+        if (
+            isinstance(read, float)
+            and other is not None
+            and _band_hit(step.bands, read) != _band_hit(step.bands, other)
+        ):
+            return Reading(
+                retry=f"Born then, they could be {read:g} or {age.other:g}. "
+                f"Which is it, in {step.unit}?"
+            )
+        shown = age.shown
     else:
         read = read_hours(text, now)
         shown = None if isinstance(read, str) or read is None else describe_hours(read)
     if read is None:
-        label_hit = best_option(text, [(b.id, (b.label,)) for b in step.bands])
+        label_hit = best_option(text, step_words.options)
         if label_hit is None:
             return None
         return Reading(Answer(step_id, label_hit), echo=f"Noted: {bands[label_hit].label}.")
     if read == UNSURE:
         return Reading(Answer(step_id, UNSURE), echo="Noted: Not sure.")
-    if isinstance(step, NumberStep) and step.most is not None and float(read) > step.most:
-        return None
     band_id = _band_hit(step.bands, float(read))
+    if band_id is None:
+        return None
     return Reading(Answer(step_id, band_id), echo=f"Read as {shown}: {bands[band_id].label}.")
-
-
-def _item_phrases(items: Sequence[Item]) -> list[tuple[str, Sequence[str]]]:
-    return [(item.id, item.phrases) for item in items]
 
 
 def _read_checklist(
     step: ChecklistStep,
+    step_words: StepWords,
     step_id: str,
     pending: tuple[str, ...] | None,
     value: str | None,
     text: str,
 ) -> Reading | None:
     ids = [item.id for item in step.items]
+    labels = {item.id: item.label for item in step.items}
     ticked = list(pending or ())
     finish = False
+    note: str | None = None
     if value is not None:
         if value in ids:
-            ticked = [i for i in ticked if i != value] if value in ticked else [*ticked, value]
+            if value in ticked:
+                ticked = [i for i in ticked if i != value]
+                note = f"Unticked: {labels[value]}."
+            else:
+                ticked.append(value)
         elif value == DONE:
             finish = True
         elif value == NONE:
@@ -315,20 +373,20 @@ def _read_checklist(
         found = (
             [ids[i] for i in indexes]
             if indexes is not None
-            else list(
-                covered_items(text, _item_phrases(step.items), actions=step.purpose == "done")
-            )
+            else list(read_points(text, step_words.points, actions=step.purpose == "done").covered)
         )
         said = words(text)
         if found:
             ticked += [i for i in found if i not in ticked]
         elif said in FINISHED_WORDS or said in NOTHING_WORDS:
             finish = True
+            if said in NOTHING_WORDS and said not in FINISHED_WORDS:
+                ticked = []
         else:
             return None
     ordered = tuple(i for i in ids if i in ticked)
     if not finish:
-        return Reading(pending=ordered)
+        return Reading(pending=ordered, note=note)
     missing = tuple(i for i in ids if i not in ordered)
     if step.purpose == "done":
         outcome = "partial" if missing else "complete"
@@ -346,16 +404,37 @@ def _verdict(text: str, pending: tuple[str, ...] | None) -> str | None:
     if pending is None:
         if said in NOT_NEEDED_WORDS:
             return NOT_NEEDED
-        return NOT_YET if read_confirm(text) in ("no", "unsure") else None
+        return NOT_YET if read_yes_no(text).outcome in ("no", "unsure") else None
     if said in NOT_NEEDED_WORDS or any(
         said.startswith(p + " ") for p in NOT_NEEDED_WORDS if " " in p
     ):
         return NOT_NEEDED
-    return {"yes": DONE, "no": NOT_YET, "unsure": NOT_YET}.get(read_confirm(text) or "")
+    read = read_yes_no(text)
+    if read.mixed is not None:
+        return NOT_YET
+    return {"yes": DONE, "no": NOT_YET, "unsure": NOT_YET}.get(read.outcome or "")
+
+
+def _not_done_yet(text: str, step: TextStep, missing: Sequence[str]) -> bool:
+    """Whether a follow-up answer that is neither done nor not yet still says it isn't done.
+
+    "mum is here but she's drunk", "nan's coming": a statement about a person, a need still
+    described, or a risk leaves the points outstanding; the officer is told so and can say
+    'back'.
+    """
+    said = words(text)
+    if not said or text.strip().endswith("?"):
+        return False
+    heard = set(said.split())
+    if heard & ADULT_WORDS or any(has(said, word) for word in RISK_WORDS):
+        return True
+    missing_items = [item for item in step.items if item.id in missing]
+    return any(has(said, words(need)) for item in missing_items for need in item.needs)
 
 
 def _read_text(
     step: TextStep,
+    step_words: StepWords,
     step_id: str,
     pending: tuple[str, ...] | None,
     value: str | None,
@@ -365,22 +444,28 @@ def _read_text(
     covered = list(pending or ())
     verdict: str | None = None
     found: list[str] = []
+    described: tuple[str, ...] = ()
+    echo: str | None = None
     if value is not None:
         if pending is None or value not in (DONE, NOT_YET, NOT_NEEDED):
             return None
         verdict = value
     else:
-        found = [
-            i
-            for i in covered_items(text, _item_phrases(step.items), actions=True)
-            if i not in covered
-        ]
-        if not found and text.strip().endswith("?"):
+        read = read_points(text, step_words.points, actions=True)
+        found = [i for i in read.covered if i not in covered]
+        described = tuple(i for i in read.described if i not in covered)
+        if not found and not described and text.strip().endswith("?"):
             return None
         if found:
             covered += found
+        elif described and pending is None:
+            pass
         else:
             verdict = _verdict(text, pending)
+            if verdict is None and pending is not None:
+                still = [i for i in ids if i not in covered]
+                if described or _not_done_yet(text, step, still):
+                    verdict, echo = NOT_YET, "Taken as not yet: it stays on your follow-up list."
             if verdict is None and (pending is not None or not words(text)):
                 return None
     ordered = tuple(i for i in ids if i in covered)
@@ -398,12 +483,10 @@ def _read_text(
         answer = Answer(step_id, outcome, covered=ordered, outstanding=owed, not_needed=optional)
         return Reading(answer)
     if verdict == NOT_YET:
-        return Reading(Answer(step_id, "partial", covered=ordered, outstanding=missing))
+        answer = Answer(step_id, "partial", covered=ordered, outstanding=missing)
+        return Reading(answer, echo=echo)
     if missing:
-        return Reading(pending=ordered)
+        return Reading(pending=ordered, described=described)
     labels = {item.id: item.label.lower() for item in step.items}
-    if pending is None:
-        note = f"Good: you've covered {join([labels[i] for i in ordered])}."
-    else:
-        note = f"Got it: {join([labels[i] for i in ids if i in found])}."
+    note = f"Taken as done: {join([labels[i] for i in ids if i in (found or ordered)])}."
     return Reading(Answer(step_id, "complete", covered=ordered), note=note if ordered else None)

@@ -100,11 +100,13 @@ def build_summary(flow: Flow, state: Conversation, *, final: bool) -> str:
         if lines:
             parts.append("\n".join([f"{title}:", *(f"- {line}" for line in lines)]))
 
-    flags = []
+    flags: list[str] = []
     for raised in state.red_flags:
-        title = flow.spec.red_flags[raised.flag].title
+        title = flow.flag(raised.flag).title
         status = "acknowledged" if raised.acknowledged else "NOT acknowledged"
-        flags.append(f"{title} ({status})")
+        line = f"{title} ({status})"
+        if line not in flags:  # danger told twice is one red flag on the summary
+            flags.append(line)
     section("Red flags", flags)
     section("Done", done)
     section("To follow up", follow)

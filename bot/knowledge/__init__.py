@@ -11,9 +11,9 @@ from bot.knowledge._load import (
     default_knowledge_dir,
     read_knowledge,
 )
-from bot.knowledge._match import Matcher, phrase_score
+from bot.knowledge._match import Matcher, PhraseScorer, phrase_score
 from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
-from bot.knowledge._normalise import content, normalise, tokens
+from bot.knowledge._normalise import content, english_words, normalise, stem, tokens
 from bot.knowledge._result import Match, MatchStatus, SearchResult
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Match",
     "MatchStatus",
     "Matcher",
+    "PhraseScorer",
     "Problem",
     "SearchResult",
     "SeedBullet",
@@ -33,10 +34,12 @@ __all__ = [
     "content",
     "coverage",
     "default_knowledge_dir",
+    "english_words",
     "load_knowledge",
     "normalise",
     "phrase_score",
     "read_knowledge",
+    "stem",
     "tokens",
     "warm_up",
 ]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.knowledge._load import KnowledgeError, read_knowledge
 from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
-from bot.knowledge._normalise import english_words
+from bot.knowledge._normalise import english_words, normalise
 from bot.knowledge._result import SearchResult
 
 if TYPE_CHECKING:
@@ -58,6 +58,21 @@ class KnowledgeBase:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def jargon(self) -> frozenset[str]:
+        """The base's own words that are no everyday English: "strat", "misper", "ppo", "rso".
+
+        A reader that mends typos (the danger cues, say) must leave these as written: "strat" is
+        a strategy discussion, not a slip for "strap".
+        """
+        english = english_words()
+        return frozenset(
+            word
+            for entry in self.entries
+            for text in (entry.title, *entry.terms)
+            for word in normalise(text).split()
+            if word.isalpha() and word not in english
+        )
 
     @cached_property
     def matcher(self) -> Matcher:

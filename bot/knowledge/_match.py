@@ -36,7 +36,6 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -52,7 +51,7 @@ from bot.knowledge._normalise import (
 )
 from bot.knowledge._result import Match, MatchStatus, SearchResult
 
-__all__ = ["EntryScore", "Explanation", "Matcher", "phrase_score"]
+__all__ = ["EntryScore", "Explanation", "Matcher", "PhraseScorer", "phrase_score"]
 
 # Credit a message token earns in each field of an entry. Terms are written to be found;
 # titles name the subject; summary, guidance and questions mention many things in passing.
@@ -457,11 +456,6 @@ class Matcher:
 # --- checking free-text answers -------------------------------------------------------------
 
 
-@lru_cache(maxsize=512)
-def _phrase_vocabulary(phrase: str) -> tuple[Vocabulary, tuple[str, ...]]:
-    return Vocabulary([phrase]), tuple(dict.fromkeys(content(normalised_words(phrase))))
-
-
 def _token_similarity(expected: str, said: str) -> float:
     if expected == said:
         return 100.0
@@ -470,40 +464,57 @@ def _token_similarity(expected: str, said: str) -> float:
     return fuzz.ratio(expected, said)
 
 
-def phrase_score(phrase: str, text: str) -> float:
-    """How well a short phrase ("first aid", "safe adult") appears in a longer free text, 0-100.
+class PhraseScorer:
+    """How well one short phrase ("first aid", "safe adult") appears in a longer free text.
 
-    The text is mended against the phrase's own words (so "safe guarding" finds
-    "safeguarding", "pediatrician" finds "paediatrician" and "forty eight ours" finds "48
-    hours"), then each meaningful word of the phrase is looked for among the text's words,
-    allowing typos. The score is the average of the best similarity of each phrase word, so
-    every word counts; it drops by a tenth when the words are scattered far apart rather than
-    together. Negation is not understood: "no first aid" still contains "first aid".
+    Built once per phrase of a flow, when the flows are compiled, so that reading an officer's
+    answer only compares; nothing is built, and nothing is cached, while a message is read.
 
     Args:
         phrase: what is expected, a few words.
-        text: what the officer wrote or said.
     """
-    vocabulary, expected = _phrase_vocabulary(phrase)
-    if not expected:
-        return 0.0
-    said = content(vocabulary.repair(text))
-    if not said:
-        return 0.0
-    positions: list[int] = []
-    total = 0.0
-    for word in expected:
-        best, where = 0.0, -1
-        for position, token in enumerate(said):
-            similarity = _token_similarity(word, token)
-            if similarity > best:
-                best, where = similarity, position
-        if best < 75.0:
-            best = 0.0
-        elif where >= 0:
-            positions.append(where)
-        total += best
-    score = total / len(expected)
-    if len(positions) >= 2 and max(positions) - min(positions) > len(expected) + 2:
-        score *= 0.9
-    return round(score, 1)
+
+    __slots__ = ("expected", "phrase", "vocabulary")
+
+    def __init__(self, phrase: str) -> None:
+        self.phrase = phrase
+        self.vocabulary = Vocabulary([phrase])
+        self.expected: tuple[str, ...] = tuple(dict.fromkeys(content(normalised_words(phrase))))
+
+    def score(self, text: str) -> float:
+        """How well the phrase appears in ``text``, 0-100.
+
+        The text is mended against the phrase's own words (so "safe guarding" finds
+        "safeguarding", "pediatrician" finds "paediatrician" and "forty eight ours" finds "48
+        hours"), then each meaningful word of the phrase is looked for among the text's words,
+        allowing typos. The score is the average of the best similarity of each phrase word, so
+        every word counts; it drops by a tenth when the words are scattered far apart rather
+        than together. Negation is not understood: "no first aid" still contains "first aid".
+        """
+        if not self.expected:
+            return 0.0
+        said = content(self.vocabulary.repair(text))
+        if not said:
+            return 0.0
+        positions: list[int] = []
+        total = 0.0
+        for word in self.expected:
+            best, where = 0.0, -1
+            for position, token in enumerate(said):
+                similarity = _token_similarity(word, token)
+                if similarity > best:
+                    best, where = similarity, position
+            if best < 75.0:
+                best = 0.0
+            elif where >= 0:
+                positions.append(where)
+            total += best
+        score = total / len(self.expected)
+        if len(positions) >= 2 and max(positions) - min(positions) > len(self.expected) + 2:
+            score *= 0.9
+        return round(score, 1)
+
+
+def phrase_score(phrase: str, text: str) -> float:
+    """:meth:`PhraseScorer.score` for a phrase used once (a test, a command line)."""
+    return PhraseScorer(phrase).score(text)

@@ -31,6 +31,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 from spellchecker import SpellChecker
 
+from bot.language import english
+
 __all__ = [
     "STOP_WORDS",
     "Vocabulary",
@@ -53,155 +55,24 @@ def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Function words that carry no meaning for finding guidance. Question words and negations are
-# here too: "no food in the house" is found by "food" and "house", not by "no".
-STOP_WORDS: frozenset[str] = _word_set(
-    """
-    a about above after again against all also am an and any are as at be because been before
-    being below between both but by can cant could couldnt did didnt do does doesnt doing dont
-    down during each either else etc ever every few for from further get gets getting got had
-    hadnt has hasnt have havent having he hed hell hes her here hers herself him himself his how
-    hows i im ive if in into is isnt it its itself just lets like me might mine more most
-    much must my myself neither no nor not now of off ok okay on once only or other
-    our ourselves out over own please pls quite really same say says shall shant she shes
-    should shouldnt so some such than that thats the their theirs them themselves then there
-    theres these they theyd theyll theyre theyve this those through thus to too um uh
-    until up upon us very was wasnt we wed were werent weve what whats when whens where wheres
-    whether which while who whos whom why whys will with within without wont would wouldnt yes
-    yet you youd youll your youre yours yourself yourselves ive hi hello hey hiya thanks thank
-    thx cheers ta mate gonna wanna gotta also anyone anything someone something somebody
-    maybe perhaps
-    """
-)
+_LANGUAGE = english()
 
-# Generic chat shorthand and unit abbreviations (not police slang: that lives in entries' terms).
-_SHORTHAND: dict[str, str] = {
-    "hrs": "hours",
-    "hr": "hour",
-    "hrly": "hourly",
-    "yrs": "years",
-    "yr": "year",
-    "mins": "minutes",
-    "wks": "weeks",
-    "wk": "week",
-    "mths": "months",
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "plz": "please",
-    "cos": "because",
-    "coz": "because",
-    "cuz": "because",
-    "bc": "because",
-    "thru": "through",
-    "ppl": "people",
-    "bf": "boyfriend",
-    "gf": "girlfriend",
-    "hosp": "hospital",
-    "w": "with",
-    "b4": "before",
-    "tonite": "tonight",
-}
+# Function words that carry no meaning for finding guidance (language/en/stop_words.yaml).
+STOP_WORDS: frozenset[str] = frozenset(_LANGUAGE.stop_words.stop_words)
 
-# Shorthand that means this only after a number: "15yo" is an age, "yo" alone a greeting.
-_AFTER_NUMBER: dict[str, str] = {"yo": "year old", "yos": "year old"}
+# Chat shorthand and what means this only after a number (language/en/abbreviations.yaml).
+_SHORTHAND: dict[str, str] = dict(_LANGUAGE.abbreviations.shorthand)
+_AFTER_NUMBER: dict[str, str] = dict(_LANGUAGE.abbreviations.after_number)
 
-# Everyday word families folded to one form, so "kids", "children" and "child" are one word
-# (and, being everywhere in the base, a weak clue, as they should be).
-_CANONICAL: dict[str, str] = {
-    "kid": "child",
-    "kids": "child",
-    "kiddie": "child",
-    "kiddies": "child",
-    "kiddo": "child",
-    "children": "child",
-    "childs": "child",
-    "childrens": "child",
-    "mom": "mum",
-    "moms": "mum",
-    "mam": "mum",
-    "mommy": "mum",
-    "mummy": "mum",
-    "mums": "mum",
-    "daddy": "dad",
-    "dads": "dad",
-    "teenager": "teen",
-    "teenagers": "teen",
-    "teenage": "teen",
-    "teens": "teen",
-}
-
-# American (and older British) spellings to the British forms the knowledge base is written in.
-_SPELLING: dict[str, str] = {
-    "color": "colour",
-    "behavior": "behaviour",
-    "neighbor": "neighbour",
-    "neighborhood": "neighbourhood",
-    "favor": "favour",
-    "honor": "honour",
-    "labor": "labour",
-    "rumor": "rumour",
-    "humor": "humour",
-    "harbor": "harbour",
-    "odor": "odour",
-    "vigor": "vigour",
-    "program": "programme",
-    "judgment": "judgement",
-    "acknowledgment": "acknowledgement",
-    "center": "centre",
-    "theater": "theatre",
-    "liter": "litre",
-    "fiber": "fibre",
-    "defense": "defence",
-    "offense": "offence",
-    "license": "licence",
-    "pretense": "pretence",
-    "gray": "grey",
-    "catalog": "catalogue",
-    "dialog": "dialogue",
-    "counselor": "counsellor",
-    "enrollment": "enrolment",
-    "fulfill": "fulfil",
-    "willful": "wilful",
-    "skillful": "skilful",
-    "jewelry": "jewellery",
-    "mold": "mould",
-    "pajamas": "pyjamas",
-    "diaper": "nappy",
-    "diapers": "nappy",
-    "aging": "ageing",
-    "artifact": "artefact",
-    "cozy": "cosy",
-    "learnt": "learned",
-    "spelt": "spelled",
-    "burnt": "burned",
-}
-
-# Stems whose spelling differs in the middle or at the start (Greek/Latin "ae"/"oe").
-_SPELLING_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("pediatr", "paediatr"),
-    ("pedophil", "paedophil"),
-    ("hemorrh", "haemorrh"),
-    ("hematom", "haematom"),
-    ("anesthe", "anaesthe"),
-    ("anemi", "anaemi"),
-    ("orthoped", "orthopaed"),
-    ("gynecol", "gynaecol"),
-    ("fetus", "foetus"),
-    ("fetal", "foetal"),
-    ("diarrhea", "diarrhoea"),
-    ("esophag", "oesophag"),
-    ("edema", "oedema"),
-    ("estrogen", "oestrogen"),
-    ("leukemi", "leukaemi"),
-    ("maneuver", "manoeuvre"),
-    ("inquir", "enquir"),
-)
+# Word families, British spellings (language/en/spelling.yaml).
+_CANONICAL: dict[str, str] = dict(_LANGUAGE.spelling.families)
+_SPELLING: dict[str, str] = dict(_LANGUAGE.spelling.british)
+_SPELLING_PREFIXES: tuple[tuple[str, str], ...] = tuple(_LANGUAGE.spelling.british_starts.items())
 
 _PREFIX_BRITISH = dict(_SPELLING_PREFIXES)
 _PREFIX = re.compile("^(" + "|".join(_PREFIX_BRITISH) + ")")
 # Verbs that double the final "l" in British English before -ed/-ing/-er.
-_DOUBLE_L = ("travel", "cancel", "label", "model", "signal", "fuel", "counsel", "level", "total")
+_DOUBLE_L = _LANGUAGE.spelling.double_l
 # Every listed word with the endings it takes, looked up in one step.
 _WORD_FORMS: dict[str, str] = {
     american + ending: british_form + ending
@@ -213,133 +84,32 @@ _WORD_FORMS: dict[str, str] = {
 _IZE = re.compile(r"^([a-z]{3,})(?<!se)iz(e|es|ed|ing|ation|ations|er|ers)$")
 _YZE = re.compile(r"^([a-z]{2,})yz(e|es|ed|ing|er|ers)$")
 
-_UNITS = {
-    "zero": 0,
-    "nought": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-}
-_TEENS = {
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fourty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
+_NUMBERS = _LANGUAGE.numbers
+_UNITS = dict(_NUMBERS.units)
+_TEENS = dict(_NUMBERS.teens)
+_TENS = dict(_NUMBERS.tens)
 _NUMBER_WORDS = {**_UNITS, **_TEENS, **_TENS}
 
 # Units of time: a number homophone right before one of these is a number ("too ours").
-TIME_UNITS: frozenset[str] = _word_set(
-    "hour hours day days week weeks month months year years minute minutes"
-)
+TIME_UNITS: frozenset[str] = frozenset(_NUMBERS.time_units)
 # Words after a number that make it a quantity or an age, never a section of an Act.
-_QUANTITY_WORDS: frozenset[str] = TIME_UNITS | _word_set(
-    "old times percent am pm oclock mph miles metres boys girls people"
-)
+_QUANTITY_WORDS: frozenset[str] = TIME_UNITS | frozenset(_NUMBERS.quantity_words)
 # Number words a speech recogniser writes as their homophones; only read as numbers right
 # before a unit of time, because "to" and "for" are far more often just "to" and "for".
 _NUMBER_HOMOPHONES: dict[str, str] = {
-    "to": "two",
-    "too": "two",
-    "for": "four",
-    "fore": "four",
-    "won": "one",
-    "ate": "eight",
+    word: next(name for name, value in _UNITS.items() if value == number)
+    for word, number in _NUMBERS.number_homophones.items()
 }
 # Homophones that also read as plain English before a plural unit: "missing for hours" means
 # for hours, not four; only "for hour", "for day" or a doubled "for for hours" is a number.
-_PLAIN_BEFORE_PLURAL = frozenset({"for", "fore"})
-_SINGULAR_UNITS = frozenset({"hour", "day", "week", "month", "year", "minute"})
+_PLAIN_BEFORE_PLURAL = frozenset(_NUMBERS.plain_before_plural)
+_SINGULAR_UNITS = frozenset(_NUMBERS.singular_units)
 # Time-unit homophones that follow a number: "72 ours", "forty eight our".
-_UNIT_HOMOPHONES: dict[str, str] = {
-    "our": "hour",
-    "ours": "hours",
-    "daze": "days",
-    "weak": "week",
-    "weaks": "weeks",
-}
+_UNIT_HOMOPHONES: dict[str, str] = dict(_NUMBERS.unit_homophones)
 
-# Groups of words that sound alike. A word is swapped for another in its group only when the
-# knowledge base does not use the word heard and does use the other.
-_HOMOPHONE_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("hours", "ours"),
-    ("wait", "weight"),
-    ("waiting", "weighting"),
-    ("bail", "bale"),
-    ("scene", "seen"),
-    ("site", "sight", "cite"),
-    ("seize", "sees", "seas"),
-    ("missed", "mist"),
-    ("passed", "past"),
-    ("write", "right", "rite"),
-    ("knew", "new"),
-    ("break", "brake"),
-    ("allowed", "aloud"),
-    ("council", "counsel"),
-    ("principal", "principle"),
-    ("week", "weak"),
-    ("made", "maid"),
-    ("male", "mail"),
-    ("meet", "meat"),
-    ("peace", "piece"),
-    ("heard", "herd"),
-    ("waste", "waist"),
-    ("bare", "bear"),
-    ("cell", "sell"),
-    ("days", "daze"),
-    ("fair", "fare"),
-    ("hear", "here"),
-    ("higher", "hire"),
-    ("lead", "led"),
-    ("pain", "pane"),
-    ("role", "roll"),
-    ("route", "root"),
-    ("steal", "steel"),
-    ("way", "weigh"),
-    ("whole", "hole"),
-    ("sole", "soul"),
-    ("tale", "tail"),
-    ("serial", "cereal"),
-    ("court", "caught"),
-    ("source", "sauce"),
-    ("board", "bored"),
-    ("warn", "worn"),
-    ("aid", "aide"),
-    ("grown", "groan"),
-    ("guest", "guessed"),
-    ("flu", "flew"),
-    ("sex", "sects"),
-    ("weather", "whether"),
-    # Words commonly written for each other, by thumb or by ear.
-    ("advice", "advise"),
-    ("affect", "effect"),
-    ("practice", "practise"),
-    ("lose", "loose"),
-    ("breath", "breathe"),
-)
+# Groups of words that sound alike (language/en/sounds.yaml). A word is swapped for another in
+# its group only when the knowledge base does not use the word heard and does use the other.
+_HOMOPHONE_GROUPS: tuple[tuple[str, ...], ...] = _LANGUAGE.sounds.homophones
 _HOMOPHONES: dict[str, tuple[str, ...]] = {
     word: tuple(other for other in group if other != word)
     for group in _HOMOPHONE_GROUPS
@@ -356,7 +126,7 @@ _DIGIT_THEN_LETTERS = re.compile(r"(?<=\d)(?=[a-z]{2,}\b)")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 _TOKEN = re.compile(r"s\d{1,3}[a-z]?\(\d{1,2}[a-z]?\)|[a-z0-9]+")
 # "ess" is the letter S as a speech recogniser writes it: "ess forty seven" is s47.
-_SECTION_WORDS = frozenset({"section", "sect", "sec", "s", "ess"})
+_SECTION_WORDS = frozenset(_LANGUAGE.abbreviations.section_words)
 _SECTION_TOKEN = re.compile(r"^s(\d{1,3}[a-z]?)(?:\((\d{1,2}[a-z]?)\))?$")
 _VOWEL = re.compile(r"[aeiouy]")
 
@@ -587,7 +357,7 @@ def stem(word: str) -> str:
     return word
 
 
-_AGE_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks", "day", "days"})
+_AGE_UNITS = frozenset(_LANGUAGE.numbers.age_units)
 
 
 def content(words: Sequence[str]) -> list[str]:
@@ -612,25 +382,7 @@ def content(words: Sequence[str]) -> list[str]:
 
 # Forms of the commonest verbs among the stop words, folded to one, so a phrase said one way
 # fits a term written another: "who is doing what" fits "who does what".
-_FUNCTION_FORMS: dict[str, str] = {
-    "is": "be",
-    "are": "be",
-    "was": "be",
-    "were": "be",
-    "been": "be",
-    "being": "be",
-    "am": "be",
-    "does": "do",
-    "did": "do",
-    "doing": "do",
-    "has": "have",
-    "had": "have",
-    "having": "have",
-    "could": "can",
-    "would": "will",
-    "doesnt": "dont",
-    "didnt": "dont",
-}
+_FUNCTION_FORMS: dict[str, str] = dict(_LANGUAGE.stop_words.verb_forms)
 
 
 def function_words(words: Sequence[str]) -> list[str]:
@@ -655,6 +407,32 @@ _DOUBLED = re.compile(r"(.)\1+")
 
 def _undouble(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)
+
+
+_LONG_STOP_WORDS: tuple[str, ...] = tuple(sorted(w for w in STOP_WORDS if len(w) >= 5))
+"""Stop words long enough to be typo candidates (the same for every vocabulary)."""
+_LONG_STOP_UNDOUBLED: dict[str, str] = {_undouble(w): w for w in reversed(_LONG_STOP_WORDS)}
+
+
+def _near_by_length(candidates: Sequence[str]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """Candidates keyed by (length, slips): those a word of that length could be a slip for."""
+    by_length: dict[int, list[str]] = {}
+    for word in candidates:
+        by_length.setdefault(len(word), []).append(word)
+    found: dict[tuple[int, int], tuple[str, ...]] = {}
+    for length in range(5, max(by_length, default=0) + 3):
+        for slips in (1, 2):
+            near = tuple(
+                word
+                for other in range(length - slips, length + slips + 1)
+                for word in by_length.get(other, ())
+            )
+            if near:
+                found[(length, slips)] = near
+    return found
+
+
+_STOP_NEAR = _near_by_length(_LONG_STOP_WORDS)
 
 
 def max_slips(word: str) -> int:
@@ -695,49 +473,10 @@ def english_words() -> frozenset[str]:
 
 
 # Letters as a speech recogniser writes their names: "en eff ay" is NFA, "pee pee oh" PPO.
-_LETTER_NAMES: dict[str, str] = {
-    "ay": "a",
-    "bee": "b",
-    "be": "b",
-    "see": "c",
-    "sea": "c",
-    "cee": "c",
-    "dee": "d",
-    "ee": "e",
-    "eff": "f",
-    "ef": "f",
-    "gee": "g",
-    "aitch": "h",
-    "haitch": "h",
-    "eye": "i",
-    "jay": "j",
-    "kay": "k",
-    "el": "l",
-    "ell": "l",
-    "em": "m",
-    "en": "n",
-    "oh": "o",
-    "pee": "p",
-    "pea": "p",
-    "queue": "q",
-    "cue": "q",
-    "ar": "r",
-    "are": "r",
-    "ess": "s",
-    "es": "s",
-    "tee": "t",
-    "tea": "t",
-    "you": "u",
-    "vee": "v",
-    "ex": "x",
-    "why": "y",
-    "wye": "y",
-    "zed": "z",
-    "zee": "z",
-}
+_LETTER_NAMES: dict[str, str] = dict(_LANGUAGE.sounds.letters)
 # Letter names that are everyday words too: a run made only of these ("see you", "why are",
 # "be a") is read as words; one plain letter name in the run ("see pee") makes it a spelling.
-_WORDLIKE_LETTERS = _word_set("be see sea are you why oh eye tea pea queue cue bee ex")
+_WORDLIKE_LETTERS = frozenset(_LANGUAGE.sounds.wordlike_letters)
 
 # Typo look-ups made while mending one message: word -> (known word, slips), or None.
 _Memo = dict[str, "tuple[str, int] | None"]
@@ -801,29 +540,20 @@ class Vocabulary:
         )
         # Candidates for typo correction: the base's meaningful words long enough to judge, and
         # the longer stop words, so a slip in "thanks" is read as "thanks", not as "trans".
-        self._candidates: tuple[str, ...] = tuple(
+        own = tuple(
             sorted(
                 (w for w in counts if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS),
                 key=lambda w: (-counts[w], w),
             )
-        ) + tuple(sorted(w for w in STOP_WORDS if len(w) >= 5))
+        )
+        self._candidates: tuple[str, ...] = own + _LONG_STOP_WORDS
         # The candidates by length: a word within n slips is at most n letters longer or shorter.
-        by_length: dict[int, list[str]] = {}
-        for word in self._candidates:
-            by_length.setdefault(len(word), []).append(word)
-        self._near_length: dict[tuple[int, int], tuple[str, ...]] = {
-            (length, slips): tuple(
-                word
-                for near in range(length - slips, length + slips + 1)
-                for word in by_length.get(near, ())
-            )
-            for length in range(5, max(by_length, default=0) + 3)
-            for slips in (1, 2)
-        }
+        # The stop words' share is the same for every vocabulary, so it is worked out once.
+        self._near_length: dict[tuple[int, int], tuple[str, ...]] = _near_by_length(own)
         # The same words keyed without doubled letters: "refferal" and "referral" are both
         # "referal", a slip (one letter doubled, another not) that counts as two edits.
-        self._undoubled: dict[str, str] = {}
-        for word in reversed(self._candidates):
+        self._undoubled: dict[str, str] = dict(_LONG_STOP_UNDOUBLED)
+        for word in reversed(own):
             self._undoubled[_undouble(word)] = word
         self._english = english_words()
 
@@ -1068,7 +798,8 @@ class Vocabulary:
         if undoubled is not None:
             best = (undoubled, 1)
         elif slips:
-            candidates = self._near_length.get((len(word), slips), ())
+            key = (len(word), slips)
+            candidates = self._near_length.get(key, ()) + _STOP_NEAR.get(key, ())
             found = process.extract(
                 word, candidates, scorer=OSA.distance, score_cutoff=slips, limit=8
             )

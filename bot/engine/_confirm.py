@@ -1,0 +1,284 @@
+"""Reading yes, no or not sure, as officers really say it.
+
+"yep", "nah", "dunno", "not yet", "yes already done", "nto sure", "know" (a speech slip for
+"no"): each is read to a category. So are answers that mix: "no, actually yes" (the last clear
+answer counts), "no but she took a knife from the kitchen" (not a plain no: the bot asks again,
+or reads it as not sure where the child's safety depends on it) and "yes and no" (the bot asks
+which part). The words come from ``language/en/answers.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from bot.engine._phrases import Phrase, phrases
+from bot.engine._words import LANGUAGE, has, near, spans, word_list, words
+from bot.knowledge import tokens
+
+_ANSWERS = LANGUAGE.answers
+
+YES_WORDS = word_list(_ANSWERS.yes)
+NO_WORDS = word_list(_ANSWERS.no)
+UNSURE_WORDS = word_list(_ANSWERS.unsure)
+NOT_YET_WORDS = word_list(_ANSWERS.not_yet)
+"""Something under way but not finished: read as "not yet" (a no), so it stays on the list."""
+NOT_NEEDED_WORDS = word_list(_ANSWERS.not_needed)
+NOT_NEEDED = "not-needed"
+"""The category for "not needed", where a step offers it; elsewhere "not needed" reads as no."""
+IDIOMS: dict[str, str] = {words(phrase): verdict for phrase, verdict in _ANSWERS.idioms.items()}
+"""Answers whose last word decides ("yeah nah" is a no), or ``ask``: which part is which?"""
+SPEECH_SLIPS: dict[str, str] = {
+    words(heard): words(meant) for heard, meant in _ANSWERS.speech_slips.items()
+}
+"""Whole messages that speech recognition produces for a short answer."""
+CORRECTIONS = word_list(_ANSWERS.corrections)
+CONTRAST = word_list(_ANSWERS.contrast)
+RISK_WORDS = word_list(_ANSWERS.risk)
+RISK_STEMS = tuple(tuple(tokens(word)) for word in RISK_WORDS)
+DONE_WORDS = word_list(_ANSWERS.done)
+"""An action said on its own ("requested", "mum told"): done, where the Yes button is Done."""
+
+_HEDGES = "|".join(re.escape(hedge) for hedge in word_list(_ANSWERS.unsure_hedges))
+UNSURE_PATTERN = re.compile(rf"(?<![a-z0-9])not (?:(?:{_HEDGES}) )?(?:sure|certain)(?![a-z0-9])")
+"""'Not really sure', 'not 100% sure': a hedge word between 'not' and 'sure'."""
+
+LEADING_WORDS = 2
+"""In an answer of more than three words, a bare yes or no counts only among its first words:
+"no, mum's with him" is a no, but in "there is no other way" the "no" answers nothing."""
+
+ASK = "ask"
+
+
+@dataclass(frozen=True)
+class ConfirmReading:
+    """How a message answers a yes/no question.
+
+    Attributes:
+        outcome: yes, no, unsure, not-needed, or None when it cannot be taken as one.
+        mixed: the answer said first when it was followed by something that may change it
+            ("no but she took a knife"), or "ask" when the officer said both ("yes and no").
+            The step decides whether to ask again or read it as not sure.
+        corrected: the officer corrected themselves ("no, actually yes"); ``outcome`` is what
+            they said last.
+    """
+
+    outcome: str | None
+    mixed: str | None = None
+    corrected: bool = False
+
+
+def _categories(said: str) -> list[tuple[int, int, str]]:
+    """The yes, no, not-sure and not-yet phrases of an answer, longest first where they overlap."""
+    candidates = [
+        (start, end, category)
+        for category, vocabulary in (
+            ("unsure", UNSURE_WORDS),
+            ("no", NO_WORDS),
+            ("yes", YES_WORDS),
+            ("not-yet", NOT_YET_WORDS),
+        )
+        for start, end in spans(said, vocabulary)
+    ]
+    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, category in candidates:
+        if chosen and start < chosen[-1][1]:
+            continue
+        chosen.append((start, end, category))
+    return chosen
+
+
+def _step_meaning(said: str, step: Mapping[str, Sequence[Phrase]]) -> tuple[bool, str | None]:
+    """Whether a question's own phrases were said, and the answer they give (None: they disagree).
+
+    Where phrases overlap the longest wins ("not safe" over "safe"); two different answers
+    left standing ("safe now but dad has a knife") are not guessed between.
+    """
+    candidates = sorted(
+        (
+            (start, end, category)
+            for category, found in step.items()
+            for start, end in spans(said, [item.said for item in found if item.said])
+        ),
+        key=lambda c: (-(c[1] - c[0]), c[0]),
+    )
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, category in candidates:
+        if not any(start < other_end and other_start < end for other_start, other_end, _ in chosen):
+            chosen.append((start, end, category))
+    categories = {category for _, _, category in chosen}
+    if not categories:
+        return False, None
+    return True, categories.pop() if len(categories) == 1 else None
+
+
+def _split_at_correction(said: str) -> tuple[str, str] | None:
+    """The answer before and after the last self-correction ("no, actually yes"), if any."""
+    heard = said.split()
+    found = [
+        (start, end) for start, end in spans(said, CORRECTIONS) if start > 0 and end < len(heard)
+    ]
+    if not found:
+        return None
+    start, end = max(found)
+    return " ".join(heard[:start]), " ".join(heard[end:])
+
+
+def _risky(rest: str, step: Mapping[str, Sequence[Phrase]], against: str) -> bool:
+    """Whether what follows "but" may change the answer: a risk, or the step's other answer.
+
+    Words are compared by their stems, so "cuts" is the risk "cut".
+    """
+    said = set(tokens(rest))
+    if any(stems and set(stems) <= said for stems in RISK_STEMS):
+        return True
+    opposite = [item for category, found in step.items() if category != against for item in found]
+    if any(item.stems and set(item.stems) <= said for item in opposite):
+        return True
+    if against == "yes":
+        return any(category == "no" for _, _, category in _categories(rest))
+    return False
+
+
+def _contrast_after(said: str, end: int) -> str | None:
+    """What follows a contrast word ("but", "although") said after the answer, if any."""
+    heard = said.split()
+    found = [(start, stop) for start, stop in spans(said, CONTRAST) if end <= start]
+    if not found:
+        return None
+    _, stop = min(found)
+    return " ".join(heard[stop:]) if stop < len(heard) else None
+
+
+def _opens(said: str, label: str) -> bool:
+    """Whether a renamed button's own word opens the answer ("later, next shift" for Later).
+
+    Labels that are plain answers ("Yes", "Done", "Not yet") are left to the reading of yes
+    and no, which also looks at what follows them ("yes but he has a knife").
+    """
+    plain = {*YES_WORDS, *NO_WORDS, *UNSURE_WORDS, *NOT_YET_WORDS}
+    return label not in plain and said.startswith(label + " ")
+
+
+def _leads(said: str, idiom: str) -> bool:
+    """Whether an idiom that cannot be read ("yes and no") opens a longer message.
+
+    Two-word idioms made of answers ("yes no") are read only whole: "yes, no injuries" is a
+    yes that goes on to say something else.
+    """
+    parts = idiom.split()
+    if len(parts) < 3 and parts[0] in {*YES_WORDS, *NO_WORDS}:
+        return False
+    return said.startswith(idiom + " ")
+
+
+def _plain(
+    said: str,
+    labels: Mapping[str, Sequence[Phrase]],
+    step: Mapping[str, Sequence[Phrase]],
+    done: bool,
+) -> ConfirmReading:
+    """Read an answer holding no self-correction."""
+    for category, named in labels.items():
+        if any(said == item.said or _opens(said, item.said) for item in named):
+            return ConfirmReading(category)
+    for idiom, verdict in IDIOMS.items():
+        if said == idiom or (verdict == ASK and _leads(said, idiom)):
+            return ConfirmReading(None, mixed=ASK) if verdict == ASK else ConfirmReading(verdict)
+    if step:
+        said_one, meant = _step_meaning(said, step)
+        if said_one:
+            return ConfirmReading(meant)
+    found = _categories(said)
+    unsure = UNSURE_PATTERN.search(said) is not None or any(c == "unsure" for _, _, c in found)
+    if unsure:
+        return ConfirmReading("unsure")
+    if any(has(said, phrase) for phrase in NOT_NEEDED_WORDS):
+        return ConfirmReading(NOT_NEEDED if NOT_NEEDED in labels else "no")
+    if len(said) <= 12:
+        # A typo inside a two-word answer ("nto sure") must not leave only "sure" to read.
+        for category, vocabulary in (("unsure", UNSURE_WORDS), ("no", NO_WORDS)):
+            if any(" " in p and OSA.distance(said, p) <= 1 for p in vocabulary):
+                return ConfirmReading(category)
+    heard = said.split()
+    for start, end, category in found:
+        if len(heard) > 3 and start >= LEADING_WORDS:
+            continue
+        denied = end < len(heard) and heard[end] in ("not", "nt", "never")
+        if category == "yes" and denied:
+            category = "no"
+        outcome = "no" if category == "not-yet" else category
+        rest = _contrast_after(said, end)
+        if rest is not None and _risky(rest, step, outcome):
+            return ConfirmReading(None, mixed=outcome)
+        return ConfirmReading(outcome)
+    if done and any(has(said, word) for word in DONE_WORDS):
+        return ConfirmReading("yes")
+    if len(heard) <= 2:
+        guesses = {
+            category
+            for token in heard
+            for category, vocabulary in (
+                ("unsure", UNSURE_WORDS),
+                ("no", NO_WORDS),
+                ("yes", YES_WORDS),
+            )
+            if near(token, [v for v in vocabulary if " " not in v])
+        }
+        if len(guesses) == 1:
+            return ConfirmReading(guesses.pop())
+    return ConfirmReading(None)
+
+
+def read_yes_no(
+    text: str,
+    labels: Mapping[str, Sequence[str | Phrase]] | None = None,
+    step: Mapping[str, Sequence[str | Phrase]] | None = None,
+    *,
+    done: bool = False,
+) -> ConfirmReading:
+    """How a message answers a yes/no question (see :class:`ConfirmReading`).
+
+    ``labels`` are the step's renamed buttons ("Later" for no), taken when said exactly;
+    ``step`` the question's own ways of saying each answer, read first and anywhere in the
+    message; when they disagree the answer is None, so the officer is asked again rather than
+    recorded wrongly. ``done`` is True where the Yes button reads "Done": an action said on its
+    own ("requested", "mum told") is then a yes.
+
+    Not sure wins over yes and no, except inside a longer phrase ("I don't think so" is a no).
+    Something under way ("working on it") is not done yet, so it reads as no and stays on the
+    follow-up list. "Not needed" is its own category when ``labels`` offer one, otherwise no.
+    A yes phrase that is then denied ("I have not") is a no. When a short answer leads a longer
+    message, it decides ("yes, no injuries" is a yes), unless a "but" follows with a risk ("no
+    but she took a knife"): then it is ``mixed``. A self-correction ("no, actually yes") counts
+    what was said last.
+    """
+    said = words(text)
+    said = SPEECH_SLIPS.get(said, said)
+    if not said:
+        return ConfirmReading(None)
+    compiled_labels = {k: phrases(v) for k, v in (labels or {}).items()}
+    compiled_step = {k: phrases(v) for k, v in (step or {}).items()}
+    split = _split_at_correction(said)
+    if split is not None:
+        before, after = split
+        last = _plain(after, compiled_labels, compiled_step, done)
+        if last.outcome is not None:
+            return ConfirmReading(last.outcome, corrected=True)
+        first = _plain(before, compiled_labels, compiled_step, done)
+        if first.outcome is not None or first.mixed is not None:
+            return first
+    return _plain(said, compiled_labels, compiled_step, done)
+
+
+def read_confirm(
+    text: str,
+    extra: Mapping[str, Sequence[str | Phrase]] | None = None,
+    phrases: Mapping[str, Sequence[str | Phrase]] | None = None,
+) -> str | None:
+    """Yes, no or unsure from a short answer, or None if it reads as neither (or is mixed)."""
+    return read_yes_no(text, extra, phrases).outcome

@@ -1,0 +1,426 @@
+"""Danger now, read from an officer's own words, at any point of any conversation.
+
+"hes locked himself in the bathroom with the baby", "mum overdosed baby on its own", "yeh hes got
+a blade n the kids r in the front room": an officer tells of danger however it comes out, and
+the bot must answer with "protect first" before anything else. The cues, and the words that set
+a cue aside (denied, over, past, hypothetical), are data a trainer can read and extend:
+``language/en/danger.yaml``, whose header explains the rules this module applies.
+
+Nothing read here is kept: :meth:`DangerCues.read` returns the kinds of danger found (ids from
+the data) and the cue words matched (the data's own words), never the rest of the message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from bot.engine._negation import NEGATION_WORDS, PSEUDO_NEGATIONS
+from bot.engine._words import CLAUSE_WORDS, LANGUAGE, word_list, words
+from bot.knowledge import english_words, stem
+from bot.language import Language
+
+GAP = 6
+"""How many words may stand between the parts of a cue written with "..."."""
+
+SCOPE = 4
+"""How many words before a cue a negation may stand and still deny it."""
+
+EXACT = "="
+"""Marks a cue word compared as written, not by its stem ("armed!" in the data)."""
+
+_SENTENCE_BREAK = re.compile(r"[.;!?\n]+")
+_CLAUSE_BREAK = re.compile(r"[,:()]+|\s[-–—]+\s")
+_BREAK = "zzbreak"
+_CLAUSE = "zzclause"
+
+Sequence_ = tuple[str, ...]
+"""Stems in order; an element starting with :data:`EXACT` is a word compared as written."""
+
+
+def _word(word: str) -> str:
+    return stem(word) if word.isalpha() else word
+
+
+def _stems(phrase: str) -> Sequence_:
+    """A phrase as the detector compares it: every word's stem, stop words included."""
+    return tuple(_word(word) for word in words(phrase).split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    stem: str
+    sentence: int
+    clause: int
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: str
+    parts: tuple[tuple[Sequence_, ...], ...]
+    """Each part: the word sequences any of which may fill it; parts are joined by gaps."""
+    negated_inside: bool
+    """The cue holds a negation itself ("not breathing"): a negation before it is its own."""
+
+
+@dataclass(frozen=True)
+class DangerReading:
+    """What :meth:`DangerCues.read` found: the kinds of danger now, and the cues' own words.
+
+    ``terms`` are the stems of the cue words matched (the data's words, not the officer's
+    others), so a step can tell a bare mention of one of its own answers ("weapons" ticked on
+    a checklist of exploitation signs) from danger told in a sentence.
+    """
+
+    kinds: tuple[str, ...]
+    terms: frozenset[str]
+    now: bool = False
+    """A word such as "now", "still" or "just" stands with a cue: told as happening now."""
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds)
+
+
+class DangerCues:
+    """The danger cues of a language pack, compiled once for every message to come.
+
+    Args:
+        language: the pack whose ``danger.yaml`` and ``people.yaml`` hold the cues.
+        jargon: words never to mend into a cue word, though no English word lists them: the
+            knowledge base's own slang ("strat" is a strategy discussion, not "strap").
+    """
+
+    def __init__(self, language: Language = LANGUAGE, jargon: Iterable[str] = ()) -> None:
+        self._jargon = frozenset(jargon)
+        danger = language.danger
+        people = language.people
+        self.protect_first = danger.protect_first
+        self.names = {kind: definition.name for kind, definition in danger.kinds.items()}
+        self._classes: dict[str, tuple[str, ...]] = {
+            "child": people.child,
+            "young-child": people.young_child,
+            "adult": people.adult,
+            **danger.classes,
+        }
+        self._young_age = people.young_age
+        self._expanded: dict[str, tuple[Sequence_, ...]] = {}
+        self._cues = [
+            self._compile(kind, text)
+            for kind, definition in danger.kinds.items()
+            for text in definition.cues
+        ]
+        held = word_list(danger.held)
+        self._over_kind = {
+            kind: self._list((*definition.over, *(held if definition.held else ())))
+            for kind, definition in danger.kinds.items()
+        }
+        self._conditional = {kind for kind, d in danger.kinds.items() if d.conditional}
+        self._over = self._list(danger.over)
+        self._past = self._list(danger.past)
+        self._present = self._list(danger.present)
+        self._hypothetical = self._list(danger.hypothetical)
+        self._label_after = frozenset(_word(w) for w in word_list(danger.label_after))
+        self._not_danger = self._list(danger.not_danger)
+        self._negations = frozenset(_word(w) for w in NEGATION_WORDS) | {"no", "not"}
+        self._negation_phrases = tuple(
+            _stems(p) for p in word_list(language.negation.preceding) if " " in p
+        )
+        # "not" after a cue mostly denies what follows it ("on bail not to go there"), so only
+        # the following negations that end a list count here ("weapons: none").
+        self._following = frozenset(
+            _word(w) for w in word_list(language.negation.following) if " " not in w
+        ) - {"not"}
+        self._pseudo = tuple(tuple(_word(w) for w in phrase) for phrase in PSEUDO_NEGATIONS)
+        self._clause_stems = frozenset(_word(word) for word in CLAUSE_WORDS)
+        self._first: dict[str, list[_Cue]] = {}
+        for cue in self._cues:
+            for sequence in cue.parts[0]:
+                self._first.setdefault(sequence[0].removeprefix(EXACT), []).append(cue)
+        # Every word a cue is made of: a typo of one of these ("machette") is read as it.
+        self._vocabulary = tuple(
+            sorted(
+                {
+                    word.removeprefix(EXACT)
+                    for cue in self._cues
+                    for part in cue.parts
+                    for sequence in part
+                    for word in sequence
+                    if word.isalpha() and len(word) >= 4
+                }
+            )
+        )
+        # An age ("3 year old") stands for a young child wherever a cue names <young-child>.
+        young = set(self._expand("young-child"))
+        self._young_parts = frozenset(
+            part for cue in self._cues for part in cue.parts if young & set(part)
+        )
+        self._young_cues = tuple(cue for cue in self._cues if cue.parts[0] in self._young_parts)
+        # Who is involved is no clue to what the danger is: "the little one" in "the little one
+        # was left on their own" says nothing a checklist of findings does not expect.
+        self._people = frozenset(
+            (*self._expand("child"), *self._expand("young-child"), *self._expand("adult"))
+        )
+
+    # -- compiling ------------------------------------------------------------------------
+
+    @staticmethod
+    def _list(phrases: Iterable[str]) -> tuple[Sequence_, ...]:
+        return tuple(found for found in (_stems(p) for p in word_list(phrases)) if found)
+
+    def _expand(self, name: str, seen: frozenset[str] = frozenset()) -> tuple[Sequence_, ...]:
+        """Every word sequence a class stands for, classes inside it expanded too."""
+        if name in self._expanded:
+            return self._expanded[name]
+        found: list[Sequence_] = []
+        if name not in seen:
+            for member in self._classes.get(name, ()):
+                found += self._sequences(member, seen | {name})
+        self._expanded[name] = tuple(dict.fromkeys(found))
+        return self._expanded[name]
+
+    def _sequences(self, text: str, seen: frozenset[str] = frozenset()) -> list[Sequence_]:
+        """The word sequences a cue part (words and <class> names, no gaps) stands for."""
+        sequences: list[Sequence_] = [()]
+        for token in text.split():
+            if token.startswith("<"):
+                options = self._expand(token[1:-1], seen)
+            elif token.endswith("!"):
+                options = (tuple(EXACT + word for word in words(token[:-1]).split()),)
+            else:
+                options = (_stems(token),)
+            sequences = [done + option for done in sequences for option in options]
+        return [sequence for sequence in sequences if sequence]
+
+    def _compile(self, kind: str, text: str) -> _Cue:
+        parts = [part.strip() for part in text.split("...")]
+        compiled = tuple(tuple(self._sequences(part)) for part in parts)
+        negated = any(word.rstrip("!") in NEGATION_WORDS for word in text.split())
+        return _Cue(kind, compiled, negated)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _tokens(self, text: str) -> list[_Token]:
+        """The message's words as stems, typos of cue words mended, with sentence and clause."""
+        marked = _SENTENCE_BREAK.sub(f" {_BREAK} ", text.replace("'", "").replace("’", ""))
+        marked = _CLAUSE_BREAK.sub(f" {_CLAUSE} ", marked)
+        english = english_words()
+        found: list[_Token] = []
+        sentence = clause = 0
+        for word in words(marked).split():
+            if word == _BREAK:
+                sentence += 1
+                clause += 1
+                continue
+            if word == _CLAUSE:
+                clause += 1
+                continue
+            stemmed = _word(word)
+            if word in CLAUSE_WORDS or stemmed in self._clause_stems:
+                clause += 1
+            elif (
+                word.isalpha()
+                and len(word) >= 5
+                and word not in english
+                and word not in self._jargon
+                and stemmed not in self._first
+            ):
+                stemmed = self._mend(stemmed)
+            found.append(_Token(word, stemmed, sentence, clause))
+        return found
+
+    def _mend(self, word: str) -> str:
+        """The cue word a typo stands for ("machette" is "machete"), or the word as it is."""
+        slips = 1 if len(word) < 10 else 2
+        close = [
+            candidate
+            for candidate in self._vocabulary
+            if abs(len(candidate) - len(word)) <= slips
+            and candidate[:1] == word[:1]
+            and OSA.distance(candidate, word) <= slips
+        ]
+        return close[0] if len(close) == 1 else word
+
+    @staticmethod
+    def _at(tokens: Sequence[_Token], at: int, sequence: Sequence_) -> bool:
+        if at + len(sequence) > len(tokens):
+            return False
+        for offset, wanted in enumerate(sequence):
+            token = tokens[at + offset]
+            if wanted.startswith(EXACT):
+                if token.text != wanted[1:]:
+                    return False
+            elif token.stem != wanted:
+                return False
+        return True
+
+    def _young(self, tokens: Sequence[_Token], at: int) -> int:
+        """Words taken by a young child's age at ``at`` ("3 year old", "6 month old"), or 0."""
+        if at + 2 >= len(tokens) or not tokens[at].stem.isdigit():
+            return 0
+        unit, old = tokens[at + 1].stem, tokens[at + 2].stem
+        if old != "old":
+            return 0
+        if unit in ("month", "week", "day"):
+            return 3
+        if unit == "year" and int(tokens[at].stem) <= self._young_age:
+            return 3
+        return 0
+
+    def _fill(self, tokens: Sequence[_Token], at: int, part: tuple[Sequence_, ...]) -> int:
+        """How many words fill one part of a cue at ``at`` (0: none)."""
+        best = max(
+            (len(sequence) for sequence in part if self._at(tokens, at, sequence)), default=0
+        )
+        if not best and part in self._young_parts:
+            best = self._young(tokens, at)
+        return best
+
+    def _placements(
+        self, cue: _Cue, tokens: Sequence[_Token], at: int
+    ) -> list[list[tuple[int, int]]]:
+        """Every way the cue stands from ``at``: where each of its parts is, for each way."""
+        took = self._fill(tokens, at, cue.parts[0])
+        if not took:
+            return []
+        ways = [[(at, at + took - 1)]]
+        for part in cue.parts[1:]:
+            longer: list[list[tuple[int, int]]] = []
+            for placed in ways:
+                position = placed[-1][1] + 1
+                if position >= len(tokens):
+                    continue
+                sentence = tokens[position - 1].sentence
+                for start in range(position, min(len(tokens), position + GAP + 1)):
+                    if tokens[start].sentence != sentence:
+                        break
+                    took = self._fill(tokens, start, part)
+                    if took:
+                        longer.append([*placed, (start, start + took - 1)])
+            ways = longer
+        return ways
+
+    def _found(self, tokens: Sequence[_Token]) -> list[tuple[_Cue, list[tuple[int, int]]]]:
+        """Every cue in the message, each way it stands: where each of its parts is."""
+        found: list[tuple[_Cue, list[tuple[int, int]]]] = []
+        for at, token in enumerate(tokens):
+            candidates = list(self._first.get(token.stem, ()))
+            candidates += self._first.get(token.text, ()) if token.text != token.stem else []
+            if self._young(tokens, at):
+                candidates += self._young_cues
+            for cue in dict.fromkeys(candidates):
+                found += [(cue, placed) for placed in self._placements(cue, tokens, at)]
+        return found
+
+    def _phrases_in(
+        self, tokens: Sequence[_Token], phrases: Sequence[Sequence_], clauses: set[int]
+    ) -> list[tuple[int, int]]:
+        """Where any of ``phrases`` stands within the given clauses: (first, last) word."""
+        found: list[tuple[int, int]] = []
+        for at, token in enumerate(tokens):
+            if token.clause not in clauses:
+                continue
+            for phrase in phrases:
+                end = at + len(phrase) - 1
+                if (
+                    end < len(tokens)
+                    and tokens[end].clause in clauses
+                    and self._at(tokens, at, phrase)
+                ):
+                    found.append((at, end))
+        return found
+
+    def _negated_before(self, tokens: Sequence[_Token], start: int) -> bool:
+        """Whether a negation stands within reach before ``start``, in its clause."""
+        clause = tokens[start].clause
+        for at in range(start - 1, max(-1, start - 1 - SCOPE), -1):
+            if tokens[at].clause != clause:
+                return False
+            if tokens[at].stem in self._negations and not any(
+                self._at(tokens, at - offset, pseudo)
+                for pseudo in self._pseudo
+                for offset in range(len(pseudo))
+                if at - offset >= 0
+            ):
+                return True
+        return any(
+            start - end <= SCOPE and end < start
+            for _, end in self._phrases_in(tokens, self._negation_phrases, {clause})
+        )
+
+    def _denied(self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]) -> bool:
+        """A negation governs a part of the cue: before it, within reach, or just after it."""
+        if not cue.negated_inside and any(self._negated_before(tokens, s) for s, _ in placed):
+            return True
+        end = placed[-1][1]
+        for at in range(end + 1, min(len(tokens), end + 3)):
+            if tokens[at].clause != tokens[end].clause:
+                break
+            if tokens[at].stem in self._following:
+                return True
+        return False
+
+    def read(self, text: str) -> DangerReading:
+        """The kinds of danger now an officer's message tells of (empty when none).
+
+        A cue counts unless it is denied, over, past or hypothetical in its own clause (see
+        ``language/en/danger.yaml``), or is part of a phrase that is no danger ("fire brigade").
+        """
+        tokens = self._tokens(text)
+        if not tokens:
+            return DangerReading((), frozenset())
+        every = {token.clause for token in tokens}
+        harmless = {
+            at
+            for start, end in self._phrases_in(tokens, self._not_danger, every)
+            for at in range(start, end + 1)
+        }
+        kinds: list[str] = []
+        terms: set[str] = set()
+        now = False
+        for cue, placed in self._found(tokens):
+            if cue.kind in kinds:
+                continue
+            if all(at in harmless for start, end in placed for at in range(start, end + 1)):
+                continue
+            if not self._stands(tokens, cue, placed):
+                continue
+            kinds.append(cue.kind)
+            for start, end in placed:
+                said = tuple(tokens[at].stem for at in range(start, end + 1))
+                if said not in self._people and not self._young(tokens, start):
+                    terms.update(said)
+            clauses = {tokens[at].clause for at in range(placed[0][0], placed[-1][1] + 1)}
+            now = now or bool(self._phrases_in(tokens, self._present, clauses))
+        return DangerReading(tuple(kinds), frozenset(terms), now)
+
+    def _stands(self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]) -> bool:
+        """Whether a cue found is danger now: not denied, over, past or hypothetical."""
+        if self._denied(tokens, cue, placed):
+            return False
+        start, end = placed[0][0], placed[-1][1]
+        own = {tokens[at].clause for at in range(start, end + 1)}
+        inside = {at for s, e in placed for at in range(s, e + 1)}
+        over = (*self._over, *self._over_kind.get(cue.kind, ()))
+        for begin, finish in self._phrases_in(tokens, over, own):
+            if set(range(begin, finish + 1)) <= inside:
+                continue  # the cue's own words ("made off with" is not "made off")
+            if not self._negated_before(tokens, begin):
+                return False
+        present = self._phrases_in(tokens, self._present, own)
+        if not present and self._phrases_in(tokens, self._past, own):
+            return False
+        for begin, finish in self._phrases_in(tokens, self._hypothetical, {tokens[start].clause}):
+            # A threat is often said with "if" ("if he talks he's dead"): a bare "if" does not
+            # make it hypothetical, "what if" or "in case" still does.
+            bare_if = begin == finish and tokens[begin].stem == "if"
+            if begin < start and not (bare_if and cue.kind in self._conditional):
+                return False
+        if cue.kind not in self._conditional:
+            after = end + 1
+            if after < len(tokens) and tokens[after].stem in self._label_after:
+                return False
+        return True

@@ -1,0 +1,517 @@
+"""Numbers and lengths of time, as officers type or say them.
+
+"fifteen", "about 15", "15 and a half"; "3 hours", "day and a half", "since 10pm", "for ours" (a
+speech slip for four hours). Only digits and number words are numbers: "nan" (a grandmother),
+"inf" and "1e309" are words. The words come from ``language/en/numbers.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.engine._confirm import read_confirm
+from bot.engine._words import LANGUAGE, has, word_list, words
+
+
+def read_number(text: str) -> float | str | None:
+    """A number ("15", "fifteen", "about 15", "15 and a half"), "unsure", or None.
+
+    Number words are read by the knowledge normaliser, so "twenty one" and "forty-eight" mean
+    the same here as everywhere else in guidebot.
+    """
+    for kind, value in _quantities(text):
+        if kind == "number":
+            return value
+    if read_confirm(text) == "unsure":
+        return "unsure"
+    return None
+
+
+_NUMBERS = LANGUAGE.numbers
+UNIT_HOURS: dict[str, float] = dict(_NUMBERS.unit_hours)
+SPOKEN_UNITS: dict[str, str] = dict(_NUMBERS.unit_homophones)
+SPOKEN_NUMBERS: dict[str, float] = {k: float(v) for k, v in _NUMBERS.number_homophones.items()}
+"""Speech slips for a number and a unit said together: "for ours" is "four hours"."""
+
+QUANTITY_WORDS: dict[str, float] = dict(_NUMBERS.amounts)
+"""Everyday amounts, read on the long side so that a band is never lower than meant."""
+
+RELATIVE_HOURS: tuple[tuple[str, float], ...] = tuple(
+    (words(phrase), hours) for phrase, hours in _NUMBERS.relative_hours.items()
+)
+"""Everyday answers to "how long?", read as a rough figure; the bot says how it read them."""
+
+DAY_NAMES: dict[str, int] = dict(_NUMBERS.days)
+PARTS_OF_DAY: dict[str, int] = {words(part): hour for part, hour in _NUMBERS.parts_of_day.items()}
+"""When a part of today begins, taken early so that the time since it is never under-read."""
+
+LOCAL_TIME = "Europe/London"
+UNDER_A_DAY = 23.5
+"""Read for a time of day when there is no clock to count from: under a day, on the long side."""
+
+SINCE_WORDS = word_list(
+    [
+        "since",
+        "from",
+        "last seen",
+        "last seen at",
+        "last seen on",
+        "seen at",
+        "left at",
+        "went missing at",
+        "gone since",
+        "missing since",
+        "at",
+    ]
+)
+"""Words before a time that an answer counts from ("since 10pm", "last seen at half 3")."""
+MORNING = word_list(["am", "this morning", "in the morning", "morning"])
+EVENING = word_list(
+    [
+        "pm",
+        "tonight",
+        "this evening",
+        "in the evening",
+        "evening",
+        "afternoon",
+        "this afternoon",
+        "in the afternoon",
+        "night",
+        "at night",
+        "last night",
+    ]
+)
+YESTERDAY = word_list(_NUMBERS.yesterday)
+
+
+class Estimate(float):
+    """A length of time read from a rough answer, and how to say it back to the officer."""
+
+    description: str
+
+    def __new__(cls, hours: float, description: str) -> Estimate:
+        made = super().__new__(cls, hours)
+        made.description = description
+        return made
+
+
+def _local(now: float) -> dt.datetime:
+    try:
+        zone: dt.tzinfo = ZoneInfo(LOCAL_TIME)
+    except ZoneInfoNotFoundError:  # pragma: no cover - tz data ships with Python or tzdata
+        zone = dt.UTC
+    return dt.datetime.fromtimestamp(now, zone)
+
+
+@dataclass(frozen=True)
+class _When:
+    """A time an answer counts from, as said: a day, a part of the day, a clock time."""
+
+    day: str | int | None = None
+    """"yesterday", a weekday (Monday is 0), or None for today."""
+    part: str | None = None
+    hour: int | None = None
+    minute: int = 0
+    half: str | None = None
+    """"am" or "pm" when the answer says which half of the day."""
+
+
+def _clock(said: list[str], at: int) -> tuple[int, int, int] | None:
+    """A clock time from ``said[at]``: (hour, minute, words used), "half 3" and "22 30" too."""
+
+    def number(index: int, most: int) -> int | None:
+        if index < len(said) and said[index].isdigit() and int(said[index]) <= most:
+            return int(said[index])
+        return None
+
+    word = said[at] if at < len(said) else ""
+    if word == "half" and (hour := number(at + 1, 12)) is not None:
+        return hour, 30, 2  # British "half 3" is 3:30
+    if word == "quarter" and at + 2 < len(said) and said[at + 1] in ("past", "to"):
+        hour = number(at + 2, 12)
+        if hour is not None:
+            return (hour, 15, 3) if said[at + 1] == "past" else ((hour - 1) % 12 or 12, 45, 3)
+    minutes = number(at, 59)
+    if minutes is not None and at + 2 < len(said) and said[at + 1] in ("past", "to"):
+        hour = number(at + 2, 12)
+        if hour is not None:
+            if said[at + 1] == "past":
+                return hour, minutes, 3
+            return (hour - 1) % 12 or 12, 60 - minutes, 3
+    hour = number(at, 23)
+    if hour is None:
+        return None
+    if at + 1 < len(said) and said[at + 1] in UNIT_HOURS:
+        return None  # "since 2 days": a length of time, not a clock time
+    minute = number(at + 1, 59)
+    if minute is not None and len(said[at + 1]) == 2:
+        return hour, minute, 2
+    if at + 1 < len(said) and said[at + 1] in ("oclock",):
+        return hour, 0, 2
+    if at + 2 < len(said) and said[at + 1 : at + 3] == ["o", "clock"]:
+        return hour, 0, 3
+    return hour, 0, 1
+
+
+def _phrase_at(said: list[str], at: int, phrases: Sequence[str]) -> int:
+    """How many words of the longest phrase standing at ``said[at]`` (0 for none)."""
+    best = 0
+    for phrase in phrases:
+        parts = phrase.split()
+        if said[at : at + len(parts)] == parts:
+            best = max(best, len(parts))
+    return best
+
+
+def _when(said: list[str], at: int, *, clock: bool) -> _When | None:
+    """The time said from ``said[at]`` on, if any (``clock``: a bare number may be a time)."""
+    day: str | int | None = None
+    part: str | None = None
+    hour: int | None = None
+    minute = 0
+    half: str | None = None
+    index = at
+    while index < len(said):
+        word = said[index]
+        if word in YESTERDAY and index + 1 < len(said) and said[index + 1] in DAY_NAMES:
+            index += 1  # "last friday"
+            continue
+        if word == "yesterday":
+            day = "yesterday"
+            index += 1
+            continue
+        if word in DAY_NAMES and day is None:
+            day = DAY_NAMES[word]
+            index += 1
+            continue
+        took = _phrase_at(said, index, list(PARTS_OF_DAY))
+        if took:
+            part = " ".join(said[index : index + took])
+            if said[index] == "last" and day is None:
+                day = "yesterday"
+            index += took
+            continue
+        took = _phrase_at(said, index, [*MORNING, *EVENING])
+        if took and hour is not None:
+            half = "am" if " ".join(said[index : index + took]) in MORNING else "pm"
+            if " ".join(said[index : index + took]) == "last night":
+                day = "yesterday"
+            index += took
+            continue
+        if hour is None and (clock or day is not None or part is not None):
+            found = _clock(said, index)
+            if found is not None:
+                hour, minute, took = found
+                index += took
+                continue
+        break
+    if day is None and part is None and hour is None:
+        return None
+    if part is not None and hour is not None and half is None:
+        half = "am" if PARTS_OF_DAY[part] < 12 else "pm"
+    return _When(day, part, hour, minute, half)
+
+
+def _start(when: _When, local: dt.datetime) -> dt.datetime | None:
+    """The earliest moment the answer can mean, not after now: read on the long side."""
+    if isinstance(when.day, int):
+        back = (local.weekday() - when.day) % 7 or 7
+        base = local - dt.timedelta(days=back)
+    elif when.day == "yesterday":
+        base = local - dt.timedelta(days=1)
+    else:
+        base = local
+    if when.hour is not None:
+        hour = when.hour
+        if when.half == "am":
+            hours = [hour % 12]
+        elif when.half == "pm":
+            hours = [hour % 12 + 12]
+        elif hour > 12:
+            hours = [hour]
+        else:
+            hours = [hour % 12, hour % 12 + 12]
+        minute = when.minute
+    elif when.part is not None:
+        hours, minute = [PARTS_OF_DAY[when.part]], 0
+    else:
+        hours, minute = [0], 0
+    starts: list[dt.datetime] = []
+    for candidate in hours:
+        start = base.replace(hour=candidate, minute=minute, second=0, microsecond=0)
+        if start > local:
+            if when.day is not None:
+                continue  # "yesterday at 11pm" cannot be after now
+            start -= dt.timedelta(days=1)
+        starts.append(start)
+    return min(starts) if starts else None
+
+
+def _shown(when: _When, start: dt.datetime | None, local: dt.datetime | None) -> str:
+    if start is None or local is None:
+        if when.hour is not None:
+            minutes = f":{when.minute:02d}" if when.minute or not when.half else ""
+            return f"{when.hour}{minutes}{when.half or ''}"
+        return when.part or ("yesterday" if when.day == "yesterday" else "then")
+    day = (
+        "today"
+        if start.date() == local.date()
+        else (
+            "yesterday"
+            if start.date() == (local - dt.timedelta(days=1)).date()
+            else start.strftime("%A")
+        )
+    )
+    return f"{start:%H:%M} {day}"
+
+
+def _since(said: str, now: float | None) -> float | None:
+    """A length of time counted from a time of day or a day ("since 9 this morning").
+
+    Read on the long side, because a band read too low can hide a child's risk: "since 9" at
+    22:13 is since 09:00 (13 hours), "since yesterday" since the start of yesterday, "since
+    tea time" since 17:00.
+    """
+    heard = said.split()
+    when: _When | None = None
+    for index in range(len(heard)):
+        took = _phrase_at(heard, index, SINCE_WORDS)
+        if took:
+            when = _when(heard, index + took, clock=True)
+        elif index == 0 or heard[index - 1] not in ("the", "a"):
+            when = _when(heard, index, clock=False)
+        if when is not None:
+            break
+    if when is None:
+        return None
+    if now is None:
+        if when.day == "yesterday":
+            return Estimate(24.0, "a day or more (since yesterday)")
+        if when.day is not None:
+            return None
+        return Estimate(UNDER_A_DAY, f"under a day (since {_shown(when, None, None)})")
+    local = _local(now)
+    start = _start(when, local)
+    if start is None:
+        return None
+    hours = max(0.25, (now - start.timestamp()) / 3600)
+    return Estimate(hours, f"since {_shown(when, start, local)}, {describe_hours(hours)}")
+
+
+def _duration_words(text: str) -> list[str]:
+    """The answer as normalised words, with decimals kept whole and spoken units mended."""
+    found: list[str] = []
+    for piece in re.split(r"(\d+\.\d+)", text.lower()):
+        if re.fullmatch(r"\d+\.\d+", piece):
+            found.append(piece)
+        else:
+            found += words(re.sub(r"(?<=\d)\s*-\s*(?=\d)", " to ", piece)).split()
+    for index, word in enumerate(found[:-1]):
+        if word in SPOKEN_NUMBERS and found[index + 1] in SPOKEN_UNITS:
+            found[index] = f"{SPOKEN_NUMBERS[word]:g}"
+    return [
+        SPOKEN_UNITS[word] if word in SPOKEN_UNITS and index and _number(found[index - 1]) else word
+        for index, word in enumerate(found)
+    ]
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _number(word: str) -> float | None:
+    """The number a word is, if it is written in digits ("15", "2.5"); words are not numbers.
+
+    ``float()`` alone would read "nan" (a grandmother), "inf" or "1e309" as numbers.
+    """
+    return float(word) if _DIGITS.fullmatch(word) else None
+
+
+def _amount(said: list[str], index: int) -> tuple[float, int] | None:
+    """An amount starting at ``said[index]`` ("3", "2.5", "a", "couple of", "3 quarters of")."""
+    if index >= len(said):
+        return None
+    word = said[index]
+    value = _number(word)
+    if value is None:
+        if word not in QUANTITY_WORDS:
+            return None
+        value = QUANTITY_WORDS[word]
+    index += 1
+    if word in ("a", "an") and index < len(said) and said[index] in QUANTITY_WORDS:
+        value = QUANTITY_WORDS[said[index]]
+        index += 1
+    if word in ("half", "quarter") and index < len(said) and said[index] in ("a", "an"):
+        index += 1
+    if index < len(said) and said[index] in ("quarter", "quarters"):
+        value *= 0.25
+        index += 1
+    if said[index : index + 3] == ["and", "a", "half"]:
+        value += 0.5
+        index += 3
+    if index < len(said) and said[index] == "of":
+        index += 1
+        if index < len(said) and said[index] in ("a", "an"):
+            index += 1
+    return value, index
+
+
+def _quantities(text: str) -> list[tuple[str, float]]:
+    """The amounts an answer states: ("hours", n) for a length of time, ("number", n) otherwise."""
+    said = _duration_words(text)
+    found: list[tuple[str, float]] = []
+    index = 0
+    while index < len(said):
+        amount = _amount(said, index)
+        if amount is None:
+            if said[index] in UNIT_HOURS and said[index + 1 : index + 4] == ["and", "a", "half"]:
+                found.append(("hours", 1.5 * UNIT_HOURS[said[index]]))
+                index += 4
+                continue
+            index += 1
+            continue
+        value, index = amount
+        if index + 1 < len(said) and said[index] in ("or", "to"):
+            other = _amount(said, index + 1)
+            if other is not None and other[1] < len(said) and said[other[1]] in UNIT_HOURS:
+                value, index = max(value, other[0]), other[1]
+        if index < len(said) and said[index] in UNIT_HOURS:
+            unit = UNIT_HOURS[said[index]]
+            index += 1
+            if said[index : index + 3] == ["and", "a", "half"]:
+                value += 0.5
+                index += 3
+            elif said[index : index + 2] == ["or", "2"]:
+                value = max(value, 2.0)
+                index += 2
+            found.append(("hours", value * unit))
+        elif said[index - 1] not in QUANTITY_WORDS or said[index - 1] == "half":
+            found.append(("number", value))
+    return found
+
+
+def read_hours(text: str, now: float | None = None) -> float | str | None:
+    """A length of time in hours ("3 hours", "day and a half", "since 10pm"), or "unsure".
+
+    Returns None when no length of time can be read. ``now`` (seconds since the epoch, from the
+    event) lets "since 10pm" or "since Friday" be counted; without it a time of day still reads
+    as under a day, but a day name cannot be read. Rough amounts are read on the long side
+    ("a couple of days" is 2 days, "2 or 3 days" is 3), so a band is never lower than meant.
+    """
+    said = words(text)
+    since = _since(said, now)
+    if since is not None:
+        return since
+    for phrase, hours in RELATIVE_HOURS:
+        if has(said, phrase):
+            return hours
+    found = _quantities(text)
+    lengths = [value for kind, value in found if kind == "hours"]
+    if lengths:
+        return sum(lengths)
+    if read_confirm(text) == "unsure":
+        return "unsure"
+    if len(found) == 1 and len(said.split()) <= 2:
+        return found[0][1]
+    return None
+
+
+def describe_hours(hours: float) -> str:
+    """A rough, readable length of time, to show the officer how an answer was read."""
+    if isinstance(hours, Estimate):
+        return hours.description
+    if hours < 1:
+        minutes = round(hours * 60)
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    if hours < 48:
+        whole = round(hours, 1) if hours < 10 else round(hours)
+        shown = int(whole) if whole == int(whole) else whole
+        return f"about {shown} hour{'s' if whole != 1 else ''}"
+    days = round(hours / 24, 1)
+    shown_days = int(days) if days == int(days) else days
+    return f"about {shown_days} days"
+
+
+@dataclass(frozen=True)
+class AgeReading:
+    """An age read from an answer, or why it cannot be taken.
+
+    Attributes:
+        value: the age, "unsure", or None when no number was said.
+        other: the other age it may be, when only a year of birth was given (born 2010 is 15
+            or 16, depending on the birthday).
+        shown: how it was read, to say back ("16 years", "born 2010: 15 or 16").
+        retry: why it cannot be taken ("0 can't be an age here"), said before asking again.
+    """
+
+    value: float | str | None
+    other: float | None = None
+    shown: str | None = None
+    retry: str | None = None
+
+
+def _birth(heard: list[str], local: dt.datetime) -> tuple[int, int | None, str] | None:
+    """An age from a date or year of birth ("dob 03/04/2012", "born 2010"), and how it reads.
+
+    Returns (age, the other possible age or None, how to show it). A day and month before the
+    year give the exact age (UK order, day first); a year alone gives two possible ages.
+    """
+    for index, word in enumerate(heard):
+        if not (len(word) == 4 and word.isdigit() and 1900 <= int(word) <= local.year):
+            continue
+        year = int(word)
+        if index >= 2 and heard[index - 2].isdigit() and heard[index - 1].isdigit():
+            day, month = int(heard[index - 2]), int(heard[index - 1])
+            try:
+                born = dt.date(year, month, day)
+            except ValueError:
+                born = None
+            if born is not None and born <= local.date():
+                had = (local.month, local.day) >= (born.month, born.day)
+                age = local.year - year - (0 if had else 1)
+                return age, None, f"born {born:%d/%m/%Y}: {age}"
+        older = local.year - year
+        return older - 1, older, f"born {year}: {max(older - 1, 0)} or {older}"
+    return None
+
+
+def read_age(
+    text: str,
+    now: float | None = None,
+    *,
+    least: float | None = None,
+    most: float | None = None,
+    unit: str = "years",
+) -> AgeReading:
+    """An age (or another number a step asks for), read as a colleague would.
+
+    "16", "sixteen", "nan says hes 14" (the grandmother is no number), "1 6" (two digits said
+    apart, as a speech recogniser writes "one six"), "dob 2010" (15 or 16, from the event's
+    time ``now``). A number outside ``least`` and ``most``, the believable range the step sets,
+    is not taken: "0" or "2010" as an age is asked again with the reason.
+    """
+    said = words(text)
+    heard = said.split()
+    if now is not None and heard:
+        birth = _birth(heard, _local(now))
+        if birth is not None:
+            age, other, shown = birth
+            if age < 0 or (least is not None and (other or age) < least):
+                return AgeReading(None, retry=f"{shown.capitalize()} isn't a believable age here.")
+            return AgeReading(float(age), float(other) if other is not None else None, shown)
+    if len(heard) == 2 and all(len(w) == 1 and w.isdigit() for w in heard) and heard[0] != "0":
+        value: float | str | None = float(heard[0] + heard[1])
+    else:
+        value = read_number(text)
+    if value is None or isinstance(value, str):
+        return AgeReading(value)
+    shown = f"{value:g} {unit}"
+    outside = (least is not None and value < least) or (most is not None and value > most)
+    if outside:
+        return AgeReading(
+            None, retry=f"{value:g} doesn't look right here: give the number in {unit}."
+        )
+    return AgeReading(value, shown=shown)

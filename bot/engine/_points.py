@@ -1,0 +1,149 @@
+"""Which points of a free answer or a checklist an officer's words cover, or only describe.
+
+"What immediate needs have you dealt with?" is answered with what was done ("paramedics
+checked her", "nan is with them") but just as often with what is wrong ("she has a cut", "he's
+crying", "nan is on her way"). Only the first covers a point; a need described, something still
+to come, or something done for another person ("first aid for mum") leaves the point on the
+follow-up list, and the bot says which points it took as done so the officer can correct it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.engine._negation import ACTION_CUES, FINDING_CUES, Cues
+from bot.engine._phrases import Heard, Phrase, covers, phrases
+from bot.engine._words import LANGUAGE, Word, word_list
+
+_PEOPLE = LANGUAGE.people
+ADULT_WORDS = frozenset(word_list(_PEOPLE.adult))
+PRONOUNS = frozenset(word_list(_PEOPLE.pronouns))
+CHILD_WORDS = frozenset(word_list(_PEOPLE.child)) | PRONOUNS
+"""Words naming someone: an adult, or the child (a pronoun may stand for the child)."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of a text or checklist step, as compiled from its item.
+
+    Attributes:
+        id: the item id.
+        phrases: words that show the point was done, or for a finding that it is so (with any
+            terms borrowed from the item's knowledge entry).
+        needs: words that only describe the need ("cut", "crying"): never done.
+        unless: words that undo the point in the same clause ("nan is here but drunk").
+        for_child: the point is something done for the child, so a clause about an adult
+            alone ("paramedics checked mum") does not cover it.
+    """
+
+    id: str
+    phrases: tuple[Phrase, ...]
+    needs: tuple[Phrase, ...] = ()
+    unless: frozenset[str] = frozenset()
+    for_child: bool = False
+
+
+@dataclass(frozen=True)
+class PointsRead:
+    """What a message said about a step's points: covered, or only described as needed."""
+
+    covered: tuple[str, ...] = ()
+    described: tuple[str, ...] = ()
+
+
+def points(items: Sequence[tuple[str, Sequence[str | Phrase]]]) -> tuple[Point, ...]:
+    """Points from plain (id, phrases) pairs: a test's or a one-off check's shorthand."""
+    return tuple(Point(item_id, phrases(texts)) for item_id, texts in items)
+
+
+def _clause(said: Sequence[Word], span: tuple[int, int]) -> list[Word]:
+    clause = said[span[0]].clause if said else 0
+    return [word for word in said if word.clause == clause]
+
+
+def _names(clause: Sequence[Word], people: frozenset[str]) -> bool:
+    texts = {word.text for word in clause}
+    joined = " ".join(word.text for word in clause)
+    return any(word in texts or (" " in word and word in joined) for word in people)
+
+
+def _someone_else(clause: Sequence[Word]) -> bool:
+    """True when a clause is about an adult and not the child ("gave mum first aid")."""
+    return _names(clause, ADULT_WORDS) and not _names(clause, CHILD_WORDS)
+
+
+def _said_of(said: Sequence[Word], span: tuple[int, int]) -> list[Word]:
+    """The words said of what stands at ``span``: its clause, and the next if it names no one.
+
+    "nan is here but drunk" and "nan's here, but she's had a drink" say "drunk" of nan; "nan is
+    here, mum is drunk" does not.
+    """
+    clause = _clause(said, span)
+    following = [word for word in said if word.clause == said[span[0]].clause + 1]
+    nouns = ADULT_WORDS | (CHILD_WORDS - PRONOUNS)
+    if following and not _names(following, nouns):
+        return [*clause, *following]
+    return clause
+
+
+def _counts(point: Point, heard: Heard, cues: Cues) -> bool:
+    for item in point.phrases:
+        found = covers(item, heard, cues)
+        if not found:
+            continue
+        if not point.unless and not point.for_child:
+            return True
+        said = heard.placed
+        for span in found:
+            if point.unless and any(word.text in point.unless for word in _said_of(said, span)):
+                continue
+            if point.for_child and _someone_else(_clause(said, span)):
+                continue
+            return True
+    return False
+
+
+def _described(point: Point, heard: Heard) -> bool:
+    """Whether the answer describes the point's need, for the child ("mum's cut lip" is not)."""
+    for item in point.needs:
+        for span in covers(item, heard, FINDING_CUES):
+            if not (point.for_child and _someone_else(_clause(heard.placed, span))):
+                return True
+    return False
+
+
+def read_points(text: str, step_points: Sequence[Point], *, actions: bool) -> PointsRead:
+    """The points a free answer covers, and those it only describes, in the step's order.
+
+    ``actions`` is True when the points are things the officer should have done (a text step,
+    a checklist of things done): then a point said to be still to come ("needs an ambulance",
+    "nan will come", "nan is on her way") is not covered either. Otherwise the points are
+    findings, and "mum needs an interpreter" is one.
+
+    A phrase counts only when it is said the way it is meant: "haven't called an ambulance yet"
+    and "no first aid" leave medical care outstanding, while "no injuries", a phrase the flow
+    lists as a completed check, covers it. Terms borrowed from a knowledge entry need every
+    word said exactly, close together.
+    """
+    if not text.strip():
+        return PointsRead()
+    heard = Heard.of(text)
+    if not heard.words:
+        return PointsRead()
+    cues = ACTION_CUES if actions else FINDING_CUES
+    covered: list[str] = []
+    described: list[str] = []
+    for point in step_points:
+        if _counts(point, heard, cues):
+            covered.append(point.id)
+        elif _described(point, heard):
+            described.append(point.id)
+    return PointsRead(tuple(covered), tuple(described))
+
+
+def covered_items(
+    text: str, items: Sequence[tuple[str, Sequence[str | Phrase]]], *, actions: bool = False
+) -> tuple[str, ...]:
+    """The ids of the points a free answer covers (see :func:`read_points`)."""
+    return read_points(text, points(items), actions=actions).covered

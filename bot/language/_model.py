@@ -1,0 +1,247 @@
+"""The shape of a language pack: one strict model per file, so a slip fails at load, not on shift.
+
+A trainer extends these files; a misspelt key, a phrase in capitals or a number where words are
+expected is reported with the file and the key (see :mod:`bot.language._load`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+_PHRASE = re.compile(r"^[a-z0-9<>]+(?: [a-z0-9<>.]+)*$")
+_CUE = re.compile(r"^(?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.)(?: (?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.))*$")
+
+
+def _phrase(value: str) -> str:
+    if not _PHRASE.fullmatch(value):
+        raise ValueError(
+            f"'{value}' must be written as the bot reads it: lower-case words and digits, one "
+            "space apart, no punctuation or apostrophes"
+        )
+    return value
+
+
+def _cue(value: str) -> str:
+    if not _CUE.fullmatch(value) or value.startswith("...") or value.endswith("..."):
+        raise ValueError(
+            f"'{value}' is not a cue: lower-case words, <class> names and '...' between words, "
+            "one space apart"
+        )
+    return value
+
+
+Phrase = Annotated[str, AfterValidator(_phrase)]
+"""Words as the bot reads them: lower case, no punctuation ("dont know")."""
+Cue = Annotated[str, AfterValidator(_cue)]
+"""A danger cue: words, ``<class>`` names and ``...`` gaps."""
+Phrases = tuple[Phrase, ...]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Verdict = Literal["yes", "no", "unsure", "ask"]
+
+
+class Answers(_Strict):
+    """answers.yaml: how officers say yes, no, not sure, not yet, not needed."""
+
+    yes: Phrases = Field(min_length=1)
+    no: Phrases = Field(min_length=1)
+    unsure: Phrases = Field(min_length=1)
+    unsure_hedges: Phrases = ()
+    not_yet: Phrases = ()
+    not_needed: Phrases = Field(min_length=1)
+    idioms: dict[Phrase, Verdict] = Field(default_factory=dict)
+    speech_slips: dict[Phrase, Phrase] = Field(default_factory=dict)
+    corrections: Phrases = ()
+    contrast: Phrases = ()
+    risk: Phrases = ()
+    done: Phrases = ()
+    acknowledgements: Phrases = Field(min_length=1)
+    courtesy: Phrases = ()
+    finished: Phrases = ()
+    nothing: Phrases = ()
+    carry_on: Phrases = ()
+
+    @model_validator(mode="after")
+    def _yes_is_not_no(self) -> Answers:
+        both = sorted(set(self.yes) & set(self.no))
+        if both:
+            raise ValueError(f"'{both[0]}' is under both yes and no: keep it under one")
+        return self
+
+
+class Commands(_Strict):
+    """commands.yaml: words that work at every step, greetings and question words."""
+
+    commands: dict[Literal["back", "skip", "cancel", "menu", "help", "summary", "why"], Phrases]
+    ask: Phrases = Field(min_length=1)
+    greetings: Phrases = ()
+    question_words: Phrases = ()
+
+
+class Scope(_Strict):
+    """Cues of one kind of "not (yet) so", before and after what they govern."""
+
+    preceding: Phrases = ()
+    preceding_phrases: Phrases = ()
+    following: Phrases = ()
+    following_phrases: Phrases = ()
+
+
+class Reach(_Strict):
+    """How far a negation reaches: meaningful words before, words after, and for a denial."""
+
+    preceding: int = Field(default=4, ge=1, le=10)
+    following: int = Field(default=3, ge=1, le=10)
+    denial: int = Field(default=2, ge=0, le=10)
+
+
+class Negation(_Strict):
+    """negation.yaml: NegEx cues (preceding, following, termination, pseudo) and "not yet"."""
+
+    preceding: Phrases = Field(min_length=1)
+    following: Phrases = ()
+    termination: Phrases = Field(min_length=1)
+    pseudo: Phrases = ()
+    denial: Phrases = Field(min_length=1)
+    reach: Reach = Reach()
+    unfinished: Scope = Scope()
+    future: Scope = Scope()
+
+
+class Numbers(_Strict):
+    """numbers.yaml: number words, units, amounts and times of day."""
+
+    units: dict[Phrase, int]
+    teens: dict[Phrase, int]
+    tens: dict[Phrase, int]
+    number_homophones: dict[Phrase, int] = Field(default_factory=dict)
+    plain_before_plural: Phrases = ()
+    unit_homophones: dict[Phrase, Phrase] = Field(default_factory=dict)
+    unit_hours: dict[Phrase, float] = Field(min_length=1)
+    time_units: Phrases = ()
+    singular_units: Phrases = ()
+    quantity_words: Phrases = ()
+    age_units: Phrases = ()
+    amounts: dict[Phrase, float] = Field(default_factory=dict)
+    relative_hours: dict[Phrase, float] = Field(default_factory=dict)
+    days: dict[Phrase, Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=dict)
+    parts_of_day: dict[Phrase, Annotated[int, Field(ge=0, le=23)]] = Field(default_factory=dict)
+    yesterday: Phrases = ()
+
+
+class Spelling(_Strict):
+    """spelling.yaml: word families and British spellings."""
+
+    families: dict[Phrase, Phrase] = Field(default_factory=dict)
+    british: dict[Phrase, Phrase] = Field(default_factory=dict)
+    british_starts: dict[Phrase, Phrase] = Field(default_factory=dict)
+    double_l: Phrases = ()
+
+
+class Abbreviations(_Strict):
+    """abbreviations.yaml: chat shorthand, section words, and what a flow must spell out."""
+
+    shorthand: dict[Phrase, Phrase] = Field(default_factory=dict)
+    after_number: dict[Phrase, Phrase] = Field(default_factory=dict)
+    section_words: Phrases = ()
+    spell_out: dict[str, str] = Field(default_factory=dict)
+
+
+class Sounds(_Strict):
+    """sounds.yaml: homophones and letters said by name."""
+
+    homophones: tuple[Annotated[tuple[Phrase, ...], Field(min_length=2)], ...] = ()
+    letters: dict[Phrase, Annotated[str, Field(pattern=r"^[a-z]$")]] = Field(default_factory=dict)
+    wordlike_letters: Phrases = ()
+
+
+class StopWords(_Strict):
+    """stop_words.yaml: words that carry no meaning for finding guidance."""
+
+    stop_words: Phrases = Field(min_length=1)
+    verb_forms: dict[Phrase, Phrase] = Field(default_factory=dict)
+
+
+class People(_Strict):
+    """people.yaml: the child, a very young child, the adults around them."""
+
+    child: Phrases = Field(min_length=1)
+    pronouns: Phrases = ()
+    young_child: Phrases = Field(min_length=1)
+    young_age: int = Field(default=5, ge=0, le=17)
+    adult: Phrases = Field(min_length=1)
+
+
+class ProtectFirst(_Strict):
+    """The protect-first safety prompt used where a flow has none of its own."""
+
+    title: str = Field(min_length=3, max_length=80)
+    prompt: str = Field(min_length=10)
+    knowledge: tuple[str, ...] = ()
+
+
+class DangerKind(_Strict):
+    """One kind of danger now: its cues, and words that say it has ended."""
+
+    name: str = Field(min_length=3)
+    cues: tuple[Cue, ...] = Field(min_length=1)
+    over: Phrases = ()
+    held: bool = False
+    """A person is the danger: it ends when they are held ("arrested", "in the cells")."""
+    conditional: bool = False
+    """Its cues are often said with "if" ("if he talks he's dead"): "if" never sets them aside."""
+
+
+class Danger(_Strict):
+    """danger.yaml: what makes guidebot interrupt with the protect-first prompt."""
+
+    protect_first: ProtectFirst
+    classes: dict[Annotated[str, Field(pattern=r"^[a-z][a-z-]*$")], tuple[Cue, ...]] = Field(
+        default_factory=dict
+    )
+    kinds: dict[Annotated[str, Field(pattern=r"^[a-z][a-z-]*$")], DangerKind] = Field(min_length=1)
+    over: Phrases = ()
+    held: Phrases = ()
+    past: Phrases = ()
+    present: Phrases = ()
+    hypothetical: Phrases = ()
+    label_after: Phrases = ()
+    not_danger: Phrases = ()
+
+
+class Language(_Strict):
+    """A whole language pack: every table guidebot reads officers' words with."""
+
+    code: str
+    answers: Answers
+    commands: Commands
+    negation: Negation
+    numbers: Numbers
+    spelling: Spelling
+    abbreviations: Abbreviations
+    sounds: Sounds
+    stop_words: StopWords
+    people: People
+    danger: Danger
+
+
+FILES: dict[str, type[_Strict]] = {
+    "answers": Answers,
+    "commands": Commands,
+    "negation": Negation,
+    "numbers": Numbers,
+    "spelling": Spelling,
+    "abbreviations": Abbreviations,
+    "sounds": Sounds,
+    "stop_words": StopWords,
+    "people": People,
+    "danger": Danger,
+}
+"""Each file of a pack (``<name>.yaml``) and the model it must fit."""
