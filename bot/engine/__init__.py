@@ -33,11 +33,14 @@ from bot.engine._effects import (
 from bot.engine._engine import Engine
 from bot.engine._golden import (
     FlowCoverage,
+    Position,
     TranscriptError,
     TurnResult,
     check_turn,
     coverage,
     leaks,
+    positions,
+    protects_first,
     replay,
 )
 from bot.engine._graph import mermaid
@@ -78,6 +81,7 @@ __all__ = [
     "FlowReport",
     "FlowSet",
     "KnowledgeSource",
+    "Position",
     "Press",
     "RaisedFlag",
     "Reply",
@@ -94,6 +98,8 @@ __all__ = [
     "leaks",
     "load_flow_yaml",
     "mermaid",
+    "positions",
+    "protects_first",
     "read_confirm",
     "read_hours",
     "read_number",

@@ -195,7 +195,7 @@ class StepWords:
         points: a checklist or text step's points.
         answers: every label and phrase the step offers, as typed words: such an answer is
             read as the answer, never as an everywhere-word ("back" as in "the child is back").
-        terms: the stems of every word the step expects in an answer (labels, phrases, needs):
+        terms: the stems of every word the step expects in an answer (labels and phrases):
             danger words among them ("knife" for signs of exploitation, "hit" for harm while
             away) are an answer to this question, not danger told now.
     """
@@ -1015,12 +1015,14 @@ def _step_words(
 
 
 def _expected_terms(step: AnyStep) -> frozenset[str]:
-    """The stems of every word a step expects in an answer: its labels, phrases and needs."""
+    """The stems of every word a step expects in an answer: its labels and phrases.
+
+    A point's needs ("unconscious", "bleeding") are not among them: told at "what have you dealt
+    with?", they are danger now, not an answer.
+    """
     texts = _offered_words(step)
     if isinstance(step, ConfirmStep):
         texts += [text for found in step.phrases.values() for text in found]
-    if isinstance(step, ChecklistStep | TextStep):
-        texts += [text for item in step.items for text in item.needs]
     return frozenset(
         stem(word) if word.isalpha() else word for text in texts for word in words(text).split()
     )

@@ -23,6 +23,9 @@ from bot.engine._words import CLAUSE_WORDS, LANGUAGE, word_list, words
 from bot.knowledge import english_words, stem
 from bot.language import Language
 
+PROGRESSIVE = frozenset(["is", "are", "am", "hes", "shes", "theyre", "its", "youre", "im"])
+"""Words before an -ing form that tell of something going on now ("is hitting")."""
+
 GAP = 6
 """How many words may stand between the parts of a cue written with "..."."""
 
@@ -31,6 +34,32 @@ SCOPE = 4
 
 EXACT = "="
 """Marks a cue word compared as written, not by its stem ("armed!" in the data)."""
+
+NEGATED = "~not"
+"""Stands for any negation of a verb in a cue: "not breathing" is also "isn't breathing"."""
+
+VERB_NEGATIONS = frozenset(
+    [
+        "not",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "wont",
+        "cant",
+        "cannot",
+        "doesnt",
+        "dont",
+        "didnt",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "couldnt",
+        "wouldnt",
+        "shouldnt",
+    ]
+)
+"""The negations that deny a verb, and so stand for one another in a cue ("nobody" does not)."""
 
 _SENTENCE_BREAK = re.compile(r"[.;!?\n]+")
 _CLAUSE_BREAK = re.compile(r"[,:()]+|\s[-–—]+\s")
@@ -63,6 +92,8 @@ class _Cue:
     kind: str
     parts: tuple[tuple[Sequence_, ...], ...]
     """Each part: the word sequences any of which may fill it; parts are joined by gaps."""
+    close: tuple[bool, ...]
+    """For each gap: True when it may not leave the clause ("..", "hurting .. her")."""
     negated_inside: bool
     """The cue holds a negation itself ("not breathing"): a negation before it is its own."""
 
@@ -113,12 +144,13 @@ class DangerCues:
             for kind, definition in danger.kinds.items()
             for text in definition.cues
         ]
-        held = word_list(danger.held)
+        self._held = self._list(danger.held)
         self._over_kind = {
-            kind: self._list((*definition.over, *(held if definition.held else ())))
-            for kind, definition in danger.kinds.items()
+            kind: self._list(definition.over) for kind, definition in danger.kinds.items()
         }
         self._conditional = {kind for kind, d in danger.kinds.items() if d.conditional}
+        self._held_kinds = {kind for kind, d in danger.kinds.items() if d.held}
+        self._still_there = self._list(danger.still_there)
         self._over = self._list(danger.over)
         self._past = self._list(danger.past)
         self._present = self._list(danger.present)
@@ -162,7 +194,12 @@ class DangerCues:
         # Who is involved is no clue to what the danger is: "the little one" in "the little one
         # was left on their own" says nothing a checklist of findings does not expect.
         self._people = frozenset(
-            (*self._expand("child"), *self._expand("young-child"), *self._expand("adult"))
+            (
+                *self._expand("child"),
+                *self._expand("young-child"),
+                *self._expand("adult"),
+                *(_stems(word) for word in (*people.pronouns, "me", "us", "someone")),
+            )
         )
 
     # -- compiling ------------------------------------------------------------------------
@@ -190,16 +227,20 @@ class DangerCues:
                 options = self._expand(token[1:-1], seen)
             elif token.endswith("!"):
                 options = (tuple(EXACT + word for word in words(token[:-1]).split()),)
+            elif words(token) in VERB_NEGATIONS:
+                options = ((NEGATED,),)
             else:
                 options = (_stems(token),)
             sequences = [done + option for done in sequences for option in options]
         return [sequence for sequence in sequences if sequence]
 
     def _compile(self, kind: str, text: str) -> _Cue:
-        parts = [part.strip() for part in text.split("...")]
+        pieces = re.split(r"\s(\.\.\.?)\s", f" {text} ")
+        parts = [piece.strip() for piece in pieces[0::2]]
+        close = tuple(gap == ".." for gap in pieces[1::2])
         compiled = tuple(tuple(self._sequences(part)) for part in parts)
         negated = any(word.rstrip("!") in NEGATION_WORDS for word in text.split())
-        return _Cue(kind, compiled, negated)
+        return _Cue(kind, compiled, close, negated)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -250,7 +291,10 @@ class DangerCues:
             return False
         for offset, wanted in enumerate(sequence):
             token = tokens[at + offset]
-            if wanted.startswith(EXACT):
+            if wanted == NEGATED:
+                if token.text not in VERB_NEGATIONS:
+                    return False
+            elif wanted.startswith(EXACT):
                 if token.text != wanted[1:]:
                     return False
             elif token.stem != wanted:
@@ -287,15 +331,17 @@ class DangerCues:
         if not took:
             return []
         ways = [[(at, at + took - 1)]]
-        for part in cue.parts[1:]:
+        for part, close in zip(cue.parts[1:], cue.close, strict=True):
             longer: list[list[tuple[int, int]]] = []
             for placed in ways:
                 position = placed[-1][1] + 1
                 if position >= len(tokens):
                     continue
-                sentence = tokens[position - 1].sentence
+                before = tokens[position - 1]
                 for start in range(position, min(len(tokens), position + GAP + 1)):
-                    if tokens[start].sentence != sentence:
+                    if tokens[start].sentence != before.sentence or (
+                        close and tokens[start].clause != before.clause
+                    ):
                         break
                     took = self._fill(tokens, start, part)
                     if took:
@@ -308,6 +354,8 @@ class DangerCues:
         found: list[tuple[_Cue, list[tuple[int, int]]]] = []
         for at, token in enumerate(tokens):
             candidates = list(self._first.get(token.stem, ()))
+            if token.text in VERB_NEGATIONS:
+                candidates += self._first.get(NEGATED, [])
             candidates += self._first.get(token.text, ()) if token.text != token.stem else []
             if self._young(tokens, at):
                 candidates += self._young_cues
@@ -386,16 +434,41 @@ class DangerCues:
                 continue
             if all(at in harmless for start, end in placed for at in range(start, end + 1)):
                 continue
-            if not self._stands(tokens, cue, placed):
+            if not self._stands(tokens, cue, placed) and not self._still_there_after(
+                tokens, cue, placed
+            ):
                 continue
             kinds.append(cue.kind)
             for start, end in placed:
                 said = tuple(tokens[at].stem for at in range(start, end + 1))
                 if said not in self._people and not self._young(tokens, start):
-                    terms.update(said)
+                    terms.update(word for word in said if (word,) not in self._people)
             clauses = {tokens[at].clause for at in range(placed[0][0], placed[-1][1] + 1)}
             now = now or bool(self._phrases_in(tokens, self._present, clauses))
+            now = now or self._going_on(tokens, placed[0][0])
         return DangerReading(tuple(kinds), frozenset(terms), now)
+
+    @staticmethod
+    def _going_on(tokens: Sequence[_Token], start: int) -> bool:
+        """Whether the cue is told as going on now: "is hitting", "he's swinging"."""
+        word = tokens[start].text
+        before = tokens[start - 1].text if start else ""
+        return word.endswith("ing") and before in PROGRESSIVE
+
+    def _still_there_after(
+        self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]
+    ) -> bool:
+        """Violence or a threat told as past, by someone still there, is danger now.
+
+        "hit her last night and he's still here": the blow was not now, the danger is.
+        """
+        if cue.kind not in self._held_kinds or self._denied(tokens, cue, placed):
+            return False
+        end = placed[-1][1]
+        later = {
+            token.clause for token in tokens[end + 1 :] if token.sentence == tokens[end].sentence
+        }
+        return bool(later) and bool(self._phrases_in(tokens, self._still_there, later))
 
     def _stands(self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]) -> bool:
         """Whether a cue found is danger now: not denied, over, past or hypothetical."""
@@ -404,12 +477,18 @@ class DangerCues:
         start, end = placed[0][0], placed[-1][1]
         own = {tokens[at].clause for at in range(start, end + 1)}
         inside = {at for s, e in placed for at in range(s, e + 1)}
-        over = (*self._over, *self._over_kind.get(cue.kind, ()))
-        for begin, finish in self._phrases_in(tokens, over, own):
-            if set(range(begin, finish + 1)) <= inside:
-                continue  # the cue's own words ("made off with" is not "made off")
-            if not self._negated_before(tokens, begin):
-                return False
+        sentence = {t.clause for t in tokens if t.sentence == tokens[start].sentence}
+        for phrases, where in ((self._over, own), (self._over_kind.get(cue.kind, ()), own)):
+            for begin, finish in self._phrases_in(tokens, phrases, where):
+                if set(range(begin, finish + 1)) <= inside:
+                    continue  # the cue's own words ("made off with" is not "made off")
+                if not self._negated_before(tokens, begin):
+                    return False
+        if cue.kind in self._held_kinds:
+            # The person is held: said anywhere in the sentence ("assault on mum, he was arrested").
+            for begin, _ in self._phrases_in(tokens, self._held, sentence):
+                if not self._negated_before(tokens, begin):
+                    return False
         present = self._phrases_in(tokens, self._present, own)
         if not present and self._phrases_in(tokens, self._past, own):
             return False

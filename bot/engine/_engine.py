@@ -43,6 +43,7 @@ from bot.engine._steps import (
 )
 from bot.engine._summary import build_summary
 from bot.engine._turn import MESSAGE_LIMIT, Turn, say_card, sources
+from bot.engine._words import words
 from bot.knowledge import KnowledgeBase, warm_up
 
 MENU = "menu"
@@ -591,10 +592,13 @@ class Engine:
         """Danger now told at a question: protect first, before the message is read as an answer.
 
         At the flow's own danger question ("Is the child in danger right now?") danger told in
-        any words is its answer, yes, and raises its red flag the usual way. A bare mention of
-        one of the step's own answers ("drugs and a knife" ticked as signs of exploitation) is
-        an answer too; danger told in a sentence interrupts any other question, and the officer
-        comes back to it once the prompt is acknowledged.
+        any words is its answer, yes, and raises its red flag the usual way. Anywhere else it
+        interrupts, and the officer comes back to the question once the prompt is acknowledged.
+        Some answers are read as answers all the same, so that an officer is never stuck: the
+        step's own words said whole ("Drugs or weapons" for that checklist button); danger words
+        that are what the question asks about, not told as happening now ("self harms" at "any
+        risk factors?"); and, once protect-first was acknowledged at this question, danger told
+        again not as happening now (the officer has been prompted and is answering).
         """
         danger = self.danger.read(event.text)
         if not danger:
@@ -607,7 +611,18 @@ class Engine:
                 label = step.labels.get(outcome, "Yes")  # type: ignore[call-overload]
                 answer = Answer(step_id, outcome)
                 return self._record(flow, state, answer, turn, echo=f"Noted: {label}.")
-        if not danger.now and danger.terms <= flow.words_of(step_id).terms:
+        words_of = flow.words_of(step_id)
+        if words(event.text) in words_of.answers:
+            return None
+        if not danger.now and danger.terms <= words_of.terms:
+            # "self harms" at "any risk factors?", "drugs and a knife" at "signs of
+            # exploitation?": the danger words are what the question asks about.
+            return None
+        prompted = any(
+            f.flag == flow.protect_first and f.step == step_id and f.acknowledged
+            for f in state.red_flags
+        )
+        if prompted and not danger.now:
             return None
         return self._interrupt(state, danger.kinds, turn)
 

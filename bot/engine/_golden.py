@@ -221,3 +221,38 @@ def coverage(flows: FlowSet, runs: Sequence[Sequence[TurnResult]]) -> list[FlowC
                     if key in row.red_flags:
                         row.red_flags[key] = True
     return list(report.values())
+
+
+# --- every place an officer can be ---------------------------------------------------------------
+
+PROTECT_FIRST_WORDS = "protect the child first"
+"""What every protect-first prompt says, the flows' own and the shared one alike."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place an officer can send a message from: the menu, or a question of a flow."""
+
+    name: str
+    state: Conversation
+
+
+def positions(flows: FlowSet, now: float = DEFAULT_CLOCK) -> list[Position]:
+    """The menu and every question of every flow, each as a fresh state sitting there.
+
+    An evaluation that must hold "wherever the officer is" (danger now, above all) steps a
+    message from each of these.
+    """
+    found = [Position("menu", Conversation(expires_at=now + 1800))]
+    for flow in flows:
+        for step_id in flow.spec.steps:
+            state = Conversation(phase="step", flow=flow.id, step=step_id, expires_at=now + 1800)
+            found.append(Position(f"{flow.id}/{step_id}", state))
+    return found
+
+
+def protects_first(engine: Engine, position: Position, text: str, now: float) -> bool:
+    """Whether a message sent from a position brings a protect-first prompt at once."""
+    _, effects = engine.step(position.state, Text(text, now))
+    said = " ".join(effect.text for effect in effects if isinstance(effect, Reply)).lower()
+    return PROTECT_FIRST_WORDS in said

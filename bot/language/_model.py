@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 _PHRASE = re.compile(r"^[a-z0-9<>]+(?: [a-z0-9<>.]+)*$")
-_CUE = re.compile(r"^(?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.)(?: (?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.))*$")
+_CUE = re.compile(r"^(?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.?)(?: (?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.?))*$")
 
 
 def _phrase(value: str) -> str:
@@ -25,10 +25,10 @@ def _phrase(value: str) -> str:
 
 
 def _cue(value: str) -> str:
-    if not _CUE.fullmatch(value) or value.startswith("...") or value.endswith("..."):
+    if not _CUE.fullmatch(value) or value.startswith("..") or value.endswith(".."):
         raise ValueError(
-            f"'{value}' is not a cue: lower-case words, <class> names and '...' between words, "
-            "one space apart"
+            f"'{value}' is not a cue: lower-case words, <class> names and '..' or '...' between "
+            "words, one space apart"
         )
     return value
 
@@ -212,6 +212,7 @@ class Danger(_Strict):
     past: Phrases = ()
     present: Phrases = ()
     hypothetical: Phrases = ()
+    still_there: Phrases = ()
     label_after: Phrases = ()
     not_danger: Phrases = ()
 

@@ -1,0 +1,211 @@
+"""Danger now, told in an officer's own words, is read at the menu and at every question.
+
+The detector is tested by kind (each kind of danger the issue names, and each way a cue is set
+aside), then the engine is tested where it matters: the shared development set, stepped from the
+menu and from every question of every flow, brings protect-first for every danger message and for
+no ordinary one. The words are data (language/en/danger.yaml), so a trainer's new cue works with
+no code changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.channels import load_flows
+from bot.engine import Engine, FlowSet, Text, positions, protects_first
+from bot.engine._danger import DangerCues
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.language import read_language
+from tests.conftest import DATA, shared_path
+
+DANGER = DangerCues()
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeBase:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="module")
+def flows(knowledge: KnowledgeBase) -> FlowSet:
+    return load_flows(knowledge)
+
+
+@pytest.fixture(scope="module")
+def engine(flows: FlowSet, knowledge: KnowledgeBase) -> Engine:
+    return Engine(flows, knowledge)
+
+
+BY_KIND = {
+    "weapon": [
+        "hes stood there with a meat cleaver",
+        "lad in the stairwell is tooled up",
+        "dads got a machette and wont put it down",
+    ],
+    "violence-now": [
+        "stepdad is laying into the boy in the hallway",
+        "shes got the kid by the throat",
+        "can hear him battering her through the wall",
+    ],
+    "threat": [
+        "he keeps saying hes going to kill the baby",
+        "ex rang, says hes coming tonight to get the kids",
+        "if she grasses hes dead, thats what they told her",
+    ],
+    "dangerous-person": [
+        "the registered sex offender is in the bedroom with the 6 year old",
+        "suspect is back at the address, kids still in there",
+        "violent ex has just turned up at the door",
+    ],
+    "medical": [
+        "baby isnt breathing",
+        "the girl has gone floppy and wont wake up",
+        "toddler swallowed bleach",
+    ],
+    "self-harm": [
+        "teen on the bridge saying she wants to die",
+        "found him with a ligature in the cell",
+        "shes cutting herself in the bathroom",
+    ],
+    "fire": ["house full of smoke, kids upstairs", "the flat is on fire"],
+    "abduction": [
+        "girl bundled into a car by two men",
+        "dad has snatched the baby and driven off",
+    ],
+    "shut-in": [
+        "kid locked in a cupboard under the stairs",
+        "the boy has been kept in his room with no food for days",
+    ],
+    "alone-danger": [
+        "2 year old home alone, parents out",
+        "mums passed out drunk and the baby is with her",
+    ],
+}
+"""Danger now, by kind: written for these tests, not taken from any evaluation set."""
+
+SET_ASIDE = {
+    "denied": ["no weapons in the house", "he denies making any threats", "no sign of a knife"],
+    "over": [
+        "the knife has been seized",
+        "fire is out now, kids fine",
+        "baby checked over, breathing normally",
+    ],
+    "held": ["suspect arrested and in the van", "he is in custody now"],
+    "past": [
+        "he overdosed last year",
+        "threatened her back in march",
+        "history of self harm, nothing current",
+    ],
+    "hypothetical": ["what if he comes back tonight", "in case he turns up with a weapon"],
+    "label": ["tick self harm risk on the form"],
+    "not danger": ["the fire brigade did a home safety visit", "knife crime team are aware"],
+}
+"""Messages holding a cue word that is no danger now, by the rule that sets it aside."""
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"), [(kind, said) for kind, lines in BY_KIND.items() for said in lines]
+)
+def test_each_kind_of_danger_is_read(kind: str, said: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    ("rule", "said"), [(rule, said) for rule, lines in SET_ASIDE.items() for said in lines]
+)
+def test_danger_over_elsewhere_or_denied_is_no_alarm(rule: str, said: str) -> None:
+    assert not DANGER.read(said), f"{rule}: {said!r} read as {DANGER.read(said).kinds}"
+
+
+def test_now_wins_over_then() -> None:
+    """A past word does not set a cue aside when the danger is still going on."""
+    assert DANGER.read("locked in the shed since yesterday")
+    assert DANGER.read("he rang 10 mins ago saying hell kill her")
+    assert DANGER.read("beat her last night and hes still here, kids in bed").kinds
+
+
+def test_a_cue_that_holds_a_negation_is_not_denied_by_it() -> None:
+    assert DANGER.read("baby not breathing").kinds == ("medical",)
+    assert DANGER.read("he wont wake up").kinds == ("medical",)
+
+
+def test_the_knowledge_bases_slang_is_never_mended_into_a_cue() -> None:
+    """ "strat" (a strategy discussion) is one slip from "strap" (a gun), but it is no typo."""
+    assert DANGER.read("whats a strat")
+    assert not DangerCues(jargon={"strat"}).read("whats a strat")
+
+
+def test_a_trainer_can_add_a_cue_with_no_code(tmp_path: Path) -> None:
+    pack = tmp_path / "en"
+    pack.mkdir()
+    source = DATA.parent.parent / "language" / "en"
+    for path in source.glob("*.yaml"):
+        (pack / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    said = "hes brandishing a trident at the kids"
+    assert "weapon" in DANGER.read(said).kinds  # "brandishing" is a cue already
+    assert not DANGER.read("theres a lion loose in the garden")
+    danger = (pack / "danger.yaml").read_text(encoding="utf-8")
+    danger = danger.replace("    cues: [\n      abducted,", "    cues: [\n      lion loose,", 1)
+    (pack / "danger.yaml").write_text(danger, encoding="utf-8")
+    extended = DangerCues(read_language(pack))
+    assert extended.read("theres a lion loose in the garden").kinds == ("abduction",)
+
+
+def test_reading_returns_kinds_and_the_datas_own_words_only() -> None:
+    """Nothing an officer typed comes back: only kind ids and the cue words from the data."""
+    found = DANGER.read("Jayden Smith at 14 Acacia Avenue has swallowed a load of tablets")
+    assert found.kinds == ("medical",)
+    assert found.terms <= {"swallow", "tablet", "took", "taken"}
+
+
+# --- wherever the officer is -----------------------------------------------------------------
+
+
+def _dev_set() -> dict[str, list[str]]:
+    data = yaml.safe_load((DATA / "danger_dev.yaml").read_text(encoding="utf-8"))
+    return {"danger": list(data["danger"]), "ordinary": list(data["ordinary"])}
+
+
+def test_the_dev_set_copy_equals_the_shared_one() -> None:
+    shared = shared_path("eval", "danger_dev.yaml")
+    assert (DATA / "danger_dev.yaml").read_bytes() == shared.read_bytes()
+
+
+def test_the_dev_set_is_caught_at_every_question_of_every_flow(
+    engine: Engine, flows: FlowSet
+) -> None:
+    now = 1_700_000_100.0
+    missed: list[tuple[str, str]] = []
+    alarms: list[tuple[str, str]] = []
+    every = positions(flows)
+    assert len(every) == 1 + sum(len(flow.spec.steps) for flow in flows)
+    dev = _dev_set()
+    for position in every:
+        missed += [
+            (position.name, said)
+            for said in dev["danger"]
+            if not protects_first(engine, position, said, now)
+        ]
+        alarms += [
+            (position.name, said)
+            for said in dev["ordinary"]
+            if protects_first(engine, position, said, now)
+        ]
+    assert missed == []
+    assert alarms == []
+
+
+def test_after_protect_first_the_officer_is_back_at_their_question(engine: Engine) -> None:
+    state, _ = engine.start(1.0)
+    state, _ = engine.step(state, Text("missing child", 2.0))
+    state, _ = engine.step(state, Text("still missing", 3.0))
+    question = state.step
+    state, _ = engine.step(state, Text("hes been spotted getting into a car with a man", 4.0))
+    assert state.phase == "red_flag"
+    state, _ = engine.step(state, Text("understood", 5.0))
+    assert state.phase == "step" and state.step == question
+    assert state.answers[-1].step == "status", "the message was not taken as an answer"
