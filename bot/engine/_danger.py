@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from bot.engine._negation import NEGATION_WORDS, PSEUDO_NEGATIONS
 from bot.engine._words import CLAUSE_WORDS, LANGUAGE, word_list, words
-from bot.knowledge import english_words, stem
+from bot.knowledge import STOP_WORDS, english_words, stem
 from bot.language import Language
 
 PROGRESSIVE = frozenset(["is", "are", "am", "hes", "shes", "theyre", "its", "youre", "im"])
@@ -92,8 +92,9 @@ class _Cue:
     kind: str
     parts: tuple[tuple[Sequence_, ...], ...]
     """Each part: the word sequences any of which may fill it; parts are joined by gaps."""
-    close: tuple[bool, ...]
-    """For each gap: True when it may not leave the clause ("..", "hurting .. her")."""
+    close: tuple[str, ...]
+    """Each gap as written: "..." within a sentence and six words, ".." within a clause too,
+    "~" anywhere in the sentence."""
     negated_inside: bool
     """The cue holds a negation itself ("not breathing"): a negation before it is its own."""
 
@@ -153,10 +154,21 @@ class DangerCues:
         self._still_there = self._list(danger.still_there)
         self._over = self._list(danger.over)
         self._past = self._list(danger.past)
+        self._history = self._list(danger.history)
+        self._earlier = self._list(danger.earlier)
+        self._questions = self._list(danger.questions)
+        self._procedure = self._list(danger.procedure)
+        self._lasting = {kind for kind, d in danger.kinds.items() if d.lasting}
+        self._attributes = {kind for kind, d in danger.kinds.items() if d.attributes}
         self._present = self._list(danger.present)
         self._hypothetical = self._list(danger.hypothetical)
         self._label_after = frozenset(_word(w) for w in word_list(danger.label_after))
-        self._not_danger = self._list(danger.not_danger)
+        # A single word is said as written ("smokes", a smoker, must not cover "smoke", a fire);
+        # a phrase is compared by its stems ("smoke alarm's" is "smoke alarm").
+        self._not_danger = tuple(
+            (EXACT + phrase,) if " " not in phrase else _stems(phrase)
+            for phrase in word_list(p.replace("!", "") for p in danger.not_danger)
+        )
         self._negations = frozenset(_word(w) for w in NEGATION_WORDS) | {"no", "not"}
         self._negation_phrases = tuple(
             _stems(p) for p in word_list(language.negation.preceding) if " " in p
@@ -191,6 +203,11 @@ class DangerCues:
             part for cue in self._cues for part in cue.parts if young & set(part)
         )
         self._young_cues = tuple(cue for cue in self._cues if cue.parts[0] in self._young_parts)
+        child = set(self._expand("child"))
+        self._child_parts = frozenset(
+            part for cue in self._cues for part in cue.parts if child & set(part)
+        )
+        self._child_cues = tuple(cue for cue in self._cues if cue.parts[0] in self._child_parts)
         # Who is involved is no clue to what the danger is: "the little one" in "the little one
         # was left on their own" says nothing a checklist of findings does not expect.
         self._people = frozenset(
@@ -204,9 +221,10 @@ class DangerCues:
 
     # -- compiling ------------------------------------------------------------------------
 
-    @staticmethod
-    def _list(phrases: Iterable[str]) -> tuple[Sequence_, ...]:
-        return tuple(found for found in (_stems(p) for p in word_list(phrases)) if found)
+    def _list(self, phrases: Iterable[str]) -> tuple[Sequence_, ...]:
+        """Phrases of the data as the detector compares them ("lives! in": "lives" as written)."""
+        found = (seq for phrase in phrases for seq in self._sequences(phrase))
+        return tuple(dict.fromkeys(seq for seq in found if seq))
 
     def _expand(self, name: str, seen: frozenset[str] = frozenset()) -> tuple[Sequence_, ...]:
         """Every word sequence a class stands for, classes inside it expanded too."""
@@ -235,9 +253,9 @@ class DangerCues:
         return [sequence for sequence in sequences if sequence]
 
     def _compile(self, kind: str, text: str) -> _Cue:
-        pieces = re.split(r"\s(\.\.\.?)\s", f" {text} ")
+        pieces = re.split(r"\s(\.\.\.?|~)\s", f" {text} ")
         parts = [piece.strip() for piece in pieces[0::2]]
-        close = tuple(gap == ".." for gap in pieces[1::2])
+        close = tuple(pieces[1::2])
         compiled = tuple(tuple(self._sequences(part)) for part in parts)
         negated = any(word.rstrip("!") in NEGATION_WORDS for word in text.split())
         return _Cue(kind, compiled, close, negated)
@@ -265,7 +283,7 @@ class DangerCues:
             elif (
                 word.isalpha()
                 and len(word) >= 5
-                and word not in english
+                and not {word, stemmed, word.removesuffix("s")} & english
                 and word not in self._jargon
                 and stemmed not in self._first
             ):
@@ -302,7 +320,18 @@ class DangerCues:
         return True
 
     def _young(self, tokens: Sequence[_Token], at: int) -> int:
-        """Words taken by a young child's age at ``at`` ("3 year old", "6 month old"), or 0."""
+        """Words taken by a young child's age at ``at`` ("3 year old", "eldest is 5"), or 0."""
+        return self._aged(tokens, at, self._young_age)
+
+    def _aged(self, tokens: Sequence[_Token], at: int, most: int) -> int:
+        """Words taken by an age of at most ``most`` years at ``at``, or 0.
+
+        "3 year old", "6 month old", "a 15 yr old" and "the eldest is 5" all name a child's age.
+        """
+        if at + 2 < len(tokens) and tokens[at].stem in ("eldest", "oldest", "age", "aged"):
+            found = 2 if tokens[at + 1].stem in ("is", "be") else 1
+            number = tokens[at + found].stem if at + found < len(tokens) else ""
+            return found + 1 if number.isdigit() and int(number) <= most else 0
         if at + 2 >= len(tokens) or not tokens[at].stem.isdigit():
             return 0
         unit, old = tokens[at + 1].stem, tokens[at + 2].stem
@@ -310,7 +339,7 @@ class DangerCues:
             return 0
         if unit in ("month", "week", "day"):
             return 3
-        if unit == "year" and int(tokens[at].stem) <= self._young_age:
+        if unit == "year" and int(tokens[at].stem) <= most:
             return 3
         return 0
 
@@ -321,6 +350,8 @@ class DangerCues:
         )
         if not best and part in self._young_parts:
             best = self._young(tokens, at)
+        if not best and part in self._child_parts:
+            best = self._aged(tokens, at, 17)
         return best
 
     def _placements(
@@ -338,9 +369,10 @@ class DangerCues:
                 if position >= len(tokens):
                     continue
                 before = tokens[position - 1]
-                for start in range(position, min(len(tokens), position + GAP + 1)):
+                reach = len(tokens) if close == "~" else min(len(tokens), position + GAP + 1)
+                for start in range(position, reach):
                     if tokens[start].sentence != before.sentence or (
-                        close and tokens[start].clause != before.clause
+                        close == ".." and tokens[start].clause != before.clause
                     ):
                         break
                     took = self._fill(tokens, start, part)
@@ -359,6 +391,8 @@ class DangerCues:
             candidates += self._first.get(token.text, ()) if token.text != token.stem else []
             if self._young(tokens, at):
                 candidates += self._young_cues
+            if self._aged(tokens, at, 17):
+                candidates += self._child_cues
             for cue in dict.fromkeys(candidates):
                 found += [(cue, placed) for placed in self._placements(cue, tokens, at)]
         return found
@@ -434,15 +468,20 @@ class DangerCues:
                 continue
             if all(at in harmless for start, end in placed for at in range(start, end + 1)):
                 continue
-            if not self._stands(tokens, cue, placed) and not self._still_there_after(
-                tokens, cue, placed
+            reason = self.set_aside(tokens, cue, placed)
+            if reason is not None and not (
+                reason.startswith("past") and self._still_there_after(tokens, cue, placed)
             ):
                 continue
             kinds.append(cue.kind)
             for start, end in placed:
                 said = tuple(tokens[at].stem for at in range(start, end + 1))
                 if said not in self._people and not self._young(tokens, start):
-                    terms.update(word for word in said if (word,) not in self._people)
+                    terms.update(
+                        word
+                        for word in said
+                        if (word,) not in self._people and word not in STOP_WORDS
+                    )
             clauses = {tokens[at].clause for at in range(placed[0][0], placed[-1][1] + 1)}
             now = now or bool(self._phrases_in(tokens, self._present, clauses))
             now = now or self._going_on(tokens, placed[0][0])
@@ -450,10 +489,10 @@ class DangerCues:
 
     @staticmethod
     def _going_on(tokens: Sequence[_Token], start: int) -> bool:
-        """Whether the cue is told as going on now: "is hitting", "he's swinging"."""
+        """Whether the cue is told as going on now: "is hitting", "he's swinging", "being kept"."""
         word = tokens[start].text
         before = tokens[start - 1].text if start else ""
-        return word.endswith("ing") and before in PROGRESSIVE
+        return before == "being" or (word.endswith("ing") and before in PROGRESSIVE)
 
     def _still_there_after(
         self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]
@@ -462,7 +501,7 @@ class DangerCues:
 
         "hit her last night and he's still here": the blow was not now, the danger is.
         """
-        if cue.kind not in self._held_kinds or self._denied(tokens, cue, placed):
+        if cue.kind not in self._held_kinds:
             return False
         end = placed[-1][1]
         later = {
@@ -470,36 +509,65 @@ class DangerCues:
         }
         return bool(later) and bool(self._phrases_in(tokens, self._still_there, later))
 
-    def _stands(self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]) -> bool:
-        """Whether a cue found is danger now: not denied, over, past or hypothetical."""
+    def set_aside(
+        self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]
+    ) -> str | None:
+        """Why a cue found is no danger now ("denied", "over: ...", ...), or None when it is.
+
+        What ends or excuses a danger is often said after it, in a clause of its own ("the fire
+        was next door, family evacuated, all safe now"), so words said later in the sentence
+        count as well as words in the cue's own clause; words said before it count only in its
+        own clause ("safe now, but he's back with a knife" is danger).
+        """
         if self._denied(tokens, cue, placed):
-            return False
+            return "denied"
         start, end = placed[0][0], placed[-1][1]
         own = {tokens[at].clause for at in range(start, end + 1)}
         inside = {at for s, e in placed for at in range(s, e + 1)}
-        sentence = {t.clause for t in tokens if t.sentence == tokens[start].sentence}
-        for phrases, where in ((self._over, own), (self._over_kind.get(cue.kind, ()), own)):
-            for begin, finish in self._phrases_in(tokens, phrases, where):
+        sentence = tokens[start].sentence
+        later = {t.clause for t in tokens[end + 1 :] if t.sentence == sentence}
+        whole = {t.clause for t in tokens if t.sentence == sentence}
+        going_on = self._going_on(tokens, start)
+        ended = (*self._over, *self._over_kind.get(cue.kind, ()))
+        if cue.kind in self._held_kinds:
+            ended = (*ended, *self._held)
+        if not going_on:
+            for begin, finish in self._phrases_in(tokens, ended, own | later):
                 if set(range(begin, finish + 1)) <= inside:
                     continue  # the cue's own words ("made off with" is not "made off")
+                if tokens[begin].clause not in own and begin < start:
+                    continue
                 if not self._negated_before(tokens, begin):
-                    return False
-        if cue.kind in self._held_kinds:
-            # The person is held: said anywhere in the sentence ("assault on mum, he was arrested").
-            for begin, _ in self._phrases_in(tokens, self._held, sentence):
-                if not self._negated_before(tokens, begin):
-                    return False
-        present = self._phrases_in(tokens, self._present, own)
-        if not present and self._phrases_in(tokens, self._past, own):
-            return False
-        for begin, finish in self._phrases_in(tokens, self._hypothetical, {tokens[start].clause}):
+                    return "over: " + self._said(tokens, begin, finish)
+        present = bool(self._phrases_in(tokens, self._present, own)) or going_on
+        if not present:
+            history = () if cue.kind in self._attributes else self._history
+            earlier = () if cue.kind in self._lasting else self._earlier
+            for phrases in (self._past, earlier, history):
+                found = self._phrases_in(tokens, phrases, whole)
+                if found:
+                    return "past: " + self._said(tokens, *found[0])
+        first = next(at for at, token in enumerate(tokens) if token.sentence == sentence)
+        for begin, finish in self._phrases_in(tokens, self._procedure, whole):
+            if begin == first:
+                return "asks about procedure: " + self._said(tokens, begin, finish)
+        asking = bool(self._phrases_in(tokens, self._questions, whole))
+        for begin, finish in self._phrases_in(tokens, self._hypothetical, own):
+            if begin >= start:
+                continue
             # A threat is often said with "if" ("if he talks he's dead"): a bare "if" does not
-            # make it hypothetical, "what if" or "in case" still does.
+            # make it hypothetical unless the officer is asking what to do ("if he threatens
+            # us, do we back off?"); "what if" or "in case" always does.
             bare_if = begin == finish and tokens[begin].stem == "if"
-            if begin < start and not (bare_if and cue.kind in self._conditional):
-                return False
+            if bare_if and cue.kind in self._conditional and not asking:
+                continue
+            return "hypothetical: " + self._said(tokens, begin, finish)
         if cue.kind not in self._conditional:
             after = end + 1
             if after < len(tokens) and tokens[after].stem in self._label_after:
-                return False
-        return True
+                return "label: " + tokens[after].text
+        return None
+
+    @staticmethod
+    def _said(tokens: Sequence[_Token], begin: int, finish: int) -> str:
+        return " ".join(token.text for token in tokens[begin : finish + 1])

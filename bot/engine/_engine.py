@@ -614,7 +614,7 @@ class Engine:
         words_of = flow.words_of(step_id)
         if words(event.text) in words_of.answers:
             return None
-        if not danger.now and danger.terms <= words_of.terms:
+        if danger.terms and not danger.now and danger.terms <= words_of.terms:
             # "self harms" at "any risk factors?", "drugs and a knife" at "signs of
             # exploitation?": the danger words are what the question asks about.
             return None

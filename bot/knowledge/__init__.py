@@ -13,10 +13,11 @@ from bot.knowledge._load import (
 )
 from bot.knowledge._match import Matcher, PhraseScorer, phrase_score
 from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
-from bot.knowledge._normalise import content, english_words, normalise, stem, tokens
+from bot.knowledge._normalise import STOP_WORDS, content, english_words, normalise, stem, tokens
 from bot.knowledge._result import Match, MatchStatus, SearchResult
 
 __all__ = [
+    "STOP_WORDS",
     "CheckReport",
     "CoverageRow",
     "Entry",

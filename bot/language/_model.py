@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 _PHRASE = re.compile(r"^[a-z0-9<>]+(?: [a-z0-9<>.]+)*$")
-_CUE = re.compile(r"^(?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.?)(?: (?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.?))*$")
+_CUE = re.compile(r"^(?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.?|~)(?: (?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.?|~))*$")
 
 
 def _phrase(value: str) -> str:
@@ -25,10 +25,22 @@ def _phrase(value: str) -> str:
 
 
 def _cue(value: str) -> str:
-    if not _CUE.fullmatch(value) or value.startswith("..") or value.endswith(".."):
+    if not _CUE.fullmatch(value) or value.startswith(("..", "~")) or value.endswith(("..", "~")):
         raise ValueError(
             f"'{value}' is not a cue: lower-case words, <class> names and '..' or '...' between "
             "words, one space apart"
+        )
+    return value
+
+
+_MARKED = re.compile(r"^[a-z0-9]+!?(?: [a-z0-9]+!?)*$")
+
+
+def _marked(value: str) -> str:
+    if not _MARKED.fullmatch(value):
+        raise ValueError(
+            f"'{value}' must be written as the bot reads it: lower-case words and digits, one "
+            "space apart, a word ending in '!' to be matched exactly as written"
         )
     return value
 
@@ -38,6 +50,8 @@ Phrase = Annotated[str, AfterValidator(_phrase)]
 Cue = Annotated[str, AfterValidator(_cue)]
 """A danger cue: words, ``<class>`` names and ``...`` gaps."""
 Phrases = tuple[Phrase, ...]
+Marked = tuple[Annotated[str, AfterValidator(_marked)], ...]
+"""Danger phrases: words as the bot reads them, "!" after a word to match it as written."""
 
 
 class _Strict(BaseModel):
@@ -192,11 +206,15 @@ class DangerKind(_Strict):
 
     name: str = Field(min_length=3)
     cues: tuple[Cue, ...] = Field(min_length=1)
-    over: Phrases = ()
+    over: Marked = ()
     held: bool = False
     """A person is the danger: it ends when they are held ("arrested", "in the cells")."""
     conditional: bool = False
     """Its cues are often said with "if" ("if he talks he's dead"): "if" never sets them aside."""
+    attributes: bool = False
+    """A person's record ("violence marker", "convicted") makes it worse, not past."""
+    lasting: bool = False
+    """Earlier today still matters ("took the pills an hour ago"): only long ago is past."""
 
 
 class Danger(_Strict):
@@ -207,14 +225,18 @@ class Danger(_Strict):
         default_factory=dict
     )
     kinds: dict[Annotated[str, Field(pattern=r"^[a-z][a-z-]*$")], DangerKind] = Field(min_length=1)
-    over: Phrases = ()
-    held: Phrases = ()
-    past: Phrases = ()
-    present: Phrases = ()
-    hypothetical: Phrases = ()
-    still_there: Phrases = ()
-    label_after: Phrases = ()
-    not_danger: Phrases = ()
+    over: Marked = ()
+    held: Marked = ()
+    past: Marked = ()
+    earlier: Marked = ()
+    history: Marked = ()
+    present: Marked = ()
+    hypothetical: Marked = ()
+    questions: Marked = ()
+    procedure: Marked = ()
+    still_there: Marked = ()
+    label_after: Marked = ()
+    not_danger: Marked = ()
 
 
 class Language(_Strict):
