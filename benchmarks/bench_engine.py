@@ -190,7 +190,7 @@ def _typed_rows(engine: Engine, repeats: int) -> list[dict[str, float | str | in
     at_danger = _state_at(engine, ["first contact"], "danger")
     at_needs = _state_at(engine, ["first contact", "no"], "needs")
     at_account = _state_at(
-        engine, ["first contact", "no", "cut, crying, safe adult", "yes"], "child-account"
+        engine, ["first contact", "no", "cut, crying, safe adult", "yes", "yes"], "child-account"
     )
     at_content = _state_at(engine, ["referral", "no"], "content")
     at_how_long = _state_at(engine, ["missing child", "still missing"], "how-long")
