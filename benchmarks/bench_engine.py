@@ -36,10 +36,10 @@ from bot.engine import (  # noqa: E402
     Event,
     Press,
     Text,
-    load_flow_yaml,
     replay,
 )
 from bot.knowledge import load_knowledge  # noqa: E402
+from bot.language import read_yaml  # noqa: E402
 
 REPEATS = 2000
 WARM_UP = 50
@@ -263,7 +263,7 @@ def _first_step_row(engine: Engine) -> dict[str, float | str | int | None]:
 
 def _golden_row(engine: Engine, rounds: int = 5) -> dict[str, float | str | int | None]:
     goldens = sorted((ROOT / "tests" / "conversations").glob("*.yaml"))
-    transcripts = [load_flow_yaml(path.read_text(encoding="utf-8")) for path in goldens]
+    transcripts = [read_yaml(path.read_text(encoding="utf-8")) for path in goldens]
     started = time.perf_counter()
     steps = 0
     for _ in range(rounds):

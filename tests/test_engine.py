@@ -28,13 +28,13 @@ from bot.engine import (
     StateError,
     Text,
     compile_flows,
-    load_flow_yaml,
     replay,
 )
 from bot.engine import _state as state_module
 from bot.engine._steps import skip_refusal
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge._normalise import english_words
+from bot.language import read_yaml
 
 T0 = 1_700_000_000.0
 
@@ -700,7 +700,7 @@ PHONE_LIMIT = 350
 def test_every_message_in_the_goldens_fits_a_phone_screen(engine: Engine) -> None:
     too_long = []
     for path in sorted(GOLDEN_DIR.glob("*.yaml")):
-        for result in replay(engine, load_flow_yaml(path.read_text(encoding="utf-8"))):
+        for result in replay(engine, read_yaml(path.read_text(encoding="utf-8"))):
             for reply in result.replies:
                 if not reply.copyable and len(reply.text) > PHONE_LIMIT:
                     too_long.append(f"{path.stem} turn {result.number}: {len(reply.text)}")

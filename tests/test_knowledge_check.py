@@ -18,6 +18,13 @@ FILE = "knowledge/entries/zz-broken.yaml"
 # rule (fixture name) -> (errors, warnings) exactly as `guidebot kb check` prints them.
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "invalid-yaml": ([f"{FILE}: is not valid YAML at line 5; check the indentation there"], []),
+    "duplicate-key": (
+        [
+            f"{FILE}: is not valid YAML at line 9: the key 'summary' appears twice in one "
+            "mapping; keep one"
+        ],
+        [],
+    ),
     "entries-not-a-list": ([f"{FILE}: must be a mapping with an 'entries:' list"], []),
     "wrong-schema-version": ([f"{FILE}: schema_version is 2; this guidebot reads 1"], []),
     "unknown-field": (

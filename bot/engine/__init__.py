@@ -16,7 +16,6 @@ from bot.engine._compile import (
     KnowledgeSource,
     check_flows,
     compile_flows,
-    load_flow_yaml,
 )
 from bot.engine._confirm import read_confirm
 from bot.engine._effects import (
@@ -92,7 +91,6 @@ __all__ = [
     "compile_flows",
     "coverage",
     "leaks",
-    "load_flow_yaml",
     "mermaid",
     "read_confirm",
     "read_hours",

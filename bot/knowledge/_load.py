@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.knowledge._model import Entry, SeedBullet, Taxonomy
+from bot.language import YamlError, read_yaml
 
 SCHEMA_VERSION = 1
 ENTRY_FIELDS = tuple(Entry.model_fields)
@@ -98,13 +98,9 @@ def _display(path: Path, root: Path) -> str:
 
 def _read_yaml(path: Path, root: Path, report: CheckReport) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        report.errors.append(
-            Problem(_display(path, root), f"is not valid YAML{line}; check the indentation there")
-        )
+        return read_yaml(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        report.errors.append(Problem(_display(path, root), str(exc)))
     except OSError as exc:
         report.errors.append(Problem(_display(path, root), f"cannot be read ({exc.strerror})"))
     return None
