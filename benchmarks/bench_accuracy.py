@@ -43,12 +43,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.knowledge import KnowledgeBase, SearchResult, load_knowledge  # noqa: E402
+from bot.language import YamlError, read_yaml  # noqa: E402
 
 SETS: dict[str, Path] = {
     "dev": ROOT / "tests" / "data" / "dev_utterances.yaml",
@@ -116,8 +115,8 @@ def read_set(name: str, path: Path) -> EvalSet:
     run with its path, since numbers from a half-read set would mislead.
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        data = read_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, YamlError) as error:
         raise SystemExit(
             f"{path}: cannot read the set ({error}); fix the file and rerun."
         ) from None

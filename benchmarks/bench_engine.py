@@ -36,10 +36,10 @@ from bot.engine import (  # noqa: E402
     Event,
     Press,
     Text,
-    load_flow_yaml,
     replay,
 )
 from bot.knowledge import load_knowledge  # noqa: E402
+from bot.language import read_yaml  # noqa: E402
 
 REPEATS = 2000
 WARM_UP = 50
@@ -190,7 +190,7 @@ def _typed_rows(engine: Engine, repeats: int) -> list[dict[str, float | str | in
     at_danger = _state_at(engine, ["first contact"], "danger")
     at_needs = _state_at(engine, ["first contact", "no"], "needs")
     at_account = _state_at(
-        engine, ["first contact", "no", "cut, crying, safe adult", "yes"], "child-account"
+        engine, ["first contact", "no", "cut, crying, safe adult", "yes", "yes"], "child-account"
     )
     at_content = _state_at(engine, ["referral", "no"], "content")
     at_how_long = _state_at(engine, ["missing child", "still missing"], "how-long")
@@ -263,7 +263,7 @@ def _first_step_row(engine: Engine) -> dict[str, float | str | int | None]:
 
 def _golden_row(engine: Engine, rounds: int = 5) -> dict[str, float | str | int | None]:
     goldens = sorted((ROOT / "tests" / "conversations").glob("*.yaml"))
-    transcripts = [load_flow_yaml(path.read_text(encoding="utf-8")) for path in goldens]
+    transcripts = [read_yaml(path.read_text(encoding="utf-8")) for path in goldens]
     started = time.perf_counter()
     steps = 0
     for _ in range(rounds):

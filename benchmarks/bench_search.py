@@ -29,7 +29,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import rapidfuzz
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from _typos import with_typo  # noqa: E402
 
 from bot.knowledge import Entry, Matcher, load_knowledge  # noqa: E402
+from bot.language import read_yaml  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SEED = 20_251_121
@@ -45,8 +45,8 @@ COPIES = 10
 
 def load_queries() -> list[str]:
     """The realistic query mix: officers' messages, misspelt ones and off-topic chatter."""
-    dev = yaml.safe_load((DATA / "dev_utterances.yaml").read_text(encoding="utf-8"))
-    extra = yaml.safe_load((DATA / "extra_utterances.yaml").read_text(encoding="utf-8"))
+    dev = read_yaml((DATA / "dev_utterances.yaml").read_text(encoding="utf-8"))
+    extra = read_yaml((DATA / "extra_utterances.yaml").read_text(encoding="utf-8"))
     queries = [case["text"] for case in dev] + [case["text"] for case in extra["utterances"]]
     return queries + list(extra["negatives"]) + list(extra.get("near_misses", []))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.channels import load_flows
 from bot.engine import (
@@ -28,13 +29,13 @@ from bot.engine import (
     StateError,
     Text,
     compile_flows,
-    load_flow_yaml,
     replay,
 )
 from bot.engine import _state as state_module
 from bot.engine._steps import skip_refusal
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge._normalise import english_words
+from bot.language import read_yaml
 
 T0 = 1_700_000_000.0
 
@@ -492,12 +493,61 @@ def test_state_round_trips_through_json(engine: Engine) -> None:
             "The saved conversation is damaged (unknown phase 'dancing'). Start a fresh one with "
             "'menu'.",
         ),
+        (
+            {"schema_version": 2, "expires_at": 0},
+            "The saved conversation is damaged ('phase' is missing). Start a fresh one with "
+            "'menu'.",
+        ),
+        (
+            {"schema_version": 2, "phase": "menu", "expires_at": 0, "note": "Jayden, 12 Elm Rd"},
+            "The saved conversation is damaged ('note' is not part of a saved conversation). "
+            "Start a fresh one with 'menu'.",
+        ),
+        (
+            {
+                "schema_version": 2,
+                "phase": "step",
+                "expires_at": "soon",
+                "answers": [{"step": "needs", "outcome": "some", "covered": "first aid"}],
+                "red_flags": [{"flag": "child-in-danger", "step": "danger", "said": "help"}],
+            },
+            "The saved conversation is damaged ('answers' item 1 'covered' must be a list; "
+            "'red_flags' item 1 'said' is not part of a saved conversation; 'expires_at' must "
+            "be a number). Start a fresh one with 'menu'.",
+        ),
     ],
 )
 def test_unreadable_state_is_refused_with_a_clear_message(saved: object, message: str) -> None:
     with pytest.raises(StateError) as caught:
         Conversation.from_json(saved)
     assert str(caught.value) == message
+
+
+def test_a_version_1_state_is_read_with_no_misses() -> None:
+    saved = {
+        "schema_version": 1,
+        "phase": "step",
+        "flow": "initial-contact",
+        "step": "needs",
+        "answers": [{"step": "danger", "outcome": "no"}],
+        "expires_at": T0,
+    }
+    state = Conversation.from_json(saved)
+    assert state.misses == 0 and state.schema_version == STATE_SCHEMA_VERSION
+    assert state.answers == (Answer("danger", "no"),)
+    assert state.to_json()["schema_version"] == STATE_SCHEMA_VERSION
+
+
+def test_a_state_is_changed_only_by_copying_and_only_in_its_own_fields() -> None:
+    state = Conversation(expires_at=T0)
+    moved = state.with_changes(phase="step", flow="referral", step="content")
+    assert (state.phase, moved.phase, moved.step) == ("menu", "step", "content")
+    with pytest.raises(TypeError, match="a conversation has no field phse"):
+        state.with_changes(phse="step")
+    with pytest.raises(ValidationError):
+        state.phase = "step"  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        Answer("danger", 3)  # type: ignore[arg-type]
 
 
 def test_older_state_is_upgraded_one_version_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -700,7 +750,7 @@ PHONE_LIMIT = 350
 def test_every_message_in_the_goldens_fits_a_phone_screen(engine: Engine) -> None:
     too_long = []
     for path in sorted(GOLDEN_DIR.glob("*.yaml")):
-        for result in replay(engine, load_flow_yaml(path.read_text(encoding="utf-8"))):
+        for result in replay(engine, read_yaml(path.read_text(encoding="utf-8"))):
             for reply in result.replies:
                 if not reply.copyable and len(reply.text) > PHONE_LIMIT:
                     too_long.append(f"{path.stem} turn {result.number}: {len(reply.text)}")

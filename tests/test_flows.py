@@ -10,10 +10,11 @@ from click.testing import CliRunner
 
 from bot.channels import check_flow_folder, default_conversations_dir, read_flow_sources
 from bot.cli import cli
-from bot.engine import END, FlowSet, check_flows, load_flow_yaml, mermaid
+from bot.engine import END, FlowSet, check_flows, mermaid
 from bot.engine._commands import Command, read_command
 from bot.engine._points import Point, read_points
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.language import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "data" / "broken_flows"
@@ -109,7 +110,7 @@ def test_every_flow_has_a_red_flag_and_every_red_flag_is_raised(flows: FlowSet) 
 
 
 def test_yes_and_no_stay_words_in_flow_yaml() -> None:
-    assert load_flow_yaml("when: [yes, no, on, off]\nflag: true\n") == {
+    assert read_yaml("when: [yes, no, on, off]\nflag: true\n") == {
         "when": ["yes", "no", "on", "off"],
         "flag": True,
     }
@@ -315,12 +316,12 @@ def test_terms_change_no_golden_reading_and_nothing_over_matches(
     texts = [
         turn["text"]
         for path in sorted((ROOT / "tests" / "conversations").glob("*.yaml"))
-        for turn in load_flow_yaml(path.read_text(encoding="utf-8"))["turns"]
+        for turn in read_yaml(path.read_text(encoding="utf-8"))["turns"]
         if isinstance(turn.get("text"), str)
     ]
     utterances = 0
     for name in ("dev_utterances.yaml", "extra_utterances.yaml"):
-        data = load_flow_yaml((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+        data = read_yaml((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
         sections = data.values() if isinstance(data, dict) else [data]
         rows = [row for section in sections for row in section]
         utterances += len(rows)

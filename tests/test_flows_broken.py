@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import RULES, STEP_KINDS, check_flows, load_flow_yaml
+from bot.engine import RULES, STEP_KINDS, check_flows
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.language import read_yaml
 
 BROKEN = Path(__file__).resolve().parent / "data" / "broken_flows"
 
@@ -175,7 +176,7 @@ def test_every_step_kind_is_broken_by_some_fixture(knowledge: KnowledgeBase) -> 
         step_id = report.errors[0].step
         if step_id is None:
             continue
-        data = load_flow_yaml((BROKEN / f"{rule}.yaml").read_text(encoding="utf-8"))
+        data = read_yaml((BROKEN / f"{rule}.yaml").read_text(encoding="utf-8"))
         broken_kinds.add(data["steps"][step_id]["kind"])
     known = broken_kinds & set(STEP_KINDS)
     assert known == set(STEP_KINDS), f"no broken fixture for: {set(STEP_KINDS) - known}"

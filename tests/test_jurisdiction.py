@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
@@ -50,7 +49,7 @@ def test_the_why_cards_of_a_flow_leave_out_the_other_nation() -> None:
     state, _ = engine.step(state, Text("missing child", 1.0))
     assert (state.flow, state.phase) == ("missing-child", "step")
     # The return home interview question names both nations' entries behind its "why".
-    state = dataclasses.replace(state, step="return-interview")
+    state = state.with_changes(step="return-interview")
     _, effects = engine.step(state, Text("why", 2.0))
     cards = [effect.text for effect in effects if isinstance(effect, Reply)]
     wales = load_knowledge().get("return-home-interview-wales")

@@ -6,11 +6,11 @@ import re
 import shutil
 from pathlib import Path
 
-import yaml
 from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.knowledge import coverage, default_knowledge_dir, load_knowledge, read_knowledge
+from bot.language import read_yaml
 from tests.conftest import DATA, shared_path
 
 KNOWLEDGE = default_knowledge_dir()
@@ -27,7 +27,7 @@ def _squash(text: str) -> str:
 
 def test_every_seed_bullet_is_quoted_from_its_seed() -> None:
     seeds = shared_path("seeds")
-    bullets = yaml.safe_load((KNOWLEDGE / "seed-bullets.yaml").read_text())["bullets"]
+    bullets = read_yaml((KNOWLEDGE / "seed-bullets.yaml").read_text())["bullets"]
     for bullet in bullets:
         (seed_file,) = seeds.glob(f"{bullet['seed']}_*.txt")
         seed_text = _squash(seed_file.read_text())
@@ -39,7 +39,7 @@ def test_every_seed_bullet_is_quoted_from_its_seed() -> None:
 def test_every_bullet_of_seed_001_is_listed() -> None:
     seed = shared_path("seeds").glob("001_*.txt")
     count = sum(line.strip().startswith("•") for line in next(seed).read_text().splitlines())
-    bullets = yaml.safe_load((KNOWLEDGE / "seed-bullets.yaml").read_text())["bullets"]
+    bullets = read_yaml((KNOWLEDGE / "seed-bullets.yaml").read_text())["bullets"]
     assert sum(bullet["seed"] == "001" for bullet in bullets) == count
 
 

@@ -13,11 +13,20 @@ from bot.knowledge import KnowledgeError, load_knowledge, read_knowledge
 from tests.conftest import DATA
 
 BROKEN = DATA / "broken_knowledge"
+BROKEN_TAXONOMY = DATA / "broken_taxonomy"
+BROKEN_BULLETS = DATA / "broken_bullets"
 FILE = "knowledge/entries/zz-broken.yaml"
 
 # rule (fixture name) -> (errors, warnings) exactly as `guidebot kb check` prints them.
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "invalid-yaml": ([f"{FILE}: is not valid YAML at line 5; check the indentation there"], []),
+    "duplicate-key": (
+        [
+            f"{FILE}: is not valid YAML at line 9: the key 'summary' appears twice in one "
+            "mapping; keep one"
+        ],
+        [],
+    ),
     "entries-not-a-list": ([f"{FILE}: must be a mapping with an 'entries:' list"], []),
     "wrong-schema-version": ([f"{FILE}: schema_version is 2; this guidebot reads 1"], []),
     "unknown-field": (
@@ -111,6 +120,58 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
+TAXONOMY = "knowledge/taxonomy.yaml"
+BULLETS = "knowledge/seed-bullets.yaml"
+
+# rule (fixture name in broken_taxonomy/) -> the errors, exactly; each replaces taxonomy.yaml.
+EXPECTED_TAXONOMY: dict[str, list[str]] = {
+    "not-a-mapping": [f"{TAXONOMY}: must be a mapping with 'stages' and 'topics'"],
+    "missing-topics": [
+        f"{TAXONOMY}: field 'topics': missing: the file needs 'stages' and 'topics'"
+    ],
+    "unknown-field": [
+        f"{TAXONOMY}: topic 'immediate-danger': field 'owner': is not a known field (check the "
+        "spelling; known fields: stage, what, source)"
+    ],
+    "missing-field": [
+        f"{TAXONOMY}: topic 'immediate-needs': field 'what': missing: every topic needs 'stage', "
+        "'what' and 'source'"
+    ],
+    "empty-field": [f"{TAXONOMY}: stage 'initial-contact': field 'title': must not be empty"],
+    "not-a-mapping-of-fields": [
+        f"{TAXONOMY}: stage 'initial-contact': must be a mapping of 'title' and 'source'"
+    ],
+    "unknown-stage": [
+        f"{TAXONOMY}: topic 'fact-vs-opinion': field 'stage': unknown stage 'recordng' (stages: "
+        "initial-contact, recording)"
+    ],
+}
+
+# rule (fixture name in broken_bullets/) -> the errors, exactly; each replaces seed-bullets.yaml.
+EXPECTED_BULLETS: dict[str, list[str]] = {
+    "not-a-mapping": [f"{BULLETS}: must be a mapping with a 'bullets:' list"],
+    "bullets-not-a-list": [
+        f"{BULLETS}: field 'bullets': must be a list of bullets, each a mapping"
+    ],
+    "unknown-field": [
+        f"{BULLETS}: bullet '001-8.11': field 'out_of_scop': is not a known field (check the "
+        "spelling; known fields: id, seed, section, text, out_of_scope)"
+    ],
+    "missing-field": [
+        f"{BULLETS}: bullet '001-8.6': field 'text': missing: every bullet needs 'id', 'seed', "
+        "'section' and 'text'"
+    ],
+    "not-text": [
+        f"{BULLETS}: bullet '001-1.3': field 'seed': must be text; put it in quotes (a number "
+        "such as 001 is read as 1 otherwise)"
+    ],
+    "duplicate-id": [
+        f"{BULLETS}: bullet '001-8.6': field 'id': duplicate id: bullet number 2 has it too; "
+        "give each bullet its own id"
+    ],
+}
+
+
 def knowledge_with(tmp_path: Path, fixture: str | None) -> Path:
     """The minimal valid base, plus one broken file when a fixture is named."""
     root = tmp_path / "knowledge"
@@ -120,8 +181,17 @@ def knowledge_with(tmp_path: Path, fixture: str | None) -> Path:
     return root
 
 
+def knowledge_replacing(tmp_path: Path, name: str, fixture: Path) -> Path:
+    """The minimal valid base with one of its own files (taxonomy, seed bullets) replaced."""
+    root = knowledge_with(tmp_path, None)
+    shutil.copy(fixture, root / name)
+    return root
+
+
 def test_every_broken_fixture_has_an_expected_message() -> None:
     assert {path.stem for path in BROKEN.glob("*.yaml")} == set(EXPECTED)
+    assert {path.stem for path in BROKEN_TAXONOMY.glob("*.yaml")} == set(EXPECTED_TAXONOMY)
+    assert {path.stem for path in BROKEN_BULLETS.glob("*.yaml")} == set(EXPECTED_BULLETS)
 
 
 def test_the_minimal_base_is_valid(tmp_path: Path) -> None:
@@ -135,6 +205,60 @@ def test_broken_knowledge_gives_the_exact_message(rule: str, tmp_path: Path) -> 
     errors, warnings = EXPECTED[rule]
     assert [str(problem) for problem in report.errors] == errors
     assert [str(problem) for problem in report.warnings] == warnings
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED_TAXONOMY))
+def test_a_broken_taxonomy_gives_the_exact_message(rule: str, tmp_path: Path) -> None:
+    root = knowledge_replacing(tmp_path, "taxonomy.yaml", BROKEN_TAXONOMY / f"{rule}.yaml")
+    report = read_knowledge(root).report
+    assert ([str(problem) for problem in report.errors], report.warnings) == (
+        EXPECTED_TAXONOMY[rule],
+        [],
+    )
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED_BULLETS))
+def test_broken_seed_bullets_give_the_exact_message(rule: str, tmp_path: Path) -> None:
+    root = knowledge_replacing(tmp_path, "seed-bullets.yaml", BROKEN_BULLETS / f"{rule}.yaml")
+    report = read_knowledge(root).report
+    assert ([str(problem) for problem in report.errors], report.warnings) == (
+        EXPECTED_BULLETS[rule],
+        [],
+    )
+
+
+def test_an_empty_taxonomy_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    root = knowledge_with(tmp_path, None)
+    (root / "taxonomy.yaml").write_text("# emptied by mistake\n")
+    report = read_knowledge(root).report
+    assert [str(problem) for problem in report.errors] == [
+        f"{TAXONOMY}: must be a mapping with 'stages' and 'topics'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "fixture", "expected"),
+    [
+        (
+            "taxonomy.yaml",
+            BROKEN_TAXONOMY / "missing-field.yaml",
+            EXPECTED_TAXONOMY["missing-field"],
+        ),
+        ("seed-bullets.yaml", BROKEN_BULLETS / "not-text.yaml", EXPECTED_BULLETS["not-text"]),
+    ],
+    ids=["taxonomy", "seed-bullets"],
+)
+def test_cli_check_reports_a_malformed_file_without_a_traceback(
+    name: str, fixture: Path, expected: list[str], tmp_path: Path
+) -> None:
+    root = knowledge_replacing(tmp_path, name, fixture)
+    result = CliRunner().invoke(cli, ["kb", "check", "--knowledge", str(root)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), "no traceback, just the exit code"
+    assert result.output.splitlines() == [
+        f"error: {expected[0]}",
+        "3 entries checked: 1 error(s), 0 warning(s).",
+    ]
 
 
 def test_a_topic_without_any_entry_is_an_error(tmp_path: Path) -> None:

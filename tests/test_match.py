@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.knowledge import Entry, KnowledgeBase, SearchResult, load_knowledge
 from bot.knowledge._match import Matcher, phrase_score
+from bot.language import read_yaml
 from tests.conftest import DATA
 
 
@@ -267,7 +267,7 @@ def shipped() -> KnowledgeBase:
 
 
 def _cases(path: Path, key: str | None = None) -> list[dict]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path.read_text(encoding="utf-8"))
     return data[key] if key else data
 
 

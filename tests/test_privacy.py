@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.channels import load_flows
 from bot.channels.console import run_console
 from bot.engine import Engine, Text
 from bot.knowledge import load_knowledge
+from bot.language import read_yaml
 
 GOLDENS = sorted((Path(__file__).parent / "conversations").glob("*.yaml"))
 
@@ -52,7 +52,7 @@ def engine() -> Engine:
 def _officer_lines(golden: Path) -> list[str]:
     """The golden's inputs, each carrying personal details, plus details sent on their own."""
     lines: list[str] = []
-    for turn in yaml.safe_load(golden.read_text())["turns"]:
+    for turn in read_yaml(golden.read_text())["turns"]:
         if "text" in turn:
             text = str(turn["text"])
         elif "press" in turn:  # the console has no button ids: type the button's words

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
 from bot.engine import (
     AuditEvent,
     Button,
@@ -36,6 +34,7 @@ from bot.engine import (
     StateError,
     Text,
 )
+from bot.language import write_yaml
 
 STATE_FILE = Path("console") / "conversation.json"
 ONE_LINE_BUTTONS = 72
@@ -170,7 +169,7 @@ class ConsoleChat:
             "description": "Recorded with guidebot chat --golden; add 'says' phrases.",
             "turns": self.turns,
         }
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return write_yaml(data)
 
 
 def _where(state: Conversation) -> str:

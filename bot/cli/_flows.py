@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-import yaml
 
 from bot.channels import check_flow_folder, default_conversations_dir
 from bot.cli._common import data_dir_option, flows_option, knowledge_option, open_knowledge
@@ -18,11 +17,11 @@ from bot.engine import (
     TranscriptError,
     TurnResult,
     coverage,
-    load_flow_yaml,
     mermaid,
     replay,
 )
 from bot.knowledge import KnowledgeBase
+from bot.language import YamlError, read_yaml
 
 
 def _valid_flows(knowledge: KnowledgeBase, flows_dir: Path | None) -> FlowSet:
@@ -156,13 +155,9 @@ def coverage_command(
 def _replay_file(engine: Engine, path: Path) -> list[TurnResult]:
     """Replay one golden, turning every way the file can be wrong into a plain message."""
     try:
-        transcript = load_flow_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise click.ClickException(
-            f"{path.name}: is not valid YAML{line}; check the indentation there."
-        ) from exc
+        transcript = read_yaml(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        raise click.ClickException(f"{path.name}: {exc}.") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{path.name}: cannot be read ({exc}).") from exc
     try:

@@ -36,10 +36,11 @@ def kb() -> None:
 @knowledge_option
 @data_dir_option
 def check(knowledge_dir: Path | None, data_dir: Path) -> None:
-    """Validate every knowledge entry; exit 1 if any error is found.
+    """Validate every knowledge entry, the taxonomy and the seed bullets; exit 1 on any error.
 
     Errors (unknown topic, duplicate id, missing source, a related entry that does not exist,
-    a topic with no entry) stop the bot from using the base. Warnings (a past review date, a
+    a topic with no entry, a malformed taxonomy or seed-bullets file) stop the bot from using
+    the base. Warnings (a past review date, a
     term shared by unrelated entries) do not, but should be fixed.
     """
     loaded = read_knowledge(knowledge_dir)

@@ -16,7 +16,6 @@ from bot.engine._compile import (
     KnowledgeSource,
     check_flows,
     compile_flows,
-    load_flow_yaml,
 )
 from bot.engine._confirm import read_confirm
 from bot.engine._effects import (
@@ -96,7 +95,6 @@ __all__ = [
     "compile_flows",
     "coverage",
     "leaks",
-    "load_flow_yaml",
     "mermaid",
     "positions",
     "protects_first",

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import yaml
 from pydantic import ValidationError
 
 from bot.engine._commands import QUESTION_WORDS, command_words
@@ -49,6 +48,7 @@ from bot.engine._schema import (
 )
 from bot.engine._words import LANGUAGE, words
 from bot.knowledge import Entry, SearchResult, Taxonomy, stem, tokens
+from bot.language import YamlError, read_yaml
 
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BUTTON = 20
@@ -304,32 +304,6 @@ class FlowSet:
 # --- layer one: YAML and shape -------------------------------------------------------------
 
 
-class _FlowLoader(yaml.SafeLoader):
-    """YAML without the 1.1 booleans: in a flow, ``yes``, ``no`` and ``on`` are answers.
-
-    Plain PyYAML would read ``when: [yes, unsure]`` as ``[True, 'unsure']``; only ``true`` and
-    ``false`` are booleans here.
-    """
-
-
-_FlowLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_FlowLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-def load_flow_yaml(text: str) -> Any:
-    """Parse flow or transcript YAML, keeping ``yes`` and ``no`` as words.
-
-    Raises:
-        yaml.YAMLError: the text is not valid YAML (``problem_mark`` says where).
-    """
-    return yaml.load(text, Loader=_FlowLoader)
-
-
 def _where(loc: tuple[Any, ...]) -> tuple[str | None, str]:
     """Turn a pydantic location into (step id, readable path of the field within it)."""
     parts = [str(part) for part in loc]
@@ -415,13 +389,9 @@ def _shape_problems(exc: ValidationError, file: str, flow: str | None) -> list[F
 
 def _parse(file: str, text: str, report: FlowReport) -> FlowFile | None:
     try:
-        data = load_flow_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        report.errors.append(
-            FlowProblem(file, "yaml", f"is not valid YAML{line}; check the indentation there")
-        )
+        data = read_yaml(text)
+    except YamlError as exc:
+        report.errors.append(FlowProblem(file, "yaml", str(exc)))
         return None
     if not isinstance(data, dict):
         report.errors.append(

@@ -3,19 +3,27 @@
 Answers are kept as categories only (yes, no, unsure, a choice id, a band id, the ids of the
 points a free answer covered), so a saved conversation can never leak a name or an address. The
 state carries its own idle deadline, so an expired conversation is recognised after a restart.
+
+The state is frozen pydantic types with unknown fields refused: a saved conversation is
+checked field by field when it is read back, and it has no field for what the officer said,
+only ids, categories and numbers. Reading goes through :func:`migrate` first, so an older
+saved state is upgraded one version at a time before it is checked against today's shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.dataclasses import dataclass
+from pydantic_core import ErrorDetails
 
 STATE_SCHEMA_VERSION = 2
 DEFAULT_IDLE_SECONDS = 30 * 60
 
 Phase = Literal["menu", "step", "red_flag", "ended", "expired"]
-PHASES: tuple[str, ...] = ("menu", "step", "red_flag", "ended", "expired")
+PHASES: tuple[str, ...] = get_args(Phase)
 
 
 def _add_misses(data: dict[str, Any]) -> dict[str, Any]:
@@ -35,9 +43,22 @@ class StateError(ValueError):
     """A saved conversation cannot be read; the message says what to do instead."""
 
 
-@dataclass(frozen=True)
+SAVED_FIELDS = ("phase", "expires_at")
+"""Fields a saved conversation must state: a default would quietly put it back at the menu,
+or make it expire at once, instead of saying it is damaged."""
+
+
+NO_EXTRA_FIELDS = ConfigDict(extra="forbid")
+"""Unknown fields refused, so a saved state holds exactly these fields and nothing typed."""
+
+
+@dataclass(frozen=True, config=NO_EXTRA_FIELDS)
 class Answer:
-    """One answered step: its category, and for free answers the ids of the points involved."""
+    """One answered step: its category, and for free answers the ids of the points involved.
+
+    A pydantic dataclass rather than a model so that the steps can write ``Answer(id, "yes")``;
+    it is validated when built, and as part of a saved conversation when read back.
+    """
 
     step: str
     outcome: str
@@ -46,7 +67,7 @@ class Answer:
     not_needed: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=NO_EXTRA_FIELDS)
 class RaisedFlag:
     """A red flag raised at a step, and whether the officer has acknowledged its prompt."""
 
@@ -55,8 +76,7 @@ class RaisedFlag:
     acknowledged: bool = False
 
 
-@dataclass(frozen=True)
-class Conversation:
+class Conversation(BaseModel):
     """Where one officer is: the phase, the flow and step, and what has been answered so far.
 
     ``pending`` holds the ids ticked or covered so far while a checklist or free-text step is
@@ -66,6 +86,9 @@ class Conversation:
     the third is met with the options explained another way.
     """
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: int = STATE_SCHEMA_VERSION
     phase: Phase = "menu"
     flow: str | None = None
     step: str | None = None
@@ -77,11 +100,20 @@ class Conversation:
     expires_at: float = 0.0
     idle_seconds: float = DEFAULT_IDLE_SECONDS
     misses: int = 0
-    schema_version: int = field(default=STATE_SCHEMA_VERSION)
 
     def with_changes(self, **changes: Any) -> Conversation:
-        """A copy with some fields changed (the state itself never changes)."""
-        return replace(self, **changes)
+        """A copy with some fields changed (the state itself never changes).
+
+        Like :func:`dataclasses.replace`, and as cheap: the engine calls it several times a
+        step, so the values are not validated again, but a misspelt field name is refused.
+
+        Raises:
+            TypeError: a change names a field the state does not have.
+        """
+        unknown = changes.keys() - type(self).model_fields.keys()
+        if unknown:
+            raise TypeError(f"a conversation has no field {', '.join(sorted(unknown))}")
+        return self.model_copy(update=changes)
 
     def answer_to(self, step_id: str) -> Answer | None:
         """The latest answer to a step, if it was answered."""
@@ -97,32 +129,7 @@ class Conversation:
 
     def to_json(self) -> dict[str, Any]:
         """A plain JSON object (ids, categories and numbers only)."""
-        return {
-            "schema_version": self.schema_version,
-            "phase": self.phase,
-            "flow": self.flow,
-            "step": self.step,
-            "answers": [
-                {
-                    "step": a.step,
-                    "outcome": a.outcome,
-                    "covered": list(a.covered),
-                    "outstanding": list(a.outstanding),
-                    "not_needed": list(a.not_needed),
-                }
-                for a in self.answers
-            ],
-            "red_flags": [
-                {"flag": f.flag, "step": f.step, "acknowledged": f.acknowledged}
-                for f in self.red_flags
-            ],
-            "pending": None if self.pending is None else list(self.pending),
-            "resume": self.resume,
-            "ended": self.ended,
-            "expires_at": self.expires_at,
-            "idle_seconds": self.idle_seconds,
-            "misses": self.misses,
-        }
+        return self.model_dump(mode="json")
 
     @classmethod
     def from_json(cls, data: object) -> Conversation:
@@ -136,12 +143,16 @@ class Conversation:
                 "This is not a saved guidebot conversation. Start a fresh one with 'menu'."
             )
         data = migrate(data)
-        try:
-            return _build(data)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise StateError(
-                f"The saved conversation is damaged ({exc}). Start a fresh one with 'menu'."
-            ) from exc
+        reasons = [f"'{key}' is missing" for key in SAVED_FIELDS if key not in data]
+        if not reasons:
+            try:
+                return cls.model_validate(data)
+            except ValidationError as exc:
+                reasons = [_reason(error) for error in exc.errors()]
+        raise StateError(
+            f"The saved conversation is damaged ({'; '.join(reasons)}). Start a fresh one with "
+            "'menu'."
+        )
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -175,52 +186,36 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _ids(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValueError("a list of ids was expected")
-    return tuple(value)
+_PLAIN = {
+    "string_type": "must be an id (text)",
+    "tuple_type": "must be a list",
+    "list_type": "must be a list",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "model_type": "must be a mapping",
+    "model_attributes_type": "must be a mapping",
+    "dataclass_type": "must be a mapping",
+    "dataclass_exact_type": "must be a mapping",
+}
+_MISSING = ("missing", "missing_argument", "missing_keyword_only_argument")
+_UNKNOWN = ("extra_forbidden", "unexpected_keyword_argument")
 
 
-def _optional_text(data: dict[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise ValueError(f"'{key}' must be an id")
-    return value
-
-
-def _build(data: dict[str, Any]) -> Conversation:
-    phase = data["phase"]
-    if phase not in PHASES:
-        raise ValueError(f"unknown phase {phase!r}")
-    ended = data.get("ended")
-    if ended not in (None, "completed", "cancelled"):
-        raise ValueError(f"unknown ending {ended!r}")
-    answers = tuple(
-        Answer(
-            step=str(a["step"]),
-            outcome=str(a["outcome"]),
-            covered=_ids(a.get("covered", [])),
-            outstanding=_ids(a.get("outstanding", [])),
-            not_needed=_ids(a.get("not_needed", [])),
-        )
-        for a in data.get("answers", [])
-    )
-    flags = tuple(
-        RaisedFlag(flag=str(f["flag"]), step=str(f["step"]), acknowledged=bool(f["acknowledged"]))
-        for f in data.get("red_flags", [])
-    )
-    pending = data.get("pending")
-    return Conversation(
-        phase=phase,
-        flow=_optional_text(data, "flow"),
-        step=_optional_text(data, "step"),
-        answers=answers,
-        red_flags=flags,
-        pending=None if pending is None else _ids(pending),
-        resume=_optional_text(data, "resume"),
-        ended=ended,
-        expires_at=float(data["expires_at"]),
-        idle_seconds=float(data.get("idle_seconds", DEFAULT_IDLE_SECONDS)),
-        misses=int(data.get("misses", 0)),
-        schema_version=STATE_SCHEMA_VERSION,
-    )
+def _reason(error: ErrorDetails) -> str:
+    """One pydantic error as a short reason: ``unknown phase 'dancing'``, ``'misses' ...``."""
+    loc = error["loc"]
+    kind = error["type"]
+    if loc in (("phase",), ("ended",)) and kind == "literal_error":
+        name = "phase" if loc == ("phase",) else "ending"
+        return f"unknown {name} {error['input']!r}"
+    where = " ".join(f"item {part + 1}" if isinstance(part, int) else f"'{part}'" for part in loc)
+    if kind in _MISSING:
+        return f"{where} is missing"
+    if kind in _UNKNOWN:
+        return f"{where} is not part of a saved conversation"
+    return f"{where} {_PLAIN.get(kind, error['msg'])}"

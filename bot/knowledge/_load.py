@@ -13,14 +13,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.knowledge._model import Entry, SeedBullet, Taxonomy
+from bot.knowledge._model import (
+    Entry,
+    SeedBullet,
+    SeedBulletsFile,
+    Stage,
+    Taxonomy,
+    TaxonomyFile,
+    Topic,
+)
+from bot.language import YamlError, read_yaml
 
 SCHEMA_VERSION = 1
 ENTRY_FIELDS = tuple(Entry.model_fields)
+UNREADABLE = object()
+"""What :func:`_read_yaml` returns for a file it has already reported, unlike an empty file."""
+
+ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "stages": Stage,
+    "topics": Topic,
+    "bullets": SeedBullet,
+}
+"""The model of each item in the taxonomy and seed-bullet files, by the list that holds it."""
 
 
 def default_knowledge_dir() -> Path:
@@ -36,17 +53,22 @@ def default_knowledge_dir() -> Path:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the knowledge base, located precisely enough to fix."""
+    """One thing wrong with the knowledge base, located precisely enough to fix.
+
+    ``entry`` names the item at fault and ``kind`` says what it is: an entry, or in the taxonomy
+    a stage or topic, or in the seed-bullet list a bullet.
+    """
 
     file: str
     message: str
     entry: str | None = None
     field: str | None = None
+    kind: str = "entry"
 
     def __str__(self) -> str:
         where = [self.file]
         if self.entry:
-            where.append(f"entry '{self.entry}'")
+            where.append(f"{self.kind} '{self.entry}'")
         if self.field:
             where.append(f"field '{self.field}'")
         return f"{': '.join(where)}: {self.message}"
@@ -97,17 +119,14 @@ def _display(path: Path, root: Path) -> str:
 
 
 def _read_yaml(path: Path, root: Path, report: CheckReport) -> Any:
+    """The file's data, or :data:`UNREADABLE` once the reason is in the report."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        report.errors.append(
-            Problem(_display(path, root), f"is not valid YAML{line}; check the indentation there")
-        )
+        return read_yaml(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        report.errors.append(Problem(_display(path, root), str(exc)))
     except OSError as exc:
         report.errors.append(Problem(_display(path, root), f"cannot be read ({exc.strerror})"))
-    return None
+    return UNREADABLE
 
 
 def _describe_validation_error(error: ErrorDetails) -> tuple[str | None, str]:
@@ -138,23 +157,145 @@ def _describe_validation_error(error: ErrorDetails) -> tuple[str | None, str]:
     return field_name, error["msg"].replace("Value error, ", "")
 
 
+def _and(names: Sequence[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def _describe_file_error(error: ErrorDetails, kind: str, model: type[BaseModel]) -> str:
+    """One pydantic error in the taxonomy or seed bullets, as a plain message for a trainer."""
+    fields = list(model.model_fields)
+    required = [name for name, info in model.model_fields.items() if info.is_required()]
+    kind_of_error = error["type"]
+    if kind_of_error == "missing":
+        return f"missing: every {kind} needs {_and(required)}"
+    if kind_of_error == "extra_forbidden":
+        return f"is not a known field (check the spelling; known fields: {', '.join(fields)})"
+    if kind_of_error == "string_type":
+        return "must be text; put it in quotes (a number such as 001 is read as 1 otherwise)"
+    if kind_of_error in ("string_too_short", "too_short"):
+        return "must not be empty"
+    if kind_of_error in ("model_type", "model_attributes_type", "dict_type"):
+        return f"must be a mapping of {_and(fields)}"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def _file_problems(
+    shown: str, exc: ValidationError, data: dict[str, Any], file_model: type[BaseModel]
+) -> list[Problem]:
+    """Every shape error of the taxonomy or seed bullets, naming the stage, topic or bullet."""
+    problems: list[Problem] = []
+    errors = exc.errors()
+    # pydantic measures a list after dropping the items it refused, so a list whose every item
+    # is broken is also "too short": the item errors already say what to fix.
+    with_item_errors = {str(error["loc"][0]) for error in errors if len(error["loc"]) > 1}
+    for error in errors:
+        loc = error["loc"]
+        group = str(loc[0])
+        if len(loc) == 1 and error["type"] == "too_short" and group in with_item_errors:
+            continue
+        if len(loc) == 1:
+            problems.append(Problem(shown, _describe_group_error(error, file_model), field=group))
+            continue
+        kind = group.removesuffix("s")
+        name = _item_name(data.get(group), loc[1])
+        if len(loc) > 2 and loc[2] == "[key]":
+            message = f"the {kind} id must be text, not a number"
+            problems.append(Problem(shown, message, entry=name, kind=kind))
+            continue
+        field_name = str(loc[2]) if len(loc) > 2 else None
+        message = _describe_file_error(error, kind, ITEM_MODELS[group])
+        problems.append(Problem(shown, message, entry=name, field=field_name, kind=kind))
+    return problems
+
+
+def _describe_group_error(error: ErrorDetails, file_model: type[BaseModel]) -> str:
+    """An error in a whole list (``stages``, ``topics``, ``bullets``) rather than one item."""
+    kind_of_error = error["type"]
+    fields = list(file_model.model_fields)
+    if kind_of_error == "missing":
+        return f"missing: the file needs {_and(fields)}"
+    if kind_of_error == "extra_forbidden":
+        return f"is not a known field (check the spelling; known fields: {', '.join(fields)})"
+    if kind_of_error in ("list_type", "tuple_type"):
+        return "must be a list of bullets, each a mapping"
+    if kind_of_error == "dict_type":
+        return "must be a mapping of ids, each to its fields"
+    if kind_of_error == "too_short":
+        return "must not be empty"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def _item_name(items: object, key: object) -> str:
+    """A stage or topic by its id; a bullet by its id if it has one, else its place in the list."""
+    if isinstance(items, list) and isinstance(key, int):
+        item = items[key] if key < len(items) else None
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            return item["id"]
+        return f"number {key + 1}"
+    return str(key)
+
+
 def _load_taxonomy(root: Path, report: CheckReport) -> Taxonomy | None:
-    data = _read_yaml(root / "taxonomy.yaml", root, report)
-    if not isinstance(data, dict) or "stages" not in data or "topics" not in data:
-        if data is not None:
-            report.errors.append(
-                Problem(_display(root / "taxonomy.yaml", root), "must have 'stages' and 'topics'")
-            )
+    path = root / "taxonomy.yaml"
+    shown = _display(path, root)
+    data = _read_yaml(path, root, report)
+    if data is UNREADABLE:
         return None
-    return Taxonomy.from_mapping(data)
+    if not isinstance(data, dict):
+        report.errors.append(Problem(shown, "must be a mapping with 'stages' and 'topics'"))
+        return None
+    try:
+        parsed = TaxonomyFile.model_validate(data)
+    except ValidationError as exc:
+        report.errors.extend(_file_problems(shown, exc, data, TaxonomyFile))
+        return None
+    for topic_id, topic in parsed.topics.items():
+        if topic.stage not in parsed.stages:
+            report.errors.append(
+                Problem(
+                    shown,
+                    f"unknown stage '{topic.stage}' (stages: {', '.join(parsed.stages)})",
+                    topic_id,
+                    "stage",
+                    kind="topic",
+                )
+            )
+    return parsed.taxonomy()
 
 
 def _load_bullets(root: Path, report: CheckReport) -> tuple[SeedBullet, ...]:
     path = root / "seed-bullets.yaml"
     if not path.exists():
         return ()
-    data = _read_yaml(path, root, report) or {}
-    return tuple(SeedBullet(**item) for item in data.get("bullets", []))
+    shown = _display(path, root)
+    data = _read_yaml(path, root, report)
+    if data is UNREADABLE:
+        return ()
+    if not isinstance(data, dict):
+        report.errors.append(Problem(shown, "must be a mapping with a 'bullets:' list"))
+        return ()
+    try:
+        bullets = SeedBulletsFile.model_validate(data).bullets
+    except ValidationError as exc:
+        report.errors.extend(_file_problems(shown, exc, data, SeedBulletsFile))
+        return ()
+    first_at: dict[str, int] = {}
+    for number, bullet in enumerate(bullets, start=1):
+        if bullet.id in first_at:
+            report.errors.append(
+                Problem(
+                    shown,
+                    f"duplicate id: bullet number {first_at[bullet.id]} has it too; give each "
+                    "bullet its own id",
+                    bullet.id,
+                    "id",
+                    kind="bullet",
+                )
+            )
+        else:
+            first_at[bullet.id] = number
+    return bullets
 
 
 def _load_entry_files(root: Path, report: CheckReport) -> list[tuple[str, Entry]]:
@@ -166,7 +307,7 @@ def _load_entry_files(root: Path, report: CheckReport) -> list[tuple[str, Entry]
     for path in files:
         shown = _display(path, root)
         data = _read_yaml(path, root, report)
-        if data is None:
+        if data is UNREADABLE or data is None:
             continue
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
             report.errors.append(Problem(shown, "must be a mapping with an 'entries:' list"))

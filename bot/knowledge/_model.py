@@ -1,7 +1,8 @@
-"""The shape of a knowledge entry and of the taxonomy it is filed under.
+"""The shape of a knowledge entry, of the taxonomy it is filed under and of the seed bullets.
 
 The models are strict (unknown fields are refused) so that a typo in a YAML key is caught at
-load instead of silently dropping guidance an officer needed.
+load instead of silently dropping guidance an officer needed, or an inspection bullet a
+coverage report should have counted.
 """
 
 from __future__ import annotations
@@ -71,21 +72,56 @@ class Taxonomy:
     topics: dict[str, str]
     topic_stage: dict[str, str] = field(default_factory=dict)
 
-    @classmethod
-    def from_mapping(cls, data: dict) -> Taxonomy:
-        """Build from the parsed taxonomy YAML."""
-        stages = {key: value["title"] for key, value in data["stages"].items()}
-        topics = {key: value["what"] for key, value in data["topics"].items()}
-        topic_stage = {key: value["stage"] for key, value in data["topics"].items()}
-        return cls(stages=stages, topics=topics, topic_stage=topic_stage)
+
+class _Strict(BaseModel):
+    """Unknown fields refused and blank text refused, as for entries: a slip is caught at load."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-@dataclass(frozen=True)
-class SeedBullet:
+class Stage(_Strict):
+    """One stage of the child's journey, as ``knowledge/taxonomy.yaml`` defines it."""
+
+    title: str = Field(min_length=1)
+    source: str = Field(min_length=1, description="Seed and section the stage comes from.")
+
+
+class Topic(_Strict):
+    """One topic, filed under one stage, as ``knowledge/taxonomy.yaml`` defines it."""
+
+    stage: str = Field(min_length=1, description="The id of the stage it belongs to.")
+    what: str = Field(min_length=1, description="What the topic covers, in a phrase.")
+    source: str = Field(min_length=1)
+
+
+class TaxonomyFile(_Strict):
+    """The whole of ``knowledge/taxonomy.yaml``, checked before anything relies on its ids."""
+
+    stages: dict[str, Stage] = Field(min_length=1)
+    topics: dict[str, Topic] = Field(min_length=1)
+
+    def taxonomy(self) -> Taxonomy:
+        """The ids and their descriptions, as the rest of guidebot reads them."""
+        return Taxonomy(
+            stages={key: stage.title for key, stage in self.stages.items()},
+            topics={key: topic.what for key, topic in self.topics.items()},
+            topic_stage={key: topic.stage for key, topic in self.topics.items()},
+        )
+
+
+class SeedBullet(_Strict):
     """One inspection expectation (seed 001 bullet or seed 003 row) that entries trace to."""
 
-    id: str
-    seed: str
-    section: str
-    text: str
-    out_of_scope: str | None = None
+    id: str = Field(min_length=1)
+    seed: str = Field(min_length=1, description="The seed document, quoted: '001', not 001.")
+    section: str = Field(min_length=1)
+    text: str = Field(min_length=1, description="Quoted from the seed.")
+    out_of_scope: str | None = Field(
+        default=None, min_length=1, description="Why it does not bear on frontline practice."
+    )
+
+
+class SeedBulletsFile(_Strict):
+    """The whole of ``knowledge/seed-bullets.yaml``."""
+
+    bullets: tuple[SeedBullet, ...] = Field(min_length=1)

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.language._model import FILES, Language
+from bot.language._yaml import YamlError, read_yaml
 
 CLASS_NAME = re.compile(r"<([a-z-]+)>")
 PEOPLE_CLASSES = ("child", "young-child", "adult")
@@ -42,15 +41,6 @@ def default_language_dir() -> Path:
     raise FileNotFoundError(
         "guidebot's language folder is missing. Reinstall guidebot to restore it."
     )
-
-
-def read_yaml(text: str) -> Any:
-    """Parse YAML 1.2, where ``yes``, ``no`` and ``on`` are words, not booleans.
-
-    Raises:
-        ruamel.yaml.error.YAMLError: the text is not valid YAML.
-    """
-    return YAML(typ="safe", pure=True).load(text)
 
 
 def _key_path(loc: Iterable[Any]) -> str:
@@ -121,10 +111,8 @@ def read_language(folder: Path) -> Language:
             continue
         try:
             data = read_yaml(path.read_text(encoding="utf-8"))
-        except YAMLError as exc:
-            mark = exc.problem_mark if isinstance(exc, MarkedYAMLError) else None
-            line = f" at line {mark.line + 1}" if mark is not None else ""
-            problems.append(f"{file}: is not valid YAML{line}; check the indentation there")
+        except YamlError as exc:
+            problems.append(f"{file}: {exc}")
             continue
         if not isinstance(data, dict):
             problems.append(f"{file}: must be a mapping of keys")

@@ -3,7 +3,8 @@
 Run ``.venv/bin/pytest tests/conversations --update`` after a deliberate change to the wording
 of a flow or the knowledge base: the ``bot`` and ``at`` snapshots of every transcript are
 rewritten from what the engine now says. The hand-written ``says`` phrases are never rewritten,
-so the intent of each golden survives an update.
+so the intent of each golden survives an update; so do its comments and key order (the file is
+rewritten in ruamel's round-trip mode, and only where a snapshot changed).
 """
 
 from __future__ import annotations

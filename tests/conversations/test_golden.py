@@ -2,7 +2,8 @@
 
 Each ``<flow>.<case>.yaml`` beside this file holds the officer's inputs (typos, slang and speech
 slips included) and what the bot must say. A failure prints the turn and the difference; after
-a deliberate change, rerun with ``--update`` (see conftest.py).
+a deliberate change, rerun with ``--update`` (see conftest.py): it rewrites only the snapshots
+that changed, keeping the file's comments, key order and hand-written ``says``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.engine import (
     Engine,
@@ -20,27 +20,41 @@ from bot.engine import (
     check_turn,
     coverage,
     leaks,
-    load_flow_yaml,
     replay,
 )
+from bot.language import read_yaml, read_yaml_for_editing, write_yaml
 
 HERE = Path(__file__).resolve().parent
 GOLDENS = sorted(HERE.glob("*.yaml"))
 
 
 def _load(path: Path) -> dict[str, Any]:
-    data = load_flow_yaml(path.read_text(encoding="utf-8"))
+    data = read_yaml(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict), f"{path.name} must be a mapping"
     return data
 
 
-def _rewrite(path: Path, transcript: dict[str, Any], results: list[TurnResult]) -> None:
-    transcript["opening"] = results[0].snapshot()
+def _rewrite(path: Path, results: list[TurnResult]) -> None:
+    """Put what the engine now says into the golden's ``opening``, ``at`` and ``bot`` snapshots.
+
+    The file is read for editing, so its comments, key order and quoting survive; a snapshot
+    that still matches is left as written, and a golden with nothing to change is not written.
+    """
+    transcript = read_yaml_for_editing(path.read_text(encoding="utf-8"))
+    changed = False
+
+    def put(mapping: dict[str, Any], key: str, value: object) -> None:
+        nonlocal changed
+        if mapping.get(key) != value:
+            mapping[key] = value
+            changed = True
+
+    put(transcript, "opening", results[0].snapshot())
     for turn, result in zip(transcript["turns"], results[1:], strict=True):
-        turn["at"] = result.at
-        turn["bot"] = result.snapshot()
-    text = yaml.safe_dump(transcript, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(text, encoding="utf-8")
+        put(turn, "at", result.at)
+        put(turn, "bot", result.snapshot())
+    if changed:
+        path.write_text(write_yaml(transcript), encoding="utf-8")
 
 
 def test_there_are_goldens_for_every_flow(flows: FlowSet) -> None:
@@ -60,10 +74,48 @@ def test_golden_conversation(path: Path, engine: Engine, update: bool) -> None:
             checked = [p for p in checked if "did not say" in p or "audit event" in p]
         problems += checked
     if update:
-        _rewrite(path, transcript, results)
+        _rewrite(path, results)
     elif transcript.get("opening") != results[0].snapshot():
         problems.append("turn 0: the opening menu differs from the snapshot")
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+HAND_WRITTEN = """\
+# A trainer's note about this golden: it must survive --update.
+description: First contact, asked for by name.
+turns:
+- text: first contact  # the officer's own words
+  says:
+  - in danger right now
+  bot:
+  - text: An old wording the engine no longer uses.
+"""
+
+
+def test_update_keeps_comments_and_key_order(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "initial-contact.note.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    results = replay(engine, _load(path))
+    _rewrite(path, results)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# A trainer's note about this golden: it must survive --update.\n")
+    assert "- text: first contact  # the officer's own words\n" in text
+    rewritten = _load(path)
+    assert list(rewritten) == ["description", "turns", "opening"]
+    assert list(rewritten["turns"][0]) == ["text", "says", "bot", "at"]
+    assert rewritten["turns"][0]["bot"] == results[1].snapshot()
+    assert rewritten["turns"][0]["at"] == "initial-contact/danger"
+    assert check_turn(rewritten["turns"][0], results[1]) == []
+
+
+def test_update_leaves_a_golden_that_still_matches_untouched(
+    engine: Engine, tmp_path: Path
+) -> None:
+    source = GOLDENS[0]
+    path = tmp_path / source.name
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    _rewrite(path, replay(engine, _load(path)))
+    assert path.read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
 
 
 def test_goldens_cover_every_transition_and_red_flag(engine: Engine, flows: FlowSet) -> None:
