@@ -12,13 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.channels import load_flows
 from bot.engine import Engine, FlowSet, Text, positions, protects_first
 from bot.engine._danger import DangerCues
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.language import read_language
+from bot.language import read_language, read_yaml
 from tests.conftest import DATA, shared_path
 
 DANGER = DangerCues()
@@ -166,7 +165,7 @@ def test_reading_returns_kinds_and_the_datas_own_words_only() -> None:
 
 
 def _dev_set() -> dict[str, list[str]]:
-    data = yaml.safe_load((DATA / "danger_dev.yaml").read_text(encoding="utf-8"))
+    data = read_yaml((DATA / "danger_dev.yaml").read_text(encoding="utf-8"))
     return {"danger": list(data["danger"]), "ordinary": list(data["ordinary"])}
 
 
