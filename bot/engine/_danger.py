@@ -13,7 +13,7 @@ the data) and the cue words matched (the data's own words), never the rest of th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -28,6 +28,13 @@ PROGRESSIVE = frozenset(["is", "are", "am", "hes", "shes", "theyre", "its", "you
 
 GAP = 6
 """How many words may stand between the parts of a cue written with "..."."""
+
+WIDE = 24
+"""How far apart the parts of a cue written with "~" may stand, within their sentence."""
+
+WAYS = 8
+"""The most ways one cue is tried from one word: enough for any real message, and a bound on
+the work a long message of repeated cue words can cause."""
 
 SCOPE = 4
 """How many words before a cue a negation may stand and still deny it."""
@@ -70,6 +77,35 @@ Sequence_ = tuple[str, ...]
 """Stems in order; an element starting with :data:`EXACT` is a word compared as written."""
 
 
+class _Index:
+    """Word sequences keyed by how their first word is compared, for quick look-up.
+
+    A message is compared with hundreds of sequences (every weapon, every harm verb); only those
+    whose first word could stand at a position are tried there.
+    """
+
+    __slots__ = ("by_first", "negated")
+
+    def __init__(self, sequences: Iterable[Sequence_]) -> None:
+        self.by_first: dict[str, list[Sequence_]] = {}
+        self.negated: list[Sequence_] = []
+        for sequence in dict.fromkeys(sequences):
+            first = sequence[0]
+            if first == NEGATED:
+                self.negated.append(sequence)
+            else:
+                self.by_first.setdefault(first.removeprefix(EXACT), []).append(sequence)
+
+    def at(self, token: _Token) -> list[Sequence_]:
+        """The sequences that may start at this word."""
+        found = list(self.by_first.get(token.stem, ()))
+        if token.text != token.stem:
+            found += self.by_first.get(token.text, ())
+        if token.text in VERB_NEGATIONS:
+            found += self.negated
+        return found
+
+
 def _word(word: str) -> str:
     return stem(word) if word.isalpha() else word
 
@@ -85,9 +121,13 @@ class _Token:
     stem: str
     sentence: int
     clause: int
+    young: int = 0
+    """Words taken by a young child's age starting here ("3 year old"), or 0."""
+    aged: int = 0
+    """Words taken by a child's age starting here ("a 15 yr old"), or 0."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Cue:
     kind: str
     parts: tuple[tuple[Sequence_, ...], ...]
@@ -199,15 +239,47 @@ class DangerCues:
         )
         # An age ("3 year old") stands for a young child wherever a cue names <young-child>.
         young = set(self._expand("young-child"))
+        # Kept by identity: a part is a tuple of tuples, too dear to hash for every word.
         self._young_parts = frozenset(
-            part for cue in self._cues for part in cue.parts if young & set(part)
+            id(part) for cue in self._cues for part in cue.parts if young & set(part)
         )
-        self._young_cues = tuple(cue for cue in self._cues if cue.parts[0] in self._young_parts)
+        self._young_cues = tuple(cue for cue in self._cues if id(cue.parts[0]) in self._young_parts)
         child = set(self._expand("child"))
         self._child_parts = frozenset(
-            part for cue in self._cues for part in cue.parts if child & set(part)
+            id(part) for cue in self._cues for part in cue.parts if child & set(part)
         )
-        self._child_cues = tuple(cue for cue in self._cues if cue.parts[0] in self._child_parts)
+        self._child_cues = tuple(cue for cue in self._cues if id(cue.parts[0]) in self._child_parts)
+        # What ends each kind of danger: said of any kind, of this kind, or of a person held.
+        self._ended = {
+            kind: (
+                *self._over,
+                *self._over_kind[kind],
+                *(self._held if kind in self._held_kinds else ()),
+            )
+            for kind in danger.kinds
+        }
+        # Every part and phrase list is indexed now: nothing is built while a message is read.
+        self._indexes: dict[int, _Index] = {}
+        self._kept: list[tuple[Sequence_, ...]] = []
+        for cue in self._cues:
+            for part in cue.parts:
+                self._index(part)
+        for phrases in (
+            *self._ended.values(),
+            self._held,
+            self._still_there,
+            self._past,
+            self._history,
+            self._earlier,
+            self._questions,
+            self._procedure,
+            self._present,
+            self._hypothetical,
+            self._not_danger,
+            self._negation_phrases,
+            (),
+        ):
+            self._index(phrases)
         # Who is involved is no clue to what the danger is: "the little one" in "the little one
         # was left on their own" says nothing a checklist of findings does not expect.
         self._people = frozenset(
@@ -289,7 +361,17 @@ class DangerCues:
             ):
                 stemmed = self._mend(stemmed)
             found.append(_Token(word, stemmed, sentence, clause))
-        return found
+        return [
+            _Token(
+                token.text,
+                token.stem,
+                token.sentence,
+                token.clause,
+                self._aged(found, at, self._young_age),
+                self._aged(found, at, 17),
+            )
+            for at, token in enumerate(found)
+        ]
 
     def _mend(self, word: str) -> str:
         """The cue word a typo stands for ("machette" is "machete"), or the word as it is."""
@@ -321,7 +403,7 @@ class DangerCues:
 
     def _young(self, tokens: Sequence[_Token], at: int) -> int:
         """Words taken by a young child's age at ``at`` ("3 year old", "eldest is 5"), or 0."""
-        return self._aged(tokens, at, self._young_age)
+        return tokens[at].young
 
     def _aged(self, tokens: Sequence[_Token], at: int, most: int) -> int:
         """Words taken by an age of at most ``most`` years at ``at``, or 0.
@@ -343,21 +425,38 @@ class DangerCues:
             return 3
         return 0
 
+    def _index(self, sequences: tuple[Sequence_, ...]) -> _Index:
+        """The index of a cue part or phrase list, built at construction, kept by identity.
+
+        Keyed by the object rather than its value: hashing a tuple of tuples for every word of
+        every message cost more than the comparisons it saved.
+        """
+        index = self._indexes.get(id(sequences))
+        if index is None:
+            index = self._indexes[id(sequences)] = _Index(sequences)
+            self._kept.append(sequences)
+        return index
+
     def _fill(self, tokens: Sequence[_Token], at: int, part: tuple[Sequence_, ...]) -> int:
         """How many words fill one part of a cue at ``at`` (0: none)."""
         best = max(
-            (len(sequence) for sequence in part if self._at(tokens, at, sequence)), default=0
+            (
+                len(sequence)
+                for sequence in self._indexes[id(part)].at(tokens[at])
+                if self._at(tokens, at, sequence)
+            ),
+            default=0,
         )
-        if not best and part in self._young_parts:
-            best = self._young(tokens, at)
-        if not best and part in self._child_parts:
-            best = self._aged(tokens, at, 17)
+        if not best and id(part) in self._young_parts:
+            best = tokens[at].young
+        if not best and id(part) in self._child_parts:
+            best = tokens[at].aged
         return best
 
     def _placements(
         self, cue: _Cue, tokens: Sequence[_Token], at: int
     ) -> list[list[tuple[int, int]]]:
-        """Every way the cue stands from ``at``: where each of its parts is, for each way."""
+        """The ways the cue stands from ``at`` (at most :data:`WAYS`): where each part is."""
         took = self._fill(tokens, at, cue.parts[0])
         if not took:
             return []
@@ -369,7 +468,7 @@ class DangerCues:
                 if position >= len(tokens):
                     continue
                 before = tokens[position - 1]
-                reach = len(tokens) if close == "~" else min(len(tokens), position + GAP + 1)
+                reach = min(len(tokens), position + (WIDE if close == "~" else GAP) + 1)
                 for start in range(position, reach):
                     if tokens[start].sentence != before.sentence or (
                         close == ".." and tokens[start].clause != before.clause
@@ -378,34 +477,40 @@ class DangerCues:
                     took = self._fill(tokens, start, part)
                     if took:
                         longer.append([*placed, (start, start + took - 1)])
-            ways = longer
+                        if len(longer) >= WAYS:
+                            break
+            ways = longer[:WAYS]
         return ways
 
-    def _found(self, tokens: Sequence[_Token]) -> list[tuple[_Cue, list[tuple[int, int]]]]:
-        """Every cue in the message, each way it stands: where each of its parts is."""
-        found: list[tuple[_Cue, list[tuple[int, int]]]] = []
+    def _found(
+        self, tokens: Sequence[_Token], known: Container[str]
+    ) -> Iterator[tuple[_Cue, list[tuple[int, int]]]]:
+        """Each cue in the message, each way it stands, skipping kinds already ``known``."""
         for at, token in enumerate(tokens):
             candidates = list(self._first.get(token.stem, ()))
             if token.text in VERB_NEGATIONS:
                 candidates += self._first.get(NEGATED, [])
             candidates += self._first.get(token.text, ()) if token.text != token.stem else []
-            if self._young(tokens, at):
+            if token.young:
                 candidates += self._young_cues
-            if self._aged(tokens, at, 17):
+            if token.aged:
                 candidates += self._child_cues
             for cue in dict.fromkeys(candidates):
-                found += [(cue, placed) for placed in self._placements(cue, tokens, at)]
-        return found
+                if cue.kind in known:
+                    continue
+                for placed in self._placements(cue, tokens, at):
+                    yield cue, placed
 
     def _phrases_in(
         self, tokens: Sequence[_Token], phrases: Sequence[Sequence_], clauses: set[int]
     ) -> list[tuple[int, int]]:
         """Where any of ``phrases`` stands within the given clauses: (first, last) word."""
         found: list[tuple[int, int]] = []
+        index = self._indexes[id(phrases)]
         for at, token in enumerate(tokens):
             if token.clause not in clauses:
                 continue
-            for phrase in phrases:
+            for phrase in index.at(token):
                 end = at + len(phrase) - 1
                 if (
                     end < len(tokens)
@@ -463,7 +568,7 @@ class DangerCues:
         kinds: list[str] = []
         terms: set[str] = set()
         now = False
-        for cue, placed in self._found(tokens):
+        for cue, placed in self._found(tokens, kinds):
             if cue.kind in kinds:
                 continue
             if all(at in harmless for start, end in placed for at in range(start, end + 1)):
@@ -528,9 +633,7 @@ class DangerCues:
         later = {t.clause for t in tokens[end + 1 :] if t.sentence == sentence}
         whole = {t.clause for t in tokens if t.sentence == sentence}
         going_on = self._going_on(tokens, start)
-        ended = (*self._over, *self._over_kind.get(cue.kind, ()))
-        if cue.kind in self._held_kinds:
-            ended = (*ended, *self._held)
+        ended = self._ended[cue.kind]
         if not going_on:
             for begin, finish in self._phrases_in(tokens, ended, own | later):
                 if set(range(begin, finish + 1)) <= inside:
