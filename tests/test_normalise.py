@@ -300,6 +300,23 @@ def test_among_equally_close_words_the_one_sharing_more_letters_wins() -> None:
     assert repaired("thans") == "thanks"
 
 
+def test_a_five_letter_slip_keeps_its_first_letter() -> None:
+    assert (repaired("chlid"), repaired("cjild")) == ("child", "child")
+    assert (repaired("bhild"), repaired("xdult")) == ("bhild", "xdult")
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("overnigth", "overnight"),  # a slip past the letters the index keys on
+        ("examinatoin", "examination"),
+        ("accomodatoin", "accommodation"),  # two slips in a long word
+    ],
+)
+def test_a_slip_anywhere_in_a_long_word_is_mended(said: str, expected: str) -> None:
+    assert repaired(said) == expected
+
+
 def test_a_short_word_is_never_mended_because_real_words_lie_too_close() -> None:
     assert max_slips("park") == 0
     assert repaired("park") == "park"

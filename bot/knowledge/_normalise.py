@@ -27,9 +27,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import JaroWinkler
 from spellchecker import SpellChecker
+from symspellpy import SymSpell, Verbosity
 
 from bot.language import english
 
@@ -414,25 +414,24 @@ _LONG_STOP_WORDS: tuple[str, ...] = tuple(sorted(w for w in STOP_WORDS if len(w)
 _LONG_STOP_UNDOUBLED: dict[str, str] = {_undouble(w): w for w in reversed(_LONG_STOP_WORDS)}
 
 
-def _near_by_length(candidates: Sequence[str]) -> dict[tuple[int, int], tuple[str, ...]]:
-    """Candidates keyed by (length, slips): those a word of that length could be a slip for."""
-    by_length: dict[int, list[str]] = {}
-    for word in candidates:
-        by_length.setdefault(len(word), []).append(word)
-    found: dict[tuple[int, int], tuple[str, ...]] = {}
-    for length in range(5, max(by_length, default=0) + 3):
-        for slips in (1, 2):
-            near = tuple(
-                word
-                for other in range(length - slips, length + slips + 1)
-                for word in by_length.get(other, ())
-            )
-            if near:
-                found[(length, slips)] = near
-    return found
+# The most slips ever mended (see :func:`max_slips`), and the prefix SymSpell indexes: seven
+# letters is its authors' balance of index size and speed, and a slip after the seventh letter
+# is still found (the whole word is compared once the prefix matches).
+_MOST_SLIPS = 2
+_SPELLER_PREFIX = 7
 
 
-_STOP_NEAR = _near_by_length(_LONG_STOP_WORDS)
+def _speller(words: Iterable[str], counts: Counter[str]) -> SymSpell:
+    """A SymSpell index of ``words``: each with its deletions pre-computed, for fast look-ups."""
+    speller = SymSpell(_MOST_SLIPS, _SPELLER_PREFIX)
+    for word in words:
+        speller.create_dictionary_entry(word, max(counts[word], 1))
+    return speller
+
+
+# The longer stop words are candidates for every vocabulary: indexed once, not per vocabulary
+# (a flow builds one small vocabulary per expected phrase).
+_STOP_SPELLER = _speller(_LONG_STOP_WORDS, Counter())
 
 
 def max_slips(word: str) -> int:
@@ -547,9 +546,10 @@ class Vocabulary:
             )
         )
         self._candidates: tuple[str, ...] = own + _LONG_STOP_WORDS
-        # The candidates by length: a word within n slips is at most n letters longer or shorter.
-        # The stop words' share is the same for every vocabulary, so it is worked out once.
-        self._near_length: dict[tuple[int, int], tuple[str, ...]] = _near_by_length(own)
+        # The base's own candidates with their deletions pre-computed (SymSpell), so a look-up
+        # costs a few dictionary probes however large the base grows, instead of a comparison
+        # with every candidate of about the right length; the stop words have their own index.
+        self._speller = _speller(own, counts)
         # The same words keyed without doubled letters: "refferal" and "referral" are both
         # "referal", a slip (one letter doubled, another not) that counts as two edits.
         self._undoubled: dict[str, str] = dict(_LONG_STOP_UNDOUBLED)
@@ -798,13 +798,13 @@ class Vocabulary:
         if undoubled is not None:
             best = (undoubled, 1)
         elif slips:
-            key = (len(word), slips)
-            candidates = self._near_length.get(key, ()) + _STOP_NEAR.get(key, ())
-            found = process.extract(
-                word, candidates, scorer=OSA.distance, score_cutoff=slips, limit=8
-            )
+            found = [
+                hit
+                for speller in (self._speller, _STOP_SPELLER)
+                for hit in speller.lookup(word, Verbosity.ALL, max_edit_distance=slips)
+            ]
             usable = [
-                (hit[0], int(hit[1])) for hit in found if len(word) > 5 or hit[0][0] == word[0]
+                (hit.term, hit.distance) for hit in found if len(word) > 5 or hit.term[0] == word[0]
             ]
             if usable:
                 # Fewest slips first; among equals the word sharing more of its beginning and
