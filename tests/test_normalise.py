@@ -86,10 +86,21 @@ def test_case_accents_punctuation_and_shorthand_do_not_matter(said: str, expecte
         ("thirty eight six", "38 6"),
         ("nineteen eighty nine", "1989"),
         ("twenty twenty three", "2023"),
+        ("a hundred and two", "102"),
+        ("twelve hundred hours", "1200 hours"),
+        ("two thousand and ten", "2010"),
+        ("a thousand times", "1000 times"),
+        ("fourty eight", "48"),
     ],
 )
 def test_numbers_said_as_words_become_digits(said: str, expected: str) -> None:
     assert normalise(said) == expected
+
+
+def test_a_scale_word_alone_or_and_between_numbers_stays_a_word() -> None:
+    assert normalise("hundreds of calls") == "hundreds of calls"
+    assert normalise("hundred") == "hundred"
+    assert normalise("one and two") == "1 and 2"
 
 
 def test_a_number_homophone_is_a_number_only_before_a_unit_of_time() -> None:
