@@ -27,8 +27,8 @@ Scoring is deliberately simple enough to explain to a trainer (see :meth:`Matche
    when less than 70% of the message's weight is words the base knows (the message is
    probably about something else), unless the message uses a word of the base that is no
    everyday English ("misper", "PPO", "s47"). The status compares the best score with fixed
-   thresholds and the best competing runner-up's score with a share of it (see
-   :class:`Matcher`).
+   thresholds and with the best competing runner-up; a message in the base's jargon may lead
+   from a lower score when the runner-up is far enough behind (see :class:`Matcher`).
 """
 
 from __future__ import annotations
@@ -175,9 +175,11 @@ class Matcher:
     about one more message in twenty-five confidently and rightly, with no more confident
     wrong answers and no negative answered confidently. Also measured, and not kept: a margin
     that is a share of the top score on the main path (one more right and one more wrong
-    answer), counting related or same-stage runner-ups as not competing, and a whole-term or
-    share-of-message condition with lower thresholds: each let wrong answers or negatives
-    through as fast as it gained right ones.
+    answer), counting related or same-stage runner-ups as not competing, a whole-term or
+    share-of-message condition with lower thresholds, and naming a child or using only words
+    the base knows as evidence like jargon: each let wrong answers or negatives through about
+    as fast as it gained right ones, or gained two or three messages in a set at the cost of
+    another threshold.
     """
 
     NONE_BELOW = 36.0
