@@ -22,8 +22,10 @@ The product is judged on a held-out set of officers' messages that the project n
 A message passes top-k when any of the first k entries returned carries any of its acceptable
 topic ids (the rule of the development set). For each set the script reports top-1 and top-3
 accuracy, top-3 accuracy counting only answers the bot would show (status not ``none``), the
-mix of statuses, and how often the matcher was ``confident`` yet its first entry was wrong
-(the worst outcome: the officer is led straight to the wrong guidance). Out-of-domain
+mix of statuses, how often the matcher was ``confident`` and its first entry right (the
+officer goes straight to the guidance, with no choice to make), and how often it was
+``confident`` yet its first entry was wrong (the worst outcome: the officer is led straight
+to the wrong guidance). Out-of-domain
 negatives should all come back ``none``; near misses (off-topic, sharing everyday words with
 the domain) may be offered as options but never as a confident answer.
 
@@ -90,6 +92,11 @@ class Outcome:
     result: SearchResult
     top1: bool
     top3: bool
+
+    @property
+    def confident_right(self) -> bool:
+        """Confident, and the first entry carries an acceptable topic: no choice asked for."""
+        return self.result.status == "confident" and self.top1
 
     @property
     def confident_wrong(self) -> bool:
@@ -182,6 +189,7 @@ def summarise(report: SetReport) -> dict[str, Any]:
         "top3": share(sum(o.top3 for o in outcomes), n),
         "top3_answered": share(sum(o.top3 and o.result.status != "none" for o in outcomes), n),
         "status": {status: statuses.get(status, 0) for status in STATUSES},
+        "confident_right": share(sum(o.confident_right for o in outcomes), n),
         "confident_wrong": share(sum(o.confident_wrong for o in outcomes), n),
         "negatives": len(report.negatives),
         "negatives_none": share(negative_statuses.get("none", 0), len(report.negatives)),
@@ -244,7 +252,7 @@ def print_table(summaries: dict[str, dict[str, Any]]) -> None:
     """The headline numbers, one row per set."""
     header = (
         f"{'set':<6} {'n':>4} {'top1':>6} {'top3':>6} {'top3ans':>7} "
-        f"{'conf':>5} {'ambig':>5} {'none':>5} {'confwrong':>9} "
+        f"{'conf':>5} {'ambig':>5} {'none':>5} {'confright':>9} {'confwrong':>9} "
         f"{'neg':>4} {'neg none':>8} {'neg conf':>8} {'near':>4} {'near ok':>7}"
     )
     print(header)
@@ -254,7 +262,8 @@ def print_table(summaries: dict[str, dict[str, Any]]) -> None:
         print(
             f"{name:<6} {s['cases']:>4} {cell(s['top1']):>6} {cell(s['top3']):>6} "
             f"{cell(s['top3_answered']):>7} {status['confident']:>5} {status['ambiguous']:>5} "
-            f"{status['none']:>5} {cell(s['confident_wrong']):>9} {s['negatives']:>4} "
+            f"{status['none']:>5} {cell(s['confident_right']):>9} "
+            f"{cell(s['confident_wrong']):>9} {s['negatives']:>4} "
             f"{cell(s['negatives_none']):>8} {s['negatives_status']['confident']:>8} "
             f"{s['near_misses']:>4} {cell(s['near_misses_not_confident']):>7}"
         )
@@ -289,10 +298,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"also print and save the failures of sealed sets ({', '.join(sorted(SEALED))})",
     )
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        choices=sorted(SETS),
+        help="measure only this set (repeat for several); tuning leaves the sealed set out, "
+        "so that its one look at the end is still a fresh one",
+    )
     args = parser.parse_args(argv)
 
     base = load_knowledge()
-    sets = [read_set(name, path) for name, path in SETS.items()]
+    chosen = args.sets or list(SETS)
+    sets = [read_set(name, path) for name, path in SETS.items() if name in chosen]
     check_topics(sets, base)
 
     summaries: dict[str, dict[str, Any]] = {}

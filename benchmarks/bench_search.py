@@ -26,6 +26,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 
 import rapidfuzz
@@ -184,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "rapidfuzz": rapidfuzz.__version__,
+        "symspellpy": metadata.version("symspellpy"),
         "machine": platform.machine(),
         "queries_in_mix": len(queries),
         "results": rows,

@@ -190,6 +190,22 @@ def test_a_runner_up_on_the_same_topic_does_not_make_the_answer_ambiguous(
     }
 
 
+def test_the_bases_jargon_lets_a_clear_leader_answer_from_a_middling_score(
+    small: Matcher,
+) -> None:
+    """'misper' is no everyday word: the message is about the base's subject, whatever else."""
+    jargon = small.search("misper seen at the canal")
+    plain = small.search("missing from home, seen at the canal")
+    assert top_id(jargon) == top_id(plain) == "missing-child"
+    for result in (jargon, plain):
+        assert Matcher.JARGON_CONFIDENT_AT <= result.matches[0].score < Matcher.CONFIDENT_AT
+    assert (jargon.status, plain.status) == ("confident", "ambiguous")
+
+
+def test_the_bases_jargon_does_not_settle_a_close_contest(small: Matcher) -> None:
+    assert small.search("misper neglected").status == "ambiguous"
+
+
 def test_a_lone_common_word_is_not_enough_to_be_confident(small: Matcher) -> None:
     assert small.search("child").status != "confident"
 

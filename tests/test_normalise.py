@@ -86,10 +86,21 @@ def test_case_accents_punctuation_and_shorthand_do_not_matter(said: str, expecte
         ("thirty eight six", "38 6"),
         ("nineteen eighty nine", "1989"),
         ("twenty twenty three", "2023"),
+        ("a hundred and two", "102"),
+        ("twelve hundred hours", "1200 hours"),
+        ("two thousand and ten", "2010"),
+        ("a thousand times", "1000 times"),
+        ("fourty eight", "48"),
     ],
 )
 def test_numbers_said_as_words_become_digits(said: str, expected: str) -> None:
     assert normalise(said) == expected
+
+
+def test_a_scale_word_alone_or_and_between_numbers_stays_a_word() -> None:
+    assert normalise("hundreds of calls") == "hundreds of calls"
+    assert normalise("hundred") == "hundred"
+    assert normalise("one and two") == "1 and 2"
 
 
 def test_a_number_homophone_is_a_number_only_before_a_unit_of_time() -> None:
@@ -298,6 +309,23 @@ def test_a_typo_is_mended_to_the_closest_word_of_the_base(said: str, expected: s
 def test_among_equally_close_words_the_one_sharing_more_letters_wins() -> None:
     assert repaired("safey plan") == "safety plan"
     assert repaired("thans") == "thanks"
+
+
+def test_a_five_letter_slip_keeps_its_first_letter() -> None:
+    assert (repaired("chlid"), repaired("cjild")) == ("child", "child")
+    assert (repaired("bhild"), repaired("xdult")) == ("bhild", "xdult")
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("overnigth", "overnight"),  # a slip past the letters the index keys on
+        ("examinatoin", "examination"),
+        ("accomodatoin", "accommodation"),  # two slips in a long word
+    ],
+)
+def test_a_slip_anywhere_in_a_long_word_is_mended(said: str, expected: str) -> None:
+    assert repaired(said) == expected
 
 
 def test_a_short_word_is_never_mended_because_real_words_lie_too_close() -> None:

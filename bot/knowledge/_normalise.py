@@ -27,9 +27,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import JaroWinkler
 from spellchecker import SpellChecker
+from symspellpy import SymSpell, Verbosity
+from text_to_num import text2num
 
 from bot.language import english
 
@@ -181,46 +182,53 @@ def _is_number(word: str) -> bool:
     return word.isdigit() or word in _NUMBER_WORDS
 
 
-def _read_compound(run: Sequence[str], i: int) -> tuple[int, int]:
-    """One number said the usual way, starting at ``run[i]``: its value and where it ends."""
-    value = _NUMBER_WORDS[run[i]]
-    i += 1
-    if value >= 20 and i < len(run) and _UNITS.get(run[i], 0) > 0:
-        value += _UNITS[run[i]]
-        i += 1
-    if 0 < value < 10 and i < len(run) and run[i] == "hundred":
-        value *= 100
-        i += 1
-        if i < len(run) and run[i] == "and":
-            i += 1
-        if i < len(run) and run[i] in _NUMBER_WORDS:
-            rest = _NUMBER_WORDS[run[i]]
-            i += 1
-            if rest >= 20 and i < len(run) and _UNITS.get(run[i], 0) > 0:
-                rest += _UNITS[run[i]]
-                i += 1
-            value += rest
-    return value, i
+# Words that multiply the number said before them ("twelve hundred", "two thousand and ten");
+# after "a" they are a number themselves ("a hundred and two").
+_SCALES = frozenset({"hundred", "thousand"})
+# The most words one number said the usual way takes ("nine hundred and ninety nine thousand"
+# is seven): longer runs are several numbers, so no longer stretch is tried as one.
+_LONGEST_COMPOUND = 8
+
+
+def _compound(words: Sequence[str]) -> int | None:
+    """The value of words that say one number the usual way, or None if they do not.
+
+    text2num reads the compound ("forty eight", "one hundred and thirty six", "twelve
+    hundred", "two thousand and ten") and refuses anything else ("one three six", "nineteen
+    eighty nine"), which this module then reads by its own rules.
+    """
+    if words and words[0] == "a":
+        words = ["one", *words[1:]]
+    try:
+        return int(text2num(" ".join(words), "en"))
+    except ValueError:
+        return None
 
 
 def _parse_number_run(run: Sequence[str]) -> list[str]:
     """Read a run of number words as the digits a person meant.
 
-    Compound numbers are read the usual way ("forty eight" -> 48, "one hundred and thirty six"
-    -> 136). Digits said one at a time, as people read out section and phone numbers, are run
-    together ("one three six" -> 136, "three eight six" -> 386). "nineteen eighty nine" and
-    "twenty twenty three" are years.
+    Compound numbers are read the usual way, the longest first ("forty eight" -> 48, "a hundred
+    and two" -> 102, "twelve hundred" -> 1200). Digits said one at a time, as people read out
+    section and phone numbers, are run together ("one three six" -> 136, "three eight six" ->
+    386). "nineteen eighty nine" and "twenty twenty three" are years.
     """
     values: list[int] = []
     i = 0
     while i < len(run):
-        if run[i] in _NUMBER_WORDS:
-            value, i = _read_compound(run, i)
+        longest = min(len(run), i + _LONGEST_COMPOUND)
+        end, value = next(
+            (
+                (end, value)
+                for end in range(longest, i, -1)
+                if (value := _compound(run[i:end])) is not None
+            ),
+            # A number word of the language pack that text2num lacks, or a stray "and".
+            (i + 1, _NUMBER_WORDS.get(run[i])),
+        )
+        if value is not None:
             values.append(value)
-        else:  # a stray "hundred" or "and"
-            if run[i] == "hundred":
-                values.append(100)
-            i += 1
+        i = end
     if len(values) >= 2 and all(v < 10 for v in values):
         return ["".join(str(v) for v in values)]
     if len(values) == 2 and values[0] in (19, 20) and 10 <= values[1] <= 99:
@@ -251,20 +259,21 @@ def numbers_to_digits(words: Sequence[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(spoken):
-        if spoken[i] not in _NUMBER_WORDS:
+        scaled = spoken[i] == "a" and i + 1 < len(spoken) and spoken[i + 1] in _SCALES
+        if spoken[i] not in _NUMBER_WORDS and not scaled:
             out.append(spoken[i])
             i += 1
             continue
         j = i + 1
         while j < len(spoken):
             word = spoken[j]
-            joins_hundred = (
+            joins_scale = (
                 word == "and"
-                and spoken[j - 1] == "hundred"
+                and spoken[j - 1] in _SCALES
                 and j + 1 < len(spoken)
                 and spoken[j + 1] in _NUMBER_WORDS
             )
-            if word in _NUMBER_WORDS or word == "hundred" or joins_hundred:
+            if word in _NUMBER_WORDS or word in _SCALES or joins_scale:
                 j += 1
             else:
                 break
@@ -414,25 +423,24 @@ _LONG_STOP_WORDS: tuple[str, ...] = tuple(sorted(w for w in STOP_WORDS if len(w)
 _LONG_STOP_UNDOUBLED: dict[str, str] = {_undouble(w): w for w in reversed(_LONG_STOP_WORDS)}
 
 
-def _near_by_length(candidates: Sequence[str]) -> dict[tuple[int, int], tuple[str, ...]]:
-    """Candidates keyed by (length, slips): those a word of that length could be a slip for."""
-    by_length: dict[int, list[str]] = {}
-    for word in candidates:
-        by_length.setdefault(len(word), []).append(word)
-    found: dict[tuple[int, int], tuple[str, ...]] = {}
-    for length in range(5, max(by_length, default=0) + 3):
-        for slips in (1, 2):
-            near = tuple(
-                word
-                for other in range(length - slips, length + slips + 1)
-                for word in by_length.get(other, ())
-            )
-            if near:
-                found[(length, slips)] = near
-    return found
+# The most slips ever mended (see :func:`max_slips`), and the prefix SymSpell indexes: seven
+# letters is its authors' balance of index size and speed, and a slip after the seventh letter
+# is still found (the whole word is compared once the prefix matches).
+_MOST_SLIPS = 2
+_SPELLER_PREFIX = 7
 
 
-_STOP_NEAR = _near_by_length(_LONG_STOP_WORDS)
+def _speller(words: Iterable[str], counts: Counter[str]) -> SymSpell:
+    """A SymSpell index of ``words``: each with its deletions pre-computed, for fast look-ups."""
+    speller = SymSpell(_MOST_SLIPS, _SPELLER_PREFIX)
+    for word in words:
+        speller.create_dictionary_entry(word, max(counts[word], 1))
+    return speller
+
+
+# The longer stop words are candidates for every vocabulary: indexed once, not per vocabulary
+# (a flow builds one small vocabulary per expected phrase).
+_STOP_SPELLER = _speller(_LONG_STOP_WORDS, Counter())
 
 
 def max_slips(word: str) -> int:
@@ -547,9 +555,10 @@ class Vocabulary:
             )
         )
         self._candidates: tuple[str, ...] = own + _LONG_STOP_WORDS
-        # The candidates by length: a word within n slips is at most n letters longer or shorter.
-        # The stop words' share is the same for every vocabulary, so it is worked out once.
-        self._near_length: dict[tuple[int, int], tuple[str, ...]] = _near_by_length(own)
+        # The base's own candidates with their deletions pre-computed (SymSpell), so a look-up
+        # costs a few dictionary probes however large the base grows, instead of a comparison
+        # with every candidate of about the right length; the stop words have their own index.
+        self._speller = _speller(own, counts)
         # The same words keyed without doubled letters: "refferal" and "referral" are both
         # "referal", a slip (one letter doubled, another not) that counts as two edits.
         self._undoubled: dict[str, str] = dict(_LONG_STOP_UNDOUBLED)
@@ -798,13 +807,13 @@ class Vocabulary:
         if undoubled is not None:
             best = (undoubled, 1)
         elif slips:
-            key = (len(word), slips)
-            candidates = self._near_length.get(key, ()) + _STOP_NEAR.get(key, ())
-            found = process.extract(
-                word, candidates, scorer=OSA.distance, score_cutoff=slips, limit=8
-            )
+            found = [
+                hit
+                for speller in (self._speller, _STOP_SPELLER)
+                for hit in speller.lookup(word, Verbosity.ALL, max_edit_distance=slips)
+            ]
             usable = [
-                (hit[0], int(hit[1])) for hit in found if len(word) > 5 or hit[0][0] == word[0]
+                (hit.term, hit.distance) for hit in found if len(word) > 5 or hit.term[0] == word[0]
             ]
             if usable:
                 # Fewest slips first; among equals the word sharing more of its beginning and
