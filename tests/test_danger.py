@@ -133,9 +133,16 @@ def test_a_cue_that_holds_a_negation_is_not_denied_by_it() -> None:
 
 
 def test_the_knowledge_bases_slang_is_never_mended_into_a_cue() -> None:
-    """ "strat" (a strategy discussion) is one slip from "strap" (a gun), but it is no typo."""
-    assert DANGER.read("whats a strat")
-    assert not DangerCues(jargon={"strat"}).read("whats a strat")
+    """A word of the base that is no English word is meant as written, never a cue's typo."""
+    said = "hes got a machette"
+    assert DANGER.read(said).kinds == ("weapon",), "a slip of 'machete' is read as it"
+    assert not DangerCues(jargon={"machette"}).read(said), "unless the base uses the word"
+
+
+def test_typos_and_dropped_letters_are_read_as_the_cue_they_slip_from() -> None:
+    for said in ("kid unconsius on floor", "sex offndr in car w 10yo now", "dad has a knfe out"):
+        assert DANGER.read(said), said
+    assert DANGER.read("hes kickin the kid rn").kinds == ("violence-now",)
 
 
 def test_a_trainer_can_add_a_cue_with_no_code(tmp_path: Path) -> None:

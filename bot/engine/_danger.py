@@ -68,7 +68,9 @@ VERB_NEGATIONS = frozenset(
 )
 """The negations that deny a verb, and so stand for one another in a cue ("nobody" does not)."""
 
-_SENTENCE_BREAK = re.compile(r"[.;!?\n]+")
+_SENTENCE_BREAK = re.compile(r"[.;!\n]+")
+_QUESTION = re.compile(r"\?+")
+_ASKS = "zzasks"
 _CLAUSE_BREAK = re.compile(r"[,:()]+|\s[-–—]+\s")
 _BREAK = "zzbreak"
 _CLAUSE = "zzclause"
@@ -106,6 +108,15 @@ class _Index:
         return found
 
 
+_VOWELS = re.compile(r"(?<=.)[aeiouy]")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+def _skeleton(word: str) -> str:
+    """A word without its doubled letters and its vowels after the first letter."""
+    return _VOWELS.sub("", _DOUBLES.sub(r"\1", word))
+
+
 def _word(word: str) -> str:
     return stem(word) if word.isalpha() else word
 
@@ -125,6 +136,8 @@ class _Token:
     """Words taken by a young child's age starting here ("3 year old"), or 0."""
     aged: int = 0
     """Words taken by a child's age starting here ("a 15 yr old"), or 0."""
+    asks: bool = False
+    """The word stands in a sentence that ends with a question mark."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,6 +181,7 @@ class DangerCues:
 
     def __init__(self, language: Language = LANGUAGE, jargon: Iterable[str] = ()) -> None:
         self._jargon = frozenset(jargon)
+        self._shorthand = {words(k): words(v) for k, v in language.danger.shorthand.items()}
         danger = language.danger
         people = language.people
         self.protect_first = danger.protect_first
@@ -241,12 +255,15 @@ class DangerCues:
         young = set(self._expand("young-child"))
         # Kept by identity: a part is a tuple of tuples, too dear to hash for every word.
         self._young_parts = frozenset(
-            id(part) for cue in self._cues for part in cue.parts if young & set(part)
+            id(part) for cue in self._cues for part in cue.parts if young <= set(part)
         )
         self._young_cues = tuple(cue for cue in self._cues if id(cue.parts[0]) in self._young_parts)
         child = set(self._expand("child"))
         self._child_parts = frozenset(
-            id(part) for cue in self._cues for part in cue.parts if child & set(part)
+            id(part)
+            for cue in self._cues
+            for part in cue.parts
+            if child <= set(part) and id(part) not in self._young_parts
         )
         self._child_cues = tuple(cue for cue in self._cues if id(cue.parts[0]) in self._child_parts)
         # What ends each kind of danger: said of any kind, of this kind, or of a person held.
@@ -337,11 +354,29 @@ class DangerCues:
     def _tokens(self, text: str) -> list[_Token]:
         """The message's words as stems, typos of cue words mended, with sentence and clause."""
         marked = _SENTENCE_BREAK.sub(f" {_BREAK} ", text.replace("'", "").replace("’", ""))
+        marked = _QUESTION.sub(f" {_ASKS} ", marked)
         marked = _CLAUSE_BREAK.sub(f" {_CLAUSE} ", marked)
         english = english_words()
         found: list[_Token] = []
+        asking: set[int] = set()
         sentence = clause = 0
         for word in words(marked).split():
+            word = self._shorthand.get(word, word)
+            if " " in word:
+                for part in word.split():
+                    stemmed = _word(part)
+                    found.append(_Token(part, stemmed, sentence, clause))
+                continue
+            if (
+                len(word) >= 4
+                and word.endswith("in")
+                and word not in english
+                and (word + "g" in english or _word(word + "g") in self._first)
+            ):
+                word += "g"  # "kickin", "breathin": the g dropped, as officers type and speak
+            if word == _ASKS:
+                asking.add(sentence)
+                word = _BREAK
             if word == _BREAK:
                 sentence += 1
                 clause += 1
@@ -354,7 +389,7 @@ class DangerCues:
                 clause += 1
             elif (
                 word.isalpha()
-                and len(word) >= 5
+                and len(word) >= 4
                 and not {word, stemmed, word.removesuffix("s")} & english
                 and word not in self._jargon
                 and stemmed not in self._first
@@ -369,21 +404,36 @@ class DangerCues:
                 token.clause,
                 self._aged(found, at, self._young_age),
                 self._aged(found, at, 17),
+                token.sentence in asking,
             )
             for at, token in enumerate(found)
         ]
 
     def _mend(self, word: str) -> str:
-        """The cue word a typo stands for ("machette" is "machete"), or the word as it is."""
-        slips = 1 if len(word) < 10 else 2
-        close = [
-            candidate
-            for candidate in self._vocabulary
-            if abs(len(candidate) - len(word)) <= slips
-            and candidate[:1] == word[:1]
-            and OSA.distance(candidate, word) <= slips
-        ]
-        return close[0] if len(close) == 1 else word
+        """The cue word a typo stands for, or the word as it is.
+
+        One slip in a short word, two from seven letters ("unconsius" is "unconscious"), or the
+        same consonants with vowels left out or letters doubled ("offndr", "todler"); the first
+        letter always stands. Only one cue word may fit, or the word is left as it is.
+        """
+        slips = 1 if len(word) < 7 else 2
+        skeleton = _skeleton(word)
+        scored: dict[str, int] = {}
+        for candidate in self._vocabulary:
+            if candidate[:1] != word[:1]:
+                continue
+            if len(word) >= 5 and abs(len(candidate) - len(word)) <= slips:
+                distance = OSA.distance(candidate, word)
+                if distance <= slips:
+                    scored[candidate] = distance
+                    continue
+            if len(word) >= 4 and _skeleton(candidate) == skeleton:
+                scored[candidate] = slips + 1
+        if not scored:
+            return word
+        best = min(scored.values())
+        fitting = [candidate for candidate, distance in scored.items() if distance == best]
+        return fitting[0] if len(fitting) == 1 else word
 
     @staticmethod
     def _at(tokens: Sequence[_Token], at: int, sequence: Sequence_) -> bool:
@@ -544,10 +594,10 @@ class DangerCues:
             return True
         end = placed[-1][1]
         for at in range(end + 1, min(len(tokens), end + 3)):
+            if tokens[at].stem in self._following:
+                return True  # "weapons: none", "asked re guns, none in the house"
             if tokens[at].clause != tokens[end].clause:
                 break
-            if tokens[at].stem in self._following:
-                return True
         return False
 
     def read(self, text: str) -> DangerReading:
@@ -594,10 +644,20 @@ class DangerCues:
 
     @staticmethod
     def _going_on(tokens: Sequence[_Token], start: int) -> bool:
-        """Whether the cue is told as going on now: "is hitting", "he's swinging", "being kept"."""
-        word = tokens[start].text
-        before = tokens[start - 1].text if start else ""
-        return before == "being" or (word.endswith("ing") and before in PROGRESSIVE)
+        """Whether the cue is told as going on now, in its own clause.
+
+        "is hitting", "being kept", or "he's produced a knife and is waving it about".
+        """
+        clause = tokens[start].clause
+        for at in range(len(tokens)):
+            if tokens[at].clause != clause or at == 0:
+                continue
+            word, before = tokens[at].text, tokens[at - 1].text
+            if (at == start and before == "being") or (
+                word.endswith("ing") and len(word) > 5 and before in PROGRESSIVE
+            ):
+                return True
+        return False
 
     def _still_there_after(
         self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]
@@ -654,7 +714,7 @@ class DangerCues:
         for begin, finish in self._phrases_in(tokens, self._procedure, whole):
             if begin == first:
                 return "asks about procedure: " + self._said(tokens, begin, finish)
-        asking = bool(self._phrases_in(tokens, self._questions, whole))
+        asking = tokens[start].asks or bool(self._phrases_in(tokens, self._questions, whole))
         for begin, finish in self._phrases_in(tokens, self._hypothetical, own):
             if begin >= start:
                 continue

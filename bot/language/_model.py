@@ -33,14 +33,14 @@ def _cue(value: str) -> str:
     return value
 
 
-_MARKED = re.compile(r"^[a-z0-9]+!?(?: [a-z0-9]+!?)*$")
+_MARKED = re.compile(r"^(?:[a-z0-9]+!?|<[a-z-]+>)(?: (?:[a-z0-9]+!?|<[a-z-]+>))*$")
 
 
 def _marked(value: str) -> str:
     if not _MARKED.fullmatch(value):
         raise ValueError(
             f"'{value}' must be written as the bot reads it: lower-case words and digits, one "
-            "space apart, a word ending in '!' to be matched exactly as written"
+            "space apart, a word ending in '!' to be matched exactly as written, <class> names"
         )
     return value
 
@@ -221,6 +221,7 @@ class Danger(_Strict):
     """danger.yaml: what makes guidebot interrupt with the protect-first prompt."""
 
     protect_first: ProtectFirst
+    shorthand: dict[Phrase, Phrase] = Field(default_factory=dict)
     classes: dict[Annotated[str, Field(pattern=r"^[a-z][a-z-]*$")], tuple[Cue, ...]] = Field(
         default_factory=dict
     )
