@@ -165,7 +165,7 @@ def test_reading_returns_kinds_and_the_datas_own_words_only() -> None:
     """Nothing an officer typed comes back: only kind ids and the cue words from the data."""
     found = DANGER.read("Jayden Smith at 14 Acacia Avenue has swallowed a load of tablets")
     assert found.kinds == ("medical",)
-    assert found.terms <= {"swallow", "tablet", "took", "taken"}
+    assert found.terms <= {("swallow",), ("tablet",), ("took",), ("taken",)}
 
 
 # --- wherever the officer is -----------------------------------------------------------------

@@ -713,7 +713,7 @@ def test_skip_refusals_are_worded_per_kind_of_step(flows: FlowSet) -> None:
         ("dv job kids present", "First contact"),
         ("neglect job", "First contact"),
         ("ppo", "First contact"),
-        ("kid in cells", "Child in custody"),
+        ("transfer to la accommodation after charge", "Child in custody"),
     ],
 )
 def test_a_menu_opener_that_names_no_flow_suggests_the_one_that_fits(

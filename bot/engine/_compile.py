@@ -195,7 +195,7 @@ class StepWords:
         points: a checklist or text step's points.
         answers: every label and phrase the step offers, as typed words: such an answer is
             read as the answer, never as an everywhere-word ("back" as in "the child is back").
-        terms: the stems of every word the step expects in an answer (labels and phrases):
+        terms: every label and phrase the step expects in an answer, as meaningful stems:
             danger words among them ("knife" for signs of exploitation, "hit" for harm while
             away) are an answer to this question, not danger told now.
     """
@@ -205,7 +205,7 @@ class StepWords:
     options: tuple[tuple[str, tuple[Phrase, ...]], ...] = ()
     points: tuple[Point, ...] = ()
     answers: frozenset[str] = frozenset()
-    terms: frozenset[str] = frozenset()
+    terms: frozenset[tuple[str, ...]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -984,8 +984,8 @@ def _step_words(
     return found
 
 
-def _expected_terms(step: AnyStep) -> frozenset[str]:
-    """The stems of every word a step expects in an answer: its labels and phrases.
+def _expected_terms(step: AnyStep) -> frozenset[tuple[str, ...]]:
+    """Every label and phrase a step expects in an answer, as meaningful stems.
 
     A point's needs ("unconscious", "bleeding") are not among them: told at "what have you dealt
     with?", they are danger now, not an answer.
@@ -994,7 +994,9 @@ def _expected_terms(step: AnyStep) -> frozenset[str]:
     if isinstance(step, ConfirmStep):
         texts += [text for found in step.phrases.values() for text in found]
     return frozenset(
-        stem(word) if word.isalpha() else word for text in texts for word in words(text).split()
+        tuple(stem(word) if word.isalpha() else word for word in words(text).split())
+        for text in texts
+        if words(text)
     )
 
 

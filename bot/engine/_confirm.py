@@ -116,6 +116,12 @@ def _step_meaning(said: str, step: Mapping[str, Sequence[Phrase]]) -> tuple[bool
     return True, categories.pop() if len(categories) == 1 else None
 
 
+def corrected_part(text: str) -> str | None:
+    """What follows the last self-correction in a message ("arrested, no wait, voluntary")."""
+    split = _split_at_correction(words(text))
+    return split[1] if split is not None else None
+
+
 def _split_at_correction(said: str) -> tuple[str, str] | None:
     """The answer before and after the last self-correction ("no, actually yes"), if any."""
     heard = said.split()
@@ -154,6 +160,44 @@ def _contrast_after(said: str, end: int) -> str | None:
     return " ".join(heard[stop:]) if stop < len(heard) else None
 
 
+def _done_said(heard: Sequence[str], word: str) -> bool:
+    """Whether an action word is said, and not denied ("requested", not "not requested")."""
+    wanted = word.split()
+    for at in range(len(heard) - len(wanted) + 1):
+        if heard[at : at + len(wanted)] == wanted:
+            before = heard[max(0, at - 2) : at]
+            if not any(w in ("not", "no", "never", "havent", "hasnt", "didnt") for w in before):
+                return True
+    return False
+
+
+PART_NOT_DONE = (
+    "not",
+    "havent",
+    "hasnt",
+    "isnt",
+    "wasnt",
+    "forgot",
+    "missed",
+    "still to",
+    "yet to",
+    "apart from",
+    "except",
+)
+"""After a yes to an action, words that leave part of it undone ("dash done, baby not on")."""
+
+
+def _part_not_done(said: str, after: int) -> bool:
+    """Whether something is said to be not done yet after ``after`` ("dash done, baby not on").
+
+    A finding ("search done, nothing known") is no part left undone.
+    """
+    rest = " ".join(said.split()[after:])
+    return any(category == "not-yet" for _, _, category in _categories(rest)) or any(
+        has(rest, word) for word in PART_NOT_DONE
+    )
+
+
 def _opens(said: str, label: str) -> bool:
     """Whether a renamed button's own word opens the answer ("later, next shift" for Later).
 
@@ -181,8 +225,14 @@ def _plain(
     labels: Mapping[str, Sequence[Phrase]],
     step: Mapping[str, Sequence[Phrase]],
     done: bool,
+    starts: frozenset[int] = frozenset({0}),
 ) -> ConfirmReading:
-    """Read an answer holding no self-correction."""
+    """Read an answer holding no self-correction.
+
+    ``starts`` are the word positions where a clause begins ("spoke to sarge, yes we're taking
+    it": a yes there answers as a yes at the start would); ``done`` marks a question about an
+    action, where something said to be not yet done alongside a yes makes the whole a no.
+    """
     for category, named in labels.items():
         if any(said == item.said or _opens(said, item.said) for item in named):
             return ConfirmReading(category)
@@ -206,17 +256,23 @@ def _plain(
                 return ConfirmReading(category)
     heard = said.split()
     for start, end, category in found:
-        if len(heard) > 3 and start >= LEADING_WORDS:
+        leading = any(0 <= start - begin < LEADING_WORDS for begin in starts)
+        reported = start > 0 and heard[start - 1] in ("says", "said", "say")
+        if len(heard) > 3 and not (leading or reported):
             continue
         denied = end < len(heard) and heard[end] in ("not", "nt", "never")
         if category == "yes" and denied:
             category = "no"
         outcome = "no" if category == "not-yet" else category
+        if done and outcome == "yes" and _part_not_done(said, end):
+            return ConfirmReading(None, mixed="yes")
         rest = _contrast_after(said, end)
         if rest is not None and _risky(rest, step, outcome):
             return ConfirmReading(None, mixed=outcome)
         return ConfirmReading(outcome)
-    if done and any(has(said, word) for word in DONE_WORDS):
+    if done and any(_done_said(heard, word) for word in DONE_WORDS):
+        if _part_not_done(said, 0):
+            return ConfirmReading(None, mixed="yes")
         return ConfirmReading("yes")
     if len(heard) <= 2:
         guesses = {
@@ -272,7 +328,27 @@ def read_yes_no(
         first = _plain(before, compiled_labels, compiled_step, done)
         if first.outcome is not None or first.mixed is not None:
             return first
-    return _plain(said, compiled_labels, compiled_step, done)
+    return _plain(said, compiled_labels, compiled_step, done, _clause_starts(text))
+
+
+def _clause_starts(text: str) -> frozenset[int]:
+    """The word positions (as :func:`words` reads the text) where a clause begins."""
+    starts = [0]
+    count = 0
+    for piece in re.split(r"[,.;:!?\n]+|\s[-–—]+\s", text)[:-1]:
+        count += len(words(piece).split())
+        starts.append(count)
+    return frozenset(starts)
+
+
+def read_meaning(text: str, step: Mapping[str, Sequence[str | Phrase]]) -> str | None:
+    """The answer a question's own phrases give ("significant harm"), never bare yes or no.
+
+    Used where a message was not written as an answer to the question (an opener typed at the
+    menu): only words that are about the question count.
+    """
+    said_one, meant = _step_meaning(words(text), {k: phrases(v) for k, v in step.items()})
+    return meant if said_one else None
 
 
 def read_confirm(

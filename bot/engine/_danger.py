@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from bot.engine._negation import NEGATION_WORDS, PSEUDO_NEGATIONS
 from bot.engine._words import CLAUSE_WORDS, LANGUAGE, word_list, words
-from bot.knowledge import STOP_WORDS, english_words, stem
+from bot.knowledge import english_words, stem
 from bot.language import Language
 
 PROGRESSIVE = frozenset(["is", "are", "am", "hes", "shes", "theyre", "its", "youre", "im"])
@@ -38,6 +38,9 @@ the work a long message of repeated cue words can cause."""
 
 SCOPE = 4
 """How many words before a cue a negation may stand and still deny it."""
+
+PEOPLE = ("child", "young-child", "adult")
+"""Classes naming who is involved: no clue to what the danger is."""
 
 EXACT = "="
 """Marks a cue word compared as written, not by its stem ("armed!" in the data)."""
@@ -150,19 +153,21 @@ class _Cue:
     "~" anywhere in the sentence."""
     negated_inside: bool
     """The cue holds a negation itself ("not breathing"): a negation before it is its own."""
+    classes: tuple[str | None, ...] = ()
+    """For each part, the class it names when it is a class alone ("<weapon>"), else None."""
 
 
 @dataclass(frozen=True)
 class DangerReading:
     """What :meth:`DangerCues.read` found: the kinds of danger now, and the cues' own words.
 
-    ``terms`` are the stems of the cue words matched (the data's words, not the officer's
+    ``terms`` are the cue words matched, each part as its stems (the data's words, not the officer's
     others), so a step can tell a bare mention of one of its own answers ("weapons" ticked on
     a checklist of exploitation signs) from danger told in a sentence.
     """
 
     kinds: tuple[str, ...]
-    terms: frozenset[str]
+    terms: frozenset[tuple[str, ...]]
     now: bool = False
     """A word such as "now", "still" or "just" stands with a cue: told as happening now."""
 
@@ -347,7 +352,11 @@ class DangerCues:
         close = tuple(pieces[1::2])
         compiled = tuple(tuple(self._sequences(part)) for part in parts)
         negated = any(word.rstrip("!") in NEGATION_WORDS for word in text.split())
-        return _Cue(kind, compiled, close, negated)
+        named = tuple(
+            part[1:-1] if part.startswith("<") and part.endswith(">") and " " not in part else None
+            for part in parts
+        )
+        return _Cue(kind, compiled, close, negated, named)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -503,6 +512,18 @@ class DangerCues:
             best = tokens[at].aged
         return best
 
+    def explained_by(self, phrases: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+        """A question's own phrases, with the danger classes any of them belongs to.
+
+        "Which signs of exploitation?" lists "knife", so every weapon ("<weapon>") is an answer
+        to it, not danger told now, unless said as happening now.
+        """
+        found = set(phrases)
+        for name in self._classes:
+            if name not in PEOPLE and found & set(self._expand(name)):
+                found.add((f"<{name}>",))
+        return frozenset(found)
+
     def _placements(
         self, cue: _Cue, tokens: Sequence[_Token], at: int
     ) -> list[list[tuple[int, int]]]:
@@ -616,7 +637,7 @@ class DangerCues:
             for at in range(start, end + 1)
         }
         kinds: list[str] = []
-        terms: set[str] = set()
+        terms: set[tuple[str, ...]] = set()
         now = False
         for cue, placed in self._found(tokens, kinds):
             if cue.kind in kinds:
@@ -629,14 +650,13 @@ class DangerCues:
             ):
                 continue
             kinds.append(cue.kind)
-            for start, end in placed:
+            for (start, end), named in zip(
+                placed, cue.classes or (None,) * len(placed), strict=True
+            ):
                 said = tuple(tokens[at].stem for at in range(start, end + 1))
-                if said not in self._people and not self._young(tokens, start):
-                    terms.update(
-                        word
-                        for word in said
-                        if (word,) not in self._people and word not in STOP_WORDS
-                    )
+                if said in self._people or self._young(tokens, start) or named in PEOPLE:
+                    continue
+                terms.add((f"<{named}>",) if named else said)
             clauses = {tokens[at].clause for at in range(placed[0][0], placed[-1][1] + 1)}
             now = now or bool(self._phrases_in(tokens, self._present, clauses))
             now = now or self._going_on(tokens, placed[0][0])
@@ -653,7 +673,7 @@ class DangerCues:
             if tokens[at].clause != clause or at == 0:
                 continue
             word, before = tokens[at].text, tokens[at - 1].text
-            if (at == start and before == "being") or (
+            if before == "being" or (
                 word.endswith("ing") and len(word) > 5 and before in PROGRESSIVE
             ):
                 return True

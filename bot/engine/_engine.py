@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from bot.engine._commands import Command, read_acknowledgement, read_command
 from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
+from bot.engine._confirm import read_meaning
 from bot.engine._danger import DangerCues
 from bot.engine._effects import Button, Effect, Event, Press, Start, Text
 from bot.engine._fit import misfits
@@ -33,6 +34,7 @@ from bot.engine._schema import (
 from bot.engine._state import DEFAULT_IDLE_SECONDS, Answer, Conversation, RaisedFlag
 from bot.engine._steps import (
     ACK,
+    CONFIRM_LABELS,
     SKIP,
     Reading,
     buttons_for,
@@ -110,6 +112,12 @@ class Engine:
         self.danger = DangerCues(
             jargon=knowledge.jargon() if isinstance(knowledge, KnowledgeBase) else ()
         )
+        # What each question asks about, in the danger cues' terms, worked out once.
+        self._explained = {
+            (flow.id, step_id): self.danger.explained_by(flow.words_of(step_id).terms)
+            for flow in flows
+            for step_id in flow.spec.steps
+        }
         warm_up(knowledge if isinstance(knowledge, KnowledgeBase) else None)
 
     # -- public --------------------------------------------------------------------------------
@@ -205,7 +213,8 @@ class Engine:
         if isinstance(event, Text):
             danger = self.danger.read(event.text)
             if danger:
-                return self._interrupt(state, danger.kinds, turn)
+                named = self.menu.named(event.text) if state.phase != "red_flag" else None
+                return self._interrupt(state, danger.kinds, turn, then=named)
         command = read_command(event.text) if isinstance(event, Text) else None
         if state.phase == "red_flag":
             return self._in_red_flag(state, event, command, turn)
@@ -296,13 +305,20 @@ class Engine:
         return state
 
     def _start_flow(
-        self, flow: Flow, state: Conversation, turn: Turn, *, opener: str | None = None
+        self,
+        flow: Flow,
+        state: Conversation,
+        turn: Turn,
+        *,
+        opener: str | None = None,
+        prompt: bool = True,
     ) -> Conversation:
-        """Start a flow; an opener typed at the menu may also answer its first choice.
+        """Start a flow; an opener typed at the menu may also answer its first question.
 
         "found a misper" starts Missing child as found; "on a 136" starts Child in custody under
-        section 136. Only a first question that is a choice is answered this way: a yes/no
-        question is always asked, never answered from the words that named the flow.
+        section 136; "referral, definitely significant harm" answers the referral's first
+        question. A yes/no question is answered only by its own phrases ("significant harm",
+        "safe with the neighbour"), never by a bare yes or no in words that named the flow.
         """
         state = Conversation(
             phase="step",
@@ -315,17 +331,24 @@ class Engine:
         if flow.spec.intro:
             turn.say(flow.spec.intro)
         first = flow.step(flow.spec.start)
-        if (
-            opener is not None
-            and isinstance(first, ChoiceStep)
-            and self.menu.says_more(flow, opener)
-        ):
-            reading = read_answer(
-                first, flow.words_of(flow.spec.start), flow.spec.start, None, None, opener
-            )
-            if reading is not None and reading.answer is not None:
-                return self._record(flow, state, reading.answer, turn, echo=reading.echo)
-        self._prompt(flow, state, turn)
+        if opener is not None and self.menu.says_more(flow, opener):
+            answer: Answer | None = None
+            echo: str | None = None
+            if isinstance(first, ChoiceStep):
+                reading = read_answer(
+                    first, flow.words_of(flow.spec.start), flow.spec.start, None, None, opener
+                )
+                if reading is not None and reading.answer is not None:
+                    answer, echo = reading.answer, reading.echo
+            elif isinstance(first, ConfirmStep):
+                meant = read_meaning(opener, flow.words_of(flow.spec.start).meaning)
+                if meant is not None:
+                    label = first.labels.get(meant, CONFIRM_LABELS[meant])  # type: ignore[call-overload]
+                    answer, echo = Answer(flow.spec.start, meant), f"Noted: {label}."
+            if answer is not None:
+                return self._record(flow, state, answer, turn, echo=echo)
+        if prompt:
+            self._prompt(flow, state, turn)
         return state
 
     # -- prompts -------------------------------------------------------------------------------
@@ -614,7 +637,8 @@ class Engine:
         words_of = flow.words_of(step_id)
         if words(event.text) in words_of.answers:
             return None
-        if danger.terms and not danger.now and danger.terms <= words_of.terms:
+        explained = self._explained[(flow.id, step_id)]
+        if danger.terms and not danger.now and danger.terms <= explained:
             # "self harms" at "any risk factors?", "drugs and a knife" at "signs of
             # exploitation?": the danger words are what the question asks about.
             return None
@@ -626,7 +650,14 @@ class Engine:
             return None
         return self._interrupt(state, danger.kinds, turn)
 
-    def _interrupt(self, state: Conversation, kinds: tuple[str, ...], turn: Turn) -> Conversation:
+    def _interrupt(
+        self,
+        state: Conversation,
+        kinds: tuple[str, ...],
+        turn: Turn,
+        *,
+        then: Flow | None = None,
+    ) -> Conversation:
         """Raise the protect-first red flag now, wherever the officer is, and show it first.
 
         In a flow the question waits, answers and points so far kept, until the flag is
@@ -637,13 +668,17 @@ class Engine:
             flow = self.flows[state.flow]  # type: ignore[index]
             flag_id, step_id = flow.protect_first, state.step or MENU_STEP
         else:
-            state = self._fresh(state.expires_at, state.idle_seconds)
+            # At the menu, a message that also names a flow ("first contact, dad's got a knife")
+            # goes on to that flow once the prompt is acknowledged.
+            state = self._fresh(state.expires_at, state.idle_seconds).with_changes(
+                resume=then.id if then is not None else MENU_STEP
+            )
             flag_id, step_id = PROTECT_FIRST, MENU_STEP
         raised = RaisedFlag(flag_id, step_id)
         kept = tuple(f for f in state.red_flags if (f.flag, f.step) != (flag_id, step_id))
         done = tuple(f for f in kept if f.acknowledged)
         waiting = tuple(f for f in kept if not f.acknowledged)
-        resume = state.resume if state.phase == "red_flag" else (state.step or MENU_STEP)
+        resume = state.resume if state.phase == "red_flag" or not in_flow else state.step
         state = state.with_changes(
             phase="red_flag", red_flags=(*done, raised, *waiting), resume=resume, misses=0
         )
@@ -807,12 +842,16 @@ class Engine:
             isinstance(event, Text) and command is None and read_acknowledgement(event.text)
         )
         if acknowledged or (command is not None and command.name == "cancel"):
-            if acknowledged:
-                turn.audit("red_flag_acknowledged", step=waiting.step, red_flag=waiting.flag)
-            else:
+            fresh = self._fresh(state.expires_at, state.idle_seconds)
+            if not acknowledged:
                 turn.audit("cancelled", red_flags=(waiting.flag,))
+                self._show_menu(turn, AFTER_DANGER_AT_MENU)
+                return fresh
+            turn.audit("red_flag_acknowledged", step=waiting.step, red_flag=waiting.flag)
+            if state.resume in self.flows:
+                return self._start_after_danger(self.flows[state.resume], fresh, turn)  # type: ignore[index]
             self._show_menu(turn, AFTER_DANGER_AT_MENU)
-            return self._fresh(state.expires_at, state.idle_seconds)
+            return fresh
         if command is not None and command.name == "help":
             turn.audit("help")
             turn.say(
@@ -826,6 +865,24 @@ class Engine:
             turn.audit("not_understood", step=waiting.step)
             turn.say("I didn't catch that. Press Understood once you have read this prompt.")
         self._show_red_flag(state, turn)
+        return state
+
+    def _start_after_danger(self, flow: Flow, state: Conversation, turn: Turn) -> Conversation:
+        """The flow the officer named with the danger, its danger question already answered.
+
+        The protect-first prompt has just been acknowledged, so a flow whose first question is
+        "is the child in danger now?" records yes without showing the prompt a second time.
+        """
+        state = self._start_flow(flow, state, turn, prompt=False)
+        start = flow.spec.start
+        first = flow.step(start)
+        if isinstance(first, ConfirmStep) and any(
+            rule.flag == flow.protect_first for rule in first.red_flags
+        ):
+            seen = RaisedFlag(flow.protect_first, start, acknowledged=True)
+            state = state.with_changes(red_flags=(seen,))
+            return self._record(flow, state, Answer(start, "yes"), turn, echo="Noted: Yes.")
+        self._prompt(flow, state, turn)
         return state
 
     # -- idle expiry ---------------------------------------------------------------------------

@@ -41,6 +41,8 @@ def misfits(flows: FlowSet, state: Conversation) -> list[str]:
         # The protect-first prompt raised at the menu: nothing of a flow to fit.
         if [f.flag for f in state.red_flags] != [PROTECT_FIRST]:
             return ["a red flag at the menu that is not the protect-first prompt"]
+        if state.resume not in (None, "menu") and state.resume not in flows:
+            return [f"the flow to go on to, '{state.resume}', no longer exists"]
         return []
     if state.flow is None or state.flow not in flows:
         return [f"flow '{state.flow}' no longer exists"]

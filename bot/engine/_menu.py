@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.engine._commands import QUESTION_WORDS, is_greeting, read_indexes
 from bot.engine._compile import Flow, FlowSet
 from bot.engine._effects import Button
-from bot.engine._negation import NEGATION_CUES
+from bot.engine._negation import OPENER_CUES
 from bot.engine._phrases import Phrase, best_option, phrase
 from bot.engine._words import words
 from bot.knowledge import Entry
@@ -103,7 +103,7 @@ class Menu:
             return flows[indexes[0]]
         # "need to do a referral" names the referral: only a real negation ("not a referral")
         # keeps a flow's name from counting here.
-        chosen = best_option(text, self._names, cues=NEGATION_CUES)
+        chosen = best_option(text, self._names, cues=OPENER_CUES)
         return None if chosen is None else self.flows[chosen]
 
     def says_more(self, flow: Flow, text: str) -> bool:

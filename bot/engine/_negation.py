@@ -99,6 +99,15 @@ NEGATION_CUES = Cues(
 """Only real negations: for naming a choice or a flow, where "need to do a referral" names the
 referral rather than putting it off."""
 
+OPENER_CUES = Cues(
+    before=NEGATION_WORDS,
+    before_phrases=_multi(_NEGATION.preceding),
+    after=frozenset(),
+    after_phrases=(),
+)
+"""For naming a flow at the menu: only a negation before the name denies it ("not a referral");
+"misper still not turned up" names the missing child, whatever follows."""
+
 PENDING_WORDS = ACTION_CUES.before - NEGATION_WORDS
 """Words that put what follows off, rather than deny it."""
 

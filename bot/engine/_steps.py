@@ -15,7 +15,7 @@ from typing import Literal
 
 from bot.engine._commands import read_acknowledgement, read_indexes
 from bot.engine._compile import StepWords
-from bot.engine._confirm import RISK_WORDS, read_yes_no
+from bot.engine._confirm import RISK_WORDS, corrected_part, read_yes_no
 from bot.engine._effects import Button
 from bot.engine._numbers import describe_hours, read_age, read_hours
 from bot.engine._phrases import best_option
@@ -56,6 +56,8 @@ NOT_NEEDED_WORDS = word_list(_ANSWERS.not_needed)
 FINISHED_WORDS = word_list(_ANSWERS.finished)
 NOTHING_WORDS = word_list(_ANSWERS.nothing)
 NEXT_WORDS = word_list(_ANSWERS.carry_on)
+ALL_WORDS = word_list(_ANSWERS.everything)
+"""Every point of a checklist at once ("all of them", "all 4 ticked")."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,14 @@ def read_answer(
     return _read_text(step, step_words, step_id, pending, value, text)
 
 
+def is_action(step: ConfirmStep) -> bool:
+    """Whether a yes/no question asks if something was done ("Done" / "Not yet" buttons)."""
+    return words(step.labels.get("yes", "")) == "done" or words(step.labels.get("no", "")) in (
+        "not yet",
+        "later",
+    )
+
+
 def safety_depends_on(step: AnyStep, outcome: str) -> bool:
     """Whether an answer raises one of the step's red flags: then doubt must count as it does."""
     return any(outcome in rule.when for rule in step.red_flags)
@@ -237,9 +247,15 @@ def _read_confirm(
 ) -> Reading | None:
     if value is not None:
         return Reading(Answer(step_id, value)) if value in CONFIRM_LABELS else None
-    done = words(step.labels.get("yes", "")) == "done"
-    read = read_yes_no(text, step_words.labels, step_words.meaning, done=done)
     labels: dict[str, str] = {o: step.labels.get(o, default) for o, default in _CONFIRM_ITEMS}
+    action = is_action(step)
+    read = read_yes_no(text, step_words.labels, step_words.meaning, done=action)
+    if read.mixed is not None and action and read.mixed in ("yes", "ask"):
+        # "dash done but the baby isn't on it yet", "partly": an action part done is not done,
+        # and what is left stays on the follow-up list.
+        return Reading(
+            Answer(step_id, "no"), echo=f"Noted: {labels['no']} (part of it is still to do)."
+        )
     if read.mixed is not None:
         # "no but she took a knife", "yes and no": never a plain answer. Where the child's
         # safety hangs on doubt, doubt is what is recorded; otherwise the officer is asked.
@@ -282,7 +298,10 @@ def _read_choice(
     if indexes is not None and len(indexes) == 1:
         chosen: str | None = ids[indexes[0]]
     else:
-        chosen = best_option(text, step_words.options)
+        # "arrested, no wait, he's here voluntary": what was said last counts.
+        after = corrected_part(text)
+        chosen = best_option(after, step_words.options) if after else None
+        chosen = chosen or best_option(text, step_words.options)
     if chosen is None:
         return None
     label = next(o.label for o in step.options if o.id == chosen)
@@ -376,6 +395,8 @@ def _read_checklist(
             else list(read_points(text, step_words.points, actions=step.purpose == "done").covered)
         )
         said = words(text)
+        if not found and said in ALL_WORDS:
+            found = list(ids)
         if found:
             ticked += [i for i in found if i not in ticked]
         elif said in FINISHED_WORDS or said in NOTHING_WORDS:

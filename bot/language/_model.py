@@ -81,6 +81,7 @@ class Answers(_Strict):
     finished: Phrases = ()
     nothing: Phrases = ()
     carry_on: Phrases = ()
+    everything: Phrases = ()
 
     @model_validator(mode="after")
     def _yes_is_not_no(self) -> Answers:
