@@ -17,7 +17,7 @@ from bot.channels import load_flows
 from bot.engine import Engine, FlowSet, Text, positions, protects_first
 from bot.engine._danger import DangerCues
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.language import read_language, read_yaml
+from bot.language import read_language, read_yaml, read_yaml_for_editing, write_yaml
 from tests.conftest import DATA, shared_path
 
 DANGER = DangerCues()
@@ -86,7 +86,18 @@ BY_KIND = {
 """Danger now, by kind: written for these tests, not taken from any evaluation set."""
 
 SET_ASIDE = {
-    "denied": ["no weapons in the house", "he denies making any threats", "no sign of a knife"],
+    "denied": [
+        "no weapons in the house",
+        "he denies making any threats",
+        "no sign of a knife",
+        "Knives or guns at the address: no",
+        "he has no thoughts of self harm or suicide",
+    ],
+    "everyday": [
+        "the little one was waving a foam sword about, toy one from the party",
+        "nan said shell kill him if he tracks mud in again, joking obviously",
+        "shes shut in her room doing homework",
+    ],
     "over": [
         "the knife has been seized",
         "fire is out now, kids fine",
@@ -118,6 +129,12 @@ def test_each_kind_of_danger_is_read(kind: str, said: str) -> None:
 )
 def test_danger_over_elsewhere_or_denied_is_no_alarm(rule: str, said: str) -> None:
     assert not DANGER.read(said), f"{rule}: {said!r} read as {DANGER.read(said).kinds}"
+
+
+def test_everyday_words_do_not_hide_danger_in_another_sentence() -> None:
+    """'Everyday' reaches only its own sentence: the toy is no alibi for the knife."""
+    assert DANGER.read("kids playing with a toy car. dad has a knife to mums throat")
+    assert DANGER.read("weapons: no. but hes hitting the baby now")
 
 
 def test_now_wins_over_then() -> None:
@@ -154,9 +171,9 @@ def test_a_trainer_can_add_a_cue_with_no_code(tmp_path: Path) -> None:
     said = "hes brandishing a trident at the kids"
     assert "weapon" in DANGER.read(said).kinds  # "brandishing" is a cue already
     assert not DANGER.read("theres a lion loose in the garden")
-    danger = (pack / "danger.yaml").read_text(encoding="utf-8")
-    danger = danger.replace("    cues: [\n      abducted,", "    cues: [\n      lion loose,", 1)
-    (pack / "danger.yaml").write_text(danger, encoding="utf-8")
+    danger = read_yaml_for_editing((pack / "danger.yaml").read_text(encoding="utf-8"))
+    danger["kinds"]["abduction"]["cues"].append("lion loose")
+    (pack / "danger.yaml").write_text(write_yaml(danger), encoding="utf-8")
     extended = DangerCues(read_language(pack))
     assert extended.read("theres a lion loose in the garden").kinds == ("abduction",)
 

@@ -145,7 +145,7 @@ class TooManyObjects(AssertionError):
     """The walk reached its limit: it cannot vouch for what it did not see."""
 
 
-def _strings_reachable_from(root: object, limit: int = 400_000) -> list[str]:
+def _strings_reachable_from(root: object, limit: int = 1_000_000) -> list[str]:
     """Strings held by an object, through its attributes, slots and containers.
 
     Raises:

@@ -36,7 +36,7 @@ WAYS = 8
 """The most ways one cue is tried from one word: enough for any real message, and a bound on
 the work a long message of repeated cue words can cause."""
 
-SCOPE = 4
+SCOPE = 6
 """How many words before a cue a negation may stand and still deny it."""
 
 PEOPLE = ("child", "young-child", "adult")
@@ -208,6 +208,9 @@ class DangerCues:
         self._over_kind = {
             kind: self._list(definition.over) for kind, definition in danger.kinds.items()
         }
+        self._everyday = {
+            kind: self._list(definition.everyday) for kind, definition in danger.kinds.items()
+        }
         self._conditional = {kind for kind, d in danger.kinds.items() if d.conditional}
         self._held_kinds = {kind for kind, d in danger.kinds.items() if d.held}
         self._still_there = self._list(danger.still_there)
@@ -237,6 +240,8 @@ class DangerCues:
         self._following = frozenset(
             _word(w) for w in word_list(language.negation.following) if " " not in w
         ) - {"not"}
+        # A bare "no" ends a sentence that asked a form's question: "Drugs or weapons: no".
+        self._answered_no = frozenset({"no", "nope", "nah", "negative", "nil"})
         self._pseudo = tuple(tuple(_word(w) for w in phrase) for phrase in PSEUDO_NEGATIONS)
         self._clause_stems = frozenset(_word(word) for word in CLAUSE_WORDS)
         self._first: dict[str, list[_Cue]] = {}
@@ -288,6 +293,7 @@ class DangerCues:
                 self._index(part)
         for phrases in (
             *self._ended.values(),
+            *self._everyday.values(),
             self._held,
             self._still_there,
             self._past,
@@ -613,13 +619,29 @@ class DangerCues:
         """A negation governs a part of the cue: before it, within reach, or just after it."""
         if not cue.negated_inside and any(self._negated_before(tokens, s) for s, _ in placed):
             return True
-        end = placed[-1][1]
-        for at in range(end + 1, min(len(tokens), end + 3)):
-            if tokens[at].stem in self._following:
-                return True  # "weapons: none", "asked re guns, none in the house"
-            if tokens[at].clause != tokens[end].clause:
-                break
-        return False
+        for _, end in placed:
+            for at in range(end + 1, min(len(tokens), end + 3)):
+                if tokens[at].stem in self._following:
+                    return True  # "weapons: none", "older associates: none seen, only lads"
+                if tokens[at].clause != tokens[end].clause:
+                    break
+        return self._answered_no_after(tokens, placed[-1][1])
+
+    def _answered_no_after(self, tokens: Sequence[_Token], end: int) -> bool:
+        """A form's question answered with a bare "no": "Knives or guns at the address: no".
+
+        The "no" must stand alone as the last clause of the cue's sentence, so "knife, no one
+        can get near" and "no, he has a knife" are not read as it.
+        """
+        last = end
+        while last + 1 < len(tokens) and tokens[last + 1].sentence == tokens[end].sentence:
+            last += 1
+        return (
+            last > end
+            and tokens[last].stem in self._answered_no
+            and tokens[last - 1].clause != tokens[last].clause
+            and all(tokens[at].clause == tokens[end].clause for at in range(end, last))
+        )
 
     def read(self, text: str) -> DangerReading:
         """The kinds of danger now an officer's message tells of (empty when none).
@@ -713,6 +735,9 @@ class DangerCues:
         later = {t.clause for t in tokens[end + 1 :] if t.sentence == sentence}
         whole = {t.clause for t in tokens if t.sentence == sentence}
         going_on = self._going_on(tokens, start)
+        for begin, finish in self._phrases_in(tokens, self._everyday[cue.kind], whole):
+            if not set(range(begin, finish + 1)) <= inside:
+                return "everyday: " + self._said(tokens, begin, finish)
         ended = self._ended[cue.kind]
         if not going_on:
             for begin, finish in self._phrases_in(tokens, ended, own | later):

@@ -208,6 +208,8 @@ class DangerKind(_Strict):
     name: str = Field(min_length=3)
     cues: tuple[Cue, ...] = Field(min_length=1)
     over: Marked = ()
+    everyday: Marked = ()
+    """Said anywhere in the sentence, these make the cue an everyday thing ("toy gun", "joking")."""
     held: bool = False
     """A person is the danger: it ends when they are held ("arrested", "in the cells")."""
     conditional: bool = False
