@@ -131,6 +131,17 @@ def test_danger_over_elsewhere_or_denied_is_no_alarm(rule: str, said: str) -> No
     assert not DANGER.read(said), f"{rule}: {said!r} read as {DANGER.read(said).kinds}"
 
 
+def test_a_forms_answer_denies_only_when_it_is_the_whole_last_clause() -> None:
+    assert not DANGER.read("Trafficking or forced marriage: no concerns")
+    assert DANGER.read("the 2 year old is on his own, no adult here"), "'no adult' is the danger"
+
+
+def test_feeling_fine_ends_no_overdose() -> None:
+    """An overdose may feel like nothing for hours: the child's 'fine' ends nothing."""
+    assert DANGER.read("she swallowed a whole packet of paracetamol at lunch, says she feels fine")
+    assert not DANGER.read("took too many tablets last year, fine now")
+
+
 def test_everyday_words_do_not_hide_danger_in_another_sentence() -> None:
     """'Everyday' reaches only its own sentence: the toy is no alibi for the knife."""
     assert DANGER.read("kids playing with a toy car. dad has a knife to mums throat")
@@ -181,8 +192,10 @@ def test_a_trainer_can_add_a_cue_with_no_code(tmp_path: Path) -> None:
 def test_reading_returns_kinds_and_the_datas_own_words_only() -> None:
     """Nothing an officer typed comes back: only kind ids and the cue words from the data."""
     found = DANGER.read("Jayden Smith at 14 Acacia Avenue has swallowed a load of tablets")
-    assert found.kinds == ("medical",)
-    assert found.terms <= {("swallow",), ("tablet",), ("took",), ("taken",)}
+    assert "medical" in found.kinds
+    assert found.terms, "the cue words come back, for the step to check against its answers"
+    typed = {"jayden", "smith", "14", "acacia", "avenu", "avenue"}
+    assert not {word for term in found.terms for word in term} & typed
 
 
 # --- wherever the officer is -----------------------------------------------------------------

@@ -39,6 +39,9 @@ the work a long message of repeated cue words can cause."""
 SCOPE = 6
 """How many words before a cue a negation may stand and still deny it."""
 
+NEAR_VERB = 1
+"""How far before a cue "is" + verb-ing may stand and still tell it as going on ("is hitting")."""
+
 PEOPLE = ("child", "young-child", "adult")
 """Classes naming who is involved: no clue to what the danger is."""
 
@@ -240,8 +243,8 @@ class DangerCues:
         self._following = frozenset(
             _word(w) for w in word_list(language.negation.following) if " " not in w
         ) - {"not"}
-        # A bare "no" ends a sentence that asked a form's question: "Drugs or weapons: no".
-        self._answered_no = frozenset({"no", "nope", "nah", "negative", "nil"})
+        self._not_over = self._list(danger.not_over)
+        self._answered_no = frozenset(_stems(phrase) for phrase in word_list(danger.answered_no))
         self._pseudo = tuple(tuple(_word(w) for w in phrase) for phrase in PSEUDO_NEGATIONS)
         self._clause_stems = frozenset(_word(word) for word in CLAUSE_WORDS)
         self._first: dict[str, list[_Cue]] = {}
@@ -294,6 +297,7 @@ class DangerCues:
         for phrases in (
             *self._ended.values(),
             *self._everyday.values(),
+            self._not_over,
             self._held,
             self._still_there,
             self._past,
@@ -628,20 +632,22 @@ class DangerCues:
         return self._answered_no_after(tokens, placed[-1][1])
 
     def _answered_no_after(self, tokens: Sequence[_Token], end: int) -> bool:
-        """A form's question answered with a bare "no": "Knives or guns at the address: no".
+        """A form's question answered "no": "Knives or guns: no", "Forced marriage: no indicators".
 
-        The "no" must stand alone as the last clause of the cue's sentence, so "knife, no one
-        can get near" and "no, he has a knife" are not read as it.
+        The answer is the clause after the cue's and the last of its sentence, and one of
+        danger.yaml's ``answered_no`` as a whole, so "on her own, no one here" is not read as it.
         """
         last = end
         while last + 1 < len(tokens) and tokens[last + 1].sentence == tokens[end].sentence:
             last += 1
-        return (
-            last > end
-            and tokens[last].stem in self._answered_no
-            and tokens[last - 1].clause != tokens[last].clause
-            and all(tokens[at].clause == tokens[end].clause for at in range(end, last))
+        answer = next(
+            (at for at in range(end + 1, last + 1) if tokens[at].clause != tokens[end].clause),
+            None,
         )
+        if answer is None or tokens[last].clause != tokens[answer].clause:
+            return False
+        said = tuple(token.stem for token in tokens[answer : last + 1])
+        return said in self._answered_no
 
     def read(self, text: str) -> DangerReading:
         """The kinds of danger now an officer's message tells of (empty when none).
@@ -685,14 +691,18 @@ class DangerCues:
         return DangerReading(tuple(kinds), frozenset(terms), now)
 
     @staticmethod
-    def _going_on(tokens: Sequence[_Token], start: int) -> bool:
+    def _going_on(tokens: Sequence[_Token], start: int, end: int | None = None) -> bool:
         """Whether the cue is told as going on now, in its own clause.
 
-        "is hitting", "being kept", or "he's produced a knife and is waving it about".
+        With ``end``, only a progressive verb in the cue or just before it counts ("is
+        hitting", "being kept"), as is needed before an `over` word is ignored: "Met are dealing
+        with an assault, different household" is over. Without it, any in the clause does ("the
+        lads being chased by a group with knives" is going on).
         """
         clause = tokens[start].clause
-        for at in range(len(tokens)):
-            if tokens[at].clause != clause or at == 0:
+        span = range(1, len(tokens)) if end is None else range(max(1, start - NEAR_VERB), end + 1)
+        for at in span:
+            if tokens[at].clause != clause:
                 continue
             word, before = tokens[at].text, tokens[at - 1].text
             if before == "being" or (
@@ -734,15 +744,22 @@ class DangerCues:
         sentence = tokens[start].sentence
         later = {t.clause for t in tokens[end + 1 :] if t.sentence == sentence}
         whole = {t.clause for t in tokens if t.sentence == sentence}
-        going_on = self._going_on(tokens, start)
+        going_on = self._going_on(tokens, start, end)
         for begin, finish in self._phrases_in(tokens, self._everyday[cue.kind], whole):
             if not set(range(begin, finish + 1)) <= inside:
                 return "everyday: " + self._said(tokens, begin, finish)
         ended = self._ended[cue.kind]
         if not going_on:
+            excused = {
+                at
+                for begin, finish in self._phrases_in(tokens, self._not_over, own | later)
+                for at in range(begin, finish + 1)
+            }
             for begin, finish in self._phrases_in(tokens, ended, own | later):
                 if set(range(begin, finish + 1)) <= inside:
                     continue  # the cue's own words ("made off with" is not "made off")
+                if set(range(begin, finish + 1)) <= excused:
+                    continue  # "says she feels fine" after an overdose ends nothing
                 if tokens[begin].clause not in own and begin < start:
                     continue
                 if not self._negated_before(tokens, begin):

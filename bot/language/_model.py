@@ -241,6 +241,10 @@ class Danger(_Strict):
     still_there: Marked = ()
     label_after: Marked = ()
     not_danger: Marked = ()
+    answered_no: Marked = ()
+    """A form's question answered "no" after the cue: "Weapons: none seen"."""
+    not_over: Marked = ()
+    """Phrases holding an `over` word that do not end a danger ("says she feels fine")."""
 
 
 class Language(_Strict):
