@@ -15,8 +15,10 @@ Sets (``benchmarks/data`` unless said):
 * ``a``: written blind, then read for development after its first measure;
 * ``b``: written blind with ``a``, SEALED: only its totals are printed or saved unless
   ``--unseal`` is given, so it can still measure honestly;
-* ``c`` (radio and voice-to-text), ``d`` (rambling), ``e`` (terse), ``f`` (at a question):
-  written blind by other writers, read for development after their first measures.
+* ``c`` (radio and voice-to-text), ``d`` (rambling), ``e`` (terse), ``f`` (at a question),
+  ``g`` and ``h`` (mixed, with everyday uses of danger words), ``i`` (mixed, dialects):
+  written blind by other writers, read for development after their first measures. Their
+  first measures, the honest ones, are kept in ``benchmarks/README.md``.
 
 Also measured: the detector alone (each message read once), and the time to read a message.
 A table is printed and the numbers saved as JSON (default ``benchmarks/results/danger.json``).
@@ -52,6 +54,9 @@ SETS: dict[str, Path] = {
     "d": DATA / "danger_blind_d.yaml",
     "e": DATA / "danger_blind_e.yaml",
     "f": DATA / "danger_blind_f.yaml",
+    "g": DATA / "danger_blind_g.yaml",
+    "h": DATA / "danger_blind_h.yaml",
+    "i": DATA / "danger_blind_i.yaml",
 }
 SEALED = {"b"}
 NOW = 1_700_000_100.0

@@ -16,6 +16,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.engine._confirm import read_confirm
 from bot.engine._words import LANGUAGE, has, word_list, words
 
+_DECIMAL = re.compile(r"\d\s*[.,]\s*\d")
+"""A decimal point or comma between digits: "3.5" is three and a half, never "3 5" said apart."""
+
+_FRACTIONS = {"½": "a half", "¼": "a quarter", "¾": "three quarters"}
+_FRACTION = re.compile(r"(\d?)\s*([½¼¾])")
+
+
+def _fractions(text: str) -> str:
+    """Read "15½" as "15 and a half" and "½ hour" as "a half hour": NFKC would make "1 2"."""
+    return _FRACTION.sub(
+        lambda m: f"{m[1]} and {_FRACTIONS[m[2]]}" if m[1] else f" {_FRACTIONS[m[2]]}", text
+    )
+
 
 def read_number(text: str) -> float | str | None:
     """A number ("15", "fifteen", "about 15", "15 and a half"), "unsure", or None.
@@ -23,6 +36,7 @@ def read_number(text: str) -> float | str | None:
     Number words are read by the knowledge normaliser, so "twenty one" and "forty-eight" mean
     the same here as everywhere else in guidebot.
     """
+    text = _fractions(text)
     for kind, value in _quantities(text):
         if kind == "number":
             return value
@@ -401,6 +415,7 @@ def read_hours(text: str, now: float | None = None) -> float | str | None:
     as under a day, but a day name cannot be read. Rough amounts are read on the long side
     ("a couple of days" is 2 days, "2 or 3 days" is 3), so a band is never lower than meant.
     """
+    text = _fractions(text)
     said = words(text)
     since = _since(said, now)
     if since is not None:
@@ -493,6 +508,7 @@ def read_age(
     time ``now``). A number outside ``least`` and ``most``, the believable range the step sets,
     is not taken: "0" or "2010" as an age is asked again with the reason.
     """
+    text = _fractions(text)
     said = words(text)
     heard = said.split()
     if now is not None and heard:
@@ -502,7 +518,12 @@ def read_age(
             if age < 0 or (least is not None and (other or age) < least):
                 return AgeReading(None, retry=f"{shown.capitalize()} isn't a believable age here.")
             return AgeReading(float(age), float(other) if other is not None else None, shown)
-    if len(heard) == 2 and all(len(w) == 1 and w.isdigit() for w in heard) and heard[0] != "0":
+    if (
+        len(heard) == 2
+        and all(len(w) == 1 and w.isdigit() for w in heard)
+        and heard[0] != "0"
+        and not _DECIMAL.search(text)
+    ):
         value: float | str | None = float(heard[0] + heard[1])
     else:
         value = read_number(text)
