@@ -16,7 +16,9 @@ import pytest
 from bot.knowledge import Entry, KnowledgeBase, SearchResult, load_knowledge
 from bot.knowledge._match import Matcher, phrase_score
 from bot.language import read_yaml
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
+
+BLIND = ROOT / "benchmarks" / "data"
 
 
 def entry(
@@ -297,15 +299,37 @@ def _top3_accuracy(base: KnowledgeBase, cases: list[dict]) -> tuple[float, list[
     return 1.0 - len(misses) / len(cases), misses
 
 
-def test_dev_set_top3_topic_accuracy_is_at_least_85_percent(shipped: KnowledgeBase) -> None:
-    accuracy, misses = _top3_accuracy(shipped, _cases(DATA / "dev_utterances.yaml"))
-    assert accuracy >= 0.85, "\n".join(misses)
+# Floors sit at what the sets scored when they were last raised (see benchmarks/README.md): a
+# change that loses ground fails here, not months later. Raise them when the scores rise.
+READ_SETS = {
+    # set: (path, key, top-3 floor, confident-and-right floor)
+    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.90),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.85),
+    # Blind sets already read for development: no longer blind, still worth holding.
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.73),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.95, 0.52),
+}
+CONFIDENT_WRONG_AT_MOST = 0.02
 
 
-def test_extra_set_top3_topic_accuracy_is_at_least_85_percent(shipped: KnowledgeBase) -> None:
-    cases = _cases(DATA / "extra_utterances.yaml", "utterances")
+@pytest.mark.parametrize("name", READ_SETS)
+def test_accuracy_holds_its_floor_on_every_set_already_read(
+    shipped: KnowledgeBase, name: str
+) -> None:
+    path, key, top3_floor, right_floor = READ_SETS[name]
+    cases = _cases(path, key)
     accuracy, misses = _top3_accuracy(shipped, cases)
-    assert accuracy >= 0.85, "\n".join(misses)
+    assert accuracy >= top3_floor, f"{name}: top-3 {accuracy:.3f}\n" + "\n".join(misses)
+    right = wrong = 0
+    for case in cases:
+        result = shipped.search(case["text"])
+        if result.status == "confident":
+            fits = bool(set(result.matches[0].entry.topics) & set(case["topics"]))
+            right += fits
+            wrong += not fits
+    share = right / len(cases)
+    assert share >= right_floor, f"{name}: confident and right {share:.3f}"
+    assert wrong / len(cases) <= CONFIDENT_WRONG_AT_MOST, f"{name}: confident and wrong {wrong}"
 
 
 def test_extra_set_covers_every_stage_and_has_enough_cases(shipped: KnowledgeBase) -> None:
