@@ -13,8 +13,8 @@ from bot.engine._commands import (
     read_indexes,
 )
 from bot.engine._numbers import describe_hours
-from bot.engine._phrases import best_option, phrase
-from bot.engine._points import covered_items
+from bot.engine._phrases import best_option, phrase, phrases
+from bot.engine._points import Point, covered_items, read_points
 from bot.engine._words import words
 
 
@@ -504,3 +504,45 @@ def test_in_a_longer_answer_only_a_leading_yes_or_no_counts(
     said: str, expected: str | None
 ) -> None:
     assert read_confirm(said) == expected
+
+
+# --- done for the child, or for someone else ---------------------------------------------------
+
+
+def _for_child_points() -> tuple[Point, ...]:
+    medical = Point(
+        "medical-care",
+        phrases(("paramedics", "first aid", "checked over")),
+        needs=phrases(("cut", "bleeding")),
+        for_child=True,
+    )
+    return (medical,)
+
+
+@pytest.mark.parametrize(
+    ("said", "covered", "described"),
+    [
+        ("first aid for mum", (), ()),
+        ("mums got a cut lip, paramedics seen to her", (), ()),  # "her" is mum
+        ("dads bleeding, paramedics checked him over", (), ()),
+        ("mums got a cut lip, paramedics seen to him", ("medical-care",), ()),  # "him" is the boy
+        ("paramedics checked her", ("medical-care",), ()),  # no one else named: the child
+        ("the girl has a cut, paramedics seen to her", ("medical-care",), ()),
+        ("mum has a cut lip", (), ()),  # mum's need, not the child's
+        ("she has a cut", (), ("medical-care",)),
+    ],
+)
+def test_what_was_done_for_an_adult_is_not_done_for_the_child(
+    said: str, covered: tuple[str, ...], described: tuple[str, ...]
+) -> None:
+    read = read_points(said, _for_child_points(), actions=True)
+    assert (read.covered, read.described) == (covered, described)
+
+
+def test_a_pronoun_beside_an_adult_is_someone_else_the_child() -> None:
+    """'nan with her': the 'her' is not nan, so 'calmed her down' after it is the child."""
+    reassurance = Point("reassurance", phrases(("calmed",)), for_child=True)
+    read = read_points(
+        "first aid done, nan with her, calmed her down", (reassurance,), actions=True
+    )
+    assert read.covered == ("reassurance",)

@@ -74,7 +74,7 @@ VERB_NEGATIONS = frozenset(
 )
 """The negations that deny a verb, and so stand for one another in a cue ("nobody" does not)."""
 
-_SENTENCE_BREAK = re.compile(r"[.;!\n]+")
+_SENTENCE_BREAK = re.compile(r"(?:[;!\n]|\.(?![^\W_]))+")
 _QUESTION = re.compile(r"\?+")
 _ASKS = "zzasks"
 _CLAUSE_BREAK = re.compile(r"[,:()]+|\s[-–—]+\s")

@@ -354,11 +354,16 @@ class Engine:
     # -- prompts -------------------------------------------------------------------------------
 
     def _prompt(
-        self, flow: Flow, state: Conversation, turn: Turn, described: tuple[str, ...] = ()
+        self,
+        flow: Flow,
+        state: Conversation,
+        turn: Turn,
+        described: tuple[str, ...] = (),
+        coming: tuple[str, ...] = (),
     ) -> None:
         step = flow.step(state.step)  # type: ignore[arg-type]
         turn.say_fitted(
-            prompt_text(step, state.pending, described),
+            prompt_text(step, state.pending, described, coming),
             buttons_for(step, state.pending),
             takes_number=isinstance(step, NumberStep | DurationStep),
         )
@@ -604,7 +609,7 @@ class Engine:
                 items=state.pending,
                 outstanding=reading.described,
             )
-        self._prompt(flow, state, turn, reading.described)
+        self._prompt(flow, state, turn, reading.described, reading.coming)
         return state
 
     # -- danger now ------------------------------------------------------------------------

@@ -46,10 +46,15 @@ class Point:
 
 @dataclass(frozen=True)
 class PointsRead:
-    """What a message said about a step's points: covered, or only described as needed."""
+    """What a message said about a step's points: covered, described as needed, or to come.
+
+    ``coming`` are points said to be on their way or still to do ("nan is on her way",
+    "ambulance called, not here yet"): not done, and said back as such.
+    """
 
     covered: tuple[str, ...] = ()
     described: tuple[str, ...] = ()
+    coming: tuple[str, ...] = ()
 
 
 def points(items: Sequence[tuple[str, Sequence[str | Phrase]]]) -> tuple[Point, ...]:
@@ -68,9 +73,64 @@ def _names(clause: Sequence[Word], people: frozenset[str]) -> bool:
     return any(word in texts or (" " in word and word in joined) for word in people)
 
 
+SHE = frozenset(word_list(_PEOPLE.she))
+HE = frozenset(word_list(_PEOPLE.he))
+WOMEN = frozenset(word_list(_PEOPLE.women))
+MEN = frozenset(word_list(_PEOPLE.men))
+NOUNS = ADULT_WORDS | (CHILD_WORDS - PRONOUNS)
+
+
 def _someone_else(clause: Sequence[Word]) -> bool:
-    """True when a clause is about an adult and not the child ("gave mum first aid")."""
-    return _names(clause, ADULT_WORDS) and not _names(clause, CHILD_WORDS)
+    """True when a clause is about an adult and not the child ("gave mum first aid").
+
+    A possessive is the adult's own ("dad has a cut on his head"); a pronoun standing alone
+    may be the child ("nan is with her").
+    """
+    return (
+        _names(clause, ADULT_WORDS)
+        and not _names(clause, CHILD_WORDS - PRONOUNS)
+        and not _someone_beside(clause, PRONOUNS)
+    )
+
+
+def _someone_beside(clause: Sequence[Word], pronouns: frozenset[str]) -> bool:
+    """Whether a pronoun in the clause stands for someone beside the adult it names.
+
+    "nan with her" and "nan sat with her on the sofa": "her" is someone else (the child). A
+    pronoun followed by a word that means something is a possessive and may be the adult's own
+    ("dad has a cut on his head").
+    """
+    for at, word in enumerate(clause):
+        if word.text in pronouns and (at + 1 == len(clause) or not clause[at + 1].stem):
+            return True
+    return False
+
+
+def _for_someone_else(said: Sequence[Word], span: tuple[int, int]) -> bool:
+    """Whether what stands at ``span`` was done for an adult, not the child.
+
+    Its clause names an adult and not the child ("first aid for mum"), or it names only a
+    pronoun that agrees with the adult named last before it ("mum's got a cut lip, paramedics
+    saw to her"); a pronoun that does not agree ("...saw to him") may be the child.
+    """
+    clause = _clause(said, span)
+    if _someone_else(clause):
+        return True
+    if _names(clause, NOUNS):
+        return False
+    texts = {word.text for word in clause}
+    for people, pronouns in ((WOMEN, SHE), (MEN, HE)):
+        if not texts & pronouns:
+            continue
+        for before in range(said[span[0]].clause - 1, -1, -1):
+            earlier = [word for word in said if word.clause == before]
+            if _names(earlier, NOUNS):
+                return (
+                    _names(earlier, people)
+                    and not _someone_beside(earlier, pronouns)
+                    and not _names(earlier, CHILD_WORDS - PRONOUNS)
+                )
+    return False
 
 
 def _said_of(said: Sequence[Word], span: tuple[int, int]) -> list[Word]:
@@ -81,8 +141,7 @@ def _said_of(said: Sequence[Word], span: tuple[int, int]) -> list[Word]:
     """
     clause = _clause(said, span)
     following = [word for word in said if word.clause == said[span[0]].clause + 1]
-    nouns = ADULT_WORDS | (CHILD_WORDS - PRONOUNS)
-    if following and not _names(following, nouns):
+    if following and not _names(following, NOUNS):
         return [*clause, *following]
     return clause
 
@@ -98,7 +157,7 @@ def _counts(point: Point, heard: Heard, cues: Cues) -> bool:
         for span in found:
             if point.unless and any(word.text in point.unless for word in _said_of(said, span)):
                 continue
-            if point.for_child and _someone_else(_clause(said, span)):
+            if point.for_child and _for_someone_else(said, span):
                 continue
             return True
     return False
@@ -108,7 +167,7 @@ def _described(point: Point, heard: Heard) -> bool:
     """Whether the answer describes the point's need, for the child ("mum's cut lip" is not)."""
     for item in point.needs:
         for span in covers(item, heard, FINDING_CUES):
-            if not (point.for_child and _someone_else(_clause(heard.placed, span))):
+            if not (point.for_child and _for_someone_else(heard.placed, span)):
                 return True
     return False
 
@@ -134,12 +193,15 @@ def read_points(text: str, step_points: Sequence[Point], *, actions: bool) -> Po
     cues = ACTION_CUES if actions else FINDING_CUES
     covered: list[str] = []
     described: list[str] = []
+    coming: list[str] = []
     for point in step_points:
         if _counts(point, heard, cues):
             covered.append(point.id)
+        elif actions and _counts(point, heard, FINDING_CUES):
+            coming.append(point.id)  # said, not denied, but not done: on its way or to do
         elif _described(point, heard):
             described.append(point.id)
-    return PointsRead(tuple(covered), tuple(described))
+    return PointsRead(tuple(covered), tuple(described), tuple(coming))
 
 
 def covered_items(

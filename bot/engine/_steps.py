@@ -76,6 +76,7 @@ class Reading:
         note: a remark said on its own before anything else ("Taken as done: ...").
         flag_items: the points that may raise a red flag, when not the points covered.
         described: points of a free answer described as needed but not dealt with.
+        coming: points of a free answer said to be on their way or still to do.
         retry: why the message is not taken as an answer, said before the question again.
         flag_as: the answer whose red flags the answer raises, when not its own: doubt read
             from "no but ..." counts as yes where a yes raises a safety prompt.
@@ -87,6 +88,7 @@ class Reading:
     note: str | None = None
     flag_items: tuple[str, ...] | None = None
     described: tuple[str, ...] = ()
+    coming: tuple[str, ...] = ()
     retry: str | None = None
     flag_as: str | None = None
 
@@ -123,7 +125,10 @@ def buttons_for(step: AnyStep, pending: tuple[str, ...] | None) -> list[Button]:
 
 
 def prompt_text(
-    step: AnyStep, pending: tuple[str, ...] | None, described: Sequence[str] = ()
+    step: AnyStep,
+    pending: tuple[str, ...] | None,
+    described: Sequence[str] = (),
+    coming: Sequence[str] = (),
 ) -> str:
     """The question as asked now: a checklist shows what is ticked, a free answer what is left.
 
@@ -137,11 +142,16 @@ def prompt_text(
         so_far = f" Ticked: {', '.join(ticked)}." if ticked else ""
         return f"{step.ask} Tick all that apply, then Done.{so_far}"
     if isinstance(step, TextStep) and pending is not None:
-        return follow_up_text(step, pending, described)
+        return follow_up_text(step, pending, described, coming)
     return step.ask
 
 
-def follow_up_text(step: TextStep, covered: Sequence[str], described: Sequence[str] = ()) -> str:
+def follow_up_text(
+    step: TextStep,
+    covered: Sequence[str],
+    described: Sequence[str] = (),
+    coming: Sequence[str] = (),
+) -> str:
     """What a part-way free answer was taken to cover, and the points still to cover.
 
     The officer sees what was taken as done, so a misreading can be put right with 'back'; a
@@ -151,10 +161,15 @@ def follow_up_text(step: TextStep, covered: Sequence[str], described: Sequence[s
     needed = [
         item.label.lower() for item in step.items if item.id in described and item.id not in covered
     ]
+    to_come = [
+        item.label.lower() for item in step.items if item.id in coming and item.id not in covered
+    ]
     missing = [item for item in step.items if item.id not in covered]
     said: list[str] = []
     if got:
         said.append(f"Taken as done: {join(got)}.")
+    if to_come:
+        said.append(f"Still to come, so not done yet: {join(to_come)}.")
     if needed:
         said.append(f"You've described a need for {join(needed)}, but not what's been done.")
     opening = " ".join(said) or "I couldn't match that to the usual points."
@@ -466,6 +481,7 @@ def _read_text(
     verdict: str | None = None
     found: list[str] = []
     described: tuple[str, ...] = ()
+    coming: tuple[str, ...] = ()
     echo: str | None = None
     if value is not None:
         if pending is None or value not in (DONE, NOT_YET, NOT_NEEDED):
@@ -475,7 +491,8 @@ def _read_text(
         read = read_points(text, step_words.points, actions=True)
         found = [i for i in read.covered if i not in covered]
         described = tuple(i for i in read.described if i not in covered)
-        if not found and not described and text.strip().endswith("?"):
+        coming = tuple(i for i in read.coming if i not in covered)
+        if not found and not described and not coming and text.strip().endswith("?"):
             return None
         if found:
             covered += found
@@ -485,7 +502,7 @@ def _read_text(
             verdict = _verdict(text, pending)
             if verdict is None and pending is not None:
                 still = [i for i in ids if i not in covered]
-                if described or _not_done_yet(text, step, still):
+                if described or coming or _not_done_yet(text, step, still):
                     verdict, echo = NOT_YET, "Taken as not yet: it stays on your follow-up list."
             if verdict is None and (pending is not None or not words(text)):
                 return None
@@ -507,7 +524,7 @@ def _read_text(
         answer = Answer(step_id, "partial", covered=ordered, outstanding=missing)
         return Reading(answer, echo=echo)
     if missing:
-        return Reading(pending=ordered, described=described)
+        return Reading(pending=ordered, described=described, coming=coming)
     labels = {item.id: item.label.lower() for item in step.items}
     note = f"Taken as done: {join([labels[i] for i in ids if i in (found or ordered)])}."
     return Reading(Answer(step_id, "complete", covered=ordered), note=note if ordered else None)

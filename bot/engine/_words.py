@@ -92,7 +92,7 @@ CLAUSE_WORDS = frozenset(word_list(LANGUAGE.negation.termination))
 """Words that start a new clause, so a negation before them does not reach past them (NegEx's
 termination words)."""
 
-CLAUSE_BREAK = re.compile(r"[.,;:!?\n()]+|\s[-–—]+\s")
+CLAUSE_BREAK = re.compile(r"(?:[,;:!?\n()]|\.(?![^\W_]))+|\s[-–—]+\s")
 CLAUSE_MARK = "zzclause"
 """Stands in for punctuation that ends a clause while the answer is normalised in one go."""
 

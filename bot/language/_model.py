@@ -192,6 +192,12 @@ class People(_Strict):
     young_child: Phrases = Field(min_length=1)
     young_age: int = Field(default=5, ge=0, le=17)
     adult: Phrases = Field(min_length=1)
+    she: Phrases = ()
+    """The pronouns for a woman or girl, so "her" can be told to stand for mum, not the boy."""
+    he: Phrases = ()
+    women: Phrases = ()
+    """The adults a "she" may stand for."""
+    men: Phrases = ()
 
 
 class ProtectFirst(_Strict):

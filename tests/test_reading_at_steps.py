@@ -1,0 +1,66 @@
+"""Officers' answers at real questions of the shipped flows, read as a colleague would.
+
+Each case sends one message from a fresh state at a question (or the menu) and checks where the
+conversation went and what it recorded: the kinds of misreading issue 6 found, in other words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.channels import load_flows
+from bot.engine import Engine, Reply, Text, positions
+from bot.engine._state import Conversation
+from bot.knowledge import load_knowledge
+
+NOW = 1_700_000_000.0
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    knowledge = load_knowledge()
+    return Engine(load_flows(knowledge), knowledge)
+
+
+@pytest.fixture(scope="module")
+def at(engine: Engine) -> dict[str, Conversation]:
+    return {p.name: p.state for p in positions(engine.flows)}
+
+
+def _step(engine: Engine, state: Conversation, said: str) -> tuple[Conversation, str]:
+    new, effects = engine.step(state, Text(said, NOW))
+    return new, "\n".join(e.text for e in effects if isinstance(e, Reply))
+
+
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("shes on a s.136", "s136"),  # the dot in "s.136" is no full stop
+        ("hes on a sec 136 for his own safety", "s136"),
+        ("got nicked for robbery", "arrested"),
+        ("in the cells at the nick", None),  # where the child is, not why: asked again
+    ],
+)
+def test_why_the_child_is_in_custody(
+    engine: Engine, at: dict[str, Conversation], said: str, reason: str | None
+) -> None:
+    state, _ = _step(engine, at["child-in-custody/reason"], said)
+    recorded = {a.step: a.outcome for a in state.answers}
+    assert recorded.get("reason") == reason
+
+
+@pytest.mark.parametrize(
+    ("said", "says"),
+    [
+        ("grandad is on his way over", "Still to come, so not done yet: a safe adult"),
+        ("dads got a cut on his head, paramedics seen to him", "couldn't match"),
+        ("her brother has a burn, ambulance checked him over", "Taken as done: medical care"),
+    ],
+)
+def test_done_coming_or_done_for_someone_else_is_said_back(
+    engine: Engine, at: dict[str, Conversation], said: str, says: str
+) -> None:
+    state, replies = _step(engine, at["initial-contact/needs"], said)
+    assert says in replies
+    if "not done" in says or "couldn't" in says:
+        assert "medical-care" not in (state.pending or ())
