@@ -13,9 +13,12 @@ the data) and the cue words matched (the data's own words), never the rest of th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.engine._negation import NEGATION_WORDS, PSEUDO_NEGATIONS
@@ -114,6 +117,40 @@ class _Index:
         return found
 
 
+class _Trie:
+    """Every sequence of every cue, as a tree of words: one walk per word of a message.
+
+    A node maps a word (a stem, ``=`` and a word to match exactly, or :data:`NEGATED`) to the
+    next node; under the key ``""`` it lists the numbers of the sequences that end there.
+    """
+
+    __slots__ = ("root",)
+
+    def __init__(self, numbered: dict[Sequence_, int]) -> None:
+        self.root: dict[str, Any] = {}
+        for sequence, number in numbered.items():
+            node = self.root
+            for word in sequence:
+                node = node.setdefault(word, {})
+            node.setdefault("", []).append(number)
+
+    def walk(self, tokens: Sequence[_Token], at: int) -> tuple[tuple[int, int], ...]:
+        """The numbers of the sequences standing at ``at``, each with its length."""
+        found: list[tuple[int, int]] = []
+        frontier = [self.root]
+        for offset in range(at, len(tokens)):
+            token = tokens[offset]
+            keys = [token.stem, EXACT + token.text]
+            if token.text in VERB_NEGATIONS:
+                keys.append(NEGATED)
+            frontier = [node[key] for node in frontier for key in keys if key in node]
+            if not frontier:
+                break
+            length = offset - at + 1
+            found += [(number, length) for node in frontier for number in node.get("", ())]
+        return tuple(found)
+
+
 _VOWELS = re.compile(r"(?<=.)[aeiouy]")
 _DOUBLES = re.compile(r"(.)\1+")
 
@@ -130,6 +167,20 @@ def _word(word: str) -> str:
 def _stems(phrase: str) -> Sequence_:
     """A phrase as the detector compares it: every word's stem, stop words included."""
     return tuple(_word(word) for word in words(phrase).split())
+
+
+@dataclass(slots=True)
+class _Memo:
+    """What one message's reading has worked out so far; dropped with the reading."""
+
+    matched: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    """Per word: the numbered cue sequences standing there, with their lengths."""
+    fills: dict[tuple[int, int], int] = field(default_factory=dict)
+    """Per (part, word): how many words fill the part there."""
+    filled: dict[int, list[int]] = field(default_factory=dict)
+    """Per part: the words where it fills, in order."""
+    where: dict[int, list[int]] = field(default_factory=dict)
+    """Per numbered sequence found in the message: the words where it stands."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,10 +298,14 @@ class DangerCues:
         self._answered_no = frozenset(_stems(phrase) for phrase in word_list(danger.answered_no))
         self._pseudo = tuple(tuple(_word(w) for w in phrase) for phrase in PSEUDO_NEGATIONS)
         self._clause_stems = frozenset(_word(word) for word in CLAUSE_WORDS)
-        self._first: dict[str, list[_Cue]] = {}
+        # Each cue once per word it may start with, though many of its sequences start so.
+        first: dict[str, dict[int, _Cue]] = {}
         for cue in self._cues:
             for sequence in cue.parts[0]:
-                self._first.setdefault(sequence[0].removeprefix(EXACT), []).append(cue)
+                first.setdefault(sequence[0].removeprefix(EXACT), {})[id(cue)] = cue
+        self._first: dict[str, list[_Cue]] = {
+            word: list(cues.values()) for word, cues in first.items()
+        }
         # Every word a cue is made of: a typo of one of these ("machette") is read as it.
         self._vocabulary = tuple(
             sorted(
@@ -264,6 +319,13 @@ class DangerCues:
                 }
             )
         )
+        # The same words grouped for mending a typo: by first letter (which always stands) and
+        # by consonant skeleton, worked out once rather than for every unknown word.
+        self._by_first_letter: dict[str, list[str]] = {}
+        self._by_skeleton: dict[str, list[str]] = {}
+        for word in self._vocabulary:
+            self._by_first_letter.setdefault(word[:1], []).append(word)
+            self._by_skeleton.setdefault(_skeleton(word), []).append(word)
         # An age ("3 year old") stands for a young child wherever a cue names <young-child>.
         young = set(self._expand("young-child"))
         # Kept by identity: a part is a tuple of tuples, too dear to hash for every word.
@@ -294,6 +356,22 @@ class DangerCues:
         for cue in self._cues:
             for part in cue.parts:
                 self._index(part)
+        # Every sequence of every cue part, numbered: a message is matched against them once
+        # per word, and each part then asks only which of its numbers matched there.
+        numbered = dict.fromkeys(seq for cue in self._cues for part in cue.parts for seq in part)
+        self._number = {sequence: n for n, sequence in enumerate(numbered)}
+        self._every_sequence = _Trie(self._number)
+        self._order = {cue: n for n, cue in enumerate(self._cues)}
+        starting: dict[int, dict[_Cue, None]] = {}
+        for cue in self._cues:
+            for sequence in cue.parts[0]:
+                starting.setdefault(self._number[sequence], {})[cue] = None
+        self._starting = {number: tuple(cues) for number, cues in starting.items()}
+        self._part_numbers = {
+            id(part): frozenset(self._number[sequence] for sequence in part)
+            for cue in self._cues
+            for part in cue.parts
+        }
         for phrases in (
             *self._ended.values(),
             *self._everyday.values(),
@@ -436,18 +514,18 @@ class DangerCues:
         letter always stands. Only one cue word may fit, or the word is left as it is.
         """
         slips = 1 if len(word) < 7 else 2
-        skeleton = _skeleton(word)
         scored: dict[str, int] = {}
-        for candidate in self._vocabulary:
-            if candidate[:1] != word[:1]:
-                continue
-            if len(word) >= 5 and abs(len(candidate) - len(word)) <= slips:
-                distance = OSA.distance(candidate, word)
-                if distance <= slips:
-                    scored[candidate] = distance
-                    continue
-            if len(word) >= 4 and _skeleton(candidate) == skeleton:
-                scored[candidate] = slips + 1
+        if len(word) >= 5:
+            near = self._by_first_letter.get(word[:1], ())
+            for candidate, distance, _ in process.extract(
+                word, near, scorer=OSA.distance, score_cutoff=slips, limit=None
+            ):
+                if abs(len(candidate) - len(word)) <= slips:
+                    scored[candidate] = int(distance)
+        if len(word) >= 4:
+            for candidate in self._by_skeleton.get(_skeleton(word), ()):
+                if candidate[:1] == word[:1]:
+                    scored.setdefault(candidate, slips + 1)
         if not scored:
             return word
         best = min(scored.values())
@@ -506,16 +584,47 @@ class DangerCues:
             self._kept.append(sequences)
         return index
 
-    def _fill(self, tokens: Sequence[_Token], at: int, part: tuple[Sequence_, ...]) -> int:
-        """How many words fill one part of a cue at ``at`` (0: none)."""
-        best = max(
-            (
-                len(sequence)
-                for sequence in self._indexes[id(part)].at(tokens[at])
-                if self._at(tokens, at, sequence)
-            ),
-            default=0,
-        )
+    def _matched(
+        self, tokens: Sequence[_Token], at: int, memo: _Memo
+    ) -> tuple[tuple[int, int], ...]:
+        """The numbered sequences of any cue part that stand at ``at``, with their lengths.
+
+        Worked out once per word of a message: hundreds of cues share their first words
+        ("with", "is", "on").
+        """
+        found = memo.matched.get(at)
+        if found is None:
+            found = memo.matched[at] = self._every_sequence.walk(tokens, at)
+        return found
+
+    def _fill(
+        self,
+        tokens: Sequence[_Token],
+        at: int,
+        part: tuple[Sequence_, ...],
+        memo: _Memo,
+    ) -> int:
+        """How many words fill one part of a cue at ``at`` (0: none).
+
+        ``memo`` keeps the answers for one message: many cues share a part ("<arriving>",
+        "<child>") and try it at the same words.
+        """
+        key = (id(part), at)
+        found = memo.fills.get(key)
+        if found is None:
+            found = memo.fills[key] = self._fill_once(tokens, at, part, memo)
+        return found
+
+    def _fill_once(
+        self,
+        tokens: Sequence[_Token],
+        at: int,
+        part: tuple[Sequence_, ...],
+        memo: _Memo,
+    ) -> int:
+        matched = self._matched(tokens, at, memo)
+        numbers = self._part_numbers[id(part)]
+        best = max((length for n, length in matched if n in numbers), default=0)
         if not best and id(part) in self._young_parts:
             best = tokens[at].young
         if not best and id(part) in self._child_parts:
@@ -534,11 +643,35 @@ class DangerCues:
                 found.add((f"<{name}>",))
         return frozenset(found)
 
+    def _filled(
+        self, tokens: Sequence[_Token], part: tuple[Sequence_, ...], memo: _Memo
+    ) -> list[int]:
+        """The words of the message where the part fills, in order (worked out once per part).
+
+        Read off the sequences found in the message rather than tried word by word: a message
+        holds few of the thousands of sequences, and a part asks only which of them are its own.
+        """
+        found = memo.filled.get(id(part))
+        if found is None:
+            if not memo.where:
+                for at in range(len(tokens)):
+                    for number, _ in self._matched(tokens, at, memo):
+                        memo.where.setdefault(number, []).append(at)
+                memo.where[-1] = []  # worked out, even for a message with no sequence at all
+            numbers = self._part_numbers[id(part)]
+            places = {at for number, ats in memo.where.items() if number in numbers for at in ats}
+            if id(part) in self._young_parts:
+                places.update(at for at, token in enumerate(tokens) if token.young)
+            if id(part) in self._child_parts:
+                places.update(at for at, token in enumerate(tokens) if token.aged)
+            found = memo.filled[id(part)] = sorted(places)
+        return found
+
     def _placements(
-        self, cue: _Cue, tokens: Sequence[_Token], at: int
+        self, cue: _Cue, tokens: Sequence[_Token], at: int, memo: _Memo
     ) -> list[list[tuple[int, int]]]:
         """The ways the cue stands from ``at`` (at most :data:`WAYS`): where each part is."""
-        took = self._fill(tokens, at, cue.parts[0])
+        took = self._fill(tokens, at, cue.parts[0], memo)
         if not took:
             return []
         ways = [[(at, at + took - 1)]]
@@ -550,16 +683,19 @@ class DangerCues:
                     continue
                 before = tokens[position - 1]
                 reach = min(len(tokens), position + (WIDE if close == "~" else GAP) + 1)
-                for start in range(position, reach):
+                filled = self._filled(tokens, part, memo)
+                for start in filled[bisect_left(filled, position) :]:
+                    if start >= reach:
+                        break
+                    # sentences and clauses only grow along the message: once one differs, all do
                     if tokens[start].sentence != before.sentence or (
                         close == ".." and tokens[start].clause != before.clause
                     ):
                         break
-                    took = self._fill(tokens, start, part)
-                    if took:
-                        longer.append([*placed, (start, start + took - 1)])
-                        if len(longer) >= WAYS:
-                            break
+                    took = self._fill(tokens, start, part, memo)
+                    longer.append([*placed, (start, start + took - 1)])
+                    if len(longer) >= WAYS:
+                        break
             ways = longer[:WAYS]
         return ways
 
@@ -567,19 +703,22 @@ class DangerCues:
         self, tokens: Sequence[_Token], known: Container[str]
     ) -> Iterator[tuple[_Cue, list[tuple[int, int]]]]:
         """Each cue in the message, each way it stands, skipping kinds already ``known``."""
+        memo = _Memo()
         for at, token in enumerate(tokens):
-            candidates = list(self._first.get(token.stem, ()))
-            if token.text in VERB_NEGATIONS:
-                candidates += self._first.get(NEGATED, [])
-            candidates += self._first.get(token.text, ()) if token.text != token.stem else []
+            # Only the cues whose first part stands here: read off the sequences found.
+            candidates = [
+                cue
+                for number, _ in self._matched(tokens, at, memo)
+                for cue in self._starting.get(number, ())
+            ]
             if token.young:
                 candidates += self._young_cues
             if token.aged:
                 candidates += self._child_cues
-            for cue in dict.fromkeys(candidates):
+            for cue in sorted(dict.fromkeys(candidates), key=self._order.__getitem__):
                 if cue.kind in known:
                     continue
-                for placed in self._placements(cue, tokens, at):
+                for placed in self._placements(cue, tokens, at, memo):
                     yield cue, placed
 
     def _phrases_in(

@@ -46,8 +46,11 @@ def near(token: str, vocabulary: Iterable[str], minimum: int = 3) -> str | None:
 def spans(said: str, vocabulary: Iterable[str]) -> list[tuple[int, int]]:
     """Every (start, end) word span of ``said`` that one of the vocabulary phrases fills."""
     heard = said.split()
+    present = set(heard)
     found: list[tuple[int, int]] = []
     for phrase in vocabulary:
+        if phrase.partition(" ")[0] not in present:
+            continue  # most phrases share no first word with a short answer: skip them cheaply
         wanted = phrase.split()
         for start in range(len(heard) - len(wanted) + 1):
             if heard[start : start + len(wanted)] == wanted:
