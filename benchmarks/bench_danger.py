@@ -16,9 +16,10 @@ Sets (``benchmarks/data`` unless said):
 * ``b``: written blind with ``a``, SEALED: only its totals are printed or saved unless
   ``--unseal`` is given, so it can still measure honestly;
 * ``c`` (radio and voice-to-text), ``d`` (rambling), ``e`` (terse), ``f`` (at a question),
-  ``g`` and ``h`` (mixed, with everyday uses of danger words), ``i`` (mixed, dialects):
-  written blind by other writers, read for development after their first measures. Their
-  first measures, the honest ones, are kept in ``benchmarks/README.md``.
+  ``g`` and ``h`` (mixed, with everyday uses of danger words), ``i`` (mixed, dialects), ``j``
+  (answers at the flows' questions), ``k`` (voice notes and long updates): written blind by
+  other writers, read for development after their first measures. Their first measures, the
+  honest ones, are kept in ``benchmarks/README.md``.
 
 Also measured: the detector alone (each message read once), and the time to read a message.
 A table is printed and the numbers saved as JSON (default ``benchmarks/results/danger.json``).
@@ -57,6 +58,8 @@ SETS: dict[str, Path] = {
     "g": DATA / "danger_blind_g.yaml",
     "h": DATA / "danger_blind_h.yaml",
     "i": DATA / "danger_blind_i.yaml",
+    "j": DATA / "danger_blind_j.yaml",
+    "k": DATA / "danger_blind_k.yaml",
 }
 SEALED = {"b"}
 NOW = 1_700_000_100.0

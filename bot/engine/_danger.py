@@ -295,6 +295,7 @@ class DangerCues:
             _word(w) for w in word_list(language.negation.following) if " " not in w
         ) - {"not"}
         self._not_over = self._list(danger.not_over)
+        self._ongoing_from = frozenset(_word(w) for w in word_list(danger.ongoing_from))
         self._answered_no = frozenset(_stems(phrase) for phrase in word_list(danger.answered_no))
         self._pseudo = tuple(tuple(_word(w) for w in phrase) for phrase in PSEUDO_NEGATIONS)
         self._clause_stems = frozenset(_word(word) for word in CLAUSE_WORDS)
@@ -908,15 +909,18 @@ class DangerCues:
             history = () if cue.kind in self._attributes else self._history
             earlier = () if cue.kind in self._lasting else self._earlier
             for phrases in (self._past, earlier, history):
-                found = self._phrases_in(tokens, phrases, whole)
-                if found:
-                    return "past: " + self._said(tokens, *found[0])
+                for begin, finish in self._phrases_in(tokens, phrases, whole):
+                    if begin and tokens[begin - 1].stem in self._ongoing_from:
+                        continue  # "since last night": begun then, going on still
+                    return "past: " + self._said(tokens, begin, finish)
         first = next(at for at, token in enumerate(tokens) if token.sentence == sentence)
         for begin, finish in self._phrases_in(tokens, self._procedure, whole):
             if begin == first:
                 return "asks about procedure: " + self._said(tokens, begin, finish)
         asking = tokens[start].asks or bool(self._phrases_in(tokens, self._questions, whole))
-        for begin, finish in self._phrases_in(tokens, self._hypothetical, own):
+        # Asking what to do, the "if" may stand clauses before the cue: "if the ex shows up and
+        # it kicks off again, should she ring 999?"
+        for begin, finish in self._phrases_in(tokens, self._hypothetical, whole if asking else own):
             if begin >= start:
                 continue
             # A threat is often said with "if" ("if he talks he's dead"): a bare "if" does not

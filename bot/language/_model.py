@@ -94,7 +94,9 @@ class Answers(_Strict):
 class Commands(_Strict):
     """commands.yaml: words that work at every step, greetings and question words."""
 
-    commands: dict[Literal["back", "skip", "cancel", "menu", "help", "summary", "why"], Phrases]
+    commands: dict[
+        Literal["back", "skip", "cancel", "menu", "help", "summary", "why", "more"], Phrases
+    ]
     ask: Phrases = Field(min_length=1)
     greetings: Phrases = ()
     question_words: Phrases = ()
@@ -250,6 +252,8 @@ class Danger(_Strict):
     answered_no: Marked = ()
     """A form's question answered "no" after the cue: "Weapons: none seen"."""
     not_over: Marked = ()
+    ongoing_from: Marked = ()
+    """Words before a past time that make it the start of something still going on ("since")."""
     """Phrases holding an `over` word that do not end a danger ("says she feels fine")."""
 
 
