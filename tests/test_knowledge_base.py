@@ -6,10 +6,11 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.knowledge import coverage, default_knowledge_dir, load_knowledge, read_knowledge
+from bot.knowledge import Entry, coverage, default_knowledge_dir, load_knowledge, read_knowledge
 from bot.language import read_yaml
 from tests.conftest import DATA, shared_path
 
@@ -122,3 +123,102 @@ def test_an_entry_for_one_nation_says_so_in_its_title() -> None:
     for entry in load_knowledge().entries:
         if entry.jurisdiction != "both":
             assert entry.jurisdiction in entry.title.lower(), entry.id
+
+
+def _entry(entry_id: str) -> Entry:
+    entry = load_knowledge().get(entry_id)
+    assert entry is not None, entry_id
+    return entry
+
+
+def _card(entry_id: str) -> str:
+    """What an officer's chat card shows of an entry: the summary and the first two points."""
+    entry = _entry(entry_id)
+    return " ".join((entry.summary, *entry.guidance[:2])).lower()
+
+
+# An officer's question, the entry that must come first, and what its card must say.
+ANSWERED_ON_THE_CARD = [
+    (
+        "can I force entry to take a child into police protection",
+        "police-protection-limits",
+        ["no power of entry", "s17(1)(e)", "warrant"],
+    ),
+    (
+        "how do I get a police protection order",
+        "police-protection-s46",
+        ["no 'police protection order'"],
+    ),
+    (
+        "can the duty solicitor be the appropriate adult",
+        "appropriate-adult-who",
+        ["never a solicitor acting for the child", "duty solicitor included"],
+    ),
+    (
+        "child has disclosed sexual abuse to me",
+        "first-account-abe-interview",
+        ["safe now", "exact words", "don't question in depth", "refer", "abe"],
+    ),
+    (
+        "is a 17 year old a child",
+        "under-18-is-a-child",
+        ["anyone under 18 is a child", "code c 1.5"],
+    ),
+    (
+        "how long can a child be held on a 136",
+        "mental-health-s136",
+        ["24 hours", "extendable by 12", "never a place of safety for anyone under 18"],
+    ),
+    ("what age for secure accommodation under s38(6)", "transfer-la-accommodation", ["12 or over"]),
+    (
+        "4 month old with a bruise",
+        "bruising-non-mobile-baby",
+        ["children's social care", "paediatric assessment", "local protocol"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "entry_id", "says"), ANSWERED_ON_THE_CARD)
+def test_an_officers_question_is_answered_first_and_on_the_card(
+    question: str, entry_id: str, says: list[str]
+) -> None:
+    first = load_knowledge().search(question).matches[0].entry
+    assert first.id == entry_id
+    card = _card(entry_id)
+    assert [phrase for phrase in says if phrase not in card] == []
+
+
+def _officer_text(entry: Entry) -> str:
+    return " ".join((entry.title, entry.summary, *entry.guidance, *entry.ask_yourself)).lower()
+
+
+def test_corrected_law_is_stated_where_officers_see_it() -> None:
+    interview = _card("appropriate-adult-interview")
+    assert "must not" in interview and "superintendent" in interview
+    assert "custody officer" in interview  # says it cannot authorise
+    designated = _officer_text(_entry("police-protection-designated-officer"))
+    assert "s46(10)" in designated and "s46(11)" in designated
+    assert "s19" in _card("online-sexual-abuse")
+    assert "s45" in _card("child-exploitation") and "nrm" in _card("child-exploitation")
+    assert "s77(2)(b)" in _officer_text(_entry("transfer-not-impracticable"))
+    assert "marac" in _card("dash-dara-risk-assessment")
+    assert "forward" in _card("record-removal-decisions")
+
+
+def test_no_entry_repeats_a_corrected_error() -> None:
+    for entry in load_knowledge().entries:
+        text = _officer_text(entry)
+        assert "not an offender" not in text, entry.id
+        assert "custody officer before relying" not in text, entry.id
+        assert "retention policy before" not in text, entry.id
+        assert "aa should be there" not in text, entry.id
+
+
+def test_a_local_boards_framework_is_never_cited_as_national() -> None:
+    """Seed 004 is one safeguarding board's 2017 framework: cited only as a local example."""
+    for entry in load_knowledge().entries:
+        for source in entry.source:
+            if source.startswith("004"):
+                assert "local example" in source, entry.id
+        assert not entry.source[0].startswith("004"), entry.id
+    assert not any(source.startswith("000") for source in _entry("training-gaps").source)

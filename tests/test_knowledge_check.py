@@ -102,6 +102,30 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
         [f"{FILE}: entry 'bad-date': field 'review_by': must be a date written as YYYY-MM-DD"],
         [],
     ),
+    "nation-source": (
+        [
+            f"{FILE}: entry 'labelled-in-one-nation': field 'source': labels a source for one "
+            "nation, but the entry is for england only: drop the label, or make the entry for "
+            "both",
+            f"{FILE}: entry 'nothing-left-in-wales': field 'source': in Wales every source is "
+            "labelled for the other nation, so the entry would cite nothing: add a source that "
+            "holds there",
+        ],
+        [],
+    ),
+    "cites-the-facts-sheet": (
+        [
+            f"{FILE}: entry 'cites-the-sheet': field 'guidance': cites 'recurring finding', which "
+            "officers cannot look up: cite the statute, guidance or inspectorate document itself "
+            "(for example 'Children Act 1989 s46', 'PACE Code C 11.15' or 'HMICFRS national child "
+            "protection inspections'), never the legal facts sheet or a finding's number",
+            f"{FILE}: entry 'cites-the-sheet': field 'source': cites 'legal facts', which officers "
+            "cannot look up: cite the statute, guidance or inspectorate document itself (for "
+            "example 'Children Act 1989 s46', 'PACE Code C 11.15' or 'HMICFRS national child "
+            "protection inspections'), never the legal facts sheet or a finding's number",
+        ],
+        [],
+    ),
     "past-review-date": (
         [],
         [
@@ -305,3 +329,38 @@ def test_cli_search_on_a_broken_base_says_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["kb", "search", "danger", "--knowledge", str(root)])
     assert result.exit_code == 1
     assert "Run 'guidebot kb check' for the full list, fix them and try again." in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("legal-facts.md, police protection", "legal-facts"),
+        ("Children Act 1989 s46 (Legal Facts Sheet)", "Legal Facts"),
+        ("HMICFRS recurring inspection findings, item 9", "recurring inspection findings"),
+        ("HMICFRS inspections, recurring findings 1 and 2", "recurring findings"),
+    ],
+)
+def test_every_way_of_citing_the_facts_sheet_is_an_error(
+    text: str, cited: str, tmp_path: Path
+) -> None:
+    root = knowledge_with(tmp_path, "cites-the-facts-sheet")
+    broken = root / "entries" / "zz-broken.yaml"
+    fixture = broken.read_text()
+    fixture = fixture.replace(" (recurring finding 2)", "")
+    broken.write_text(fixture.replace("Children Act 1989 s46 (legal facts sheet)", text))
+    report = read_knowledge(root).report
+    assert [(p.entry, p.field) for p in report.errors] == [("cites-the-sheet", "source")]
+    assert report.errors[0].message.startswith(f"cites '{cited}', which officers cannot")
+
+
+def test_citing_the_documents_themselves_passes(tmp_path: Path) -> None:
+    root = knowledge_with(tmp_path, "cites-the-facts-sheet")
+    broken = root / "entries" / "zz-broken.yaml"
+    fixture = broken.read_text().replace(" (recurring finding 2)", "")
+    broken.write_text(
+        fixture.replace(
+            "Children Act 1989 s46 (legal facts sheet)",
+            "HMICFRS national child protection inspections",
+        )
+    )
+    assert read_knowledge(root).report.errors == []

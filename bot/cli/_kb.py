@@ -39,7 +39,8 @@ def check(knowledge_dir: Path | None, data_dir: Path) -> None:
     """Validate every knowledge entry, the taxonomy and the seed bullets; exit 1 on any error.
 
     Errors (unknown topic, duplicate id, missing source, a related entry that does not exist,
-    a topic with no entry, a malformed taxonomy or seed-bullets file) stop the bot from using
+    a topic with no entry, a source or officer-facing text that cites the legal facts sheet or
+    a finding's number, a malformed taxonomy or seed-bullets file) stop the bot from using
     the base. Warnings (a past review date, a
     term shared by unrelated entries) do not, but should be fixed.
     """

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.knowledge._load import KnowledgeError, read_knowledge
+from bot.knowledge._load import NATION_LABELS, KnowledgeError, read_knowledge
 from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
 from bot.knowledge._normalise import english_words, normalise
 from bot.knowledge._result import SearchResult
@@ -26,6 +26,9 @@ class KnowledgeBase:
     A force is in England or in Wales, never both, so ``jurisdiction`` is a deployment setting:
     when set, search and :meth:`applies` leave out the other nation's entries. ``get`` still
     finds every entry, because flows name both nations' entries and are checked against all.
+    An entry for both nations may label a source "England: " or "Wales: " (Working Together
+    in one, the Wales Safeguarding Procedures in the other): with a nation set, an officer sees
+    only their own nation's sources, unlabelled; with none, every source, labelled.
     """
 
     def __init__(
@@ -38,6 +41,8 @@ class KnowledgeBase:
     ) -> None:
         if jurisdiction not in (None, "england", "wales"):
             raise ValueError(f"jurisdiction must be england or wales, not {jurisdiction!r}")
+        if jurisdiction is not None:
+            entries = tuple(_sources_for(entry, jurisdiction) for entry in entries)
         self.entries = entries
         self.taxonomy = taxonomy
         self.bullets = bullets
@@ -84,6 +89,20 @@ class KnowledgeBase:
     def search(self, text: str, limit: int = 5) -> SearchResult:
         """Ranked entries for an officer's free text, with how confident the match is."""
         return self.matcher.search(text, limit=limit)
+
+
+def _sources_for(entry: Entry, nation: str) -> Entry:
+    """The entry with only the sources that hold in ``nation``, its own label dropped."""
+    kept: list[str] = []
+    for source in entry.source:
+        labelled = [n for n, label in NATION_LABELS.items() if source.startswith(label)]
+        if not labelled:
+            kept.append(source)
+        elif labelled[0] == nation:
+            kept.append(source.removeprefix(NATION_LABELS[nation]))
+    if kept == list(entry.source) or not kept:
+        return entry
+    return entry.model_copy(update={"source": tuple(kept)})
 
 
 def load_knowledge(

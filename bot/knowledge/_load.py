@@ -7,6 +7,7 @@ problem in one run, each naming the file, the entry and the field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,20 @@ ITEM_MODELS: dict[str, type[BaseModel]] = {
     "bullets": SeedBullet,
 }
 """The model of each item in the taxonomy and seed-bullet files, by the list that holds it."""
+
+CITES_THE_FACTS_SHEET = re.compile(
+    r"legal[\s-]+facts|recurring\s+(?:inspection\s+)?findings?", re.I
+)
+"""Words that point an officer at the project's checked-facts sheet or a finding's number in it.
+
+Officers see an entry's text and its first source on their card; they can look up "Children Act
+1989 s46" or "HMICFRS national child protection inspections", never the sheet behind them.
+"""
+NATION_LABELS: dict[str, str] = {"england": "England: ", "wales": "Wales: "}
+"""How a source that holds in one nation only is labelled in an entry for both."""
+
+CITED_FIELDS = ("title", "summary", "guidance", "ask_yourself", "source")
+"""The fields an officer reads (``terms`` are search words only and are never shown)."""
 
 
 def default_knowledge_dir() -> Path:
@@ -400,6 +415,61 @@ def _check_references(
     _warn_on_shared_terms(loaded, report)
 
 
+def _check_citations(loaded: Sequence[tuple[str, Entry]], report: CheckReport) -> None:
+    """Refuse text an officer reads that cites the facts sheet instead of the source itself."""
+    for shown, entry in loaded:
+        for field_name in CITED_FIELDS:
+            value = getattr(entry, field_name)
+            texts = (value,) if isinstance(value, str) else value
+            found = next((m for text in texts if (m := CITES_THE_FACTS_SHEET.search(text))), None)
+            if found:
+                report.errors.append(
+                    Problem(
+                        shown,
+                        f"cites '{found.group(0)}', which officers cannot look up: cite the "
+                        "statute, guidance or inspectorate document itself (for example "
+                        "'Children Act 1989 s46', 'PACE Code C 11.15' or 'HMICFRS national "
+                        "child protection inspections'), never the legal facts sheet or a "
+                        "finding's number",
+                        entry.id,
+                        field_name,
+                    )
+                )
+
+
+def _check_nation_sources(loaded: Sequence[tuple[str, Entry]], report: CheckReport) -> None:
+    """A nation's label belongs on a source of an entry for both, and each nation keeps one."""
+    for shown, entry in loaded:
+        labelled = {
+            source: nation
+            for source in entry.source
+            for nation, label in NATION_LABELS.items()
+            if source.startswith(label)
+        }
+        if labelled and entry.jurisdiction != "both":
+            report.errors.append(
+                Problem(
+                    shown,
+                    f"labels a source for one nation, but the entry is for {entry.jurisdiction} "
+                    "only: drop the label, or make the entry for both",
+                    entry.id,
+                    "source",
+                )
+            )
+            continue
+        for nation in NATION_LABELS:
+            if all(labelled.get(source, nation) != nation for source in entry.source):
+                report.errors.append(
+                    Problem(
+                        shown,
+                        f"in {nation.title()} every source is labelled for the other nation, so "
+                        "the entry would cite nothing: add a source that holds there",
+                        entry.id,
+                        "source",
+                    )
+                )
+
+
 def _term_key(term: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in term.lower()).split())
 
@@ -444,6 +514,8 @@ def read_knowledge(directory: Path | None = None, today: dt.date | None = None) 
     loaded = _load_entry_files(root, report)
     if taxonomy is not None:
         _check_references(loaded, taxonomy, bullets, today or dt.date.today(), report)
+    _check_citations(loaded, report)
+    _check_nation_sources(loaded, report)
     return LoadedKnowledge(
         directory=root,
         taxonomy=taxonomy or Taxonomy(stages={}, topics={}),
