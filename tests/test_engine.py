@@ -150,7 +150,7 @@ def test_a_red_flag_cannot_be_bypassed(engine: Engine) -> None:
     chat = Chat(engine)
     chat.send("first contact")
     said = chat.send("yes")
-    assert "RED FLAG: Child in danger now. Protect the child first" in said
+    assert "RED FLAG: Child in danger now.\nProtect the child first" in said
     assert chat.buttons == ["Understood"]
     for attempt, reply in (
         (
@@ -476,7 +476,7 @@ def test_state_round_trips_through_json(engine: Engine) -> None:
         (
             {"schema_version": 7},
             "The saved conversation comes from a newer guidebot (version 7; this one reads up "
-            "to 2). Update guidebot, or start a fresh one with 'menu'.",
+            "to 3). Update guidebot, or start a fresh one with 'menu'.",
         ),
         (
             {"schema_version": 0},
@@ -673,7 +673,11 @@ def test_building_an_engine_loads_what_a_step_would_otherwise_load(flows: FlowSe
     [
         ([], "danger", "If you don't know, say 'not sure'."),
         (["no", "first aid, calmed him, safe adult", "yes"], "child-account", "press None yet."),
-        (["no", "first aid, calmed him, safe adult", "yes", "ok"], "who-present", "say 'not yet'."),
+        (
+            ["no", "first aid, calmed him, safe adult", "yes", "ok", "phone seized", "done"],
+            "who-present",
+            "say 'not yet'.",
+        ),
     ],
 )
 def test_a_skip_refusal_offers_only_what_the_step_accepts(

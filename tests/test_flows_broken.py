@@ -29,6 +29,11 @@ EXPECTED: dict[str, str] = {
         "broken_flows/unknown-field.yaml: flow 'unknown-field': step 'first': field 'ask' is not "
         "a known field (check the spelling)"
     ),
+    "nation-text": (
+        "broken_flows/nation-text.yaml: flow 'nation-text': steps.first.text gives text for one "
+        "nation only: give both england and wales, or put it in a list (a summary line, a source) "
+        "that the other can leave out"
+    ),
     "missing-field": (
         "broken_flows/missing-field.yaml: flow 'missing-field': step 'first': field 'bands' is "
         "missing"

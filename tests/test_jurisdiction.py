@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from bot.channels import load_flows
 from bot.cli import cli
-from bot.engine import Engine, Reply, Text
+from bot.engine import Conversation, Engine, Reply, Text, replay
+from bot.engine._nations import for_nation
 from bot.knowledge import load_knowledge
+from bot.language import read_yaml
 
 
 def _ids_found(jurisdiction: str | None, query: str) -> list[str]:
@@ -72,3 +75,85 @@ def test_cli_search_takes_the_setting_from_the_flag_or_the_environment() -> None
     assert "return-home-interview-wales" not in england_ids
     bad = runner.invoke(cli, [*query, "--jurisdiction", "scotland"])
     assert bad.exit_code == 2
+
+
+# --- the flows' own text, by nation -----------------------------------------------------------
+
+GOLDENS = sorted((Path(__file__).resolve().parent / "conversations").glob("*.yaml"))
+OTHER_NATION = {
+    "england": (
+        "Wales:",
+        "In Wales",
+        "Social Services and Well-being (Wales)",
+        "Wales Safeguarding Procedures",
+        "s77(2)(b)",
+        "child protection register",
+        "care and support protection plan",
+    ),
+    "wales": (
+        "England:",
+        "In England",
+        "Working Together",
+        "s21(2)(b)",
+        "child protection plan",
+    ),
+}
+"""Words only the other nation's law or guidance uses: a deployment must never show them."""
+
+
+@pytest.mark.parametrize("nation", ["england", "wales"])
+def test_every_golden_replayed_in_one_nation_shows_none_of_the_others_text(nation: str) -> None:
+    knowledge = load_knowledge(jurisdiction=nation)  # type: ignore[arg-type]
+    engine = Engine(load_flows(knowledge), knowledge)
+    found: list[str] = []
+    for path in GOLDENS:
+        for result in replay(engine, read_yaml(path.read_text(encoding="utf-8"))):
+            said = "\n".join(reply.text for reply in result.replies)
+            found += [
+                f"{path.stem} turn {result.number}: {marker!r}"
+                for marker in OTHER_NATION[nation]
+                if marker.lower() in said.lower()
+            ]
+    assert found == []
+
+
+def test_with_no_nation_set_both_are_shown_and_labelled() -> None:
+    knowledge = load_knowledge()
+    engine = Engine(load_flows(knowledge), knowledge)
+    state = Conversation(phase="step", flow="referral", step="history", expires_at=100.0)
+    state = state.with_changes(step="timescales")
+    _, effects = engine.step(state, Text("why", 1.0))
+    shown = "\n".join(effect.text for effect in effects if isinstance(effect, Reply))
+    assert "England: " in shown and "Wales: " in shown
+
+
+def test_for_nation_picks_labels_and_leaves_out() -> None:
+    data = {
+        "ask": {"england": "E text.", "wales": "W text."},
+        "lines": [{"text": {"wales": "Only Wales."}}, {"text": "Both."}, {"england": "Src E"}],
+    }
+    assert for_nation(data, "england") == {
+        "ask": "E text.",
+        "lines": [{"text": "Both."}, "Src E"],
+    }
+    assert for_nation(data, "wales") == {
+        "ask": "W text.",
+        "lines": [{"text": "Only Wales."}, {"text": "Both."}],
+    }
+    assert for_nation(data, None)["ask"] == "England: E text. Wales: W text."
+    assert for_nation(data, None)["lines"][0] == {"text": "Wales: Only Wales."}
+
+
+def test_a_source_labelled_for_a_nation_is_cited_only_there() -> None:
+    both = load_knowledge().get("strategy-discussion")
+    wales = load_knowledge(jurisdiction="wales").get("strategy-discussion")
+    england = load_knowledge(jurisdiction="england").get("strategy-discussion")
+    assert both is not None and wales is not None and england is not None
+    assert "England: Working Together to Safeguard Children 2023; check local procedure" in (
+        both.source
+    )
+    assert "Wales: Wales Safeguarding Procedures" in both.source
+    assert "Wales Safeguarding Procedures" in wales.source
+    assert not any("Working Together" in s or s.startswith("Wales:") for s in wales.source)
+    assert "Working Together to Safeguard Children 2023; check local procedure" in england.source
+    assert not any("Wales" in s for s in england.source)

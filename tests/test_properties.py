@@ -174,8 +174,9 @@ def _vocabulary_of(value: object) -> set[str]:
 
 def _no_number_in(text: str) -> bool:
     plain = unicodedata.normalize("NFKC", text)
-    return not any(ch.isdigit() for ch in plain) and not (
-        set(words(text).split()) & _number_words()
+    heard = words(text)  # reads number words as digits: "ONE" is "1"
+    return not any(ch.isdigit() for ch in plain + heard) and not (
+        set(heard.split()) & _number_words()
     )
 
 

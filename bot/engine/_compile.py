@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from bot.engine._commands import QUESTION_WORDS, command_words
+from bot.engine._nations import LABELS, NATIONS, Nation, for_nation, one_nation_only
 from bot.engine._negation import NEGATION_WORDS, PENDING_WORDS
 from bot.engine._phrases import Phrase, phrase
 from bot.engine._points import Point
@@ -78,6 +79,7 @@ RULES: dict[str, str] = {
     "not-a-mapping": "the file is a mapping of flow fields",
     "schema-version": "schema_version is the one this guidebot reads",
     "unknown-field": "no field outside the flow format",
+    "nation-text": "text given per nation names both England and Wales",
     "missing-field": "every required field is present",
     "bad-value": "every field has the right type and range",
     "unknown-kind": "every step kind is one the engine runs",
@@ -387,7 +389,10 @@ def _shape_problems(exc: ValidationError, file: str, flow: str | None) -> list[F
     return problems
 
 
-def _parse(file: str, text: str, report: FlowReport) -> FlowFile | None:
+def _parse(
+    file: str, text: str, report: FlowReport, nation: Nation | None = None
+) -> FlowFile | None:
+    """The flow as read in the deployment's nation; each nation's reading is checked too."""
     try:
         data = read_yaml(text)
     except YamlError as exc:
@@ -410,11 +415,37 @@ def _parse(file: str, text: str, report: FlowReport) -> FlowFile | None:
             )
         )
         return None
+    before = len(report.errors)
+    for path in one_nation_only(data):
+        report.errors.append(
+            FlowProblem(
+                file,
+                "nation-text",
+                f"{path} gives text for one nation only: give both england and wales, "
+                "or put it in a list (a summary line, a source) that the other can leave out",
+                flow_id,
+            )
+        )
+    if len(report.errors) > before:
+        return None
     try:
-        return FlowFile.model_validate(data)
+        spec = FlowFile.model_validate(for_nation(data, nation))
     except ValidationError as exc:
         report.errors.extend(_shape_problems(exc, file, flow_id))
         return None
+    for other in (*NATIONS, None):
+        if other == nation:
+            continue
+        try:
+            FlowFile.model_validate(for_nation(data, other))
+        except ValidationError as exc:
+            where = f"as read in {LABELS[other]}" if other else "with both nations shown"
+            for problem in _shape_problems(exc, file, flow_id):
+                report.errors.append(
+                    FlowProblem(file, problem.rule, f"{problem.message} ({where})", flow_id)
+                )
+            return None
+    return spec
 
 
 # --- layers two and three: the graph and the references ------------------------------------
@@ -624,6 +655,8 @@ class _Checker:
                         f"cannot give ({', '.join(values)})",
                         step_id,
                     )
+            for condition in rule.also:
+                self._check_condition(f"step '{step_id}': red flag '{rule.flag}'", condition)
 
     def _transitions(self, step_id: str, step: AnyStep) -> dict[tuple[str, str], str]:
         outcomes = outcomes_of(step)
@@ -845,8 +878,9 @@ def check_flows(
     compiled: list[Flow] = []
     seen: dict[str, str] = {}
     read = _PhraseReader()
+    nation = getattr(knowledge, "jurisdiction", None)
     for file, text in sorted(sources.items()):
-        spec = _parse(file, text, report)
+        spec = _parse(file, text, report, nation)
         if spec is None:
             continue
         if spec.id in seen:

@@ -127,6 +127,7 @@ AUDIT_KINDS = (
     "skip_refused",
     "help",
     "why",
+    "more_shown",
     "summary_shown",
     "search",
     "cancelled",

@@ -43,8 +43,8 @@ from bot.engine._steps import (
     read_answer,
     skip_refusal,
 )
-from bot.engine._summary import build_summary
-from bot.engine._turn import MESSAGE_LIMIT, Turn, say_card, sources
+from bot.engine._summary import build_summary, condition_holds
+from bot.engine._turn import MESSAGE_LIMIT, Turn, say_card, say_full_card, sources
 from bot.engine._words import words
 from bot.knowledge import KnowledgeBase, warm_up
 
@@ -55,8 +55,8 @@ RESTART = "restart"
 ASK_MENU = "What do you need help with?"
 HELP_TEXT = (
     "Answer with a button or type it your way. Words that work anywhere: back (undo), skip "
-    "(where allowed), summary, why (the guidance behind a question), ask + a question, menu, "
-    "cancel."
+    "(where allowed), summary, why (the guidance behind a question), more (the rest of a "
+    "card), ask + a question, menu, cancel."
 )
 OUTDATED_TEXT = "The guidance has been updated since this conversation began; starting again."
 FIRST_UNDERSTOOD = "Press Understood first (protect the child first), then"
@@ -69,6 +69,7 @@ AFTER_RED_FLAG = {
     ),
     "ask": f"{FIRST_UNDERSTOOD} ask your question again.",
     "why": f"{FIRST_UNDERSTOOD} say 'why' for the guidance behind the question.",
+    "more": f"{FIRST_UNDERSTOOD} say 'more' for the rest of the card.",
 }
 """What an everywhere-word gets while a red flag waits: the flag first, then what was asked."""
 
@@ -78,6 +79,8 @@ MENU_STEP = "menu"
 BACK_TO_QUESTION = "Back to your question:"
 AFTER_DANGER_AT_MENU = "When the child is safe, pick what you need:"
 MISSES_BEFORE_HELP = 2
+OPENER_STEPS = 3
+"""How many of a flow's first questions an opener typed at the menu may answer."""
 """After this many "I didn't catch that" in a row, the options are explained differently."""
 
 
@@ -172,12 +175,20 @@ class Engine:
             live = state.phase in ("step", "red_flag")
             if live and not self.is_expired(state, event.now):
                 state = state.with_changes(expires_at=event.now + state.idle_seconds)
-                return self._handle(state, Text(MENU, event.now), turn), tuple(turn.effects)
+                state = self._handle(state, Text(MENU, event.now), turn)
+                return self._remember_cards(state, turn), tuple(turn.effects)
             return self.start(event.now)
         if self.is_expired(state, event.now):
             return self._expire(state, turn), tuple(turn.effects)
         state = state.with_changes(expires_at=event.now + state.idle_seconds)
-        return self._handle(state, event, turn), tuple(turn.effects)
+        state = self._handle(state, event, turn)
+        return self._remember_cards(state, turn), tuple(turn.effects)
+
+    @staticmethod
+    def _remember_cards(state: Conversation, turn: Turn) -> Conversation:
+        """Keep the ids of the cards this turn cut short, for 'more' next turn, and no others."""
+        shown = tuple(dict.fromkeys(turn.shown))
+        return state if shown == state.shown else state.with_changes(shown=shown)
 
     # -- dispatch ------------------------------------------------------------------------------
 
@@ -266,6 +277,10 @@ class Engine:
         if command.name == "help":
             turn.say("Pick what you are dealing with. " + HELP_TEXT)
             turn.audit("help")
+        if command.name == "more":
+            self._more(state, turn, None, None)
+            self._show_menu(turn, "Anything else? Pick one:")
+            return state
         self._show_menu(turn, ASK_MENU)
         return state
 
@@ -313,7 +328,7 @@ class Engine:
         opener: str | None = None,
         prompt: bool = True,
     ) -> Conversation:
-        """Start a flow; an opener typed at the menu may also answer its first question.
+        """Start a flow; an opener typed at the menu may also answer its first questions.
 
         "found a misper" starts Missing child as found; "on a 136" starts Child in custody under
         section 136; "referral, definitely significant harm" answers the referral's first
@@ -330,23 +345,27 @@ class Engine:
         turn.audit("flow_started", flow=flow.id)
         if flow.spec.intro:
             turn.say(flow.spec.intro)
-        first = flow.step(flow.spec.start)
         if opener is not None and self.menu.says_more(flow, opener):
-            answer: Answer | None = None
-            echo: str | None = None
-            if isinstance(first, ChoiceStep):
-                reading = read_answer(
-                    first, flow.words_of(flow.spec.start), flow.spec.start, None, None, opener
-                )
-                if reading is not None and reading.answer is not None:
-                    answer, echo = reading.answer, reading.echo
-            elif isinstance(first, ConfirmStep):
-                meant = read_meaning(opener, flow.words_of(flow.spec.start).meaning)
-                if meant is not None:
-                    label = first.labels.get(meant, CONFIRM_LABELS[meant])  # type: ignore[call-overload]
-                    answer, echo = Answer(flow.spec.start, meant), f"Noted: {label}."
-            if answer is not None:
-                return self._record(flow, state, answer, turn, echo=echo)
+            # The opener may answer the first questions in turn: "shes 16 and on a 136" gives
+            # Child in custody the age and the reason. Each answer is recorded as if typed; the
+            # chain stops at a question it does not answer, or at a red flag.
+            answered = False
+            for _ in range(OPENER_STEPS):
+                if state.phase != "step" or state.step is None:
+                    return state
+                read = self._opener_answer(flow, state.step, opener, state)
+                if read is None:
+                    break
+                answer, echo = read
+                after = self._opener_answer_follows(flow, answer, opener, state)
+                state = self._record(flow, state, answer, turn, echo=echo, prompt=not after)
+                answered = True
+                if not after:
+                    return state
+            if answered:
+                if state.phase == "step" and prompt:
+                    self._prompt(flow, state, turn)
+                return state
         if prompt:
             self._prompt(flow, state, turn)
         return state
@@ -422,6 +441,8 @@ class Engine:
         elif name == "why":
             turn.audit("why", flow=flow.id, step=state.step, entries=step.knowledge)
             self._cards(step.knowledge, turn)
+        elif name == "more":
+            self._more(state, turn, flow.id, state.step)
         elif name == "ask":
             self._search(command.question, turn, flow.id, state.step)
         turn.say("Back to your question:")
@@ -481,8 +502,25 @@ class Engine:
             turn.say("There is no extra guidance for this question. Ask your supervisor if unsure.")
         for number, entry in enumerate(entries[:2]):
             # The first entry's key points come with it; a second one is its summary alone, so
-            # 'why' stays a few short messages.
+            # 'why' stays a few short messages. 'more' shows the rest of both, and any others.
             say_card(turn, entry, points=number == 0)
+        if len(entries) > 2:
+            turn.shown.extend(entry.id for entry in entries[2:])
+            turn.say(f"{len(entries) - 2} more card(s) behind this question: say 'more'.")
+
+    def _more(self, state: Conversation, turn: Turn, flow: str | None, step: str | None) -> None:
+        """The rest of the cards the last reply cut short: every point, and any cards left."""
+        found = (self.knowledge.get(entry_id) for entry_id in state.shown)
+        entries = [entry for entry in found if entry is not None and self.knowledge.applies(entry)]
+        turn.audit("more_shown", flow=flow, step=step, entries=tuple(e.id for e in entries))
+        if not entries:
+            turn.say(
+                "There's nothing more to show just now. Say 'why' for the guidance behind the "
+                "question, or 'ask' and your question."
+            )
+            return
+        for entry in entries:
+            say_full_card(turn, entry)
 
     def _search(self, question: str, turn: Turn, flow: str | None, step: str | None) -> None:
         if not question.strip():
@@ -694,6 +732,35 @@ class Engine:
 
     # -- recording an answer and moving on -----------------------------------------------------
 
+    def _opener_answer(
+        self, flow: Flow, step_id: str, opener: str, state: Conversation
+    ) -> tuple[Answer, str | None] | None:
+        """What an opener typed at the menu answers at one of the flow's first questions.
+
+        A choice, a number, or a yes/no question's own phrases ("significant harm", "safe with
+        the neighbour"), never a bare yes or no in the words that named the flow.
+        """
+        step = flow.step(step_id)
+        if isinstance(step, ChoiceStep | NumberStep):
+            reading = read_answer(step, flow.words_of(step_id), step_id, None, None, opener)
+            if reading is not None and reading.answer is not None:
+                return reading.answer, reading.echo
+        elif isinstance(step, ConfirmStep):
+            meant = read_meaning(opener, flow.words_of(step_id).meaning)
+            if meant is not None:
+                label = step.labels.get(meant, CONFIRM_LABELS[meant])  # type: ignore[call-overload]
+                return Answer(step_id, meant), f"Noted: {label}."
+        return None
+
+    def _opener_answer_follows(
+        self, flow: Flow, answer: Answer, opener: str, state: Conversation
+    ) -> bool:
+        """Whether the opener also answers the question this answer leads to."""
+        target = flow.target(answer.step, answer.outcome)
+        if target == END or _raised(flow.step(answer.step), answer.step, answer.outcome, (), state):
+            return False
+        return self._opener_answer(flow, target, opener, state) is not None
+
     def _record(
         self,
         flow: Flow,
@@ -704,6 +771,7 @@ class Engine:
         echo: str | None,
         flag_items: tuple[str, ...] | None = None,
         flag_as: str | None = None,
+        prompt: bool = True,
     ) -> Conversation:
         step = flow.step(answer.step)
         turn.audit(
@@ -723,7 +791,7 @@ class Engine:
         items = answer.covered if flag_items is None else flag_items
         raised = _raised(step, answer.step, flag_as or answer.outcome, items, state)
         if not raised and not state.unacknowledged:
-            return self._go(flow, state, target, turn)
+            return self._go(flow, state, target, turn, prompt=prompt)
         present = {(f.flag, f.step) for f in state.red_flags}
         new = tuple(RaisedFlag(f, answer.step) for f in raised if (f, answer.step) not in present)
         state = state.with_changes(
@@ -758,14 +826,17 @@ class Engine:
             prompts = [item.prompt for item in step.items if item.id in answer.outstanding]
             turn.say_list("Still to do:", prompts)
 
-    def _go(self, flow: Flow, state: Conversation, target: str, turn: Turn) -> Conversation:
+    def _go(
+        self, flow: Flow, state: Conversation, target: str, turn: Turn, *, prompt: bool = True
+    ) -> Conversation:
         if target == END:
             state = state.with_changes(phase="ended", ended="completed", step=None, resume=None)
             turn.audit("flow_completed", flow=flow.id)
             self._say_summary(flow, state, turn, final=True, buttons=[Button("Menu", MENU)])
             return state
         state = state.with_changes(phase="step", step=target, resume=None)
-        self._prompt(flow, state, turn)
+        if prompt:
+            self._prompt(flow, state, turn)
         return state
 
     # -- red flags -----------------------------------------------------------------------------
@@ -953,6 +1024,7 @@ def _raised(
     raised: list[str] = []
     for rule in step.red_flags:
         hit = outcome in rule.when or bool(set(items) & set(rule.when))
+        hit = hit and (not rule.also or any(condition_holds(c, state) for c in rule.also))
         if hit and (rule.flag, step_id) not in acknowledged and rule.flag not in raised:
             raised.append(rule.flag)
     return raised

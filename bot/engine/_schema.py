@@ -30,13 +30,33 @@ def _as_list(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+class Condition(_Strict):
+    """Holds when ``step`` was answered with (or covered) any of ``any``, or a flag was raised."""
+
+    step: str | None = None
+    any: tuple[str, ...] = ()
+    red_flag: str | None = None
+
+    _list = field_validator("any", mode="before")(_as_list)
+
+
 class RedFlagRule(_Strict):
-    """Raise ``flag`` when the answer to the step is (or covers) any of ``when``."""
+    """Raise ``flag`` when the answer to the step is (or covers) any of ``when``.
+
+    ``also`` narrows it by what was answered before: any one of its conditions must hold
+    ("certified exception" is a red flag only for a child under 12).
+    """
 
     flag: str
     when: tuple[str, ...] = Field(min_length=1)
+    also: tuple[Condition, ...] = ()
 
     _list = field_validator("when", mode="before")(_as_list)
+
+    @field_validator("also", mode="before")
+    @classmethod
+    def _one_condition_is_a_list(cls, value: object) -> object:
+        return [value] if isinstance(value, dict) else value
 
 
 class RedFlagDef(_Strict):
@@ -111,16 +131,6 @@ class SummaryLine(_Strict):
     @classmethod
     def _one_condition_is_a_list(cls, value: object) -> object:
         return [value] if isinstance(value, dict) else value
-
-
-class Condition(_Strict):
-    """Holds when ``step`` was answered with (or covered) any of ``any``, or a flag was raised."""
-
-    step: str | None = None
-    any: tuple[str, ...] = ()
-    red_flag: str | None = None
-
-    _list = field_validator("any", mode="before")(_as_list)
 
 
 class SummarySpec(_Strict):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails
 
-STATE_SCHEMA_VERSION = 2
+STATE_SCHEMA_VERSION = 3
 DEFAULT_IDLE_SECONDS = 30 * 60
 
 Phase = Literal["menu", "step", "red_flag", "ended", "expired"]
@@ -31,7 +31,12 @@ def _add_misses(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "misses": 0}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _add_misses}
+def _add_shown(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 remembers which guidance cards 'more' can finish (none, in an older state)."""
+    return {**data, "shown": []}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _add_misses, 2: _add_shown}
 """Upgrades of saved state: ``MIGRATIONS[n]`` turns a version ``n`` state into version ``n + 1``.
 
 When the shape changes, add the step here rather than breaking every conversation saved before
@@ -83,7 +88,8 @@ class Conversation(BaseModel):
     part-way through (None when the step has not been answered yet); it is kept while a red
     flag raised at that step waits. ``resume`` is where the flow goes once every raised red
     flag is acknowledged. ``misses`` counts the answers in a row the bot could not read, so
-    the third is met with the options explained another way.
+    the third is met with the options explained another way. ``shown`` holds the ids of the
+    knowledge entries whose cards the last reply cut short, so 'more' can show the rest.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -100,6 +106,7 @@ class Conversation(BaseModel):
     expires_at: float = 0.0
     idle_seconds: float = DEFAULT_IDLE_SECONDS
     misses: int = 0
+    shown: tuple[str, ...] = ()
 
     def with_changes(self, **changes: Any) -> Conversation:
         """A copy with some fields changed (the state itself never changes).

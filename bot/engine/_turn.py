@@ -23,6 +23,8 @@ class Turn:
     """The effects of one step, collected in the order a channel must carry them out."""
 
     effects: list[Effect] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
+    """Knowledge entries whose cards this turn cut short: 'more' shows the rest next."""
 
     def say(
         self,
@@ -83,13 +85,33 @@ def sources(knowledge: KnowledgeSource, entry_ids: Sequence[str]) -> str:
     return "; ".join(found)
 
 
+KEY_POINTS = 2
+"""Guidance points a card shows at once; 'more' shows the rest."""
+
+MORE_HINT = "Say 'more' for the rest."
+
+
 def say_card(turn: Turn, entry: Entry, *, points: bool = True) -> None:
     """A knowledge entry as short messages: what to do and its source, then two key points.
 
     The summary is the one sentence to act on, so it comes first with the source that backs
     it; the guidance points (unless ``points`` is False) follow on their own lines, so neither
-    message needs scrolling on a phone.
+    message needs scrolling on a phone. A card cut short says so, and 'more' shows the rest.
     """
     turn.say(f"{entry.title}: {entry.summary} (Source: {entry.source[0]})")
-    if points and entry.guidance:
-        turn.say("\n".join(f"• {line}" for line in entry.guidance[:2]))
+    shown = entry.guidance[:KEY_POINTS] if points else ()
+    if shown:
+        lines = [f"• {line}" for line in shown]
+        if len(entry.guidance) > len(shown):
+            lines.append(MORE_HINT)
+        turn.say("\n".join(lines))
+    turn.shown.append(entry.id)
+
+
+def say_full_card(turn: Turn, entry: Entry) -> None:
+    """Everything a card holds: every guidance point, the questions to ask yourself, sources."""
+    lines = [f"{entry.title}, in full:", *(f"• {line}" for line in entry.guidance)]
+    if entry.ask_yourself:
+        lines += ["Ask yourself:", *(f"- {line}" for line in entry.ask_yourself)]
+    lines.append(f"Sources: {'; '.join(entry.source)}")
+    turn.say_fitted("\n".join(lines))
