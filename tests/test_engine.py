@@ -836,3 +836,14 @@ def test_an_unbelievable_age_is_asked_again_not_banded(engine: Engine) -> None:
     chat.send("back")
     # A year of birth is an age, counted from the message's time (November 2023 here).
     assert chat.send("dob 2010").startswith("Read as born 2010: 12 or 13: 12 to 17.")
+
+
+def test_a_summary_cites_only_the_rules_of_the_path_taken(engine: Engine) -> None:
+    """A voluntary interview is no detention: its summary cites no detention rule (Code C 3.13)."""
+    chat = Chat(engine)
+    for said in ("child in custody", "15", "voluntary interview", "yes", "none", "summary"):
+        chat.send(said)
+    summary = next(r.text for r in chat.replies if r.text.startswith("Summary:"))
+    sources = summary.split("Sources: ")[1]
+    assert "11.15" in sources and "3.13" not in sources and "s38(6)" not in sources
+    assert "s136" not in sources

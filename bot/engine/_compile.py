@@ -320,7 +320,10 @@ def _where(loc: tuple[Any, ...]) -> tuple[str | None, str]:
     while index < len(parts):
         part = parts[index]
         nxt = parts[index + 1] if index + 1 < len(parts) else None
-        if part in ("options", "items", "bands", "notifications", "record") and nxt is not None:
+        if (
+            part in ("options", "items", "bands", "notifications", "record", "sources")
+            and nxt is not None
+        ):
             readable.append(f"{part} number {int(nxt) + 1}" if nxt.isdigit() else part)
             index += 2
             continue
@@ -720,6 +723,7 @@ class _Checker:
         sections: tuple[tuple[str, tuple[SummaryLine, ...]], ...] = (
             ("notification", self.spec.summary.notifications),
             ("record line", self.spec.summary.record),
+            ("source", self.spec.summary.sources),
         )
         for what, lines in sections:
             for number, line in enumerate(lines, start=1):

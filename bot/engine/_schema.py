@@ -134,10 +134,15 @@ class SummaryLine(_Strict):
 
 
 class SummarySpec(_Strict):
-    """What the closing summary adds to the answers: notifications due and what to record."""
+    """What the closing summary adds to the answers: notifications due and what to record.
+
+    ``sources`` adds to the flow's own the sources of a path, only when it was taken: a
+    voluntary interview's summary has no business citing the rules on detention.
+    """
 
     notifications: tuple[SummaryLine, ...] = ()
     record: tuple[SummaryLine, ...] = ()
+    sources: tuple[SummaryLine, ...] = ()
 
 
 Next = str | dict[str, str]

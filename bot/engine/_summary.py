@@ -121,6 +121,7 @@ def build_summary(flow: Flow, state: Conversation, *, final: bool) -> str:
     )
     if len(parts) == 1:
         parts.append("Nothing answered yet.")
-    parts.append("Sources: " + "; ".join(flow.spec.sources))
+    taken = [line.text for line in flow.spec.summary.sources if _applies(line, state)]
+    parts.append("Sources: " + "; ".join(dict.fromkeys([*flow.spec.sources, *taken])))
     parts.append("No personal details are kept here: add them only to force systems.")
     return "\n\n".join(parts)
