@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.channels import load_flows  # noqa: E402
-from bot.engine import Conversation, Engine, Reply, Text  # noqa: E402
+from bot.engine import Conversation, Engine, Text  # noqa: E402
 from bot.engine._golden import PROTECT_FIRST_WORDS  # noqa: E402
 from bot.knowledge import load_knowledge  # noqa: E402
 from bot.language import read_yaml  # noqa: E402
@@ -57,8 +57,9 @@ def _state(flow: str, step: str) -> Conversation:
 def read(engine: Engine, row: dict[str, Any]) -> tuple[Any, bool]:
     """What the engine took from one answer, and whether it interrupted with protect-first."""
     flow, step = row["flow"], row.get("step", "")
-    state, effects = engine.step(_state(flow, step), Text(row["text"], NOW))
-    said = " ".join(e.text for e in effects if isinstance(e, Reply)).lower()
+    result = engine.step(_state(flow, step), Text(row["text"], NOW))
+    state = result.state
+    said = " ".join(e.text for e in result.replies).lower()
     protect = PROTECT_FIRST_WORDS in said
     if flow == "menu":
         if state.flow is None or state.phase == "menu":

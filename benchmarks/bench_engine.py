@@ -150,9 +150,9 @@ def _texts(count: int, make: Callable[[random.Random], str], seed: int) -> list[
 
 def _state_at(engine: Engine, inputs: Sequence[str], step: str) -> Conversation:
     """The state after the inputs, which must have reached ``step`` (else the row is wrong)."""
-    state, _ = engine.start(T0)
+    state = engine.start(T0).state
     for text in inputs:
-        state, _ = engine.step(state, Text(text, T0 + 1))
+        state = engine.step(state, Text(text, T0 + 1)).state
     if state.phase != "step" or state.step != step:
         raise SystemExit(
             f"The benchmark's set-up reached {state.flow}/{state.step} ({state.phase}), not "

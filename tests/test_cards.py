@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.channels import load_flows
-from bot.engine import AuditEvent, Conversation, Engine, Reply, Text
+from bot.engine import Conversation, Engine, Text
 from bot.knowledge import load_knowledge
 
 
@@ -15,22 +15,24 @@ def engine() -> Engine:
     return Engine(load_flows(knowledge), knowledge)
 
 
-def _said(effects: tuple[object, ...]) -> str:
-    return "\n".join(e.text for e in effects if isinstance(e, Reply))
+def _said(result: tuple[object, ...]) -> str:
+    return "\n".join(e.text for e in result.replies)
 
 
 def test_a_card_cut_short_says_so_and_more_shows_every_point(engine: Engine) -> None:
-    state, _ = engine.start(now=0.0)
-    state, effects = engine.step(state, Text("ask what are the police protection duties", 1.0))
+    state = engine.start(now=0.0).state
+    result = engine.step(state, Text("ask what are the police protection duties", 1.0))
+    state = result.state
     entry = engine.knowledge.get(state.shown[0])
     assert entry is not None and len(entry.guidance) > 2
-    assert "Say 'more' for the rest." in _said(effects)
-    state, effects = engine.step(state, Text("more", 2.0))
-    said = _said(effects)
+    assert "Say 'more' for the rest." in _said(result)
+    result = engine.step(state, Text("more", 2.0))
+    state = result.state
+    said = _said(result)
     assert all(point in said for point in entry.guidance)
     assert all(question in said for question in entry.ask_yourself)
     assert "Ask yourself:" in said and "Sources:" in said
-    assert [e.entries for e in effects if isinstance(e, AuditEvent) and e.kind == "more_shown"]
+    assert [e.entries for e in result.audit if e.kind == "more_shown"]
     assert state.shown == (), "'more' is for the card just shown"
 
 
@@ -38,19 +40,21 @@ def test_why_names_the_cards_it_left_out_and_more_shows_them(engine: Engine) -> 
     flow = next(f for f in engine.flows if any(len(s.knowledge) > 2 for s in f.spec.steps.values()))
     step_id = next(i for i, s in flow.spec.steps.items() if len(s.knowledge) > 2)
     state = Conversation(phase="step", flow=flow.id, step=step_id, expires_at=100.0)
-    state, effects = engine.step(state, Text("why", 1.0))
-    assert "more card(s) behind this question: say 'more'" in _said(effects)
-    state, effects = engine.step(state, Text("more", 2.0))
+    result = engine.step(state, Text("why", 1.0))
+    state = result.state
+    assert "more card(s) behind this question: say 'more'" in _said(result)
+    result = engine.step(state, Text("more", 2.0))
+    state = result.state
     for entry_id in flow.spec.steps[step_id].knowledge[2:]:
         entry = engine.knowledge.get(entry_id)
-        assert entry is not None and f"{entry.title}, in full:" in _said(effects)
+        assert entry is not None and f"{entry.title}, in full:" in _said(result)
     assert state.step == step_id, "back at the question after"
 
 
 def test_more_with_nothing_cut_short_says_what_to_do(engine: Engine) -> None:
-    state, _ = engine.start(now=0.0)
-    _, effects = engine.step(state, Text("more", 1.0))
-    assert "nothing more to show" in _said(effects)
+    state = engine.start(now=0.0).state
+    result = engine.step(state, Text("more", 1.0))
+    assert "nothing more to show" in _said(result)
 
 
 def test_a_saved_state_from_before_more_is_read_with_nothing_shown() -> None:
@@ -76,7 +80,8 @@ def test_an_officers_question_is_answered_on_the_card_they_see(
     engine: Engine, question: str, must_show: str
 ) -> None:
     """What an officer must not miss is on the card itself, not behind 'more'."""
-    state, _ = engine.start(now=0.0)
-    state, effects = engine.step(state, Text(f"ask {question}", 1.0))
-    said = _said(effects)
+    state = engine.start(now=0.0).state
+    result = engine.step(state, Text(f"ask {question}", 1.0))
+    state = result.state
+    said = _said(result)
     assert must_show.lower() in said.lower(), said

@@ -286,7 +286,7 @@ def test_a_damaged_saved_state_is_set_aside(engine: Engine, tmp_path: Path) -> N
     )
     assert out.getvalue().startswith(
         "guidebot: The saved conversation was set aside. The saved conversation comes from a "
-        "newer guidebot (version 99; this one reads up to 3)."
+        "newer guidebot (version 99; this one reads up to 4)."
     )
     assert "What do you need help with?" in out.getvalue()
 
@@ -306,12 +306,19 @@ def test_guidebot_chat_can_print_audit_events_and_a_golden(tmp_path: Path) -> No
     )
     assert result.exit_code == 0
     events = [json.loads(line) for line in result.stderr.splitlines()]
-    assert {
-        "kind": "red_flag",
-        "flow": "record-check",
-        "step": "urgent",
-        "red_flag": "urgent-unactioned",
-    } in events
+    flag = next(event for event in events if event["kind"] == "red_flag")
+    assert (
+        flag.items()
+        >= {
+            "flow": "record-check",
+            "step": "urgent",
+            "red_flag": "urgent-unactioned",
+            "channel": "console",
+            "run": 1,
+        }.items()
+    )
+    assert [event["seq"] for event in events] == list(range(1, len(events) + 1))
+    assert all(isinstance(event["at"], float) and len(event["version"]) == 12 for event in events)
     assert result.stdout.endswith(
         "turns:\n- press: record-check\n  at: record-check/urgent\n- text: 'yes'\n"
         "  at: record-check/red-flag\n"

@@ -236,12 +236,12 @@ def test_the_dev_set_is_caught_at_every_question_of_every_flow(
 
 
 def test_after_protect_first_the_officer_is_back_at_their_question(engine: Engine) -> None:
-    state, _ = engine.start(1.0)
-    state, _ = engine.step(state, Text("missing child", 2.0))
-    state, _ = engine.step(state, Text("still missing", 3.0))
+    state = engine.start(1.0).state
+    state = engine.step(state, Text("missing child", 2.0)).state
+    state = engine.step(state, Text("still missing", 3.0)).state
     question = state.step
-    state, _ = engine.step(state, Text("hes been spotted getting into a car with a man", 4.0))
+    state = engine.step(state, Text("hes been spotted getting into a car with a man", 4.0)).state
     assert state.phase == "red_flag"
-    state, _ = engine.step(state, Text("understood", 5.0))
+    state = engine.step(state, Text("understood", 5.0)).state
     assert state.phase == "step" and state.step == question
     assert state.answers[-1].step == "status", "the message was not taken as an answer"

@@ -27,6 +27,7 @@ from bot.engine import (
     Reply,
     Start,
     StateError,
+    StepResult,
     Text,
     compile_flows,
     replay,
@@ -66,12 +67,13 @@ class Chat:
     events: list[AuditEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.state, effects = self.engine.start(self.now)
-        self._keep(effects)
+        result = self.engine.start(self.now)
+        self.state = result.state
+        self._keep(result)
 
-    def _keep(self, effects: tuple) -> None:  # type: ignore[type-arg]
-        self.replies = [e for e in effects if isinstance(e, Reply)]
-        self.events = [e for e in effects if isinstance(e, AuditEvent)]
+    def _keep(self, result: StepResult) -> None:
+        self.replies = list(result.replies)
+        self.events = list(result.audit)
 
     def send(self, text: str, after: float = 10) -> str:
         return self._step(Text(text, self.now + after))
@@ -82,8 +84,9 @@ class Chat:
     def _step(self, event: Text | Press | Start) -> str:
         self.now = event.now
         self.state = Conversation.from_json(json.loads(json.dumps(self.state.to_json())))
-        self.state, effects = self.engine.step(self.state, event)
-        self._keep(effects)
+        result = self.engine.step(self.state, event)
+        self.state = result.state
+        self._keep(result)
         return "\n".join(reply.text for reply in self.replies)
 
     @property
@@ -183,7 +186,7 @@ def test_a_red_flag_cannot_be_bypassed(engine: Engine) -> None:
         assert chat.replies[1].text.startswith("RED FLAG: Child in danger now.")
         assert chat.kinds == ["red_flag_blocked"]
         assert chat.state.phase == "red_flag"
-    assert chat.engine.step(chat.state, Start(chat.now + 1))[0].phase == "red_flag"
+    assert chat.engine.step(chat.state, Start(chat.now + 1)).state.phase == "red_flag"
     chat.send("what")
     assert chat.replies[0].text.startswith("I didn't catch that. Press Understood")
     chat.send("help")
@@ -240,16 +243,18 @@ def test_a_saved_step_with_a_waiting_red_flag_shows_the_flag_first(engine: Engin
         red_flags=(RaisedFlag("child-in-danger", "danger"),),
         expires_at=T0 + 600,
     )
-    state, effects = engine.resume(saved, T0 + 60)
-    texts = [e.text for e in effects if isinstance(e, Reply)]
+    result = engine.resume(saved, T0 + 60)
+    state = result.state
+    texts = [e.text for e in result.replies]
     assert texts[0] == "Picking up where you left off: Child at risk: first contact."
     assert texts[1].startswith("RED FLAG: Child in danger now.")
     assert state.phase == "red_flag" and state.resume == "needs"
-    state, effects = engine.step(saved, Text("cut on arm, crying", T0 + 60))
-    texts = [e.text for e in effects if isinstance(e, Reply)]
+    result = engine.step(saved, Text("cut on arm, crying", T0 + 60))
+    state = result.state
+    texts = [e.text for e in result.replies]
     assert texts[0].startswith("RED FLAG: Child in danger now.")
     assert state.phase == "red_flag" and state.answers == saved.answers
-    state, _ = engine.step(state, Press("ack", T0 + 70))
+    state = engine.step(state, Press("ack", T0 + 70)).state
     assert state.phase == "step" and state.step == "needs"
 
 
@@ -359,18 +364,21 @@ def test_the_idle_limit_is_configurable(flows: FlowSet, knowledge: KnowledgeBase
 def test_resume_picks_up_or_reports_expiry(engine: Engine) -> None:
     chat = Chat(engine)
     _to_needs(chat)
-    state, effects = engine.resume(chat.state, chat.now + 60)
-    texts = [e.text for e in effects if isinstance(e, Reply)]
+    result = engine.resume(chat.state, chat.now + 60)
+    state = result.state
+    texts = [e.text for e in result.replies]
     assert texts[0] == "Picking up where you left off: Child at risk: first contact."
     assert state.step == "needs"
-    state, effects = engine.resume(chat.state, chat.now + 3600)
+    result = engine.resume(chat.state, chat.now + 3600)
+    state = result.state
     assert state.phase == "expired"
 
 
 def test_a_state_from_changed_flows_starts_again(engine: Engine) -> None:
     stale = Conversation(phase="step", flow="initial-contact", step="gone", expires_at=T0 + 100)
-    state, effects = engine.step(stale, Text("yes", T0))
-    texts = [e.text for e in effects if isinstance(e, Reply)]
+    result = engine.step(stale, Text("yes", T0))
+    state = result.state
+    texts = [e.text for e in result.replies]
     assert texts[0].startswith("The guidance has been updated since this conversation began")
     assert state.phase == "menu"
 
@@ -476,7 +484,7 @@ def test_state_round_trips_through_json(engine: Engine) -> None:
         (
             {"schema_version": 7},
             "The saved conversation comes from a newer guidebot (version 7; this one reads up "
-            "to 3). Update guidebot, or start a fresh one with 'menu'.",
+            "to 4). Update guidebot, or start a fresh one with 'menu'.",
         ),
         (
             {"schema_version": 0},
@@ -619,22 +627,26 @@ def test_a_saved_state_that_no_longer_fits_the_flows_starts_again(
     engine: Engine, stale: Conversation
 ) -> None:
     for event in (Text("summary", T0 + 10), Text("back", T0 + 10), Press("summary", T0 + 10)):
-        state, effects = engine.step(stale, event)
-        texts = [e.text for e in effects if isinstance(e, Reply)]
+        result = engine.step(stale, event)
+        state = result.state
+        texts = [e.text for e in result.replies]
         assert texts == [OUTDATED, "What do you need help with?"]
         assert state.phase == "menu" and state.answers == ()
-        assert "state_outdated" in [e.kind for e in effects if isinstance(e, AuditEvent)]
-    state, effects = engine.resume(stale, T0 + 10)
-    assert next(e.text for e in effects if isinstance(e, Reply)) == OUTDATED
+        assert "state_outdated" in [e.kind for e in result.audit]
+    result = engine.resume(stale, T0 + 10)
+    state = result.state
+    assert next(e.text for e in result.replies) == OUTDATED
     assert state.phase == "menu"
-    state, effects = engine.step(stale, Start(T0 + 10))
-    assert next(e.text for e in effects if isinstance(e, Reply)) == OUTDATED
+    result = engine.step(stale, Start(T0 + 10))
+    state = result.state
+    assert next(e.text for e in result.replies) == OUTDATED
 
 
 def test_a_saved_state_that_fits_is_not_restarted(engine: Engine) -> None:
-    state, effects = engine.step(_saved(), Text("summary", T0 + 10))
+    result = engine.step(_saved(), Text("summary", T0 + 10))
+    state = result.state
     assert state.step == "needs"
-    assert next(e.text for e in effects if isinstance(e, Reply)).startswith("Summary:")
+    assert next(e.text for e in result.replies).startswith("Summary:")
 
 
 def test_reopening_an_expired_conversation_offers_the_choice_again(engine: Engine) -> None:
@@ -642,13 +654,15 @@ def test_reopening_an_expired_conversation_offers_the_choice_again(engine: Engin
     _to_needs(chat)
     chat.send("cut", after=31 * 60)
     assert chat.state.phase == "expired"
-    state, effects = engine.resume(chat.state, chat.now + 3600)
-    replies = [e for e in effects if isinstance(e, Reply)]
+    result = engine.resume(chat.state, chat.now + 3600)
+    state = result.state
+    replies = list(result.replies)
     assert replies[0].text.startswith("This conversation was idle for over 30 minutes")
     assert [b.label for b in replies[0].buttons] == ["Start again", "Summary"]
     assert "Picking up" not in replies[0].text
-    state, effects = engine.step(state, Press("summary", chat.now + 3610))
-    replies = [e for e in effects if isinstance(e, Reply)]
+    result = engine.step(state, Press("summary", chat.now + 3610))
+    state = result.state
+    replies = list(result.replies)
     assert replies[0].text.startswith("Summary: Child at risk: first contact (so far)")
     assert state.phase == "ended"
 

@@ -160,7 +160,7 @@ def test_flows_check_lists_every_error_and_exits_1() -> None:
         "error: broken_flows/next-missing.yaml: flow 'next-missing': step 'first': next "
         "'histroy' does not exist"
     ) in lines
-    assert lines[-1].startswith("1 flow(s) ready: 31 error(s), ")
+    assert lines[-1].startswith("1 flow(s) ready: 32 error(s), ")
 
 
 def test_flows_check_on_a_folder_with_no_flows(tmp_path: Path) -> None:

@@ -117,6 +117,11 @@ EXPECTED: dict[str, str] = {
         "broken_flows/duplicate-id.yaml: flow 'duplicate-id': step 'first': option id "
         "'neglect' is used twice"
     ),
+    "button-value": (
+        "broken_flows/button-value.yaml: flow 'button-value': step 'first': option id "
+        "'neglect-of-the-child-see...' is 71 bytes; a button's value must fit 64 (Telegram's "
+        "limit): shorten the id"
+    ),
     "too-few-options": (
         "broken_flows/too-few-options.yaml: flow 'too-few-options': step 'first': a choice "
         "needs at least two options"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.channels import load_flows
 from bot.cli import cli
-from bot.engine import Conversation, Engine, Reply, Text, replay
+from bot.engine import Conversation, Engine, Text, replay
 from bot.engine._nations import for_nation
 from bot.knowledge import load_knowledge
 from bot.language import read_yaml
@@ -48,13 +48,13 @@ def test_an_unknown_nation_is_refused() -> None:
 def test_the_why_cards_of_a_flow_leave_out_the_other_nation() -> None:
     knowledge = load_knowledge(jurisdiction="wales")
     engine = Engine(load_flows(knowledge), knowledge)
-    state, _ = engine.start(now=0.0)
-    state, _ = engine.step(state, Text("missing child", 1.0))
+    state = engine.start(now=0.0).state
+    state = engine.step(state, Text("missing child", 1.0)).state
     assert (state.flow, state.phase) == ("missing-child", "step")
     # The return home interview question names both nations' entries behind its "why".
     state = state.with_changes(step="return-interview")
-    _, effects = engine.step(state, Text("why", 2.0))
-    cards = [effect.text for effect in effects if isinstance(effect, Reply)]
+    result = engine.step(state, Text("why", 2.0))
+    cards = [effect.text for effect in result.replies]
     wales = load_knowledge().get("return-home-interview-wales")
     england = load_knowledge().get("return-home-interview-england")
     assert wales is not None and england is not None
@@ -122,8 +122,8 @@ def test_with_no_nation_set_both_are_shown_and_labelled() -> None:
     engine = Engine(load_flows(knowledge), knowledge)
     state = Conversation(phase="step", flow="referral", step="history", expires_at=100.0)
     state = state.with_changes(step="timescales")
-    _, effects = engine.step(state, Text("why", 1.0))
-    shown = "\n".join(effect.text for effect in effects if isinstance(effect, Reply))
+    result = engine.step(state, Text("why", 1.0))
+    shown = "\n".join(effect.text for effect in result.replies)
     assert "England: " in shown and "Wales: " in shown
 
 

@@ -122,9 +122,10 @@ def test_any_text_at_any_state_is_answered_and_never_kept(at: st.DataObject, sai
     reached = at.draw(st.sampled_from(_reached()), label="state")
     said = at.draw(st.sampled_from([said, f"{said} {MARKER}", f"{MARKER} {said}"]), label="text")
     state = Conversation.from_json(json.loads(reached.saved))
-    new_state, effects = _engine().step(state, Text(said, NOW))
-    replies = [e for e in effects if hasattr(e, "text")]
-    events = tuple(e for e in effects if hasattr(e, "kind"))
+    result = _engine().step(state, Text(said, NOW))
+    new_state = result.state
+    replies = list(result.replies)
+    events = result.audit
     assert replies, "the officer always gets an answer"
     assert not _leaked(new_state, events), f"typed text reached {_leaked(new_state, events)}"
     Conversation.from_json(json.loads(json.dumps(new_state.to_json())))  # it saves and reloads
@@ -145,8 +146,9 @@ def test_any_press_at_any_state_is_answered(at: st.DataObject) -> None:
         label="press",
     )
     state = Conversation.from_json(json.loads(reached.saved))
-    new_state, effects = _engine().step(state, Press(value, NOW))
-    assert [e for e in effects if hasattr(e, "text")], "the officer always gets an answer"
+    result = _engine().step(state, Press(value, NOW))
+    new_state = result.state
+    assert result.replies, "the officer always gets an answer"
     Conversation.from_json(json.loads(json.dumps(new_state.to_json())))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.channels import load_flows
-from bot.engine import Engine, Reply, Text, positions
+from bot.engine import Engine, Text, positions
 from bot.engine._state import Conversation
 from bot.knowledge import load_knowledge
 
@@ -28,8 +28,9 @@ def at(engine: Engine) -> dict[str, Conversation]:
 
 
 def _step(engine: Engine, state: Conversation, said: str) -> tuple[Conversation, str]:
-    new, effects = engine.step(state, Text(said, NOW))
-    return new, "\n".join(e.text for e in effects if isinstance(e, Reply))
+    result = engine.step(state, Text(said, NOW))
+    new = result.state
+    return new, "\n".join(e.text for e in result.replies)
 
 
 @pytest.mark.parametrize(

@@ -18,24 +18,24 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.engine import (
-    AuditEvent,
     Button,
     Conversation,
-    Effect,
     Engine,
     Press,
     Reply,
     StateError,
+    StepResult,
     Text,
 )
 from bot.language import write_yaml
 
+CHANNEL = "console"
 STATE_FILE = Path("console") / "conversation.json"
 ONE_LINE_BUTTONS = 72
 """Buttons go on one line when they fit in this many characters, else one per line."""
@@ -89,11 +89,9 @@ class ConsoleChat:
         """Start at the menu, or pick up a saved conversation (saying so if it expired)."""
         now = self.clock()
         saved = None if fresh else self._load()
-        if saved is None:
-            self.state, effects = self.engine.start(now)
-        else:
-            self.state, effects = self.engine.resume(saved, now)
-        self._carry_out(effects)
+        result = self.engine.start(now) if saved is None else self.engine.resume(saved, now)
+        self.state = result.state
+        self._carry_out(result)
 
     def send(self, line: str) -> None:
         """Handle one line from the officer: a button number presses it, anything else is text.
@@ -116,8 +114,9 @@ class ConsoleChat:
             turn = {"text": typed}
         if self.record:
             self.turns.append(turn)
-        self.state, effects = self.engine.step(self.state, event)
-        self._carry_out(effects)
+        result = self.engine.step(self.state, event)
+        self.state = result.state
+        self._carry_out(result)
 
     def _pressed(self, typed: str) -> Button | None:
         """The button a typed number presses, if it is one (never where a number is an answer)."""
@@ -126,19 +125,20 @@ class ConsoleChat:
         number = int(typed)
         return self.buttons[number - 1] if 1 <= number <= len(self.buttons) else None
 
-    def _carry_out(self, effects: Iterable[Effect]) -> None:
+    def _carry_out(self, result: StepResult) -> None:
         # A number only ever presses a button shown after the latest message: an old menu's
         # "1" must not answer a free-text question.
         self.buttons = ()
         self.numbers_answer = False
-        for effect in effects:
-            if isinstance(effect, Reply):
-                self.output.write(render_reply(effect) + "\n")
-                if effect.buttons:
-                    self.buttons = effect.buttons
-                    self.numbers_answer = effect.takes_number
-            elif isinstance(effect, AuditEvent) and self.audit is not None:
-                self.audit.write(json.dumps(effect.to_json(), sort_keys=True) + "\n")
+        for reply in result.replies:
+            self.output.write(render_reply(reply) + "\n")
+            if reply.buttons:
+                self.buttons = reply.buttons
+                self.numbers_answer = reply.takes_number
+        if self.audit is not None:
+            for event in result.audit:
+                logged = replace(event, channel=CHANNEL)
+                self.audit.write(json.dumps(logged.to_json(), sort_keys=True) + "\n")
         self.output.write("\n")
         self.output.flush()
         if self.turns and self.state is not None:

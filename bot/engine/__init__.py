@@ -21,15 +21,22 @@ from bot.engine._confirm import read_confirm
 from bot.engine._effects import (
     AUDIT_KINDS,
     AuditEvent,
+    AuditKind,
     Button,
+    Card,
     Effect,
     Event,
     Press,
     Reply,
+    ReplyRole,
     Start,
+    SummaryData,
+    SummarySection,
     Text,
+    Tick,
+    speakable,
 )
-from bot.engine._engine import Engine
+from bot.engine._engine import Engine, StepResult, content_version
 from bot.engine._golden import (
     FlowCoverage,
     Position,
@@ -54,7 +61,7 @@ from bot.engine._state import (
     RaisedFlag,
     StateError,
 )
-from bot.engine._summary import build_summary
+from bot.engine._summary import build_summary, render_summary, summary_data
 
 __all__ = [
     "AUDIT_KINDS",
@@ -66,7 +73,9 @@ __all__ = [
     "STEP_KINDS",
     "Answer",
     "AuditEvent",
+    "AuditKind",
     "Button",
+    "Card",
     "Conversation",
     "Edge",
     "Effect",
@@ -84,15 +93,21 @@ __all__ = [
     "Press",
     "RaisedFlag",
     "Reply",
+    "ReplyRole",
     "Start",
     "StateError",
+    "StepResult",
+    "SummaryData",
+    "SummarySection",
     "Text",
+    "Tick",
     "TranscriptError",
     "TurnResult",
     "build_summary",
     "check_flows",
     "check_turn",
     "compile_flows",
+    "content_version",
     "coverage",
     "leaks",
     "mermaid",
@@ -101,5 +116,8 @@ __all__ = [
     "read_confirm",
     "read_hours",
     "read_number",
+    "render_summary",
     "replay",
+    "speakable",
+    "summary_data",
 ]

@@ -74,6 +74,9 @@ class KnowledgeSource(Protocol):
         """Whether the entry holds in the nation (England or Wales) guidebot is deployed in."""
 
 
+BUTTON_VALUE_BYTES = 64
+"""Telegram's limit on a button's callback data."""
+
 RULES: dict[str, str] = {
     "yaml": "the file is valid YAML",
     "not-a-mapping": "the file is a mapping of flow fields",
@@ -100,6 +103,7 @@ RULES: dict[str, str] = {
     "red-flag-value": "a red flag is raised only on answers the step can give",
     "button-too-long": "button labels fit a phone (20 characters at most)",
     "duplicate-id": "option, item and band ids are unique within a step",
+    "button-value": "a button's value (a flow, option, item or band id) fits Telegram's 64 bytes",
     "too-few-options": "a choice offers at least two options",
     "no-items": "a text or checklist step names what a good answer covers",
     "item-no-phrases": "every point of a free-text step can be recognised",
@@ -478,6 +482,7 @@ class _Checker:
         if spec.stage not in self.knowledge.taxonomy.stages:
             self.error("unknown-stage", f"stage '{spec.stage}' is not in the taxonomy")
         self._button(spec.menu_label, "menu_label", None)
+        self._check_button_value(spec.id, "flow id", None)
         self._check_command_words(
             None,
             [("menu_label", spec.menu_label), *(("menu phrase", p) for p in spec.phrases)],
@@ -558,6 +563,18 @@ class _Checker:
             if value in seen:
                 self.error("duplicate-id", f"{what} id '{value}' is used twice", step_id)
             seen.add(value)
+            self._check_button_value(value, f"{what} id", step_id)
+
+    def _check_button_value(self, value: str, what: str, step_id: str | None) -> None:
+        """A pressed button sends its value back; Telegram carries at most 64 bytes of it."""
+        size = len(value.encode("utf-8"))
+        if size > BUTTON_VALUE_BYTES:
+            self.error(
+                "button-value",
+                f"{what} '{value[:24]}...' is {size} bytes; a button's value must fit "
+                f"{BUTTON_VALUE_BYTES} (Telegram's limit): shorten the id",
+                step_id,
+            )
 
     def _check_items(self, step_id: str, items: tuple[Item, ...], buttons: bool) -> None:
         if not items:

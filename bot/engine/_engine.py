@@ -10,13 +10,15 @@ lets the golden transcripts pin the behaviour down.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from bot.engine._commands import Command, read_acknowledgement, read_command
 from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
 from bot.engine._confirm import read_meaning
-from bot.engine._danger import DangerCues
-from bot.engine._effects import Button, Effect, Event, Press, Start, Text
+from bot.engine._danger import DangerCues, DangerReading
+from bot.engine._effects import AuditEvent, Button, Event, Press, Reply, Start, Text, Tick
 from bot.engine._fit import misfits
 from bot.engine._menu import Menu
 from bot.engine._schema import (
@@ -43,7 +45,7 @@ from bot.engine._steps import (
     read_answer,
     skip_refusal,
 )
-from bot.engine._summary import build_summary, condition_holds
+from bot.engine._summary import condition_holds, render_summary, summary_data
 from bot.engine._turn import MESSAGE_LIMIT, Turn, say_card, say_full_card, sources
 from bot.engine._words import words
 from bot.knowledge import KnowledgeBase, warm_up
@@ -84,6 +86,35 @@ OPENER_STEPS = 3
 """After this many "I didn't catch that" in a row, the options are explained differently."""
 
 
+@dataclass(frozen=True)
+class StepResult:
+    """What one event does: the new state, the replies to show, the audit events to log.
+
+    Named, so that a channel takes what it needs (the replies) and the session layer the rest
+    (the state to save, the events to append), and nobody sorts effects by type.
+    """
+
+    state: Conversation
+    replies: tuple[Reply, ...]
+    audit: tuple[AuditEvent, ...]
+
+
+def content_version(flows: FlowSet, knowledge: KnowledgeSource) -> str:
+    """A short hash of the flows and knowledge in force, stamped on every audit event.
+
+    An auditor can then tell which wording an officer saw, and a report can keep runs under
+    different versions apart.
+    """
+    digest = hashlib.sha256()
+    for flow in flows:
+        digest.update(flow.spec.model_dump_json().encode())
+    if isinstance(knowledge, KnowledgeBase):
+        for entry in knowledge.entries:
+            digest.update(entry.model_dump_json().encode())
+        digest.update((knowledge.jurisdiction or "both").encode())
+    return digest.hexdigest()[:12]
+
+
 class Engine:
     """Runs the flows against the knowledge base; every method is pure.
 
@@ -121,21 +152,23 @@ class Engine:
             for flow in flows
             for step_id in flow.spec.steps
         }
+        self.version = content_version(flows, knowledge)
         warm_up(knowledge if isinstance(knowledge, KnowledgeBase) else None)
 
     # -- public --------------------------------------------------------------------------------
 
-    def start(self, now: float) -> tuple[Conversation, tuple[Effect, ...]]:
-        """A fresh conversation showing the menu."""
+    def start(self, now: float, before: Conversation | None = None) -> StepResult:
+        """A fresh conversation showing the menu (``before``: the one it replaces, if any)."""
         turn = Turn()
         self._show_menu(turn, ASK_MENU)
-        return self._fresh(now + self.idle_seconds, self.idle_seconds), tuple(turn.effects)
+        fresh = self._fresh(now + self.idle_seconds, self.idle_seconds)
+        return self._result(before or fresh, fresh, turn, now)
 
     def is_expired(self, state: Conversation, now: float) -> bool:
         """True when a conversation in a flow has been idle past its own deadline."""
         return state.phase in ("step", "red_flag") and now > state.expires_at
 
-    def resume(self, state: Conversation, now: float) -> tuple[Conversation, tuple[Effect, ...]]:
+    def resume(self, state: Conversation, now: float) -> StepResult:
         """What to show when a channel reopens a saved conversation (e.g. after a restart).
 
         A red flag still waiting is shown before any question; a conversation that expired is
@@ -143,46 +176,101 @@ class Engine:
         flows starts again with a plain message rather than failing part-way through a reply.
         """
         turn = Turn()
+        before = state
         if misfits(self.flows, state):
-            return self._outdated(state, now, turn), tuple(turn.effects)
+            return self._result(before, self._outdated(state, now, turn), turn, now)
         if state.phase == "expired":
             # It closed while nobody was looking: offer the same choice again, or it is a dead
             # end that rejects every answer.
             self._offer_after_expiry(state, turn)
-            return state, tuple(turn.effects)
+            return self._result(before, state, turn, now)
         if self.is_expired(state, now):
-            return self._expire(state, turn), tuple(turn.effects)
+            return self._result(before, self._expire(state, turn), turn, now)
         state = state.with_changes(expires_at=now + state.idle_seconds)
         if state.phase in ("menu", "ended"):
             self._show_menu(turn, ASK_MENU)
-            return self._fresh(state.expires_at, state.idle_seconds), tuple(turn.effects)
+            fresh = self._fresh(state.expires_at, state.idle_seconds)
+            return self._result(before, fresh, turn, now)
         flow = self.flows[state.flow]  # type: ignore[index]
         turn.say(f"Picking up where you left off: {flow.title}.")
-        return self._reopen(flow, state, turn), tuple(turn.effects)
+        return self._result(before, self._reopen(flow, state, turn), turn, now)
 
-    def step(self, state: Conversation, event: Event) -> tuple[Conversation, tuple[Effect, ...]]:
+    def step(self, state: Conversation, event: Event) -> StepResult:
         """Apply one event; return the new state and the replies and audit events to carry out.
 
         The state is checked against the flows first: one saved before the flows changed (a
         step, an answer or a red flag that no longer exists) starts again with a plain message.
+        A :class:`Tick` only closes a conversation idle past its deadline (telling the officer
+        so); otherwise it changes nothing and says nothing.
         """
         turn = Turn()
+        before = state
+        now = event.now
         if misfits(self.flows, state):
-            return self._outdated(state, event.now, turn), tuple(turn.effects)
+            return self._result(before, self._outdated(state, now, turn), turn, now)
+        if isinstance(event, Tick):
+            if self.is_expired(state, now):
+                return self._result(before, self._expire(state, turn), turn, now)
+            return StepResult(state, (), ())
         if isinstance(event, Start):
             # A fresh start mid-flow goes through 'menu', so the summary so far is shown and an
             # unacknowledged red flag still cannot be walked past.
             live = state.phase in ("step", "red_flag")
-            if live and not self.is_expired(state, event.now):
-                state = state.with_changes(expires_at=event.now + state.idle_seconds)
-                state = self._handle(state, Text(MENU, event.now), turn)
-                return self._remember_cards(state, turn), tuple(turn.effects)
-            return self.start(event.now)
-        if self.is_expired(state, event.now):
-            return self._expire(state, turn), tuple(turn.effects)
-        state = state.with_changes(expires_at=event.now + state.idle_seconds)
+            if live and not self.is_expired(state, now):
+                state = state.with_changes(expires_at=now + state.idle_seconds)
+                state = self._handle(state, Text(MENU, now), turn)
+                return self._result(before, self._remember_cards(state, turn), turn, now)
+            return self.start(now, before)
+        if self.is_expired(state, now):
+            return self._result(before, self._expire(state, turn), turn, now)
+        state = state.with_changes(expires_at=now + state.idle_seconds)
         state = self._handle(state, event, turn)
-        return self._remember_cards(state, turn), tuple(turn.effects)
+        return self._result(before, self._remember_cards(state, turn), turn, now)
+
+    def _result(
+        self, before: Conversation, after: Conversation, turn: Turn, now: float
+    ) -> StepResult:
+        """Stamp the step's audit events for the log and carry the log's counters forward.
+
+        Each event gets the time, the run it belongs to (a new run at each flow start), its
+        sequence number and the content version; an answer gets how long its question was open.
+        The counters live in the state, so a fresh menu state (built anew by the engine) never
+        restarts them.
+        """
+        run, seq = before.run, before.seq
+        stamped: list[AuditEvent] = []
+        replies: list[Reply] = []
+        asked_at = before.asked_at
+        for effect in turn.effects:
+            if isinstance(effect, Reply):
+                replies.append(effect)
+                continue
+            if effect.kind == "flow_started":
+                run += 1
+            seq += 1
+            took = None
+            if effect.kind == "answer" and before.asked_at is not None:
+                took = round(max(0.0, now - before.asked_at), 3)
+            stamped.append(
+                replace(effect, at=now, run=run, seq=seq, version=self.version, step_seconds=took)
+            )
+            if effect.kind == "prompt_shown":
+                asked_at = now
+        if after.phase not in ("step", "red_flag"):
+            asked_at = None
+        counters = {"run": run, "seq": seq, "asked_at": asked_at}
+        if any(getattr(after, name) != value for name, value in counters.items()):
+            after = after.with_changes(**counters)
+        return StepResult(after, tuple(replies), tuple(stamped))
+
+    def _danger_of(self, event: Text) -> DangerReading:
+        """Danger in the message, or in any other reading a speech recogniser offered."""
+        danger = self.danger.read(event.text)
+        for other in event.alternatives:
+            if danger:
+                break
+            danger = self.danger.read(other)
+        return danger
 
     @staticmethod
     def _remember_cards(state: Conversation, turn: Turn) -> Conversation:
@@ -222,7 +310,7 @@ class Engine:
                 return self._command(flow, state, command, turn)
             return self._answer(flow, state, event, turn)
         if isinstance(event, Text):
-            danger = self.danger.read(event.text)
+            danger = self._danger_of(event)
             if danger:
                 named = self.menu.named(event.text) if state.phase != "red_flag" else None
                 return self._interrupt(state, danger.kinds, turn, then=named)
@@ -236,7 +324,7 @@ class Engine:
     # -- the menu ------------------------------------------------------------------------------
 
     def _show_menu(self, turn: Turn, text: str) -> None:
-        turn.say(text, self.menu.buttons())
+        turn.say(text, self.menu.buttons(), role="question")
         turn.audit("menu_shown")
 
     def _finished_flow(self, state: Conversation) -> Flow | None:
@@ -385,6 +473,8 @@ class Engine:
             prompt_text(step, state.pending, described, coming),
             buttons_for(step, state.pending),
             takes_number=isinstance(step, NumberStep | DurationStep),
+            role="question",
+            step=state.step,
         )
         turn.audit("prompt_shown", flow=flow.id, step=state.step)
 
@@ -417,7 +507,8 @@ class Engine:
         final: bool,
         buttons: Sequence[Button] = (),
     ) -> None:
-        turn.say(build_summary(flow, state, final=final), buttons, copyable=True)
+        data = summary_data(flow, state, final=final)
+        turn.say(render_summary(data), buttons, copyable=True, role="summary", summary=data)
 
     # -- everywhere-words ----------------------------------------------------------------------
 
@@ -471,13 +562,15 @@ class Engine:
     def _back(self, flow: Flow, state: Conversation, turn: Turn) -> Conversation:
         if state.pending is not None:
             state = state.with_changes(pending=None)
+            withdrawn = "part-answer"
         elif state.answers:
             last = state.answers[-1]
             state = state.with_changes(step=last.step, answers=state.answers[:-1])
+            withdrawn = last.outcome
         else:
             turn.say("This is the first question: there is nothing to undo.")
             return self._reopen(flow, state, turn)
-        turn.audit("back", flow=flow.id, step=state.step)
+        turn.audit("back", flow=flow.id, step=state.step, withdrawn=withdrawn)
         return self._reopen(flow, state, turn)
 
     def _leave(self, flow: Flow, state: Conversation, turn: Turn, *, to_menu: bool) -> Conversation:
@@ -614,7 +707,7 @@ class Engine:
         if reading.answer is None:
             return self._part_way(flow, state, step, step_id, reading, turn)
         if reading.note:
-            turn.say(reading.note)
+            turn.say(reading.note, role="echo", step=step_id)
         return self._record(
             flow,
             state.with_changes(pending=None),
@@ -637,7 +730,7 @@ class Engine:
         """A checklist or free answer still open: these points so far, ask for the rest."""
         state = state.with_changes(pending=reading.pending)
         if reading.note:
-            turn.say(reading.note)
+            turn.say(reading.note, role="echo", step=step_id)
         if isinstance(step, TextStep):
             turn.audit(
                 "answer",
@@ -666,7 +759,7 @@ class Engine:
         risk factors?"); and, once protect-first was acknowledged at this question, danger told
         again not as happening now (the officer has been prompted and is answering).
         """
-        danger = self.danger.read(event.text)
+        danger = self._danger_of(event)
         if not danger:
             return None
         step_id = state.step or ""
@@ -821,10 +914,10 @@ class Engine:
         ):
             said.append(f"Added to your follow-up list: {step.action}")
         if said:
-            turn.say(" ".join(said))
+            turn.say(" ".join(said), role="echo", step=answer.step)
         if isinstance(step, ChecklistStep | TextStep) and answer.outstanding:
             prompts = [item.prompt for item in step.items if item.id in answer.outstanding]
-            turn.say_list("Still to do:", prompts)
+            turn.say_list("Still to do:", prompts, role="echo", step=answer.step)
 
     def _go(
         self, flow: Flow, state: Conversation, target: str, turn: Turn, *, prompt: bool = True
@@ -861,8 +954,8 @@ class Engine:
         if cited:
             messages.append(f"Source: {cited}")
         for message in messages[:-1]:
-            turn.say(message)
-        turn.say(messages[-1], understood)
+            turn.say(message, role="red_flag")
+        turn.say(messages[-1], understood, role="red_flag")
 
     def _in_red_flag(
         self, state: Conversation, event: Text | Press, command: Command | None, turn: Turn

@@ -11,12 +11,12 @@ same step are one arrow, but only trying both shows that both are read and recor
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.engine._compile import FlowSet
-from bot.engine._effects import AuditEvent, Effect, Event, Press, Reply, Start, Text
+from bot.engine._effects import AuditEvent, Event, Press, Reply, Start, Text
 from bot.engine._engine import Engine
 from bot.engine._state import Conversation
 
@@ -79,14 +79,6 @@ def _event(turn: Mapping[str, Any], number: int, now: float) -> Event:
     raise TranscriptError(f"turn {number} needs 'text', 'press' or 'start: true'")
 
 
-def _split(effects: Iterable[Effect]) -> tuple[tuple[Reply, ...], tuple[AuditEvent, ...]]:
-    effects = tuple(effects)
-    return (
-        tuple(e for e in effects if isinstance(e, Reply)),
-        tuple(e for e in effects if isinstance(e, AuditEvent)),
-    )
-
-
 def replay(engine: Engine, transcript: Mapping[str, Any]) -> list[TurnResult]:
     """Run a transcript's inputs, reloading the state from JSON before every turn.
 
@@ -98,10 +90,10 @@ def replay(engine: Engine, transcript: Mapping[str, Any]) -> list[TurnResult]:
             f"a transcript must be a mapping with a 'turns' list, not {type(transcript).__name__}"
         )
     now = _seconds(transcript.get("clock", DEFAULT_CLOCK), "'clock'")
-    state, effects = engine.start(now)
-    replies, events = _split(effects)
+    result = engine.start(now)
+    state = result.state
     text = json.dumps(state.to_json(), sort_keys=True)
-    results = [TurnResult(0, replies, events, state, text)]
+    results = [TurnResult(0, result.replies, result.audit, state, text)]
     turns = transcript.get("turns")
     if not isinstance(turns, list) or not turns:
         raise TranscriptError("a transcript needs a non-empty 'turns' list")
@@ -110,10 +102,10 @@ def replay(engine: Engine, transcript: Mapping[str, Any]) -> list[TurnResult]:
             raise TranscriptError(f"turn {number} must be a mapping")
         now += _seconds(turn.get("after", DEFAULT_GAP), f"turn {number}: 'after'")
         state = Conversation.from_json(json.loads(text))
-        state, effects = engine.step(state, _event(turn, number, now))
-        replies, events = _split(effects)
+        result = engine.step(state, _event(turn, number, now))
+        state = result.state
         text = json.dumps(state.to_json(), sort_keys=True)
-        results.append(TurnResult(number, replies, events, state, text))
+        results.append(TurnResult(number, result.replies, result.audit, state, text))
     return results
 
 
@@ -253,6 +245,6 @@ def positions(flows: FlowSet, now: float = DEFAULT_CLOCK) -> list[Position]:
 
 def protects_first(engine: Engine, position: Position, text: str, now: float) -> bool:
     """Whether a message sent from a position brings a protect-first prompt at once."""
-    _, effects = engine.step(position.state, Text(text, now))
-    said = " ".join(effect.text for effect in effects if isinstance(effect, Reply)).lower()
+    replies = engine.step(position.state, Text(text, now)).replies
+    said = " ".join(reply.text for reply in replies).lower()
     return PROTECT_FIRST_WORDS in said

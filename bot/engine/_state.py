@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails
 
-STATE_SCHEMA_VERSION = 3
+STATE_SCHEMA_VERSION = 4
 DEFAULT_IDLE_SECONDS = 30 * 60
 
 Phase = Literal["menu", "step", "red_flag", "ended", "expired"]
@@ -36,7 +36,19 @@ def _add_shown(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "shown": []}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _add_misses, 2: _add_shown}
+def _add_log_counters(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 numbers the audit log's runs and events and times the open question.
+
+    An older state starts counting from nothing, and its open question has no start time.
+    """
+    return {**data, "run": 0, "seq": 0, "asked_at": None}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _add_misses,
+    2: _add_shown,
+    3: _add_log_counters,
+}
 """Upgrades of saved state: ``MIGRATIONS[n]`` turns a version ``n`` state into version ``n + 1``.
 
 When the shape changes, add the step here rather than breaking every conversation saved before
@@ -90,6 +102,8 @@ class Conversation(BaseModel):
     flag is acknowledged. ``misses`` counts the answers in a row the bot could not read, so
     the third is met with the options explained another way. ``shown`` holds the ids of the
     knowledge entries whose cards the last reply cut short, so 'more' can show the rest.
+    ``run`` and ``seq`` number the flow runs and the audit events of this conversation, and
+    ``asked_at`` is when the open question was shown, so the log can say how long it took.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -107,6 +121,9 @@ class Conversation(BaseModel):
     idle_seconds: float = DEFAULT_IDLE_SECONDS
     misses: int = 0
     shown: tuple[str, ...] = ()
+    run: int = 0
+    seq: int = 0
+    asked_at: float | None = None
 
     def with_changes(self, **changes: Any) -> Conversation:
         """A copy with some fields changed (the state itself never changes).

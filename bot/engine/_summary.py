@@ -7,6 +7,7 @@ else the officer typed: it is safe to copy into a note or read out to a supervis
 from __future__ import annotations
 
 from bot.engine._compile import Flow
+from bot.engine._effects import SummaryData, SummarySection
 from bot.engine._schema import (
     SKIPPED,
     ChecklistStep,
@@ -83,8 +84,11 @@ def _lines_for(flow: Flow, answer: Answer) -> tuple[list[str], list[str], list[s
     return done, follow, noted
 
 
-def build_summary(flow: Flow, state: Conversation, *, final: bool) -> str:
-    """Plain, copyable text: red flags, done, to follow up, notifications due, what to record."""
+NO_PERSONAL_DETAILS = "No personal details are kept here: add them only to force systems."
+
+
+def summary_data(flow: Flow, state: Conversation, *, final: bool) -> SummaryData:
+    """The summary as data: red flags, done, to follow up, noted, notifications, the record."""
     done: list[str] = []
     follow: list[str] = []
     noted: list[str] = []
@@ -93,13 +97,6 @@ def build_summary(flow: Flow, state: Conversation, *, final: bool) -> str:
         done += d
         follow += f
         noted += n
-    heading = f"Summary: {flow.title}" + ("" if final else " (so far)")
-    parts = [heading]
-
-    def section(title: str, lines: list[str]) -> None:
-        if lines:
-            parts.append("\n".join([f"{title}:", *(f"- {line}" for line in lines)]))
-
     flags: list[str] = []
     for raised in state.red_flags:
         title = flow.flag(raised.flag).title
@@ -107,21 +104,42 @@ def build_summary(flow: Flow, state: Conversation, *, final: bool) -> str:
         line = f"{title} ({status})"
         if line not in flags:  # danger told twice is one red flag on the summary
             flags.append(line)
-    section("Red flags", flags)
-    section("Done", done)
-    section("To follow up", follow)
-    section("Noted", noted)
-    section(
-        "Referrals and notifications due",
-        [line.text for line in flow.spec.summary.notifications if _applies(line, state)],
+    sections = (
+        ("Red flags", flags),
+        ("Done", done),
+        ("To follow up", follow),
+        ("Noted", noted),
+        (
+            "Referrals and notifications due",
+            [line.text for line in flow.spec.summary.notifications if _applies(line, state)],
+        ),
+        (
+            "The record should show",
+            [line.text for line in flow.spec.summary.record if _applies(line, state)],
+        ),
     )
-    section(
-        "The record should show",
-        [line.text for line in flow.spec.summary.record if _applies(line, state)],
-    )
-    if len(parts) == 1:
-        parts.append("Nothing answered yet.")
     taken = [line.text for line in flow.spec.summary.sources if _applies(line, state)]
-    parts.append("Sources: " + "; ".join(dict.fromkeys([*flow.spec.sources, *taken])))
-    parts.append("No personal details are kept here: add them only to force systems.")
+    return SummaryData(
+        title=flow.title,
+        final=final,
+        sections=tuple(SummarySection(h, tuple(lines)) for h, lines in sections if lines),
+        sources=tuple(dict.fromkeys([*flow.spec.sources, *taken])),
+        note=NO_PERSONAL_DETAILS,
+    )
+
+
+def render_summary(data: SummaryData) -> str:
+    """Plain, copyable text, the same in every channel that shows text."""
+    parts = [f"Summary: {data.title}" + ("" if data.final else " (so far)")]
+    for section in data.sections:
+        parts.append("\n".join([f"{section.heading}:", *(f"- {line}" for line in section.lines)]))
+    if not data.sections:
+        parts.append("Nothing answered yet.")
+    parts.append("Sources: " + "; ".join(data.sources))
+    parts.append(data.note)
     return "\n\n".join(parts)
+
+
+def build_summary(flow: Flow, state: Conversation, *, final: bool) -> str:
+    """Plain, copyable text: red flags, done, to follow up, notifications due, what to record."""
+    return render_summary(summary_data(flow, state, final=final))

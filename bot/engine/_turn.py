@@ -11,7 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.engine._compile import KnowledgeSource
-from bot.engine._effects import AuditEvent, Button, Effect, Reply
+from bot.engine._effects import (
+    AuditEvent,
+    AuditKind,
+    Button,
+    Card,
+    Effect,
+    Reply,
+    ReplyRole,
+    SummaryData,
+)
 from bot.knowledge import Entry
 
 MESSAGE_LIMIT = 300
@@ -33,12 +42,25 @@ class Turn:
         *,
         takes_number: bool = False,
         copyable: bool = False,
+        role: ReplyRole = "notice",
+        step: str | None = None,
+        card: Card | None = None,
+        summary: SummaryData | None = None,
     ) -> None:
-        """Add a reply (see :class:`~bot.engine.Reply` for the two flags)."""
-        self.effects.append(Reply(text, tuple(buttons), takes_number, copyable))
+        """Add a reply (see :class:`~bot.engine.Reply` for what each field is for)."""
+        self.effects.append(
+            Reply(text, tuple(buttons), takes_number, copyable, role, step, card, summary)
+        )
 
     def say_fitted(
-        self, text: str, buttons: Sequence[Button] = (), *, takes_number: bool = False
+        self,
+        text: str,
+        buttons: Sequence[Button] = (),
+        *,
+        takes_number: bool = False,
+        role: ReplyRole = "notice",
+        step: str | None = None,
+        card: Card | None = None,
     ) -> None:
         """Say a text of several lines as messages that each fit a screen, split at line ends.
 
@@ -52,18 +74,27 @@ class Turn:
             else:
                 chunks.append(line)
         for chunk in chunks[:-1]:
-            self.say(chunk)
-        self.say(chunks[-1], buttons, takes_number=takes_number)
+            self.say(chunk, role=role, step=step, card=card)
+        self.say(chunks[-1], buttons, takes_number=takes_number, role=role, step=step, card=card)
 
-    def say_list(self, heading: str, lines: Sequence[str]) -> None:
+    def say_list(
+        self,
+        heading: str,
+        lines: Sequence[str],
+        *,
+        role: ReplyRole = "notice",
+        step: str | None = None,
+    ) -> None:
         """A heading and one line per item, carried on in a next message if it runs long.
 
         A follow-up list can hold a dozen prompts; sent as one paragraph it needs scrolling and
         the officer loses their place.
         """
-        self.say_fitted("\n".join([heading, *(f"- {line}" for line in lines)]))
+        self.say_fitted(
+            "\n".join([heading, *(f"- {line}" for line in lines)]), role=role, step=step
+        )
 
-    def audit(self, kind: str, **fields: object) -> None:
+    def audit(self, kind: AuditKind, **fields: object) -> None:
         """Add an audit event: categories and ids only, never what the officer typed."""
         self.effects.append(AuditEvent(kind, **fields))  # type: ignore[arg-type]
 
@@ -98,13 +129,21 @@ def say_card(turn: Turn, entry: Entry, *, points: bool = True) -> None:
     it; the guidance points (unless ``points`` is False) follow on their own lines, so neither
     message needs scrolling on a phone. A card cut short says so, and 'more' shows the rest.
     """
-    turn.say(f"{entry.title}: {entry.summary} (Source: {entry.source[0]})")
     shown = entry.guidance[:KEY_POINTS] if points else ()
+    card = Card(
+        entry.id,
+        entry.title,
+        entry.summary,
+        tuple(shown),
+        entry.source[:1],
+        cut_short=len(entry.guidance) > len(shown),
+    )
+    turn.say(f"{entry.title}: {entry.summary} (Source: {entry.source[0]})", role="card", card=card)
     if shown:
         lines = [f"• {line}" for line in shown]
         if len(entry.guidance) > len(shown):
             lines.append(MORE_HINT)
-        turn.say("\n".join(lines))
+        turn.say("\n".join(lines), role="card", card=card)
     turn.shown.append(entry.id)
 
 
@@ -114,4 +153,12 @@ def say_full_card(turn: Turn, entry: Entry) -> None:
     if entry.ask_yourself:
         lines += ["Ask yourself:", *(f"- {line}" for line in entry.ask_yourself)]
     lines.append(f"Sources: {'; '.join(entry.source)}")
-    turn.say_fitted("\n".join(lines))
+    card = Card(
+        entry.id,
+        entry.title,
+        entry.summary,
+        entry.guidance,
+        entry.source,
+        ask_yourself=entry.ask_yourself,
+    )
+    turn.say_fitted("\n".join(lines), role="card", card=card)
