@@ -1,0 +1,163 @@
+"""Schema changes as numbered, named migrations, each applied together with its record.
+
+A database is brought up to date one migration at a time, each in its own transaction with the
+row in ``migrations`` that says it was applied: a crash or a failing migration leaves the
+database at the last version that was fully applied, never half-way, and the next start
+carries on from there. A database that records a version this code does not know is refused
+rather than guessed at, since an older guidebot writing to a newer schema could lose data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from bot.store._errors import StoreError
+from bot.store._sqlite import write_transaction
+
+MIGRATIONS_TABLE = "migrations"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One change to the schema, applied once per database and recorded under its version."""
+
+    version: int
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def _create_conversations_and_audit(db: sqlite_utils.Database) -> None:
+    """Conversations hold one row per key; the audit log is append-only, ids never reused."""
+    # Plain SQL rather than table.create(): a migration must make the same schema whichever
+    # sqlite-utils is installed, and AUTOINCREMENT (an audit id is never reused, even after the
+    # newest row is removed) has no spelling in the table helpers.
+    db.execute(
+        """
+        CREATE TABLE conversations (
+            key TEXT PRIMARY KEY,
+            state TEXT,
+            version INTEGER NOT NULL,
+            updated_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL,
+            recorded_at REAL NOT NULL,
+            event TEXT NOT NULL
+        )
+        """
+    )
+
+
+def _index_audit_by_conversation(db: sqlite_utils.Database) -> None:
+    """One conversation's trail is read in order; without the index that scans the whole log."""
+    db.table("audit").create_index(["key", "id"], index_name="audit_by_key")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "create conversations and audit", _create_conversations_and_audit),
+    Migration(2, "index audit by conversation", _index_audit_by_conversation),
+)
+"""Every schema change, oldest first, numbered 1..N. Add to the end; never edit one in place,
+since databases already made by it will not run it again."""
+
+
+def recorded_version(db: sqlite_utils.Database) -> int:
+    """The newest schema version the database records as applied (0 for a new database)."""
+    if not db.table(MIGRATIONS_TABLE).exists():
+        return 0
+    row = db.execute(f"SELECT coalesce(max(version), 0) FROM {MIGRATIONS_TABLE}").fetchone()
+    return int(row[0])
+
+
+def _check_numbering(migrations: Sequence[Migration]) -> None:
+    """Versions are compared as numbers, so a gap or a repeat would skip or rerun a change."""
+    versions = [migration.version for migration in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise ValueError(f"migrations must be numbered 1, 2, 3 and so on in order; got {versions}")
+
+
+def _ensure_migrations_table(db: sqlite_utils.Database) -> None:
+    """Start the record of migrations, refusing a database that some other program made."""
+    if db.table(MIGRATIONS_TABLE).exists():
+        return
+    # Only a brand-new file may be adopted: migrating somebody else's tables could damage them.
+    theirs = [name for name in db.table_names() if not name.startswith("sqlite_")]
+    if theirs:
+        raise StoreError(
+            "this SQLite database was not made by guidebot (it has tables but no record of "
+            "guidebot's migrations): move it aside or choose another path"
+        )
+    db.execute(
+        f"""
+        CREATE TABLE {MIGRATIONS_TABLE} (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at REAL NOT NULL
+        )
+        """
+    )
+
+
+def migrate(
+    db: sqlite_utils.Database,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    *,
+    now: Callable[[], float] = time.time,
+) -> list[Migration]:
+    """Bring a database up to the last of ``migrations``, one transaction per migration.
+
+    Tests pass the first few migrations to build a database as an older guidebot left it. The
+    version is read again inside each transaction, so two processes starting at once apply
+    each migration only once.
+
+    Args:
+        db: The database to bring up to date.
+        migrations: The migrations this code knows, numbered 1..N in order.
+        now: The clock for each record's ``applied_at``.
+
+    Returns:
+        The migrations applied by this call, in order (none when already up to date).
+
+    Raises:
+        StoreError: The database records a newer schema than ``migrations`` reach, it was made
+            by another program, or a migration failed (its changes are rolled back).
+        ValueError: ``migrations`` are not numbered 1..N in order.
+    """
+    _check_numbering(migrations)
+    known = len(migrations)
+    with write_transaction(db):
+        _ensure_migrations_table(db)
+        current = recorded_version(db)
+    if current > known:
+        raise StoreError(
+            f"made by a newer guidebot (schema {current}; this one knows up to {known}): "
+            "update guidebot"
+        )
+    applied: list[Migration] = []
+    for migration in migrations[current:]:
+        try:
+            with write_transaction(db):
+                if recorded_version(db) >= migration.version:
+                    continue  # another process applied it while this one waited for the lock
+                migration.apply(db)
+                db.table(MIGRATIONS_TABLE).insert(
+                    {"version": migration.version, "name": migration.name, "applied_at": now()}
+                )
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"could not upgrade the database to schema {migration.version} "
+                f"({migration.name}): {error}: it is left at schema {migration.version - 1}; "
+                "restore a backup or move the file aside"
+            ) from error
+        applied.append(migration)
+    return applied

@@ -1,0 +1,366 @@
+"""The SQLite store every channel shares: each conversation's saved state and its audit log.
+
+It knows nothing about the engine. A state is a JSON-able dict the engine has already cleared
+of anything the officer typed, and an audit event is a JSON-able dict of ids and categories;
+the store keeps them as they are given and never logs or prints either. Saves are
+compare-and-set on a per-key version, so two messages for one conversation handled at once
+cannot silently overwrite each other: the slower one is told with :class:`StaleState`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import sqlite_utils
+
+from bot.store._errors import StaleState, StoreError
+from bot.store._migrations import MIGRATIONS, MIGRATIONS_TABLE, migrate, recorded_version
+from bot.store._sqlite import write_transaction
+
+BUSY_TIMEOUT_SECONDS = 5.0
+"""How long an operation waits for another process's write to finish before it gives up."""
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+SIDE_FILE_SUFFIXES = ("-wal", "-shm")
+"""SQLite's write-ahead log and its index sit beside the database and hold the same data."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A conversation as last saved, with the version to hand back to :meth:`Store.save`."""
+
+    state: dict[str, Any]
+    version: int
+
+
+_REMEDIES: dict[str, tuple[str, str]] = {
+    "SQLITE_NOTADB": (
+        "the file is not a SQLite database",
+        "move it aside, and guidebot will start a new database in its place",
+    ),
+    "SQLITE_CORRUPT": (
+        "the database is damaged",
+        "move it aside and restore a backup (or let guidebot start a new, empty one)",
+    ),
+    "SQLITE_BUSY": (
+        "another program held the database for too long",
+        "try again; if it keeps happening, stop any other guidebot using this file",
+    ),
+    "SQLITE_LOCKED": (
+        "another program held the database for too long",
+        "try again; if it keeps happening, stop any other guidebot using this file",
+    ),
+    "SQLITE_FULL": ("the disk is full", "free some space and try again"),
+    "SQLITE_IOERR": ("the disk reported an error", "check the disk, then try again"),
+    "SQLITE_READONLY": (
+        "the database cannot be written",
+        "check the file and its folder belong to the account running guidebot",
+    ),
+    "SQLITE_CANTOPEN": (
+        "the database file cannot be opened",
+        "check the path is a file, and that it and its folder belong to this account",
+    ),
+}
+_UNKNOWN = (
+    "SQLite could not use the database",
+    "check the disk and the file's permissions, then try again",
+)
+
+
+def _explain(path: Path, doing: str, error: sqlite3.Error) -> str:
+    """Turn SQLite's terse error into what went wrong and what the person running it can do."""
+    name = getattr(error, "sqlite_errorname", "")
+    primary = "_".join(name.split("_")[:2])  # SQLITE_IOERR_WRITE shares SQLITE_IOERR's advice
+    cause, remedy = _REMEDIES.get(name) or _REMEDIES.get(primary) or _UNKNOWN
+    return f"{path}: could not {doing}: {cause} ({error}): {remedy}"
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """Create the missing folders owner-only; a folder that already exists keeps its mode."""
+    missing: list[Path] = []
+    while not directory.exists() and directory != directory.parent:
+        missing.append(directory)
+        directory = directory.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:
+            continue  # made by someone else meanwhile: its mode is theirs to choose
+        except OSError as error:
+            raise StoreError(
+                f"{folder}: cannot create the folder for the database ({error.strerror}): "
+                "check the path, and that this account can write to its parent folder"
+            ) from error
+        # mkdir's mode passes through the umask, which could leave the owner without access.
+        os.chmod(folder, PRIVATE_DIR_MODE)
+
+
+def _make_private_file(path: Path) -> None:
+    """Create an empty database file owner-only before SQLite opens it.
+
+    Letting SQLite create it would apply the umask (often world-readable) for the moment
+    before a chmod; O_EXCL also refuses to follow a symlink planted at the path.
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return  # an existing database keeps the mode its owner gave it
+    except OSError as error:
+        raise StoreError(
+            f"{path}: cannot create the database file ({error.strerror}): "
+            "check the path, and that this account can write to its folder"
+        ) from error
+    os.close(descriptor)
+    os.chmod(path, PRIVATE_FILE_MODE)  # the umask can only take bits away; put the owner's back
+
+
+def _make_side_files_private(path: Path) -> None:
+    """Make the write-ahead log and its index owner-only, since they hold the same data.
+
+    SQLite gives new side files the database's own mode, so this matters for a database whose
+    side files were left with a wider mode by something else.
+    """
+    for suffix in SIDE_FILE_SUFFIXES:
+        try:
+            os.chmod(path.with_name(path.name + suffix), PRIVATE_FILE_MODE)
+        except FileNotFoundError:
+            continue
+
+
+def _to_json(value: Any, what: str) -> str:
+    """JSON text for a state or event, refusing what would not read back as it was given."""
+    try:
+        # allow_nan=False: NaN and infinity are not JSON, and would read back wrongly elsewhere.
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as error:
+        # json's message names the offending type, never the value, so it is safe to pass on.
+        raise TypeError(
+            f"{what} cannot be saved as JSON ({error}): use only strings, numbers, booleans, "
+            "None, lists and dicts"
+        ) from error
+
+
+class Store:
+    """Each conversation's saved state and the append-only audit log, in one SQLite file.
+
+    One connection per store, every operation under one re-entrant lock, so a single store can
+    be shared between threads (and called from an asyncio loop: each call is short). Several
+    processes may share the file as well; their writes queue for SQLite's lock.
+
+    Open it with :meth:`open`, which makes the file private and brings the schema up to date;
+    use it as a context manager, or call :meth:`close`, to let go of the file.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
+        """Wrap a database :meth:`open` has prepared; building one directly skips those checks."""
+        self._db = db
+        self._path = path
+        self._lock = threading.RLock()
+        self._closed = False
+
+    @classmethod
+    def open(cls, path: Path) -> Self:
+        """Open (or create) the database at ``path`` and bring its schema up to date.
+
+        Missing folders are created owner-only (0o700) and a new file owner-only (0o600)
+        before SQLite writes anything to it. Write-ahead logging lets a load proceed while
+        another process saves; ``synchronous=NORMAL`` is safe with it (a power cut can lose
+        the last saves, never corrupt the file) and saves without waiting for the disk.
+
+        Raises:
+            StoreError: The file cannot be created or opened, is not a SQLite database, was
+                made by a newer guidebot or by another program, or could not be upgraded.
+        """
+        path = Path(path)
+        _make_private_dirs(path.parent)
+        _make_private_file(path)
+        try:
+            connection = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise StoreError(_explain(path, "open the database", error)) from error
+        try:
+            # No plugins: nothing outside guidebot gets a hook into this connection.
+            db = sqlite_utils.Database(connection, execute_plugins=False)
+            db.enable_wal()
+            if db.journal_mode != "wal":
+                raise StoreError(
+                    f"SQLite would not use write-ahead logging here (journal mode "
+                    f"'{db.journal_mode}'): keep the database on a local disk"
+                )
+            db.execute("PRAGMA synchronous=NORMAL")  # per connection, so set on every open
+            migrate(db, MIGRATIONS)
+        except StoreError as error:
+            connection.close()
+            raise StoreError(f"{path}: {error}") from error
+        except sqlite3.Error as error:
+            connection.close()
+            raise StoreError(_explain(path, "open the database", error)) from error
+        _make_side_files_private(path)
+        return cls(db, path)
+
+    @property
+    def path(self) -> Path:
+        """The database file, for messages that must say which file is meant."""
+        return self._path
+
+    @contextmanager
+    def _using(self, doing: str) -> Iterator[sqlite_utils.Database]:
+        """Hold the lock for one operation, turning SQLite's errors into plain StoreErrors."""
+        with self._lock:
+            if self._closed:
+                raise StoreError(
+                    f"{self._path}: could not {doing}: the store has been closed: "
+                    "open it again with Store.open"
+                )
+            try:
+                yield self._db
+            except sqlite3.Error as error:
+                raise StoreError(_explain(self._path, doing, error)) from error
+
+    def load(self, key: str) -> Saved | None:
+        """The conversation's latest saved state and version; None if none is saved (or ended).
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("load a conversation") as db:
+            rows = list(db.query("SELECT state, version FROM conversations WHERE key = ?", [key]))
+        if not rows or rows[0]["state"] is None:
+            return None
+        return Saved(state=json.loads(rows[0]["state"]), version=int(rows[0]["version"]))
+
+    def save(
+        self,
+        key: str,
+        state: dict[str, Any] | None,
+        *,
+        expected_version: int,
+        audit: Sequence[dict[str, Any]] = (),
+        now: float,
+    ) -> int:
+        """Save the conversation and append its audit events, all or nothing.
+
+        The save goes ahead only if the conversation is still as the caller loaded it: its
+        version is ``expected_version``, or ``expected_version`` is 0 and no state is saved.
+        Versions count every save of the key, deletions included, and are never reused, so a
+        writer holding a version from before a deletion is refused as well.
+
+        Args:
+            key: The conversation's id.
+            state: The state to keep; None ends the conversation and deletes its state, while
+                still recording the audit events and taking a new version.
+            expected_version: The version :meth:`load` returned, or 0 if it returned None.
+            audit: Events to append, in order, each one row.
+            now: When this happened (seconds since the epoch), for ``updated_at`` and the
+                events' ``recorded_at``.
+
+        Returns:
+            The new version, to pass as ``expected_version`` next time.
+
+        Raises:
+            StaleState: Another save for this key got in first; nothing was written.
+            TypeError: The state or an event cannot be saved as JSON; nothing was written.
+            StoreError: The database cannot be written; nothing was written.
+        """
+        if state is not None and not isinstance(state, dict):
+            raise TypeError(f"a conversation's state must be a dict or None, not {type(state)}")
+        with self._using("save a conversation") as db, write_transaction(db):
+            # The version is read inside the write transaction, so no other save can come
+            # between this check and the write below.
+            row = db.execute(
+                "SELECT state IS NOT NULL, version FROM conversations WHERE key = ?", [key]
+            ).fetchone()
+            has_state, current = (bool(row[0]), int(row[1])) if row else (False, 0)
+            if expected_version != current and (expected_version != 0 or has_state):
+                raise StaleState(
+                    f"the conversation changed since it was loaded (expected version "
+                    f"{expected_version}, saved version {current}): load it again and retry"
+                )
+            version = current + 1
+            # Plain SQL rather than table.upsert()/insert(): the schema is fixed by the
+            # migrations, so the helpers' column inspection would only add queries while the
+            # write lock is held.
+            db.execute(
+                """
+                INSERT INTO conversations (key, state, version, updated_at)
+                VALUES (?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET
+                    state = excluded.state,
+                    version = excluded.version,
+                    updated_at = excluded.updated_at
+                """,
+                [key, None if state is None else _to_json(state, "the state"), version, now],
+            )
+            for number, event in enumerate(audit, start=1):
+                db.execute(
+                    "INSERT INTO audit (key, recorded_at, event) VALUES (?, ?, ?)",
+                    [key, now, _to_json(event, f"audit event {number}")],
+                )
+        return version
+
+    def audit_events(self, key: str | None = None) -> list[dict[str, Any]]:
+        """Every audit event in the order appended (for one key, or all), with its key and time.
+
+        Each event comes back as saved with ``"key"`` and ``"recorded_at"`` added.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the audit log") as db:
+            if key is None:
+                rows = list(db.query("SELECT key, recorded_at, event FROM audit ORDER BY id"))
+            else:
+                rows = list(
+                    db.query(
+                        "SELECT key, recorded_at, event FROM audit WHERE key = ? ORDER BY id",
+                        [key],
+                    )
+                )
+        return [
+            {**json.loads(row["event"]), "key": row["key"], "recorded_at": row["recorded_at"]}
+            for row in rows
+        ]
+
+    def applied_migrations(self) -> list[tuple[int, str]]:
+        """Every migration this database records, as (version, name), oldest first."""
+        with self._using("read the migrations") as db:
+            rows = list(db.query(f"SELECT version, name FROM {MIGRATIONS_TABLE} ORDER BY version"))
+        return [(int(row["version"]), str(row["name"])) for row in rows]
+
+    def schema_version(self) -> int:
+        """The newest migration applied to this database."""
+        with self._using("read the schema version") as db:
+            return recorded_version(db)
+
+    def close(self) -> None:
+        """Let go of the file; closing twice is harmless, any other use afterwards is refused."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._db.close()
+
+    def __enter__(self) -> Self:
+        """Use the store for the length of a ``with`` block."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the store however the block ended."""
+        self.close()
