@@ -60,6 +60,7 @@ SETS: dict[str, Path] = {
     "i": DATA / "danger_blind_i.yaml",
     "j": DATA / "danger_blind_j.yaml",
     "k": DATA / "danger_blind_k.yaml",
+    "l": DATA / "danger_blind_l.yaml",
 }
 SEALED = {"b"}
 NOW = 1_700_000_100.0
@@ -69,7 +70,10 @@ def _rows(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     data = read_yaml(path.read_text(encoding="utf-8"))
 
     def rows(items: list[Any]) -> list[dict[str, str]]:
-        return [item if isinstance(item, dict) else {"text": item, "kind": ""} for item in items]
+        return [
+            {"kind": "", **item} if isinstance(item, dict) else {"text": item, "kind": ""}
+            for item in items
+        ]
 
     return rows(data["danger"]), rows(data["ordinary"])
 

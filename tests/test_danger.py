@@ -245,3 +245,22 @@ def test_after_protect_first_the_officer_is_back_at_their_question(engine: Engin
     state = engine.step(state, Text("understood", 5.0)).state
     assert state.phase == "step" and state.step == question
     assert state.answers[-1].step == "status", "the message was not taken as an answer"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "dads draggin her round the kitchen by her hair",  # a person, then an -ing: going on
+        "her dad just walked in and smacked her across the face",  # "just" in the sentence
+        "mum punchin the lad in the hallway",  # the g dropped as it is said
+    ],
+)
+def test_violence_told_as_going_on_reads_as_now(said: str) -> None:
+    """At a question about harm, violence told as going on must still interrupt."""
+    reading = DANGER.read(said)
+    assert reading.kinds == ("violence-now",) and reading.now, said
+
+
+def test_a_medicine_named_is_an_overdose_and_a_headache_pill_is_not() -> None:
+    assert "medical" in DANGER.read("shes taken about twenty of her antidepressants").kinds
+    assert not DANGER.read("she took one paracetamol for a headache")

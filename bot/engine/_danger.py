@@ -29,6 +29,12 @@ from bot.language import Language
 PROGRESSIVE = frozenset(["is", "are", "am", "hes", "shes", "theyre", "its", "youre", "im"])
 """Words before an -ing form that tell of something going on now ("is hitting")."""
 
+PEOPLE_WORDS = frozenset(
+    word for word in (*LANGUAGE.people.adult, *LANGUAGE.people.child) if " " not in word
+)
+"""A person right before an -ing form tells of it going on, as officers type it: "dads
+dragging her" is "dad is dragging her" (the run-on "s" is gone by the time words are read)."""
+
 GAP = 6
 """How many words may stand between the parts of a cue written with "..."."""
 
@@ -825,7 +831,10 @@ class DangerCues:
                 if said in self._people or self._young(tokens, start) or named in PEOPLE:
                     continue
                 terms.add((f"<{named}>",) if named else said)
-            clauses = {tokens[at].clause for at in range(placed[0][0], placed[-1][1] + 1)}
+            # "just walked in and smacked her": a "now" word anywhere in the cue's sentence
+            # tells the whole of it as now.
+            sentence = tokens[placed[0][0]].sentence
+            clauses = {token.clause for token in tokens if token.sentence == sentence}
             now = now or bool(self._phrases_in(tokens, self._present, clauses))
             now = now or self._going_on(tokens, placed[0][0])
         return DangerReading(tuple(kinds), frozenset(terms), now)
@@ -845,8 +854,10 @@ class DangerCues:
             if tokens[at].clause != clause:
                 continue
             word, before = tokens[at].text, tokens[at - 1].text
+            # "draggin", "punchin": the g dropped as it is said.
+            ing = word.endswith("ing") or (word.endswith("in") and len(word) > 5)
             if before == "being" or (
-                word.endswith("ing") and len(word) > 5 and before in PROGRESSIVE
+                ing and len(word) > 5 and (before in PROGRESSIVE or before in PEOPLE_WORDS)
             ):
                 return True
         return False
