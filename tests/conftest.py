@@ -6,6 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import DATABASE
+from bot.engine import Engine
+from bot.session import Sessions
+from bot.store import Store
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared"
@@ -25,3 +30,9 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not here; it exists only beside the project's own checkout")
     return path
+
+
+def console_sessions(engine: Engine, data_dir: Path | None) -> Sessions:
+    """The console's session layer: on a database in ``data_dir``, or in memory (None)."""
+    store = Store.open(data_dir / DATABASE) if data_dir is not None else None
+    return Sessions(engine, store, channel="console")

@@ -10,12 +10,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.app import DATABASE
 from bot.channels import load_flows
-from bot.channels.console import STATE_FILE, ConsoleChat, render_reply, run_console
+from bot.channels.console import (
+    CONSOLE_KEY,
+    ConsoleChat,
+    render_reply,
+    run_console,
+)
 from bot.cli import _chat as chat_command
 from bot.cli import cli
 from bot.engine import Button, Engine, Reply
 from bot.knowledge import load_knowledge
+from bot.store import Store
+from tests.conftest import console_sessions as _sessions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +59,7 @@ def test_many_buttons_go_one_per_line() -> None:
 
 def test_a_number_presses_the_latest_buttons_only(engine: Engine) -> None:
     out = io.StringIO()
-    chat = ConsoleChat(engine=engine, output=out, clock=Clock())
+    chat = ConsoleChat(sessions=_sessions(engine, None), output=out, clock=Clock())
     chat.open(fresh=True)
     chat.send("1")
     assert chat.state is not None and chat.state.step == "danger"
@@ -65,7 +73,7 @@ def test_a_number_presses_the_latest_buttons_only(engine: Engine) -> None:
 
 def test_a_number_press_says_which_button_it_pressed(engine: Engine) -> None:
     out = io.StringIO()
-    chat = ConsoleChat(engine=engine, output=out, clock=Clock())
+    chat = ConsoleChat(sessions=_sessions(engine, None), output=out, clock=Clock())
     chat.open(fresh=True)
     chat.send("3")
     assert "guidebot: Noted: Missing child.\nguidebot: Missing child." in out.getvalue()
@@ -76,7 +84,7 @@ def test_a_number_press_says_which_button_it_pressed(engine: Engine) -> None:
 
 def test_a_bare_number_answers_a_duration_question_instead_of_pressing(engine: Engine) -> None:
     out = io.StringIO()
-    chat = ConsoleChat(engine=engine, output=out, clock=Clock())
+    chat = ConsoleChat(sessions=_sessions(engine, None), output=out, clock=Clock())
     chat.open(fresh=True)
     chat.send("missing child")
     chat.send("still missing")
@@ -96,7 +104,7 @@ def test_a_bare_number_answers_a_duration_question_instead_of_pressing(engine: E
 
 
 def test_a_bare_number_answers_an_age_question(engine: Engine) -> None:
-    chat = ConsoleChat(engine=engine, output=io.StringIO(), clock=Clock())
+    chat = ConsoleChat(sessions=_sessions(engine, None), output=io.StringIO(), clock=Clock())
     chat.open(fresh=True)
     chat.send("child in custody")
     chat.send("arrested")
@@ -108,20 +116,33 @@ def test_a_bare_number_answers_an_age_question(engine: Engine) -> None:
 
 
 def test_messages_are_kept_in_memory_only_for_a_golden(engine: Engine) -> None:
-    plain = ConsoleChat(engine=engine, output=io.StringIO(), clock=Clock())
+    plain = ConsoleChat(sessions=_sessions(engine, None), output=io.StringIO(), clock=Clock())
     plain.open(fresh=True)
     plain.send("first contact")
     plain.send("no")
     assert plain.turns == []
-    recorded = ConsoleChat(engine=engine, output=io.StringIO(), clock=Clock(), record=True)
+    recorded = ConsoleChat(
+        sessions=_sessions(engine, None), output=io.StringIO(), clock=Clock(), record=True
+    )
     recorded.open(fresh=True)
     recorded.send("first contact")
     assert recorded.turns == [{"text": "first contact", "at": "initial-contact/danger"}]
 
 
+def _saved(data_dir: Path) -> dict[str, object]:
+    """The console's conversation as the database holds it."""
+    with Store.open(data_dir / DATABASE) as store:
+        saved = store.load(CONSOLE_KEY)
+    assert saved is not None
+    return saved.state
+
+
+def _save(data_dir: Path, state: dict[str, object]) -> None:
+    with Store.open(data_dir / DATABASE) as store:
+        store.save(CONSOLE_KEY, state, expected_version=0, now=0.0)
+
+
 def _save_mid_flow_red_flag(data_dir: Path) -> str:
-    saved = data_dir / STATE_FILE
-    saved.parent.mkdir(parents=True)
     text = json.dumps(
         {
             "schema_version": 1,
@@ -134,7 +155,7 @@ def _save_mid_flow_red_flag(data_dir: Path) -> str:
             "expires_at": 9e99,
         }
     )
-    saved.write_text(text)
+    _save(data_dir, json.loads(text))
     return text
 
 
@@ -144,21 +165,19 @@ def test_piped_input_never_reads_or_replaces_the_saved_conversation(
     before = _save_mid_flow_red_flag(tmp_path)
     out = io.StringIO()
     run_console(
-        engine,
+        _sessions(engine, None),
         input_stream=io.StringIO("x\nrecord check\nno\n"),
         output=out,
-        data_dir=tmp_path,
         interactive=False,
         clock=Clock(),
     )
-    assert (tmp_path / STATE_FILE).read_text() == before
+    assert _saved(tmp_path) == json.loads(before)
     assert "RED FLAG" not in out.getvalue()
     again = io.StringIO()
     run_console(
-        engine,
+        _sessions(engine, tmp_path),
         input_stream=io.StringIO(""),
         output=again,
-        data_dir=tmp_path,
         interactive=True,
         clock=Clock(),
     )
@@ -174,10 +193,9 @@ def test_piped_input_echoes_each_line_and_always_starts_at_the_menu(
     _save_mid_flow_red_flag(tmp_path)
     out = io.StringIO()
     run_console(
-        engine,
+        _sessions(engine, None),
         input_stream=io.StringIO("first contact\n\nyes\n"),
         output=out,
-        data_dir=tmp_path,
         interactive=False,
         clock=Clock(),
     )
@@ -192,23 +210,21 @@ def test_a_terminal_session_resumes_and_spots_expiry(engine: Engine, tmp_path: P
     clock = Clock()
     first = io.StringIO()
     run_console(
-        engine,
+        _sessions(engine, tmp_path),
         input_stream=io.StringIO("missing child\nstill missing\n"),
         output=first,
-        data_dir=tmp_path,
         interactive=True,
         clock=clock,
     )
-    saved = (tmp_path / STATE_FILE).read_text()
+    saved = json.dumps(_saved(tmp_path))
     assert json.loads(saved)["step"] == "how-long"
     assert "still missing" not in saved.replace("still-missing", "")
     clock.now += 60
     again = io.StringIO()
     run_console(
-        engine,
+        _sessions(engine, tmp_path),
         input_stream=io.StringIO(""),
         output=again,
-        data_dir=tmp_path,
         interactive=True,
         clock=clock,
     )
@@ -219,10 +235,9 @@ def test_a_terminal_session_resumes_and_spots_expiry(engine: Engine, tmp_path: P
     clock.now += 3600
     later = io.StringIO()
     run_console(
-        engine,
+        _sessions(engine, tmp_path),
         input_stream=io.StringIO("2\n"),
         output=later,
-        data_dir=tmp_path,
         interactive=True,
         clock=clock,
     )
@@ -235,30 +250,27 @@ def test_a_conversation_saved_after_it_expired_offers_the_choice_again(
 ) -> None:
     clock = Clock()
     run_console(
-        engine,
+        _sessions(engine, tmp_path),
         input_stream=io.StringIO("first contact\nno\n"),
         output=io.StringIO(),
-        data_dir=tmp_path,
         interactive=True,
         clock=clock,
     )
     clock.now += 3600
     run_console(
-        engine,
+        _sessions(engine, tmp_path),
         input_stream=io.StringIO("cut on his arm\n"),
         output=io.StringIO(),
-        data_dir=tmp_path,
         interactive=True,
         clock=clock,
     )
-    assert json.loads((tmp_path / STATE_FILE).read_text())["phase"] == "expired"
+    assert _saved(tmp_path)["phase"] == "expired"
     clock.now += 60
     again = io.StringIO()
     run_console(
-        engine,
+        _sessions(engine, tmp_path),
         input_stream=io.StringIO("summary\n"),
         output=again,
-        data_dir=tmp_path,
         interactive=True,
         clock=clock,
     )
@@ -272,15 +284,12 @@ def test_a_conversation_saved_after_it_expired_offers_the_choice_again(
 
 
 def test_a_damaged_saved_state_is_set_aside(engine: Engine, tmp_path: Path) -> None:
-    saved = tmp_path / STATE_FILE
-    saved.parent.mkdir(parents=True)
-    saved.write_text('{"schema_version": 99}')
+    _save(tmp_path, {"schema_version": 99})
     out = io.StringIO()
     run_console(
-        engine,
+        _sessions(engine, tmp_path),
         input_stream=io.StringIO(""),
         output=out,
-        data_dir=tmp_path,
         interactive=True,
         clock=Clock(),
     )
@@ -297,7 +306,7 @@ def test_guidebot_chat_runs_a_script(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("guidebot: What do you need help with?\n")
     assert "> record check\nguidebot: A quick check before you submit the record." in result.stdout
-    assert not (tmp_path / STATE_FILE).exists(), "a piped session keeps nothing on disk"
+    assert not (tmp_path / DATABASE).exists(), "a piped session keeps nothing on disk"
 
 
 def test_guidebot_chat_can_print_audit_events_and_a_golden(tmp_path: Path) -> None:
@@ -335,7 +344,7 @@ def test_guidebot_chat_refuses_a_golden_in_a_terminal(
         "Error: --golden prints everything typed in the session, so it only works with piped "
         "input: guidebot chat --golden < script.txt\n"
     )
-    assert not (tmp_path / STATE_FILE).exists()
+    assert not (tmp_path / DATABASE).exists()
 
 
 def test_the_golden_option_warns_that_it_holds_what_was_typed() -> None:

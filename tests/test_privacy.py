@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import DATABASE
 from bot.channels import load_flows
 from bot.channels.console import run_console
 from bot.engine import Engine, Text
 from bot.knowledge import load_knowledge
 from bot.language import read_yaml
+from tests.conftest import console_sessions as _sessions
 
 GOLDENS = sorted((Path(__file__).parent / "conversations").glob("*.yaml"))
 
@@ -81,10 +83,9 @@ def test_personal_details_never_reach_disk(
     ticks = iter(range(10_000))
     with open(data_dir / "audit.jsonl", "w", encoding="utf-8") as audit:
         run_console(
-            engine,
+            _sessions(engine, data_dir),
             input_stream=io.StringIO(script),
             output=io.StringIO(),
-            data_dir=data_dir,
             interactive=True,
             audit=audit,
             # A fixed clock: a real one's digits could hold "2012" by chance and fail the scan.
@@ -92,7 +93,7 @@ def test_personal_details_never_reach_disk(
         )
     written = _every_byte_under(tmp_path)
     assert data_dir / "audit.jsonl" in written and written[data_dir / "audit.jsonl"]
-    assert any(path.suffix == ".json" for path in written), "the conversation state was saved"
+    assert data_dir / DATABASE in written, "the conversation state and audit log were saved"
     for path, content in written.items():
         lowered = content.lower()
         leaked = [fragment for fragment in FRAGMENTS if fragment.encode() in lowered]

@@ -6,9 +6,10 @@ buttons unnumbered, so "3" there is three, never the third button. With standard
 terminal, each line is one message and the officer's line is echoed before the replies, so
 ``guidebot chat < script.txt`` prints a readable transcript.
 
-Only an interactive session keeps its conversation state on disk (ids and categories, never
-what was typed), so that it survives the terminal closing and an idle one is recognised on
-return. A piped session neither reads nor writes it: a script must not replace an officer's
+An interactive session keeps its conversation through the session layer, in the data
+directory's database (ids and categories, never what was typed), so that it survives the
+terminal closing, or the process being killed, and an idle one is recognised on return. A
+piped session keeps its conversation in memory only: a script must not replace an officer's
 conversation, perhaps one with a red flag still waiting. What was typed is kept in memory only
 when ``--golden`` asks for it.
 """
@@ -16,17 +17,15 @@ when ``--golden`` asks for it.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.engine import (
     Button,
     Conversation,
-    Engine,
     Press,
     Reply,
     StateError,
@@ -34,9 +33,13 @@ from bot.engine import (
     Text,
 )
 from bot.language import write_yaml
+from bot.session import SET_ASIDE, Sessions
 
 CHANNEL = "console"
-STATE_FILE = Path("console") / "conversation.json"
+CONSOLE_KEY = "console"
+"""The console's one conversation: the person at this terminal."""
+OLD_STATE_FILE = Path("console") / "conversation.json"
+"""Where guidebot before the database kept the console's conversation (migrated once)."""
 ONE_LINE_BUTTONS = 72
 """Buttons go on one line when they fit in this many characters, else one per line."""
 
@@ -60,38 +63,33 @@ def render_reply(reply: Reply) -> str:
 
 @dataclass
 class ConsoleChat:
-    """One console session: carries the engine's effects out and keeps the state on disk.
+    """One console session: sends each line through the session layer and shows the replies.
 
     Args:
-        engine: the engine with the flows and knowledge loaded.
+        sessions: the session layer (with the database, or in memory for piped input).
         output: where replies go.
-        state_path: where the conversation state is saved between messages (None: nowhere).
         clock: the time source; the engine itself never reads a clock.
         echo: print each message before its replies (for piped, scripted input).
-        audit: where to write audit events as JSON lines (None: not written).
+        audit: where to write audit events as JSON lines (None: not written here).
         record: keep each message in ``turns`` for :meth:`golden` (it holds what was typed,
             so it is off unless asked for).
     """
 
-    engine: Engine
+    sessions: Sessions
     output: TextIO
-    state_path: Path | None = None
     clock: Callable[[], float] = time.time
     echo: bool = False
     audit: TextIO | None = None
     record: bool = False
+    key: str = CONSOLE_KEY
     state: Conversation | None = None
     buttons: tuple[Button, ...] = ()
     numbers_answer: bool = False
     turns: list[dict[str, Any]] = field(default_factory=list)
 
     def open(self, *, fresh: bool) -> None:
-        """Start at the menu, or pick up a saved conversation (saying so if it expired)."""
-        now = self.clock()
-        saved = None if fresh else self._load()
-        result = self.engine.start(now) if saved is None else self.engine.resume(saved, now)
-        self.state = result.state
-        self._carry_out(result)
+        """Start at the menu, or pick up the saved conversation (saying so if it expired)."""
+        self._carry_out(self.sessions.open(self.key, self.clock(), fresh=fresh))
 
     def send(self, line: str) -> None:
         """Handle one line from the officer: a button number presses it, anything else is text.
@@ -114,9 +112,7 @@ class ConsoleChat:
             turn = {"text": typed}
         if self.record:
             self.turns.append(turn)
-        result = self.engine.step(self.state, event)
-        self.state = result.state
-        self._carry_out(result)
+        self._carry_out(self.sessions.handle(self.key, event))
 
     def _pressed(self, typed: str) -> Button | None:
         """The button a typed number presses, if it is one (never where a number is an answer)."""
@@ -128,6 +124,7 @@ class ConsoleChat:
     def _carry_out(self, result: StepResult) -> None:
         # A number only ever presses a button shown after the latest message: an old menu's
         # "1" must not answer a free-text question.
+        self.state = result.state
         self.buttons = ()
         self.numbers_answer = False
         for reply in result.replies:
@@ -137,31 +134,11 @@ class ConsoleChat:
                 self.numbers_answer = reply.takes_number
         if self.audit is not None:
             for event in result.audit:
-                logged = replace(event, channel=CHANNEL)
-                self.audit.write(json.dumps(logged.to_json(), sort_keys=True) + "\n")
+                self.audit.write(json.dumps(event.to_json(), sort_keys=True) + "\n")
         self.output.write("\n")
         self.output.flush()
-        if self.turns and self.state is not None:
-            self.turns[-1]["at"] = _where(self.state)
-        self._save()
-
-    def _load(self) -> Conversation | None:
-        if self.state_path is None or not self.state_path.exists():
-            return None
-        try:
-            return Conversation.from_json(json.loads(self.state_path.read_text(encoding="utf-8")))
-        except (StateError, json.JSONDecodeError) as exc:
-            reason = str(exc) if isinstance(exc, StateError) else "It is not valid JSON."
-            self.output.write(f"guidebot: The saved conversation was set aside. {reason}\n")
-            return None
-
-    def _save(self) -> None:
-        if self.state_path is None or self.state is None:
-            return
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.state_path.with_suffix(".tmp")
-        partial.write_text(json.dumps(self.state.to_json(), sort_keys=True), encoding="utf-8")
-        os.replace(partial, self.state_path)
+        if self.turns:
+            self.turns[-1]["at"] = _where(result.state)
 
     def golden(self) -> str:
         """The session as a golden transcript skeleton, to paste into tests/conversations/."""
@@ -170,6 +147,30 @@ class ConsoleChat:
             "turns": self.turns,
         }
         return write_yaml(data)
+
+
+def migrate_old_state(sessions: Sessions, data_dir: Path, output: TextIO) -> None:
+    """Move a conversation saved by guidebot before the database into it, once.
+
+    The JSON file is removed afterwards either way: a damaged one is set aside with the reason
+    (as a damaged state in the database would be), so it is never read twice.
+    """
+    old = data_dir / OLD_STATE_FILE
+    if not old.is_file():
+        return
+    try:
+        state = Conversation.from_json(json.loads(old.read_text(encoding="utf-8")))
+    except (StateError, json.JSONDecodeError) as exc:
+        reason = str(exc) if isinstance(exc, StateError) else "It is not valid JSON."
+        output.write(f"guidebot: {SET_ASIDE} {reason}\n")
+    else:
+        if sessions.store.load(CONSOLE_KEY) is None:
+            sessions.store.save(
+                CONSOLE_KEY, state.to_json(), expected_version=0, now=state.expires_at
+            )
+    old.unlink()
+    if not any(old.parent.iterdir()):
+        old.parent.rmdir()
 
 
 def _where(state: Conversation) -> str:
@@ -181,11 +182,10 @@ def _where(state: Conversation) -> str:
 
 
 def run_console(
-    engine: Engine,
+    sessions: Sessions,
     *,
     input_stream: TextIO,
     output: TextIO,
-    data_dir: Path | None,
     interactive: bool,
     fresh: bool = False,
     audit: TextIO | None = None,
@@ -194,15 +194,14 @@ def run_console(
 ) -> ConsoleChat:
     """Run a chat until the input ends; returns the session (for ``--golden``).
 
-    Interactive sessions resume a saved conversation and keep it on disk. Piped input always
-    starts at the menu and leaves the saved conversation alone, so that a script gives the same
-    transcript every time and never replaces an officer's conversation. ``record`` keeps the
-    messages for a golden skeleton.
+    Interactive sessions resume the saved conversation (the session layer keeps it). Piped
+    input always starts at the menu and should come with in-memory sessions, so that a script
+    gives the same transcript every time and never replaces an officer's conversation.
+    ``record`` keeps the messages for a golden skeleton.
     """
     chat = ConsoleChat(
-        engine=engine,
+        sessions=sessions,
         output=output,
-        state_path=data_dir / STATE_FILE if interactive and data_dir is not None else None,
         clock=clock,
         echo=not interactive,
         audit=audit,

@@ -7,34 +7,23 @@ from pathlib import Path
 
 import click
 
-from bot.channels import load_flows
-from bot.channels.console import run_console
+from bot.app import App, AppError, Settings, build_app
+from bot.channels.console import CHANNEL, migrate_old_state, run_console
 from bot.cli._common import (
     data_dir_option,
     flows_option,
     jurisdiction_option,
     knowledge_option,
-    open_knowledge,
 )
-from bot.engine import Engine, FlowError
 from bot.knowledge import Jurisdiction
 
 
-def open_engine(
-    knowledge_dir: Path | None,
-    flows_dir: Path | None,
-    idle_minutes: float = 30,
-    jurisdiction: Jurisdiction | None = None,
-) -> Engine:
-    """Load the knowledge and the flows, turning their errors into a plain message."""
-    knowledge = open_knowledge(knowledge_dir, jurisdiction)
+def open_app(settings: Settings, *, store: bool) -> App:
+    """Build guidebot from its settings, turning what stops it into a plain message."""
     try:
-        flows = load_flows(knowledge, flows_dir)
-    except (FlowError, FileNotFoundError) as exc:
-        raise click.ClickException(
-            f"{exc}\nRun 'guidebot flows check' to see every problem."
-        ) from exc
-    return Engine(flows, knowledge, idle_seconds=idle_minutes * 60)
+        return build_app(settings, store=store)
+    except AppError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command()
@@ -85,22 +74,33 @@ def chat(
             "--golden prints everything typed in the session, so it only works with piped "
             "input: guidebot chat --golden < script.txt"
         )
-    engine = open_engine(knowledge_dir, flows_dir, idle_minutes, jurisdiction)
-    try:
-        session = run_console(
-            engine,
-            input_stream=sys.stdin,
-            output=sys.stdout,
-            data_dir=data_dir,
-            interactive=interactive,
-            fresh=fresh,
-            audit=sys.stderr if audit else None,
-            record=golden,
-        )
-    except KeyboardInterrupt:
-        place = " Your place is saved; run 'guidebot chat' to carry on." if interactive else ""
-        click.echo(f"\nBye.{place}")
-        sys.exit(130)
+    settings = Settings(
+        data_dir=data_dir,
+        knowledge_dir=knowledge_dir,
+        flows_dir=flows_dir,
+        jurisdiction=jurisdiction,
+        idle_seconds=idle_minutes * 60,
+    )
+    # Piped input keeps nothing: no database is opened, so a script never touches (or
+    # creates) the officer's saved conversation.
+    with open_app(settings, store=interactive) as app:
+        sessions = app.sessions(CHANNEL)
+        if interactive:
+            migrate_old_state(sessions, data_dir, sys.stdout)
+        try:
+            session = run_console(
+                sessions,
+                input_stream=sys.stdin,
+                output=sys.stdout,
+                interactive=interactive,
+                fresh=fresh,
+                audit=sys.stderr if audit else None,
+                record=golden,
+            )
+        except KeyboardInterrupt:
+            place = " Your place is saved; run 'guidebot chat' to carry on." if interactive else ""
+            click.echo(f"\nBye.{place}")
+            sys.exit(130)
     if golden:
         click.echo(session.golden(), nl=False)
 

@@ -1,0 +1,105 @@
+"""One way to build guidebot from its settings: knowledge, flows, engine and store.
+
+The command line and every channel (the console now; Telegram and voice next) call
+:func:`build_app`, so they load and check the same things in the same order and fail with the
+same plain message. Nothing here parses arguments or prints: that is the caller's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.channels import load_flows
+from bot.engine import DEFAULT_IDLE_SECONDS, Engine, FlowError, FlowSet
+from bot.knowledge import Jurisdiction, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.session import Sessions
+from bot.store import Store, StoreError
+
+DATABASE = "guidebot.sqlite3"
+"""The database file in the data directory: every conversation's state and the audit log."""
+
+
+class AppError(Exception):
+    """guidebot cannot start: the message says what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment chooses; each has the default an officer's laptop needs."""
+
+    data_dir: Path
+    knowledge_dir: Path | None = None
+    flows_dir: Path | None = None
+    jurisdiction: Jurisdiction | None = None
+    idle_seconds: float = DEFAULT_IDLE_SECONDS
+
+    @property
+    def database(self) -> Path:
+        """Where the store lives."""
+        return self.data_dir / DATABASE
+
+
+@dataclass
+class App:
+    """guidebot, built: the engine for the chosen flows and knowledge, and the store."""
+
+    settings: Settings
+    knowledge: KnowledgeBase
+    flows: FlowSet
+    engine: Engine
+    store: Store | None
+    _sessions: dict[str, Sessions] = field(default_factory=dict, repr=False)
+
+    def sessions(self, channel: str) -> Sessions:
+        """The session layer a channel sends its messages through (one per channel name)."""
+        if channel not in self._sessions:
+            self._sessions[channel] = Sessions(self.engine, self.store, channel=channel)
+        return self._sessions[channel]
+
+    def close(self) -> None:
+        """Close the store; the app is not used after this."""
+        if self.store is not None:
+            self.store.close()
+
+    def __enter__(self) -> App:
+        """Use the app for the length of a ``with`` block."""
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Close the store however the block ended."""
+        self.close()
+
+
+def load_engine(settings: Settings) -> tuple[KnowledgeBase, FlowSet, Engine]:
+    """The knowledge, flows and engine, each checked, or :class:`AppError` saying what to run."""
+    try:
+        knowledge = load_knowledge(settings.knowledge_dir, jurisdiction=settings.jurisdiction)
+    except (KnowledgeError, FileNotFoundError) as exc:
+        raise AppError(
+            f"{exc}\nRun 'guidebot kb check' for the full list, fix them and try again."
+        ) from exc
+    try:
+        flows = load_flows(knowledge, settings.flows_dir)
+    except (FlowError, FileNotFoundError) as exc:
+        raise AppError(f"{exc}\nRun 'guidebot flows check' to see every problem.") from exc
+    return knowledge, flows, Engine(flows, knowledge, idle_seconds=settings.idle_seconds)
+
+
+def build_app(settings: Settings, *, store: bool = True) -> App:
+    """Load and check everything a channel needs, then open the store (unless ``store`` is off).
+
+    A channel that keeps nothing (a piped console session) passes ``store=False`` and its
+    conversations live in memory only.
+
+    Raises:
+        AppError: the knowledge, the flows or the database cannot be used.
+    """
+    knowledge, flows, engine = load_engine(settings)
+    opened: Store | None = None
+    if store:
+        try:
+            opened = Store.open(settings.database)
+        except StoreError as exc:
+            raise AppError(str(exc)) from exc
+    return App(settings, knowledge, flows, engine, opened)
