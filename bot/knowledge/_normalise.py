@@ -555,6 +555,10 @@ class Vocabulary:
             )
         )
         self._candidates: tuple[str, ...] = own + _LONG_STOP_WORDS
+        # A join is taken only one slip from a word of the base, so only joins of about the
+        # length of one can be: a phrase's few words rule out nearly every pair of a long
+        # message before any look-up (the cost of a 4,096-character message at a question).
+        self._own_lengths: frozenset[int] = frozenset(len(word) for word in own)
         # The base's own candidates with their deletions pre-computed (SymSpell), so a look-up
         # costs a few dictionary probes however large the base grows, instead of a comparison
         # with every candidate of about the right length; the stop words have their own index.
@@ -740,6 +744,12 @@ class Vocabulary:
         unknown = [piece for piece in (first, second) if not self.knows(piece)]
         if not unknown or len(together) < 6:
             return None
+        size = len(together)
+        if (
+            not {size - 1, size, size + 1} & self._own_lengths
+            and _undouble(together) not in self._undoubled
+        ):
+            return None  # no word of the base is one slip from a join this long
         joined = self._closest(together, memo)
         if joined is None or joined[0] in STOP_WORDS:
             return None
