@@ -26,7 +26,7 @@ from bot.engine._negation import (
     negation_in,
 )
 from bot.engine._words import Word, clause_words, stem_of, typo_of, words
-from bot.knowledge import PhraseScorer, tokens
+from bot.knowledge import PhraseScorer, surface_words, tokens
 
 PHRASE_THRESHOLD = 80.0
 """How well (0 to 100) an item's phrase must appear in an answer to count it covered."""
@@ -39,6 +39,19 @@ PLAUSIBLE_WORD = 70.0
 
 WORD_SIMILARITY = 75.0
 """How alike (0 to 100) two words must be for the matcher's phrase score to count them."""
+
+LONG_ANSWER = 60
+"""Words beyond which a phrase is scored only on the stretches of the answer near its words."""
+
+NEAR_WORD = 60.0
+"""How alike a said word must be to a phrase's word to keep the stretch around it."""
+
+STRETCH = 4
+"""Words kept either side of a word near the phrase's: room for a split or run-together word."""
+
+FIRST_PLACES = 2
+"""Stretches kept per word like the phrase's: its first places, since a word said again scores
+no better."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +122,38 @@ class Heard:
         return cls(text, frozenset(found), " ".join(found))
 
     @cached_property
+    def surface(self) -> tuple[str, ...]:
+        """The answer split into words once, for every phrase's mender to start from."""
+        return tuple(surface_words(self.text))
+
+    @cached_property
+    def places(self) -> dict[str, list[int]]:
+        """Where each different word of the answer stands (for long answers only)."""
+        found: dict[str, list[int]] = {}
+        for at, word in enumerate(self.surface):
+            found.setdefault(word, []).append(at)
+        return found
+
+    def near(self, wanted: Sequence[str]) -> tuple[str, ...]:
+        """The answer's words around those like a phrase's, in order; all of a short answer.
+
+        A phrase's score only ever rests on the said words like its own and their neighbours
+        (a word split or run together is mended with the next one), so in a long answer the
+        rest is left out before mending: a 4,096-character message is mended once per phrase
+        over a few stretches, not over every word.
+        """
+        if len(self.surface) <= LONG_ANSWER:
+            return self.surface
+        keep: set[int] = set()
+        for word in wanted:
+            for said, _, _ in process.extract(
+                word, list(self.places), scorer=fuzz.ratio, score_cutoff=NEAR_WORD, limit=None
+            ):
+                for at in self.places[said][:FIRST_PLACES]:
+                    keep.update(range(max(0, at - STRETCH), at + STRETCH + 1))
+        return tuple(self.surface[at] for at in sorted(keep) if at < len(self.surface))
+
+    @cached_property
     def placed(self) -> tuple[Word, ...]:
         """The answer's words with their clauses, worked out only once a phrase matches."""
         return clause_words(self.text)
@@ -132,7 +177,7 @@ def score(item: Phrase, heard: Heard) -> float:
     """How well the phrase appears in the answer (0 to 100), ignoring negation."""
     if not item.stems or not _plausible(item.stems, heard):
         return 0.0
-    return item.scorer.score(heard.text)
+    return item.scorer.score(heard.text, heard.near(item.scorer.expected))
 
 
 def _another_word(wanted: tuple[str, ...], said: Sequence[Word]) -> bool:

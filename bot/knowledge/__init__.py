@@ -13,7 +13,15 @@ from bot.knowledge._load import (
 )
 from bot.knowledge._match import Matcher, PhraseScorer, phrase_score
 from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
-from bot.knowledge._normalise import STOP_WORDS, content, english_words, normalise, stem, tokens
+from bot.knowledge._normalise import (
+    STOP_WORDS,
+    content,
+    english_words,
+    normalise,
+    stem,
+    surface_words,
+    tokens,
+)
 from bot.knowledge._result import Match, MatchStatus, SearchResult
 
 __all__ = [
@@ -41,6 +49,7 @@ __all__ = [
     "phrase_score",
     "read_knowledge",
     "stem",
+    "surface_words",
     "tokens",
     "warm_up",
 ]

@@ -512,7 +512,7 @@ class PhraseScorer:
         self.vocabulary = Vocabulary([phrase])
         self.expected: tuple[str, ...] = tuple(dict.fromkeys(content(normalised_words(phrase))))
 
-    def score(self, text: str) -> float:
+    def score(self, text: str, surface: Sequence[str] | None = None) -> float:
         """How well the phrase appears in ``text``, 0-100.
 
         The text is mended against the phrase's own words (so "safe guarding" finds
@@ -524,14 +524,19 @@ class PhraseScorer:
         """
         if not self.expected:
             return 0.0
-        said = content(self.vocabulary.repair(text))
+        said = content(self.vocabulary.repair(text, surface))
         if not said:
             return 0.0
+        # Each different word once, at its first place: a long message repeats its words, and
+        # the first place of the best word is all the score needs.
+        first: dict[str, int] = {}
+        for position, token in enumerate(said):
+            first.setdefault(token, position)
         positions: list[int] = []
         total = 0.0
         for word in self.expected:
             best, where = 0.0, -1
-            for position, token in enumerate(said):
+            for token, position in first.items():
                 similarity = _token_similarity(word, token)
                 if similarity > best:
                     best, where = similarity, position

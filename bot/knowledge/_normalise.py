@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 from spellchecker import SpellChecker
 from symspellpy import SymSpell, Verbosity
 from text_to_num import text2num
@@ -514,6 +514,10 @@ def _letter_at(words: Sequence[str], i: int) -> tuple[str, int, bool] | None:
     return letter, 1, word not in _WORDLIKE_LETTERS
 
 
+_DIRECT_COMPARISONS = 64
+"""Up to this many words of about a join's length are compared with it directly."""
+
+
 class Vocabulary:
     """The words the knowledge base uses, which steer every repair of an officer's words.
 
@@ -555,10 +559,15 @@ class Vocabulary:
             )
         )
         self._candidates: tuple[str, ...] = own + _LONG_STOP_WORDS
-        # A join is taken only one slip from a word of the base, so only joins of about the
-        # length of one can be: a phrase's few words rule out nearly every pair of a long
-        # message before any look-up (the cost of a 4,096-character message at a question).
-        self._own_lengths: frozenset[int] = frozenset(len(word) for word in own)
+        prefixes = tuple(sorted({s[: len(s) - 2] for s in self.stems}))
+        self._stem_prefixes: tuple[str, ...] | None = (
+            prefixes if len(prefixes) <= _DIRECT_COMPARISONS and "" not in prefixes else None
+        )
+        # The base's words by length, for :meth:`_may_join`.
+        by_length: dict[int, list[str]] = {}
+        for word in own:
+            by_length.setdefault(len(word), []).append(word)
+        self._own_by_length = {size: tuple(words) for size, words in by_length.items()}
         # The base's own candidates with their deletions pre-computed (SymSpell), so a look-up
         # costs a few dictionary probes however large the base grows, instead of a comparison
         # with every candidate of about the right length; the stop words have their own index.
@@ -593,10 +602,18 @@ class Vocabulary:
 
     def knows(self, word: str) -> bool:
         """True when the base uses this word, in any inflection, or it is a stop word."""
-        return word in self.words or word in STOP_WORDS or stem(word) in self.stems
+        return word in self.words or word in STOP_WORDS or self._stem_known(word)
 
     def _known_content(self, word: str) -> bool:
-        return word not in STOP_WORDS and (word in self.words or stem(word) in self.stems)
+        return word not in STOP_WORDS and (word in self.words or self._stem_known(word))
+
+    def _stem_known(self, word: str) -> bool:
+        # A word can only stem to a stem it starts with (but for the last two letters, as in
+        # "bullied" and "bully"); for a phrase's few stems that rules out most words of a long
+        # message without stemming them.
+        if self._stem_prefixes is not None and not word.startswith(self._stem_prefixes):
+            return False
+        return stem(word) in self.stems
 
     # --- repairs, in the order they are applied ---------------------------------------------
 
@@ -744,12 +761,8 @@ class Vocabulary:
         unknown = [piece for piece in (first, second) if not self.knows(piece)]
         if not unknown or len(together) < 6:
             return None
-        size = len(together)
-        if (
-            not {size - 1, size, size + 1} & self._own_lengths
-            and _undouble(together) not in self._undoubled
-        ):
-            return None  # no word of the base is one slip from a join this long
+        if not self._may_join(together):
+            return None
         joined = self._closest(together, memo)
         if joined is None or joined[0] in STOP_WORDS:
             return None
@@ -760,6 +773,26 @@ class Vocabulary:
         if joined[1] > 1 or (alone and joined[1] > min(alone)):
             return None
         return joined[0]
+
+    def _may_join(self, together: str) -> bool:
+        """Whether a word of the base could be one slip from this join (else no look-up).
+
+        A join is taken only one slip from a word of the base, so only joins of about the
+        length of one can be; for a phrase's few words the handful of that length are compared
+        directly, ruling out nearly every pair of a long message before any look-up (what a
+        4,096-character message costs at a question).
+        """
+        if _undouble(together) in self._undoubled:
+            return True
+        size = len(together)
+        near = [
+            word
+            for length in (size - 1, size, size + 1)
+            for word in self._own_by_length.get(length, ())
+        ]
+        if len(near) > _DIRECT_COMPARISONS:
+            return True  # the knowledge base's own vocabulary: the look-up is the cheaper way
+        return any(OSA.distance(together, word, score_cutoff=1) <= 1 for word in near)
 
     def _split(self, word: str, memo: _Memo) -> list[str]:
         if (
@@ -860,9 +893,13 @@ class Vocabulary:
 
     # --- whole pipelines ---------------------------------------------------------------------
 
-    def repair(self, text: str) -> list[str]:
-        """Every step, vocabulary-free and guided, keeping stop words: the words mended."""
-        words = surface_words(text)
+    def repair(self, text: str, surface: Sequence[str] | None = None) -> list[str]:
+        """Every step, vocabulary-free and guided, keeping stop words: the words mended.
+
+        ``surface`` is :func:`surface_words` of the text, when the caller has it already: a
+        message scored against many phrases is split into words once, not once per phrase.
+        """
+        words = list(surface) if surface is not None else surface_words(text)
         words = self.homophones(words)
         words = numbers_to_digits(words)
         words = explicit_sections(words)
