@@ -65,3 +65,45 @@ def test_done_coming_or_done_for_someone_else_is_said_back(
     assert says in replies
     if "not done" in says or "couldn't" in says:
         assert "medical-care" not in (state.pending or ())
+
+
+@pytest.mark.parametrize(
+    ("place", "said", "ticked"),
+    [
+        (
+            "child-in-custody/appropriate-adult",
+            "mum is coming in to be the AA but shes the one he assaulted",
+            ("victim-witness",),
+        ),
+        (
+            "child-in-custody/aa-voluntary",
+            "yes, the duty solicitor is going to act as the AA",
+            ("solicitor",),
+        ),
+        ("initial-contact/context", "neglect, no food in the house and its filthy", None),
+    ],
+)
+def test_an_answer_ticks_what_it_names_at_the_list_that_follows(
+    engine: Engine,
+    at: dict[str, Conversation],
+    place: str,
+    said: str,
+    ticked: tuple[str, ...] | None,
+) -> None:
+    """Said once, confirmed once: the officer is shown the ticks and presses Done."""
+    new, replies = _step(engine, at[place], said)
+    if ticked is None:  # a list of signs found: ticked from the same words
+        assert new.step == "neglect-signs" and new.pending and "no-food" in new.pending
+    else:
+        assert new.step in ("aa-who", "aa-who-voluntary") and new.pending == ticked
+    assert "Ticked:" in replies
+    assert new.answers[-1].step == place.split("/")[1]
+
+
+def test_a_list_of_things_done_is_never_ticked_ahead(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    """What was done is confirmed at its own question, never assumed from an earlier answer."""
+    said = "yes spoke to her, got her own words and bwv was on"
+    new, _ = _step(engine, at["initial-contact/see-child"], said)
+    assert new.step == "child-account" and new.pending is None

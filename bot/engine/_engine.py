@@ -708,7 +708,8 @@ class Engine:
             return self._part_way(flow, state, step, step_id, reading, turn)
         if reading.note:
             turn.say(reading.note, role="echo", step=step_id)
-        return self._record(
+        ticked = self._carried(flow, state, reading, text, event.now)
+        state = self._record(
             flow,
             state.with_changes(pending=None),
             reading.answer,
@@ -716,7 +717,42 @@ class Engine:
             echo=reading.echo,
             flag_items=reading.flag_items,
             flag_as=reading.flag_as,
+            prompt=not ticked,
         )
+        if ticked and state.phase == "step":
+            state = state.with_changes(pending=ticked)
+            self._prompt(flow, state, turn)
+        return state
+
+    def _carried(
+        self, flow: Flow, state: Conversation, reading: Reading, text: str, now: float
+    ) -> tuple[str, ...]:
+        """What an answer's words already tick at the next question, if it is a "which of these".
+
+        "mum is coming in to be the AA but she's the one he assaulted" answers whether an AA is
+        called and, in the same breath, ticks "Victim or witness" at who the AA is: the officer
+        is asked to confirm, not to say it again. Only a list of things present or found is
+        pre-ticked (a list of things done is never assumed), and only when the answer raises no
+        red flag of its own.
+        """
+        answer = reading.answer
+        if not text or answer is None:
+            return ()
+        target = flow.target(answer.step, answer.outcome)
+        if target == END:
+            return ()
+        following = flow.step(target)
+        if not (isinstance(following, ChecklistStep) and following.purpose == "present"):
+            return ()
+        items = answer.covered if reading.flag_items is None else reading.flag_items
+        if _raised(
+            flow.step(answer.step), answer.step, reading.flag_as or answer.outcome, items, state
+        ):
+            return ()
+        ahead = read_answer(following, flow.words_of(target), target, None, None, text, now)
+        if ahead is None or ahead.answer is not None or ahead.retry is not None:
+            return ()
+        return ahead.pending or ()
 
     def _part_way(
         self,
