@@ -61,6 +61,7 @@ SETS: dict[str, Path] = {
     "j": DATA / "danger_blind_j.yaml",
     "k": DATA / "danger_blind_k.yaml",
     "l": DATA / "danger_blind_l.yaml",
+    "m": DATA / "danger_blind_m.yaml",
 }
 SEALED = {"b"}
 NOW = 1_700_000_100.0

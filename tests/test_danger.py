@@ -264,3 +264,16 @@ def test_violence_told_as_going_on_reads_as_now(said: str) -> None:
 def test_a_medicine_named_is_an_overdose_and_a_headache_pill_is_not() -> None:
     assert "medical" in DANGER.read("shes taken about twenty of her antidepressants").kinds
     assert not DANGER.read("she took one paracetamol for a headache")
+
+
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("how do I do CPR on a 6 month old, he's stopped breathing", True),  # told, not asked
+        ("do we need to seize the knife?", False),  # procedure, in the cue's own clause
+        ("if he comes back with a knife what do i do", False),  # a condition reaches on
+        ("what if he turns up drunk and kicks off, can i arrest", False),
+    ],
+)
+def test_a_question_sets_aside_only_what_it_asks_about(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, said

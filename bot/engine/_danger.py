@@ -35,6 +35,9 @@ PEOPLE_WORDS = frozenset(
 """A person right before an -ing form tells of it going on, as officers type it: "dads
 dragging her" is "dad is dragging her" (the run-on "s" is gone by the time words are read)."""
 
+_CONDITIONS = frozenset(["if", "case", "incase", "suppose", "supposing", "whether", "event"])
+"""Words of a hypothetical phrase that make a whole question conditional, clause after clause."""
+
 GAP = 6
 """How many words may stand between the parts of a cue written with "..."."""
 
@@ -926,7 +929,9 @@ class DangerCues:
                     return "past: " + self._said(tokens, begin, finish)
         first = next(at for at, token in enumerate(tokens) if token.sentence == sentence)
         for begin, finish in self._phrases_in(tokens, self._procedure, whole):
-            if begin == first:
+            # "do we need to seize the knife?" asks about procedure; "how do I do CPR on a 6
+            # month old, he's stopped breathing" tells of danger in its own clause.
+            if begin == first and tokens[begin].clause in own:
                 return "asks about procedure: " + self._said(tokens, begin, finish)
         asking = tokens[start].asks or bool(self._phrases_in(tokens, self._questions, whole))
         # Asking what to do, the "if" may stand clauses before the cue: "if the ex shows up and
@@ -939,6 +944,11 @@ class DangerCues:
             # us, do we back off?"); "what if" or "in case" always does.
             bare_if = begin == finish and tokens[begin].stem == "if"
             if bare_if and cue.kind in self._conditional and not asking:
+                continue
+            conditional = any(tokens[at].stem in _CONDITIONS for at in range(begin, finish + 1))
+            if tokens[begin].clause not in own and not conditional:
+                # Only a condition reaches into later clauses: in "how do I do CPR on a 6
+                # month old, he's stopped breathing" the second clause is told, not asked.
                 continue
             return "hypothetical: " + self._said(tokens, begin, finish)
         if cue.kind not in self._conditional:
