@@ -107,3 +107,12 @@ def test_a_list_of_things_done_is_never_ticked_ahead(
     said = "yes spoke to her, got her own words and bwv was on"
     new, _ = _step(engine, at["initial-contact/see-child"], said)
     assert new.step == "child-account" and new.pending is None
+
+
+@pytest.mark.parametrize("said", ["none, its his nan", "none of these - his nan"])
+def test_none_with_a_word_on_why_answers_a_which_of_these(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    new, _ = _step(engine, at["child-in-custody/aa-who"], said)
+    assert new.step == "aa-present"
+    assert new.answers[-1].step == "aa-who" and new.answers[-1].outcome == "none"

@@ -9,6 +9,7 @@ moving through a flow.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -39,6 +40,8 @@ from bot.engine._words import LANGUAGE, has, word_list, words
 ACK = "ack"
 DONE = "done"
 NONE = "none"
+_FIRST_CLAUSE = re.compile(r"\s*[,;:.!]\s*|\s+-+\s+")
+"""Where an answer's first clause ends ("none, it's his nan")."""
 NOT_YET = "not-yet"
 NOT_NEEDED = "not-needed"
 NEXT = "next"
@@ -418,6 +421,9 @@ def _read_checklist(
             finish = True
             if said in NOTHING_WORDS and said not in FINISHED_WORDS:
                 ticked = []
+        elif words(_FIRST_CLAUSE.split(text, maxsplit=1)[0]) in NOTHING_WORDS:
+            # "none, it's his nan": nothing of these, and a word on why.
+            ticked, finish = [], True
         else:
             return None
     ordered = tuple(i for i in ids if i in ticked)
