@@ -71,14 +71,21 @@ class App:
         self.close()
 
 
-def load_engine(settings: Settings) -> tuple[KnowledgeBase, FlowSet, Engine]:
-    """The knowledge, flows and engine, each checked, or :class:`AppError` saying what to run."""
+def open_knowledge_base(
+    directory: Path | None, jurisdiction: Jurisdiction | None = None
+) -> KnowledgeBase:
+    """The knowledge base, checked, or :class:`AppError` saying what a trainer can run."""
     try:
-        knowledge = load_knowledge(settings.knowledge_dir, jurisdiction=settings.jurisdiction)
+        return load_knowledge(directory, jurisdiction=jurisdiction)
     except (KnowledgeError, FileNotFoundError) as exc:
         raise AppError(
             f"{exc}\nRun 'guidebot kb check' for the full list, fix them and try again."
         ) from exc
+
+
+def load_engine(settings: Settings) -> tuple[KnowledgeBase, FlowSet, Engine]:
+    """The knowledge, flows and engine, each checked, or :class:`AppError` saying what to run."""
+    knowledge = open_knowledge_base(settings.knowledge_dir, settings.jurisdiction)
     try:
         flows = load_flows(knowledge, settings.flows_dir)
     except (FlowError, FileNotFoundError) as exc:

@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 import click
 import platformdirs
 
-from bot.knowledge import Jurisdiction, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.app import AppError, open_knowledge_base
+from bot.knowledge import Jurisdiction, KnowledgeBase
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,8 +81,6 @@ def open_knowledge(
 ) -> KnowledgeBase:
     """Load the knowledge base, or stop with a message a trainer can act on."""
     try:
-        return load_knowledge(knowledge_dir, jurisdiction=jurisdiction)
-    except (KnowledgeError, FileNotFoundError) as exc:
-        raise click.ClickException(
-            f"{exc}\nRun 'guidebot kb check' for the full list, fix them and try again."
-        ) from exc
+        return open_knowledge_base(knowledge_dir, jurisdiction)
+    except AppError as exc:
+        raise click.ClickException(str(exc)) from exc

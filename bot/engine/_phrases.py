@@ -134,6 +134,11 @@ class Heard:
             found.setdefault(word, []).append(at)
         return found
 
+    @cached_property
+    def different(self) -> tuple[str, ...]:
+        """Each different word of the answer once, for finding the ones like a phrase's."""
+        return tuple(self.places)
+
     def near(self, wanted: Sequence[str]) -> tuple[str, ...]:
         """The answer's words around those like a phrase's, in order; all of a short answer.
 
@@ -147,7 +152,7 @@ class Heard:
         keep: set[int] = set()
         for word in wanted:
             for said, _, _ in process.extract(
-                word, list(self.places), scorer=fuzz.ratio, score_cutoff=NEAR_WORD, limit=None
+                word, self.different, scorer=fuzz.ratio, score_cutoff=NEAR_WORD, limit=None
             ):
                 for at in self.places[said][:FIRST_PLACES]:
                     keep.update(range(max(0, at - STRETCH), at + STRETCH + 1))
