@@ -334,6 +334,14 @@ def test_an_unreadable_answer_lists_the_options(engine: Engine) -> None:
     assert said.startswith("That button belongs to an earlier question.")
 
 
+def test_an_old_button_at_a_question_in_words_says_to_answer_it(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    said = chat.press("yes")
+    assert said.startswith("That button belongs to an earlier question. Answer this one:")
+    assert "Choose: ." not in said
+
+
 def test_idle_conversations_expire_even_after_a_restart(engine: Engine) -> None:
     chat = Chat(engine)
     _to_needs(chat)

@@ -656,8 +656,11 @@ class Engine:
         misses = state.misses + 1
         state = state.with_changes(misses=misses)
         if isinstance(event, Press):
+            # A question answered in words has no buttons to list: the prompt that follows
+            # says what to do.
             options = "; ".join(f"'{b.label}'" for b in buttons_for(step, state.pending))
-            turn.say(f"That button belongs to an earlier question. Choose: {options}.")
+            hint = f" Choose: {options}." if options else " Answer this one:"
+            turn.say(f"That button belongs to an earlier question.{hint}")
         elif misses >= MISSES_BEFORE_HELP:
             # Saying the same thing a third time helps nobody: explain the options another way.
             turn.say(self._explain_options(step, state))
