@@ -1,4 +1,4 @@
-"""The store: each conversation's saved state and the audit log, in one SQLite file.
+"""The store: conversations' saved state, the audit log and who may use the bot, in one file.
 
 The public front door; implementation lives in the private modules.
 """
@@ -6,13 +6,17 @@ The public front door; implementation lives in the private modules.
 from bot.store._errors import StaleState, StoreError
 from bot.store._migrations import MIGRATIONS, Migration, migrate
 from bot.store._store import Saved, Store
+from bot.store._users import CodeRedemption, RedemptionOutcome, UserRecord
 
 __all__ = [
     "MIGRATIONS",
+    "CodeRedemption",
     "Migration",
+    "RedemptionOutcome",
     "Saved",
     "StaleState",
     "Store",
     "StoreError",
+    "UserRecord",
     "migrate",
 ]

@@ -63,9 +63,65 @@ def _index_audit_by_conversation(db: sqlite_utils.Database) -> None:
     db.table("audit").create_index(["key", "id"], index_name="audit_by_key")
 
 
+def _create_users_codes_and_contacts(db: sqlite_utils.Database) -> None:
+    """Who may use the bot, the codes that enrol them, and the chats the bot may message first.
+
+    Every person and chat is a pseudonym (a keyed hash of the Telegram id), a code is kept only
+    as its keyed hash, and a chat id the bot must message unprompted only sealed (encrypted
+    under a key kept outside this file): the database alone names and reaches nobody.
+    """
+    # key_period: pseudonyms change at each key rotation, so a row made under an earlier key
+    # can be told apart (and no longer matches anyone who writes in).
+    db.execute(
+        """
+        CREATE TABLE users (
+            pseudonym TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            enrolled_at REAL NOT NULL,
+            expires_at REAL,
+            revoked_at REAL,
+            key_period INTEGER NOT NULL
+        )
+        """
+    )
+    # access_seconds: how long the enrolment it makes lasts (NULL: until revoked).
+    db.execute(
+        """
+        CREATE TABLE enrolment_codes (
+            code_hash TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            access_seconds REAL,
+            used_at REAL,
+            used_by TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE enrolment_failures (
+            pseudonym TEXT PRIMARY KEY,
+            count INTEGER NOT NULL,
+            last_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE contacts (
+            key TEXT PRIMARY KEY,
+            sealed_chat TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create conversations and audit", _create_conversations_and_audit),
     Migration(2, "index audit by conversation", _index_audit_by_conversation),
+    Migration(3, "create users, enrolment codes and contacts", _create_users_codes_and_contacts),
 )
 """Every schema change, oldest first, numbered 1..N. Add to the end; never edit one in place,
 since databases already made by it will not run it again."""

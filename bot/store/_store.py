@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +22,16 @@ from typing import Any, Self
 
 import sqlite_utils
 
+from bot._private import PRIVATE_FILE_MODE, PrivateFileError, make_private_dirs, make_private_file
+from bot.store import _users
 from bot.store._errors import StaleState, StoreError
 from bot.store._migrations import MIGRATIONS, MIGRATIONS_TABLE, migrate, recorded_version
 from bot.store._sqlite import write_transaction
+from bot.store._users import CodeRedemption, UserRecord
 
 BUSY_TIMEOUT_SECONDS = 5.0
 """How long an operation waits for another process's write to finish before it gives up."""
 
-PRIVATE_DIR_MODE = 0o700
-PRIVATE_FILE_MODE = 0o600
 SIDE_FILE_SUFFIXES = ("-wal", "-shm")
 """SQLite's write-ahead log and its index sit beside the database and hold the same data."""
 
@@ -86,42 +87,19 @@ def _explain(path: Path, doing: str, error: sqlite3.Error) -> str:
 
 
 def _make_private_dirs(directory: Path) -> None:
-    """Create the missing folders owner-only; a folder that already exists keeps its mode."""
-    missing: list[Path] = []
-    while not directory.exists() and directory != directory.parent:
-        missing.append(directory)
-        directory = directory.parent
-    for folder in reversed(missing):
-        try:
-            folder.mkdir(mode=PRIVATE_DIR_MODE)
-        except FileExistsError:
-            continue  # made by someone else meanwhile: its mode is theirs to choose
-        except OSError as error:
-            raise StoreError(
-                f"{folder}: cannot create the folder for the database ({error.strerror}): "
-                "check the path, and that this account can write to its parent folder"
-            ) from error
-        # mkdir's mode passes through the umask, which could leave the owner without access.
-        os.chmod(folder, PRIVATE_DIR_MODE)
+    """Create the database's missing folders owner-only, as the shared helper does."""
+    try:
+        make_private_dirs(directory, what="the folder for the database")
+    except PrivateFileError as error:
+        raise StoreError(str(error)) from error.__cause__
 
 
 def _make_private_file(path: Path) -> None:
-    """Create an empty database file owner-only before SQLite opens it.
-
-    Letting SQLite create it would apply the umask (often world-readable) for the moment
-    before a chmod; O_EXCL also refuses to follow a symlink planted at the path.
-    """
+    """Create an empty database file owner-only before SQLite opens it (and applies the umask)."""
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    except FileExistsError:
-        return  # an existing database keeps the mode its owner gave it
-    except OSError as error:
-        raise StoreError(
-            f"{path}: cannot create the database file ({error.strerror}): "
-            "check the path, and that this account can write to its folder"
-        ) from error
-    os.close(descriptor)
-    os.chmod(path, PRIVATE_FILE_MODE)  # the umask can only take bits away; put the owner's back
+        make_private_file(path, what="the database file")
+    except PrivateFileError as error:
+        raise StoreError(str(error)) from error.__cause__
 
 
 def _make_side_files_private(path: Path) -> None:
@@ -332,6 +310,132 @@ class Store:
             {**json.loads(row["event"]), "key": row["key"], "recorded_at": row["recorded_at"]}
             for row in rows
         ]
+
+    # Who may use the bot. Roles are plain strings here and the rules live in bot.users.
+
+    def add_enrolment_code(
+        self,
+        code_hash: str,
+        role: str,
+        *,
+        now: float,
+        expires_at: float,
+        access_seconds: float | None = None,
+    ) -> None:
+        """Record a new enrolment code by its hash, unused, valid until ``expires_at``.
+
+        Args:
+            code_hash: The code's keyed hash; the code itself is never given to the store.
+            role: The role the code enrols with.
+            now: When the code was made.
+            expires_at: The first moment the code no longer works.
+            access_seconds: How long an enrolment made with it lasts; None: until revoked.
+
+        Raises:
+            StoreError: The database cannot be written (or already holds this hash).
+        """
+        with self._using("record an enrolment code") as db, write_transaction(db):
+            _users.add_code(
+                db,
+                code_hash,
+                role,
+                now=now,
+                expires_at=expires_at,
+                access_seconds=access_seconds,
+            )
+
+    def redeem_enrolment_code(
+        self,
+        code_hash: str,
+        pseudonym: str,
+        *,
+        now: float,
+        key_period: int,
+        delay_after: Callable[[int], float],
+    ) -> CodeRedemption:
+        """Enrol ``pseudonym`` with the code's role, all in one transaction, or say why not.
+
+        The code is used once however many attempts arrive at the same moment. A person with
+        ``n`` failed attempts must wait ``delay_after(n)`` seconds after the last before any
+        attempt is looked at; one made sooner is refused without being counted or using the
+        code. An unknown, used or expired code counts one more failure; enrolling clears them.
+
+        Raises:
+            StoreError: The database cannot be written; nothing was written.
+        """
+        with self._using("redeem an enrolment code") as db, write_transaction(db):
+            return _users.redeem_code(
+                db, code_hash, pseudonym, now=now, key_period=key_period, delay_after=delay_after
+            )
+
+    def user(self, pseudonym: str) -> UserRecord | None:
+        """The user enrolled under ``pseudonym`` (revoked or expired too), or None.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read a user") as db:
+            return _users.get_user(db, pseudonym)
+
+    def users(self) -> list[UserRecord]:
+        """Every user, revoked and expired ones too, oldest enrolment first.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the users") as db:
+            return _users.all_users(db)
+
+    def revoke_user(self, pseudonym: str, *, now: float) -> bool:
+        """Mark the user revoked from ``now`` (an earlier revocation keeps its time).
+
+        Returns:
+            False if no user has this pseudonym.
+
+        Raises:
+            StoreError: The database cannot be written.
+        """
+        with self._using("revoke a user") as db, write_transaction(db):
+            return _users.revoke_user(db, pseudonym, now=now)
+
+    def set_user_role(self, pseudonym: str, role: str) -> bool:
+        """Give the user a new role, leaving the rest of their enrolment as it is.
+
+        Returns:
+            False if no user has this pseudonym.
+
+        Raises:
+            StoreError: The database cannot be written.
+        """
+        with self._using("change a user's role") as db, write_transaction(db):
+            return _users.set_user_role(db, pseudonym, role)
+
+    def save_contact(self, key: str, sealed_chat: str, *, now: float) -> None:
+        """Keep the sealed chat id the bot may message unprompted about conversation ``key``.
+
+        Raises:
+            StoreError: The database cannot be written.
+        """
+        with self._using("save a contact") as db, write_transaction(db):
+            _users.save_contact(db, key, sealed_chat, now=now)
+
+    def contact(self, key: str) -> str | None:
+        """The sealed chat id kept for conversation ``key``, or None.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read a contact") as db:
+            return _users.get_contact(db, key)
+
+    def forget_contact(self, key: str) -> None:
+        """Drop the sealed chat id kept for conversation ``key``, if any.
+
+        Raises:
+            StoreError: The database cannot be written.
+        """
+        with self._using("forget a contact") as db, write_transaction(db):
+            _users.forget_contact(db, key)
 
     def applied_migrations(self) -> list[tuple[int, str]]:
         """Every migration this database records, as (version, name), oldest first."""
