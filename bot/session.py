@@ -44,6 +44,10 @@ class StateStore(Protocol):
         """Save if still at ``expected_version`` (else :class:`StaleState`); the new version."""
         ...
 
+    def conversation_keys(self) -> list[str]:
+        """Every conversation with a saved state."""
+        ...
+
 
 @dataclass
 class MemoryStore:
@@ -77,6 +81,10 @@ class MemoryStore:
         else:
             self.states[key] = Saved(state, version)
         return version
+
+    def conversation_keys(self) -> list[str]:
+        """Every conversation kept."""
+        return sorted(self.states)
 
 
 class Sessions:
@@ -125,6 +133,10 @@ class Sessions:
     def tick(self, key: str, now: float) -> StepResult:
         """Let time pass for a conversation: an idle one is closed and the officer told."""
         return self.handle(key, Tick(now))
+
+    def conversation_keys(self) -> list[str]:
+        """Every conversation saved, for a channel's timer to tick."""
+        return self.store.conversation_keys()
 
     def state(self, key: str) -> Conversation | None:
         """The conversation as saved (None if there is none, or it cannot be read)."""

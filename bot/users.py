@@ -15,6 +15,7 @@ second by second.
 from __future__ import annotations
 
 import math
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -80,6 +81,28 @@ class User:
     def active(self, now: float) -> bool:
         """Whether the enrolment holds at ``now``: not revoked and not past its expiry."""
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+_UNITS = {"m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+_UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day"}
+
+
+def parse_duration(text: str) -> float | None:
+    """``90m``, ``24h`` or ``7d`` as seconds; None for anything else (or nothing at all)."""
+    match = re.fullmatch(r"\s*(\d+)\s*([mhd])\s*", text.lower())
+    if not match or int(match.group(1)) == 0:
+        return None
+    return float(int(match.group(1)) * _UNITS[match.group(2)])
+
+
+def duration_words(seconds: float) -> str:
+    """'90 minutes', '24 hours', '7 days': as an admin would say it (a day is 24 hours)."""
+    whole = int(seconds)
+    for unit, least in (("d", 2), ("h", 1), ("m", 1)):
+        count, remainder = divmod(whole, _UNITS[unit])
+        if count >= least and not remainder:
+            return f"{count} {_UNIT_WORDS[unit]}{'s' if count != 1 else ''}"
+    return f"{whole} seconds"
 
 
 def role_phrase(role: str) -> str:

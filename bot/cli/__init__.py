@@ -8,6 +8,7 @@ from bot import __version__
 from bot.cli._chat import chat
 from bot.cli._flows import flows
 from bot.cli._kb import kb
+from bot.cli._run import run
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,5 +23,6 @@ def cli() -> None:
 cli.add_command(kb)
 cli.add_command(flows)
 cli.add_command(chat)
+cli.add_command(run)
 
 __all__ = ["cli"]

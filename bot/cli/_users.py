@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,10 +14,15 @@ from bot.app import Settings
 from bot.cli._common import data_dir_option
 from bot.keys import Keys, KeysError
 from bot.store import Store, StoreError
-from bot.users import ROLES, Role, Users, UsersError, role_phrase
-
-_UNITS = {"m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
-_UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day"}
+from bot.users import (
+    ROLES,
+    Role,
+    Users,
+    UsersError,
+    duration_words,
+    parse_duration,
+    role_phrase,
+)
 
 
 class Duration(click.ParamType):
@@ -32,25 +36,15 @@ class Duration(click.ParamType):
         """The duration in seconds, or a usage error showing the forms that work."""
         if isinstance(value, int | float):
             return float(value)
-        match = re.fullmatch(r"\s*(\d+)\s*([mhd])\s*", str(value).lower())
-        if not match or int(match.group(1)) == 0:
+        seconds = parse_duration(str(value))
+        if seconds is None:
             self.fail(
                 f"{value!r} is not a length of time: write a whole number and m, h or d, "
                 "such as 90m, 24h or 7d",
                 param,
                 ctx,
             )
-        return float(int(match.group(1)) * _UNITS[match.group(2)])
-
-
-def _duration_words(seconds: float) -> str:
-    """'90 minutes', '24 hours', '7 days': as an admin would say it (a day is 24 hours)."""
-    whole = int(seconds)
-    for unit, least in (("d", 2), ("h", 1), ("m", 1)):
-        count, remainder = divmod(whole, _UNITS[unit])
-        if count >= least and not remainder:
-            return f"{count} {_UNIT_WORDS[unit]}{'s' if count != 1 else ''}"
-    return f"{whole} seconds"
+        return seconds
 
 
 def _when(timestamp: float | None) -> str:
@@ -119,7 +113,7 @@ def enrol(data_dir: Path, role: Role, expires: float, access_for: float | None) 
         made = opened.create_code(role, now=time.time(), valid_for=expires, access_for=access_for)
     click.echo(f"Enrolment code for {role_phrase(role)}: {made.code}")
     click.echo(
-        f"It works once, until {_when(made.expires_at)} ({_duration_words(expires)}), "
+        f"It works once, until {_when(made.expires_at)} ({duration_words(expires)}), "
         "and is not shown again."
     )
     click.echo(f"The {role} sends /enrol {made.code} to the bot in a private chat.")

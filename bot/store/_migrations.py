@@ -118,10 +118,31 @@ def _create_users_codes_and_contacts(db: sqlite_utils.Database) -> None:
     )
 
 
+def _create_channel_notes(db: sqlite_utils.Database) -> None:
+    """What a channel remembers about a conversation between messages, apart from its state.
+
+    Telegram notes which message holds the keyboard still open and whether a reply was lost;
+    kept apart from the engine's state so that a channel's bookkeeping never moves the
+    conversation's version.
+    """
+    db.execute(
+        """
+        CREATE TABLE channel_notes (
+            channel TEXT NOT NULL,
+            key TEXT NOT NULL,
+            note TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (channel, key)
+        )
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create conversations and audit", _create_conversations_and_audit),
     Migration(2, "index audit by conversation", _index_audit_by_conversation),
     Migration(3, "create users, enrolment codes and contacts", _create_users_codes_and_contacts),
+    Migration(4, "create channel notes", _create_channel_notes),
 )
 """Every schema change, oldest first, numbered 1..N. Add to the end; never edit one in place,
 since databases already made by it will not run it again."""

@@ -437,6 +437,50 @@ class Store:
         with self._using("forget a contact") as db, write_transaction(db):
             _users.forget_contact(db, key)
 
+    def channel_note(self, channel: str, key: str) -> dict[str, Any] | None:
+        """What ``channel`` noted about conversation ``key`` (ids and flags only), or None.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read a channel note") as db:
+            rows = list(
+                db.query(
+                    "SELECT note FROM channel_notes WHERE channel = ? AND key = ?", [channel, key]
+                )
+            )
+        if not rows:
+            return None
+        note: dict[str, Any] = json.loads(rows[0]["note"])
+        return note
+
+    def set_channel_note(self, channel: str, key: str, note: dict[str, Any], *, now: float) -> None:
+        """Replace what ``channel`` notes about conversation ``key``.
+
+        Raises:
+            StoreError: The database cannot be written, or the note is not JSON-able.
+        """
+        text = _to_json(note, "a channel note")
+        with self._using("save a channel note") as db, write_transaction(db):
+            db.execute(
+                "INSERT INTO channel_notes (channel, key, note, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (channel, key) DO UPDATE SET note = excluded.note, "
+                "updated_at = excluded.updated_at",
+                [channel, key, text, now],
+            )
+
+    def conversation_keys(self) -> list[str]:
+        """Every conversation with a saved state, for a timer that closes idle ones.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("list conversations") as db:
+            rows = db.execute(
+                "SELECT key FROM conversations WHERE state IS NOT NULL ORDER BY key"
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def applied_migrations(self) -> list[tuple[int, str]]:
         """Every migration this database records, as (version, name), oldest first."""
         with self._using("read the migrations") as db:

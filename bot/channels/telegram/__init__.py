@@ -1,0 +1,71 @@
+"""The Telegram channel: guidebot as a python-telegram-bot application.
+
+The public front door; :func:`run_bot` puts the parts together for ``guidebot run``.
+"""
+
+from __future__ import annotations
+
+import os
+
+# python-telegram-bot 22 warns on every flood-control error that "retry after" will become a
+# timedelta; guidebot reads it only through the rate limiter, which takes either, so opt in.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from bot.app import App
+from bot.channels.telegram._channel import CHANNEL, TelegramChannel
+from bot.channels.telegram._contacts import Contacts
+from bot.channels.telegram._marks import ChatMark, ChatMarks, MemoryMarks, StoreMarks
+from bot.channels.telegram._render import MESSAGE_LIMIT, Outgoing, render
+from bot.channels.telegram._run import (
+    TOKEN_VARIABLE,
+    TelegramSettings,
+    Webhook,
+    build_application,
+    read_token,
+    run,
+    serve,
+    single_instance,
+)
+
+
+def run_bot(app: App, settings: TelegramSettings) -> None:
+    """Run the bot with guidebot's keys, enrolled users and store until it is stopped."""
+    from bot.channels.telegram._personal import personal_data_described
+    from bot.keys import Keys
+    from bot.users import Users
+
+    if app.store is None:
+        raise ValueError("the Telegram bot needs the store: build the app with store=True")
+    keys = Keys.open(app.settings.data_dir)
+    run(
+        app,
+        settings,
+        pseudonyms=keys,
+        roles=Users(app.store, keys),
+        marks=StoreMarks(app.store),
+        contacts=Contacts(app.store, keys),
+        personal_data=personal_data_described,
+    )
+
+
+__all__ = [
+    "CHANNEL",
+    "MESSAGE_LIMIT",
+    "TOKEN_VARIABLE",
+    "ChatMark",
+    "ChatMarks",
+    "Contacts",
+    "MemoryMarks",
+    "Outgoing",
+    "StoreMarks",
+    "TelegramChannel",
+    "TelegramSettings",
+    "Webhook",
+    "build_application",
+    "read_token",
+    "render",
+    "run",
+    "run_bot",
+    "serve",
+    "single_instance",
+]

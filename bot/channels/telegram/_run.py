@@ -1,0 +1,292 @@
+"""Running the Telegram bot: the token, one instance per data folder, polling or webhook.
+
+Start-up fails fast with a plain message (a bad token, a knowledge base or flows that do not
+load, a second instance) rather than half-starting. SIGTERM or Ctrl-C stops fetching, lets the
+updates in hand finish (each is saved as it is handled), closes the database and exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.app import App, AppError
+from bot.channels.telegram._channel import PersonalDataCheck, Pseudonyms, Roles, TelegramChannel
+from bot.channels.telegram._contacts import Contacts
+from bot.channels.telegram._limits import ChatRateLimiter
+from bot.channels.telegram._marks import ChatMarks
+from bot.channels.telegram._order import PerChatOrder
+from bot.channels.telegram._webhook import WebhookServer
+
+TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
+LOCK_FILE = "telegram.lock"
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
+LOGGERS_THAT_PRINT_THE_TOKEN = ("httpx", "httpcore")
+"""httpx logs every request's URL at INFO, and the Bot API's URLs hold the token."""
+
+log = logging.getLogger("guidebot.telegram")
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram should POST updates, and where this process listens for them."""
+
+    url: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """How to reach Telegram; the token is never shown in a repr or a log."""
+
+    token: str = field(repr=False)
+    api_url: str | None = None
+    file_url: str | None = None
+    webhook: Webhook | None = None
+    delete_personal_data: bool = True
+    timeout_seconds: float = 10.0
+    tick_seconds: float = 60.0
+    """How often idle conversations are looked for, closed and their officers told."""
+
+
+def read_token(token_file: Path | None = None, environ: dict[str, str] | None = None) -> str:
+    """The bot token from ``TELEGRAM_BOT_TOKEN``, else from a file named in the settings.
+
+    Never from a command-line argument: those are visible to every user of the machine.
+
+    Raises:
+        AppError: no token was given, or the file cannot be read.
+    """
+    env = os.environ if environ is None else environ
+    token = env.get(TOKEN_VARIABLE, "").strip()
+    if token:
+        return token
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise AppError(
+                f"Could not read the bot token from {token_file}: {error.strerror}. "
+                "Check the file exists and belongs to this account."
+            ) from error
+        if token:
+            return token
+        raise AppError(f"The token file {token_file} is empty. Put the token from BotFather in it.")
+    raise AppError(
+        f"No Telegram bot token. Set {TOKEN_VARIABLE}, or name a file holding it with "
+        "--token-file (never the token itself on the command line)."
+    )
+
+
+class TokenFilter(logging.Filter):
+    """Blank the token out of any log line that would carry it, whoever logs it."""
+
+    def __init__(self, token: str) -> None:
+        """Hide ``token``."""
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record without the token; never drop it."""
+        if self._token and self._token in record.getMessage():
+            record.msg = record.getMessage().replace(self._token, "[token]")
+            record.args = None
+        return True
+
+
+@contextlib.contextmanager
+def quiet_token(token: str) -> Iterator[None]:
+    """Keep the token out of every log for the length of the block."""
+    for name in LOGGERS_THAT_PRINT_THE_TOKEN:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    hide = TokenFilter(token)
+    handlers = logging.getLogger().handlers
+    for handler in handlers:
+        handler.addFilter(hide)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(hide)
+
+
+@contextlib.contextmanager
+def single_instance(data_dir: Path) -> Iterator[None]:
+    """Hold the data directory's lock, or refuse: two bots on one token fight over updates.
+
+    An OS lock (released when the process dies, however it dies) rather than a file's mere
+    presence, so a crash never leaves the bot unable to start.
+    """
+    import fcntl
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / LOCK_FILE
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        handle.close()
+        raise AppError(
+            f"Another guidebot is already running with the data folder {data_dir}. Stop it "
+            "first: two bots on one token take each other's messages."
+        ) from error
+    try:
+        os.chmod(path, 0o600)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+def build_application(
+    channel: TelegramChannel, settings: TelegramSettings, *, order: PerChatOrder | None = None
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The python-telegram-bot application with guidebot's handlers, order and limits."""
+    timeout = settings.timeout_seconds
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_url or DEFAULT_API_URL)
+        .base_file_url(settings.file_url or DEFAULT_FILE_URL)
+        .concurrent_updates(order or PerChatOrder())
+        .rate_limiter(ChatRateLimiter())
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
+        .pool_timeout(timeout)
+        .get_updates_read_timeout(timeout + 30)
+        .build()
+    )
+    channel.install(application)
+    return application
+
+
+async def serve(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    channel: TelegramChannel,
+    settings: TelegramSettings,
+    stop: asyncio.Event,
+    *,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Run until ``stop`` is set: start, fetch or receive updates, then stop cleanly.
+
+    Raises:
+        AppError: Telegram refused the token, or could not be reached at start-up.
+    """
+    try:
+        await application.initialize()  # getMe: a bad token fails here, before anything runs
+    except InvalidToken as error:
+        raise AppError(
+            "Telegram refused the bot token. Check it is the one BotFather gave you, in full."
+        ) from error
+    except NetworkError as error:
+        raise AppError(
+            f"Could not reach the Telegram Bot API ({type(error).__name__}). Check the network, "
+            "or --api-url if you use your own Bot API server."
+        ) from error
+    server: WebhookServer | None = None
+    try:
+        await channel.register_commands(application)
+        await application.start()
+        if settings.webhook is None:
+            assert application.updater is not None
+            await application.bot.delete_webhook()
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        else:
+            server = await _start_webhook(application, settings.webhook)
+        ticking = asyncio.create_task(channel.keep_time(settings.tick_seconds))
+        log.info("guidebot is running")
+        if ready is not None:
+            ready()
+        await stop.wait()
+        ticking.cancel()
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if server is not None:
+            await server.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+async def _start_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
+) -> WebhookServer:
+    # A fresh secret each start: only this process's server knows it, and Telegram is told it
+    # with the webhook, so no secret is ever stored.
+    secret = secrets.token_urlsafe(32)
+    server = WebhookServer(
+        application,
+        secret=secret,
+        path=urlsplit(webhook.url).path or "/",
+        host=webhook.listen,
+        port=webhook.port,
+    )
+    await server.start()
+    try:
+        await application.bot.set_webhook(
+            webhook.url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+    except TelegramError:
+        await server.stop()
+        raise
+    return server
+
+
+def run(
+    app: App,
+    settings: TelegramSettings,
+    *,
+    pseudonyms: Pseudonyms,
+    roles: Roles,
+    marks: ChatMarks,
+    contacts: Contacts | None,
+    personal_data: PersonalDataCheck | None,
+) -> None:
+    """Run the bot until SIGTERM or Ctrl-C; the caller closes the app afterwards.
+
+    Raises:
+        AppError: a plain reason the bot could not start.
+    """
+    order = PerChatOrder()
+    channel = TelegramChannel(
+        app.sessions("telegram"),
+        pseudonyms,
+        roles,
+        marks,
+        personal_data=personal_data if settings.delete_personal_data else None,
+        contacts=contacts,
+        order=order,
+    )
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        application = build_application(channel, settings, order=order)
+        await serve(application, channel, settings, stop)
+
+    with single_instance(app.settings.data_dir), quiet_token(settings.token):
+        asyncio.run(main())

@@ -1,0 +1,176 @@
+"""Driving the real ``guidebot run`` process through the fake Bot API, as officers would.
+
+Shared by the Telegram end-to-end tests and the Telegram benchmark. A plain module (no pytest
+import) so a benchmark script can use it too.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.app import DATABASE
+from bot.keys import Keys
+from bot.store import Store
+from bot.users import Role, Users
+from tests.fake_bot_api import BotMessage, FakeBotApi
+
+SETTLE_SECONDS = 0.25
+"""A reply is complete once the chat has been quiet this long after its first message."""
+
+
+class BotProcess:
+    """``guidebot run`` in a child process, pointed at the fake Bot API."""
+
+    def __init__(self, fake: FakeBotApi, data_dir: Path, *extra: str, token: str | None = None):
+        """Start the bot; call :meth:`wait_ready` before sending it anything."""
+        self.fake = fake
+        self.data_dir = data_dir
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": token if token is not None else fake.token,
+            "GUIDEBOT_DATA_DIR": str(data_dir),
+        }
+        env.pop("GUIDEBOT_TOKEN_FILE", None)
+        self._polls_before = len(fake.calls("getUpdates"))
+        self._webhooks_before = len(fake.calls("setWebhook"))
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--api-url",
+                fake.base_url,
+                "--file-url",
+                fake.file_url,
+                *extra,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_ready(self, timeout: float = 60.0, *, webhook: bool = False) -> None:
+        """Block until the bot polls (or has set its webhook); fail with its output if it died."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                out, err = self.process.communicate()
+                raise RuntimeError(f"guidebot run exited {self.process.returncode}: {err}{out}")
+            if webhook and len(self.fake.calls("setWebhook")) > self._webhooks_before:
+                return
+            if not webhook and len(self.fake.calls("getUpdates")) > self._polls_before:
+                return
+            time.sleep(0.02)
+        raise TimeoutError("guidebot run did not start polling in time")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> tuple[int, str, str]:
+        """Signal the bot and wait for it: its exit code, stdout and stderr."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        out, err = self.process.communicate(timeout=timeout)
+        return self.process.returncode, out, err
+
+    def __enter__(self) -> BotProcess:
+        """Use the bot for a block; it is stopped however the block ends."""
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Stop the bot if the test has not already."""
+        if self.process.poll() is None:
+            self.stop(signal.SIGKILL)
+
+
+def enrolment_code(data_dir: Path, role: Role = "officer", *, valid_for: float = 3600) -> str:
+    """A one-time code, made as ``guidebot users enrol`` makes it."""
+    with Store.open(data_dir / DATABASE) as store:
+        users = Users(store, Keys.open(data_dir))
+        return users.create_code(role, now=time.time(), valid_for=valid_for).code
+
+
+class Officer:
+    """One simulated officer in a private chat with the bot."""
+
+    def __init__(self, fake: FakeBotApi, user_id: int) -> None:
+        """Officer ``user_id``; their private chat has the same id."""
+        self.fake = fake
+        self.id = user_id
+
+    @property
+    def chat(self) -> list[BotMessage]:
+        """Everything the bot has sent this officer, as it stands now."""
+        return self.fake.messages(self.id)
+
+    def enrol(self, data_dir: Path, role: Role = "officer") -> list[BotMessage]:
+        """Enrol with a fresh code."""
+        return self.send(f"/enrol {enrolment_code(data_dir, role)}")
+
+    def send(self, text: str, *, expect_reply: bool = True) -> list[BotMessage]:
+        """Type a message; the bot's messages in reply, once it has finished replying."""
+        before = len(self.chat)
+        self.fake.send_text(self.id, text)
+        return self._replies(before, expect_reply)
+
+    def press(self, label: str, *, expect_reply: bool = True) -> list[BotMessage]:
+        """Tap the button with this label on the latest message that shows it.
+
+        Waits for the button to appear, since a reply's later messages may still be on the way
+        (the per-chat send limit spaces out a long burst).
+        """
+        try:
+            message_id, data = self.fake.wait_for(lambda: self._button(label), timeout=10)
+        except TimeoutError:
+            raise AssertionError(f"no button {label!r} on screen: {self.screen()}") from None
+        before = len(self.chat)
+        self.fake.press(self.id, message_id, data)
+        return self._replies(before, expect_reply)
+
+    def _button(self, label: str) -> tuple[int, str] | None:
+        for message in reversed(self.chat):
+            for shown, data in message.buttons():
+                if shown == label and data is not None and not message.deleted:
+                    return message.message_id, data
+        return None
+
+    def press_on(self, message_id: int, data: str) -> list[BotMessage]:
+        """Tap a button by its data on a given message, even one whose keyboard has gone."""
+        before = len(self.chat)
+        self.fake.press(self.id, message_id, data, check_button=False)
+        return self._replies(before, expect_reply=False)
+
+    def screen(self) -> list[str]:
+        """The chat as text lines, for assertion messages."""
+        return [f"{m.message_id}: {m.text[:80]} {m.buttons()}" for m in self.chat]
+
+    def buttons(self) -> list[str]:
+        """Labels of every keyboard still on screen."""
+        return [label for m in self.chat if not m.deleted for label, _ in m.buttons()]
+
+    def _replies(self, before: int, expect_reply: bool) -> list[BotMessage]:
+        if expect_reply:
+            self.fake.wait_for(lambda: len(self.chat) > before, timeout=15)
+        settle(self.fake)
+        return self.chat[before:]
+
+
+def settle(fake: FakeBotApi, quiet: float = SETTLE_SECONDS) -> None:
+    """Wait until the bot has made no call for ``quiet`` seconds."""
+    count = len(fake.calls())
+    while True:
+        time.sleep(quiet)
+        now = len(fake.calls())
+        # getUpdates is the bot idling, not replying
+        if now == count or all(c.method == "getUpdates" for c in fake.calls()[count:]):
+            return
+        count = now
+
+
+def files_under(directory: Path) -> bytes:
+    """Every byte of every file under ``directory`` (database, WAL, keys, logs ...)."""
+    return b"".join(p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file())
