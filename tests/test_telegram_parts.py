@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from bot.channels.telegram import (
 from bot.channels.telegram._limits import ChatRateLimiter
 from bot.channels.telegram._order import PerChatOrder
 from bot.channels.telegram._run import TokenFilter
+from bot.engine import Event, StepResult
 from bot.keys import Keys
+from bot.session import Sessions
 from bot.users import Users
 from tests.fake_bot_api import FakeBotApi
 
@@ -244,3 +247,38 @@ async def test_personal_details_are_kept_in_the_chat_when_deletion_is_off(tmp_pa
             await running
     assert not any(m.deleted for m in fake.user_messages(officer))
     assert not any("deleted" in m.text for m in fake.messages(officer))
+
+
+async def test_typing_shows_only_while_a_reply_takes_over_half_a_second(tmp_path: Path) -> None:
+    class Slow(Sessions):
+        delay = 0.0
+
+        def handle(self, key: str, event: Event) -> StepResult:
+            time.sleep(Slow.delay)
+            return super().handle(key, event)
+
+    with build_app(Settings(data_dir=tmp_path)) as app:
+        assert app.store is not None
+        keys = Keys.open(tmp_path)
+        users = Users(app.store, keys)
+        sessions = Slow(app.engine, app.store, channel="telegram")
+        channel = TelegramChannel(sessions, keys, users, StoreMarks(app.store))
+        async with FakeBotApi() as fake:
+            settings = TelegramSettings(token=fake.token, api_url=fake.base_url)
+            stop = asyncio.Event()
+            running = asyncio.create_task(
+                serve(build_application(channel, settings), channel, settings, stop)
+            )
+            officer = 7_012_345_680
+            fake.send_text(officer, f"/enrol {users.create_code('officer', now=time.time()).code}")
+            await fake.wait_for_replies_async(officer)
+            fake.send_text(officer, "menu")  # quick: no typing shown
+            await fake.wait_for_replies_async(officer)
+            assert fake.calls("sendChatAction") == []
+            Slow.delay = 0.8
+            fake.send_text(officer, "first contact")
+            await fake.wait_for_replies_async(officer)
+            stop.set()
+            await running
+    (typing,) = fake.calls("sendChatAction")
+    assert typing.params["action"] == "typing"
