@@ -288,6 +288,9 @@ def test_restart_and_kill_mid_conversation_lose_nothing(
         person.send("/start")
         person.press("First contact")
         assert first.stop()[0] == 0
+    with Store.open(tmp_path / DATABASE) as store:  # the log was signed as the bot stopped
+        (checkpoint,) = store.checkpoints()
+        assert checkpoint.reason == "shutdown" and checkpoint.size == len(store.leaf_hashes())
     with BotProcess(fake, tmp_path) as second:
         second.wait_ready()
         person.press("No")  # the keyboard sent before the restart still works
@@ -462,3 +465,20 @@ def test_sigterm_finishes_the_update_in_hand(own_fake: FakeBotApi, tmp_path: Pat
         code, _out, err = process.stop()
         assert code == 0, err
     assert person.chat[-1].text == "What do you need help with?"
+
+
+def test_a_supervisor_sees_the_days_red_flags_with_audit(
+    fake: FakeBotApi, bot: BotProcess, data_dir: Path
+) -> None:
+    officer = Officer(fake, 7_099_000_060)
+    officer.enrol(data_dir)
+    officer.send("/start")
+    officer.send("hes got a knife and the kids are in the house")  # protect-first, not yet read
+    supervisor = Officer(fake, 7_099_000_061)
+    supervisor.enrol(data_dir, "supervisor")
+    (summary,) = supervisor.send("/audit")
+    assert summary.text.startswith("Red flags in the last 24 hours:")
+    key = Keys.open(data_dir).pseudonym("chat", officer.id)
+    assert f"({key}, run 0): NOT acknowledged" in summary.text
+    assert str(officer.id) not in summary.text
+    assert officer.send("/audit")[0].text.startswith("/audit is for supervisors and admins")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bot import __version__
+from bot.cli._audit import audit
 from bot.cli._chat import chat
 from bot.cli._flows import flows
 from bot.cli._kb import kb
@@ -24,5 +25,6 @@ cli.add_command(kb)
 cli.add_command(flows)
 cli.add_command(chat)
 cli.add_command(run)
+cli.add_command(audit)
 
 __all__ = ["cli"]

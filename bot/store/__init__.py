@@ -3,6 +3,7 @@
 The public front door; implementation lives in the private modules.
 """
 
+from bot.store._audit import LoggedEvent, StoredCheckpoint, leaf_content
 from bot.store._errors import StaleState, StoreError
 from bot.store._migrations import MIGRATIONS, Migration, migrate
 from bot.store._store import Saved, Store
@@ -11,12 +12,15 @@ from bot.store._users import CodeRedemption, RedemptionOutcome, UserRecord
 __all__ = [
     "MIGRATIONS",
     "CodeRedemption",
+    "LoggedEvent",
     "Migration",
     "RedemptionOutcome",
     "Saved",
     "StaleState",
     "Store",
     "StoreError",
+    "StoredCheckpoint",
     "UserRecord",
+    "leaf_content",
     "migrate",
 ]

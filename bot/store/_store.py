@@ -24,6 +24,7 @@ import sqlite_utils
 
 from bot._private import PRIVATE_FILE_MODE, PrivateFileError, make_private_dirs, make_private_file
 from bot.store import _users
+from bot.store._audit import LoggedEvent, StoredCheckpoint, append_events
 from bot.store._errors import StaleState, StoreError
 from bot.store._migrations import MIGRATIONS, MIGRATIONS_TABLE, migrate, recorded_version
 from bot.store._sqlite import write_transaction
@@ -281,11 +282,11 @@ class Store:
                 """,
                 [key, None if state is None else _to_json(state, "the state"), version, now],
             )
-            for number, event in enumerate(audit, start=1):
-                db.execute(
-                    "INSERT INTO audit (key, recorded_at, event) VALUES (?, ?, ?)",
-                    [key, now, _to_json(event, f"audit event {number}")],
-                )
+            events = [
+                (event, _to_json(event, f"audit event {number}"))
+                for number, event in enumerate(audit, start=1)
+            ]
+            append_events(db, key, now, events)
         return version
 
     def audit_events(self, key: str | None = None) -> list[dict[str, Any]]:
@@ -297,12 +298,18 @@ class Store:
             StoreError: The database cannot be read.
         """
         with self._using("read the audit log") as db:
+            # A purged event keeps its row (and leaf hash) with its content emptied.
             if key is None:
-                rows = list(db.query("SELECT key, recorded_at, event FROM audit ORDER BY id"))
+                rows = list(
+                    db.query(
+                        "SELECT key, recorded_at, event FROM audit WHERE event != '' ORDER BY id"
+                    )
+                )
             else:
                 rows = list(
                     db.query(
-                        "SELECT key, recorded_at, event FROM audit WHERE key = ? ORDER BY id",
+                        "SELECT key, recorded_at, event FROM audit "
+                        "WHERE key = ? AND event != '' ORDER BY id",
                         [key],
                     )
                 )
@@ -436,6 +443,88 @@ class Store:
         """
         with self._using("forget a contact") as db, write_transaction(db):
             _users.forget_contact(db, key)
+
+    def audit_rows(self, *, first_leaf: int = 0) -> list[LoggedEvent]:
+        """Every row of the audit log as stored, in the order appended, for verification.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the audit log") as db:
+            rows = db.execute(
+                "SELECT id, leaf, key, recorded_at, event, salt, leaf_hash, purged_at "
+                "FROM audit WHERE leaf IS NULL OR leaf >= ? ORDER BY id",
+                [first_leaf],
+            ).fetchall()
+        return [
+            LoggedEvent(
+                row_id=int(row[0]),
+                leaf=None if row[1] is None else int(row[1]),
+                key=str(row[2]),
+                recorded_at=float(row[3]),
+                event=json.loads(row[4]) if row[4] else None,
+                salt=None if row[5] is None else bytes(row[5]),
+                leaf_hash=None if row[6] is None else bytes(row[6]),
+                purged_at=None if row[7] is None else float(row[7]),
+            )
+            for row in rows
+        ]
+
+    def leaf_hashes(self) -> list[bytes]:
+        """Every event's leaf hash in leaf order: all a Merkle root or a proof needs.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the audit log's leaves") as db:
+            rows = db.execute("SELECT leaf_hash FROM audit ORDER BY leaf").fetchall()
+        return [bytes(row[0]) for row in rows]
+
+    def add_checkpoint(
+        self, size: int, root: bytes, note: str, *, signed_at: float, reason: str
+    ) -> None:
+        """Keep a signed checkpoint of the audit log.
+
+        Raises:
+            StoreError: The database cannot be written.
+        """
+        with self._using("save a checkpoint") as db, write_transaction(db):
+            db.execute(
+                "INSERT INTO checkpoints (size, root, note, signed_at, reason) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [size, root, note, signed_at, reason],
+            )
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        """Every signed checkpoint, oldest first.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the checkpoints") as db:
+            rows = db.execute(
+                "SELECT id, size, root, note, signed_at, reason FROM checkpoints ORDER BY id"
+            ).fetchall()
+        return [
+            StoredCheckpoint(int(r[0]), int(r[1]), bytes(r[2]), str(r[3]), float(r[4]), str(r[5]))
+            for r in rows
+        ]
+
+    def purge_audit(self, before: float, *, now: float) -> int:
+        """Empty the content and salt of events recorded before ``before``; returns how many.
+
+        Their leaf hashes stay, so the log still verifies.
+
+        Raises:
+            StoreError: The database cannot be written.
+        """
+        with self._using("purge the audit log") as db, write_transaction(db):
+            cursor = db.execute(
+                "UPDATE audit SET event = '', salt = NULL, purged_at = ? "
+                "WHERE recorded_at < ? AND purged_at IS NULL",
+                [now, before],
+            )
+            return int(cursor.rowcount)
 
     def channel_note(self, channel: str, key: str) -> dict[str, Any] | None:
         """What ``channel`` noted about conversation ``key`` (ids and flags only), or None.

@@ -30,6 +30,7 @@ from bot.channels.telegram._run import (
 
 def run_bot(app: App, settings: TelegramSettings) -> None:
     """Run the bot with guidebot's keys, enrolled users and store until it is stopped."""
+    from bot.audit.log import Checkpointer, signing_key, supervisor_summary
     from bot.channels.telegram._personal import personal_data_described
     from bot.keys import Keys
     from bot.users import Users
@@ -37,6 +38,7 @@ def run_bot(app: App, settings: TelegramSettings) -> None:
     if app.store is None:
         raise ValueError("the Telegram bot needs the store: build the app with store=True")
     keys = Keys.open(app.settings.data_dir)
+    store = app.store
     run(
         app,
         settings,
@@ -45,6 +47,8 @@ def run_bot(app: App, settings: TelegramSettings) -> None:
         marks=StoreMarks(app.store),
         contacts=Contacts(app.store, keys),
         personal_data=personal_data_described,
+        checkpoints=Checkpointer(store, signing_key(app.settings.data_dir)),
+        audit_summary=lambda now: supervisor_summary(store, now=now),
     )
 
 

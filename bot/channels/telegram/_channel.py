@@ -97,6 +97,18 @@ class Roles(Protocol):
         ...
 
 
+class Checkpoints(Protocol):
+    """Signing the audit log's checkpoints (:class:`bot.audit.log.Checkpointer` is one)."""
+
+    def sign_if_new(self, *, now: float, reason: str) -> str | None:
+        """Sign a checkpoint if events came since the last."""
+        ...
+
+    def daily(self, *, now: float) -> str | None:
+        """Sign the day's checkpoint if it is due."""
+        ...
+
+
 PersonalDataCheck = Callable[[str], Sequence[str]]
 """What kinds of personal data a message seems to hold, described for the officer."""
 
@@ -115,6 +127,8 @@ class TelegramChannel:
         contacts: sealed chat ids, so an idle conversation's officer can be told it closed
             (None: idle conversations are closed at the officer's next message instead).
         order: the per-chat order updates are handled in, which the idle timer joins.
+        checkpoints: signs the audit log's checkpoint daily (the timer) and at shutdown.
+        audit_summary: what ``/audit`` shows supervisors, given the time now.
         clock: the time source (the engine never reads a clock).
     """
 
@@ -125,6 +139,8 @@ class TelegramChannel:
     personal_data: PersonalDataCheck | None = None
     contacts: Contacts | None = None
     order: PerChatOrder | None = None
+    checkpoints: Checkpoints | None = None
+    audit_summary: Callable[[float], str] | None = None
     clock: Callable[[], float] = time.time
     send_backoff: float = SEND_BACKOFF_SECONDS
 
@@ -221,6 +237,10 @@ class TelegramChannel:
         if role not in allowed:
             roles = " and ".join(f"{name}s" for name in allowed)
             await self._send_plain(chat, say.NOT_YOUR_ROLE.format(command=command, roles=roles))
+            return
+        if command == "/audit" and self.audit_summary is not None:
+            summary = await asyncio.to_thread(self.audit_summary, self.clock())
+            await self._send_plain(chat, summary)
             return
         if command == "/users" and isinstance(self.roles, UserAdmin):
             answer = await asyncio.to_thread(
@@ -351,8 +371,19 @@ class TelegramChannel:
             await asyncio.sleep(every)
             try:
                 await self.tick_all()
+                if self.checkpoints is not None:
+                    await asyncio.to_thread(self._daily_checkpoint)
             except Exception as error:  # one bad tick must not stop the timer for good
                 log.error("closing idle conversations failed: %s", type(error).__name__)
+
+    def _daily_checkpoint(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.daily(now=self.clock())
+
+    def sign_at_shutdown(self) -> None:
+        """Sign the audit log's checkpoint as the bot stops, if events came since the last."""
+        if self.checkpoints is not None:
+            self.checkpoints.sign_if_new(now=self.clock(), reason="shutdown")
 
     async def tick_all(self) -> int:
         """Tick every saved conversation once; returns how many officers were told something."""

@@ -24,7 +24,13 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.app import App, AppError
-from bot.channels.telegram._channel import PersonalDataCheck, Pseudonyms, Roles, TelegramChannel
+from bot.channels.telegram._channel import (
+    Checkpoints,
+    PersonalDataCheck,
+    Pseudonyms,
+    Roles,
+    TelegramChannel,
+)
 from bot.channels.telegram._contacts import Contacts
 from bot.channels.telegram._limits import ChatRateLimiter
 from bot.channels.telegram._marks import ChatMarks
@@ -228,6 +234,7 @@ async def serve(
         if application.running:
             await application.stop()
         await application.shutdown()
+        channel.sign_at_shutdown()
 
 
 async def _start_webhook(
@@ -263,6 +270,8 @@ def run(
     marks: ChatMarks,
     contacts: Contacts | None,
     personal_data: PersonalDataCheck | None,
+    checkpoints: Checkpoints | None = None,
+    audit_summary: Callable[[float], str] | None = None,
 ) -> None:
     """Run the bot until SIGTERM or Ctrl-C; the caller closes the app afterwards.
 
@@ -278,6 +287,8 @@ def run(
         personal_data=personal_data if settings.delete_personal_data else None,
         contacts=contacts,
         order=order,
+        checkpoints=checkpoints,
+        audit_summary=audit_summary,
     )
 
     async def main() -> None:

@@ -1,0 +1,213 @@
+"""``guidebot audit``: the supervisors' tamper-evident log: checkpoints, verify, proofs, purge.
+
+The commands read the database file directly, so access to that file (and to the signing key
+beside it) is the control: keep the data folder owner-only, as guidebot makes it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.app import DATABASE
+from bot.cli._common import data_dir_option
+
+if TYPE_CHECKING:  # imported when a command runs, so 'guidebot --help' stays quick
+    from bot.audit._note import Verifier
+    from bot.store import Store
+
+DEFAULT_RETENTION_DAYS = 365
+"""Purge events older than a year unless told otherwise (GUIDEBOT_AUDIT_RETENTION_DAYS)."""
+
+
+@contextmanager
+def _store(data_dir: Path) -> Iterator[Store]:
+    from bot.store import Store, StoreError
+
+    path = data_dir / DATABASE
+    if not path.exists():
+        raise click.ClickException(f"No guidebot database at {path}: check --data-dir.")
+    try:
+        with Store.open(path) as store:
+            yield store
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _verifier(text: str | None, data_dir: Path) -> Verifier:
+    from bot.audit._note import NoteError, Verifier
+    from bot.audit.log import AuditError, signing_key
+
+    if text is None:
+        try:
+            return signing_key(data_dir, create=False).verifier
+        except AuditError as error:
+            raise click.ClickException(str(error)) from error
+    candidate = Path(text)
+    if candidate.is_file():
+        text = candidate.read_text(encoding="utf-8")
+    try:
+        return Verifier.parse(text)
+    except NoteError as error:
+        raise click.ClickException(f"That public key is not usable: {error}.") from error
+
+
+@click.group()
+def audit() -> None:
+    """Check the tamper-evident audit log, prove an event is in it, and apply retention."""
+
+
+@audit.command()
+@data_dir_option
+def key(data_dir: Path) -> None:
+    """Print the public key that checks the log's checkpoints: keep it somewhere safe.
+
+    Supervisors and professional standards keep this line outside guidebot; with it, anyone
+    can check the log or a proof, and nobody can forge a checkpoint without the signing key.
+    """
+    from bot.audit.log import signing_key
+
+    click.echo(signing_key(data_dir).verifier.encoded())
+
+
+@audit.command()
+@data_dir_option
+def checkpoint(data_dir: Path) -> None:
+    """Sign a checkpoint of the log now and print it (keep a copy to catch later tampering)."""
+    from bot.audit.log import sign_checkpoint, signing_key
+
+    signer = signing_key(data_dir)
+    with _store(data_dir) as store:
+        click.echo(sign_checkpoint(store, signer, now=time.time(), reason="on demand"), nl=False)
+
+
+@audit.command()
+@data_dir_option
+def head(data_dir: Path) -> None:
+    """Print the latest signed checkpoint."""
+    with _store(data_dir) as store:
+        kept = store.checkpoints()
+        if not kept:
+            raise click.ClickException("No checkpoint yet: run 'guidebot audit checkpoint'.")
+        click.echo(kept[-1].note, nl=False)
+
+
+@audit.command()
+@data_dir_option
+@click.option(
+    "--key",
+    "public_key",
+    default=None,
+    help="The public key line (or a file holding it); default: this folder's own.",
+)
+@click.option(
+    "--checkpoint",
+    "kept",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A checkpoint kept outside the database, to catch a cut-off tail.",
+)
+def verify(data_dir: Path, public_key: str | None, kept: tuple[Path, ...]) -> None:
+    """Recompute the log's tree and check every signed checkpoint against it.
+
+    Exits 0 and prints OK, or exits 1 naming the first event altered, deleted, inserted or
+    moved, or the events cut off after a kept checkpoint.
+    """
+    from bot.audit.log import verify as check
+
+    verifier = _verifier(public_key, data_dir)
+    notes = [path.read_text(encoding="utf-8") for path in kept]
+    with _store(data_dir) as store:
+        report = check(store, verifier, kept=notes)
+    summary = f"{report.events} events ({report.purged} purged), {report.checkpoints} checkpoints"
+    if report.ok:
+        click.echo(f"OK: {summary}, all consistent.")
+        return
+    click.echo(f"NOT OK: {summary}.\n{report.problems[0]}", err=True)
+    raise SystemExit(1)
+
+
+@audit.command()
+@data_dir_option
+@click.argument("event", type=click.IntRange(min=1))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the proof (default: proof-EVENT.json here).",
+)
+def prove(data_dir: Path, event: int, output: Path | None) -> None:
+    """Write a proof that EVENT (its number in the log) is in it, checkable without the database.
+
+    Give the file and the public key to whoever needs it (a complaint, a case review, a
+    court): 'guidebot audit check-proof FILE --key KEY' checks it offline.
+    """
+    from bot.audit.log import AuditError, signing_key
+    from bot.audit.log import prove as make_proof
+
+    signer = signing_key(data_dir)
+    with _store(data_dir) as store:
+        try:
+            proof = make_proof(store, signer, event, now=time.time())
+        except AuditError as error:
+            raise click.ClickException(str(error)) from error
+    target = output or Path(f"proof-{event}.json")
+    target.write_text(json.dumps(proof, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    click.echo(f"Wrote {target}.")
+
+
+@audit.command(name="check-proof")
+@data_dir_option
+@click.argument("proof_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "public_key",
+    required=True,
+    help="The log's public key line (from 'guidebot audit key'), or a file holding it.",
+)
+def check_proof(data_dir: Path, proof_file: Path, public_key: str) -> None:
+    """Check a proof file with the public key alone: no database, no network.
+
+    ``--data-dir`` is accepted like every command's, and not used.
+    """
+    from bot.audit.log import AuditError, read_proof
+    from bot.audit.log import check_proof as check
+
+    try:
+        proof = read_proof(proof_file)
+    except AuditError as error:
+        raise click.ClickException(str(error)) from error
+    result = check(proof, _verifier(public_key, Path(".")))
+    click.echo(result.message, err=not result.ok)
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@audit.command()
+@data_dir_option
+@click.option(
+    "--older-than",
+    "days",
+    type=click.FloatRange(min=0),
+    envvar="GUIDEBOT_AUDIT_RETENTION_DAYS",
+    default=DEFAULT_RETENTION_DAYS,
+    show_default=True,
+    help="Purge events recorded more than this many days ago.",
+)
+def purge(data_dir: Path, days: float) -> None:
+    """Delete old events' content, keeping their hashes so the log still verifies."""
+    from bot.audit.log import purge as run_purge
+    from bot.audit.log import sign_checkpoint, signing_key
+
+    signer = signing_key(data_dir)
+    with _store(data_dir) as store:
+        now = time.time()
+        count = run_purge(store, older_than_days=days, now=now)
+        sign_checkpoint(store, signer, now=now, reason="after purge")
+    click.echo(f"Purged {count} events older than {days:g} days; the log still verifies.")

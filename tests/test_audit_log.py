@@ -1,0 +1,236 @@
+"""The audit log is tamper-evident: every way of changing it is caught, and an untouched or
+purged log verifies; proofs check out offline with the public key alone."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.app import DATABASE
+from bot.audit._merkle import event_leaf_hash
+from bot.audit._note import Signer
+from bot.audit.log import (
+    check_proof,
+    prove,
+    purge,
+    sign_checkpoint,
+    signing_key,
+    verify,
+)
+from bot.cli._audit import audit
+from bot.store import Store, leaf_content
+
+NOW = 1_800_000_000.0
+
+
+def _log_some(store: Store, conversations: int = 4, start: float = NOW) -> None:
+    for number in range(conversations):
+        key = f"c-{start:.0f}-{number}"
+        store.save(
+            key,
+            {"phase": "step"},
+            expected_version=0,
+            audit=[
+                {"kind": "flow_started", "flow": "initial-contact", "run": 1, "seq": 1},
+                {"kind": "answer", "flow": "initial-contact", "step": "danger", "outcome": "no"},
+                {"kind": "red_flag", "red_flag": "danger-now", "run": 1, "seq": 3},
+            ],
+            now=start + number * 60,
+        )
+
+
+@pytest.fixture
+def logged(tmp_path: Path) -> Iterator[tuple[Store, Signer, Path]]:
+    with Store.open(tmp_path / DATABASE) as store:
+        signer = signing_key(tmp_path)
+        _log_some(store, 2)
+        sign_checkpoint(store, signer, now=NOW + 100, reason="test")
+        _log_some(store, 2, start=NOW + 200)
+        sign_checkpoint(store, signer, now=NOW + 300, reason="test")
+        yield store, signer, tmp_path
+
+
+def _sql(path: Path, statement: str, *args: object) -> None:
+    with sqlite3.connect(path / DATABASE) as raw:
+        raw.execute(statement, args)
+
+
+def test_an_untouched_log_verifies(logged: tuple[Store, Signer, Path]) -> None:
+    store, signer, _ = logged
+    report = verify(store, signer.verifier)
+    assert report.ok, report.problems
+    assert (report.events, report.checkpoints) == (12, 2)
+
+
+def test_each_event_is_a_salted_leaf(logged: tuple[Store, Signer, Path]) -> None:
+    store, _, _ = logged
+    rows = store.audit_rows()
+    assert [row.leaf for row in rows] == list(range(12))
+    assert len({row.salt for row in rows}) == 12  # same event, different salts
+    first = rows[0]
+    assert first.salt is not None and first.event is not None
+    assert event_leaf_hash(first.salt, leaf_content(first.key, first.recorded_at, first.event)) == (
+        first.leaf_hash
+    )
+
+
+@pytest.mark.parametrize(
+    ("tamper", "found"),
+    [
+        (
+            "UPDATE audit SET event = replace(event, '\"no\"', '\"yes\"') WHERE leaf = 4",
+            "Event 5 was altered",
+        ),
+        ("UPDATE audit SET key = 'c-9999' WHERE leaf = 2", "Event 3 was altered"),
+        ("UPDATE audit SET recorded_at = recorded_at + 1 WHERE leaf = 7", "Event 8 was altered"),
+        ("DELETE FROM audit WHERE leaf = 3", "Event 4 was deleted"),
+        (
+            "INSERT INTO audit (key, recorded_at, event) "
+            "VALUES ('c-1', 1, '{\"kind\":\"answer\"}')",
+            "was inserted",
+        ),
+        ("UPDATE audit SET id = id + 1000 WHERE leaf = 5", "out of order"),
+    ],
+)
+def test_each_change_to_an_event_is_caught(
+    logged: tuple[Store, Signer, Path], tamper: str, found: str
+) -> None:
+    store, signer, path = logged
+    _sql(path, tamper)
+    report = verify(store, signer.verifier)
+    assert not report.ok
+    assert found in report.problems[0]
+
+
+def test_two_events_swapped_with_their_hashes_are_caught(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    store, signer, path = logged
+    rows = {row.leaf: row for row in store.audit_rows()}
+    for here, there in ((1, 2), (2, 1)):
+        other = rows[there]
+        _sql(
+            path,
+            "UPDATE audit SET key = ?, recorded_at = ?, event = ?, salt = ?, leaf_hash = ? "
+            "WHERE leaf = ?",
+            other.key,
+            other.recorded_at,
+            json.dumps(other.event),
+            other.salt,
+            other.leaf_hash,
+            here,
+        )
+    report = verify(store, signer.verifier)
+    assert "does not match checkpoint" in report.problems[0]
+
+
+def test_a_tree_rebuilt_without_the_key_is_caught(logged: tuple[Store, Signer, Path]) -> None:
+    store, signer, path = logged
+    row = store.audit_rows()[0]
+    assert row.event is not None and row.salt is not None
+    forged = {**row.event, "flow": "referral"}
+    digest = event_leaf_hash(row.salt, leaf_content(row.key, row.recorded_at, forged))
+    _sql(
+        path,
+        "UPDATE audit SET event = ?, leaf_hash = ? WHERE leaf = 0",
+        json.dumps(forged),
+        digest,
+    )
+    report = verify(store, signer.verifier)
+    assert "does not match checkpoint" in report.problems[0]
+
+
+def test_checkpoints_replaced_or_signed_by_another_key_are_caught(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    store, signer, path = logged
+    impostor = Signer.generate("guidebot-audit")
+    note = impostor.sign(f"guidebot-audit/{signer.verifier.hash:08x}\n1\n{'A' * 43}=\n")
+    _sql(path, "UPDATE checkpoints SET note = ? WHERE id = 2", note)
+    report = verify(store, signer.verifier)
+    assert "not signed by this key" in report.problems[0]
+
+
+def test_a_tail_cut_off_after_a_kept_checkpoint_is_caught(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    store, signer, path = logged
+    kept = store.checkpoints()[-1].note
+    _sql(path, "DELETE FROM audit WHERE leaf >= 9")
+    _sql(path, "DELETE FROM checkpoints WHERE id = 2")
+    report = verify(store, signer.verifier, kept=[kept])
+    assert "were cut off" in report.problems[0]
+    assert verify(store, signer.verifier).ok  # without the kept copy, nothing could tell
+
+
+def test_a_purged_log_still_verifies_and_forgets_the_content(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    store, signer, _ = logged
+    assert purge(store, older_than_days=0, now=NOW + 150) == 6
+    rows = store.audit_rows()
+    assert [row.event is None for row in rows] == [True] * 6 + [False] * 6
+    assert all(row.salt is None for row in rows[:6])
+    assert len(store.audit_events()) == 6
+    assert verify(store, signer.verifier).ok
+
+
+def test_a_proof_checks_out_offline_and_a_doctored_one_does_not(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    store, signer, _ = logged
+    proof = json.loads(json.dumps(prove(store, signer, 5, now=NOW + 400)))
+    result = check_proof(proof, signer.verifier)
+    assert result.ok, result.message
+    assert (
+        check_proof({**proof, "event": {**proof["event"], "outcome": "yes"}}, signer.verifier).ok
+        is False
+    )
+    assert check_proof({**proof, "event_number": 6}, signer.verifier).ok is False
+    assert check_proof(proof, Signer.generate("guidebot-audit").verifier).ok is False
+
+
+def test_the_audit_commands_end_to_end(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        _log_some(store, 3, start=time.time() - 3600)
+    runner = CliRunner()
+    where = ["--data-dir", str(tmp_path)]
+    public = runner.invoke(audit, ["key", *where]).output.strip()
+    assert public.startswith("guidebot-audit+")
+    signed = runner.invoke(audit, ["checkpoint", *where])
+    assert signed.exit_code == 0 and "\n9\n" in signed.output
+    kept = tmp_path / "kept.txt"
+    kept.write_text(signed.output)
+    assert runner.invoke(audit, ["head", *where]).output == signed.output
+    ok = runner.invoke(audit, ["verify", *where, "--checkpoint", str(kept)])
+    assert ok.exit_code == 0 and ok.output.startswith("OK: 9 events")
+    proof_file = tmp_path / "proof.json"
+    made = runner.invoke(audit, ["prove", "4", *where, "--output", str(proof_file)])
+    assert made.exit_code == 0, made.output
+    checked = runner.invoke(audit, ["check-proof", str(proof_file), "--key", public])
+    assert checked.exit_code == 0 and checked.output.startswith("OK: event 4")
+    purged = runner.invoke(audit, ["purge", *where, "--older-than", "0"])
+    assert purged.exit_code == 0 and "Purged 9 events" in purged.output
+    assert runner.invoke(audit, ["verify", *where, "--checkpoint", str(kept)]).exit_code == 0
+    _sql(tmp_path, "DELETE FROM audit WHERE leaf = 3")
+    broken = runner.invoke(audit, ["verify", *where, "--checkpoint", str(kept)])
+    assert broken.exit_code == 1 and "Event 4 was deleted" in broken.output
+
+
+def test_the_signing_key_is_owner_only_and_outside_the_database(tmp_path: Path) -> None:
+    signer = signing_key(tmp_path)
+    key_file = tmp_path / "audit-signing.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert signing_key(tmp_path) == signer
+    with Store.open(tmp_path / DATABASE) as store:
+        _log_some(store, 1)
+        sign_checkpoint(store, signer, now=NOW, reason="test")
+    database = b"".join(p.read_bytes() for p in tmp_path.glob(DATABASE + "*"))
+    seed = signer.encoded().split("+", 4)[4]
+    assert seed.encode() not in database
