@@ -239,8 +239,7 @@ def prove(store: Store, signer: Signer, event: int, *, now: float) -> dict[str, 
     Raises:
         AuditError: there is no such event, or it has been purged.
     """
-    rows = store.audit_rows(first_leaf=event - 1)
-    row = rows[0] if rows and rows[0].leaf == event - 1 else None
+    row = store.audit_row(event - 1) if event >= 1 else None
     if row is None or row.leaf is None:
         raise AuditError(f"There is no event {event} in the log.")
     if row.event is None or row.salt is None:

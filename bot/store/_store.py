@@ -116,6 +116,20 @@ def _make_side_files_private(path: Path) -> None:
             continue
 
 
+def _logged(row: Sequence[Any]) -> LoggedEvent:
+    """An audit row as read (id, leaf, key, time, event, salt, leaf hash, purged at)."""
+    return LoggedEvent(
+        row_id=int(row[0]),
+        leaf=None if row[1] is None else int(row[1]),
+        key=str(row[2]),
+        recorded_at=float(row[3]),
+        event=json.loads(row[4]) if row[4] else None,
+        salt=None if row[5] is None else bytes(row[5]),
+        leaf_hash=None if row[6] is None else bytes(row[6]),
+        purged_at=None if row[7] is None else float(row[7]),
+    )
+
+
 def _to_json(value: Any, what: str) -> str:
     """JSON text for a state or event, refusing what would not read back as it was given."""
     try:
@@ -444,6 +458,20 @@ class Store:
         with self._using("forget a contact") as db, write_transaction(db):
             _users.forget_contact(db, key)
 
+    def audit_row(self, leaf: int) -> LoggedEvent | None:
+        """The audit log's row at ``leaf`` (counted from 0), or None.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the audit log") as db:
+            row = db.execute(
+                "SELECT id, leaf, key, recorded_at, event, salt, leaf_hash, purged_at "
+                "FROM audit WHERE leaf = ?",
+                [leaf],
+            ).fetchone()
+        return None if row is None else _logged(row)
+
     def audit_rows(self, *, first_leaf: int = 0) -> list[LoggedEvent]:
         """Every row of the audit log as stored, in the order appended, for verification.
 
@@ -456,19 +484,7 @@ class Store:
                 "FROM audit WHERE leaf IS NULL OR leaf >= ? ORDER BY id",
                 [first_leaf],
             ).fetchall()
-        return [
-            LoggedEvent(
-                row_id=int(row[0]),
-                leaf=None if row[1] is None else int(row[1]),
-                key=str(row[2]),
-                recorded_at=float(row[3]),
-                event=json.loads(row[4]) if row[4] else None,
-                salt=None if row[5] is None else bytes(row[5]),
-                leaf_hash=None if row[6] is None else bytes(row[6]),
-                purged_at=None if row[7] is None else float(row[7]),
-            )
-            for row in rows
-        ]
+        return [_logged(row) for row in rows]
 
     def leaf_hashes(self) -> list[bytes]:
         """Every event's leaf hash in leaf order: all a Merkle root or a proof needs.
