@@ -62,6 +62,7 @@ SETS: dict[str, Path] = {
     "k": DATA / "danger_blind_k.yaml",
     "l": DATA / "danger_blind_l.yaml",
     "m": DATA / "danger_blind_m.yaml",
+    "n": DATA / "danger_blind_n.yaml",
 }
 SEALED = {"b"}
 NOW = 1_700_000_100.0

@@ -277,3 +277,100 @@ def test_a_medicine_named_is_an_overdose_and_a_headache_pill_is_not() -> None:
 )
 def test_a_question_sets_aside_only_what_it_asks_about(said: str, danger: bool) -> None:
     assert bool(DANGER.read(said)) is danger, said
+
+
+# --- round 9: kinds met in set N, in new words ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # a dog set on a child, or one that will not let go
+        ("the neighbours rottweiler has the 5 year old by the arm and wont let go", "violence-now"),
+        ("hes set his staffy on the lad in the park", "violence-now"),
+        # a threat by phone or note: who is next, driving off with the children
+        ("voicemail from the ex saying your kids are next", "threat"),
+        ("dad rang saying hell drive into the canal with the kids", "threat"),
+        # released, under investigation or in breach, and back with the children
+        ("stepdad RUId this morning and hes back at the house with the kids", "dangerous-person"),
+        ("violent ex out of jail and heading straight to the kids", "dangerous-person"),
+        # anaphylaxis, cold, something poisonous swallowed
+        ("her lips are swelling up after a prawn and nobody can find her epipen", "medical"),
+        ("pulled the boy out of the reservoir, he cant stop shivering", "medical"),
+        ("the 2 year old has swallowed some weedkiller", "medical"),
+        # suicidal intent with the means to hand, or loosening her hold on a bridge
+        ("she says shes gonna end it, has a pile of tablets by the bed", "self-harm"),
+        ("lad on the footbridge holding on with one hand", "self-harm"),
+        # a fire told by the alarm or by what has gone up
+        ("smoke alarm sounding in the flat above, kids in there", "fire"),
+        ("the e scooter in the hall has gone up and the family are upstairs", "fire"),
+        # pushed into a vehicle, driven off with the baby, collected by a stranger
+        ("two men bundled the girl into the back of a transit", "abduction"),
+        ("someone has driven off in mums car with the baby still in the back", "abduction"),
+        ("the 4 year old was collected from nursery by a man nobody knows", "abduction"),
+        # locked in and left, kept in the house for a marriage
+        ("his dad has locked him in and gone to work", "shut-in"),
+        ("she is not allowed to leave the house until she agrees to the marriage", "shut-in"),
+        # alone up high or by water
+        ("4 year old alone on the shed roof", "alone-danger"),
+        ("3 year old on his own on the river bank", "alone-danger"),
+        ("the 6 year old is on his own by the lake, no adults", "alone-danger"),
+    ],
+)
+def test_round_9_danger_is_read(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # idioms with a danger word in them
+        "just killing time till the briefing",
+        "my sergeant will kill me if this is late",
+        "the lads would kill for a kebab",
+        "the disco was fire lol",
+        "shes got real fire in her belly about the appeal",
+        "the magistrates shot down the bail application",
+        "the rent on the flat has gone up again",
+        # training and procedure questions
+        "which section lets us force entry to save life?",
+        "is a threat made by text an offence?",
+        "does breach of a non mol need a new arrest?",
+        "should a blade found in a school bag go to the MASH?",
+        "after a fire at the flat, who finds the family a new place?",
+        # danger that is over, or long ago
+        "house fire next door, weve got the kids out and everyones out, fire crews there",
+        "she says her uncle abused her when she was 8, hes dead now, recorded",
+        "smoke alarm going off, it was burnt toast",
+        # everyday words the new cues hold
+        "your kids are next in the queue for the video suite",
+        "she is going to end it with her boyfriend tonight",
+        "a kitchen knife found in the boys bag, seized",
+        "toddler playing with a plastic knife at nursery",
+        "the roofers on the roof next door",
+    ],
+)
+def test_round_9_idioms_questions_and_what_is_over_are_no_alarm(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "3 year old alone by an open window on the 5th floor",
+        "the boy is locked in the cellar, cant get him out",
+        "can hear thuds and a kid screaming stop",
+    ],
+)
+def test_danger_naming_its_hazard_interrupts_every_question(
+    engine: Engine, flows: FlowSet, said: str
+) -> None:
+    """A question about neglect or harm asks about "alone" or "locked in", not about a child at
+    an open window or one still stuck: the hazard named, or heard now, brings protect-first."""
+    missed = [
+        position.name
+        for position in positions(flows)
+        if not protects_first(engine, position, said, 1_700_000_100.0)
+    ]
+    assert missed == []
