@@ -25,12 +25,11 @@ from bot.audit._merkle import (
     EMPTY_ROOT,
     CompactRange,
     event_leaf_hash,
-    inclusion_proof,
-    root,
     verify_inclusion,
 )
 from bot.audit._note import NoteError, Signer, Verifier, open_note
-from bot.store import LoggedEvent, Store, leaf_content
+from bot.audit._tree import BLOCK, StoredTree, block_root
+from bot.store import Store, leaf_content, leaf_content_of_text
 
 KEY_FILE = "audit-signing.key"
 """The signing key's file in the data folder: owner-only, never in the database."""
@@ -107,9 +106,9 @@ class Checkpoint:
 
 def sign_checkpoint(store: Store, signer: Signer, *, now: float, reason: str) -> str:
     """Sign and keep a checkpoint of the log as it stands; returns the signed note."""
-    leaves = store.leaf_hashes()
-    digest = root(leaves) if leaves else EMPTY_ROOT
-    checkpoint = Checkpoint(origin_of(signer.verifier), len(leaves), digest)
+    size = store.audit_size()
+    digest = StoredTree(store, size).root()
+    checkpoint = Checkpoint(origin_of(signer.verifier), size, digest)
     note = signer.sign(checkpoint.text())
     store.add_checkpoint(checkpoint.size, digest, note, signed_at=now, reason=reason)
     return note
@@ -119,8 +118,8 @@ def checkpoint_due(store: Store, now: float, every: float = DAY_SECONDS) -> bool
     """Whether a day has passed since the last checkpoint (and events have come since)."""
     kept = store.checkpoints()
     if not kept:
-        return bool(store.leaf_hashes())
-    return now - kept[-1].signed_at >= every and len(store.leaf_hashes()) > kept[-1].size
+        return store.audit_size() > 0
+    return now - kept[-1].signed_at >= every and store.audit_size() > kept[-1].size
 
 
 @dataclass
@@ -144,10 +143,22 @@ def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Ver
     ``kept`` are checkpoints someone kept outside the database (a supervisor's copy): they
     catch a tail cut off, or checkpoints replaced, after they were taken.
     """
-    rows = store.audit_rows()
-    report = Verification(events=len(rows), purged=sum(r.event is None for r in rows))
+    rows = store.audit_texts()
+    report = Verification(events=len(rows), purged=sum(not row[3] for row in rows))
     leaves = _check_leaves(rows, report)
     if report.problems:
+        return report
+    blocks = store.block_hashes(len(leaves) // BLOCK)
+    for number, block in enumerate(blocks):
+        if block != block_root(leaves[number * BLOCK : (number + 1) * BLOCK]):
+            first = number * BLOCK + 1
+            report.problems.append(
+                f"The stored hash of events {first} to {first + BLOCK - 1} was altered: proofs "
+                "made from it would not check out."
+            )
+            return report
+    if len(blocks) != len(leaves) // BLOCK:
+        report.problems.append("Stored block hashes are missing: proofs cannot be made.")
         return report
     stored = store.checkpoints()
     report.checkpoints = len(stored)
@@ -198,37 +209,49 @@ def _roots_at(leaves: Sequence[bytes], sizes: set[int]) -> dict[int, bytes]:
     return roots
 
 
-def _check_leaves(rows: Sequence[LoggedEvent], report: Verification) -> list[bytes]:
+def _check_leaves(rows: Sequence[AuditText], report: Verification) -> list[bytes]:
     """Each row's leaf hash, recomputed where its content is still there, in leaf order."""
     leaves: list[bytes] = []
     seen: set[int] = set()
-    for position, row in enumerate(rows):
+    for position, (leaf, key, recorded_at, text, salt, digest) in enumerate(rows):
         number = position + 1
-        if row.leaf is None or row.leaf_hash is None:
+        if leaf is None or digest is None:
             report.problems.append(f"Event {number} was inserted: it is not in the tree.")
             return leaves
-        if row.leaf != position:
-            if row.leaf in seen:
+        if leaf != position:
+            if leaf in seen:
                 report.problems.append(f"Event {number} was inserted: its place is taken.")
-            elif row.leaf > position and all(r.leaf != position for r in rows[position:]):
+            elif leaf > position and all(row[0] != position for row in rows[position:]):
                 report.problems.append(f"Event {position + 1} was deleted.")
             else:
                 report.problems.append(f"Event {number} was moved: the log is out of order.")
             return leaves
-        seen.add(row.leaf)
-        if row.event is not None and not _holds(row):
+        seen.add(leaf)
+        if text and not _holds(key, recorded_at, text, salt, digest):
             report.problems.append(f"Event {number} was altered after it was logged.")
             return leaves
-        leaves.append(row.leaf_hash)
+        leaves.append(bytes(digest))
     return leaves
 
 
-def _holds(row: LoggedEvent) -> bool:
-    """Whether an event's content still hashes to the leaf it was logged as."""
-    if row.event is None or row.salt is None:
+AuditText = tuple[int | None, str, float, str, bytes | None, bytes | None]
+
+
+def _holds(key: str, recorded_at: float, text: str, salt: bytes | None, digest: bytes) -> bool:
+    """Whether an event's stored content still hashes to the leaf it was logged as.
+
+    The stored text is spliced in as it is (the fast way, for events stored canonically); an
+    event logged before the store wrote canonical JSON is parsed and re-encoded instead.
+    """
+    if salt is None:
         return False
-    content = leaf_content(row.key, row.recorded_at, row.event)
-    return event_leaf_hash(row.salt, content) == row.leaf_hash
+    if event_leaf_hash(salt, leaf_content_of_text(key, recorded_at, text)) == digest:
+        return True
+    try:
+        content = leaf_content(key, recorded_at, json.loads(text))
+    except ValueError:
+        return False
+    return event_leaf_hash(salt, content) == digest
 
 
 def prove(store: Store, signer: Signer, event: int, *, now: float) -> dict[str, Any]:
@@ -249,7 +272,7 @@ def prove(store: Store, signer: Signer, event: int, *, now: float) -> dict[str, 
     if note is None:
         note = sign_checkpoint(store, signer, now=now, reason="proof")
     checkpoint = Checkpoint.read(note, signer.verifier)
-    leaves = store.leaf_hashes()[: checkpoint.size]
+    path = StoredTree(store, checkpoint.size).inclusion_proof(row.leaf)
     return {
         "format": PROOF_FORMAT,
         "checkpoint": note,
@@ -258,7 +281,7 @@ def prove(store: Store, signer: Signer, event: int, *, now: float) -> dict[str, 
         "recorded_at": row.recorded_at,
         "event": row.event,
         "salt": base64.b64encode(row.salt).decode(),
-        "inclusion": [base64.b64encode(h).decode() for h in inclusion_proof(row.leaf, leaves)],
+        "inclusion": [base64.b64encode(h).decode() for h in path],
     }
 
 
@@ -335,7 +358,7 @@ class Checkpointer:
     def sign_if_new(self, *, now: float, reason: str) -> str | None:
         """Sign a checkpoint if any event came since the last one; the note, or None."""
         kept = self._store.checkpoints()
-        size = len(self._store.leaf_hashes())
+        size = self._store.audit_size()
         if size == 0 or (kept and kept[-1].size == size):
             return None
         return sign_checkpoint(self._store, self._signer, now=now, reason=reason)

@@ -3,7 +3,7 @@
 The public front door; implementation lives in the private modules.
 """
 
-from bot.store._audit import LoggedEvent, StoredCheckpoint, leaf_content
+from bot.store._audit import LoggedEvent, StoredCheckpoint, leaf_content, leaf_content_of_text
 from bot.store._errors import StaleState, StoreError
 from bot.store._migrations import MIGRATIONS, Migration, migrate
 from bot.store._store import Saved, Store
@@ -22,5 +22,6 @@ __all__ = [
     "StoredCheckpoint",
     "UserRecord",
     "leaf_content",
+    "leaf_content_of_text",
     "migrate",
 ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from bot.store._audit import add_leaves_to_existing_events
+from bot.store._audit import add_blocks, add_leaves_to_existing_events
 from bot.store._errors import StoreError
 from bot.store._sqlite import write_transaction
 
@@ -145,6 +145,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "create users, enrolment codes and contacts", _create_users_codes_and_contacts),
     Migration(4, "create channel notes", _create_channel_notes),
     Migration(5, "make the audit log a Merkle tree", add_leaves_to_existing_events),
+    Migration(6, "keep the hashes of complete blocks of the audit log", add_blocks),
 )
 """Every schema change, oldest first, numbered 1..N. Add to the end; never edit one in place,
 since databases already made by it will not run it again."""

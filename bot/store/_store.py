@@ -130,11 +130,17 @@ def _logged(row: Sequence[Any]) -> LoggedEvent:
     )
 
 
-def _to_json(value: Any, what: str) -> str:
+def _to_json(value: Any, what: str, *, canonical: bool = False) -> str:
     """JSON text for a state or event, refusing what would not read back as it was given."""
     try:
         # allow_nan=False: NaN and infinity are not JSON, and would read back wrongly elsewhere.
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return json.dumps(
+            value,
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+            sort_keys=canonical,
+        )
     except (TypeError, ValueError) as error:
         # json's message names the offending type, never the value, so it is safe to pass on.
         raise TypeError(
@@ -296,11 +302,13 @@ class Store:
                 """,
                 [key, None if state is None else _to_json(state, "the state"), version, now],
             )
-            events = [
-                (event, _to_json(event, f"audit event {number}"))
+            # Canonical JSON (sorted keys): the text is then exactly what the event's leaf
+            # hash covers, and verification need not parse it.
+            texts = [
+                _to_json(event, f"audit event {number}", canonical=True)
                 for number, event in enumerate(audit, start=1)
             ]
-            append_events(db, key, now, events)
+            append_events(db, key, now, texts)
         return version
 
     def audit_events(self, key: str | None = None) -> list[dict[str, Any]]:
@@ -458,6 +466,19 @@ class Store:
         with self._using("forget a contact") as db, write_transaction(db):
             _users.forget_contact(db, key)
 
+    def audit_texts(self) -> list[tuple[int | None, str, float, str, bytes | None, bytes | None]]:
+        """Every audit row as stored, in the order appended, unparsed: what verify hashes.
+
+        Each is (leaf, key, time, event text, salt, leaf hash); a purged event's text is ''.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the audit log") as db:
+            return db.execute(
+                "SELECT leaf, key, recorded_at, event, salt, leaf_hash FROM audit ORDER BY id"
+            ).fetchall()
+
     def audit_row(self, leaf: int) -> LoggedEvent | None:
         """The audit log's row at ``leaf`` (counted from 0), or None.
 
@@ -495,6 +516,41 @@ class Store:
         with self._using("read the audit log's leaves") as db:
             rows = db.execute("SELECT leaf_hash FROM audit ORDER BY leaf").fetchall()
         return [bytes(row[0]) for row in rows]
+
+    def leaf_hash_range(self, start: int, stop: int) -> list[bytes]:
+        """Leaf hashes ``start`` to ``stop - 1`` in order, for a proof's edges.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the audit log's leaves") as db:
+            rows = db.execute(
+                "SELECT leaf_hash FROM audit WHERE leaf >= ? AND leaf < ? ORDER BY leaf",
+                [start, stop],
+            ).fetchall()
+        return [bytes(row[0]) for row in rows]
+
+    def block_hashes(self, stop: int) -> list[bytes]:
+        """The stored hashes of complete blocks ``0`` to ``stop - 1``, in order.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the audit log's blocks") as db:
+            rows = db.execute(
+                "SELECT hash FROM audit_blocks WHERE block < ? ORDER BY block", [stop]
+            ).fetchall()
+        return [bytes(row[0]) for row in rows]
+
+    def audit_size(self) -> int:
+        """How many events the log holds (purged ones included).
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("count the audit log") as db:
+            row = db.execute("SELECT coalesce(max(leaf), -1) + 1 FROM audit").fetchone()
+        return int(row[0])
 
     def add_checkpoint(
         self, size: int, root: bytes, note: str, *, signed_at: float, reason: str
