@@ -244,7 +244,11 @@ def positions(flows: FlowSet, now: float = DEFAULT_CLOCK) -> list[Position]:
 
 
 def protects_first(engine: Engine, position: Position, text: str, now: float) -> bool:
-    """Whether a message sent from a position brings a protect-first prompt at once."""
+    """Whether a message sent from a position brings a protect-first prompt at once.
+
+    Only a red flag counts: a guidance card found by a question ("what counts as immediate
+    danger?") may quote the same words without interrupting anything.
+    """
     replies = engine.step(position.state, Text(text, now)).replies
-    said = " ".join(reply.text for reply in replies).lower()
+    said = " ".join(reply.text for reply in replies if reply.role == "red_flag").lower()
     return PROTECT_FIRST_WORDS in said
