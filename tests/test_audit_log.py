@@ -234,3 +234,36 @@ def test_the_signing_key_is_owner_only_and_outside_the_database(tmp_path: Path) 
     database = b"".join(p.read_bytes() for p in tmp_path.glob(DATABASE + "*"))
     seed = signer.encoded().split("+", 4)[4]
     assert seed.encode() not in database
+
+
+def test_a_supervisor_lists_shows_and_exports_runs(tmp_path: Path) -> None:
+    from bot.app import Settings, build_app
+    from bot.engine import Press, Text
+
+    with build_app(Settings(data_dir=tmp_path)) as app:
+        sessions = app.sessions("console")
+        now = time.time()
+        for step, message in enumerate(["first contact", "not sure", "ok", "cancel"]):
+            sessions.handle("c-first", Text(message, now + step))
+        sessions.handle("c-second", Text("hes got a knife and the kids are in", now + 10))
+        sessions.handle("c-second", Press("ack", now + 11))
+        sessions.handle("c-third", Text("referral", now + 20))
+    runner = CliRunner()
+    where = ["--data-dir", str(tmp_path)]
+    listed = runner.invoke(audit, ["list", *where])
+    assert listed.exit_code == 0, listed.output
+    assert "c-first:1" in listed.output and "cancelled" in listed.output
+    flagged = runner.invoke(audit, ["list", *where, "--red-flags"]).output
+    assert "c-third" not in flagged and "c-first:1" in flagged
+    assert "NOT acknowledged" not in flagged
+    only = runner.invoke(audit, ["list", *where, "--officer", "c-third"]).output
+    assert "c-third:1" in only and "c-first" not in only and only.endswith("1 runs.\n")
+    shown = runner.invoke(audit, ["show", "c-first:1", *where])
+    assert shown.exit_code == 0 and "kind=red_flag_acknowledged" in shown.output
+    assert "kind=cancelled" in shown.output
+    assert runner.invoke(audit, ["show", "c-none:9", *where]).exit_code == 1
+    exported = runner.invoke(audit, ["export", *where, "--format", "jsonl"]).output
+    events = [json.loads(line) for line in exported.splitlines()]
+    assert {e["key"] for e in events} == {"c-first", "c-second", "c-third"}
+    as_csv = runner.invoke(audit, ["export", *where]).output
+    assert as_csv.startswith("kind,key,recorded_at") and "red_flag" in as_csv

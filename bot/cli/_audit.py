@@ -211,3 +211,95 @@ def purge(data_dir: Path, days: float) -> None:
         count = run_purge(store, older_than_days=days, now=now)
         sign_checkpoint(store, signer, now=now, reason="after purge")
     click.echo(f"Purged {count} events older than {days:g} days; the log still verifies.")
+
+
+def _day(text: str | None) -> float | None:
+    """A date (YYYY-MM-DD, UTC) as a timestamp at its midnight."""
+    if text is None:
+        return None
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC).timestamp()
+    except ValueError as error:
+        raise click.BadParameter(f"{text!r} is not a date: write it as 2026-11-30") from error
+
+
+@audit.command(name="list")
+@data_dir_option
+@click.option("--since", default=None, help="First day, YYYY-MM-DD (UTC), inclusive.")
+@click.option("--until", default=None, help="Day to stop before, YYYY-MM-DD (UTC).")
+@click.option("--officer", default=None, help="Only this pseudonym's conversations.")
+@click.option("--flow", default=None, help="Only runs of this flow.")
+@click.option("--red-flags", is_flag=True, help="Only runs that raised a red flag.")
+def list_runs(
+    data_dir: Path,
+    since: str | None,
+    until: str | None,
+    officer: str | None,
+    flow: str | None,
+    red_flags: bool,
+) -> None:
+    """List flow runs: who (pseudonym), which flow, when, how it ended, and its red flags.
+
+    A red flag never acknowledged is marked; 'guidebot audit show RUN' shows a run's events.
+    """
+    from bot.audit.runs import runs, select, table
+
+    with _store(data_dir) as store:
+        every = runs(store.audit_events())
+    chosen = select(
+        every,
+        since=_day(since),
+        until=_day(until),
+        officer=officer,
+        flow=flow,
+        red_flags_only=red_flags,
+    )
+    click.echo(table(chosen))
+
+
+@audit.command()
+@data_dir_option
+@click.argument("run")
+def show(data_dir: Path, run: str) -> None:
+    """Show one run's events in order (RUN as 'audit list' names it: PSEUDONYM:NUMBER)."""
+    from bot.audit.runs import runs
+    from bot.audit.runs import show as render
+
+    with _store(data_dir) as store:
+        every = runs(store.audit_events())
+    for candidate in every:
+        if candidate.name == run:
+            click.echo(render(candidate))
+            return
+    raise click.ClickException(f"No run {run} in the log: 'guidebot audit list' names them.")
+
+
+@audit.command()
+@data_dir_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="CSV for a spreadsheet, JSON lines for tools.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+def export(data_dir: Path, fmt: str, output: Path | None) -> None:
+    """Export every event still held (categories, ids and pseudonyms; never text)."""
+    from bot.audit.runs import export as render
+
+    with _store(data_dir) as store:
+        text = render(store.audit_events(), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.")
