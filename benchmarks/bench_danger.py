@@ -63,6 +63,7 @@ SETS: dict[str, Path] = {
     "l": DATA / "danger_blind_l.yaml",
     "m": DATA / "danger_blind_m.yaml",
     "n": DATA / "danger_blind_n.yaml",
+    "o": DATA / "danger_blind_o.yaml",
 }
 SEALED = {"b"}
 NOW = 1_700_000_100.0
