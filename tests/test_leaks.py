@@ -1,0 +1,143 @@
+"""Proof that nothing leaks: officers type realistic fake personal data (Faker's en_GB locale)
+into whole conversations, on the console and on Telegram, and not one of those strings, nor any
+Telegram id, is found in any byte under the data folder afterwards: the database and its WAL,
+the keys, logs, audit exports, proofs and checkpoints."""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from faker import Faker
+
+from bot.app import Settings, build_app
+from bot.channels.console import run_console
+from bot.cli._audit import audit
+from tests.fake_bot_api import FakeBotApi
+from tests.telegram_harness import BotProcess, Officer, files_under, settle
+
+
+def _nhs_number(rng: random.Random) -> str:
+    """A valid NHS number (modulus 11 check digit), as officers would type it: 3-3-4."""
+    while True:
+        digits = [rng.randrange(10) for _ in range(9)]
+        check = 11 - sum(d * (10 - i) for i, d in enumerate(digits)) % 11
+        if check == 10:
+            continue
+        check = 0 if check == 11 else check
+        text = "".join(map(str, [*digits, check]))
+        return f"{text[:3]} {text[3:6]} {text[6:]}"
+
+
+def personal_details(seed: int) -> dict[str, str]:
+    """One child's and family's details, as an officer would type them."""
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    return {
+        "name": fake.name(),
+        "address": fake.street_address(),
+        "postcode": fake.postcode(),
+        "phone": fake.phone_number(),
+        "date of birth": fake.date_of_birth(minimum_age=1, maximum_age=17).strftime("%d/%m/%Y"),
+        "email": fake.email(),
+        "nhs number": _nhs_number(random.Random(seed)),
+        "ni number": fake.ssn(),
+        "registration": fake.license_plate(),
+        "username": f"@{fake.user_name()}",
+    }
+
+
+def _messages(details: dict[str, str]) -> list[str]:
+    """A first-contact conversation with the details worked in, the way officers write."""
+    return [
+        "first contact",
+        f"not sure, the child is {details['name']} dob {details['date of birth']}",
+        "ok",
+        f"nan is with her at {details['address']} {details['postcode']}, paramedics checked her",
+        f"mum on {details['phone']} email {details['email']}",
+        f"nhs no {details['nhs number']} ni {details['ni number']} car {details['registration']}",
+        f"ask what do I do about {details['name']} and {details['username']}",
+        "summary",
+        "cancel",
+    ]
+
+
+def assert_nothing_leaked(folder: Path, secrets: list[str]) -> None:
+    """No secret, in any letter case, in any file under ``folder``."""
+    written = files_under(folder).lower()
+    assert written, "nothing was written: the test proves nothing"
+    for secret in secrets:
+        assert secret.lower().encode() not in written, f"{secret!r} leaked"
+
+
+def _audit_files(folder: Path) -> None:
+    """Checkpoint, export and proof files, written into the data folder so they are scanned."""
+    runner = CliRunner()
+    where = ["--data-dir", str(folder)]
+    shown = []
+    for args in (
+        ["checkpoint", *where],
+        ["export", *where, "--output", str(folder / "export.csv")],
+        ["export", *where, "--format", "jsonl", "--output", str(folder / "export.jsonl")],
+        ["prove", "3", *where, "--output", str(folder / "proof.json")],
+        ["list", *where],
+    ):
+        result = runner.invoke(audit, args)
+        assert result.exit_code == 0, result.output
+        shown.append(result.output)
+    (folder / "cli-output.txt").write_text("".join(shown))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_nothing_typed_on_the_console_reaches_the_disk(tmp_path: Path, seed: int) -> None:
+    details = personal_details(seed)
+    with build_app(Settings(data_dir=tmp_path)) as app:
+        output = io.StringIO()
+        run_console(
+            app.sessions("console"),
+            input_stream=io.StringIO("\n".join(_messages(details)) + "\n"),
+            output=output,
+            interactive=True,
+            clock=lambda: 1_800_000_000.0,
+        )
+    assert "Noted" in output.getvalue()
+    _audit_files(tmp_path)
+    assert_nothing_leaked(tmp_path, list(details.values()))
+
+
+@pytest.fixture
+def own_fake() -> Iterator[FakeBotApi]:
+    with FakeBotApi.start_in_thread() as api:
+        yield api
+
+
+def test_nothing_typed_on_telegram_reaches_the_disk(own_fake: FakeBotApi, tmp_path: Path) -> None:
+    ids = [7_012_345_901, 7_012_345_902]
+    secrets = [str(i) for i in ids] + [f"{i:x}" for i in ids]
+    with BotProcess(own_fake, tmp_path, "--verbose") as process:
+        process.wait_ready()
+        for number, user in enumerate(ids):
+            details = personal_details(10 + number)
+            secrets += list(details.values())
+            officer = Officer(own_fake, user)
+            officer.enrol(tmp_path)
+            officer.send("/start")
+            for message in _messages(details):
+                officer.send(message)
+        settle(own_fake)
+        code, out, err = process.stop()
+    assert code == 0
+    (tmp_path / "bot.log").write_text(out + err)
+    _audit_files(tmp_path)
+    assert_nothing_leaked(tmp_path, secrets)
+
+
+def test_the_scan_would_find_a_leak(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.log").write_bytes(b"...RUTH BAKER...")
+    with pytest.raises(AssertionError, match="leaked"):
+        assert_nothing_leaked(tmp_path, ["Ruth Baker"])
