@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from bot.app import App, AppError, Settings, build_app
-from bot.channels.console import CHANNEL, migrate_old_state, run_console
+from bot import _cache
 from bot.cli._common import (
     data_dir_option,
     flows_option,
     jurisdiction_option,
     knowledge_option,
 )
-from bot.knowledge import Jurisdiction
+
+if TYPE_CHECKING:
+    from bot.app import App, Settings
+    from bot.knowledge import Jurisdiction
 
 
 def open_app(settings: Settings, *, store: bool) -> App:
     """Build guidebot from its settings, turning what stops it into a plain message."""
+    from bot.app import AppError, build_app
+
     try:
         return build_app(settings, store=store)
     except AppError as exc:
@@ -74,6 +79,12 @@ def chat(
             "--golden prints everything typed in the session, so it only works with piped "
             "input: guidebot chat --golden < script.txt"
         )
+    # The language pack is read as the engine's modules are imported: name the cache folder
+    # first, so that the pack is read back from it rather than parsed again.
+    _cache.use_folder(data_dir)
+    from bot.app import Settings
+    from bot.channels.console import CHANNEL, migrate_old_state, run_console
+
     settings = Settings(
         data_dir=data_dir,
         knowledge_dir=knowledge_dir,

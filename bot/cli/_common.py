@@ -1,17 +1,20 @@
-"""Options and helpers every command shares."""
+"""Options and helpers every command shares.
+
+Nothing heavy is imported here: every command module imports this one, and a command pays only
+for what it uses (the knowledge base is imported by :func:`open_knowledge`, when called).
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import platformdirs
 
-from bot.app import AppError, open_knowledge_base
-from bot.knowledge import Jurisdiction, KnowledgeBase
+if TYPE_CHECKING:
+    from bot.knowledge import Jurisdiction, KnowledgeBase
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +28,8 @@ def default_data_dir() -> Path:
     override = os.environ.get("GUIDEBOT_DATA_DIR")
     if override:
         return Path(override)
+    import platformdirs  # only where no folder is given: the look-up costs an import
+
     return Path(platformdirs.user_data_dir("guidebot", appauthor=False))
 
 
@@ -80,6 +85,8 @@ def open_knowledge(
     knowledge_dir: Path | None, jurisdiction: Jurisdiction | None = None
 ) -> KnowledgeBase:
     """Load the knowledge base, or stop with a message a trainer can act on."""
+    from bot.app import AppError, open_knowledge_base
+
     try:
         return open_knowledge_base(knowledge_dir, jurisdiction)
     except AppError as exc:

@@ -163,8 +163,11 @@ def _contrast_after(said: str, end: int) -> str | None:
 def _done_said(heard: Sequence[str], word: str) -> bool:
     """Whether an action word is said, and not denied ("requested", not "not requested")."""
     wanted = word.split()
-    for at in range(len(heard) - len(wanted) + 1):
-        if heard[at : at + len(wanted)] == wanted:
+    last = len(heard) - len(wanted)
+    # The rest is compared only where the first word is said: a long answer has hundreds.
+    starts = (at for at, said in enumerate(heard) if said == wanted[0]) if wanted else range(1)
+    for at in starts:
+        if at <= last and heard[at : at + len(wanted)] == wanted:
             before = heard[max(0, at - 2) : at]
             if not any(w in ("not", "no", "never", "havent", "hasnt", "didnt") for w in before):
                 return True

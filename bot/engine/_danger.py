@@ -86,6 +86,9 @@ VERB_NEGATIONS = frozenset(
 )
 """The negations that deny a verb, and so stand for one another in a cue ("nobody" does not)."""
 
+_AGE_WORDS = frozenset(["eldest", "oldest", "age", "aged"])
+"""Words that start an age ("the eldest is 5", "aged 3"), as a number does ("3 year old")."""
+
 _SENTENCE_BREAK = re.compile(r"(?:[;!\n]|\.(?![^\W_]))+")
 _QUESTION = re.compile(r"\?+")
 _ASKS = "zzasks"
@@ -116,13 +119,13 @@ class _Index:
             else:
                 self.by_first.setdefault(first.removeprefix(EXACT), []).append(sequence)
 
-    def at(self, token: _Token) -> list[Sequence_]:
-        """The sequences that may start at this word."""
-        found = list(self.by_first.get(token.stem, ()))
-        if token.text != token.stem:
-            found += self.by_first.get(token.text, ())
-        if token.text in VERB_NEGATIONS:
-            found += self.negated
+    def at(self, token: _Token) -> Sequence[Sequence_]:
+        """The sequences that may start at this word (the index's own list where it can be)."""
+        found: Sequence[Sequence_] = self.by_first.get(token.stem, ())
+        if token.text != token.stem and token.text in self.by_first:
+            found = [*found, *self.by_first[token.text]]
+        if token.text in VERB_NEGATIONS and self.negated:
+            found = [*found, *self.negated]
         return found
 
 
@@ -411,6 +414,30 @@ class DangerCues:
             )
         )
 
+    # -- caching --------------------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The compiled cues for the start-up cache (see :mod:`bot._cache`).
+
+        Parts and phrase lists are looked up by identity (``id()``), which a new process does
+        not share: those tables are stored by the objects themselves and keyed anew on load.
+        """
+        state = dict(vars(self))
+        parts = {id(part): part for cue in self._cues for part in cue.parts}
+        state["_young_parts"] = [parts[key] for key in self._young_parts]
+        state["_child_parts"] = [parts[key] for key in self._child_parts]
+        state["_part_numbers"] = [(parts[key], found) for key, found in self._part_numbers.items()]
+        state["_indexes"] = [(kept, self._indexes[id(kept)]) for kept in self._kept]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Load the cues stored by :meth:`__getstate__`, keying its tables by the new objects."""
+        state["_young_parts"] = frozenset(id(part) for part in state["_young_parts"])
+        state["_child_parts"] = frozenset(id(part) for part in state["_child_parts"])
+        state["_part_numbers"] = {id(part): found for part, found in state["_part_numbers"]}
+        state["_indexes"] = {id(kept): index for kept, index in state["_indexes"]}
+        vars(self).update(state)
+
     # -- compiling ------------------------------------------------------------------------
 
     def _list(self, phrases: Iterable[str]) -> tuple[Sequence_, ...]:
@@ -466,21 +493,17 @@ class DangerCues:
         english = english_words()
         found: list[_Token] = []
         asking: set[int] = set()
+        # Each different word is read once (its stem, a typo mended, whether it starts a
+        # clause): a long message says most of its words many times. Dropped with the call.
+        read: dict[str, tuple[str, str, bool]] = {}
         sentence = clause = 0
-        for word in words(marked).split():
-            word = self._shorthand.get(word, word)
+        for said in words(marked).split():
+            word = self._shorthand.get(said, said)
             if " " in word:
                 for part in word.split():
                     stemmed = _word(part)
                     found.append(_Token(part, stemmed, sentence, clause))
                 continue
-            if (
-                len(word) >= 4
-                and word.endswith("in")
-                and word not in english
-                and (word + "g" in english or _word(word + "g") in self._first)
-            ):
-                word += "g"  # "kickin", "breathin": the g dropped, as officers type and speak
             if word == _ASKS:
                 asking.add(sentence)
                 word = _BREAK
@@ -491,30 +514,51 @@ class DangerCues:
             if word == _CLAUSE:
                 clause += 1
                 continue
-            stemmed = _word(word)
-            if word in CLAUSE_WORDS or stemmed in self._clause_stems:
+            reading = read.get(word)
+            if reading is None:
+                reading = read[word] = self._read_word(word, english)
+            word, stemmed, starts_clause = reading
+            if starts_clause:
                 clause += 1
-            elif (
-                word.isalpha()
-                and len(word) >= 4
-                and not {word, stemmed, word.removesuffix("s")} & english
-                and word not in self._jargon
-                and stemmed not in self._first
-            ):
-                stemmed = self._mend(stemmed)
             found.append(_Token(word, stemmed, sentence, clause))
-        return [
-            _Token(
-                token.text,
-                token.stem,
-                token.sentence,
-                token.clause,
-                self._aged(found, at, self._young_age),
-                self._aged(found, at, 17),
-                token.sentence in asking,
+        tokens: list[_Token] = []
+        for at, token in enumerate(found):
+            # Only a number or a word such as "eldest" may start an age.
+            age = token.stem.isdigit() or token.stem in _AGE_WORDS
+            tokens.append(
+                _Token(
+                    token.text,
+                    token.stem,
+                    token.sentence,
+                    token.clause,
+                    self._aged(found, at, self._young_age) if age else 0,
+                    self._aged(found, at, 17) if age else 0,
+                    token.sentence in asking,
+                )
             )
-            for at, token in enumerate(found)
-        ]
+        return tokens
+
+    def _read_word(self, word: str, english: frozenset[str]) -> tuple[str, str, bool]:
+        """One word as the cues read it: as said, its stem, and whether it starts a clause."""
+        if (
+            len(word) >= 4
+            and word.endswith("in")
+            and word not in english
+            and (word + "g" in english or _word(word + "g") in self._first)
+        ):
+            word += "g"  # "kickin", "breathin": the g dropped, as officers type and speak
+        stemmed = _word(word)
+        if word in CLAUSE_WORDS or stemmed in self._clause_stems:
+            return word, stemmed, True
+        if (
+            word.isalpha()
+            and len(word) >= 4
+            and not {word, stemmed, word.removesuffix("s")} & english
+            and word not in self._jargon
+            and stemmed not in self._first
+        ):
+            stemmed = self._mend(stemmed)
+        return word, stemmed, False
 
     def _mend(self, word: str) -> str:
         """The cue word a typo stands for, or the word as it is.
@@ -567,7 +611,7 @@ class DangerCues:
 
         "3 year old", "6 month old", "a 15 yr old" and "the eldest is 5" all name a child's age.
         """
-        if at + 2 < len(tokens) and tokens[at].stem in ("eldest", "oldest", "age", "aged"):
+        if at + 2 < len(tokens) and tokens[at].stem in _AGE_WORDS:
             found = 2 if tokens[at + 1].stem in ("is", "be") else 1
             number = tokens[at + found].stem if at + found < len(tokens) else ""
             return found + 1 if number.isdigit() and int(number) <= most else 0
@@ -669,7 +713,12 @@ class DangerCues:
                         memo.where.setdefault(number, []).append(at)
                 memo.where[-1] = []  # worked out, even for a message with no sequence at all
             numbers = self._part_numbers[id(part)]
-            places = {at for number, ats in memo.where.items() if number in numbers for at in ats}
+            # The part's sequences found in the message, looked up from the smaller side.
+            if len(numbers) < len(memo.where):
+                found_here = [memo.where[n] for n in numbers if n in memo.where]
+            else:
+                found_here = [ats for n, ats in memo.where.items() if n in numbers]
+            places = {at for ats in found_here for at in ats}
             if id(part) in self._young_parts:
                 places.update(at for at, token in enumerate(tokens) if token.young)
             if id(part) in self._child_parts:

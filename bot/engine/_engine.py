@@ -10,6 +10,7 @@ lets the golden transcripts pin the behaviour down.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -48,7 +49,7 @@ from bot.engine._steps import (
 from bot.engine._summary import condition_holds, render_summary, summary_data
 from bot.engine._turn import MESSAGE_LIMIT, Turn, say_card, say_full_card, sources
 from bot.engine._words import words
-from bot.knowledge import KnowledgeBase, warm_up
+from bot.knowledge import KnowledgeBase, one_message, warm_up
 
 MENU = "menu"
 SUMMARY = "summary"
@@ -157,6 +158,23 @@ class Engine:
 
     # -- public --------------------------------------------------------------------------------
 
+    def with_idle_seconds(self, idle_seconds: float) -> Engine:
+        """The same engine, everything compiled shared, with another idle time.
+
+        An engine read back from the start-up cache was built with whatever idle time was set
+        then; a deployment's own is applied here rather than rebuilding.
+
+        Raises:
+            ValueError: ``idle_seconds`` is not more than zero.
+        """
+        if idle_seconds <= 0:
+            raise ValueError("idle_seconds must be more than zero")
+        if float(idle_seconds) == self.idle_seconds:
+            return self
+        engine = copy.copy(self)
+        engine.idle_seconds = float(idle_seconds)
+        return engine
+
     def start(self, now: float, before: Conversation | None = None) -> StepResult:
         """A fresh conversation showing the menu (``before``: the one it replaces, if any)."""
         turn = Turn()
@@ -224,7 +242,8 @@ class Engine:
         if self.is_expired(state, now):
             return self._result(before, self._expire(state, turn), turn, now)
         state = state.with_changes(expires_at=now + state.idle_seconds)
-        state = self._handle(state, event, turn)
+        with one_message():  # the message is split into words once, however often it is read
+            state = self._handle(state, event, turn)
         return self._result(before, self._remember_cards(state, turn), turn, now)
 
     def _result(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from bot.engine._words import LANGUAGE, Word, starts, word_list
 
@@ -112,6 +113,33 @@ PENDING_WORDS = ACTION_CUES.before - NEGATION_WORDS
 """Words that put what follows off, rather than deny it."""
 
 
+class _Texts(Sequence[str]):
+    """The words' texts, read only where a cue is looked for.
+
+    A cue is looked for around each place a phrase is found; listing every word of a long
+    answer for each of them made reading a 4,096-character answer quadratic.
+    """
+
+    __slots__ = ("_said",)
+
+    def __init__(self, said: Sequence[Word]) -> None:
+        self._said = said
+
+    def __len__(self) -> int:
+        return len(self._said)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [word.text for word in self._said[index]]
+        return self._said[index].text
+
+
 def _pseudo_at(texts: Sequence[str], index: int) -> bool:
     return any(
         starts(texts, index - offset, phrase)
@@ -130,14 +158,18 @@ def cue_before(said: Sequence[Word], start: int, cues: Cues) -> str | None:
     if start <= 0 or start > len(said):
         return None
     clause = said[start - 1].clause if start == len(said) else said[start].clause
-    texts = [word.text for word in said]
+    texts = _Texts(said)
     meaningful = 0
     index = start - 1
     while index >= 0 and said[index].clause == clause and meaningful <= BEFORE_WINDOW:
         word = said[index]
         if word.text in cues.before and not _pseudo_at(texts, index):
             return word.text
-        if any(starts(texts, index, phrase) for phrase in cues.before_phrases):
+        if any(
+            starts(texts, index, phrase)
+            for phrase in cues.before_phrases
+            if not phrase or phrase[0] == word.text  # only a phrase that starts here can stand
+        ):
             return "pending"
         if word.stem:
             meaningful += 1
@@ -150,13 +182,17 @@ def cue_after(said: Sequence[Word], end: int, cues: Cues) -> bool:
     if end >= len(said) - 1:
         return False
     clause = said[end].clause
-    texts = [word.text for word in said]
+    texts = _Texts(said)
     for index in range(end + 1, min(len(said), end + 1 + AFTER_WINDOW)):
         if said[index].clause != clause:
             return False
         if said[index].text in cues.after:
             return True
-        if any(starts(texts, index, phrase) for phrase in cues.after_phrases):
+        if any(
+            starts(texts, index, phrase)
+            for phrase in cues.after_phrases
+            if not phrase or phrase[0] == said[index].text
+        ):
             return True
     return False
 

@@ -171,11 +171,32 @@ def _clock(said: list[str], at: int) -> tuple[int, int, int] | None:
     return hour, 0, 1
 
 
-def _phrase_at(said: list[str], at: int, phrases: Sequence[str]) -> int:
-    """How many words of the longest phrase standing at ``said[at]`` (0 for none)."""
-    best = 0
+_Phrases = dict[str, tuple[list[str], ...]]
+"""Phrases split into words, by their first word: the few that may stand at a word."""
+
+
+def _by_first_word(phrases: Sequence[str]) -> _Phrases:
+    found: dict[str, list[list[str]]] = {}
     for phrase in phrases:
         parts = phrase.split()
+        if parts:
+            found.setdefault(parts[0], []).append(parts)
+    return {first: tuple(parts) for first, parts in found.items()}
+
+
+_SINCE = _by_first_word(SINCE_WORDS)
+_PARTS = _by_first_word(list(PARTS_OF_DAY))
+_HALVES = _by_first_word([*MORNING, *EVENING])
+
+
+def _phrase_at(said: list[str], at: int, phrases: _Phrases) -> int:
+    """How many words of the longest phrase standing at ``said[at]`` (0 for none).
+
+    Only the phrases starting with that word are compared: a time is looked for at every word
+    of an answer, and a long answer has hundreds.
+    """
+    best = 0
+    for parts in phrases.get(said[at], ()) if at < len(said) else ():
         if said[at : at + len(parts)] == parts:
             best = max(best, len(parts))
     return best
@@ -202,14 +223,14 @@ def _when(said: list[str], at: int, *, clock: bool) -> _When | None:
             day = DAY_NAMES[word]
             index += 1
             continue
-        took = _phrase_at(said, index, list(PARTS_OF_DAY))
+        took = _phrase_at(said, index, _PARTS)
         if took:
             part = " ".join(said[index : index + took])
             if said[index] == "last" and day is None:
                 day = "yesterday"
             index += took
             continue
-        took = _phrase_at(said, index, [*MORNING, *EVENING])
+        took = _phrase_at(said, index, _HALVES)
         if took and hour is not None:
             half = "am" if " ".join(said[index : index + took]) in MORNING else "pm"
             if " ".join(said[index : index + took]) == "last night":
@@ -293,7 +314,7 @@ def _since(said: str, now: float | None) -> float | None:
     heard = said.split()
     when: _When | None = None
     for index in range(len(heard)):
-        took = _phrase_at(heard, index, SINCE_WORDS)
+        took = _phrase_at(heard, index, _SINCE)
         if took:
             when = _when(heard, index + took, clock=True)
         elif index == 0 or heard[index - 1] not in ("the", "a"):

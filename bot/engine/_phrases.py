@@ -172,6 +172,8 @@ def _plausible(wanted: tuple[str, ...], heard: Heard) -> bool:
     """
     if not heard.words:
         return False
+    if not heard.words.isdisjoint(wanted):
+        return True  # a word said exactly: its look-up below would find it
     for word in wanted:
         if process.extractOne(word, heard.words, scorer=fuzz.ratio, score_cutoff=PLAUSIBLE_WORD):
             return True
@@ -187,10 +189,10 @@ def score(item: Phrase, heard: Heard) -> float:
 
 def _another_word(wanted: tuple[str, ...], said: Sequence[Word]) -> bool:
     """True when a phrase word looks like a said word that is neither it nor a typo of it."""
+    different = dict.fromkeys(word.stem for word in said if word.stem)  # each stem once
     return any(
-        fuzz.ratio(word.stem, target) >= WORD_SIMILARITY and not typo_of(word.stem, target)
-        for word in said
-        if word.stem
+        fuzz.ratio(stem, target) >= WORD_SIMILARITY and not typo_of(stem, target)
+        for stem in different
         for target in wanted
     )
 
@@ -204,13 +206,20 @@ def occurrences(
     standing close together form one occurrence.
     """
     hits: list[int] = []
+    # Whether each different stem is one of the phrase's, worked out once: a long answer says
+    # most of its words many times.
+    fits: dict[str, bool] = {}
     for position, word in enumerate(said):
         if not word.stem:
             continue
-        for target in wanted:
-            if word.stem == target or (not exact and typo_of(word.stem, target)):
-                hits.append(position)
-                break
+        fit = fits.get(word.stem)
+        if fit is None:
+            fit = fits[word.stem] = any(
+                word.stem == target or (not exact and typo_of(word.stem, target))
+                for target in wanted
+            )
+        if fit:
+            hits.append(position)
     found: list[tuple[int, int]] = []
     reach = len(wanted) + (1 if exact else 2)
     for position in hits:

@@ -46,14 +46,20 @@ def near(token: str, vocabulary: Iterable[str], minimum: int = 3) -> str | None:
 def spans(said: str, vocabulary: Iterable[str]) -> list[tuple[int, int]]:
     """Every (start, end) word span of ``said`` that one of the vocabulary phrases fills."""
     heard = said.split()
-    present = set(heard)
+    # Where each word stands, so a phrase is only compared where its first word is said: a
+    # long answer has hundreds of places, and most phrases share no first word with it.
+    places: dict[str, list[int]] = {}
+    for at, word in enumerate(heard):
+        places.setdefault(word, []).append(at)
     found: list[tuple[int, int]] = []
     for phrase in vocabulary:
-        if phrase.partition(" ")[0] not in present:
-            continue  # most phrases share no first word with a short answer: skip them cheaply
+        starts_at = places.get(phrase.partition(" ")[0])
+        if starts_at is None:
+            continue
         wanted = phrase.split()
-        for start in range(len(heard) - len(wanted) + 1):
-            if heard[start : start + len(wanted)] == wanted:
+        last = len(heard) - len(wanted)
+        for start in starts_at:
+            if start <= last and heard[start : start + len(wanted)] == wanted:
                 found.append((start, start + len(wanted)))
     return found
 
@@ -105,11 +111,15 @@ def clause_words(text: str) -> tuple[Word, ...]:
     found: list[Word] = []
     clause = 0
     marked = CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", text.replace("'", "").replace("’", ""))
+    stems: dict[str, str] = {}  # each different word stemmed once; dropped with the call
     for word in normalise(marked).split():
         if word in CLAUSE_WORDS or word == CLAUSE_MARK:
             clause += 1
             continue
-        found.append(Word(word, stem_of(word), clause))
+        stem = stems.get(word)
+        if stem is None:
+            stem = stems[word] = stem_of(word)
+        found.append(Word(word, stem, clause))
     return tuple(found)
 
 

@@ -24,11 +24,12 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
-from spellchecker import SpellChecker
 from symspellpy import SymSpell, Verbosity
 from text_to_num import text2num
 
@@ -45,6 +46,7 @@ __all__ = [
     "normalise",
     "normalised_words",
     "numbers_to_digits",
+    "one_message",
     "stem",
     "surface_words",
     "tokens",
@@ -138,8 +140,7 @@ def fold(text: str) -> str:
     Sub-section references such as "38(6)" are kept whole (as ``s38(6)``) before the brackets are
     thrown away, because "38 6" on its own could mean anything.
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _without_marks(unicodedata.normalize("NFKD", text)).lower()
     text = _A_AND_E.sub(" ae ", text)
     text = text.replace("&", " and ").replace("+", " and ")
     text = _SUBSECTION.sub(lambda m: f" s{m.group(1)}({m.group(2)}) ", text)
@@ -149,32 +150,94 @@ def fold(text: str) -> str:
     return _DIGIT_THEN_LETTERS.sub(" ", text)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _without_marks(text: str) -> str:
+    """The text without its combining marks (accents split off by NFKD).
+
+    Only the few characters outside ASCII are looked at (no ASCII character is a mark): a long
+    message is mostly ASCII, and checking each of its characters was a third of reading it.
+    """
+    if text.isascii():
+        return text
+    marks = {ch for ch in _NON_ASCII.findall(text) if unicodedata.combining(ch)}
+    return text.translate(dict.fromkeys(map(ord, marks))) if marks else text
+
+
+_PREFIX_STARTS = tuple(_PREFIX_BRITISH)
+
+
 def british(word: str) -> str:
     """The British spelling the knowledge base uses for ``word`` (unchanged if already so)."""
     if word in _WORD_FORMS:
         return _WORD_FORMS[word]
-    match = _PREFIX.match(word)
+    # Each pattern is tried only where the word holds what it needs: most words hold none.
+    match = _PREFIX.match(word) if word.startswith(_PREFIX_STARTS) else None
     if match:
         return _PREFIX_BRITISH[match.group(1)] + word[match.end() :]
-    match = _IZE.match(word)
+    match = _IZE.match(word) if "iz" in word else None
     if match:
         return f"{match.group(1)}is{match.group(2)}"
-    match = _YZE.match(word)
+    match = _YZE.match(word) if "yz" in word else None
     if match:
         return f"{match.group(1)}ys{match.group(2)}"
     return word
 
 
+_one_message: ContextVar[dict[tuple[str, str], tuple[str, ...]] | None] = ContextVar(
+    "guidebot_one_message", default=None
+)
+
+
+@contextmanager
+def one_message() -> Iterator[None]:
+    """While one message is read, split each text into words once; forget them all after.
+
+    A step reads the same message in many ways (commands, danger, the question's answers, the
+    menu's flows), and each way began by splitting it into words again: seven times over, a
+    quarter of reading a long message. Inside the block :func:`surface_words` and
+    :func:`normalised_words` keep what they worked out, for this context (thread) only and
+    only until the block ends, so nothing an officer typed outlives the message.
+    """
+    token = _one_message.set({})
+    try:
+        yield
+    finally:
+        _one_message.reset(token)
+
+
+def _kept(kind: str, text: str, work: Callable[[str], list[str]]) -> list[str]:
+    """``work(text)``, worked out once inside :func:`one_message` (a fresh list each time)."""
+    memo = _one_message.get()
+    if memo is None:
+        return work(text)
+    found = memo.get((kind, text))
+    if found is None:
+        found = memo[(kind, text)] = tuple(work(text))
+    return list(found)
+
+
 def surface_words(text: str) -> list[str]:
     """Words as written, folded, with shorthand expanded, word families merged, British spelt."""
+    return _kept("surface", text, _surface_words)
+
+
+def _surface_words(text: str) -> list[str]:
     words: list[str] = []
+    # Each different word is spelt once per text (a long message says most of its words many
+    # times); the table is dropped with the call, so nothing said outlives it.
+    spelt: dict[str, str] = {}
     for raw in _TOKEN.findall(fold(text)):
         if raw in _AFTER_NUMBER and words and words[-1].isdigit():
             expanded = _AFTER_NUMBER[raw]
         else:
             expanded = _SHORTHAND.get(raw, raw)
         for word in expanded.split():
-            words.append(british(_CANONICAL.get(word, word)))
+            form = spelt.get(word)
+            if form is None:
+                form = spelt[word] = british(_CANONICAL.get(word, word))
+            words.append(form)
     return words
 
 
@@ -314,6 +377,10 @@ def unit_homophones(words: Sequence[str]) -> list[str]:
 
 def normalised_words(text: str) -> list[str]:
     """All the vocabulary-free steps, keeping stop words (their order can matter to a reader)."""
+    return _kept("normalised", text, _normalised_words)
+
+
+def _normalised_words(text: str) -> list[str]:
     return explicit_sections(numbers_to_digits(unit_homophones(surface_words(text))))
 
 
@@ -470,14 +537,36 @@ def english_words() -> frozenset[str]:
     Such a word is therefore never "mended" into a word of the base ("stack" is not "stuck",
     "waving" not "having", "shell" not "shall"). The list is pyspellchecker's English
     word-frequency dictionary, shipped inside the package (nothing is downloaded); it leans
-    American, so each word's British spelling is added. Built once, on first use (about 0.3 s).
+    American, so each word's British spelling is added. Built once, on first use (about 0.3 s),
+    unless a cached engine brought the list with it (:func:`adopt_english_words`).
     """
+    if _adopted is not None:
+        return _adopted
+    from spellchecker import SpellChecker  # its import and its list cost a fifth of a second
+
     words = {
         word
         for word, count in SpellChecker(language="en").word_frequency.items()
         if word.isalpha() and (len(word) >= 3 or (len(word) == 2 and count >= _COMMON_PAIR))
     }
     return frozenset(words | {british(word) for word in words})
+
+
+_adopted: frozenset[str] | None = None
+
+
+def adopt_english_words(words: frozenset[str]) -> frozenset[str]:
+    """Use a list read back from a cache as :func:`english_words`, unless it is built already.
+
+    A cached engine's vocabularies hold the list they were built with; adopting it spares
+    the process a second copy and the fifth of a second pyspellchecker's list takes to build.
+    The cache's key covers pyspellchecker's version and the spelling tables, so it is the
+    list this process would build. Returns the list in use.
+    """
+    global _adopted
+    if english_words.cache_info().currsize == 0:
+        _adopted = words
+    return english_words()
 
 
 # Letters as a speech recogniser writes their names: "en eff ay" is NFA, "pee pee oh" PPO.
@@ -558,7 +647,6 @@ class Vocabulary:
                 key=lambda w: (-counts[w], w),
             )
         )
-        self._candidates: tuple[str, ...] = own + _LONG_STOP_WORDS
         prefixes = tuple(sorted({s[: len(s) - 2] for s in self.stems}))
         self._stem_prefixes: tuple[str, ...] | None = (
             prefixes if len(prefixes) <= _DIRECT_COMPARISONS and "" not in prefixes else None
@@ -573,11 +661,31 @@ class Vocabulary:
         # with every candidate of about the right length; the stop words have their own index.
         self._speller = _speller(own, counts)
         # The same words keyed without doubled letters: "refferal" and "referral" are both
-        # "referal", a slip (one letter doubled, another not) that counts as two edits.
-        self._undoubled: dict[str, str] = dict(_LONG_STOP_UNDOUBLED)
+        # "referal", a slip (one letter doubled, another not) that counts as two edits. The
+        # long stop words are candidates too (see :meth:`_undoubled`), kept once for all.
+        self._own_undoubled: dict[str, str] = {}
         for word in reversed(own):
-            self._undoubled[_undouble(word)] = word
+            self._own_undoubled[_undouble(word)] = word
         self._english = english_words()
+
+    def __getstate__(self) -> dict[str, object]:
+        """The vocabulary for the start-up cache, without the base's text it was built from.
+
+        That text is kept only to save :meth:`entry_tokens` normalising it again while the
+        matcher is built; a vocabulary read back from the cache is already built on it.
+        """
+        return {key: value for key, value in vars(self).items() if key != "_normalised"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Load a vocabulary stored by :meth:`__getstate__`."""
+        vars(self).update(state)
+        self._normalised = {}
+
+    def _undoubled(self, word: str) -> str | None:
+        """The candidate spelt as ``word`` is but for doubled letters: the base's own first."""
+        key = _undouble(word)
+        found = self._own_undoubled.get(key)
+        return found if found is not None else _LONG_STOP_UNDOUBLED.get(key)
 
     def _real(self, word: str) -> bool:
         """A word someone could have meant as written: a stop word or an English word."""
@@ -621,8 +729,10 @@ class Vocabulary:
         """Swap a word for a known sound-alike when the base does not use the word heard."""
         out: list[str] = []
         for word in unit_homophones(words):
-            if word not in STOP_WORDS and not self.knows(word):
-                for other in _HOMOPHONES.get(word, ()):
+            # Most words have no sound-alike: look that up before asking whether it is known.
+            others = _HOMOPHONES.get(word, ())
+            if others and word not in STOP_WORDS and not self.knows(word):
+                for other in others:
                     if self._known_content(other):
                         word = other
                         break
@@ -782,7 +892,7 @@ class Vocabulary:
         directly, ruling out nearly every pair of a long message before any look-up (what a
         4,096-character message costs at a question).
         """
-        if _undouble(together) in self._undoubled:
+        if self._undoubled(together) is not None:
             return True
         size = len(together)
         near = [
@@ -846,7 +956,7 @@ class Vocabulary:
             return memo[word]
         slips = max_slips(word) if len(word) <= _LONGEST_WORD else 0
         best: tuple[str, int] | None = None
-        undoubled = self._undoubled.get(_undouble(word)) if slips else None
+        undoubled = self._undoubled(word) if slips else None
         if undoubled is not None:
             best = (undoubled, 1)
         elif slips:

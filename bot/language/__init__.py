@@ -11,6 +11,7 @@ knowledge); it lives here because this package depends on nothing else in the bo
 
 from functools import cache
 
+from bot import _cache
 from bot.language._load import LanguageError, default_language_dir, read_language
 from bot.language._model import FILES, Language
 from bot.language._yaml import YamlError, read_yaml, read_yaml_for_editing, write_yaml
@@ -20,11 +21,26 @@ from bot.language._yaml import YamlError, read_yaml, read_yaml_for_editing, writ
 def english() -> Language:
     """The shipped English pack, read once per process.
 
+    Every module that reads officers' words takes its tables from here when it is imported, so
+    where a command has named a cache folder (:func:`bot._cache.use_folder`) the checked pack
+    is kept there, keyed by the pack's files, and read back instead of parsing ten YAML files.
+
     Raises:
         LanguageError: the shipped pack has been edited into an invalid state; the message
             lists every problem with its file and key.
     """
-    return read_language(default_language_dir())
+    folder = default_language_dir()
+    where = _cache.folder()
+    if where is None:
+        return read_language(folder)
+    path = where / "language.pickle"
+    key = _cache.make_key("language", _cache.files_digest([folder]))
+    cached = _cache.read(path, key)
+    if isinstance(cached, Language):
+        return cached
+    language = read_language(folder)
+    _cache.write(path, key, language)
+    return language
 
 
 __all__ = [

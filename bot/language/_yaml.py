@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.error import YAMLError as _ParserError
-from ruamel.yaml.representer import RoundTripRepresenter
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError as _ParserError
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+# ruamel.yaml is imported where a text is read or written, not with this module: a start-up
+# that finds everything in its cache (see bot._cache) reads no YAML and need not load it.
 
 WIDTH = 100
 """Longest line ``write_yaml`` aims for, as the goldens have always been written."""
@@ -50,6 +53,9 @@ class YamlError(ValueError):
     @classmethod
     def from_parser(cls, error: _ParserError) -> YamlError:
         """Translate ruamel's error (0-based marks, parser wording) into a message for a person."""
+        from ruamel.yaml.constructor import DuplicateKeyError
+        from ruamel.yaml.error import MarkedYAMLError
+
         mark = None
         if isinstance(error, MarkedYAMLError):
             mark = error.problem_mark or error.context_mark
@@ -72,6 +78,9 @@ def read_yaml(text: str) -> Any:
     Raises:
         YamlError: the text is not valid YAML (or repeats a key in one mapping).
     """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError as _ParserError
+
     try:
         return YAML(typ="safe", pure=True).load(text)
     except _ParserError as error:
@@ -86,6 +95,8 @@ def read_yaml_for_editing(text: str) -> Any:
     Raises:
         YamlError: the text is not valid YAML (or repeats a key in one mapping).
     """
+    from ruamel.yaml.error import YAMLError as _ParserError
+
     try:
         return _round_trip().load(text)
     except _ParserError as error:
@@ -117,17 +128,24 @@ def _represent_str(representer: RoundTripRepresenter, value: str) -> Any:
     return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-class _Representer(RoundTripRepresenter):
-    """Round-trip representer that quotes the YAML 1.1 booleans (see YAML_11_BOOLEANS)."""
+@cache
+def _representer() -> type[RoundTripRepresenter]:
+    """The round-trip representer that quotes the YAML 1.1 booleans (see YAML_11_BOOLEANS)."""
+    from ruamel.yaml.representer import RoundTripRepresenter
 
+    class _Representer(RoundTripRepresenter):
+        """Round-trip representer that quotes the YAML 1.1 booleans."""
 
-_Representer.add_representer(str, _represent_str)
+    _Representer.add_representer(str, _represent_str)
+    return _Representer
 
 
 def _round_trip() -> YAML:
     """A fresh round-trip YAML (instances are not safe to share between threads)."""
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt", pure=True)
-    yaml.Representer = _Representer
+    yaml.Representer = _representer()
     yaml.width = WIDTH
     yaml.allow_unicode = True
     yaml.preserve_quotes = True
