@@ -374,3 +374,100 @@ def test_danger_naming_its_hazard_interrupts_every_question(
         if not protects_first(engine, position, said, 1_700_000_100.0)
     ]
     assert missed == []
+
+
+# --- round 10: kinds met in set O, in new words ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # held under water; knelt or sat on; a cut to the face or throat promised
+        ("dad has the toddlers face under the water in the sink", "violence-now"),
+        ("mums boyfriend is kneeling on the lads chest", "violence-now"),
+        ("dad is sat on top of the girl and wont get off", "violence-now"),
+        ("the dealer told him theyll cut his throat if he doesnt pay", "threat"),
+        ("grandad phoned saying hell murder the teacher and the kids", "threat"),
+        ("ex sent a picture of a gun, the kids are next", "threat"),
+        # named by what they did to a child; handed the children, let in, barred, staying over
+        ("nan left the twins with the neighbour who molested a girl", "dangerous-person"),
+        ("the lodger is barred and hes in the house with the kids", "dangerous-person"),
+        ("the uncle who touched her is staying the night", "dangerous-person"),
+        ("convicted paedo has been let in by the lodger", "dangerous-person"),
+        # a diabetic child going hypo; a wound bleeding out
+        ("the boy is diabetic and sweaty and not making sense", "medical"),
+        ("the lad has a gash on his arm and is losing loads of blood", "medical"),
+        ("the boy is bleeding from his neck and going pale", "medical"),
+        # picking or scratching skin open
+        ("she is picking at her stitches until they bleed", "self-harm"),
+        # something lit through the door; a carer setting light to things
+        ("someone has shoved a lit rag through the letterbox", "fire"),
+        ("dad is lighting the curtains with a lighter and the kids are upstairs", "fire"),
+        # taken by men, off a ward, flown out, not given back
+        ("two girls taken by men in a silver car", "abduction"),
+        ("the family are planning to fly her out tomorrow to marry", "abduction"),
+        ("the kids dad has them and is refusing to return them to mum", "abduction"),
+        ("dad is taking the kids abroad tonight without telling mum", "abduction"),
+        ("the baby has been taken off the ward and no one knows who by", "abduction"),
+        # locked from outside or in; starved thin; kept in a box room, let out only for school
+        ("theres a bolt on the outside of the door and the little girl is inside", "shut-in"),
+        ("the boy is severely underweight and they lock the fridge", "shut-in"),
+        ("they keep the twins in the box room all day", "shut-in"),
+        ("they lock the boy in the shed at night", "shut-in"),
+        ("the girl is kept in her room and only let out for school", "shut-in"),
+        # a small child loose by a road or water; left while the carer is gone for days
+        ("the toddler has got out and is on the main road", "alone-danger"),
+        ("little girl on her own playing in the woods right next to the quarry", "alone-danger"),
+        ("the kids say mum hasnt been home for three days", "alone-danger"),
+    ],
+)
+def test_round_10_danger_is_read(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # idioms and everyday words the new cues hold
+        "i could murder a brew after that job",
+        "the kids were shooting hoops at the youth club",
+        "he threatened to sue the force over the arrest",
+        "the note turned out to be a poem for english",
+        "mum is taking the kids abroad with dads consent",
+        "the nurse has taken the baby off the ward for an x ray",
+        # danger that is over, or was never near a child
+        "the knife from the stabbing is in an evidence bag",
+        "the fire was in a derelict warehouse, no one inside",
+        "he said he was starving so we got him some food, hes eaten now",
+        "her scalds are healing well, dressing changed by the nurse",
+        "the fight at the pub was adults only, no kids around",
+        "the teen was out of it earlier but paramedics are with her now",
+        "someone dropped a machete in the amnesty bin",
+        "she hasnt been home for days, the kids are with nan",
+    ],
+)
+def test_round_10_idioms_and_what_is_over_are_no_alarm(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "uncle stood over the kids with a machete in his hand",  # what is done with it
+        "dad is off his face on ket and on his own with the baby",  # alone says more than drunk
+        "the 18 month old is alone in the bath with the tap running",  # the hazard named
+        "the lad has been stabbed and is losing loads of blood",  # bleeding, not only stabbed
+    ],
+)
+def test_danger_told_with_what_is_done_interrupts_every_question(
+    engine: Engine, flows: FlowSet, said: str
+) -> None:
+    """A question listing weapons, drink or "left alone" asks about one found or a habit, not
+    a weapon held over a child, a drunk carer alone with a baby, or a toddler alone in a bath."""
+    missed = [
+        position.name
+        for position in positions(flows)
+        if not protects_first(engine, position, said, 1_700_000_100.0)
+    ]
+    assert missed == []
