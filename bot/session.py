@@ -134,9 +134,13 @@ class Sessions:
         """Let time pass for a conversation: an idle one is closed and the officer told."""
         return self.handle(key, Tick(now))
 
-    def conversation_keys(self) -> list[str]:
-        """Every conversation saved, for a channel's timer to tick."""
-        return self.store.conversation_keys()
+    def idle(self, now: float) -> list[str]:
+        """Conversations past their idle deadline at ``now``: the ones a timer must tick."""
+        return [
+            key
+            for key in self.store.conversation_keys()
+            if (state := self.state(key)) is not None and self.engine.is_expired(state, now)
+        ]
 
     def state(self, key: str) -> Conversation | None:
         """The conversation as saved (None if there is none, or it cannot be read)."""

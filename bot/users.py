@@ -201,7 +201,7 @@ def normalise_code(text: str) -> str | None:
     return _grouped(characters)
 
 
-def _as_role(text: str) -> Role | None:
+def as_role(text: str) -> Role | None:
     """The role a stored string names, or None for one this guidebot does not know."""
     for role in ROLES:
         if role == text:
@@ -211,7 +211,7 @@ def _as_role(text: str) -> Role | None:
 
 def _check_role(role: str) -> Role:
     """The role, or :class:`UsersError` naming the roles there are."""
-    known = _as_role(role)
+    known = as_role(role)
     if known is None:
         raise UsersError(f"there is no role {role!r}: use one of {', '.join(ROLES)}")
     return known
@@ -299,7 +299,7 @@ class Users:
             delay_after=delay_after,
         )
         if result.outcome == "enrolled":
-            role = _as_role(result.role or "")
+            role = as_role(result.role or "")
             if role is None:  # a code made by a newer guidebot: grant nothing rather than guess
                 return Redemption(refusal="unknown")
             return Redemption(role=role)
@@ -363,7 +363,7 @@ class Users:
 
 def _user(record: UserRecord) -> User | None:
     """The stored row as a :class:`User`, or None if its role is not one this guidebot knows."""
-    role = _as_role(record.role)
+    role = as_role(record.role)
     if role is None:
         return None
     return User(

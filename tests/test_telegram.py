@@ -65,7 +65,7 @@ def test_a_flow_by_buttons_with_a_red_flag_that_cannot_be_skipped(officer: Offic
     (menu,) = officer.send("/start")
     assert menu.text == "What do you need help with?"
     officer.press("First contact")
-    menu_now = officer.fake.messages(officer.id)[menu.message_id - 1 - _offset(officer, menu)]
+    menu_now = next(m for m in officer.chat if m.message_id == menu.message_id)
     assert menu_now.buttons() == [] and menu_now.text.endswith("✓ First contact")
     officer.press("Not sure")
     flag = next(m for m in officer.chat if m.text.startswith("RED FLAG"))
@@ -77,12 +77,6 @@ def test_a_flow_by_buttons_with_a_red_flag_that_cannot_be_skipped(officer: Offic
     officer.press("Understood")
     assert officer.chat[-1].text.startswith("What immediate needs have you dealt with")
     assert "Understood" not in officer.buttons()
-
-
-def _offset(officer: Officer, message: object) -> int:
-    """Index correction: message ids count both sides of the chat, the list only the bot's."""
-    ids = [m.message_id for m in officer.chat]
-    return (message.message_id - 1) - ids.index(message.message_id)  # type: ignore[attr-defined]
 
 
 def test_typed_answers_work_where_buttons_do(officer: Officer) -> None:
@@ -106,9 +100,9 @@ def test_back_summary_help_and_cancel_commands(officer: Officer) -> None:
     assert [e["type"] for e in block.entities] == ["pre"]
     back = officer.send("/back")
     assert back[-1].text.startswith("Is the child in danger right now")
-    assert officer.send("/help")
+    assert "Answer with a button or type it your way." in officer.send("/help")[0].text
     cancelled = officer.send("/cancel")
-    assert cancelled
+    assert cancelled[0].text.startswith("Stopped.")
 
 
 def test_a_stale_button_says_the_question_has_closed_and_changes_nothing(
@@ -227,11 +221,10 @@ def test_flood_control_is_waited_out_and_nothing_lost(officer: Officer) -> None:
     officer.send("/start")
     officer.fake.fail_next("sendMessage", "flood", retry_after=1)
     started = time.monotonic()
-    replies = officer.press("First contact")
-    assert any(m.text.startswith("First contact with a child at risk") for m in replies) or (
-        officer.fake.wait_for(
-            lambda: any(m.text.startswith("First contact with") for m in officer.chat)
-        )
+    officer.press("First contact")
+    # the refused send is retried after the wait Telegram asked for, and nothing is lost
+    officer.fake.wait_for(
+        lambda: any(m.text.startswith("First contact with a child at risk") for m in officer.chat)
     )
     assert time.monotonic() - started >= 1.0
 
@@ -249,14 +242,8 @@ def test_a_lost_reply_is_owned_up_to_at_the_next_message(officer: Officer) -> No
 
 def test_second_instance_is_refused(fake: FakeBotApi, bot: BotProcess, data_dir: Path) -> None:
     second = BotProcess(fake, data_dir)
-    code, _out, err = (
-        second.stop(signal.SIGTERM)
-        if second.process.poll() is None and False
-        else (
-            second.process.wait(timeout=60),
-            *second.process.communicate(),
-        )
-    )
+    code = second.process.wait(timeout=60)
+    err = second.process.communicate()[1]
     assert code != 0
     assert "Another guidebot is already running" in err
 

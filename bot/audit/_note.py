@@ -75,18 +75,10 @@ class Verifier:
         parts = text.strip().split("+", 2)  # base64 may itself hold '+'
         if len(parts) != 3 or len(parts[1]) != 8:
             raise NoteError("a verifier key reads name+8 hex digits+base64 key")
-        name, hash_hex, encoded = parts
-        _check_name(name)
-        try:
-            key = base64.b64decode(encoded, validate=True)
-            claimed = int(hash_hex, 16)
-        except ValueError as error:
-            raise NoteError("the verifier key's hash or key is not readable") from error
-        if len(key) != 33 or key[0] != ED25519:
-            raise NoteError("the verifier key is not an Ed25519 key")
-        if claimed != key_hash(name, key):
+        name, claimed, key = _read_key("verifier key", *parts)
+        if claimed != key_hash(name, bytes([ED25519]) + key):
             raise NoteError("the verifier key's hash does not match its name and key")
-        return cls(name, key[1:])
+        return cls(name, key)
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         """Whether ``signature`` is this key's over ``message``."""
@@ -136,16 +128,8 @@ class Signer:
         parts = text.strip().split("+", 4)  # base64 may itself hold '+'
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise NoteError("a signing key reads PRIVATE+KEY+name+hash+base64 key")
-        _, _, name, hash_hex, encoded = parts
-        _check_name(name)
-        try:
-            key = base64.b64decode(encoded, validate=True)
-            claimed = int(hash_hex, 16)
-        except ValueError as error:
-            raise NoteError("the signing key's hash or key is not readable") from error
-        if len(key) != 33 or key[0] != ED25519:
-            raise NoteError("the signing key is not an Ed25519 key")
-        signer = cls(name, key[1:])
+        name, claimed, key = _read_key("signing key", *parts[2:])
+        signer = cls(name, key)
         if claimed != signer.verifier.hash:
             raise NoteError("the signing key's hash does not match its key")
         return signer
@@ -157,6 +141,23 @@ class Signer:
         signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(text.encode())
         tagged = base64.b64encode(struct.pack(">I", self.verifier.hash) + signature).decode()
         return f"{text}\n{DASH} {self.name} {tagged}\n"
+
+
+def _read_key(what: str, name: str, hash_hex: str, encoded: str) -> tuple[str, int, bytes]:
+    """A key line's name, claimed hash and 32-byte Ed25519 key (the algorithm byte removed).
+
+    Raises:
+        NoteError: a part is unreadable, or the key is not Ed25519.
+    """
+    _check_name(name)
+    try:
+        key = base64.b64decode(encoded, validate=True)
+        claimed = int(hash_hex, 16)
+    except ValueError as error:
+        raise NoteError(f"the {what}'s hash or key is not readable") from error
+    if len(key) != 33 or key[0] != ED25519:
+        raise NoteError(f"the {what} is not an Ed25519 key")
+    return name, claimed, key[1:]
 
 
 def open_note(note: str, verifier: Verifier) -> str:

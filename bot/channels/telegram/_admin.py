@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from bot.users import (
-    ROLES,
     EnrolmentCode,
     Role,
     User,
     UsersError,
+    as_role,
     duration_words,
     parse_duration,
     role_phrase,
@@ -67,7 +67,7 @@ def users_command(users: UserAdmin, args: Sequence[str], now: float) -> str:
         if verb == "list":
             return _listed(users.list_users(), now)
         if verb == "enrol" and rest:
-            role = _role(rest[0])
+            role = as_role(rest[0].lower())
             seconds = parse_duration(rest[1]) if len(rest) > 1 else DEFAULT_CODE_SECONDS
             if role is None or seconds is None:
                 return HOW
@@ -81,7 +81,7 @@ def users_command(users: UserAdmin, args: Sequence[str], now: float) -> str:
             users.revoke(rest[0], now)
             return f"{rest[0]} can no longer use guidebot."
         if verb == "set-role" and len(rest) == 2:
-            role = _role(rest[1])
+            role = as_role(rest[1].lower())
             if role is None:
                 return HOW
             users.set_role(rest[0], role)
@@ -89,14 +89,6 @@ def users_command(users: UserAdmin, args: Sequence[str], now: float) -> str:
     except UsersError as error:
         return f"{str(error)[:1].upper()}{str(error)[1:]}."
     return HOW
-
-
-def _role(text: str) -> Role | None:
-    lowered = text.lower()
-    for role in ROLES:
-        if role == lowered:
-            return role
-    return None
 
 
 def _listed(users: Sequence[User], now: float) -> str:

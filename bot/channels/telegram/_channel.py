@@ -386,16 +386,20 @@ class TelegramChannel:
             self.checkpoints.sign_if_new(now=self.clock(), reason="shutdown")
 
     async def tick_all(self) -> int:
-        """Tick every saved conversation once; returns how many officers were told something."""
+        """Tick the conversations gone idle; returns how many officers were told something.
+
+        Only those past their deadline are ticked, so a chat id is unsealed, and a chat's turn
+        taken, only for a conversation that is closing.
+        """
         if self.contacts is None:
             return 0
-        keys = await asyncio.to_thread(self.sessions.conversation_keys)
+        keys = await asyncio.to_thread(self.sessions.idle, self.clock())
         told = 0
         for key in keys:
             chat = self.contacts.chat_of(key)
             if chat is None:
                 continue
-            lock = self.order.lock_for(chat) if self.order is not None else _NO_LOCK
+            lock = self.order.lock_for(chat) if self.order is not None else contextlib.nullcontext()
             async with lock:
                 result = await asyncio.to_thread(self.sessions.tick, key, self.clock())
                 if result.replies:
@@ -525,17 +529,6 @@ class TelegramChannel:
         if self._application is None:
             raise RuntimeError("install() the channel on an application first")
         return self._application.bot
-
-
-class _NoLock:
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *_: object) -> None:
-        return None
-
-
-_NO_LOCK = _NoLock()
 
 
 @dataclass(frozen=True)
