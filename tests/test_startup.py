@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +233,17 @@ def test_a_cached_engine_takes_the_idle_time_of_its_settings(written: Settings) 
     engine = load_engine(settings)[2]
     assert engine.idle_seconds == 600
     assert engine.start(NOW).state.expires_at == NOW + 600
+
+
+@pytest.mark.parametrize("cache", [False, True], ids=["built", "read back"])
+def test_a_discarded_engine_is_freed_though_kept_from_the_collector(
+    written: Settings, cache: bool
+) -> None:
+    """load_engine puts the engine out of the collector's sight: it must hold no cycles."""
+    loaded = load_engine(Settings(data_dir=written.data_dir, cache=cache))
+    references = [weakref.ref(part) for part in loaded]
+    del loaded
+    assert [reference() for reference in references] == [None, None, None]
 
 
 def test_a_temporary_file_left_by_a_stopped_writer_is_removed(tmp_path: Path) -> None:
