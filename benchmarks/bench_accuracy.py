@@ -58,9 +58,10 @@ SETS: dict[str, Path] = {
     "blind2": ROOT / "benchmarks" / "data" / "blind2_utterances.yaml",
     "blind3": ROOT / "benchmarks" / "data" / "blind3_utterances.yaml",
     "blind4": ROOT / "benchmarks" / "data" / "blind4_utterances.yaml",
+    "blind5": ROOT / "benchmarks" / "data" / "blind5_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
-SEALED: frozenset[str] = frozenset({"blind3", "blind4"})
+SEALED: frozenset[str] = frozenset({"blind3", "blind4", "blind5"})
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "accuracy.json"
 LIMIT = 3
 STATUSES = ("confident", "ambiguous", "none")

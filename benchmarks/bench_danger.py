@@ -64,8 +64,10 @@ SETS: dict[str, Path] = {
     "m": DATA / "danger_blind_m.yaml",
     "n": DATA / "danger_blind_n.yaml",
     "o": DATA / "danger_blind_o.yaml",
+    "p": DATA / "danger_blind_p.yaml",
+    "q": DATA / "danger_blind_q.yaml",
 }
-SEALED = {"b"}
+SEALED = {"b", "q"}
 NOW = 1_700_000_100.0
 
 
