@@ -21,6 +21,7 @@ from bot.engine._confirm import read_meaning
 from bot.engine._danger import DangerCues, DangerReading
 from bot.engine._effects import AuditEvent, Button, Event, Press, Reply, Start, Text, Tick
 from bot.engine._fit import misfits
+from bot.engine._kept import Keeper
 from bot.engine._menu import Menu
 from bot.engine._schema import (
     END,
@@ -154,6 +155,7 @@ class Engine:
             for step_id in flow.spec.steps
         }
         self.version = content_version(flows, knowledge)
+        self.keeper = Keeper(knowledge)
         warm_up(knowledge if isinstance(knowledge, KnowledgeBase) else None)
 
     # -- public --------------------------------------------------------------------------------
@@ -640,9 +642,16 @@ class Engine:
             return
         result = self.knowledge.search(question, limit=3)
         entries = tuple(match.entry.id for match in result.matches)
-        shown = entries if result.status != "none" else ()
-        turn.audit("search", flow=flow, step=step, status=result.status, entries=shown)
-        if result.status == "none" or not result.matches:
+        unmatched = result.status == "none" or not result.matches
+        shown = () if unmatched else entries
+        # Only a question nothing answered is kept, and only scrubbed (see _kept.py): it says
+        # what the knowledge base lacks. An ambiguous one found guidance, and its entries say
+        # what was asked.
+        kept = self.keeper.question(question) if unmatched else None
+        turn.audit(
+            "search", flow=flow, step=step, status=result.status, entries=shown, question=kept
+        )
+        if unmatched:
             turn.say(
                 "I couldn't find guidance on that. Ask your supervisor or the specialist "
                 "child protection team."
