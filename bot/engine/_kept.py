@@ -6,8 +6,13 @@ events are written: the engine is the only place that knows which words were the
 ``ask`` prefix taken off, a question typed at a step) and that nothing was found, and scrubbing
 before the event exists means no event ever holds the raw text, not even in memory on its way
 to the console's ``--audit`` stream or a test. The scrub is pure (no clock, no network); the
-one file it needs, the list of common English words, is read when the engine is built, as
-every other word list is, so no officer's message waits for it.
+list of common English words is read when the engine is built, and cached with it.
+
+:mod:`bot.scrub` itself is imported at the first question kept, not with the engine: it brings
+the personal-data reader (its YAML and pyspellchecker's word list, about a second), which a
+start from the cache must not pay for (``tests/test_startup.py``). The Telegram bot imports it
+at start-up anyway, to delete messages holding personal details; a console session pays once,
+at its first unmatched question or feedback comment.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ from collections.abc import Iterable
 from bot.audit.fields import COMMENT_LIMIT
 from bot.engine._compile import KnowledgeSource
 from bot.knowledge import KnowledgeBase
-from bot.scrub import GAP, load_common_words, scrub_question
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -49,21 +53,25 @@ class Keeper:
     """
 
     def __init__(self, knowledge: KnowledgeSource) -> None:
+        from bot.scrub import load_common_words
+
         self.vocabulary = vocabulary_of(knowledge)
         self.common = load_common_words()
 
     def question(self, text: str) -> str | None:
         """An unmatched question as trainers may see it, or None if nothing but gaps is left."""
-        return _worth_keeping(scrub_question(text, self.vocabulary, self.common))
+        return self._scrubbed(text)
 
     def comment(self, text: str) -> str | None:
         """A feedback comment, scrubbed and cut to :data:`COMMENT_LIMIT` characters, or None."""
-        kept = _worth_keeping(scrub_question(text, self.vocabulary, self.common))
+        kept = self._scrubbed(text)
         if kept is None or len(kept) <= COMMENT_LIMIT:
             return kept
         return kept[: COMMENT_LIMIT - 1].rsplit(" ", 1)[0] + "…"
 
+    def _scrubbed(self, text: str) -> str | None:
+        """The text scrubbed, unless no word survived: a bare ``[…]`` tells a trainer nothing."""
+        from bot.scrub import GAP, scrub_question
 
-def _worth_keeping(scrubbed: str) -> str | None:
-    """The scrubbed text, unless no word survived: a bare ``[…]`` tells a trainer nothing."""
-    return scrubbed if _LETTERS.search(scrubbed.replace(GAP, "")) else None
+        scrubbed = scrub_question(text, self.vocabulary, self.common)
+        return scrubbed if _LETTERS.search(scrubbed.replace(GAP, "")) else None
