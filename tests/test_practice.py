@@ -8,6 +8,7 @@ import json
 import pytest
 
 from bot.audit.fields import PRACTICE_FIELD
+from bot.audit.runs import runs
 from bot.channels import load_flows
 from bot.engine import AuditEvent, Conversation, Engine, Press, Start, StepResult, Text, Tick
 from bot.knowledge import load_knowledge
@@ -185,3 +186,34 @@ def test_an_older_saved_state_reads_as_operational() -> None:
     old = {"schema_version": 4, "phase": "menu", "expires_at": T0, "run": 0, "seq": 0}
     state = Conversation.from_json({**old, "misses": 0, "shown": [], "asked_at": None})
     assert state.practice is False and state.guidance is None and state.feedback is None
+
+
+def test_practice_after_a_real_job_is_a_run_of_its_own(engine: Engine) -> None:
+    run = Run(engine)
+    _record_check(run)
+    run.send("practice")
+    run.send("practice")  # asked twice: still one practice run
+    run.send("first contact")
+    run.send("cancel")
+    run.send("referral")
+    logged = [{**event.to_json(), "key": "k"} for event in run.events]
+    found = {r.run: r for r in runs(logged)}
+    assert (found[1].flow, found[1].practice) == ("record-check", False)
+    assert (found[2].flow, found[2].practice, found[2].ended) == (
+        "initial-contact",
+        True,
+        "cancelled",
+    )
+    assert (found[3].flow, found[3].practice) == ("referral", False)
+    assert [e.kind for e in run.events].count("practice_started") == 1
+    assert set(found) == {0, 1, 2, 3}
+
+
+def test_an_outdated_practice_state_ends_practice_and_says_so(engine: Engine) -> None:
+    run = Run(engine)
+    run.send("practice")
+    run.send("first contact")
+    gone = run.state.with_changes(step="a-step-since-removed")
+    result = engine.step(gone, Text("yes", run.now + 1))
+    assert not result.state.practice
+    assert any(r.text.startswith("That was practice") for r in result.replies)

@@ -15,7 +15,7 @@ from faker import Faker
 from bot.audit.fields import QUESTION_FIELD
 from bot.channels import load_flows
 from bot.engine import QUESTION_FIELD as ENGINE_QUESTION_FIELD
-from bot.engine import AuditEvent, Conversation, Engine, Text
+from bot.engine import AuditEvent, Conversation, Engine, Text, leaks, replay
 from bot.knowledge import load_knowledge
 from bot.scrub import GAP
 from tests.test_leaks import _nhs_number
@@ -99,3 +99,11 @@ def test_a_question_of_nothing_but_details_keeps_nothing(engine: Engine) -> None
     assert searches[0].status == "none"
     assert searches[0].question is None
     assert GAP not in json.dumps(searches[0].to_json(), ensure_ascii=False)
+
+
+def test_the_golden_leak_check_allows_a_question_kept_whole_by_the_scrub(engine: Engine) -> None:
+    turn = {"text": "ask can the gliding club lend a canoe to the mash"}
+    results = replay(engine, {"turns": [turn]})
+    (search,) = [e for e in results[1].events if e.kind == "search"]
+    assert search.question == "can the gliding club lend a canoe to the mash"
+    assert leaks(turn, results[1]) == []

@@ -287,17 +287,22 @@ class Engine:
         Each event gets the time, the run it belongs to (a new run at each flow start), its
         sequence number and the content version; an answer gets how long its question was open.
         The counters live in the state, so a fresh menu state (built anew by the engine) never
-        restarts them.
+        restarts them. Asking for practice opens a run of its own, which the flow picked from
+        the practice menu joins: its practice-marked events never land in the run of a real
+        job that ended just before (a log reader marks a whole run practice from any event).
         """
         run, seq = before.run, before.seq
         stamped: list[AuditEvent] = []
         replies: list[Reply] = []
         asked_at = before.asked_at
+        run_open = _at_practice_menu(before)
         for effect in turn.effects:
             if isinstance(effect, Reply):
                 replies.append(effect)
                 continue
-            if effect.kind == "flow_started":
+            if effect.kind == "practice_started" or (
+                effect.kind == "flow_started" and not run_open
+            ):
                 run += 1
             seq += 1
             took = None
@@ -351,11 +356,10 @@ class Engine:
         """A saved state naming steps, answers or flags the flows no longer have: start again."""
         turn.audit("state_outdated", flow=state.flow)
         turn.say(OUTDATED_TEXT)
-        practice = _practising(state)
-        if practice:
-            turn.say(PRACTICE_STILL)
+        if state.practice:
+            turn.say(PRACTICE_OVER)  # the practice flow is gone; 'practice' starts another
         self._show_menu(turn, ASK_MENU)
-        return self._fresh(now + state.idle_seconds, state.idle_seconds, practice=practice)
+        return self._fresh(now + state.idle_seconds, state.idle_seconds)
 
     def _handle(self, state: Conversation, event: Text | Press, turn: Turn) -> Conversation:
         if state.feedback is not None:
@@ -1200,8 +1204,11 @@ class Engine:
         Only from the menu, after a flow ended or after one expired: a real job part-way
         through is never turned into practice (the step's own 'practice' refuses).
         """
-        turn.audit("practice_started")
-        turn.say(PRACTICE_START)
+        if _at_practice_menu(state):
+            turn.say(PRACTICE_STILL)  # already asked for: the run it opened is still open
+        else:
+            turn.audit("practice_started")
+            turn.say(PRACTICE_START)
         self._show_menu(turn, PRACTICE_MENU)
         return self._fresh(state.expires_at, state.idle_seconds, practice=True)
 
@@ -1366,6 +1373,11 @@ def _practising(state: Conversation) -> bool:
     Not once its flow has ended (completed, cancelled or expired): guidebot is back to real use.
     """
     return state.practice and state.phase not in ("ended", "expired")
+
+
+def _at_practice_menu(state: Conversation) -> bool:
+    """A practice menu (or a red flag raised there): practice asked for, no flow started yet."""
+    return state.practice and state.flow is None and state.phase in ("menu", "red_flag")
 
 
 def _guidance_shown(state: Conversation, turn: Turn) -> Shown | None:
