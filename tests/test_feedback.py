@@ -172,6 +172,31 @@ def test_danger_mid_feedback_protects_first_and_keeps_the_rating(engine: Engine)
     assert run.state.phase == "red_flag" and run.state.feedback is None
 
 
+@pytest.mark.parametrize(
+    "comment", ["the weapons card was out of date", "needs more on self harm and knives"]
+)
+def test_a_comment_about_danger_guidance_is_a_comment(engine: Engine, comment: str) -> None:
+    run = Run(engine)
+    run.send("first contact")
+    run.send("feedback")
+    run.send("not helpful")
+    back = run.send(comment)
+    assert not any(r.role == "red_flag" for r in back.replies)
+    (event,) = _feedback(run)
+    assert event.comment == comment and run.state.phase == "step"
+
+
+def test_danger_told_as_now_in_a_comment_still_protects_first(engine: Engine) -> None:
+    run = Run(engine)
+    run.send("first contact")
+    run.send("feedback")
+    run.send("helpful")
+    told = run.send("he has a knife to her throat right now")
+    assert any(r.role == "red_flag" for r in told.replies)
+    (event,) = _feedback(run)
+    assert event.comment is None
+
+
 def test_a_red_flag_comes_before_feedback(engine: Engine) -> None:
     run = Run(engine)
     run.send("first contact")

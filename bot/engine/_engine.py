@@ -1232,14 +1232,20 @@ class Engine:
 
         Returns the state and whether the message was used up; a command other than cancel,
         back or skip closes the feedback and is then carried out as usual. Danger told
-        mid-feedback brings the protect-first prompt at once, as anywhere else.
+        mid-feedback brings the protect-first prompt at once, as anywhere else (in a comment,
+        danger told as happening now).
         """
         draft = state.feedback
         assert draft is not None
-        if isinstance(event, Text) and (danger := self._danger_of(event)):
-            state = self._end_feedback(state, turn)
-            return self._interrupt(state, danger.kinds, turn), True
         command = read_command(event.text) if isinstance(event, Text) else None
+        if isinstance(event, Text) and (danger := self._danger_of(event)):
+            # A comment is about guidance, and the guidance is about danger ("the weapons card
+            # is out of date"): there only danger told as happening now interrupts, as at a
+            # question whose own subject the danger words are.
+            commenting = draft.rating is not None and command is None
+            if danger.now or not commenting:
+                state = self._end_feedback(state, turn)
+                return self._interrupt(state, danger.kinds, turn), True
         if draft.rating is None:
             rating = read_rating(event)
             if rating is not None:
