@@ -7,10 +7,20 @@ import json
 
 import pytest
 
-from bot.audit.fields import PRACTICE_FIELD
+from bot.audit.fields import FEEDBACK_KIND, PRACTICE_FIELD, PRACTICE_STARTED_KIND
 from bot.audit.runs import runs
 from bot.channels import load_flows
-from bot.engine import AuditEvent, Conversation, Engine, Press, Start, StepResult, Text, Tick
+from bot.engine import (
+    AUDIT_KINDS,
+    AuditEvent,
+    Conversation,
+    Engine,
+    Press,
+    Start,
+    StepResult,
+    Text,
+    Tick,
+)
 from bot.knowledge import load_knowledge
 from bot.session import Sessions
 
@@ -217,3 +227,8 @@ def test_an_outdated_practice_state_ends_practice_and_says_so(engine: Engine) ->
     result = engine.step(gone, Text("yes", run.now + 1))
     assert not result.state.practice
     assert any(r.text.startswith("That was practice") for r in result.replies)
+
+
+def test_the_kinds_readers_import_are_the_engines() -> None:
+    assert {PRACTICE_STARTED_KIND, FEEDBACK_KIND} <= set(AUDIT_KINDS)
+    assert PRACTICE_FIELD in AuditEvent.__dataclass_fields__
