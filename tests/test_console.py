@@ -20,7 +20,7 @@ from bot.channels.console import (
 )
 from bot.cli import _chat as chat_command
 from bot.cli import cli
-from bot.engine import Button, Engine, Reply
+from bot.engine import STATE_SCHEMA_VERSION, Button, Engine, Reply
 from bot.knowledge import load_knowledge
 from bot.store import Store
 from tests.conftest import console_sessions as _sessions
@@ -295,7 +295,7 @@ def test_a_damaged_saved_state_is_set_aside(engine: Engine, tmp_path: Path) -> N
     )
     assert out.getvalue().startswith(
         "guidebot: The saved conversation was set aside. The saved conversation comes from a "
-        "newer guidebot (version 99; this one reads up to 4)."
+        f"newer guidebot (version 99; this one reads up to {STATE_SCHEMA_VERSION})."
     )
     assert "What do you need help with?" in out.getvalue()
 

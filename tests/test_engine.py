@@ -492,7 +492,7 @@ def test_state_round_trips_through_json(engine: Engine) -> None:
         (
             {"schema_version": 7},
             "The saved conversation comes from a newer guidebot (version 7; this one reads up "
-            "to 4). Update guidebot, or start a fresh one with 'menu'.",
+            f"to {STATE_SCHEMA_VERSION}). Update guidebot, or start a fresh one with 'menu'.",
         ),
         (
             {"schema_version": 0},

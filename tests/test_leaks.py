@@ -9,14 +9,16 @@ import io
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from faker import Faker
 
-from bot.app import Settings, build_app
+from bot.app import DATABASE, Settings, build_app
 from bot.channels.console import run_console
 from bot.cli._audit import audit
+from bot.store import Store
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import BotProcess, Officer, files_under, settle
 
@@ -61,9 +63,26 @@ def _messages(details: dict[str, str]) -> list[str]:
         f"mum on {details['phone']} email {details['email']}",
         f"nhs no {details['nhs number']} ni {details['ni number']} car {details['registration']}",
         f"ask what do I do about {details['name']} and {details['username']}",
+        # Kept scrubbed: a question nothing answers, and a feedback comment.
+        f"ask can the canoe club take {details['name']} born {details['date of birth']} from "
+        f"{details['postcode']}, nhs {details['nhs number']}?",
+        "feedback",
+        "not helpful",
+        f"should cover {details['name']} at {details['address']} on {details['phone']}, "
+        f"{details['email']} {details['ni number']} {details['registration']}",
         "summary",
         "cancel",
     ]
+
+
+def assert_scrubbed_text_was_kept(events: list[dict[str, Any]], conversations: int = 1) -> None:
+    """The scrubbed question and comment reached the log: the scan that follows scanned them."""
+    kept = [str(e["question"]) for e in events if e["kind"] == "search" and e.get("question")]
+    canoe = [question for question in kept if question.startswith("can the canoe club take […]")]
+    assert len(canoe) == conversations, kept
+    feedback = [e for e in events if e["kind"] == "feedback"]
+    assert [e["rating"] for e in feedback] == ["not_helpful"] * conversations
+    assert all(str(e["comment"]).startswith("should cover […]") for e in feedback), feedback
 
 
 def assert_nothing_leaked(folder: Path, secrets: list[str]) -> None:
@@ -104,6 +123,8 @@ def test_nothing_typed_on_the_console_reaches_the_disk(tmp_path: Path, seed: int
             interactive=True,
             clock=lambda: 1_800_000_000.0,
         )
+        assert app.store is not None
+        assert_scrubbed_text_was_kept(app.store.audit_events())
     assert "Noted" in output.getvalue()
     _audit_files(tmp_path)
     assert_nothing_leaked(tmp_path, list(details.values()))
@@ -131,6 +152,8 @@ def test_nothing_typed_on_telegram_reaches_the_disk(own_fake: FakeBotApi, tmp_pa
         settle(own_fake)
         code, out, err = process.stop()
     assert code == 0
+    with Store.open(tmp_path / DATABASE) as store:
+        assert_scrubbed_text_was_kept(store.audit_events(), conversations=len(ids))
     (tmp_path / "bot.log").write_text(out + err)
     _audit_files(tmp_path)
     assert_nothing_leaked(tmp_path, secrets)

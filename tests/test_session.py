@@ -19,7 +19,7 @@ import pytest
 from bot.app import DATABASE, AppError, Settings, build_app
 from bot.channels import load_flows
 from bot.channels.console import CONSOLE_KEY, OLD_STATE_FILE, migrate_old_state
-from bot.engine import Engine, Press, Text
+from bot.engine import STATE_SCHEMA_VERSION, Engine, Press, Text
 from bot.knowledge import load_knowledge
 from bot.session import MemoryStore, SessionError, Sessions
 from bot.store import StaleState, Store
@@ -144,7 +144,7 @@ def test_a_damaged_state_in_the_database_is_set_aside_with_the_reason(
         assert "newer guidebot (version 99" in result.replies[0].text
         assert result.replies[-1].text == "What do you need help with?"
         saved = store.load("k")
-        assert saved is not None and saved.state["schema_version"] == 4
+        assert saved is not None and saved.state["schema_version"] == STATE_SCHEMA_VERSION
 
 
 def test_a_tick_that_changes_nothing_saves_nothing(engine: Engine, tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ from bot.language import write_yaml
 from bot.session import SET_ASIDE, Sessions
 
 CHANNEL = "console"
+PRACTICE_COMMAND = "practice"
+"""The word that asks for practice (language/en/commands.yaml), sent for ``--practice``."""
 CONSOLE_KEY = "console"
 """The console's one conversation: the person at this terminal."""
 OLD_STATE_FILE = Path("console") / "conversation.json"
@@ -90,6 +92,15 @@ class ConsoleChat:
     def open(self, *, fresh: bool) -> None:
         """Start at the menu, or pick up the saved conversation (saying so if it expired)."""
         self._carry_out(self.sessions.open(self.key, self.clock(), fresh=fresh))
+
+    def practise(self) -> None:
+        """Ask for practice, as typing 'practice' would (``guidebot chat --practice``).
+
+        Through the engine's own command, so the console and Telegram's ``/practice`` behave
+        alike: a real job part-way through is not turned into practice, and the officer is
+        told to finish or cancel it first.
+        """
+        self._carry_out(self.sessions.handle(self.key, Text(PRACTICE_COMMAND, self.clock())))
 
     def send(self, line: str) -> None:
         """Handle one line from the officer: a button number presses it, anything else is text.
@@ -191,13 +202,15 @@ def run_console(
     audit: TextIO | None = None,
     clock: Callable[[], float] = time.time,
     record: bool = False,
+    practice: bool = False,
 ) -> ConsoleChat:
     """Run a chat until the input ends; returns the session (for ``--golden``).
 
     Interactive sessions resume the saved conversation (the session layer keeps it). Piped
     input always starts at the menu and should come with in-memory sessions, so that a script
     gives the same transcript every time and never replaces an officer's conversation.
-    ``record`` keeps the messages for a golden skeleton.
+    ``record`` keeps the messages for a golden skeleton. ``practice`` asks for practice once
+    the chat is open: every audit event of the flow practised is marked practice.
     """
     chat = ConsoleChat(
         sessions=sessions,
@@ -208,6 +221,8 @@ def run_console(
         record=record,
     )
     chat.open(fresh=fresh or not interactive)
+    if practice:
+        chat.practise()
     while True:
         if interactive:
             output.write("> ")

@@ -46,6 +46,11 @@ def open_app(settings: Settings, *, store: bool) -> App:
 @jurisdiction_option
 @click.option("--audit", is_flag=True, help="Write audit events (ids only) to stderr as JSON.")
 @click.option(
+    "--practice",
+    is_flag=True,
+    help="Practise a flow: it is logged as practice, kept apart from real jobs.",
+)
+@click.option(
     "--golden",
     is_flag=True,
     help=(
@@ -61,6 +66,7 @@ def chat(
     knowledge_dir: Path | None,
     jurisdiction: Jurisdiction | None,
     audit: bool,
+    practice: bool,
     golden: bool,
 ) -> None:
     """Chat with guidebot in this terminal: no token, no network.
@@ -107,6 +113,7 @@ def chat(
                 fresh=fresh,
                 audit=sys.stderr if audit else None,
                 record=golden,
+                practice=practice,
             )
         except KeyboardInterrupt:
             place = " Your place is saved; run 'guidebot chat' to carry on." if interactive else ""

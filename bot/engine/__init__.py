@@ -5,6 +5,14 @@ events) for a channel to carry out. Nothing here reads files, the network or the
 texts, the knowledge base and the time are all handed in.
 """
 
+from bot.audit.fields import (
+    COMMENT_FIELD,
+    FEEDBACK_KIND,
+    PRACTICE_FIELD,
+    QUESTION_FIELD,
+    RATING_FIELD,
+    RATINGS,
+)
 from bot.engine._compile import (
     RULES,
     Edge,
@@ -65,9 +73,15 @@ from bot.engine._summary import build_summary, render_summary, summary_data
 
 __all__ = [
     "AUDIT_KINDS",
+    "COMMENT_FIELD",
     "DEFAULT_IDLE_SECONDS",
     "END",
+    "FEEDBACK_KIND",
     "MIGRATIONS",
+    "PRACTICE_FIELD",
+    "QUESTION_FIELD",
+    "RATINGS",
+    "RATING_FIELD",
     "RULES",
     "STATE_SCHEMA_VERSION",
     "STEP_KINDS",

@@ -186,6 +186,8 @@ AuditKind = Literal[
     "flow_completed",
     "expired",
     "state_outdated",
+    "practice_started",
+    "feedback",
 ]
 """Every kind of audit event; mypy refuses any other."""
 
@@ -201,7 +203,11 @@ class AuditEvent:
     ``seq`` (its place in the conversation's log, never reused), ``version`` (a hash of the
     flows and knowledge in force) and, on an answer, ``step_seconds`` (how long the question
     was open). ``withdrawn`` is the outcome a 'back' took away. ``channel`` is stamped by the
-    session that carried the message (console, telegram).
+    session that carried the message (console, telegram). ``practice`` marks every event of a
+    practice conversation. ``question`` (a search that found nothing) and ``comment`` (on
+    ``feedback``, with its ``rating``) hold text only after :func:`bot.scrub.scrub_question`:
+    the engine scrubs before it builds the event, so no event ever holds the words as typed
+    (:mod:`bot.audit.fields` names these fields for the log's readers).
     """
 
     kind: AuditKind
@@ -222,6 +228,10 @@ class AuditEvent:
     version: str | None = None
     step_seconds: float | None = None
     channel: str | None = None
+    practice: bool = False
+    question: str | None = None
+    rating: str | None = None
+    comment: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A compact JSON object: empty fields are left out so a log line stays short."""
@@ -244,6 +254,10 @@ class AuditEvent:
             "version",
             "step_seconds",
             "channel",
+            "practice",
+            "question",
+            "rating",
+            "comment",
         ):
             value = getattr(self, name)
             if value or (name == "step_seconds" and value is not None):

@@ -20,7 +20,26 @@ from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, p
 from bot.engine._confirm import read_meaning
 from bot.engine._danger import DangerCues, DangerReading
 from bot.engine._effects import AuditEvent, Button, Event, Press, Reply, Start, Text, Tick
+from bot.engine._feedback import (
+    FEEDBACK_COMMENT,
+    FEEDBACK_DROPPED,
+    FEEDBACK_NOTHING,
+    FEEDBACK_PICK,
+    FEEDBACK_THANKS,
+    PRACTICE_IN_A_REAL_FLOW,
+    PRACTICE_MENU,
+    PRACTICE_NOTE,
+    PRACTICE_OVER,
+    PRACTICE_START,
+    PRACTICE_STILL,
+    SKIP_COMMENT,
+    feedback_question,
+    practice_summary_title,
+    rating_buttons,
+    read_rating,
+)
 from bot.engine._fit import misfits
+from bot.engine._kept import Keeper
 from bot.engine._menu import Menu
 from bot.engine._schema import (
     END,
@@ -34,7 +53,14 @@ from bot.engine._schema import (
     RedFlagDef,
     TextStep,
 )
-from bot.engine._state import DEFAULT_IDLE_SECONDS, Answer, Conversation, RaisedFlag
+from bot.engine._state import (
+    DEFAULT_IDLE_SECONDS,
+    Answer,
+    Conversation,
+    FeedbackDraft,
+    RaisedFlag,
+    Shown,
+)
 from bot.engine._steps import (
     ACK,
     CONFIRM_LABELS,
@@ -73,6 +99,8 @@ AFTER_RED_FLAG = {
     "ask": f"{FIRST_UNDERSTOOD} ask your question again.",
     "why": f"{FIRST_UNDERSTOOD} say 'why' for the guidance behind the question.",
     "more": f"{FIRST_UNDERSTOOD} say 'more' for the rest of the card.",
+    "feedback": f"{FIRST_UNDERSTOOD} say 'feedback'.",
+    "practice": f"{FIRST_UNDERSTOOD} finish or cancel, then say 'practice' at the menu.",
 }
 """What an everywhere-word gets while a red flag waits: the flag first, then what was asked."""
 
@@ -154,6 +182,7 @@ class Engine:
             for step_id in flow.spec.steps
         }
         self.version = content_version(flows, knowledge)
+        self.keeper = Keeper(knowledge)
         warm_up(knowledge if isinstance(knowledge, KnowledgeBase) else None)
 
     # -- public --------------------------------------------------------------------------------
@@ -179,7 +208,8 @@ class Engine:
         """A fresh conversation showing the menu (``before``: the one it replaces, if any)."""
         turn = Turn()
         self._show_menu(turn, ASK_MENU)
-        fresh = self._fresh(now + self.idle_seconds, self.idle_seconds)
+        practice = before is not None and _practising(before)
+        fresh = self._fresh(now + self.idle_seconds, self.idle_seconds, practice=practice)
         return self._result(before or fresh, fresh, turn, now)
 
     def is_expired(self, state: Conversation, now: float) -> bool:
@@ -197,6 +227,9 @@ class Engine:
         before = state
         if misfits(self.flows, state):
             return self._result(before, self._outdated(state, now, turn), turn, now)
+        # Feedback half-given is not shown again: a rating pressed is sent, and the officer
+        # sees where they are, so their next message is never taken for a comment.
+        state = self._end_feedback(state, turn)
         if state.phase == "expired":
             # It closed while nobody was looking: offer the same choice again, or it is a dead
             # end that rejects every answer.
@@ -207,7 +240,7 @@ class Engine:
         state = state.with_changes(expires_at=now + state.idle_seconds)
         if state.phase in ("menu", "ended"):
             self._show_menu(turn, ASK_MENU)
-            fresh = self._fresh(state.expires_at, state.idle_seconds)
+            fresh = self._fresh(state.expires_at, state.idle_seconds, practice=_practising(state))
             return self._result(before, fresh, turn, now)
         flow = self.flows[state.flow]  # type: ignore[index]
         turn.say(f"Picking up where you left off: {flow.title}.")
@@ -254,30 +287,46 @@ class Engine:
         Each event gets the time, the run it belongs to (a new run at each flow start), its
         sequence number and the content version; an answer gets how long its question was open.
         The counters live in the state, so a fresh menu state (built anew by the engine) never
-        restarts them.
+        restarts them. Asking for practice opens a run of its own, which the flow picked from
+        the practice menu joins: its practice-marked events never land in the run of a real
+        job that ended just before (a log reader marks a whole run practice from any event).
         """
         run, seq = before.run, before.seq
         stamped: list[AuditEvent] = []
         replies: list[Reply] = []
         asked_at = before.asked_at
+        run_open = _at_practice_menu(before)
         for effect in turn.effects:
             if isinstance(effect, Reply):
                 replies.append(effect)
                 continue
-            if effect.kind == "flow_started":
+            if effect.kind == "practice_started" or (
+                effect.kind == "flow_started" and not run_open
+            ):
                 run += 1
             seq += 1
             took = None
             if effect.kind == "answer" and before.asked_at is not None:
                 took = round(max(0.0, now - before.asked_at), 3)
             stamped.append(
-                replace(effect, at=now, run=run, seq=seq, version=self.version, step_seconds=took)
+                replace(
+                    effect,
+                    at=now,
+                    run=run,
+                    seq=seq,
+                    version=self.version,
+                    step_seconds=took,
+                    practice=after.practice,
+                )
             )
             if effect.kind == "prompt_shown":
                 asked_at = now
         if after.phase not in ("step", "red_flag"):
             asked_at = None
-        counters = {"run": run, "seq": seq, "asked_at": asked_at}
+        counters: dict[str, object] = {"run": run, "seq": seq, "asked_at": asked_at}
+        guidance = _guidance_shown(after, turn)
+        if guidance is not None:
+            counters["guidance"] = guidance
         if any(getattr(after, name) != value for name, value in counters.items()):
             after = after.with_changes(**counters)
         return StepResult(after, tuple(replies), tuple(stamped))
@@ -300,17 +349,23 @@ class Engine:
     # -- dispatch ------------------------------------------------------------------------------
 
     @staticmethod
-    def _fresh(expires_at: float, idle_seconds: float) -> Conversation:
-        return Conversation(expires_at=expires_at, idle_seconds=idle_seconds)
+    def _fresh(expires_at: float, idle_seconds: float, *, practice: bool = False) -> Conversation:
+        return Conversation(expires_at=expires_at, idle_seconds=idle_seconds, practice=practice)
 
     def _outdated(self, state: Conversation, now: float, turn: Turn) -> Conversation:
         """A saved state naming steps, answers or flags the flows no longer have: start again."""
         turn.audit("state_outdated", flow=state.flow)
         turn.say(OUTDATED_TEXT)
+        if state.practice:
+            turn.say(PRACTICE_OVER)  # the practice flow is gone; 'practice' starts another
         self._show_menu(turn, ASK_MENU)
         return self._fresh(now + state.idle_seconds, state.idle_seconds)
 
     def _handle(self, state: Conversation, event: Text | Press, turn: Turn) -> Conversation:
+        if state.feedback is not None:
+            state, handled = self._in_feedback(state, event, turn)
+            if handled:
+                return state
         if state.phase == "step":
             flow = self.flows[state.flow]  # type: ignore[index]
             if state.unacknowledged:
@@ -370,6 +425,10 @@ class Engine:
 
     def _menu_command(self, state: Conversation, command: Command, turn: Turn) -> Conversation:
         finished = self._finished_flow(state)
+        if command.name == "practice":
+            return self._start_practice(state, turn)
+        if command.name == "feedback":
+            return self._start_feedback(state, turn)
         if command.name == "ask":
             self._search(command.question, turn, None, None)
             self._show_menu(turn, "Anything else? Pick one:")
@@ -448,6 +507,9 @@ class Engine:
             step=flow.spec.start,
             expires_at=state.expires_at,
             idle_seconds=state.idle_seconds,
+            # Practice covers the flow picked from a practice menu; one picked after a practice
+            # flow ended is a real job again.
+            practice=_practising(state),
         )
         turn.audit("flow_started", flow=flow.id)
         if flow.spec.intro:
@@ -496,6 +558,7 @@ class Engine:
             step=state.step,
         )
         turn.audit("prompt_shown", flow=flow.id, step=state.step)
+        turn.prompted = (flow.id, state.step or "", step.knowledge)
 
     def _reopen(self, flow: Flow, state: Conversation, turn: Turn) -> Conversation:
         """Show where the officer is, a red flag still waiting coming before any question.
@@ -527,6 +590,12 @@ class Engine:
         buttons: Sequence[Button] = (),
     ) -> None:
         data = summary_data(flow, state, final=final)
+        if state.practice:
+            data = replace(
+                data,
+                title=practice_summary_title(data.title),
+                note=f"{PRACTICE_NOTE} {data.note}",
+            )
         turn.say(render_summary(data), buttons, copyable=True, role="summary", summary=data)
 
     # -- everywhere-words ----------------------------------------------------------------------
@@ -555,6 +624,10 @@ class Engine:
             self._more(state, turn, flow.id, state.step)
         elif name == "ask":
             self._search(command.question, turn, flow.id, state.step)
+        elif name == "feedback":
+            return self._start_feedback(state, turn)
+        elif name == "practice":
+            turn.say(PRACTICE_STILL if state.practice else PRACTICE_IN_A_REAL_FLOW)
         turn.say("Back to your question:")
         self._prompt(flow, state, turn)
         return state
@@ -601,6 +674,8 @@ class Engine:
             self._say_summary(flow, state, turn, final=False)
         else:
             turn.say("Stopped.")
+        if state.practice:
+            turn.say(PRACTICE_OVER)
         if to_menu:
             self._show_menu(turn, ASK_MENU)
         else:
@@ -640,9 +715,16 @@ class Engine:
             return
         result = self.knowledge.search(question, limit=3)
         entries = tuple(match.entry.id for match in result.matches)
-        shown = entries if result.status != "none" else ()
-        turn.audit("search", flow=flow, step=step, status=result.status, entries=shown)
-        if result.status == "none" or not result.matches:
+        unmatched = result.status == "none" or not result.matches
+        shown = () if unmatched else entries
+        # Only a question nothing answered is kept, and only scrubbed (see _kept.py): it says
+        # what the knowledge base lacks. An ambiguous one found guidance, and its entries say
+        # what was asked.
+        kept = self.keeper.question(question) if unmatched else None
+        turn.audit(
+            "search", flow=flow, step=step, status=result.status, entries=shown, question=kept
+        )
+        if unmatched:
             turn.say(
                 "I couldn't find guidance on that. Ask your supervisor or the specialist "
                 "child protection team."
@@ -864,9 +946,9 @@ class Engine:
         else:
             # At the menu, a message that also names a flow ("first contact, dad's got a knife")
             # goes on to that flow once the prompt is acknowledged.
-            state = self._fresh(state.expires_at, state.idle_seconds).with_changes(
-                resume=then.id if then is not None else MENU_STEP
-            )
+            practice = _practising(state)
+            state = self._fresh(state.expires_at, state.idle_seconds, practice=practice)
+            state = state.with_changes(resume=then.id if then is not None else MENU_STEP)
             flag_id, step_id = PROTECT_FIRST, MENU_STEP
         raised = RaisedFlag(flag_id, step_id)
         kept = tuple(f for f in state.red_flags if (f.flag, f.step) != (flag_id, step_id))
@@ -983,6 +1065,8 @@ class Engine:
         if target == END:
             state = state.with_changes(phase="ended", ended="completed", step=None, resume=None)
             turn.audit("flow_completed", flow=flow.id)
+            if state.practice:
+                turn.say(PRACTICE_OVER)
             self._say_summary(flow, state, turn, final=True, buttons=[Button("Menu", MENU)])
             return state
         state = state.with_changes(phase="step", step=target, resume=None)
@@ -1069,7 +1153,7 @@ class Engine:
             isinstance(event, Text) and command is None and read_acknowledgement(event.text)
         )
         if acknowledged or (command is not None and command.name == "cancel"):
-            fresh = self._fresh(state.expires_at, state.idle_seconds)
+            fresh = self._fresh(state.expires_at, state.idle_seconds, practice=state.practice)
             if not acknowledged:
                 turn.audit("cancelled", red_flags=(waiting.flag,))
                 self._show_menu(turn, AFTER_DANGER_AT_MENU)
@@ -1112,9 +1196,111 @@ class Engine:
         self._prompt(flow, state, turn)
         return state
 
+    # -- practice and feedback ---------------------------------------------------------------
+
+    def _start_practice(self, state: Conversation, turn: Turn) -> Conversation:
+        """The menu, marked practice: the flow picked from it, and all it logs, is practice.
+
+        Only from the menu, after a flow ended or after one expired: a real job part-way
+        through is never turned into practice (the step's own 'practice' refuses).
+        """
+        if _at_practice_menu(state):
+            turn.say(PRACTICE_STILL)  # already asked for: the run it opened is still open
+        else:
+            turn.audit("practice_started")
+            turn.say(PRACTICE_START)
+        self._show_menu(turn, PRACTICE_MENU)
+        return self._fresh(state.expires_at, state.idle_seconds, practice=True)
+
+    def _start_feedback(self, state: Conversation, turn: Turn) -> Conversation:
+        """Ask how the guidance last shown was.
+
+        The question names what it rates, so nobody rates the wrong card.
+        """
+        if state.guidance is None:
+            turn.say(FEEDBACK_NOTHING)
+            self._back_to_where(state, turn)
+            return state
+        question = feedback_question(state.guidance, self.flows, self.knowledge)
+        turn.say(question, rating_buttons(), role="question")
+        return state.with_changes(feedback=FeedbackDraft(state.guidance))
+
+    def _in_feedback(
+        self, state: Conversation, event: Text | Press, turn: Turn
+    ) -> tuple[Conversation, bool]:
+        """A message while feedback is open: the rating, then a comment or Skip.
+
+        Returns the state and whether the message was used up; a command other than cancel,
+        back or skip closes the feedback and is then carried out as usual. Danger told
+        mid-feedback brings the protect-first prompt at once, as anywhere else (in a comment,
+        danger told as happening now).
+        """
+        draft = state.feedback
+        assert draft is not None
+        command = read_command(event.text) if isinstance(event, Text) else None
+        if isinstance(event, Text) and (danger := self._danger_of(event)):
+            # A comment is about guidance, and the guidance is about danger ("the weapons card
+            # is out of date"): there only danger told as happening now interrupts, as at a
+            # question whose own subject the danger words are.
+            commenting = draft.rating is not None and command is None
+            if danger.now or not commenting:
+                state = self._end_feedback(state, turn)
+                return self._interrupt(state, danger.kinds, turn), True
+        if draft.rating is None:
+            rating = read_rating(event)
+            if rating is not None:
+                turn.say(FEEDBACK_COMMENT, [Button("Skip", SKIP_COMMENT)], role="question")
+                return state.with_changes(feedback=FeedbackDraft(draft.about, rating)), True
+            if command is None:
+                turn.say(FEEDBACK_PICK, rating_buttons(), role="question")
+                return state, True
+            state = state.with_changes(feedback=None)
+            if command.name not in ("cancel", "back", "skip"):
+                return state, False
+            turn.say(FEEDBACK_DROPPED)
+            self._back_to_where(state, turn)
+            return state, True
+        # The rating is in: a comment, or Skip (a button, or a word that works anywhere).
+        comment = event.text if isinstance(event, Text) and command is None else None
+        state = self._end_feedback(state, turn, comment)
+        turn.say(FEEDBACK_THANKS)
+        if command is not None and command.name not in ("cancel", "back", "skip"):
+            return state, False
+        self._back_to_where(state, turn)
+        return state, True
+
+    def _end_feedback(
+        self, state: Conversation, turn: Turn, comment: str | None = None
+    ) -> Conversation:
+        """Close any open feedback, logging it if a rating was given (the comment scrubbed)."""
+        draft = state.feedback
+        if draft is None:
+            return state
+        if draft.rating is not None:
+            turn.audit(
+                "feedback",
+                flow=draft.about.flow,
+                step=draft.about.step,
+                entries=draft.about.entries,
+                rating=draft.rating,
+                comment=self.keeper.comment(comment) if comment else None,
+            )
+        return state.with_changes(feedback=None)
+
+    def _back_to_where(self, state: Conversation, turn: Turn) -> None:
+        """After feedback: the question the officer was at, the expiry choice, or the menu."""
+        if state.phase == "step" and state.flow in self.flows:
+            turn.say(BACK_TO_QUESTION)
+            self._prompt(self.flows[state.flow], state, turn)  # type: ignore[index]
+        elif state.phase == "expired":
+            self._offer_after_expiry(state, turn)
+        else:
+            self._show_menu(turn, "Anything else? Pick one:")
+
     # -- idle expiry ---------------------------------------------------------------------------
 
     def _expire(self, state: Conversation, turn: Turn) -> Conversation:
+        state = self._end_feedback(state, turn)
         turn.audit(
             "expired",
             flow=state.flow,
@@ -1122,6 +1308,8 @@ class Engine:
             red_flags=tuple(flag.flag for flag in state.unacknowledged),
         )
         state = state.with_changes(phase="expired", pending=None)
+        if state.practice:
+            turn.say(PRACTICE_OVER)
         self._offer_after_expiry(state, turn)
         return state
 
@@ -1143,6 +1331,10 @@ class Engine:
         restart = (isinstance(event, Press) and event.value in (RESTART, MENU)) or (
             command is not None and command.name in ("menu", "cancel")
         )
+        if command is not None and command.name == "practice":
+            return self._start_practice(state, turn)
+        if command is not None and command.name == "feedback":
+            return self._start_feedback(state, turn)
         if wants_summary and state.flow in self.flows:
             flow = self.flows[state.flow]  # type: ignore[index]
             turn.audit("summary_shown", flow=flow.id)
@@ -1179,3 +1371,37 @@ def _raised(
         if hit and (rule.flag, step_id) not in acknowledged and rule.flag not in raised:
             raised.append(rule.flag)
     return raised
+
+
+def _practising(state: Conversation) -> bool:
+    """Whether practice carries on from this state to the next.
+
+    Not once its flow has ended (completed, cancelled or expired): guidebot is back to real use.
+    """
+    return state.practice and state.phase not in ("ended", "expired")
+
+
+def _at_practice_menu(state: Conversation) -> bool:
+    """A practice menu (or a red flag raised there): practice asked for, no flow started yet."""
+    return state.practice and state.flow is None and state.phase in ("menu", "red_flag")
+
+
+def _guidance_shown(state: Conversation, turn: Turn) -> Shown | None:
+    """What a 'feedback' after this turn would rate: the cards shown, else the question asked.
+
+    A card wins over the question shown after it ("ask" at a step shows the card, then the
+    question again): the card is what the officer has just read. None when the turn showed
+    neither, so the last guidance stays what feedback is about (a summary is not guidance).
+    """
+    if turn.cards:
+        in_flow = state.phase in ("step", "red_flag")
+        return Shown(
+            state.flow if in_flow else None,
+            state.step if in_flow else None,
+            tuple(dict.fromkeys(turn.cards)),
+            cards=True,
+        )
+    if turn.prompted is not None:
+        flow, step, entries = turn.prompted
+        return Shown(flow, step, entries)
+    return None

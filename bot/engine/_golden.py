@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.audit.fields import COMMENT_FIELD, QUESTION_FIELD
 from bot.engine._compile import FlowSet
 from bot.engine._effects import AuditEvent, Event, Press, Reply, Start, Text
 from bot.engine._engine import Engine
@@ -143,7 +144,15 @@ def leaks(turn: Mapping[str, Any], result: TurnResult) -> list[str]:
     if said in result.state_json.lower():
         found.append(f"turn {result.number}: the state holds the officer's text")
     for event in result.events:
-        if said in json.dumps(event.to_json()).lower():
+        # A question nothing answered and a feedback comment are kept after allow-list
+        # scrubbing, which keeps a message of everyday words whole by design: they are tested
+        # in tests/test_scrub*.py and tests/test_leaks.py, not here.
+        logged = {
+            name: value
+            for name, value in event.to_json().items()
+            if name not in (QUESTION_FIELD, COMMENT_FIELD)
+        }
+        if said in json.dumps(logged).lower():
             found.append(f"turn {result.number}: audit event {event.kind!r} holds the text")
     return found
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails
 
-STATE_SCHEMA_VERSION = 4
+STATE_SCHEMA_VERSION = 5
 DEFAULT_IDLE_SECONDS = 30 * 60
 
 Phase = Literal["menu", "step", "red_flag", "ended", "expired"]
@@ -44,10 +44,19 @@ def _add_log_counters(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "run": 0, "seq": 0, "asked_at": None}
 
 
+def _add_practice_and_feedback(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 5 marks practice, and remembers the guidance last shown for 'feedback'.
+
+    An older state is operational (practice did not exist) and has shown nothing to rate yet.
+    """
+    return {**data, "practice": False, "guidance": None, "feedback": None}
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _add_misses,
     2: _add_shown,
     3: _add_log_counters,
+    4: _add_practice_and_feedback,
 }
 """Upgrades of saved state: ``MIGRATIONS[n]`` turns a version ``n`` state into version ``n + 1``.
 
@@ -93,6 +102,32 @@ class RaisedFlag:
     acknowledged: bool = False
 
 
+@dataclass(frozen=True, config=NO_EXTRA_FIELDS)
+class Shown:
+    """The guidance last put in front of the officer: what a 'feedback' rates.
+
+    ``entries`` are the knowledge ids of the cards shown (``cards``), or of the question's own
+    guidance (none, for a question with no card behind it); ``flow`` and ``step`` say where.
+    """
+
+    flow: str | None = None
+    step: str | None = None
+    entries: tuple[str, ...] = ()
+    cards: bool = False
+
+
+@dataclass(frozen=True, config=NO_EXTRA_FIELDS)
+class FeedbackDraft:
+    """Feedback part-way through: what it rates and, once pressed, the rating.
+
+    Kept in the state (ids and a category only) so a restart between the rating and the
+    comment loses nothing; the comment itself is never kept here, only in the event, scrubbed.
+    """
+
+    about: Shown
+    rating: Literal["helpful", "not_helpful", "wrong"] | None = None
+
+
 class Conversation(BaseModel):
     """Where one officer is: the phase, the flow and step, and what has been answered so far.
 
@@ -104,6 +139,9 @@ class Conversation(BaseModel):
     knowledge entries whose cards the last reply cut short, so 'more' can show the rest.
     ``run`` and ``seq`` number the flow runs and the audit events of this conversation, and
     ``asked_at`` is when the open question was shown, so the log can say how long it took.
+    ``practice`` marks a practice conversation: every audit event it gives is marked too, and
+    it lasts until the flow it covers ends. ``guidance`` is what was shown last, for
+    'feedback', and ``feedback`` a rating in progress.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -124,6 +162,9 @@ class Conversation(BaseModel):
     run: int = 0
     seq: int = 0
     asked_at: float | None = None
+    practice: bool = False
+    guidance: Shown | None = None
+    feedback: FeedbackDraft | None = None
 
     def with_changes(self, **changes: Any) -> Conversation:
         """A copy with some fields changed (the state itself never changes).

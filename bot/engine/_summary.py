@@ -39,7 +39,8 @@ def _applies(line: SummaryLine, state: Conversation) -> bool:
     return not line.when or any(condition_holds(c, state) for c in line.when)
 
 
-def _label(flow: Flow, step_id: str) -> str:
+def step_label(flow: Flow, step_id: str) -> str:
+    """A step as the summary names it: its label, else its question."""
     step = flow.step(step_id)
     if step.label:
         return step.label
@@ -49,7 +50,7 @@ def _label(flow: Flow, step_id: str) -> str:
 def _lines_for(flow: Flow, answer: Answer) -> tuple[list[str], list[str], list[str]]:
     """(done, to follow up, noted) lines for one answer."""
     step = flow.step(answer.step)
-    label = _label(flow, answer.step)
+    label = step_label(flow, answer.step)
     done: list[str] = []
     follow: list[str] = []
     noted: list[str] = []

@@ -34,6 +34,10 @@ class Turn:
     effects: list[Effect] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
     """Knowledge entries whose cards this turn cut short: 'more' shows the rest next."""
+    cards: list[str] = field(default_factory=list)
+    """Knowledge entries whose cards this turn showed: what a 'feedback' next would rate."""
+    prompted: tuple[str, str, tuple[str, ...]] | None = None
+    """The question this turn asked last (flow, step, its knowledge entries), for 'feedback'."""
 
     def say(
         self,
@@ -145,6 +149,7 @@ def say_card(turn: Turn, entry: Entry, *, points: bool = True) -> None:
             lines.append(MORE_HINT)
         turn.say("\n".join(lines), role="card", card=card)
     turn.shown.append(entry.id)
+    turn.cards.append(entry.id)
 
 
 def say_full_card(turn: Turn, entry: Entry) -> None:
@@ -162,3 +167,4 @@ def say_full_card(turn: Turn, entry: Entry) -> None:
         ask_yourself=entry.ask_yourself,
     )
     turn.say_fitted("\n".join(lines), role="card", card=card)
+    turn.cards.append(entry.id)

@@ -95,7 +95,19 @@ class Commands(_Strict):
     """commands.yaml: words that work at every step, greetings and question words."""
 
     commands: dict[
-        Literal["back", "skip", "cancel", "menu", "help", "summary", "why", "more"], Phrases
+        Literal[
+            "back",
+            "skip",
+            "cancel",
+            "menu",
+            "help",
+            "summary",
+            "why",
+            "more",
+            "practice",
+            "feedback",
+        ],
+        Phrases,
     ]
     ask: Phrases = Field(min_length=1)
     greetings: Phrases = ()

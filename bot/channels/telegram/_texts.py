@@ -37,6 +37,8 @@ not sure, which points you covered). Never the words you typed: they are read in
 dropped.
 - A log of which prompts, guidance and red flags came up, for trainers and supervisors. You \
 appear in it only as a code made from your account, not your name, phone number or Telegram id.
+- A question guidebot had no guidance for, and any feedback comment, with every word that \
+could be a name or a detail replaced by […]: trainers use them to fill gaps in the guidance.
 
 What guidebot does not keep
 - Names, addresses, dates of birth or anything else about a child or family.
@@ -55,6 +57,8 @@ COMMANDS = (
     ("back", "Undo your last answer"),
     ("cancel", "Stop the current flow"),
     ("help", "What you can say"),
+    ("feedback", "Rate the guidance you were just shown"),
+    ("practice", "Practise a flow: not recorded as a real job"),
     ("privacy", "What guidebot keeps and what it doesn't"),
 )
 """The command menu Telegram shows under the '/' button (registered at start-up)."""
