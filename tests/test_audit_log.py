@@ -21,6 +21,7 @@ from bot.audit.log import (
     purge,
     sign_checkpoint,
     signing_key,
+    supervisor_summary,
     verify,
 )
 from bot.cli._audit import audit
@@ -267,3 +268,25 @@ def test_a_supervisor_lists_shows_and_exports_runs(tmp_path: Path) -> None:
     assert {e["key"] for e in events} == {"c-first", "c-second", "c-third"}
     as_csv = runner.invoke(audit, ["export", *where]).output
     assert as_csv.startswith("kind,key,recorded_at") and "red_flag" in as_csv
+
+
+def test_a_supervisor_sees_practice_red_flags_apart_from_real_ones(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        for key, practice in (("real", False), ("trainee", True)):
+            mark = {"practice": True} if practice else {}
+            store.save(
+                key,
+                {"phase": "step"},
+                expected_version=0,
+                audit=[
+                    {"kind": "red_flag", "red_flag": "danger-now", "run": 1, "seq": 1, **mark},
+                ],
+                now=NOW,
+            )
+        summary = supervisor_summary(store, now=NOW + 60)
+    lines = summary.splitlines()
+    assert lines[0] == "Red flags in the last 24 hours: 1"
+    assert any("(real, run 1): NOT acknowledged" in line for line in lines)
+    assert not any("trainee" in line for line in lines)
+    assert "Safety prompts not acknowledged: 1" in lines
+    assert "Red flags in practice conversations (not listed): 1" in lines

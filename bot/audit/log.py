@@ -29,6 +29,7 @@ from bot.audit._merkle import (
 )
 from bot.audit._note import NoteError, Signer, Verifier, open_note
 from bot.audit._tree import BLOCK, StoredTree, block_root
+from bot.audit.fields import PRACTICE_FIELD
 from bot.store import Store, leaf_content, leaf_content_of_text
 
 KEY_FILE = "audit-signing.key"
@@ -379,6 +380,7 @@ def supervisor_summary(store: Store, *, now: float, hours: float = 24) -> str:
     since = now - hours * 60 * 60
     raised: dict[tuple[str, int, str], float] = {}
     acknowledged: set[tuple[str, int, str]] = set()
+    practice: set[tuple[str, int, str]] = set()
     for event in store.audit_events():
         at = float(event.get("at") or event["recorded_at"])
         if at < since:
@@ -387,6 +389,11 @@ def supervisor_summary(store: Store, *, now: float, hours: float = 24) -> str:
         if not flag:
             continue
         slot = (str(event["key"]), int(event.get("run", 0)), str(flag))
+        if event.get(PRACTICE_FIELD):
+            # A trainee's red flag is not a child at risk: kept apart, never listed as operational.
+            if event["kind"] == "red_flag":
+                practice.add(slot)
+            continue
         if event["kind"] == "red_flag":
             raised.setdefault(slot, at)
         elif event["kind"] == "red_flag_acknowledged":
@@ -397,6 +404,8 @@ def supervisor_summary(store: Store, *, now: float, hours: float = 24) -> str:
         lines.append(f"- {_when(at)} {flag} ({key}, run {run}): {state}")
     waiting = [slot for slot in raised if slot not in acknowledged]
     lines.append(f"Safety prompts not acknowledged: {len(waiting)}")
+    if practice:
+        lines.append(f"Red flags in practice conversations (not listed): {len(practice)}")
     kept = store.checkpoints()
     if kept:
         lines.append(f"Latest signed checkpoint ({_when(kept[-1].signed_at)}):")
