@@ -102,8 +102,20 @@ def transcribed(seconds: float) -> None:
 
 
 def watch_conversations(count: Callable[[float], int]) -> None:
-    """Read the active conversations from ``count(now)`` at each scrape."""
-    ACTIVE.set_function(lambda: float(count(time.time())))
+    """Read the active conversations from ``count(now)`` at each scrape.
+
+    A count that fails (the database closed at shutdown, or gone) reads as NaN, so a scrape
+    still answers and the health check, not the metrics, reports the database.
+    """
+
+    def active() -> float:
+        try:
+            return float(count(time.time()))
+        except Exception as error:  # a scrape must answer, whatever broke
+            log.warning("counting active conversations failed: %s", error_kind(error))
+            return float("nan")
+
+    ACTIVE.set_function(active)
 
 
 class MeasuredSessions(Sessions):
