@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,30 @@ def test_the_console_chat_needs_no_config(tmp_path: Path) -> None:
         cli, ["chat"], input="quit\n", env={"GUIDEBOT_DATA_DIR": str(tmp_path)}
     )
     assert result.exit_code == 0, result.output
+
+
+def test_the_first_admin_code_is_written_once_and_enrols_an_admin(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from bot.app import DATABASE, Settings
+    from bot.cli._run import first_admin_code
+    from bot.keys import Keys
+    from bot.store import Store
+    from bot.users import Users
+
+    data = tmp_path / "data"
+    code_file = data / "first-admin.code"
+    with Store.open(data / DATABASE) as store:
+        app = SimpleNamespace(store=store, settings=Settings(data_dir=data))
+        assert first_admin_code(app, code_file, valid_hours=1)  # type: ignore[arg-type]
+        assert code_file.stat().st_mode & 0o777 == 0o600
+        # a restart while the file waits mints no second code
+        assert not first_admin_code(app, code_file, valid_hours=1)  # type: ignore[arg-type]
+        code = code_file.read_text(encoding="utf-8").strip()
+        users = Users(store, Keys.open(data))
+        admin = Keys.open(data).pseudonym("user", 7_012_300_001)
+        assert users.redeem(admin, code, now=time.time()).role == "admin"
+        code_file.unlink()
+        # once an admin is enrolled, no code is ever written again
+        assert not first_admin_code(app, code_file, valid_hours=1)  # type: ignore[arg-type]
+        assert not code_file.exists()

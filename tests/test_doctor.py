@@ -296,3 +296,16 @@ def test_health_probe_fails_when_nothing_is_listening(tmp_path: Path) -> None:
     result = doctor(tmp_path / "data", "--config", str(config), "--health")
     assert result.exit_code == 1 and result.output.startswith("FAIL  health:")
     assert time.monotonic() - started < 10
+
+
+def test_the_health_probe_imports_nothing_heavy() -> None:
+    assert _doctor.DATABASE == DATABASE  # named twice so --health stays light
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from bot.cli import _doctor; "
+        "print(sorted(m for m in sys.modules if m in ('bot.app', 'bot.engine', 'telegram')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

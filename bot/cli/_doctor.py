@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
-from bot.app import DATABASE
 from bot.cli._common import data_dir_option, flows_option, knowledge_option
 
 if TYPE_CHECKING:
@@ -40,6 +39,9 @@ MAX_CLOCK_SKEW_SECONDS = 30.0
 """Telegram refuses nothing for a slow clock, but idle timers, audit times and checkpoints do
 go wrong; past this, the host's time service is not working."""
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+DATABASE = "guidebot.sqlite3"
+"""bot.app.DATABASE, named here so that --health (a container probe every 30 s) imports no
+more than it needs; tests/test_doctor.py checks the two agree."""
 
 
 @dataclass(frozen=True)
