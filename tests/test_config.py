@@ -208,6 +208,19 @@ def test_other_commands_find_the_files_data_folder(tmp_path: Path) -> None:
     assert (data / "audit-signing.key").exists()
 
 
+def test_retention_days_is_audit_purges_default(tmp_path: Path) -> None:
+    from bot.app import DATABASE
+    from bot.store import Store
+
+    data = tmp_path / "data"
+    Store.open(data / DATABASE).close()
+    path = write(tmp_path, f"data_dir: {data}\nretention_days: 400\n")
+    env = {"GUIDEBOT_DATA_DIR": None, "GUIDEBOT_AUDIT_RETENTION_DAYS": None}
+    result = CliRunner().invoke(cli, ["--config", str(path), "audit", "purge"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "older than 400 days" in result.output
+
+
 def test_the_console_chat_needs_no_config(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["chat"], input="quit\n", env={"GUIDEBOT_DATA_DIR": str(tmp_path)}

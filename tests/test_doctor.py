@@ -113,6 +113,9 @@ def test_a_bad_config_fails_its_line_and_the_rest_still_run(tmp_path: Path) -> N
     assert line(result, "config").startswith("FAIL")
     assert "jurisdiction" in line(result, "config") and "webhok" in line(result, "config")
     assert line(result, "knowledge and flows").startswith("PASS")
+    # the config may name another data folder: nothing is made in the default one
+    assert line(result, "data folder") == "SKIP  data folder: fix the config first"
+    assert not (tmp_path / "data" / "pseudonym.key").exists()
 
 
 @pytest.mark.parametrize(

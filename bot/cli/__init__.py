@@ -163,16 +163,17 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
     _apply_config(ctx, config_file)
 
 
-CONFIGURED = frozenset({"run", "doctor", "backup", "restore"})
+CONFIGURED = frozenset({"run", "doctor", "backup", "restore", "audit"})
 """Commands that read the deployment's settings (from GUIDEBOT_ variables) even with no file."""
 
 
 def _apply_config(ctx: click.Context, config_file: Path | None) -> None:
     """Check the config before the command runs, and make its settings the commands' defaults.
 
-    ``guidebot run``'s options default to the file's settings (an option given still wins);
-    every other command finds the data folder and retention through the variables it already
-    reads. ``doctor`` is handed a bad config to report as its first failed check.
+    ``guidebot run``'s options and ``audit purge``'s retention default to the config's
+    settings (an option given still wins); every command finds the data folder through the
+    variable its ``--data-dir`` already reads. ``doctor`` is handed a bad config to report as
+    its first failed check.
     """
     command = ctx.invoked_subcommand
     if config_file is None and command not in CONFIGURED:
@@ -189,11 +190,12 @@ def _apply_config(ctx: click.Context, config_file: Path | None) -> None:
             return
         raise click.ClickException(str(error)) from None
     ctx.obj = config
-    ctx.default_map = {"run": config.run_defaults()}
-    if config_file is not None:
-        if config.data_dir is not None:
-            os.environ["GUIDEBOT_DATA_DIR"] = str(config.data_dir)
-        os.environ.setdefault("GUIDEBOT_AUDIT_RETENTION_DAYS", str(config.retention_days))
+    ctx.default_map = {
+        "run": config.run_defaults(),
+        "audit": {"purge": {"days": config.retention_days}},
+    }
+    if config.data_dir is not None:  # read by every command's --data-dir default
+        os.environ["GUIDEBOT_DATA_DIR"] = str(config.data_dir)
 
 
 __all__ = ["COMMANDS", "LazyGroup", "Registered", "cli"]

@@ -393,11 +393,13 @@ def doctor(
     click.echo(first.line())
     shared = Context(config, data_dir, knowledge_dir, flows_dir, api_url, online)
     failed = first.outcome == "FAIL"
-    data_ok = True
+    # A config that failed may name another data folder: make and check nothing there.
+    data_ok = not failed
     for step in CHECKS:
         if not data_ok and step in NEED_THE_DATA_FOLDER:
-            name = step.__name__.removeprefix("check_").replace("_", " ")
-            result = Check(name, "SKIP", "the data folder cannot be used")
+            name = NEED_THE_DATA_FOLDER[step]
+            why = "the data folder cannot be used" if not failed else "fix the config first"
+            result = Check(name, "SKIP", why)
         else:
             result = step(shared)
         if step is check_data_dir and result.outcome == "FAIL":
@@ -418,4 +420,9 @@ CHECKS: tuple[Callable[[Context], Check], ...] = (
     check_clock,
 )
 """Every check after the config's, in the order printed."""
-NEED_THE_DATA_FOLDER = (check_pseudonym_key, check_audit)
+NEED_THE_DATA_FOLDER = {
+    check_data_dir: "data folder",
+    check_pseudonym_key: "pseudonym key",
+    check_audit: "audit log",
+}
+"""Checks that make or read files in the data folder, by the name their line shows."""
