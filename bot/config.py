@@ -142,6 +142,16 @@ class Config(_Section):
         """Where the settings were read from (a file, or the defaults), for messages."""
         return self._source
 
+    def command_defaults(self) -> dict[str, Any]:
+        """Every command's options this config sets, as click's ``default_map`` wants them."""
+        nation = {} if self.jurisdiction is None else {"jurisdiction": self.jurisdiction}
+        return {
+            "run": self.run_defaults(),
+            "chat": {"idle_minutes": self.idle_minutes, **nation},
+            "kb": {"search": nation},
+            "audit": {"purge": {"days": self.retention_days}},
+        }
+
     def run_defaults(self) -> dict[str, Any]:
         """The ``guidebot run`` options this config sets (click's ``default_map``)."""
         defaults: dict[str, Any] = {

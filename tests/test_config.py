@@ -221,6 +221,25 @@ def test_retention_days_is_audit_purges_default(tmp_path: Path) -> None:
     assert "older than 400 days" in result.output
 
 
+def test_the_console_chat_takes_the_nation_from_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[object] = []
+
+    def fake_open_app(settings: object, *, store: bool) -> object:
+        seen.append(settings)
+        raise SystemExit(0)
+
+    monkeypatch.setattr("bot.cli._chat.open_app", fake_open_app)
+    path = write(tmp_path, "jurisdiction: wales\nidle_minutes: 15\n")
+    env = {"GUIDEBOT_JURISDICTION": None, "GUIDEBOT_AUDIT_RETENTION_DAYS": None}
+    result = CliRunner().invoke(cli, ["--config", str(path), "chat"], env=env)
+    assert result.exit_code == 0, result.output
+    (settings,) = seen
+    assert settings.jurisdiction == "wales"  # type: ignore[attr-defined]
+    assert settings.idle_seconds == 15 * 60  # type: ignore[attr-defined]
+
+
 def test_the_console_chat_needs_no_config(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["chat"], input="quit\n", env={"GUIDEBOT_DATA_DIR": str(tmp_path)}

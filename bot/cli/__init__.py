@@ -170,10 +170,10 @@ CONFIGURED = frozenset({"run", "doctor", "backup", "restore", "audit"})
 def _apply_config(ctx: click.Context, config_file: Path | None) -> None:
     """Check the config before the command runs, and make its settings the commands' defaults.
 
-    ``guidebot run``'s options and ``audit purge``'s retention default to the config's
-    settings (an option given still wins); every command finds the data folder through the
-    variable its ``--data-dir`` already reads. ``doctor`` is handed a bad config to report as
-    its first failed check.
+    ``guidebot run``'s options, the console's nation and idle time and ``audit purge``'s
+    retention default to the config's settings (an option given still wins); every command
+    finds the data folder through the variable its ``--data-dir`` already reads. ``doctor`` is
+    handed a bad config to report as its first failed check.
     """
     command = ctx.invoked_subcommand
     if config_file is None and command not in CONFIGURED:
@@ -190,10 +190,7 @@ def _apply_config(ctx: click.Context, config_file: Path | None) -> None:
             return
         raise click.ClickException(str(error)) from None
     ctx.obj = config
-    ctx.default_map = {
-        "run": config.run_defaults(),
-        "audit": {"purge": {"days": config.retention_days}},
-    }
+    ctx.default_map = config.command_defaults()
     if config.data_dir is not None:  # read by every command's --data-dir default
         os.environ["GUIDEBOT_DATA_DIR"] = str(config.data_dir)
 
