@@ -269,3 +269,44 @@ def test_systemd_analyze_verifies_the_unit(tmp_path: Path) -> None:
     )
     assert checked.returncode == 0, checked.stderr
     assert "Unknown" not in checked.stderr and "Invalid" not in checked.stderr, checked.stderr
+
+
+def test_sigterm_mid_answer_then_restart_loses_nothing(tmp_path: Path) -> None:
+    """A stop from the platform (docker stop, systemctl stop) while an answer is in hand.
+
+    tests/test_telegram.py stops the bot between messages and kills it outright; here SIGTERM
+    lands while the officer's answer is being handled, and the restarted bot must know it.
+    """
+    from bot.app import DATABASE
+    from bot.store import Store
+    from tests.telegram_harness import BotProcess, Officer
+
+    with FakeBotApi.start_in_thread() as fake:
+        person = Officer(fake, 7_099_000_077)
+        with BotProcess(fake, tmp_path) as first:
+            first.wait_ready()
+            person.enrol(tmp_path)
+            person.send("/start")
+            person.press("First contact")
+            fake.delay = 0.4  # every Bot API call now takes a while
+            sent = fake.send_text(person.id, "no, the child is safe now")
+            fake.wait_for(
+                lambda: any(
+                    t.update_id == sent.update_id and t.delivered_at is not None
+                    for t in fake.timings()
+                ),
+                timeout=10,
+            )
+            code, _out, err = first.stop()  # SIGTERM with the answer in hand
+            assert code == 0, err
+        fake.delay = 0.0
+        assert "What immediate needs" in person.chat[-1].text  # the reply got out
+        with Store.open(tmp_path / DATABASE) as store:
+            (checkpoint,) = store.checkpoints()  # signed at shutdown, covering the answer
+            assert checkpoint.reason == "shutdown"
+            assert checkpoint.size == len(store.leaf_hashes())
+        with BotProcess(fake, tmp_path) as second:
+            second.wait_ready()
+            replies = person.send("/summary")
+            assert any("Child in danger now: no" in m.text for m in replies)
+            assert second.stop()[0] == 0
