@@ -45,7 +45,7 @@ ERRORS = Counter(
 )
 RETRIES = Counter(
     "guidebot_telegram_retries",
-    "Bot API calls that failed and are tried again: flood control, timeouts, dropped links.",
+    "Bot API calls refused by flood control, timed out or cut off (most are tried again).",
     ["reason"],
     registry=REGISTRY,
 )

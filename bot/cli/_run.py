@@ -136,6 +136,12 @@ def run(
     if verbose and log_level in ("warning", "error"):
         log_level = "info"
     setup_logging(log_level, log_format)
+    logging.getLogger("guidebot").info(
+        "settings from %s; %s; metrics %s",
+        config.source,
+        "webhook" if webhook else "long polling",
+        f"on port {metrics_port}" if metrics_port else "off",
+    )
     settings = settings_from(
         config,
         data_dir=data_dir,
