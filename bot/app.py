@@ -36,6 +36,13 @@ class Settings:
     cache: bool = True
     """Keep what is built from the knowledge, flows and language files in ``data_dir/cache``
     and read it back while they are unchanged (see :mod:`bot._cache`); False always builds."""
+    voice_replies: bool = False
+    """Answer a voice note with a spoken reply as well as text, unless the officer says not."""
+    speech_engine: str | None = None
+    """The speech-to-text engine for voice notes (None: voice notes are explained, not read)."""
+    speech_model: Path | None = None
+    speech_model_sha256: str | None = None
+    """The model file's expected SHA-256: a model changed on disk is refused, not loaded."""
 
     @property
     def database(self) -> Path:

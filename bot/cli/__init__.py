@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Iterator, MutableMapping
+from pathlib import Path
 from typing import NamedTuple
 
 import click
@@ -32,8 +33,16 @@ COMMANDS: dict[str, Registered] = {
         "bot.cli._audit:audit",
         "Check the tamper-evident audit log, prove an event is in it, and apply retention.",
     ),
+    "backup": Registered(
+        "bot.cli._backup:backup",
+        "Copy the database to a file while the bot runs (SQLite's online backup).",
+    ),
     "chat": Registered(
         "bot.cli._chat:chat", "Chat with guidebot in this terminal: no token, no network."
+    ),
+    "doctor": Registered(
+        "bot.cli._doctor:doctor",
+        "Check everything a deployment needs, one pass or fail line for each.",
     ),
     "flows": Registered(
         "bot.cli._flows:flows",
@@ -43,6 +52,10 @@ COMMANDS: dict[str, Registered] = {
     "keys": Registered(
         "bot.cli._keys:keys",
         "See and rotate the keys that turn Telegram ids into pseudonyms (never the keys).",
+    ),
+    "restore": Registered(
+        "bot.cli._backup:restore",
+        "Check a backup, then put it in place of the database (the old one kept aside).",
     ),
     "run": Registered(
         "bot.cli._run:run", "Run guidebot as a Telegram bot until stopped (Ctrl-C or SIGTERM)."
@@ -133,11 +146,53 @@ class LazyGroup(click.Group):
     cls=LazyGroup, commands=_Commands(), context_settings={"help_option_names": ["-h", "--help"]}
 )
 @click.version_option(__version__, prog_name="guidebot")
-def cli() -> None:
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="GUIDEBOT_CONFIG",
+    default=None,
+    help="A deployment's YAML config file (see deploy/config.example.yaml).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_file: Path | None) -> None:
     """guidebot: child-protection guidance prompts for police officers on shift.
 
     Runs offline: the knowledge base, the matcher and the console chat need no network.
     """
+    _apply_config(ctx, config_file)
+
+
+CONFIGURED = frozenset({"run", "doctor", "backup", "restore", "audit"})
+"""Commands that read the deployment's settings (from GUIDEBOT_ variables) even with no file."""
+
+
+def _apply_config(ctx: click.Context, config_file: Path | None) -> None:
+    """Check the config before the command runs, and make its settings the commands' defaults.
+
+    ``guidebot run``'s options, the console's nation and idle time and ``audit purge``'s
+    retention default to the config's settings (an option given still wins); every command
+    finds the data folder through the variable its ``--data-dir`` already reads. ``doctor`` is
+    handed a bad config to report as its first failed check.
+    """
+    command = ctx.invoked_subcommand
+    if config_file is None and command not in CONFIGURED:
+        return  # the console chat and the trainers' tools need no config
+    import os
+
+    from bot.config import ConfigError, load_config
+
+    try:
+        config = load_config(config_file)
+    except ConfigError as error:
+        if command == "doctor":
+            ctx.obj = error
+            return
+        raise click.ClickException(str(error)) from None
+    ctx.obj = config
+    ctx.default_map = config.command_defaults()
+    if config.data_dir is not None:  # read by every command's --data-dir default
+        os.environ["GUIDEBOT_DATA_DIR"] = str(config.data_dir)
 
 
 __all__ = ["COMMANDS", "LazyGroup", "Registered", "cli"]

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.app import AppError, Settings
+from bot.app import App, AppError, Settings
 from bot.cli._chat import open_app
 from bot.cli._common import data_dir_option, flows_option, jurisdiction_option, knowledge_option
 from bot.knowledge import Jurisdiction
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.logs import LogFormat
 
 
 @click.command()
@@ -63,6 +68,33 @@ from bot.knowledge import Jurisdiction
     help="Seconds to wait for the Bot API before a request is tried again.",
 )
 @click.option("--verbose", is_flag=True, help="Log each start, stop and error (never text or ids).")
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="warning",
+    show_default=True,
+    help="Least serious log line written (--verbose: info).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["auto", "json", "text"]),
+    default="auto",
+    show_default=True,
+    help="JSON lines or text; auto: JSON unless standard error is a terminal.",
+)
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Serve Prometheus metrics on this port (loopback unless the config says otherwise).",
+)
+@click.option(
+    "--messages-per-second",
+    type=click.FloatRange(min=0.1, max=30),
+    default=30.0,
+    show_default=True,
+    help="The whole bot's sending rate (Telegram allows a bot about 30 a second).",
+)
 @flows_option
 @knowledge_option
 @jurisdiction_option
@@ -79,6 +111,10 @@ def run(
     idle_minutes: float,
     timeout: float,
     verbose: bool,
+    log_level: str,
+    log_format: LogFormat,
+    metrics_port: int | None,
+    messages_per_second: float,
     flows_dir: Path | None,
     knowledge_dir: Path | None,
     jurisdiction: Jurisdiction | None,
@@ -90,14 +126,24 @@ def run(
     and send the code to the bot as /enrol CODE.
     """
     from bot.channels.telegram import TelegramSettings, Webhook, read_token, run_bot
+    from bot.config import Config
+    from bot.logs import setup_logging
 
     if webhook and not public_url:
         raise click.UsageError("--webhook needs --url, the public HTTPS address Telegram posts to.")
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    found = click.get_current_context().find_root().obj
+    config = found if isinstance(found, Config) else Config()
+    if verbose and log_level in ("warning", "error"):
+        log_level = "info"
+    setup_logging(log_level, log_format)
+    logging.getLogger("guidebot").info(
+        "settings from %s; %s; metrics %s",
+        config.source,
+        "webhook" if webhook else "long polling",
+        f"on port {metrics_port}" if metrics_port else "off",
     )
-    settings = Settings(
+    settings = settings_from(
+        config,
         data_dir=data_dir,
         knowledge_dir=knowledge_dir,
         flows_dir=flows_dir,
@@ -113,9 +159,58 @@ def run(
             webhook=Webhook(public_url, listen, port) if webhook and public_url else None,
             delete_personal_data=not keep_personal_messages,
             timeout_seconds=timeout,
+            messages_per_second=messages_per_second,
+            metrics=(config.metrics.listen, metrics_port) if metrics_port else None,
         )
         with open_app(settings, store=True) as app:
+            code_file = config.first_admin.code_file
+            if code_file is not None and app.store is not None:
+                first_admin_code(app, code_file, valid_hours=config.first_admin.valid_hours)
             run_bot(app, telegram)
     except AppError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo("guidebot stopped.")
+
+
+def settings_from(config: Config, **chosen: Any) -> Settings:
+    """The app's settings: what the command line chose, and the rest from the config."""
+    return Settings(
+        **chosen,
+        voice_replies=config.voice_replies,
+        speech_engine=config.speech.engine,
+        speech_model=config.speech.model_path,
+        speech_model_sha256=config.speech.model_sha256,
+    )
+
+
+def first_admin_code(app: App, code_file: Path, *, valid_hours: float) -> bool:
+    """On a new install, write a one-time admin code to ``code_file``; True if one was written.
+
+    Only while nobody holds the admin role and no code file is waiting: once the first admin
+    has enrolled, later admins are enrolled by them with /users, and a restart never mints a
+    second code behind the IT team's back. The file is owner-only and holds the code alone.
+    """
+    import time
+
+    from bot._private import PrivateFileError, write_private_file
+    from bot.keys import Keys
+    from bot.users import Users
+
+    assert app.store is not None
+    now = time.time()
+    users = Users(app.store, Keys.open(app.settings.data_dir))
+    if any(user.role == "admin" and user.active(now) for user in users.list_users()):
+        return False
+    if code_file.exists():
+        return False
+    code = users.create_code("admin", now=now, valid_for=valid_hours * 3600)
+    try:
+        write_private_file(
+            code_file, (code.code + "\n").encode(), what="the first admin's code", replace=False
+        )
+    except PrivateFileError as error:
+        raise AppError(str(error)) from error
+    logging.getLogger("guidebot").warning(
+        "no admin is enrolled: a one-time admin code was written to the first_admin code file"
+    )
+    return True

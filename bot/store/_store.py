@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -149,6 +150,61 @@ def _to_json(value: Any, what: str, *, canonical: bool = False) -> str:
         ) from error
 
 
+BACKUPS_FOLDER = "backups"
+"""Beside the database: the copies taken before a schema upgrade."""
+
+
+def backup_to(source: sqlite3.Connection, destination: Path) -> None:
+    """Copy a database with SQLite's online backup into an owner-only file at ``destination``.
+
+    The copy is consistent as of one moment while this and other processes keep writing: it
+    is taken in one step under a read transaction, which with write-ahead logging holds no
+    writer up. It is written beside ``destination`` and moved into place once complete, so a
+    crash never leaves a half-written backup under the final name.
+
+    Raises:
+        StoreError: The copy cannot be made or written.
+    """
+    destination = Path(destination)
+    partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        partial.unlink(missing_ok=True)
+        _make_private_file(partial)
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
+        finally:
+            target.close()
+        os.replace(partial, destination)
+    except sqlite3.Error as error:
+        partial.unlink(missing_ok=True)
+        raise StoreError(_explain(destination, "write the backup", error)) from error
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise StoreError(
+            f"{destination}: could not write the backup ({error.strerror}): check the folder "
+            "exists, has space, and that this account may write to it"
+        ) from error
+
+
+def _backup_before_upgrade(db: sqlite_utils.Database, path: Path) -> Path | None:
+    """Keep a copy of a database an upgrade is about to change; None when none is needed.
+
+    A new database (schema 0) or one already up to date is not copied. The copy is named
+    after the schema it holds, so restoring it with an older guidebot is a plain choice.
+    """
+    current = recorded_version(db) if db.table(MIGRATIONS_TABLE).exists() else 0
+    if current == 0 or current >= len(MIGRATIONS):
+        return None
+    folder = path.parent / BACKUPS_FOLDER
+    _make_private_dirs(folder)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    copy = folder / f"{path.stem}.schema-{current}.{stamp}{path.suffix}"
+    backup_to(db.conn, copy)
+    return copy
+
+
 class Store:
     """Each conversation's saved state and the append-only audit log, in one SQLite file.
 
@@ -199,6 +255,7 @@ class Store:
                     f"'{db.journal_mode}'): keep the database on a local disk"
                 )
             db.execute("PRAGMA synchronous=NORMAL")  # per connection, so set on every open
+            _backup_before_upgrade(db, path)
             migrate(db, MIGRATIONS)
         except StoreError as error:
             connection.close()
@@ -641,6 +698,33 @@ class Store:
                 "SELECT key FROM conversations WHERE state IS NOT NULL ORDER BY key"
             ).fetchall()
         return [str(row[0]) for row in rows]
+
+    def open_conversations(self, now: float) -> int:
+        """How many conversations are part-way through a flow and not idle past their deadline.
+
+        Counted in SQL from the saved states' phase and deadline (no state is read into
+        Python), so a metrics scrape costs one query however many officers there are.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("count open conversations") as db:
+            row = db.execute(
+                "SELECT count(*) FROM conversations WHERE state IS NOT NULL "
+                "AND json_extract(state, '$.phase') IN ('step', 'red_flag') "
+                "AND json_extract(state, '$.expires_at') >= ?",
+                [now],
+            ).fetchone()
+        return int(row[0])
+
+    def backup(self, destination: Path) -> None:
+        """Copy the whole database to ``destination`` while it is in use: see :func:`backup_to`.
+
+        Raises:
+            StoreError: The copy cannot be made or written.
+        """
+        with self._using("back up the database") as db:
+            backup_to(db.conn, destination)
 
     def applied_migrations(self) -> list[tuple[int, str]]:
         """Every migration this database records, as (version, name), oldest first."""

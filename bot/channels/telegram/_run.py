@@ -13,15 +13,22 @@ import logging
 import os
 import secrets
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ApplicationBuilder
+from telegram.error import (
+    BadRequest,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.app import App, AppError
 from bot.channels.telegram._channel import (
@@ -32,15 +39,29 @@ from bot.channels.telegram._channel import (
     TelegramChannel,
 )
 from bot.channels.telegram._contacts import Contacts
-from bot.channels.telegram._limits import ChatRateLimiter
+from bot.channels.telegram._limits import LIMITED_METHODS, ChatRateLimiter
+from bot.channels.telegram._limits import RETRIES as FLOOD_RETRIES
 from bot.channels.telegram._marks import ChatMarks
 from bot.channels.telegram._order import PerChatOrder
 from bot.channels.telegram._webhook import WebhookServer
+from bot.metrics import (
+    ERRORS,
+    REPLIES,
+    RETRIES,
+    UPDATE_SECONDS,
+    UPDATES,
+    MeasuredSessions,
+    MetricsServer,
+    error_kind,
+    update_kind,
+    watch_conversations,
+)
 
 TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
 LOCK_FILE = "telegram.lock"
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
+JSONDict = dict[str, Any]
 LOGGERS_THAT_PRINT_THE_TOKEN = ("httpx", "httpcore")
 """httpx logs every request's URL at INFO, and the Bot API's URLs hold the token."""
 
@@ -68,6 +89,10 @@ class TelegramSettings:
     timeout_seconds: float = 10.0
     tick_seconds: float = 60.0
     """How often idle conversations are looked for, closed and their officers told."""
+    messages_per_second: float = 30.0
+    """The whole bot's sending rate: Telegram allows a bot about 30 messages a second."""
+    metrics: tuple[str, int] | None = None
+    """Where to serve Prometheus metrics and ``/healthz`` (address, port); None: nowhere."""
 
 
 def read_token(token_file: Path | None = None, environ: dict[str, str] | None = None) -> str:
@@ -163,6 +188,65 @@ def single_instance(data_dir: Path) -> Iterator[None]:
         handle.close()
 
 
+class MeasuredOrder(PerChatOrder):
+    """Per-chat order, counting each update by kind and timing it to its last reply."""
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Handle the update as :class:`PerChatOrder` does, and count and time it."""
+        with UPDATE_SECONDS.time():
+            await super().do_process_update(update, coroutine)
+        UPDATES.labels(update_kind(update)).inc()
+
+
+class MeasuredLimiter(ChatRateLimiter):
+    """Telegram's limits at the chosen bot-wide rate, counting replies sent and retries."""
+
+    def __init__(self, messages_per_second: float = 30.0) -> None:
+        """Send at most ``messages_per_second`` in all, and one chat's share as usual."""
+        super().__init__()
+        # The bot-wide limiter is AIORateLimiter's own; set again with the chosen rate.
+        AIORateLimiter.__init__(
+            self,
+            overall_max_rate=messages_per_second,
+            overall_time_period=1,
+            max_retries=FLOOD_RETRIES,
+        )
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        """Make the call as the limiter does, counting what it sent and what failed."""
+
+        async def counted(*a: Any, **k: Any) -> bool | JSONDict | list[JSONDict]:
+            try:
+                result = await callback(*a, **k)
+            except RetryAfter:
+                RETRIES.labels("flood").inc()
+                raise
+            except TimedOut:
+                RETRIES.labels("timeout").inc()
+                raise
+            except NetworkError as error:
+                if not isinstance(error, BadRequest):
+                    RETRIES.labels("network").inc()
+                raise
+            if endpoint in LIMITED_METHODS:
+                REPLIES.inc()
+            return result
+
+        return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)
+
+
+async def _count_error(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ERRORS.labels(error_kind(context.error)).inc()
+
+
 def build_application(
     channel: TelegramChannel, settings: TelegramSettings, *, order: PerChatOrder | None = None
 ) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -173,8 +257,8 @@ def build_application(
         .token(settings.token)
         .base_url(settings.api_url or DEFAULT_API_URL)
         .base_file_url(settings.file_url or DEFAULT_FILE_URL)
-        .concurrent_updates(order or PerChatOrder())
-        .rate_limiter(ChatRateLimiter())
+        .concurrent_updates(order or MeasuredOrder())
+        .rate_limiter(MeasuredLimiter(settings.messages_per_second))
         .connect_timeout(timeout)
         .read_timeout(timeout)
         .write_timeout(timeout)
@@ -183,6 +267,7 @@ def build_application(
         .build()
     )
     channel.install(application)
+    application.add_error_handler(_count_error)
     return application
 
 
@@ -193,6 +278,7 @@ async def serve(
     stop: asyncio.Event,
     *,
     ready: Callable[[], None] | None = None,
+    healthy: Callable[[], bool] | None = None,
 ) -> None:
     """Run until ``stop`` is set: start, fetch or receive updates, then stop cleanly.
 
@@ -211,15 +297,23 @@ async def serve(
             "or --api-url if you use your own Bot API server."
         ) from error
     server: WebhookServer | None = None
+    metrics: MetricsServer | None = None
+
+    def running() -> bool:
+        return application.running and (healthy is None or healthy())
+
     try:
         await channel.register_commands(application)
         await application.start()
+        if settings.metrics is not None:
+            metrics = MetricsServer(*settings.metrics, ready=running)
+            await metrics.start()
         if settings.webhook is None:
             assert application.updater is not None
             await application.bot.delete_webhook()
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         else:
-            server = await _start_webhook(application, settings.webhook)
+            server = await _start_webhook(application, settings.webhook, running)
         ticking = asyncio.create_task(channel.keep_time(settings.tick_seconds))
         log.info("guidebot is running")
         if ready is not None:
@@ -231,6 +325,8 @@ async def serve(
             await application.updater.stop()
         if server is not None:
             await server.stop()
+        if metrics is not None:
+            await metrics.stop()
         if application.running:
             await application.stop()
         await application.shutdown()
@@ -238,7 +334,9 @@ async def serve(
 
 
 async def _start_webhook(
-    application: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
+    application: Application[Any, Any, Any, Any, Any, Any],
+    webhook: Webhook,
+    ready: Callable[[], bool],
 ) -> WebhookServer:
     # A fresh secret each start: only this process's server knows it, and Telegram is told it
     # with the webhook, so no secret is ever stored.
@@ -249,6 +347,7 @@ async def _start_webhook(
         path=urlsplit(webhook.url).path or "/",
         host=webhook.listen,
         port=webhook.port,
+        ready=ready,
     )
     await server.start()
     try:
@@ -259,6 +358,14 @@ async def _start_webhook(
         await server.stop()
         raise
     return server
+
+
+def loaded(app: App) -> bool:
+    """Ready for officers: the knowledge and flows are loaded and the database answers."""
+    if app.store is None or not app.flows or app.knowledge is None:
+        return False
+    app.store.schema_version()  # raises StoreError if the database has gone away
+    return True
 
 
 def run(
@@ -278,9 +385,9 @@ def run(
     Raises:
         AppError: a plain reason the bot could not start.
     """
-    order = PerChatOrder()
+    order = MeasuredOrder()
     channel = TelegramChannel(
-        app.sessions("telegram"),
+        MeasuredSessions(app.engine, app.store, channel="telegram"),
         pseudonyms,
         roles,
         marks,
@@ -297,7 +404,10 @@ def run(
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         application = build_application(channel, settings, order=order)
-        await serve(application, channel, settings, stop)
+        await serve(application, channel, settings, stop, healthy=lambda: loaded(app))
+
+    if app.store is not None:
+        watch_conversations(app.store.open_conversations)
 
     with single_instance(app.settings.data_dir), quiet_token(settings.token):
         asyncio.run(main())

@@ -11,13 +11,17 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.metrics import health_handler
+
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1 << 20
 """Telegram's updates are a few kilobytes; anything near a megabyte is not from Telegram."""
 
@@ -35,8 +39,14 @@ class WebhookServer:
         path: str,
         host: str,
         port: int,
+        ready: Callable[[], bool] | None = None,
     ) -> None:
-        """Serve ``path`` on ``host:port``; requests must carry ``secret`` in the header."""
+        """Serve ``path`` on ``host:port``; requests must carry ``secret`` in the header.
+
+        ``/healthz`` answers 200 while ``ready()`` holds (the database and knowledge loaded),
+        503 otherwise, for the load balancer in front of the webhook.
+        """
+        self._ready = ready
         self._application = application
         self._secret = secret.encode()
         self._path = path or "/"
@@ -48,6 +58,8 @@ class WebhookServer:
         """Start listening; returns the port (useful when 0 asked for a free one)."""
         app = web.Application(client_max_size=MAX_BODY_BYTES)
         app.router.add_post(self._path, self._receive)
+        if self._ready is not None and self._path != HEALTH_PATH:
+            app.router.add_get(HEALTH_PATH, health_handler(self._ready))
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self._port)
