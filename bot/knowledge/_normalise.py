@@ -40,6 +40,7 @@ __all__ = [
     "Vocabulary",
     "british",
     "content",
+    "english_counts",
     "english_words",
     "function_words",
     "max_slips",
@@ -552,6 +553,25 @@ def english_words() -> frozenset[str]:
     return frozenset(words | {british(word) for word in words})
 
 
+def english_counts(least: int) -> dict[str, int]:
+    """The words pyspellchecker's English word-frequency list counts at least ``least`` times.
+
+    Read when a matcher is built (about 0.2 s), never while a message is read; a cached engine
+    keeps what was worked out from it. Each word is also listed in its British spelling.
+    """
+    from spellchecker import SpellChecker
+
+    counts = {
+        word: count
+        for word, count in SpellChecker(language="en").word_frequency.items()
+        if count >= least and word.isalpha()
+    }
+    for word, count in list(counts.items()):
+        spelt = british(word)
+        counts[spelt] = max(counts.get(spelt, 0), count)
+    return counts
+
+
 _adopted: frozenset[str] | None = None
 
 
@@ -613,11 +633,13 @@ class Vocabulary:
     Built once from the entries' text; every method is then cheap enough to call per message.
     """
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str], synonyms: Iterable[Sequence[str]] = ()) -> None:
         """Collect words, their stems and how often they occur.
 
         Args:
             texts: every title, term, summary, guidance bullet and question of the base.
+            synonyms: groups of officers' words that mean the same thing, the base's wording
+                first (language/en/synonyms.yaml); see :meth:`paraphrase`.
         """
         counts: Counter[str] = Counter()
         pairs: set[tuple[str, str]] = set()
@@ -667,6 +689,58 @@ class Vocabulary:
         for word in reversed(own):
             self._own_undoubled[_undouble(word)] = word
         self._english = english_words()
+        self._paraphrases = self._paraphrase_table(synonyms)
+
+    def _uses(self, words: Sequence[str]) -> bool:
+        """Whether the base uses these words: a word of its own, or words it puts side by side."""
+        if len(words) == 1:
+            return self._known_content(words[0])
+        return all(pair in self.pairs for pair in itertools.pairwise(words))
+
+    def _paraphrase_table(
+        self, synonyms: Iterable[Sequence[str]]
+    ) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+        """Each member the base does not use, by its first word, with the wording it is read as.
+
+        The wording is the group's first member the base uses; a group the base uses no member
+        of is left out. Longer members come first, so "kick the door in" is tried before "kick
+        the door".
+        """
+        table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for group in synonyms:
+            members = [tuple(normalised_words(member)) for member in group]
+            target = next((words for words in members if words and self._uses(words)), None)
+            if target is None:
+                continue
+            for words in members:
+                if words and words != target and not self._uses(words):
+                    table.setdefault(words[0], []).append((words, target))
+        return {
+            first: tuple(sorted(found, key=lambda pair: -len(pair[0])))
+            for first, found in table.items()
+        }
+
+    def paraphrase(self, words: Sequence[str]) -> list[str]:
+        """Read officers' words the base does not use as the base's own ("perp" -> "suspect").
+
+        Only words and phrases of a synonym group are read so, and only when the base does not
+        use them itself: "banged up" is read as "prison", while "custody", a word of the base,
+        stays as said.
+        """
+        if not self._paraphrases:
+            return list(words)
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for member, target in self._paraphrases.get(words[i], ()):
+                if tuple(words[i : i + len(member)]) == member:
+                    out.extend(target)
+                    i += len(member)
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
 
     def __getstate__(self) -> dict[str, object]:
         """The vocabulary for the start-up cache, without the base's text it was built from.
@@ -1013,7 +1087,7 @@ class Vocabulary:
         words = self.homophones(words)
         words = numbers_to_digits(words)
         words = explicit_sections(words)
-        words = self.sections(words)
+        words = self.paraphrase(self.sections(words))
         memo: _Memo = {}
         words = self.resegment(words, memo)
         return self.correct_typos(words, memo)
