@@ -589,3 +589,12 @@ def test_naming_a_child_lets_a_clear_leader_answer_from_a_middling_score(
     for result in (child, adult):
         assert Matcher.JARGON_CONFIDENT_AT <= result.matches[0].score < Matcher.CONFIDENT_AT
     assert (child.status, adult.status) == ("confident", "ambiguous")
+
+
+def test_an_english_word_the_base_lacks_is_read_as_one_of_its_family() -> None:
+    matcher = Matcher(SMALL_BASE, synonyms=())
+    assert matcher.vocabulary.repair("strategically urgently") == ["strategically", "urgently"]
+    strategy = Matcher((*SMALL_BASE, entry("strategy", "Strategy discussion", ["urgent"])))
+    assert strategy.vocabulary.repair("strategically urgently") == ["strategy", "urgent"]
+    # A word of the base, and a slip that is no English word, are left to the other repairs.
+    assert strategy.vocabulary.repair("strategy strategicly") == ["strategy", "strategicly"]

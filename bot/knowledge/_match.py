@@ -282,6 +282,7 @@ class Matcher:
                 )
             ),
             shipped_synonyms() if synonyms is None else synonyms,
+            derive=True,
         )
         credits: list[dict[str, float]] = []
         phrases: list[tuple[int, str, float, frozenset[str], frozenset[str]]] = []

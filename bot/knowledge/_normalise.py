@@ -623,6 +623,26 @@ def _letter_at(words: Sequence[str], i: int) -> tuple[str, int, bool] | None:
     return letter, 1, word not in _WORDLIKE_LETTERS
 
 
+# Endings that turn a word into another of its family ("strategic" and "strategy", "urgently"
+# and "urgent", "approve" and "approval", "educate" and "education"), tried in this order on
+# an English word the base lacks (see :meth:`Vocabulary.derived`). Endings that make many
+# words of other meanings ("-er": "poster" is no post, "-ion": "notion" no note) are left out.
+_DERIVATIONS: tuple[tuple[str, str], ...] = (
+    ("ically", "y"),
+    ("ically", ""),
+    ("ally", ""),
+    ("ly", ""),
+    ("ly", "e"),
+    ("ical", "y"),
+    ("ic", "y"),
+    ("ve", "val"),
+    ("se", "sal"),
+    ("ate", "ation"),
+    ("ute", "ution"),
+)
+# Shorter words are left alone: too many short words are a family ending away from another.
+_SHORTEST_DERIVED = 6
+
 _DIRECT_COMPARISONS = 64
 """Up to this many words of about a join's length are compared with it directly."""
 
@@ -633,13 +653,20 @@ class Vocabulary:
     Built once from the entries' text; every method is then cheap enough to call per message.
     """
 
-    def __init__(self, texts: Iterable[str], synonyms: Iterable[Sequence[str]] = ()) -> None:
+    def __init__(
+        self,
+        texts: Iterable[str],
+        synonyms: Iterable[Sequence[str]] = (),
+        derive: bool = False,
+    ) -> None:
         """Collect words, their stems and how often they occur.
 
         Args:
             texts: every title, term, summary, guidance bullet and question of the base.
             synonyms: groups of officers' words that mean the same thing, the base's wording
                 first (language/en/synonyms.yaml); see :meth:`paraphrase`.
+            derive: read an English word the base lacks as a word of the same family the base
+                uses ("strategic" as "strategy"); see :meth:`derived`.
         """
         counts: Counter[str] = Counter()
         pairs: set[tuple[str, str]] = set()
@@ -690,6 +717,7 @@ class Vocabulary:
             self._own_undoubled[_undouble(word)] = word
         self._english = english_words()
         self._paraphrases = self._paraphrase_table(synonyms)
+        self._derive = derive
 
     def _uses(self, words: Sequence[str]) -> bool:
         """Whether the base uses these words: a word of its own, or words it puts side by side."""
@@ -741,6 +769,30 @@ class Vocabulary:
                 out.append(words[i])
                 i += 1
         return out
+
+    def derived(self, words: Sequence[str]) -> list[str]:
+        """Read an English word the base lacks as one of its family that the base uses.
+
+        Officers say "strategic", "accidental", "urgently", "approve" where the base writes
+        "strategy", "accident", "urgent", "approval". Only an English word the base does not
+        use is read so, and only as a word the base does use; a slip is left to
+        :meth:`correct_typos`.
+        """
+        if not self._derive:
+            return list(words)
+        return [self._derived(word) for word in words]
+
+    def _derived(self, word: str) -> str:
+        if len(word) < _SHORTEST_DERIVED or not word.isalpha() or self.knows(word):
+            return word
+        if not self._is_english(word):
+            return word
+        for ending, replacement in _DERIVATIONS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                candidate = word[: len(word) - len(ending)] + replacement
+                if candidate != word and self._known_content(candidate):
+                    return candidate
+        return word
 
     def __getstate__(self) -> dict[str, object]:
         """The vocabulary for the start-up cache, without the base's text it was built from.
@@ -1087,7 +1139,7 @@ class Vocabulary:
         words = self.homophones(words)
         words = numbers_to_digits(words)
         words = explicit_sections(words)
-        words = self.paraphrase(self.sections(words))
+        words = self.derived(self.paraphrase(self.sections(words)))
         memo: _Memo = {}
         words = self.resegment(words, memo)
         return self.correct_typos(words, memo)
