@@ -543,33 +543,51 @@ def english_words() -> frozenset[str]:
     """
     if _adopted is not None:
         return _adopted
-    from spellchecker import SpellChecker  # its import and its list cost a fifth of a second
-
+    frequencies = _english_frequencies()
     words = {
         word
-        for word, count in SpellChecker(language="en").word_frequency.items()
-        if word.isalpha() and (len(word) >= 3 or (len(word) == 2 and count >= _COMMON_PAIR))
+        for word, count in frequencies
+        if len(word) >= 3 or (len(word) == 2 and count >= _COMMON_PAIR)
     }
+    # The commoner words with their counts, kept for :func:`english_counts` while the list is
+    # at hand, so that building a matcher does not read it a second time.
+    _common_counts.update((word, count) for word, count in frequencies if count >= _COMMON_COUNT)
     return frozenset(words | {british(word) for word in words})
+
+
+def _english_frequencies() -> list[tuple[str, int]]:
+    """Every word of pyspellchecker's English word-frequency list, with its count."""
+    from spellchecker import SpellChecker  # its import and its list cost a fifth of a second
+
+    return [
+        (word, count)
+        for word, count in SpellChecker(language="en").word_frequency.items()
+        if word.isalpha()
+    ]
+
+
+# Counts of at least this many are kept when the list is read for :func:`english_words`.
+_COMMON_COUNT = 1000
+_common_counts: dict[str, int] = {}
 
 
 def english_counts(least: int) -> dict[str, int]:
     """The words pyspellchecker's English word-frequency list counts at least ``least`` times.
 
-    Read when a matcher is built (about 0.2 s), never while a message is read; a cached engine
-    keeps what was worked out from it. Each word is also listed in its British spelling.
-    """
-    from spellchecker import SpellChecker
+    Read when a matcher is built, never while a message is read; a cached engine keeps what
+    was worked out from it. Each word is also listed in its British spelling.
 
-    counts = {
-        word: count
-        for word, count in SpellChecker(language="en").word_frequency.items()
-        if count >= least and word.isalpha()
-    }
-    for word, count in list(counts.items()):
+    Args:
+        least: the fewest times a word must be counted to be listed.
+    """
+    if least >= _COMMON_COUNT and _common_counts:
+        found = {word: count for word, count in _common_counts.items() if count >= least}
+    else:
+        found = {word: count for word, count in _english_frequencies() if count >= least}
+    for word, count in list(found.items()):
         spelt = british(word)
-        counts[spelt] = max(counts.get(spelt, 0), count)
-    return counts
+        found[spelt] = max(found.get(spelt, 0), count)
+    return found
 
 
 _adopted: frozenset[str] | None = None
