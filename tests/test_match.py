@@ -304,10 +304,10 @@ def _top3_accuracy(base: KnowledgeBase, cases: list[dict]) -> tuple[float, list[
 READ_SETS = {
     # set: (path, key, top-3 floor, confident-and-right floor)
     "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.90),
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.87),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.89),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.79),
-    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.96, 0.61),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.80),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.96, 0.62),
 }
 CONFIDENT_WRONG_AT_MOST = 0.02
 
