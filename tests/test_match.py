@@ -559,6 +559,7 @@ def test_an_entry_is_found_by_its_topics_description() -> None:
     described = Matcher(SMALL_BASE, synonyms=(), topics=topics)
     assert plain.search("head lice").matches == ()
     assert top_id(described.search("head lice")) == "neglect"
+    assert described.explain("head lice").scores[0].matched == {"head": "topic", "lice": "topic"}
 
 
 @pytest.mark.parametrize(

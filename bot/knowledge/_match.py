@@ -85,6 +85,8 @@ SINGLE_CLUE_FIT = 0.7
 # Credit of a word in the description of one of the entry's taxonomy topics: more than a
 # passing mention in the body, less than the title.
 TOPIC_CREDIT = 0.6
+# The field a matched word was found in, by the credit it earned (see :meth:`Matcher.explain`).
+_FIELD_BY_CREDIT = {TERM_CREDIT: "terms", TITLE_CREDIT: "title", TOPIC_CREDIT: "topic"}
 # Everyday English words weigh less than the base's own rarity says (see :class:`Matcher`):
 # from a word seen EVERYDAY_FROM (as a power of ten) times in a large English word count, each
 # tenfold more takes EVERYDAY_STEP off its weight, down to EVERYDAY_FLOOR of it.
@@ -569,9 +571,7 @@ class Matcher:
             for token in query.weights:
                 for other, credit in self._postings.get(token, ()):
                     if other == index:
-                        matched[token] = {TERM_CREDIT: "terms", TITLE_CREDIT: "title"}.get(
-                            credit, "body"
-                        )
+                        matched[token] = _FIELD_BY_CREDIT.get(credit, "body")
             phrase = parts.phrase.get(index)
             scores.append(
                 EntryScore(
