@@ -423,7 +423,7 @@ class Matcher:
         # is enough to know the message is about the base's subject, however long it is.
         jargon = any(stem(word) in self.idf for word in said if word not in english)
         whole = sum(weights.values())
-        known = whole - unknown_each * len(unknown)
+        known = sum(weight for token, weight in weights.items() if token not in unknown)
         return _Query(
             weights=weights,
             function=frozenset(function_words(words)),
