@@ -599,3 +599,15 @@ def test_an_english_word_the_base_lacks_is_read_as_one_of_its_family() -> None:
     assert strategy.vocabulary.repair("strategically urgently") == ["strategy", "urgent"]
     # A word of the base, and a slip that is no English word, are left to the other repairs.
     assert strategy.vocabulary.repair("strategy strategicly") == ["strategy", "strategicly"]
+
+
+def test_every_shipped_synonym_group_leads_with_the_bases_own_wording() -> None:
+    """A group whose first member the base does not use reads nothing: the base has changed."""
+    from bot.knowledge._normalise import normalised_words
+    from bot.knowledge._synonyms import shipped_synonyms
+
+    vocabulary = load_knowledge().matcher.vocabulary
+    stale = [
+        group[0] for group in shipped_synonyms() if not vocabulary._uses(normalised_words(group[0]))
+    ]
+    assert stale == []
