@@ -197,7 +197,7 @@ def test_the_bases_jargon_lets_a_clear_leader_answer_from_a_middling_score(
 ) -> None:
     """'misper' is no everyday word: the message is about the base's subject, whatever else."""
     jargon = small.search("misper seen at the canal")
-    plain = small.search("missing from home, seen at the canal")
+    plain = small.search("ran away at the canal")
     assert top_id(jargon) == top_id(plain) == "missing-child"
     for result in (jargon, plain):
         assert Matcher.JARGON_CONFIDENT_AT <= result.matches[0].score < Matcher.CONFIDENT_AT
@@ -304,10 +304,10 @@ def _top3_accuracy(base: KnowledgeBase, cases: list[dict]) -> tuple[float, list[
 READ_SETS = {
     # set: (path, key, top-3 floor, confident-and-right floor)
     "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.90),
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.85),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.89),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.73),
-    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.95, 0.52),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.80),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.96, 0.62),
 }
 CONFIDENT_WRONG_AT_MOST = 0.02
 
@@ -411,8 +411,8 @@ def test_words_the_base_never_uses_do_not_bury_a_clear_match(wordy: Matcher) -> 
 
 
 def test_n_unknown_words_weigh_as_much_as_the_square_root_of_n(wordy: Matcher) -> None:
-    weights = wordy.explain("misper canal railway bridge").weights
-    unknown = [weights[word] for word in ("canal", "railway", "bridg")]
+    weights = wordy.explain("misper canal railway towpath").weights
+    unknown = [weights[word] for word in ("canal", "railway", "towpath")]
     assert sum(unknown) == pytest.approx(wordy.unknown_weight * 3**0.5, abs=0.02)
 
 
@@ -466,3 +466,148 @@ def test_stop_words_left_out_of_a_terse_message_cost_nothing(wordy: Matcher) -> 
     full = wordy.explain("no food in the house").scores[0]
     assert terse.entry.id == full.entry.id == "neglect"
     assert terse.phrase_fit == full.phrase_fit == pytest.approx(1.0)
+
+
+# --- officers' synonyms, everyday words, topic descriptions, a child named ---------------------
+
+SYNONYMS = (
+    ("suspect", "perp", "assailant"),
+    ("prison", "banged up", "locked up", "jail"),
+    ("misper", "missing from home", "absconder"),
+)
+
+SYNONYM_BASE = (
+    *SMALL_BASE,
+    entry(
+        "suspect-released",
+        "Suspect released from prison",
+        ["suspect released", "out of prison", "jail"],
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def with_synonyms() -> Matcher:
+    return Matcher(SYNONYM_BASE, synonyms=SYNONYMS)
+
+
+def test_an_officers_word_the_base_lacks_is_read_as_the_bases_own(
+    with_synonyms: Matcher,
+) -> None:
+    assert with_synonyms.vocabulary.repair("perp banged up again") == ["suspect", "prison", "again"]
+    assert top_id(with_synonyms.search("perp banged up again")) == "suspect-released"
+
+
+def test_a_synonym_the_base_uses_is_left_as_said(with_synonyms: Matcher) -> None:
+    """'jail' is a term of the base: reading it as 'prison' would take it from its entry."""
+    assert with_synonyms.vocabulary.repair("jail") == ["jail"]
+    assert with_synonyms.vocabulary.repair("missing from home") == ["missing", "from", "home"]
+    assert with_synonyms.vocabulary.repair("absconder") == ["misper"]
+
+
+def test_a_group_the_base_uses_no_member_of_changes_nothing() -> None:
+    matcher = Matcher(SMALL_BASE, synonyms=(("ambulance", "ambo"),))
+    assert matcher.vocabulary.repair("ambo") == ["ambo"]
+
+
+def test_the_shipped_synonyms_are_read_and_only_the_search_uses_them() -> None:
+    from bot.knowledge._normalise import normalise
+    from bot.knowledge._synonyms import shipped_synonyms
+
+    groups = shipped_synonyms()
+    assert len(groups) > 50
+    assert all(len(group) >= 2 for group in groups)
+    assert normalise("the perp") == "the perp"  # flows and danger cues read the officer's words
+    assert load_knowledge().matcher.vocabulary.repair("the perp") == ["the", "suspect"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("groups: [[perp]]", "group 1 must list two or more members"),
+        ("groups: [[suspect, Perp]]", "'Perp' must be written as the bot reads it"),
+        ('groups: [[suspect, "perp\'s"]]', "must be written as the bot reads it"),
+        ("words: []", "needs a list 'groups'"),
+    ],
+)
+def test_a_broken_synonyms_file_is_refused_with_its_place(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    from bot.knowledge._synonyms import read_synonyms
+    from bot.language import LanguageError
+
+    path = tmp_path / "en" / "synonyms.yaml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LanguageError, match=problem) as raised:
+        read_synonyms(path)
+    assert "en/synonyms.yaml" in str(raised.value)
+
+
+def test_an_everyday_word_weighs_less_than_a_rare_word_the_base_uses_as_often(
+    small: Matcher,
+) -> None:
+    """'house' and 'misper' are each in one entry; 'house' is everyday English."""
+    assert small.idf["hous"] < small.idf["misper"]
+    weights = small.explain("misper canal bridge").weights
+    assert weights["bridg"] < weights["canal"]  # everyday even where the base lacks it
+
+
+def test_an_entry_is_found_by_its_topics_description() -> None:
+    topics = {"neglect": "signs a child is neglected: squalor, head lice, no heating"}
+    plain = Matcher(SMALL_BASE, synonyms=())
+    described = Matcher(SMALL_BASE, synonyms=(), topics=topics)
+    assert plain.search("head lice").matches == ()
+    assert top_id(described.search("head lice")) == "neglect"
+    assert described.explain("head lice").scores[0].matched == {"head": "topic", "lice": "topic"}
+
+
+@pytest.mark.parametrize(
+    ("words", "named"),
+    [
+        ("the child is upset", True),
+        ("toddler on the balcony", True),
+        ("a 14 year old on the bridge", True),
+        ("little one crying", True),
+        ("14 years in the job", False),
+        ("adult male shoplifting", False),
+    ],
+)
+def test_a_message_naming_a_child_is_recognised(words: str, named: bool) -> None:
+    from bot.knowledge._match import names_child
+    from bot.knowledge._normalise import normalised_words
+
+    assert names_child(normalised_words(words)) is named
+
+
+def test_naming_a_child_lets_a_clear_leader_answer_from_a_middling_score(
+    small: Matcher,
+) -> None:
+    """Like jargon: a message about a child is about the base's subject."""
+    child = small.search("13 year old ran away from the canal")
+    adult = small.search("ran away from the canal")
+    assert top_id(child) == top_id(adult) == "missing-child"
+    for result in (child, adult):
+        assert Matcher.JARGON_CONFIDENT_AT <= result.matches[0].score < Matcher.CONFIDENT_AT
+    assert (child.status, adult.status) == ("confident", "ambiguous")
+
+
+def test_an_english_word_the_base_lacks_is_read_as_one_of_its_family() -> None:
+    matcher = Matcher(SMALL_BASE, synonyms=())
+    assert matcher.vocabulary.repair("strategically urgently") == ["strategically", "urgently"]
+    strategy = Matcher((*SMALL_BASE, entry("strategy", "Strategy discussion", ["urgent"])))
+    assert strategy.vocabulary.repair("strategically urgently") == ["strategy", "urgent"]
+    # A word of the base, and a slip that is no English word, are left to the other repairs.
+    assert strategy.vocabulary.repair("strategy strategicly") == ["strategy", "strategicly"]
+
+
+def test_every_shipped_synonym_group_leads_with_the_bases_own_wording() -> None:
+    """A group whose first member the base does not use reads nothing: the base has changed."""
+    from bot.knowledge._normalise import normalised_words
+    from bot.knowledge._synonyms import shipped_synonyms
+
+    vocabulary = load_knowledge().matcher.vocabulary
+    stale = [
+        group[0] for group in shipped_synonyms() if not vocabulary._uses(normalised_words(group[0]))
+    ]
+    assert stale == []

@@ -84,7 +84,10 @@ class KnowledgeBase:
         """The fuzzy matcher over these entries, built once."""
         from bot.knowledge._match import Matcher
 
-        return Matcher(tuple(entry for entry in self.entries if self.applies(entry)))
+        return Matcher(
+            tuple(entry for entry in self.entries if self.applies(entry)),
+            topics=self.taxonomy.topics,
+        )
 
     def search(self, text: str, limit: int = 5) -> SearchResult:
         """Ranked entries for an officer's free text, with how confident the match is."""

@@ -40,6 +40,7 @@ __all__ = [
     "Vocabulary",
     "british",
     "content",
+    "english_counts",
     "english_words",
     "function_words",
     "max_slips",
@@ -542,14 +543,51 @@ def english_words() -> frozenset[str]:
     """
     if _adopted is not None:
         return _adopted
-    from spellchecker import SpellChecker  # its import and its list cost a fifth of a second
-
+    frequencies = _english_frequencies()
     words = {
         word
-        for word, count in SpellChecker(language="en").word_frequency.items()
-        if word.isalpha() and (len(word) >= 3 or (len(word) == 2 and count >= _COMMON_PAIR))
+        for word, count in frequencies
+        if len(word) >= 3 or (len(word) == 2 and count >= _COMMON_PAIR)
     }
+    # The commoner words with their counts, kept for :func:`english_counts` while the list is
+    # at hand, so that building a matcher does not read it a second time.
+    _common_counts.update((word, count) for word, count in frequencies if count >= _COMMON_COUNT)
     return frozenset(words | {british(word) for word in words})
+
+
+def _english_frequencies() -> list[tuple[str, int]]:
+    """Every word of pyspellchecker's English word-frequency list, with its count."""
+    from spellchecker import SpellChecker  # its import and its list cost a fifth of a second
+
+    return [
+        (word, count)
+        for word, count in SpellChecker(language="en").word_frequency.items()
+        if word.isalpha()
+    ]
+
+
+# Counts of at least this many are kept when the list is read for :func:`english_words`.
+_COMMON_COUNT = 1000
+_common_counts: dict[str, int] = {}
+
+
+def english_counts(least: int) -> dict[str, int]:
+    """The words pyspellchecker's English word-frequency list counts at least ``least`` times.
+
+    Read when a matcher is built, never while a message is read; a cached engine keeps what
+    was worked out from it. Each word is also listed in its British spelling.
+
+    Args:
+        least: the fewest times a word must be counted to be listed.
+    """
+    if least >= _COMMON_COUNT and _common_counts:
+        found = {word: count for word, count in _common_counts.items() if count >= least}
+    else:
+        found = {word: count for word, count in _english_frequencies() if count >= least}
+    for word, count in list(found.items()):
+        spelt = british(word)
+        found[spelt] = max(found.get(spelt, 0), count)
+    return found
 
 
 _adopted: frozenset[str] | None = None
@@ -603,6 +641,26 @@ def _letter_at(words: Sequence[str], i: int) -> tuple[str, int, bool] | None:
     return letter, 1, word not in _WORDLIKE_LETTERS
 
 
+# Endings that turn a word into another of its family ("strategic" and "strategy", "urgently"
+# and "urgent", "approve" and "approval", "educate" and "education"), tried in this order on
+# an English word the base lacks (see :meth:`Vocabulary.derived`). Endings that make many
+# words of other meanings ("-er": "poster" is no post, "-ion": "notion" no note) are left out.
+_DERIVATIONS: tuple[tuple[str, str], ...] = (
+    ("ically", "y"),
+    ("ically", ""),
+    ("ally", ""),
+    ("ly", ""),
+    ("ly", "e"),
+    ("ical", "y"),
+    ("ic", "y"),
+    ("ve", "val"),
+    ("se", "sal"),
+    ("ate", "ation"),
+    ("ute", "ution"),
+)
+# Shorter words are left alone: too many short words are a family ending away from another.
+_SHORTEST_DERIVED = 6
+
 _DIRECT_COMPARISONS = 64
 """Up to this many words of about a join's length are compared with it directly."""
 
@@ -613,11 +671,20 @@ class Vocabulary:
     Built once from the entries' text; every method is then cheap enough to call per message.
     """
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(
+        self,
+        texts: Iterable[str],
+        synonyms: Iterable[Sequence[str]] = (),
+        derive: bool = False,
+    ) -> None:
         """Collect words, their stems and how often they occur.
 
         Args:
             texts: every title, term, summary, guidance bullet and question of the base.
+            synonyms: groups of officers' words that mean the same thing, the base's wording
+                first (language/en/synonyms.yaml); see :meth:`paraphrase`.
+            derive: read an English word the base lacks as a word of the same family the base
+                uses ("strategic" as "strategy"); see :meth:`derived`.
         """
         counts: Counter[str] = Counter()
         pairs: set[tuple[str, str]] = set()
@@ -667,6 +734,83 @@ class Vocabulary:
         for word in reversed(own):
             self._own_undoubled[_undouble(word)] = word
         self._english = english_words()
+        self._paraphrases = self._paraphrase_table(synonyms)
+        self._derive = derive
+
+    def _uses(self, words: Sequence[str]) -> bool:
+        """Whether the base uses these words: a word of its own, or words it puts side by side."""
+        if len(words) == 1:
+            return self._known_content(words[0])
+        return all(pair in self.pairs for pair in itertools.pairwise(words))
+
+    def _paraphrase_table(
+        self, synonyms: Iterable[Sequence[str]]
+    ) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+        """Each member the base does not use, by its first word, with the wording it is read as.
+
+        The wording is the group's first member the base uses; a group the base uses no member
+        of is left out. Longer members come first, so "kick the door in" is tried before "kick
+        the door".
+        """
+        table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for group in synonyms:
+            members = [tuple(normalised_words(member)) for member in group]
+            target = next((words for words in members if words and self._uses(words)), None)
+            if target is None:
+                continue
+            for words in members:
+                if words and words != target and not self._uses(words):
+                    table.setdefault(words[0], []).append((words, target))
+        return {
+            first: tuple(sorted(found, key=lambda pair: -len(pair[0])))
+            for first, found in table.items()
+        }
+
+    def paraphrase(self, words: Sequence[str]) -> list[str]:
+        """Read officers' words the base does not use as the base's own ("perp" -> "suspect").
+
+        Only words and phrases of a synonym group are read so, and only when the base does not
+        use them itself: "banged up" is read as "prison", while "custody", a word of the base,
+        stays as said.
+        """
+        if not self._paraphrases:
+            return list(words)
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for member, target in self._paraphrases.get(words[i], ()):
+                if tuple(words[i : i + len(member)]) == member:
+                    out.extend(target)
+                    i += len(member)
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def derived(self, words: Sequence[str]) -> list[str]:
+        """Read an English word the base lacks as one of its family that the base uses.
+
+        Officers say "strategic", "accidental", "urgently", "approve" where the base writes
+        "strategy", "accident", "urgent", "approval". Only an English word the base does not
+        use is read so, and only as a word the base does use; a slip is left to
+        :meth:`correct_typos`.
+        """
+        if not self._derive:
+            return list(words)
+        return [self._derived(word) for word in words]
+
+    def _derived(self, word: str) -> str:
+        if len(word) < _SHORTEST_DERIVED or not word.isalpha() or self.knows(word):
+            return word
+        if not self._is_english(word):
+            return word
+        for ending, replacement in _DERIVATIONS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                candidate = word[: len(word) - len(ending)] + replacement
+                if candidate != word and self._known_content(candidate):
+                    return candidate
+        return word
 
     def __getstate__(self) -> dict[str, object]:
         """The vocabulary for the start-up cache, without the base's text it was built from.
@@ -1013,7 +1157,7 @@ class Vocabulary:
         words = self.homophones(words)
         words = numbers_to_digits(words)
         words = explicit_sections(words)
-        words = self.sections(words)
+        words = self.derived(self.paraphrase(self.sections(words)))
         memo: _Memo = {}
         words = self.resegment(words, memo)
         return self.correct_typos(words, memo)
