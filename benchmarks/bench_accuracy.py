@@ -142,9 +142,14 @@ def read_set(name: str, path: Path) -> EvalSet:
         name=name,
         path=path,
         cases=tuple(cases),
-        negatives=tuple(str(text) for text in extras.get("negatives") or []),
-        near_misses=tuple(str(text) for text in extras.get("near_misses") or []),
+        negatives=tuple(_text(item) for item in extras.get("negatives") or []),
+        near_misses=tuple(_text(item) for item in extras.get("near_misses") or []),
     )
+
+
+def _text(item: object) -> str:
+    """A negative or near miss, written either as plain text or as a mapping with a ``text``."""
+    return str(item["text"]) if isinstance(item, dict) and "text" in item else str(item)
 
 
 def check_topics(sets: list[EvalSet], base: KnowledgeBase) -> None:
