@@ -85,7 +85,8 @@ ASK_MENU = "What do you need help with?"
 HELP_TEXT = (
     "Answer with a button or type it your way. Words that work anywhere: back (undo), skip "
     "(where allowed), summary, why (the guidance behind a question), more (the rest of a "
-    "card), ask + a question, menu, cancel."
+    "card), ask + a question, feedback (rate the last prompt), practice (training), menu, "
+    "cancel."
 )
 OUTDATED_TEXT = "The guidance has been updated since this conversation began; starting again."
 FIRST_UNDERSTOOD = "Press Understood first (protect the child first), then"
@@ -634,11 +635,12 @@ class Engine:
 
     @staticmethod
     def _say_help(step: AnyStep, turn: Turn) -> None:
-        together = f"{step.help} {HELP_TEXT}" if step.help else HELP_TEXT
-        if len(together) <= MESSAGE_LIMIT:
+        if not step.help:
+            turn.say(HELP_TEXT)
+        elif len(together := f"{step.help} {HELP_TEXT}") <= MESSAGE_LIMIT:
             turn.say(together)
         else:
-            turn.say(step.help)  # type: ignore[arg-type]
+            turn.say(step.help)
             turn.say(HELP_TEXT)
 
     def _skip(self, flow: Flow, state: Conversation, step: AnyStep, turn: Turn) -> Conversation:
