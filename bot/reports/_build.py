@@ -10,7 +10,7 @@ so it withholds exactly what the full report does.
 
 from __future__ import annotations
 
-import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +46,7 @@ class Ledger:
     values: dict[str, int]
     relations: list[Relation] = field(default_factory=list)
     shown: set[str] = field(default_factory=set)
-    seconds: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    seconds: dict[tuple[str, str], Counter[float]] = field(default_factory=dict)
     questions: dict[str, int] = field(default_factory=dict)
     broken: list[Relation] = field(default_factory=list)
     """Identities the counts did not bear out (only a log from other flows could cause one):
@@ -279,39 +279,6 @@ def _search_relations(ledger: Ledger) -> None:
 # --- building ------------------------------------------------------------------------------
 
 
-def _suppress_period(
-    ledgers: Sequence[Ledger], month: Ledger | None, threshold: int, protection: int
-) -> tuple[list[Suppression], Suppression | None]:
-    """Withhold in each week on its own, then in the month with its weeks as published."""
-    weekly = [
-        protect(w.values, w.relations, w.shown, threshold, protection=protection) for w in ledgers
-    ]
-    if month is None:
-        return weekly, None
-    values: dict[str, int] = dict(month.values)
-    relations = list(month.relations)
-    locked: dict[str, bool] = {}
-    for number, (week, decided) in enumerate(zip(ledgers, weekly, strict=True)):
-        tag = f"w{number}:"
-        for cell, value in week.values.items():
-            values[tag + cell] = value
-            locked[tag + cell] = cell in decided.hidden
-        for relation in week.relations:
-            relations.append(Relation(tuple((tag + c, k) for c, k in relation.terms)))
-    for cell, value in month.values.items():
-        parts = [f"w{n}:{cell}" for n, week in enumerate(ledgers) if cell in week.values]
-        # A derived count kept only where it is not negative may not add up: leave it out.
-        if value == sum(values[part] for part in parts):
-            relations.append(Relation.total(cell, parts))
-    decided = protect(
-        values, relations, month.shown, threshold, locked=locked, protection=protection
-    )
-    return weekly, Suppression(
-        frozenset(c for c in decided.hidden if ":" not in c.split("|")[0]),
-        frozenset(c for c in decided.small if ":" not in c.split("|")[0]),
-    )
-
-
 class _Publish:
     """Turns cells into published counts and shares, honouring the suppression."""
 
@@ -339,10 +306,26 @@ class _Publish:
         return Rate(None if share.value is None else share.value * 100, (part, whole))
 
     def median(self, flow: str, step: str) -> Seconds:
-        times = self.ledger.seconds.get((flow, step), [])
-        if len(times) < self.threshold:
+        """The median time on a step, from at least ``threshold`` conversations' times."""
+        times = self.ledger.seconds.get((flow, step))
+        if not times or times.total() < self.threshold:
             return Seconds(None)
-        return Seconds(statistics.median(times))
+        return Seconds(_median(times))
+
+
+def _median(times: Counter[float]) -> float:
+    """The median of values given with how often each occurs (a histogram)."""
+    total = times.total()
+    wanted = ((total - 1) // 2, total // 2)
+    found: list[float] = []
+    seen = 0
+    for value, count in sorted(times.items()):
+        seen += count
+        while len(found) < 2 and seen > wanted[len(found)]:
+            found.append(value)
+        if len(found) == 2:
+            break
+    return (found[0] + found[1]) / 2
 
 
 def _published(value: Value) -> float:
@@ -709,8 +692,12 @@ def build_report(
     flows: Sequence[str] = (),
     outcomes: Sequence[Outcome] | None = None,
     protection: int = PROTECTION,
+    counted: Mapping[tuple[bool, int], Counts] | None = None,
 ) -> Report:
     """Count the events of one period once, withhold small counts, and lay the report out.
+
+    ``counted`` are counts already made (by :func:`bot.reports.tally_store`, in SQL); then
+    ``events`` is not read.
 
     Raises:
         PeriodError: the period is not over yet (its figures would still change, and two
@@ -725,26 +712,18 @@ def build_report(
     if unknown:
         raise PeriodError(f"No flow {unknown[0]!r}. The flows are: {', '.join(catalogue.flows)}.")
     chosen = tuple(default_outcomes() if outcomes is None else outcomes)
-    weeks = period.weeks
-    counted = tally(events, weeks, chosen)
+    if counted is None:
+        counted = tally(events, period, chosen)
     sections: list[Section] = []
     self_assessment = _self_assessment(None, None, None, catalogue, chosen, threshold)
     for practice in (False, True):
-        per_week = [counted.get((practice, n), Counts()) for n in range(len(weeks))]
-        if practice and not any(w.cells for w in per_week):
+        counts = counted.get((practice, 0), Counts())
+        if practice and not counts.cells:
             continue
-        week_ledgers = [build_ledger(w, catalogue, chosen) for w in per_week]
-        month_ledger: Ledger | None = None
-        if period.kind == "month":
-            total = Counts()
-            for week in per_week:
-                total.add(week)
-            month_ledger = build_ledger(total, catalogue, chosen)
-        weekly, monthly = _suppress_period(
-            week_ledgers if month_ledger is None else [], month_ledger, threshold, protection
+        ledger = build_ledger(counts, catalogue, chosen)
+        decided = protect(
+            ledger.values, ledger.relations, ledger.shown, threshold, protection=protection
         )
-        ledger = month_ledger if month_ledger is not None else week_ledgers[0]
-        decided = monthly if monthly is not None else weekly[0]
         name = "practice" if practice else "operational"
         section = build_section(name, ledger, decided, catalogue, chosen, threshold)
         if flows:

@@ -1,12 +1,11 @@
-"""Report periods: whole ISO weeks, and months made of whole ISO weeks, in UTC.
+"""Report periods: one calendar month or one ISO week, in UTC; never a range a user picks.
 
-Reports over ranges a user picks freely could be subtracted from each other to reach the
-figures of a single day, or a single conversation. So a period is never a free range: it is
-one ISO week (``2026-W47``) or one month (``2026-11``). A month is the ISO weeks whose Thursday
-falls in it (four or five whole weeks, the rule ISO 8601 uses to give a week to a year), so a
-month is always the exact sum of its weeks and no week belongs to two months: had a month
-been its calendar days, the month less the whole weeks inside it would leave the figures of
-its first and last days.
+Reports over ranges picked freely could be subtracted from each other (the 1st to the 20th
+less the 1st to the 19th) to reach the figures of a single day, or a single conversation. So
+a period is one calendar month (``2026-11``: the conversations whose flow started from the
+1st at 00:00 UTC up to the next month's 1st) or one ISO week (``2026-W47``: Monday to Sunday,
+UTC). A week that straddles two months still belongs to both: docs/privacy.md says what that
+leaves a reader able to subtract, and why it is small.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-WEEK_SECONDS = 7 * 24 * 3600
 
 
 class PeriodError(ValueError):
@@ -25,20 +23,12 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    """One ISO week or one month of whole ISO weeks; ``start`` inclusive, ``end`` exclusive."""
+    """One ISO week or one calendar month; ``start`` inclusive, ``end`` exclusive (UTC)."""
 
     name: str
     kind: Literal["month", "week"]
     start: datetime
     end: datetime
-
-    @property
-    def weeks(self) -> tuple[Period, ...]:
-        """The ISO weeks that make up the period (a week is its own only week)."""
-        if self.kind == "week":
-            return (self,)
-        count = (self.end - self.start).days // 7
-        return tuple(_week_starting(self.start + timedelta(days=7 * n)) for n in range(count))
 
     @property
     def title(self) -> str:
@@ -77,7 +67,7 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 def parse_period(text: str) -> Period:
-    """Read ``YYYY-MM`` (a month) or ``YYYY-Www`` (an ISO week).
+    """Read ``YYYY-MM`` (a calendar month) or ``YYYY-Www`` (an ISO week).
 
     Raises:
         PeriodError: anything else, such as a range or a single day.
@@ -94,18 +84,11 @@ def parse_period(text: str) -> Period:
         year, month = int(found.group(1)), int(found.group(2))
         if not 1 <= month <= 12:
             raise PeriodError(f"{text}: there is no month {month}.")
-        first_thursday = next(
-            date(year, month, day) for day in range(1, 8) if date(year, month, day).weekday() == 3
-        )
-        following = date(year + month // 12, month % 12 + 1, 1)
-        next_thursday = next(
-            following + timedelta(days=n)
-            for n in range(7)
-            if (following + timedelta(days=n)).weekday() == 3
-        )
-        return Period(text, "month", _monday(first_thursday), _monday(next_thursday))
+        start = datetime(year, month, 1, tzinfo=UTC)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+        return Period(text, "month", start, end)
     raise PeriodError(
-        f"{text!r} is not a period. Use a month (2026-11) or an ISO week (2026-W47): reports "
-        "cover whole months or weeks only, so that two reports cannot be subtracted to single "
-        "out an officer."
+        f"{text!r} is not a period. Use a calendar month (2026-11) or an ISO week (2026-W47): "
+        "reports cover whole months or weeks only, so that two reports over overlapping "
+        "ranges cannot be subtracted to single out an officer."
     )

@@ -1,40 +1,45 @@
-"""Small-count suppression that subtraction cannot undo: primary, secondary and an exact audit.
+"""Small-count suppression that subtraction cannot undo: a fixed-point rule, checked by bounds.
 
-The method, as statistical offices apply it to frequency tables (ONS, the tau-ARGUS tools):
+1. Primary suppression: a count from 1 to ``threshold - 1`` is withheld (shown "<10").
+2. The report states the identities between its figures: every table's totals (a flow's
+   conversations are those completed plus those stopped; a step's stops are its cancels,
+   time-outs and conversations left open; a question's answers are its yes, no and not sure;
+   ...). A figure is one *cell*, named by ids, wherever it is printed, so the identities of
+   every table of a section are checked together.
+3. What a reader can work out is computed by interval propagation over those identities: a
+   published figure is exact, a "<10" lies in 1..threshold-1, a "[c]" in threshold..infinity
+   (a secondary suppression is never a zero or a small count), a figure never printed and not
+   zero in 0..infinity. Each identity narrows the interval of each withheld cell in it from the
+   intervals of the others, until nothing changes.
+4. Secondary suppression: while a withheld cell's interval holds fewer than ``protection``
+   whole numbers (by default: it is pinned to one value), the smallest non-zero published
+   figure in one of its identities is withheld as well ("[c]"), and the propagation runs
+   again. Each round withholds one more figure, so it ends; a cell with nothing left to
+   withhold beside it is left as it is (it cannot then be pinned by a published figure).
 
-1. Primary suppression: a count from 1 to ``threshold - 1`` is withheld ("<10").
-2. Every count that can be worked out from published ones is protected too, though never
-   shown: e.g. a question's "yes" and its number of answers give away the rest.
-3. Secondary suppression: the report states the identities between its figures (a flow's
-   runs are those completed plus those stopped; a step's stops are its cancels, time-outs
-   and runs left open; stops at every step add up to the flow's; ...). While any withheld
-   count could be narrowed by them to fewer than ``protection`` values, the smallest figure
-   of ``threshold`` or more that takes part in one of its identities is withheld as well
-   (shown as "[c]"), and the audit runs again.
-4. The audit is exact: for each withheld count it solves two integer programmes (the least
-   and the most the count could be, given every published figure and identity) with the
-   HiGHS solver in SciPy. The attacker it assumes knows more than a reader is told: that a
-   "<10" is 1 to 9, that a "[c]" is 10 or more, and that a count never printed is zero when
-   it is (the usual case, such as no one going back, that a reader would guess).
-
-Zero is shown as 0: it singles no one out.
+Zero is shown as 0: it singles no one out. The rule is fast (linear in the identities per
+round) and never fails; tests/test_reports.py checks by brute force, on thousands of random
+small tables, that no withheld cell's value is determined by what is published.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-PROTECTION = 3
-"""A withheld count must stay consistent with at least this many values (e.g. 1, 2 or 3)."""
+PROTECTION = 2
+"""A withheld count must stay consistent with at least this many values (2: never pinned)."""
+
+INF = math.inf
 
 
 @dataclass(frozen=True)
 class Relation:
     """An identity between figures: the sum of coefficient times count is zero."""
 
-    terms: tuple[tuple[str, int], ...]
+    terms: tuple[tuple[str, float], ...]
 
     @classmethod
     def total(cls, total: str, parts: Iterable[str]) -> Relation:
@@ -59,130 +64,201 @@ class Suppression:
     small: frozenset[str]
 
 
-class _Audit:
-    """The integer programmes of one set of figures, identities and withheld counts."""
+Bounds = dict[str, tuple[float, float]]
 
-    def __init__(
-        self,
-        values: Mapping[str, int],
-        relations: Collection[Relation],
-        threshold: int,
-        protection: int,
-    ) -> None:
-        self.values = values
-        self.printed: Collection[str] = ()
-        self.threshold = threshold
-        self.protection = protection
-        self.by_cell: dict[str, list[Relation]] = defaultdict(list)
-        for relation in relations:
-            for cell in relation.cells:
-                self.by_cell[cell].append(relation)
 
-    def bounds(self, cell: str, hidden: Collection[str]) -> tuple[float, float]:
-        """What the strongest reader knows of a count: its value if shown, else its class."""
-        value = self.values.get(cell, 0)
-        if cell not in hidden:
-            return value, value
-        if value == 0:
-            return 0, 0
-        if cell not in self.printed:  # never printed: no mark tells the reader its class
-            return 0, float("inf")
-        if value < self.threshold:
-            return 1, self.threshold - 1
-        return self.threshold, float("inf")
+def _narrow(
+    relations: list[Relation], by_cell: Mapping[str, list[int]], bounds: Bounds, rounds: int
+) -> Bounds:
+    """Interval propagation to a fixed point (or ``rounds`` passes over a changed identity).
 
-    def component(self, start: str, hidden: Collection[str]) -> set[str]:
-        """The withheld counts tied to ``start`` through identities with other withheld ones."""
-        seen = {start}
-        todo = [start]
-        while todo:
-            cell = todo.pop()
-            for relation in self.by_cell.get(cell, ()):
-                for other in relation.cells:
-                    if other not in seen and other in hidden and self.values.get(other, 0):
-                        seen.add(other)
-                        todo.append(other)
-        return seen
+    Only cells in ``bounds`` are unknown; every other cell of a relation is exact.
+    """
+    queue = list(range(len(relations)))
+    waiting = set(queue)
+    visits = [0] * len(relations)
+    while queue:
+        index = queue.pop()
+        waiting.discard(index)
+        visits[index] += 1
+        if visits[index] > rounds:
+            continue
+        terms = relations[index].terms
+        # The sum's least and greatest values: finite parts, and how many parts are unbounded.
+        low = high = 0.0
+        low_open = high_open = 0
+        for cell, k in terms:
+            lo, hi = bounds[cell]
+            least, most = (k * lo, k * hi) if k > 0 else (k * hi, k * lo)
+            if least == -INF:
+                low_open += 1
+            else:
+                low += least
+            if most == INF:
+                high_open += 1
+            else:
+                high += most
+        for cell, k in terms:
+            lo, hi = bounds[cell]
+            if lo == hi:
+                continue
+            least, most = (k * lo, k * hi) if k > 0 else (k * hi, k * lo)
+            # The other terms' sum lies in [rest_low, rest_high].
+            if least == -INF:
+                rest_low = low if low_open == 1 else -INF
+            else:
+                rest_low = low - least if low_open == 0 else -INF
+            if most == INF:
+                rest_high = high if high_open == 1 else INF
+            else:
+                rest_high = high - most if high_open == 0 else INF
+            # k * x = -rest, so x lies in [-rest_high / k, -rest_low / k] when k > 0.
+            if k > 0:
+                new_lo, new_hi = -rest_high / k, -rest_low / k
+            else:
+                new_lo, new_hi = -rest_low / k, -rest_high / k
+            new_lo = math.ceil(new_lo - 1e-9) if new_lo != -INF else -INF
+            new_hi = math.floor(new_hi + 1e-9) if new_hi != INF else INF
+            tightened = (max(lo, new_lo), min(hi, new_hi))
+            if tightened != (lo, hi):
+                if tightened[0] > tightened[1]:  # identities the counts do not bear out
+                    continue
+                bounds[cell] = tightened
+                for other in by_cell[cell]:
+                    if other not in waiting:
+                        waiting.add(other)
+                        queue.append(other)
+    return bounds
 
-    def ranges(
-        self, members: set[str], hidden: Collection[str], wanted: Iterable[str]
-    ) -> dict[str, tuple[float, float]]:
-        """How far apart the values each ``wanted`` count could take are, enough to judge it.
 
-        The range returned is exact when it is narrower than the protection; a wider one may
-        be shown narrower than it is (the search stops once it is wide enough).
-        """
-        import numpy as np
-        from scipy.optimize import (  # type: ignore[import-untyped]
-            Bounds,
-            LinearConstraint,
-            milp,
-        )
+def exposed(
+    values: Mapping[str, int],
+    relations: Collection[Relation],
+    shown: Collection[str],
+    hidden: Collection[str],
+    threshold: int,
+    small: Collection[str],
+    *,
+    protection: int = PROTECTION,
+    rounds: int = 50,
+    exact: bool = True,
+) -> dict[str, tuple[float, float]]:
+    """The withheld cells a reader could narrow to fewer than ``protection`` values.
 
-        order = sorted(members)
-        index = {cell: n for n, cell in enumerate(order)}
-        relations = {id(r): r for cell in order for r in self.by_cell.get(cell, ())}.values()
-        rows: list[list[float]] = []
-        rhs: list[float] = []
-        for relation in relations:
-            row = [0.0] * len(order)
-            constant = 0.0
-            for cell, coefficient in relation.terms:
-                if cell in index:
-                    row[index[cell]] += coefficient
+    With the interval each could be narrowed to.
+    """
+    listed = list(relations)
+    by_cell: dict[str, list[int]] = defaultdict(list)
+    for index, relation in enumerate(listed):
+        for cell in relation.cells:
+            by_cell[cell].append(index)
+    bounds: Bounds = {}
+    for cell in by_cell:
+        value = values.get(cell, 0)
+        if cell in hidden and value:
+            bounds[cell] = (1, threshold - 1) if cell in small else (threshold, INF)
+        elif cell in shown or not value:
+            bounds[cell] = (value, value)
+        else:
+            bounds[cell] = (0, INF)
+    narrowed = _narrow(listed, by_cell, dict(bounds), rounds)
+    quick = {
+        cell: narrowed[cell]
+        for cell in hidden
+        if cell in narrowed and _values_in(narrowed[cell]) < protection
+    }
+    if quick or not exact:
+        return quick
+    combined = listed + _reduced(listed, narrowed)
+    by_cell = defaultdict(list)
+    for index, relation in enumerate(combined):
+        for cell in relation.cells:
+            by_cell[cell].append(index)
+    narrowed[ONE] = (1, 1)
+    narrowed = _narrow(combined, by_cell, narrowed, rounds)
+    return {
+        cell: narrowed[cell]
+        for cell in hidden
+        if cell in narrowed and _values_in(narrowed[cell]) < protection
+    }
+
+
+def _values_in(span: tuple[float, float]) -> float:
+    """How many whole numbers lie in a closed interval (infinitely many when unbounded)."""
+    low, high = span
+    if high == INF:
+        return INF
+    return math.floor(high + 1e-6) - math.ceil(low - 1e-6) + 1
+
+
+def _components(relations: list[Relation], unknown: Collection[str]) -> list[list[int]]:
+    """The identities grouped by the unknown cells they share (each group solved alone)."""
+    parent: dict[str, str] = {}
+
+    def find(cell: str) -> str:
+        while parent.setdefault(cell, cell) != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    for relation in relations:
+        cells = [c for c in relation.cells if c in unknown]
+        for other in cells[1:]:
+            parent[find(other)] = find(cells[0])
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, relation in enumerate(relations):
+        cells = [c for c in relation.cells if c in unknown]
+        if cells:
+            groups[find(cells[0])].append(index)
+    return list(groups.values())
+
+
+ONE = "__one__"
+"""A pseudo-cell that is always 1: the constant term of a derived identity."""
+
+
+def _reduced(relations: list[Relation], bounds: Bounds) -> list[Relation]:
+    """Each group's identities in reduced row echelon form, the known figures substituted.
+
+    A reader can add and subtract identities: a cell tied by two tables' totals (rows and
+    columns, through a grand total) may be pinned by a combination though no single identity
+    pins it. Elimination writes each such combination out as an identity of its own, so that
+    interval propagation sees it.
+    """
+    import numpy as np
+
+    unknown = {c for c, (lo, hi) in bounds.items() if lo != hi}
+    derived: list[Relation] = []
+    for group in _components(relations, unknown):
+        names = sorted({c for i in group for c in relations[i].cells if c in unknown})
+        if len(names) < 2 or len(group) < 2:
+            continue
+        column = {c: n for n, c in enumerate(names)}
+        matrix = np.zeros((len(group), len(names) + 1))
+        for row, index in enumerate(group):
+            for cell, k in relations[index].terms:
+                if cell in column:
+                    matrix[row, column[cell]] += k
                 else:
-                    low, _ = self.bounds(cell, hidden)
-                    constant -= coefficient * low
-            if any(row):
-                rows.append(row)
-                rhs.append(constant)
-        lows, highs = zip(*(self.bounds(cell, hidden) for cell in order), strict=True)
-        bounds = Bounds(np.array(lows, dtype=float), np.array(highs, dtype=float))
-        constraints = (
-            [LinearConstraint(np.array(rows), np.array(rhs), np.array(rhs))] if rows else []
-        )
-        integrality = np.ones(len(order))
-        wanted = list(wanted)
-        truth = np.array([self.values.get(cell, 0) for cell in order], dtype=float)
-        seen_low = {cell: truth[index[cell]] for cell in wanted}
-        seen_high = dict(seen_low)
-
-        def solve(objective: np.ndarray, alone: str | None = None) -> None:
-            result = milp(
-                objective, integrality=integrality, bounds=bounds, constraints=constraints
-            )
-            if result.x is None:
-                # The true counts satisfy every identity, so no solution means no bound: the
-                # count pushed up alone can grow without end.
-                if alone is not None and objective[index[alone]] < 0:
-                    seen_high[alone] = float("inf")
-                return
-            for cell in wanted:
-                value = round(result.x[index[cell]])
-                seen_low[cell] = min(seen_low[cell], value)
-                seen_high[cell] = max(seen_high[cell], value)
-
-        def settled(cell: str) -> bool:
-            return seen_high[cell] - seen_low[cell] + 1 >= self.protection
-
-        # Every solution found is a set of counts the reader cannot rule out, so one that
-        # moves many counts at once shows all of them safe; each count left is solved alone.
-        for sign in (-1.0, 1.0):
-            open_cells = [c for c in wanted if not settled(c)]
-            if not open_cells:
+                    matrix[row, -1] -= k * bounds[cell][0]
+        pivot_row = 0
+        for col in range(len(names)):
+            if pivot_row == len(group):
                 break
-            objective = np.zeros(len(order))
-            for cell in open_cells:
-                objective[index[cell]] = sign
-            solve(objective)
-        for cell in wanted:
-            for sign in (-1.0, 1.0):
-                if settled(cell):
-                    break
-                objective = np.zeros(len(order))
-                objective[index[cell]] = sign
-                solve(objective, cell)
-        return {cell: (seen_low[cell], seen_high[cell]) for cell in wanted}
+            best = pivot_row + int(np.argmax(np.abs(matrix[pivot_row:, col])))
+            if abs(matrix[best, col]) < 1e-9:
+                continue
+            matrix[[pivot_row, best]] = matrix[[best, pivot_row]]
+            matrix[pivot_row] /= matrix[pivot_row, col]
+            others = np.abs(matrix[:, col]) > 1e-12
+            others[pivot_row] = False
+            matrix[others] -= np.outer(matrix[others, col], matrix[pivot_row])
+            pivot_row += 1
+        matrix[np.abs(matrix) < 1e-9] = 0.0
+        for row in matrix[:pivot_row]:
+            terms = [(names[n], float(k)) for n, k in enumerate(row[:-1]) if k]
+            derived.append(Relation((*terms, (ONE, -float(row[-1]))) if row[-1] else tuple(terms)))
+    return derived
 
 
 def protect(
@@ -191,89 +267,46 @@ def protect(
     shown: Collection[str],
     threshold: int,
     *,
-    locked: Mapping[str, bool] | None = None,
     protection: int = PROTECTION,
 ) -> Suppression:
-    """Decide which of the ``shown`` counts to withhold so no small count can be worked out.
+    """Withhold the small published counts, and as few others as keep them from being worked out.
 
-    Args:
-        values: every count, shown or not (a count not given is zero).
-        relations: the identities between counts that a reader could use.
-        shown: the counts the report prints; any other count is never printed, and is
-            protected all the same when it is small.
-        threshold: counts from 1 to ``threshold - 1`` are small.
-        locked: counts already published elsewhere (a month's weeks): True if withheld there,
-            False if shown. They are audited but never chosen to withhold.
-        protection: how many values a small count must stay consistent with.
+    ``values`` holds every count (printed or not); ``shown`` the cells the report prints;
+    ``relations`` every identity a reader could use between them.
     """
-    locked = dict(locked or {})
-    protection = max(1, min(protection, threshold - 1))
-    audit = _Audit(values, relations, threshold, protection)
-    shown_set = set(shown) - set(locked)
-    audit.printed = set(shown) | {cell for cell, withheld in locked.items() if withheld}
-    cells = set(values) | set(audit.by_cell) | set(shown_set)
-    small = {c for c in cells if 0 < values.get(c, 0) < threshold}
-    hidden = {c for c in cells if c not in shown_set and c not in locked}  # never printed
-    hidden |= {c for c, withheld in locked.items() if withheld}
-    hidden |= small & shown_set
-    # Only small counts that an identity touches can be worked out; others are safe as hidden.
-    pending = sorted(c for c in small if c in audit.by_cell and c in hidden)
-    safe: set[str] = set()
+    small = frozenset(c for c in shown if 0 < values.get(c, 0) < threshold)
+    hidden = set(small)
+    listed = list(relations)
+    by_cell: dict[str, list[int]] = defaultdict(list)
+    for index, relation in enumerate(listed):
+        for cell in relation.cells:
+            by_cell[cell].append(index)
+    stuck: set[str] = set()
     while True:
-        failing = None
-        for cell in pending:
-            if cell in safe:
+        # Interval propagation first (fast, finds nearly every case), then the exact check.
+        pinned = exposed(
+            values, listed, shown, hidden, threshold, small, protection=protection, exact=False
+        )
+        if not pinned:
+            pinned = exposed(values, listed, shown, hidden, threshold, small, protection=protection)
+        touched: set[int] = set()
+        added = False
+        for cell in sorted(c for c in pinned if c not in stuck):
+            if touched.intersection(by_cell[cell]):
+                continue  # a figure beside it was withheld this round: look again first
+            candidates = {
+                other
+                for index in by_cell[cell]
+                for other in listed[index].cells
+                if other in shown and other not in hidden and values.get(other, 0) > 0
+            }
+            if not candidates:
+                stuck.add(cell)
                 continue
-            members = audit.component(cell, hidden)
-            wanted = sorted(m for m in members if m in small and m not in safe)
-            ranges = audit.ranges(members, hidden, wanted)
-            for member, (low, high) in ranges.items():
-                if high - low + 1 >= protection:
-                    safe.add(member)
-                elif failing is None:
-                    failing = member
-            if failing is not None:
-                break
-        if failing is None:
+            chosen = min(candidates, key=lambda c: (values.get(c, 0), c))
+            hidden.add(chosen)
+            touched.update(by_cell[chosen])
+            added = True
+        if not added:
             break
-        members = audit.component(failing, hidden)
-        choice = _complement(audit, failing, members, hidden, shown_set, threshold)
-        if not choice:
-            # Everything around it is withheld already: what pins it is only what the
-            # strongest reader is assumed to know of withheld figures (their class). It is
-            # enough that even that reader cannot tell its value exactly.
-            low, high = audit.ranges(members, hidden, [failing])[failing]
-            if high > low:
-                safe.add(failing)
-                continue
-            raise RuntimeError(f"no figure left to withhold to protect {failing}")
-        # Withholding more only widens what every count could be: what was safe stays safe.
-        hidden.update(choice)
-    return Suppression(frozenset(hidden), frozenset(small))
-
-
-def _complement(
-    audit: _Audit,
-    failing: str,
-    members: set[str],
-    hidden: set[str],
-    shown: set[str],
-    threshold: int,
-) -> list[str]:
-    """The figure to withhold next: the smallest of ``threshold`` or more beside ``failing``."""
-
-    def beside(cells: Iterable[str]) -> list[str]:
-        found = {
-            other
-            for cell in cells
-            for relation in audit.by_cell.get(cell, ())
-            for other in relation.cells
-            if other in shown and other not in hidden
-        }
-        return sorted(found, key=lambda c: (audit.values.get(c, 0), c))
-
-    for group in ([failing], members):
-        large = [c for c in beside(group) if audit.values.get(c, 0) >= threshold]
-        if large:
-            return large[:1]
-    return beside(members)
+    return Suppression(frozenset(hidden), small)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.reports._outcomes import Outcome, Standing
-from bot.reports._period import WEEK_SECONDS, Period
+from bot.reports._period import Period
 
 QUESTION_FIELD = "question"
 """The field a search event will carry the scrubbed text of the question in (not logged yet:
@@ -53,8 +53,10 @@ class Counts:
     """The counts of one week for operational or practice use, by cell id."""
 
     cells: Counter[str] = field(default_factory=Counter)
-    seconds: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
-    """Per (flow, step): each run's time on the question, in seconds."""
+    seconds: dict[tuple[str, str], Counter[float]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    """Per (flow, step): how many runs took each time on the question (seconds, to 0.1 s)."""
     questions: Counter[str] = field(default_factory=Counter)
     """Scrubbed texts of unmatched questions, once search events carry them."""
 
@@ -62,7 +64,7 @@ class Counts:
         """Add another week's counts to these (a month is the sum of its weeks)."""
         self.cells.update(other.cells)
         for key, values in other.seconds.items():
-            self.seconds[key].extend(values)
+            self.seconds[key].update(values)
         self.questions.update(other.questions)
 
 
@@ -102,10 +104,10 @@ class _Run:
 class Tally:
     """Fold audit events into :class:`Counts` per (practice, week index) for given weeks."""
 
-    def __init__(self, weeks: Sequence[Period], outcomes: Sequence[Outcome] = ()) -> None:
-        """Count for ``weeks`` (consecutive ISO weeks), judging ``outcomes`` on each run."""
-        self.start = weeks[0].start.timestamp()
-        self.count = len(weeks)
+    def __init__(self, period: Period, outcomes: Sequence[Outcome] = ()) -> None:
+        """Count for ``period``, judging ``outcomes`` on each run."""
+        self.start = period.start.timestamp()
+        self.end = period.end.timestamp()
         self.outcomes: dict[str, list[Outcome]] = defaultdict(list)
         for outcome in outcomes:
             self.outcomes[outcome.flow].append(outcome)
@@ -127,9 +129,8 @@ class Tally:
             at = event.get("recorded_at")
         if at is None:
             return None
-        index = int((at - self.start) // WEEK_SECONDS)
-        if 0 <= index < self.count:
-            return self.bucket(event.get("practice") is True, index)
+        if self.start <= at < self.end:
+            return self.bucket(event.get("practice") is True, 0)
         return None
 
     def feed(self, events: Iterable[Mapping[str, Any]]) -> Tally:
@@ -273,7 +274,7 @@ class Tally:
         for flag in {flag for flag, step in run.flags - run.acked}:
             cells[f"flag_open|{flow}|{flag}"] += 1
         for step, took in run.seconds.items():
-            bucket.seconds[(flow, step)].append(took)
+            bucket.seconds[(flow, step)][round(took, 1)] += 1
         for outcome_def in self.outcomes.get(flow, ()):
             asked, evidenced = outcome_def.judge(standing)
             if asked:
@@ -292,7 +293,7 @@ class Tally:
 
 
 def tally(
-    events: Iterable[Mapping[str, Any]], weeks: Sequence[Period], outcomes: Sequence[Outcome] = ()
+    events: Iterable[Mapping[str, Any]], period: Period, outcomes: Sequence[Outcome] = ()
 ) -> dict[tuple[bool, int], Counts]:
-    """Count ``events`` for each of ``weeks``: keys are (practice, week index)."""
-    return Tally(weeks, outcomes).feed(events).close()
+    """Count ``events`` of the conversations started in ``period``: keys are (practice, 0)."""
+    return Tally(period, outcomes).feed(events).close()
