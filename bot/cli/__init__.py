@@ -44,6 +44,10 @@ COMMANDS: dict[str, Registered] = {
         "bot.cli._keys:keys",
         "See and rotate the keys that turn Telegram ids into pseudonyms (never the keys).",
     ),
+    "report": Registered(
+        "bot.cli._report:report",
+        "Report to trainers on one month or week: training gaps, funnels and outcomes.",
+    ),
     "run": Registered(
         "bot.cli._run:run", "Run guidebot as a Telegram bot until stopped (Ctrl-C or SIGTERM)."
     ),

@@ -9,7 +9,7 @@ change underneath it.
 
 from bot.reports._build import THRESHOLD, build_ledger, build_report
 from bot.reports._catalogue import Catalogue, build_catalogue
-from bot.reports._html import render_html
+from bot.reports._html import render_html, render_self_assessment_html
 from bot.reports._model import Count, Rate, Report, Seconds, Section, Share, Table
 from bot.reports._outcomes import Evidence, Outcome, default_outcomes, read_outcomes
 from bot.reports._period import Period, PeriodError, parse_period
@@ -17,9 +17,11 @@ from bot.reports._render import (
     render_csv,
     render_json,
     render_self_assessment,
+    render_self_assessment_csv,
     render_text,
     report_json,
 )
+from bot.reports._sql import store_events, tally_store
 from bot.reports._suppress import PROTECTION, Relation, Suppression, protect
 from bot.reports._tally import QUESTION_FIELD, Counts, tally
 from bot.reports._telegram import TelegramReport, telegram_report
@@ -55,8 +57,12 @@ __all__ = [
     "render_html",
     "render_json",
     "render_self_assessment",
+    "render_self_assessment_csv",
+    "render_self_assessment_html",
     "render_text",
     "report_json",
+    "store_events",
     "tally",
+    "tally_store",
     "telegram_report",
 ]

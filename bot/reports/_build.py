@@ -92,7 +92,7 @@ def build_ledger(counts: Counts, catalogue: Catalogue, outcomes: Sequence[Outcom
     relations.append(Relation.total("runs", (f"runs|{f}" for f in flows)))
     channels = sorted(c for c in values if c.startswith("channel|"))
     relations.append(Relation.total("runs", channels))
-    shown.update(["runs", *channels, "answers_typed", "answers_voice"])
+    shown.update(["runs", *channels])
     for flow_id, steps in flows.items():
         info = catalogue.flows.get(flow_id)
         runs, completed, stopped = f"runs|{flow_id}", f"completed|{flow_id}", f"stopped|{flow_id}"
@@ -607,8 +607,6 @@ def build_section(
                     for c in sorted(values)
                     if c.startswith("channel|")
                 ),
-                ("Answers typed", pub.count("answers_typed")),
-                ("Answers by voice", pub.count("answers_voice")),
             ),
         )
     )
@@ -693,6 +691,7 @@ def build_report(
     outcomes: Sequence[Outcome] | None = None,
     protection: int = PROTECTION,
     counted: Mapping[tuple[bool, int], Counts] | None = None,
+    only: Sequence[str] = ("operational", "practice"),
 ) -> Report:
     """Count the events of one period once, withhold small counts, and lay the report out.
 
@@ -718,7 +717,9 @@ def build_report(
     self_assessment = _self_assessment(None, None, None, catalogue, chosen, threshold)
     for practice in (False, True):
         counts = counted.get((practice, 0), Counts())
-        if practice and not counts.cells:
+        if (practice and not counts.cells) or (
+            "practice" if practice else "operational"
+        ) not in only:
             continue
         ledger = build_ledger(counts, catalogue, chosen)
         decided = protect(

@@ -154,3 +154,16 @@ def render_html(report: Report) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
+
+
+def render_self_assessment_html(report: Report) -> str:
+    """Only the self-assessment rows, as one printable HTML page."""
+    title = f"Self-assessment evidence: {report.period.title}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>\n"
+        f"<header><h1>{escape(title)}</h1><p>{escape(report.period.dates)}</p></header><main>"
+        f'<p class="legend">{escape(legend(report))}</p>'
+        + _table(report.self_assessment, level="h2")
+        + "</main>\n</body></html>\n"
+    )

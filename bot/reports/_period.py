@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 
-
 class PeriodError(ValueError):
     """The period is not one a report can be made for; the message says which are."""
 

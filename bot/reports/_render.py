@@ -52,6 +52,17 @@ def render_self_assessment(report: Report) -> str:
     return "\n".join([heading(report), legend(report), "", *_text_table(report.self_assessment)])
 
 
+def render_self_assessment_csv(report: Report) -> str:
+    """The self-assessment rows as a sheet: one line a row of the template and figure."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    table = report.self_assessment
+    writer.writerow(["period", *table.columns])
+    for row in table.rows:
+        writer.writerow([report.period.name, *(_plain(value) for value in row)])
+    return buffer.getvalue()
+
+
 def _text_table(table: Table) -> list[str]:
     lines = [table.title]
     if not table.rows:
@@ -136,7 +147,6 @@ def report_json(report: Report) -> dict[str, Any]:
             "kind": report.period.kind,
             "start": report.period.start.isoformat(),
             "end": report.period.end.isoformat(),
-            "weeks": [w.name for w in report.period.weeks],
         },
         "threshold": report.threshold,
         "flows": list(report.flows),

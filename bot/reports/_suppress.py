@@ -301,6 +301,10 @@ def protect(
                 if other in shown and other not in hidden and values.get(other, 0) > 0
             }
             if not candidates:
+                # Pinned by a combination of identities: look further along the withheld
+                # cells it is tied to, for the nearest published figures.
+                candidates = _further(cell, listed, by_cell, shown, hidden, values)
+            if not candidates:
                 stuck.add(cell)
                 continue
             chosen = min(candidates, key=lambda c: (values.get(c, 0), c))
@@ -310,3 +314,33 @@ def protect(
         if not added:
             break
     return Suppression(frozenset(hidden), small)
+
+
+def _further(
+    cell: str,
+    relations: list[Relation],
+    by_cell: Mapping[str, list[int]],
+    shown: Collection[str],
+    hidden: Collection[str],
+    values: Mapping[str, int],
+) -> set[str]:
+    """The published non-zero figures nearest ``cell`` through identities of withheld cells."""
+    seen = {cell}
+    frontier = [cell]
+    while frontier:
+        found: set[str] = set()
+        following: list[str] = []
+        for current in frontier:
+            for index in by_cell[current]:
+                for other in relations[index].cells:
+                    if other in seen:
+                        continue
+                    seen.add(other)
+                    if other in shown and other not in hidden and values.get(other, 0) > 0:
+                        found.add(other)
+                    elif other in hidden or not values.get(other, 0):
+                        following.append(other)
+        if found:
+            return found
+        frontier = following
+    return set()

@@ -56,7 +56,7 @@ class Counts:
     seconds: dict[tuple[str, str], Counter[float]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
-    """Per (flow, step): how many runs took each time on the question (seconds, to 0.1 s)."""
+    """Per (flow, step): how many runs took each time on the question (whole seconds)."""
     questions: Counter[str] = field(default_factory=Counter)
     """Scrubbed texts of unmatched questions, once search events carry them."""
 
@@ -82,7 +82,6 @@ class _Run:
         "number",
         "reached",
         "seconds",
-        "voice",
         "where",
     )
 
@@ -98,7 +97,6 @@ class _Run:
         self.acked: set[tuple[str, str]] = set()
         self.end: tuple[str, str | None] | None = None
         self.where: str | None = None
-        self.voice = [0, 0]
 
 
 class Tally:
@@ -175,7 +173,6 @@ class Tally:
                 took = event.get("step_seconds")
                 if took is not None:
                     run.seconds[step] = run.seconds.get(step, 0.0) + took
-                run.voice[event.get("via") == "voice"] += 1
                 outcome: str = event.get("outcome") or ""
                 if outcome != "in-progress":
                     run.answers.append(
@@ -214,7 +211,7 @@ class Tally:
             bucket.questions[str(question)] += 1
 
     def _at_menu(self, key: str, kind: str, event: Mapping[str, Any]) -> None:
-        """Red flags raised at the menu, before any flow: acknowledged, or not."""
+        """Red flags raised at the menu, before any flow: open until acknowledged."""
         waiting = self._menu_flags[key]
         if kind == "red_flag":
             bucket = self._bucket_at(event)
@@ -224,12 +221,7 @@ class Tally:
                 waiting.append((flag, bucket))
         elif kind == "red_flag_acknowledged":
             flag = event.get("red_flag")
-            for index, (waiting_flag, _) in enumerate(waiting):
-                if waiting_flag == flag:
-                    del waiting[index]
-                    break
-        elif kind in ("cancelled", "expired"):
-            self._menu_flags_open(key)
+            waiting[:] = [(f, b) for f, b in waiting if f != flag]
 
     def _menu_flags_open(self, key: str) -> None:
         for flag, bucket in self._menu_flags.pop(key, ()):
@@ -245,8 +237,6 @@ class Tally:
         cells["runs"] += 1
         cells[f"runs|{flow}"] += 1
         cells[f"channel|{run.channel}"] += 1
-        cells["answers_typed"] += run.voice[0]
-        cells["answers_voice"] += run.voice[1]
         reason, at = run.end if run.end is not None else ("open", run.where)
         if reason == "completed":
             cells[f"completed|{flow}"] += 1
@@ -271,10 +261,10 @@ class Tally:
         raised = {flag for flag, _ in run.flags}
         for flag in raised:
             cells[f"flag|{flow}|{flag}"] += 1
-        for flag in {flag for flag, step in run.flags - run.acked}:
+        for flag in raised - {flag for flag, _ in run.acked}:
             cells[f"flag_open|{flow}|{flag}"] += 1
         for step, took in run.seconds.items():
-            bucket.seconds[(flow, step)][round(took, 1)] += 1
+            bucket.seconds[(flow, step)][int(took + 0.5)] += 1
         for outcome_def in self.outcomes.get(flow, ()):
             asked, evidenced = outcome_def.judge(standing)
             if asked:

@@ -1,0 +1,351 @@
+"""The report's counts made inside SQLite: one pass over the log, then GROUP BY over columns.
+
+A million events parsed into Python dicts take longer than the whole report may (the aim is
+under 5 s); SQLite's JSON functions read each event once, in C, into a temporary table of the
+few fields a report needs, and every count after that is an aggregate over plain columns.
+The rules are those of :mod:`bot.reports._tally` (which stays the reference the tests hold
+this to): a run belongs to the period its flow started in; a step counts once per run however
+often it was reached; an answer stands unless a later 'back' to its step took it away; a run
+ends once, where it ended (a 'back' after the end reopens it); a red flag is open unless
+acknowledged in the same run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.reports._outcomes import Outcome
+from bot.reports._period import Period
+from bot.reports._tally import QUESTION_FIELD, Counts
+from bot.store import Store
+
+MARGIN = 2 * 24 * 3600.0
+"""Events of a run started in the period are read up to two days after it ends: a
+conversation times out long before that."""
+
+USED = (
+    "flow_started",
+    "prompt_shown",
+    "answer",
+    "back",
+    "red_flag",
+    "red_flag_acknowledged",
+    "search",
+    "cancelled",
+    "flow_completed",
+    "expired",
+    "state_outdated",
+)
+"""The kinds a report counts; the rest (transitions, menus, help) are never parsed."""
+
+_KIND = "json_extract(event, '$.kind')"
+
+
+def _extract(db: sqlite3.Connection, period: Period) -> None:
+    """Read the period's events once into a temporary table of plain columns."""
+    # SQLite keeps the last few parsed JSON texts of a statement, so reading the kind, then
+    # the other fields of the events that count, parses each event once.
+    wanted = ", ".join(f"'{kind}'" for kind in USED)
+    db.execute("DROP TABLE IF EXISTS temp.ev")
+    db.execute(
+        f"""
+        CREATE TEMP TABLE ev AS
+        SELECT id, key, kind, flow, step, coalesce(run, 0) AS run,
+               CASE WHEN kind IN ('flow_started', 'search', 'red_flag')
+                    THEN coalesce(json_extract(event, '$.at'), recorded_at) END AS at,
+               CASE WHEN kind = 'answer' THEN json_extract(event, '$.outcome') END AS outcome,
+               CASE WHEN kind = 'answer' THEN json_extract(event, '$.step_seconds') END
+                   AS seconds,
+               CASE WHEN kind = 'answer' THEN json_extract(event, '$.items') END AS items,
+               CASE WHEN kind = 'answer' THEN json_extract(event, '$.outstanding') END
+                   AS outstanding,
+               CASE WHEN kind = 'back' THEN json_extract(event, '$.withdrawn') END AS withdrawn,
+               CASE WHEN kind LIKE 'red_flag%' THEN json_extract(event, '$.red_flag') END
+                   AS flag,
+               CASE WHEN kind = 'search' THEN json_extract(event, '$.status') END AS status,
+               CASE WHEN kind = 'search' THEN json_extract(event, '$.entries[0]') END AS entry,
+               CASE WHEN kind = 'search' THEN json_extract(event, '$.{QUESTION_FIELD}') END
+                   AS question,
+               CASE WHEN kind IN ('flow_started', 'search', 'red_flag')
+                    THEN json_extract(event, '$.practice') IS 1 END AS practice,
+               CASE WHEN kind = 'flow_started' THEN json_extract(event, '$.channel') END
+                   AS channel
+        FROM (
+            SELECT id, key, recorded_at, event, {_KIND} AS kind,
+                   json_extract(event, '$.flow') AS flow, json_extract(event, '$.step') AS step,
+                   json_extract(event, '$.run') AS run
+            FROM audit
+            WHERE recorded_at >= ? AND recorded_at < ? AND event != ''
+              AND {_KIND} IN ({wanted})
+        )
+        """,
+        (period.start.timestamp() - 24 * 3600.0, period.end.timestamp() + MARGIN),
+    )
+    start, end = period.start.timestamp(), period.end.timestamp()
+    db.execute("DROP TABLE IF EXISTS temp.runs")
+    db.execute(
+        """
+        CREATE TEMP TABLE runs AS
+        SELECT key, run, flow, coalesce(practice, 0) AS practice,
+               coalesce(channel, 'unknown') AS channel
+        FROM ev WHERE kind = 'flow_started' AND at >= ? AND at < ?
+        """,
+        (start, end),
+    )
+    db.execute("CREATE INDEX temp.runs_by_run ON runs (key, run)")
+    # Every event of a counted run, with the run's practice mark; the run's own flow only.
+    db.execute("DROP TABLE IF EXISTS temp.rev")
+    db.execute(
+        """
+        CREATE TEMP TABLE rev AS
+        SELECT e.*, r.practice AS p FROM ev e JOIN runs r
+          ON e.key = r.key AND e.run = r.run AND e.flow = r.flow
+        WHERE e.kind != 'flow_started'
+        """
+    )
+    db.execute("CREATE INDEX temp.rev_by_id ON rev (id)")
+
+
+def _standing(db: sqlite3.Connection) -> None:
+    """Each run's standing answer at each step: the last given, unless a 'back' took it."""
+    db.execute("DROP TABLE IF EXISTS temp.standing")
+    db.execute(
+        """
+        CREATE TEMP TABLE standing AS
+        WITH last AS (
+            SELECT max(CASE WHEN kind = 'answer' AND outcome != 'in-progress' THEN id END)
+                       AS answer,
+                   max(CASE WHEN kind = 'back' AND withdrawn != 'part-answer' THEN id END)
+                       AS undone
+            FROM rev WHERE kind IN ('answer', 'back') GROUP BY key, run, step
+        )
+        SELECT a.p, a.key, a.run, a.flow, a.step, a.outcome, a.items, a.outstanding
+        FROM last JOIN rev a ON a.id = last.answer
+        WHERE last.undone IS NULL OR last.undone < last.answer
+        """
+    )
+
+
+def tally_store(
+    database: Path, period: Period, outcomes: Sequence[Outcome] = ()
+) -> dict[tuple[bool, int], Counts]:
+    """Count the period's conversations in the store's database: keys are (practice, 0)."""
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        db.execute("PRAGMA temp_store = MEMORY")
+        _extract(db, period)
+        _standing(db)
+        return _count(db, period, outcomes)
+    finally:
+        db.close()
+
+
+def _count(
+    db: sqlite3.Connection, period: Period, outcomes: Sequence[Outcome]
+) -> dict[tuple[bool, int], Counts]:
+    buckets: dict[tuple[bool, int], Counts] = {}
+
+    def cells(practice: object) -> Counter[str]:
+        return bucket(practice).cells
+
+    def bucket(practice: object) -> Counts:
+        key = (bool(practice), 0)
+        if key not in buckets:
+            buckets[key] = Counts()
+        return buckets[key]
+
+    for practice, flow, channel, number in db.execute(
+        "SELECT practice, flow, channel, count(*) FROM runs GROUP BY 1, 2, 3"
+    ):
+        found = cells(practice)
+        found["runs"] += number
+        found[f"runs|{flow}"] += number
+        found[f"channel|{channel}"] += number
+    for practice, flow, step, number in db.execute(
+        """
+        SELECT p, flow, step, count(*) FROM (
+            SELECT DISTINCT p, key, run, flow, step FROM rev
+            WHERE kind IN ('prompt_shown', 'answer')
+        ) GROUP BY 1, 2, 3
+        """
+    ):
+        cells(practice)[f"reached|{flow}|{step}"] += number
+    # How each run ended, and where: its last ending (or 'back', which reopens it), and the
+    # step it was last at.
+    for practice, flow, reason, where, number in db.execute(
+        """
+        WITH last_end AS (
+            SELECT key, run, max(id) AS id FROM rev
+            WHERE kind IN ('flow_completed', 'cancelled', 'expired', 'state_outdated', 'back')
+            GROUP BY key, run
+        ), last_at AS (
+            SELECT key, run, max(id) AS id FROM rev
+            WHERE kind IN ('prompt_shown', 'answer', 'back') GROUP BY key, run
+        )
+        SELECT r.practice, r.flow,
+               CASE e.kind WHEN 'flow_completed' THEN 'completed'
+                           WHEN 'cancelled' THEN 'cancelled'
+                           WHEN 'expired' THEN 'expired' ELSE 'open' END AS reason,
+               CASE WHEN e.kind IN ('cancelled', 'expired') AND e.step IS NOT NULL THEN e.step
+                    ELSE w.step END AS at_step,
+               count(*)
+        FROM runs r
+        LEFT JOIN last_end le ON le.key = r.key AND le.run = r.run
+        LEFT JOIN rev e ON e.id = le.id
+        LEFT JOIN last_at la ON la.key = r.key AND la.run = r.run
+        LEFT JOIN rev w ON w.id = la.id
+        GROUP BY 1, 2, 3, 4
+        """
+    ):
+        found = cells(practice)
+        if reason == "completed":
+            found[f"completed|{flow}"] += number
+            continue
+        step = where or "-"
+        found[f"stopped|{flow}"] += number
+        found[f"{reason}|{flow}"] += number
+        found[f"stopped|{flow}|{step}"] += number
+        found[f"{reason}|{flow}|{step}"] += number
+    for practice, flow, step, outcome, number in db.execute(
+        "SELECT p, flow, step, outcome, count(*) FROM standing GROUP BY 1, 2, 3, 4"
+    ):
+        found = cells(practice)
+        found[f"answered|{flow}|{step}"] += number
+        found[f"outcome|{flow}|{step}|{outcome}"] += number
+    for name, column in (("covered", "items"), ("left_out", "outstanding")):
+        for practice, flow, step, item, number in db.execute(
+            f"""
+            SELECT s.p, s.flow, s.step, j.value, count(*)
+            FROM standing s, json_each(s.{column}) j
+            WHERE s.{column} IS NOT NULL GROUP BY 1, 2, 3, 4
+            """
+        ):
+            cells(practice)[f"{name}|{flow}|{step}|{item}"] += number
+    for practice, flow, flag, raised, left_open in db.execute(
+        """
+        SELECT p, flow, flag, count(*), sum(NOT acked) FROM (
+            SELECT p, key, run, flow, flag,
+                   max(kind = 'red_flag_acknowledged') AS acked, max(kind = 'red_flag') AS up
+            FROM rev WHERE kind IN ('red_flag', 'red_flag_acknowledged') AND flag IS NOT NULL
+            GROUP BY p, key, run, flow, flag
+        ) WHERE up GROUP BY 1, 2, 3
+        """
+    ):
+        found = cells(practice)
+        found[f"flag|{flow}|{flag}"] += raised
+        if left_open:
+            found[f"flag_open|{flow}|{flag}"] += left_open
+    start, end = period.start.timestamp(), period.end.timestamp()
+    for practice, flag, raised, left_open in db.execute(
+        """
+        SELECT coalesce(f.practice, 0), f.flag, count(*), sum(NOT EXISTS (
+            SELECT 1 FROM ev a WHERE a.key = f.key AND a.kind = 'red_flag_acknowledged'
+              AND a.flow IS NULL AND a.flag = f.flag AND a.id > f.id))
+        FROM ev f
+        WHERE f.kind = 'red_flag' AND f.flow IS NULL AND f.at >= ? AND f.at < ?
+          AND f.flag IS NOT NULL
+        GROUP BY 1, 2
+        """,
+        (start, end),
+    ):
+        found = cells(practice)
+        found[f"flag|menu|{flag}"] += raised
+        if left_open:
+            found[f"flag_open|menu|{flag}"] += left_open
+    for practice, flow, step, seconds, number in db.execute(
+        """
+        SELECT p, flow, step, took, count(*) FROM (
+            SELECT p, flow, step, CAST(sum(seconds) + 0.5 AS INTEGER) AS took FROM rev
+            WHERE kind = 'answer' AND seconds IS NOT NULL GROUP BY p, key, run, flow, step
+        ) GROUP BY 1, 2, 3, 4
+        """
+    ):
+        bucket(practice).seconds[(flow, step)][seconds] += number
+    for practice, status, entry, question, number in db.execute(
+        """
+        SELECT coalesce(practice, 0), coalesce(status, 'none'), entry, question, count(*)
+        FROM ev WHERE kind = 'search' AND at >= ? AND at < ? GROUP BY 1, 2, 3, 4
+        """,
+        (start, end),
+    ):
+        found = cells(practice)
+        found["searches"] += number
+        found[f"search|{status}"] += number
+        if entry:
+            found[f"looked_up|{entry}"] += number
+        if question and status == "none":
+            bucket(practice).questions[str(question)] += number
+    _count_outcomes(db, outcomes, cells)
+    return buckets
+
+
+def _count_outcomes(
+    db: sqlite3.Connection, outcomes: Sequence[Outcome], cells: Callable[[object], Counter[str]]
+) -> None:
+    """Runs asked about each outcome, and runs whose standing answers evidence it."""
+    db.execute("DROP TABLE IF EXISTS temp.evidence")
+    db.execute(
+        "CREATE TEMP TABLE evidence (outcome TEXT, flow TEXT, step TEXT, what TEXT, value TEXT)"
+    )
+    rows = [
+        (o.id, o.flow, line.step, what, value)
+        for o in outcomes
+        for line in o.evidence
+        for what, values in (("answer", line.answers), ("point", line.points))
+        for value in values
+    ]
+    db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?)", rows)
+    find: Mapping[str, str] = {
+        "asked": """
+            SELECT e.outcome, s.p, count(DISTINCT s.key || '#' || s.run)
+            FROM standing s JOIN (SELECT DISTINCT outcome, flow, step FROM evidence) e
+              ON s.flow = e.flow AND s.step = e.step GROUP BY 1, 2
+        """,
+        "evidenced": """
+            SELECT e.outcome, s.p, count(DISTINCT s.key || '#' || s.run)
+            FROM standing s JOIN evidence e ON s.flow = e.flow AND s.step = e.step
+            WHERE (e.what = 'answer' AND s.outcome = e.value)
+               OR (e.what = 'point' AND s.items IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM json_each(s.items) j WHERE j.value = e.value))
+            GROUP BY 1, 2
+        """,
+    }
+    for name, query in find.items():
+        for outcome, practice, number in db.execute(query):
+            cells(practice)[f"outcome_{name}|{outcome}"] += number
+
+
+def store_events(store: Store, events: Iterable[Mapping[str, Any]], batch: int = 20_000) -> int:
+    """Append events (each with its ``key``) to a store's log in large transactions.
+
+    For tests and the benchmark: the store's own append (leaf hashes and all), without a
+    conversation's save around every few events. Returns how many were appended.
+    """
+    from bot.audit._merkle import canonical_json
+    from bot.store._audit import append_events
+    from bot.store._sqlite import write_transaction
+
+    db = store._db
+    done = 0
+    pending: list[tuple[str, float, str]] = []
+
+    def flush() -> None:
+        with write_transaction(db):
+            for key, at, text in pending:
+                append_events(db, key, at, [text])
+        pending.clear()
+
+    for event in events:
+        body = {k: v for k, v in event.items() if k not in ("key", "recorded_at")}
+        at = float(event.get("recorded_at") or event.get("at") or 0.0)
+        pending.append((str(event["key"]), at, canonical_json(body).decode()))
+        done += 1
+        if len(pending) >= batch:
+            flush()
+    if pending:
+        flush()
+    return done
