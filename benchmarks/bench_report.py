@@ -195,7 +195,8 @@ def main() -> None:
             result = measure(data_dir / DATABASE, data_dir, args.repeats)
         rows.append({"events": size, "log_built_s": built, **result})
         print(
-            f"{size:>9,} events: report {result['total']:.2f} s, CPU {result['total_cpu']:.2f} s (count {result['count']:.2f}, "
+            f"{size:>9,} events: report {result['total']:.2f} s, "
+            f"CPU {result['total_cpu']:.2f} s (count {result['count']:.2f}, "
             f"withhold and lay out {result['build']:.2f}, HTML and charts {result['html']:.2f}); "
             f"log built in {built:.0f} s"
         )

@@ -11,7 +11,8 @@ from bot.reports._model import Count, Rate, Report, Seconds, Share, Table, Value
 
 LEGEND = (
     "<{t}: a count from 1 to {s} (withheld so that no officer can be singled out). "
-    "[c]: withheld so that a count under {t} cannot be worked out by subtraction. "
+    "[c]: withheld so that a count under {t} cannot be worked out by subtraction (it may "
+    "be any count from 1 up). "
     "–: a share of a withheld count, or a median of fewer than {t} answers."
 )
 

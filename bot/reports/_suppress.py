@@ -7,15 +7,16 @@
    ...). A figure is one *cell*, named by ids, wherever it is printed, so the identities of
    every table of a section are checked together.
 3. What a reader can work out is computed by interval propagation over those identities: a
-   published figure is exact, a "<10" lies in 1..threshold-1, a "[c]" in threshold..infinity
-   (a secondary suppression is never a zero or a small count), a figure never printed and not
-   zero in 0..infinity. Each identity narrows the interval of each withheld cell in it from the
+   published figure is exact, a "<10" lies in 1..threshold-1, a "[c]" in 1..infinity (it may
+   hide a small count: step 5), a figure never printed and not zero in 0..infinity. Each identity narrows the interval of each withheld cell in it from the
    intervals of the others, until nothing changes.
 4. Secondary suppression: while a withheld cell's interval holds fewer than ``protection``
    whole numbers (by default: it is pinned to one value), the smallest non-zero published
    figure in one of its identities is withheld as well ("[c]"), and the propagation runs
-   again. Each round withholds one more figure, so it ends; a cell with nothing left to
-   withhold beside it is left as it is (it cannot then be pinned by a published figure).
+   again. Each round withholds one more figure, so it ends.
+5. A cell pinned though every figure beside it is withheld is pinned by the bounds "<10"
+   promises (nine "<10" parts of a "<10" total are nine ones): the largest "<10" beside it is
+   then shown as "[c]" instead, which promises no upper bound.
 
 Zero is shown as 0: it singles no one out. The rule is fast (linear in the identities per
 round) and never fails; tests/test_reports.py checks by brute force, on thousands of random
@@ -156,7 +157,7 @@ def exposed(
     for cell in by_cell:
         value = values.get(cell, 0)
         if cell in hidden and value:
-            bounds[cell] = (1, threshold - 1) if cell in small else (threshold, INF)
+            bounds[cell] = (1, threshold - 1) if cell in small else (1, INF)
         elif cell in shown or not value:
             bounds[cell] = (value, value)
         else:
@@ -274,12 +275,12 @@ def protect(
     ``values`` holds every count (printed or not); ``shown`` the cells the report prints;
     ``relations`` every identity a reader could use between them.
     """
-    small = frozenset(c for c in shown if 0 < values.get(c, 0) < threshold)
+    small = {c for c in shown if 0 < values.get(c, 0) < threshold}
     hidden = set(small)
     listed = list(relations)
     by_cell: dict[str, list[int]] = defaultdict(list)
     for index, relation in enumerate(listed):
-        for cell in relation.cells:
+        for cell, _ in relation.terms:
             by_cell[cell].append(index)
     stuck: set[str] = set()
     while True:
@@ -294,18 +295,44 @@ def protect(
         for cell in sorted(c for c in pinned if c not in stuck):
             if touched.intersection(by_cell[cell]):
                 continue  # a figure beside it was withheld this round: look again first
+            # The identities where it stands most alone are the ones that pin it.
+            alone = min(
+                (sum(c in hidden for c in listed[i].cells) for i in by_cell[cell]), default=0
+            )
             candidates = {
                 other
                 for index in by_cell[cell]
+                if sum(c in hidden for c in listed[index].cells) == alone
                 for other in listed[index].cells
                 if other in shown and other not in hidden and values.get(other, 0) > 0
             }
+            if not candidates:
+                candidates = {
+                    other
+                    for index in by_cell[cell]
+                    for other in listed[index].cells
+                    if other in shown and other not in hidden and values.get(other, 0) > 0
+                }
             if not candidates:
                 # Pinned by a combination of identities: look further along the withheld
                 # cells it is tied to, for the nearest published figures.
                 candidates = _further(cell, listed, by_cell, shown, hidden, values)
             if not candidates:
-                stuck.add(cell)
+                # Everything beside it is withheld already: what pins it are the bounds "<10"
+                # gives (nine "<10" parts of a "<10" total are nine ones). The largest small
+                # count beside it is then marked "[c]", which promises no bound at all.
+                marked = {
+                    other
+                    for index in by_cell[cell]
+                    for other in listed[index].cells
+                    if other in small
+                }
+                if not marked:
+                    stuck.add(cell)
+                    continue
+                small.discard(max(marked, key=lambda c: (values.get(c, 0), c)))
+                touched.update(by_cell[cell])
+                added = True
                 continue
             chosen = min(candidates, key=lambda c: (values.get(c, 0), c))
             hidden.add(chosen)
@@ -313,7 +340,7 @@ def protect(
             added = True
         if not added:
             break
-    return Suppression(frozenset(hidden), small)
+    return Suppression(frozenset(hidden), frozenset(small))
 
 
 def _further(
