@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 import random
-import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -538,7 +537,9 @@ def test_the_telegram_headline_is_a_png_and_the_five_biggest_gaps(month_report: 
     assert headline.png.startswith(b"\x89PNG\r\n\x1a\n") and len(headline.png) > 10_000
     assert headline.lines[0] == "Biggest training gaps, November 2026:"
     assert 1 < len(headline.lines) <= 6
-    assert all("%" in line for line in headline.lines[1:])
+    assert all("%" in line for line in headline.lines[1:]) or headline.lines[1:] == (
+        "None to show: too few answers to report without singling anyone out.",
+    )
 
 
 def test_csv_and_json_carry_the_same_figures(month_report: Report) -> None:

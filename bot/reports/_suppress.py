@@ -6,21 +6,24 @@
    time-outs and conversations left open; a question's answers are its yes, no and not sure;
    ...). A figure is one *cell*, named by ids, wherever it is printed, so the identities of
    every table of a section are checked together.
-3. What a reader can work out is computed by interval propagation over those identities: a
-   published figure is exact, a "<10" lies in 1..threshold-1, a "[c]" in 1..infinity (it may
-   hide a small count: step 5), a figure never printed and not zero in 0..infinity. Each identity narrows the interval of each withheld cell in it from the
-   intervals of the others, until nothing changes.
+3. What a reader can work out is computed by interval propagation: a published figure is
+   exact, a "<10" lies in 1..threshold-1, a "[c]" in 1..infinity (it may hide a small count:
+   step 5), a figure never printed and not zero in 0..infinity. Each identity narrows each
+   withheld cell in it from the intervals of the others, until nothing changes; then the
+   same runs again over the identities' reduced row echelon form, which writes out every
+   combination of them (a cell pinned by rows, columns and the grand total together).
 4. Secondary suppression: while a withheld cell's interval holds fewer than ``protection``
    whole numbers (by default: it is pinned to one value), the smallest non-zero published
    figure in one of its identities is withheld as well ("[c]"), and the propagation runs
-   again. Each round withholds one more figure, so it ends.
+   again. Each round withholds at least one more figure, so it ends.
 5. A cell pinned though every figure beside it is withheld is pinned by the bounds "<10"
    promises (nine "<10" parts of a "<10" total are nine ones): the largest "<10" beside it is
    then shown as "[c]" instead, which promises no upper bound.
 
 Zero is shown as 0: it singles no one out. The rule is fast (linear in the identities per
-round) and never fails; tests/test_reports.py checks by brute force, on thousands of random
-small tables, that no withheld cell's value is determined by what is published.
+round) and never fails; tests/test_reports.py checks by brute force, enumerating every table
+a reader could believe, on edge cases and random small tables, that no withheld cell's value
+is determined by what is published.
 """
 
 from __future__ import annotations
