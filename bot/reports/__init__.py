@@ -24,7 +24,12 @@ from bot.reports._render import (
 from bot.reports._sql import store_events, tally_store
 from bot.reports._suppress import PROTECTION, Relation, Suppression, protect
 from bot.reports._tally import QUESTION_FIELD, Counts, tally
-from bot.reports._telegram import TelegramReport, telegram_report
+from bot.reports._telegram import (
+    TelegramReport,
+    last_complete_month,
+    telegram_report,
+    trainers_headline,
+)
 
 __all__ = [
     "PROTECTION",
@@ -50,6 +55,7 @@ __all__ = [
     "build_ledger",
     "build_report",
     "default_outcomes",
+    "last_complete_month",
     "parse_period",
     "protect",
     "read_outcomes",
@@ -65,4 +71,5 @@ __all__ = [
     "tally",
     "tally_store",
     "telegram_report",
+    "trainers_headline",
 ]

@@ -161,7 +161,7 @@ def exposed(
         value = values.get(cell, 0)
         if cell in hidden and value:
             bounds[cell] = (1, threshold - 1) if cell in small else (1, INF)
-        elif cell in shown or not value:
+        elif cell in shown:
             bounds[cell] = (value, value)
         else:
             bounds[cell] = (0, INF)
