@@ -536,10 +536,12 @@ def test_the_telegram_headline_is_a_png_and_the_five_biggest_gaps(month_report: 
     headline = telegram_report(month_report)
     assert headline.png.startswith(b"\x89PNG\r\n\x1a\n") and len(headline.png) > 10_000
     assert headline.lines[0] == "Biggest training gaps, November 2026:"
-    assert 1 < len(headline.lines) <= 6
-    assert all("%" in line for line in headline.lines[1:]) or headline.lines[1:] == (
+    assert 2 < len(headline.lines) <= 7
+    gaps = headline.lines[1:-1]
+    assert all("%" in line for line in gaps) or gaps == (
         "None to show: too few answers to report without singling anyone out.",
     )
+    assert headline.lines[-1] == "The full report: guidebot report --period 2026-11"
 
 
 def test_csv_and_json_carry_the_same_figures(month_report: Report) -> None:

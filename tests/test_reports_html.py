@@ -89,7 +89,6 @@ def test_chromium_draws_every_chart_with_its_bars(page: Path, tmp_path: Path) ->
 
 
 def test_the_screenshot_shows_the_charts_in_ink(page: Path, tmp_path: Path) -> None:
-    import numpy as np
     from matplotlib import image
 
     shot = tmp_path / "report.png"
