@@ -111,21 +111,29 @@ def _extract(db: sqlite3.Connection, period: Period) -> None:
 
 
 def _standing(db: sqlite3.Connection) -> None:
-    """Each run's standing answer at each step: the last given, unless a 'back' took it."""
+    """Each run's steps in one pass, and its standing answer at each: the last given, unless a
+    'back' to that step took it away."""
+    db.execute("DROP TABLE IF EXISTS temp.steps")
+    db.execute(
+        """
+        CREATE TEMP TABLE steps AS
+        SELECT p, key, run, flow, step,
+               max(kind IN ('prompt_shown', 'answer')) AS reached,
+               max(CASE WHEN kind = 'answer' AND outcome != 'in-progress' THEN id END) AS answer,
+               max(CASE WHEN kind = 'back' AND withdrawn != 'part-answer' THEN id END)
+                   AS undone,
+               sum(seconds) AS seconds
+        FROM rev WHERE kind IN ('prompt_shown', 'answer', 'back')
+        GROUP BY key, run, flow, step
+        """
+    )
     db.execute("DROP TABLE IF EXISTS temp.standing")
     db.execute(
         """
         CREATE TEMP TABLE standing AS
-        WITH last AS (
-            SELECT max(CASE WHEN kind = 'answer' AND outcome != 'in-progress' THEN id END)
-                       AS answer,
-                   max(CASE WHEN kind = 'back' AND withdrawn != 'part-answer' THEN id END)
-                       AS undone
-            FROM rev WHERE kind IN ('answer', 'back') GROUP BY key, run, step
-        )
         SELECT a.p, a.key, a.run, a.flow, a.step, a.outcome, a.items, a.outstanding
-        FROM last JOIN rev a ON a.id = last.answer
-        WHERE last.undone IS NULL OR last.undone < last.answer
+        FROM steps s JOIN rev a ON a.id = s.answer
+        WHERE s.undone IS NULL OR s.undone < s.answer
         """
     )
 
@@ -167,10 +175,7 @@ def _count(
         found[f"channel|{channel}"] += number
     for practice, flow, step, number in db.execute(
         """
-        SELECT p, flow, step, count(*) FROM (
-            SELECT DISTINCT p, key, run, flow, step FROM rev
-            WHERE kind IN ('prompt_shown', 'answer')
-        ) GROUP BY 1, 2, 3
+        SELECT p, flow, step, count(*) FROM steps WHERE reached GROUP BY 1, 2, 3
         """
     ):
         cells(practice)[f"reached|{flow}|{step}"] += number
@@ -258,10 +263,8 @@ def _count(
             found[f"flag_open|menu|{flag}"] += left_open
     for practice, flow, step, seconds, number in db.execute(
         """
-        SELECT p, flow, step, took, count(*) FROM (
-            SELECT p, flow, step, CAST(sum(seconds) + 0.5 AS INTEGER) AS took FROM rev
-            WHERE kind = 'answer' AND seconds IS NOT NULL GROUP BY p, key, run, flow, step
-        ) GROUP BY 1, 2, 3, 4
+        SELECT p, flow, step, CAST(seconds + 0.5 AS INTEGER), count(*) FROM steps
+        WHERE seconds IS NOT NULL GROUP BY 1, 2, 3, 4
         """
     ):
         bucket(practice).seconds[(flow, step)][seconds] += number
