@@ -112,7 +112,8 @@ def _extract(db: sqlite3.Connection, period: Period) -> None:
 
 def _standing(db: sqlite3.Connection) -> None:
     """Each run's steps in one pass, and its standing answer at each: the last given, unless a
-    'back' to that step took it away."""
+    'back' to that step took it away.
+    """
     db.execute("DROP TABLE IF EXISTS temp.steps")
     db.execute(
         """
