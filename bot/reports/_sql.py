@@ -111,8 +111,10 @@ def _extract(db: sqlite3.Connection, period: Period) -> None:
 
 
 def _standing(db: sqlite3.Connection) -> None:
-    """Each run's steps in one pass, and its standing answer at each: the last given, unless a
-    'back' to that step took it away.
+    """Each run's steps in one pass, and the answer standing at each.
+
+    An answer stands if it was the last given at its step and no later 'back' to that step
+    took it away.
     """
     db.execute("DROP TABLE IF EXISTS temp.steps")
     db.execute(
