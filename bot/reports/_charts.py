@@ -77,7 +77,7 @@ def _bars(axes: Axes, bars: Sequence[Bar], *, share: bool, colour: str, title: s
             color=INK if bar.value is not None else MUTED,
         )
     axes.set_yticks(positions, labels)
-    axes.set_xlim(0, top * 1.18)
+    axes.set_xlim(0, top * (1.18 if share else 1.4))
     if share:
         axes.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
     axes.grid(axis="x", color=GRID, linewidth=0.8)

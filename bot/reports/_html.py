@@ -124,7 +124,7 @@ def _section(section: Section, number: int) -> str:
         if table.key.startswith("funnel|"):
             bars = _charts.funnel_bars(table)
             figure = _charts.draw(
-                bars, table.title + ": conversations reaching each step", share=False
+                bars, "Conversations reaching each step", share=False
             )
             name = f"{tag}-{table.key.replace('|', '-')}"
             parts.append(_chart(_charts.svg(figure, name), table.title))
