@@ -123,9 +123,7 @@ def _section(section: Section, number: int) -> str:
     for table in section.tables:
         if table.key.startswith("funnel|"):
             bars = _charts.funnel_bars(table)
-            figure = _charts.draw(
-                bars, "Conversations reaching each step", share=False
-            )
+            figure = _charts.draw(bars, "Conversations reaching each step", share=False)
             name = f"{tag}-{table.key.replace('|', '-')}"
             parts.append(_chart(_charts.svg(figure, name), table.title))
         parts.append(_table(table))
