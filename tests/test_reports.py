@@ -33,7 +33,9 @@ from bot.reports import (
     render_json,
     render_text,
     report_json,
+    store_events,
     tally,
+    tally_store,
     telegram_report,
 )
 from bot.reports._suppress import exposed
@@ -542,6 +544,24 @@ def test_the_telegram_headline_is_a_png_and_the_five_biggest_gaps(month_report: 
         "None to show: too few answers to report without singling anyone out.",
     )
     assert headline.lines[-1] == "The full report: guidebot report --period 2026-11"
+
+
+def test_counting_in_sql_gives_every_figure_the_python_tally_gives(
+    month_events: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """The store's events counted by SQLite (as the command does) and by the reference pass."""
+    with Store.open(tmp_path / DATABASE) as store:
+        assert store_events(store, month_events) == len(month_events)
+    period = parse_period("2026-11")
+    in_sql = tally_store(tmp_path / DATABASE, period, default_outcomes())
+    in_python = tally(month_events, period, default_outcomes())
+    assert set(in_sql) == set(in_python) == {(False, 0), (True, 0)}
+    for key, counts in in_python.items():
+        assert +in_sql[key].cells == +counts.cells
+        assert {k: +v for k, v in in_sql[key].seconds.items()} == {
+            k: +v for k, v in counts.seconds.items()
+        }
+    assert in_python[(False, 0)].cells["runs"] > 100
 
 
 def test_csv_and_json_carry_the_same_figures(month_report: Report) -> None:

@@ -52,9 +52,18 @@ def _extract(db: sqlite3.Connection, period: Period) -> None:
     # costs less to read each field of every event than to test its kind first.
     wanted = ", ".join(f"'{kind}'" for kind in USED)
     db.execute("DROP TABLE IF EXISTS temp.ev")
+    # The audit id as the row id: the events go in in that order, and a look-up by id is free.
+    db.execute(
+        """
+        CREATE TEMP TABLE ev (
+            id INTEGER PRIMARY KEY, key, kind, flow, step, run, at, outcome, seconds, items,
+            outstanding, withdrawn, flag, status, entry, question, practice, channel
+        )
+        """
+    )
     db.execute(
         f"""
-        CREATE TEMP TABLE ev AS
+        INSERT INTO ev
         SELECT id, key, {_KIND} AS kind,
                json_extract(event, '$.flow') AS flow,
                json_extract(event, '$.step') AS step,
@@ -89,16 +98,6 @@ def _extract(db: sqlite3.Connection, period: Period) -> None:
     )
     db.execute("CREATE INDEX temp.runs_by_run ON runs (key, run)")
     # Every event of a counted run, with the run's practice mark; the run's own flow only.
-    db.execute("DROP TABLE IF EXISTS temp.rev")
-    db.execute(
-        """
-        CREATE TEMP TABLE rev AS
-        SELECT e.*, r.practice AS p FROM ev e JOIN runs r
-          ON e.key = r.key AND e.run = r.run AND e.flow = r.flow
-        WHERE e.kind != 'flow_started'
-        """
-    )
-    db.execute("CREATE INDEX temp.rev_by_id ON rev (id)")
 
 
 def _standing(db: sqlite3.Connection) -> None:
@@ -111,22 +110,25 @@ def _standing(db: sqlite3.Connection) -> None:
     db.execute(
         """
         CREATE TEMP TABLE steps AS
-        SELECT p, key, run, flow, step,
-               max(kind IN ('prompt_shown', 'answer')) AS reached,
-               max(CASE WHEN kind = 'answer' AND outcome != 'in-progress' THEN id END) AS answer,
-               max(CASE WHEN kind = 'back' AND withdrawn != 'part-answer' THEN id END)
-                   AS undone,
-               sum(seconds) AS seconds
-        FROM rev WHERE kind IN ('prompt_shown', 'answer', 'back')
-        GROUP BY key, run, flow, step
+        SELECT r.practice AS p, s.* FROM (
+            SELECT key, run, flow, step,
+                   max(kind IN ('prompt_shown', 'answer')) AS reached,
+                   max(CASE WHEN kind = 'answer' AND outcome != 'in-progress' THEN id END)
+                       AS answer,
+                   max(CASE WHEN kind = 'back' AND withdrawn != 'part-answer' THEN id END)
+                       AS undone,
+                   sum(seconds) AS seconds
+            FROM ev WHERE kind IN ('prompt_shown', 'answer', 'back') AND flow IS NOT NULL
+            GROUP BY key, run, flow, step
+        ) s JOIN runs r ON s.key = r.key AND s.run = r.run AND s.flow = r.flow
         """
     )
     db.execute("DROP TABLE IF EXISTS temp.standing")
     db.execute(
         """
         CREATE TEMP TABLE standing AS
-        SELECT a.p, a.key, a.run, a.flow, a.step, a.outcome, a.items, a.outstanding
-        FROM steps s JOIN rev a ON a.id = s.answer
+        SELECT s.p, s.key, s.run, s.flow, s.step, a.outcome, a.items, a.outstanding
+        FROM steps s JOIN ev a ON a.id = s.answer
         WHERE s.undone IS NULL OR s.undone < s.answer
         """
     )
@@ -183,12 +185,12 @@ def _count(
     for practice, flow, reason, where, number in db.execute(
         """
         WITH last_end AS (
-            SELECT key, run, max(id) AS id FROM rev
+            SELECT key, run, flow, max(id) AS id FROM ev
             WHERE kind IN ('flow_completed', 'cancelled', 'expired', 'state_outdated', 'back')
-            GROUP BY key, run
+            GROUP BY key, run, flow
         ), last_at AS (
-            SELECT key, run, max(id) AS id FROM rev
-            WHERE kind IN ('prompt_shown', 'answer', 'back') GROUP BY key, run
+            SELECT key, run, flow, max(id) AS id FROM ev
+            WHERE kind IN ('prompt_shown', 'answer', 'back') GROUP BY key, run, flow
         )
         SELECT r.practice, r.flow,
                CASE e.kind WHEN 'flow_completed' THEN 'completed'
@@ -198,10 +200,10 @@ def _count(
                     ELSE w.step END AS at_step,
                count(*)
         FROM runs r
-        LEFT JOIN last_end le ON le.key = r.key AND le.run = r.run
-        LEFT JOIN rev e ON e.id = le.id
-        LEFT JOIN last_at la ON la.key = r.key AND la.run = r.run
-        LEFT JOIN rev w ON w.id = la.id
+        LEFT JOIN last_end le ON le.key = r.key AND le.run = r.run AND le.flow = r.flow
+        LEFT JOIN ev e ON e.id = le.id
+        LEFT JOIN last_at la ON la.key = r.key AND la.run = r.run AND la.flow = r.flow
+        LEFT JOIN ev w ON w.id = la.id
         GROUP BY 1, 2, 3, 4
         """
     ):
@@ -232,10 +234,12 @@ def _count(
     for practice, flow, flag, raised, left_open in db.execute(
         """
         SELECT p, flow, flag, count(*), sum(NOT acked) FROM (
-            SELECT p, key, run, flow, flag,
-                   max(kind = 'red_flag_acknowledged') AS acked, max(kind = 'red_flag') AS up
-            FROM rev WHERE kind IN ('red_flag', 'red_flag_acknowledged') AND flag IS NOT NULL
-            GROUP BY p, key, run, flow, flag
+            SELECT r.practice AS p, e.key, e.run, e.flow, e.flag,
+                   max(e.kind = 'red_flag_acknowledged') AS acked,
+                   max(e.kind = 'red_flag') AS up
+            FROM ev e JOIN runs r ON e.key = r.key AND e.run = r.run AND e.flow = r.flow
+            WHERE e.kind IN ('red_flag', 'red_flag_acknowledged') AND e.flag IS NOT NULL
+            GROUP BY e.key, e.run, e.flow, e.flag
         ) WHERE up GROUP BY 1, 2, 3
         """
     ):
