@@ -38,6 +38,8 @@ def heading(report: Report) -> str:
 def render_text(report: Report) -> str:
     """Aligned plain-text tables, one after another, for a terminal."""
     out = [heading(report), legend(report), ""]
+    if not report.sections:
+        out.append("No conversations of this kind in the period.")
     for section in report.sections:
         out += [f"== {section.title} ==", ""]
         for table in section.tables:
