@@ -278,14 +278,42 @@ def _count(
             found[f"looked_up|{entry}"] += number
         if question and status == "none":
             bucket(practice).questions[str(question)] += number
-    _count_outcomes(db, outcomes, cells)
+    single = [o for o in outcomes if _one_step(o)]
+    for counts in buckets.values():
+        _outcomes_from_cells(counts.cells, single)
+    _count_outcomes(db, [o for o in outcomes if not _one_step(o)], cells)
     return buckets
+
+
+def _one_step(outcome: Outcome) -> bool:
+    """Whether the outcome rests on one step's answers (or one point): then its figures are
+    that step's counts, and no run can be counted twice."""
+    if len(outcome.evidence) != 1:
+        return False
+    line = outcome.evidence[0]
+    return not line.points or (not line.answers and len(line.points) == 1)
+
+
+def _outcomes_from_cells(found: Counter[str], outcomes: Sequence[Outcome]) -> None:
+    """Outcomes resting on one step, read off the counts of that step's standing answers."""
+    for outcome in outcomes:
+        line = outcome.evidence[0]
+        asked = found.get(f"answered|{outcome.flow}|{line.step}", 0)
+        evidenced = sum(
+            found.get(f"outcome|{outcome.flow}|{line.step}|{answer}", 0) for answer in line.answers
+        ) + sum(found.get(f"covered|{outcome.flow}|{line.step}|{p}", 0) for p in line.points)
+        if asked:
+            found[f"outcome_asked|{outcome.id}"] += asked
+        if evidenced:
+            found[f"outcome_evidenced|{outcome.id}"] += evidenced
 
 
 def _count_outcomes(
     db: sqlite3.Connection, outcomes: Sequence[Outcome], cells: Callable[[object], Counter[str]]
 ) -> None:
     """Runs asked about each outcome, and runs whose standing answers evidence it."""
+    if not outcomes:
+        return
     db.execute("DROP TABLE IF EXISTS temp.evidence")
     db.execute(
         "CREATE TEMP TABLE evidence (outcome TEXT, flow TEXT, step TEXT, what TEXT, value TEXT)"
