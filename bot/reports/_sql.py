@@ -286,8 +286,9 @@ def _count(
 
 
 def _one_step(outcome: Outcome) -> bool:
-    """Whether the outcome rests on one step's answers (or one point): then its figures are
-    that step's counts, and no run can be counted twice.
+    """Whether the outcome rests on one step's answers, or on one point.
+
+    Then its figures are that step's counts, and no run can be counted twice.
     """
     if len(outcome.evidence) != 1:
         return False
