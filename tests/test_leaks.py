@@ -1,12 +1,13 @@
 """Proof that nothing leaks: officers type realistic fake personal data (Faker's en_GB locale)
 into whole conversations, on the console and on Telegram, and not one of those strings, nor any
 Telegram id, is found in any byte under the data folder afterwards: the database and its WAL,
-the keys, logs, audit exports, proofs and checkpoints."""
+the keys, logs, audit exports, proofs, checkpoints and the trainers' reports in every format."""
 
 from __future__ import annotations
 
 import io
 import random
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,48 @@ def _audit_files(folder: Path) -> None:
     (folder / "cli-output.txt").write_text("".join(shown))
 
 
+def _report_files(folder: Path, period: str) -> None:
+    """The trainers' report of the period, in every format, written into the data folder.
+
+    Made as ``guidebot report`` makes it (counted in SQL from the database), with the clock
+    moved past the period's end so that the month the conversations fell in can be reported.
+    """
+    from bot.app import DATABASE, load_engine
+    from bot.reports import (
+        build_catalogue,
+        build_report,
+        default_outcomes,
+        parse_period,
+        render_csv,
+        render_html,
+        render_json,
+        render_self_assessment_csv,
+        render_text,
+        tally_store,
+        telegram_report,
+    )
+
+    chosen = parse_period(period)
+    knowledge, flows, _ = load_engine(Settings(data_dir=folder))
+    counted = tally_store(folder / DATABASE, chosen, default_outcomes())
+    assert counted, "the report counted nothing: the test proves nothing"
+    report = build_report(
+        (), chosen, build_catalogue(flows, knowledge), now=4_000_000_000.0, counted=counted
+    )
+    for name, render in (
+        ("report.txt", render_text),
+        ("report.csv", render_csv),
+        ("report.json", render_json),
+        ("report.html", render_html),
+        ("self-assessment.csv", render_self_assessment_csv),
+    ):
+        (folder / name).write_text(render(report), encoding="utf-8")
+    headline = telegram_report(report)
+    (folder / "report-telegram.txt").write_text("\n".join(headline.lines), encoding="utf-8")
+    for number, (_, picture) in enumerate(headline.pictures):
+        (folder / f"report-chart-{number}.png").write_bytes(picture)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_nothing_typed_on_the_console_reaches_the_disk(tmp_path: Path, seed: int) -> None:
     details = personal_details(seed)
@@ -127,6 +170,7 @@ def test_nothing_typed_on_the_console_reaches_the_disk(tmp_path: Path, seed: int
         assert_scrubbed_text_was_kept(app.store.audit_events())
     assert "Noted" in output.getvalue()
     _audit_files(tmp_path)
+    _report_files(tmp_path, "2027-01")
     assert_nothing_leaked(tmp_path, list(details.values()))
 
 
@@ -156,6 +200,7 @@ def test_nothing_typed_on_telegram_reaches_the_disk(own_fake: FakeBotApi, tmp_pa
         assert_scrubbed_text_was_kept(store.audit_events(), conversations=len(ids))
     (tmp_path / "bot.log").write_text(out + err)
     _audit_files(tmp_path)
+    _report_files(tmp_path, time.strftime("%Y-%m", time.gmtime()))
     assert_nothing_leaked(tmp_path, secrets)
 
 

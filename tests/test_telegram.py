@@ -370,7 +370,12 @@ def test_an_admin_enrols_an_officer_from_chat_and_roles_gate_the_reports(
     assert f"{pseudonym}  officer  active" in listed
     assert str(newcomer.id) not in listed
     assert admin.send(f"/users set-role {pseudonym} trainer")[0].text.endswith("a trainer.")
-    assert newcomer.send("/report")[0].text == say.NOT_SET_UP.format(command="/report")
+    newcomer.send(
+        "/report"
+    )  # now a trainer: the last month's headline (tests/test_telegram_report.py)
+    fake.wait_for(
+        lambda: any("Biggest training gaps" in m.text for m in newcomer.chat), timeout=120
+    )
     admin.send(f"/users revoke {pseudonym}")
     assert newcomer.send("/start")[0].text == say.NOT_ENROLLED
 

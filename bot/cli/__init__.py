@@ -53,6 +53,10 @@ COMMANDS: dict[str, Registered] = {
         "bot.cli._keys:keys",
         "See and rotate the keys that turn Telegram ids into pseudonyms (never the keys).",
     ),
+    "report": Registered(
+        "bot.cli._report:report",
+        "Report to trainers on one month or week: training gaps, funnels and outcomes.",
+    ),
     "restore": Registered(
         "bot.cli._backup:restore",
         "Check a backup, then put it in place of the database (the old one kept aside).",

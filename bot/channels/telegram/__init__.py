@@ -33,6 +33,7 @@ def run_bot(app: App, settings: TelegramSettings) -> None:
     from bot.audit.log import Checkpointer, signing_key, supervisor_summary
     from bot.channels.telegram._personal import personal_data_described
     from bot.keys import Keys
+    from bot.reports import trainers_headline
     from bot.users import Users
 
     if app.store is None:
@@ -49,6 +50,7 @@ def run_bot(app: App, settings: TelegramSettings) -> None:
         personal_data=personal_data_described,
         checkpoints=Checkpointer(store, signing_key(app.settings.data_dir)),
         audit_summary=lambda now: supervisor_summary(store, now=now),
+        trainer_report=lambda now: trainers_headline(store.path, app.settings.data_dir, now),
     )
 
 

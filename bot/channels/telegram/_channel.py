@@ -49,6 +49,21 @@ from bot.channels.telegram._render import MESSAGE_LIMIT, Outgoing, render
 from bot.engine import Press, StepResult, Text
 from bot.session import Sessions
 
+
+class TrainerHeadline(Protocol):
+    """What ``/report`` sends (bot.reports.TelegramReport): captioned PNG charts, then text."""
+
+    @property
+    def pictures(self) -> tuple[tuple[str, bytes], ...]:
+        """Each chart's caption and PNG bytes."""
+        ...
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The lines of text sent after the charts."""
+        ...
+
+
 CHANNEL = "telegram"
 TYPING_AFTER_SECONDS = 0.5
 """Show "typing..." only when a reply takes longer than this (most take a few milliseconds)."""
@@ -141,6 +156,7 @@ class TelegramChannel:
     order: PerChatOrder | None = None
     checkpoints: Checkpoints | None = None
     audit_summary: Callable[[float], str] | None = None
+    trainer_report: Callable[[float], TrainerHeadline] | None = None
     clock: Callable[[], float] = time.time
     send_backoff: float = SEND_BACKOFF_SECONDS
 
@@ -242,6 +258,9 @@ class TelegramChannel:
             summary = await asyncio.to_thread(self.audit_summary, self.clock())
             await self._send_plain(chat, summary)
             return
+        if command == "/report" and self.trainer_report is not None:
+            await self._report(chat)
+            return
         if command == "/users" and isinstance(self.roles, UserAdmin):
             answer = await asyncio.to_thread(
                 users_command, self.roles, list(context.args or ()), self.clock()
@@ -249,6 +268,15 @@ class TelegramChannel:
             await self._send_plain(chat, answer)
             return
         await self._send_plain(chat, say.NOT_SET_UP.format(command=command))
+
+    async def _report(self, chat: int) -> None:
+        """``/report``: the last complete month's headline charts, then its five biggest gaps."""
+        assert self.trainer_report is not None
+        headline = await asyncio.to_thread(self.trainer_report, self.clock())
+        if self._application is not None:
+            for caption, picture in headline.pictures:
+                await self._application.bot.send_photo(chat, picture, caption=caption)
+        await self._send_plain(chat, "\n".join(headline.lines))
 
     # -- what officers send ----------------------------------------------------------------
 

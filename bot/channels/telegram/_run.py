@@ -37,6 +37,7 @@ from bot.channels.telegram._channel import (
     Pseudonyms,
     Roles,
     TelegramChannel,
+    TrainerHeadline,
 )
 from bot.channels.telegram._contacts import Contacts
 from bot.channels.telegram._limits import LIMITED_METHODS, ChatRateLimiter
@@ -379,6 +380,7 @@ def run(
     personal_data: PersonalDataCheck | None,
     checkpoints: Checkpoints | None = None,
     audit_summary: Callable[[float], str] | None = None,
+    trainer_report: Callable[[float], TrainerHeadline] | None = None,
 ) -> None:
     """Run the bot until SIGTERM or Ctrl-C; the caller closes the app afterwards.
 
@@ -396,6 +398,7 @@ def run(
         order=order,
         checkpoints=checkpoints,
         audit_summary=audit_summary,
+        trainer_report=trainer_report,
     )
 
     async def main() -> None:
