@@ -1,0 +1,1 @@
+"""Voice notes in and voice replies out, offline."""
