@@ -261,3 +261,28 @@ def test_heard_reports_its_real_time_factor(listener: Listener, engine: Engine) 
 def test_a_generic_confirm_step_has_yes_no_and_unsure() -> None:
     assert isinstance(CONFIRM, Expected)
     assert {a.id for a in CONFIRM.answers} >= {"yes", "no", "unsure"}
+
+
+# -- guidebot transcribe -----------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "data" / "voice"
+
+
+def test_transcribe_prints_one_json_object_a_file_with_the_answer_taken() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    files = [str(FIXTURES / name) for name in ("yes.ogg", "not-sure.ogg", "pizza.ogg")]
+    result = CliRunner().invoke(
+        cli, ["transcribe", *files, "--step", "initial-contact:danger", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["answer"] for line in lines] == ["yes", "unsure", None]
+    for line in lines:
+        assert set(line) == {"file", "text", "confidence", "duration", "rtf", "answer"}
+        assert line["duration"] > 0 and line["rtf"] > 0
+    assert all(path.stat().st_size < 50_000 for path in FIXTURES.glob("*.ogg"))
