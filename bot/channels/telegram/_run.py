@@ -35,6 +35,7 @@ from bot.channels.telegram._contacts import Contacts
 from bot.channels.telegram._limits import ChatRateLimiter
 from bot.channels.telegram._marks import ChatMarks
 from bot.channels.telegram._order import PerChatOrder
+from bot.channels.telegram._voice import voice_desk
 from bot.channels.telegram._webhook import WebhookServer
 
 TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
@@ -289,7 +290,10 @@ def run(
         order=order,
         checkpoints=checkpoints,
         audit_summary=audit_summary,
+        voice=voice_desk(app.engine, app.store),
     )
+    if channel.voice is not None:
+        channel.voice.warm_up()
 
     async def main() -> None:
         stop = asyncio.Event()
