@@ -21,7 +21,7 @@ import numpy as np
 from bot.app import Settings, load_engine
 from bot.engine import Reply
 from bot.engine._schema import ChoiceStep
-from bot.voice._audio import decode, encode_ogg
+from bot.voice._audio import encode_ogg
 from bot.voice._domain import Expected, step_expected
 from bot.voice._listen import ACCEPT, CONFIRM, Listener, best_match
 from bot.voice._speak import EspeakSpeaker, voice_note
@@ -40,6 +40,7 @@ OUT_OF_DOMAIN = (
 
 
 def noisy(samples: np.ndarray, snr_db: float | None, seed: int) -> np.ndarray:
+    """White noise at ``snr_db`` below the speech (None: clean), as a street would add."""
     if snr_db is None:
         return samples
     power = float(np.mean(samples.astype(np.float64) ** 2))
@@ -50,6 +51,7 @@ def noisy(samples: np.ndarray, snr_db: float | None, seed: int) -> np.ndarray:
 
 
 def main() -> None:
+    """Build the recogniser once, then hear every case in every voice and noise level."""
     engine = load_engine(Settings(data_dir=Path(tempfile.mkdtemp()), cache=False))[2]
     started = time.perf_counter()
     listener = Listener(engine)
