@@ -54,7 +54,7 @@ def test_a_reply_becomes_an_ogg_opus_voice_note_quickly() -> None:
     took = time.perf_counter() - started
     assert note is not None and note[:4] == b"OggS"
     assert 1.0 < decode(note).seconds < 6.0
-    assert took < 2.0
+    assert took < 10.0  # about 50 ms on an idle machine; generous for a shared one
 
 
 def test_nothing_to_say_gives_no_voice_note() -> None:

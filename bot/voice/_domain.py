@@ -149,8 +149,8 @@ class Corpus:
 
 ANSWER_WEIGHT = 20
 """How much more often an expected answer counts than a sentence of guidance."""
-STEP_WEIGHT = 200
-"""At a step, how much more often its own answers count: the step's bias."""
+STEP_WEIGHT = 100
+"""In a question's own model, how often each of its phrases counts: the step's bias."""
 
 
 def domain_corpus(engine: Engine) -> Corpus:
@@ -209,6 +209,34 @@ def domain_corpus(engine: Engine) -> Corpus:
         corpus.add(number, 5)
         for unit in ("hours", "minutes", "days", "years old", "weeks", "months"):
             corpus.add(f"{number} {unit}", 2)
+    return corpus
+
+
+def step_corpus(engine: Engine) -> Corpus:
+    """What every question's own model starts from.
+
+    The answers and commands, the menu, and the knowledge titles and terms: so that speech
+    that is none of the question's answers still has other words to fall into.
+    """
+    corpus = Corpus()
+    groups = [
+        _ANSWERS.yes,
+        _ANSWERS.no,
+        _ANSWERS.unsure,
+        _ANSWERS.acknowledgements,
+        _ANSWERS.carry_on,
+        *LANGUAGE.commands.commands.values(),
+    ]
+    for group in groups:
+        for phrase in group:
+            corpus.add(phrase, 5)
+    for flow in engine.flows:
+        for text in (flow.spec.menu_label, *flow.spec.phrases):
+            corpus.add(text, 2)
+    for entry in getattr(engine.knowledge, "entries", ()):
+        corpus.add(entry.title)
+        for term in entry.terms:
+            corpus.add(term)
     return corpus
 
 

@@ -21,7 +21,14 @@ from rapidfuzz import fuzz
 from bot.engine import Engine
 from bot.engine._words import LANGUAGE
 from bot.voice._audio import Pcm, decode
-from bot.voice._domain import COMMANDS, Answer, Expected, domain_corpus, said
+from bot.voice._domain import (
+    COMMANDS,
+    Answer,
+    Expected,
+    domain_corpus,
+    said,
+    step_corpus,
+)
 from bot.voice._recognise import Recogniser, Transcript, load_recogniser
 
 ACCEPT = 0.9
@@ -108,7 +115,9 @@ class Listener:
 
     def __init__(self, engine: Engine, recogniser: Recogniser | None = None) -> None:
         self.engine = engine
-        self.recogniser = recogniser or load_recogniser(corpus=domain_corpus(engine))
+        self.recogniser = recogniser or load_recogniser(
+            corpus=domain_corpus(engine), step_corpus=step_corpus(engine)
+        )
 
     def hear(self, audio: bytes, expected: Expected) -> Heard:
         """What a voice note (any audio file's bytes) meant at a point of the conversation.
@@ -121,7 +130,7 @@ class Listener:
     def hear_pcm(self, pcm: Pcm, expected: Expected) -> Heard:
         """What decoded speech meant where ``expected`` says the conversation is."""
         started = time.perf_counter()
-        hints = [answer.text for answer in expected.answers]
+        hints = [phrase for phrase, _answer in expected.phrases()] if expected.closed else []
         transcript = self.recogniser.transcribe(pcm, hints)
         heard = self._meaning(transcript, expected)
         took = time.perf_counter() - started

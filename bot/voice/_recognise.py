@@ -24,10 +24,13 @@ from typing import Any, Protocol
 import numpy as np
 
 from bot.voice._audio import RATE, Pcm
-from bot.voice._domain import Corpus
+from bot.voice._domain import STEP_WEIGHT, Corpus
 
 NBEST = 8
 """Readings kept per voice note: enough for the step bias to find a near miss."""
+LANGUAGE_WEIGHT = 10.0
+"""How far the language model outweighs the sounds (pocketsphinx's default is 6.5): the
+domain's words are the likely ones, and the strict match rejects what they cannot fit."""
 PAD_SECONDS = 0.25
 """Quiet added around a note: a recogniser misses a word that starts on the first sample."""
 
@@ -137,10 +140,17 @@ def build_arpa(corpus: Corpus, known: set[str]) -> str:
 
 
 class PocketsphinxRecogniser:
-    """pocketsphinx with the wheel's English model and a language model of guidebot's domain.
+    """pocketsphinx with the wheel's English model, taught guidebot's domain.
 
-    One decoder, one voice note at a time (a lock): a note takes a fraction of its length, and
-    the Telegram channel runs it in a worker thread.
+    With a ``corpus``, the pronunciation dictionary is cut down to the domain's words (read
+    from the wheel's CMUdict, kept in memory) and a trigram model of the corpus is the open
+    search. With a ``step_corpus`` as well, each question with set answers gets its own small
+    model, built on first use (a few hundredths of a second) and kept: the step corpus (every
+    answer and command, the menu and the knowledge titles, so other speech still has words to
+    fall into) with the question's own phrases counted far more often. That is the step bias.
+
+    One decoder, one voice note at a time (a lock): the Telegram channel runs it in a worker
+    thread.
 
     Raises:
         RecogniserError: pocketsphinx is not installed.
@@ -148,7 +158,7 @@ class PocketsphinxRecogniser:
 
     name = "pocketsphinx"
 
-    def __init__(self, corpus: Corpus | None = None) -> None:
+    def __init__(self, corpus: Corpus | None = None, step_corpus: Corpus | None = None) -> None:
         try:
             import pocketsphinx
         except ImportError as error:
@@ -157,32 +167,71 @@ class PocketsphinxRecogniser:
             ) from error
         self._ps = pocketsphinx
         self._lock = threading.Lock()
-        self._decoder = pocketsphinx.Decoder(samprate=RATE, loglevel="FATAL", bestpath=True)
+        self._steps: dict[tuple[str, ...], str] = {}
+        self._step_corpus = step_corpus
         self.domain = corpus is not None
-        if corpus is not None:
-            words = {w for sentence in corpus.sentences for w in spoken_words(sentence)}
-            known = {w for w in words if self._decoder.lookup_word(w) is not None}
-            self._use_model(build_arpa(corpus, known))
-
-    def _use_model(self, arpa: str) -> None:
-        """Load the ARPA text through an anonymous in-memory file: nothing touches the disk."""
-        fd = os.memfd_create("guidebot-domain-lm")
+        if corpus is None:
+            self._decoder = pocketsphinx.Decoder(samprate=RATE, loglevel="FATAL", bestpath=True)
+            self._known: set[str] = set()
+            return
+        words = {w for sentence in corpus.sentences for w in spoken_words(sentence)}
+        if step_corpus is not None:
+            words |= {w for sentence in step_corpus.sentences for w in spoken_words(sentence)}
+        fd = _memory_file("guidebot-dictionary", _dictionary(pocketsphinx, words))
         try:
-            os.write(fd, arpa.encode())
+            self._decoder = pocketsphinx.Decoder(
+                samprate=RATE,
+                loglevel="FATAL",
+                bestpath=True,
+                lm=None,
+                dict=f"/proc/self/fd/{fd}",
+                lw=LANGUAGE_WEIGHT,
+            )
+        finally:
+            os.close(fd)
+        self._known = {w for w in words if self._decoder.lookup_word(w) is not None}
+        self._add_model("domain", build_arpa(corpus, self._known))
+        self._decoder.activate_search("domain")
+
+    def _add_model(self, name: str, arpa: str) -> None:
+        """Load ARPA text through an anonymous in-memory file: nothing touches the disk."""
+        fd = _memory_file("guidebot-lm", arpa)
+        try:
             model = self._ps.NGramModel(
                 self._decoder.config, self._decoder.logmath, f"/proc/self/fd/{fd}"
             )
         finally:
             os.close(fd)
-        self._decoder.add_lm("domain", model)
-        self._decoder.activate_search("domain")
+        self._decoder.add_lm(name, model)
+
+    def prepare(self, hints: Sequence[str]) -> str:
+        """The search for a question with these phrases, built now if it is new."""
+        if not hints or self._step_corpus is None:
+            return "domain" if self.domain else self._decoder.current_search()
+        key = tuple(sorted(set(hints)))
+        with self._lock:
+            name = self._steps.get(key)
+            if name is None:
+                corpus = Corpus(list(self._step_corpus.sentences))
+                for hint in key:
+                    corpus.add(hint, STEP_WEIGHT)
+                name = f"step{len(self._steps)}"
+                self._add_model(name, build_arpa(corpus, self._known))
+                self._steps[key] = name
+            return name
 
     def transcribe(self, pcm: Pcm, hints: Sequence[str] = ()) -> Transcript:
-        """The best reading, its posterior probability and the n-best alternatives."""
+        """The best reading, its posterior probability and the n-best alternatives.
+
+        ``hints``: the phrases of a question with set answers, which bias recognition there.
+        """
+        search = self.prepare(hints) if self.domain else None
         pad = np.zeros(int(PAD_SECONDS * RATE), dtype=np.int16)
         raw = np.concatenate([pad, pcm.samples, pad]).astype("<i2").tobytes()
         with self._lock:
             decoder = self._decoder
+            if search is not None:
+                decoder.activate_search(search)
             decoder.start_utt()
             decoder.process_raw(raw, full_utt=True)
             decoder.end_utt()
@@ -205,6 +254,28 @@ class PocketsphinxRecogniser:
         return Transcript(_clean(text), confidence, tuple(alternatives))
 
 
+def _memory_file(name: str, text: str) -> int:
+    """An anonymous in-memory file holding ``text`` (pocketsphinx reads models by path)."""
+    fd = os.memfd_create(name)
+    os.write(fd, text.encode())
+    return fd
+
+
+def _dictionary(pocketsphinx: Any, words: set[str]) -> str:
+    """The wheel's CMUdict lines for ``words`` (and their other pronunciations) only.
+
+    The full dictionary has 134,000 words: every search built over it pays for all of them
+    (seconds for a small step model), and the domain needs about 3,000.
+    """
+    lines = []
+    with open(pocketsphinx.get_model_path("en-us/cmudict-en-us.dict"), encoding="utf-8") as f:
+        for line in f:
+            word = line.split(" ", 1)[0]
+            if re.sub(r"\(\d+\)$", "", word) in words:
+                lines.append(line)
+    return "".join(lines)
+
+
 def _clean(text: str) -> str:
     """Drop pocketsphinx's noise and silence tokens and alternate-pronunciation marks."""
     words = [re.sub(r"\(\d+\)$", "", w) for w in text.split()]
@@ -225,6 +296,7 @@ def load_recogniser(
     engine: str = "pocketsphinx",
     *,
     corpus: Corpus | None = None,
+    step_corpus: Corpus | None = None,
     model_dir: Path | None = None,
     factory: Any = None,
 ) -> Recogniser:
@@ -238,7 +310,7 @@ def load_recogniser(
             is not installed.
     """
     if engine == "pocketsphinx":
-        return PocketsphinxRecogniser(corpus)
+        return PocketsphinxRecogniser(corpus, step_corpus)
     if engine not in ENGINES:
         known = ", ".join(["pocketsphinx", *ENGINES])
         raise RecogniserError(f"Unknown speech engine {engine!r}: choose one of {known}.")
