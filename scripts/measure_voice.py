@@ -17,13 +17,15 @@ import time
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from bot.app import Settings, load_engine
 from bot.engine import Reply
 from bot.engine._schema import ChoiceStep
-from bot.voice._audio import encode_ogg
-from bot.voice._domain import Expected, step_expected
-from bot.voice._listen import ACCEPT, CONFIRM, Listener, best_match
+from bot.voice._audio import decode, encode_ogg
+from bot.voice._domain import Expected, domain_corpus, step_corpus, step_expected
+from bot.voice._listen import Heard, Listener
+from bot.voice._recognise import PocketsphinxRecogniser
 from bot.voice._speak import EspeakSpeaker, voice_note
 
 VOICES = ("en+f2", "en-us", "en-gb-x-rp", "en-gb-scotland")
@@ -50,12 +52,33 @@ def noisy(samples: np.ndarray, snr_db: float | None, seed: int) -> np.ndarray:
     return np.clip(samples + noise, -32768, 32767).astype(np.int16)
 
 
+def outcome(answer: str | None, heard: Heard) -> str:
+    """How a note went: right, read back (right or wrong), rejected, or wrong and taken."""
+    got = heard.answer if heard.understood else None
+    if answer is None:
+        return "rejected" if got is None else ("wrong, read back" if not heard.sure else "wrong")
+    if got is None:
+        return "rejected"
+    if got == answer:
+        return "right" if heard.sure else "right, read back"
+    return "wrong, read back" if not heard.sure else "wrong"
+
+
+OUTCOMES = ("right", "right, read back", "rejected", "wrong, read back", "wrong")
+
+
 def main() -> None:
-    """Build the recogniser once, then hear every case in every voice and noise level."""
+    """Build the recognisers once, then hear every case in every voice and noise level."""
     engine = load_engine(Settings(data_dir=Path(tempfile.mkdtemp()), cache=False))[2]
-    started = time.perf_counter()
-    listener = Listener(engine)
-    print(f"recogniser built in {time.perf_counter() - started:.1f} s")
+    listeners = {}
+    for name, recogniser in (
+        ("default model", lambda: PocketsphinxRecogniser()),
+        ("domain model", lambda: PocketsphinxRecogniser(domain_corpus(engine))),
+        ("step-biased", lambda: PocketsphinxRecogniser(domain_corpus(engine), step_corpus(engine))),
+    ):
+        started = time.perf_counter()
+        listeners[name] = Listener(engine, recogniser=recogniser())
+        print(f"{name}: built in {time.perf_counter() - started:.1f} s")
     cases: list[tuple[str, str, Expected, str | None]] = []  # kind, said, expected, answer
     danger = step_expected(engine, "initial-contact", "danger")
     for said, answer in CONFIRM_SAID.items():
@@ -70,80 +93,71 @@ def main() -> None:
     for said in OUT_OF_DOMAIN:
         cases.append(("out-of-domain", said, danger, None))
         cases.append(("out-of-domain", said, context, None))
-    tally: dict[tuple[str, str, str], collections.Counter[str]] = collections.defaultdict(
+    tally: dict[tuple[str, ...], collections.Counter[str]] = collections.defaultdict(
         collections.Counter
     )
-    rtfs: list[float] = []
+    errors: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    rtfs: dict[str, list[float]] = collections.defaultdict(list)
+    taken_wrong: list[str] = []
     for voice in VOICES:
         speaker = EspeakSpeaker(voice=voice, words_per_minute=160)
         for snr in NOISE_DB:
             level = "clean" if snr is None else f"{snr:g} dB"
             for index, (kind, said, expected, answer) in enumerate(cases):
                 samples, rate = speaker.synthesise(said)
-                note = encode_ogg(noisy(samples, snr, index), rate)
-                heard = listener.hear(note, expected)
-                rtfs.append(heard.rtf)
-                general = best_match([heard.transcript], expected)
-                general_answer = (
-                    general[0].id
-                    if general and general[1] >= CONFIRM and heard.transcript
-                    else None
-                )
-                for mode, got, sure in (
-                    ("step-biased", heard.answer if heard.understood else None, heard.sure),
-                    ("1-best only", general_answer, bool(general and general[1] >= ACCEPT)),
-                ):
-                    if answer is None:
-                        outcome = (
-                            "rejected" if got is None else ("read back" if not sure else "wrong")
-                        )
-                    elif got is None:
-                        outcome = "rejected"
-                    elif got == answer:
-                        outcome = "right" if sure else "right, read back"
-                    else:
-                        outcome = "wrong, read back" if not sure else "wrong"
-                    tally[(kind, level, mode)][outcome] += 1
-                    tally[(kind, "all", mode)][outcome] += 1
+                pcm = decode(encode_ogg(noisy(samples, snr, index), rate))
+                for name, listener in listeners.items():
+                    heard = listener.hear_pcm(pcm, expected)
+                    rtfs[name].append(heard.rtf)
+                    said_words = said.lower().split()
+                    errors[name][0] += Levenshtein.distance(said_words, heard.transcript.split())
+                    errors[name][1] += len(said_words)
+                    result = outcome(answer, heard)
+                    for key in ((kind, level, name), (kind, "all", name)):
+                        tally[key][result] += 1
+                    if name == "step-biased":
+                        tally[(kind, voice, "by voice")][result] += 1
+                        if result == "wrong":
+                            taken_wrong.append(
+                                f"{voice} {level} {expected.where}: {said!r} heard "
+                                f"{heard.transcript!r} -> {heard.answer}"
+                            )
             print(f"{voice} {level} done", file=sys.stderr)
-    print(
-        f"\n{'step type':14} {'noise':7} {'mode':12} n    right  right-rb rejected wrong-rb wrong"
-    )
-    for (kind, level, mode), counts in sorted(tally.items()):
+    header = f"{'step type':14} {'noise/voice':15} {'recogniser':14} n    "
+    print("\n" + header + "   ".join(f"{o:>8}" for o in OUTCOMES))
+    for (kind, level, name), counts in sorted(tally.items()):
         n = sum(counts.values())
-        share = [
-            f"{100 * counts[o] / n:5.1f}%"
-            for o in ("right", "right, read back", "rejected", "wrong, read back", "wrong")
-        ]
-        print(f"{kind:14} {level:7} {mode:12} {n:<4} " + "  ".join(share))
-    ood = tally[("out-of-domain", "all", "step-biased")]
-    print(
-        f"\nout-of-domain rejected {100 * ood['rejected'] / sum(ood.values()):.1f}%, "
-        f"read back {100 * ood['read back'] / sum(ood.values()):.1f}%, "
-        f"taken as an answer {100 * ood['wrong'] / sum(ood.values()):.1f}%"
-    )
-    print(
-        f"real-time factor: median {statistics.median(rtfs):.2f}, "
-        f"90th percentile {sorted(rtfs)[int(0.9 * len(rtfs))]:.2f}"
-    )
+        shares = "   ".join(f"{100 * counts[o] / n:7.1f}%" for o in OUTCOMES)
+        print(f"{kind:14} {level:15} {name:14} {n:<4} {shares}")
+    print()
+    for name in listeners:
+        ood = tally[("out-of-domain", "all", name)]
+        n = sum(ood.values())
+        wrong, total = errors[name]
+        print(
+            f"{name}: word error rate {wrong / total:.2f}; out of domain rejected "
+            f"{100 * ood['rejected'] / n:.1f}%, read back {100 * ood['wrong, read back'] / n:.1f}%,"
+            f" taken as an answer {100 * ood['wrong'] / n:.1f}%; real-time factor median "
+            f"{statistics.median(rtfs[name]):.2f}, 90th percentile "
+            f"{sorted(rtfs[name])[int(0.9 * len(rtfs[name]))]:.2f}"
+        )
+    print("\ntaken wrongly (step-biased):")
+    for line in taken_wrong:
+        print("  " + line)
     speaker = EspeakSpeaker()
+    flag = engine.flows["initial-contact"].spec.red_flags["child-in-danger"].prompt
     replies = [
         [Reply("Is the child in danger right now, or would stepping in put them at risk?")],
-        [
-            Reply(
-                engine.flows["initial-contact"].spec.red_flags["child-in-danger"].prompt,
-                role="red_flag",
-            )
-        ],
+        [Reply(flag, role="red_flag")],
     ]
     for reply in replies:
         times = []
         for _ in range(5):
-            t = time.perf_counter()
+            started = time.perf_counter()
             voice_note(speaker, reply)
-            times.append(time.perf_counter() - t)
+            times.append(time.perf_counter() - started)
         print(
-            f"synthesis of a {len(reply[0].text)}-character reply: median "
+            f"synthesis of a {len(reply[0].text)}-character reply to OGG/Opus: median "
             f"{1000 * statistics.median(times):.0f} ms"
         )
 

@@ -92,6 +92,11 @@ def test_a_doubtful_voice_note_is_read_back_before_acting(officer: Officer) -> N
     assert officer.buttons() == ["Yes", "No"] or "Yes" in officer.buttons()
     after = officer.press("No")
     assert "ignored" in after[-1].text
+    assert officer.buttons() == ["Yes", "No", "Not sure"]  # the question is still open
+    replies = say(officer, "go back")
+    assert "is that right?" in replies[-1], replies
+    after = officer.press("Yes")  # now the words act, exactly as if typed
+    assert after and all("is that right" not in m.text and "ignored" not in m.text for m in after)
 
 
 def test_out_of_domain_speech_is_not_taken_as_an_answer(officer: Officer) -> None:
