@@ -99,6 +99,22 @@ def test_a_doubtful_voice_note_is_read_back_before_acting(officer: Officer) -> N
     assert after and all("is that right" not in m.text and "ignored" not in m.text for m in after)
 
 
+def test_a_read_back_left_unanswered_cannot_act_after_the_flow_moved_on(
+    officer: Officer,
+) -> None:
+    officer.send("/start")
+    officer.press("First contact")
+    replies = say(officer, "go back")
+    assert "is that right?" in replies[-1], replies
+    read_back = officer.chat[-1].message_id
+    officer.press("Not sure")  # the question answered by its own button instead
+    before = len(officer.chat)
+    officer.press_on(read_back, "voice:yes")
+    officer.fake.wait_for(
+        lambda: any("moved on" in m.text for m in officer.chat[before:]), timeout=30
+    )
+
+
 def test_out_of_domain_speech_is_not_taken_as_an_answer(officer: Officer) -> None:
     officer.send("/start")
     officer.press("First contact")

@@ -26,7 +26,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.engine import Engine, Reply, Text
+from bot.engine import Conversation, Engine, Reply, Text
 
 if TYPE_CHECKING:
     from bot.channels.telegram._channel import TelegramChannel
@@ -54,6 +54,10 @@ NOT_AN_ANSWER = (
 IS_THAT_RIGHT = "I heard: \u201c{heard}\u201d \u2014 is that right?"
 SAY_AGAIN = "OK, I've ignored it. Say it again, or type your answer."
 CONFIRM_CLOSED = "That has already been answered."
+MOVED_ON = (
+    "The conversation has moved on since that voice note, so I haven't used it. Answer the "
+    "question on screen."
+)
 VOICE_UNAVAILABLE = (
     "I can't listen to voice notes on this installation (the speech recogniser is missing). "
     "Please type your message."
@@ -97,6 +101,8 @@ class _Pending:
     confidence: float
     alternatives: tuple[str, ...]
     message_id: int
+    at: tuple[object, ...]
+    """Where the conversation was when it was heard: a yes after it moved on is refused."""
 
 
 class VoiceDesk:
@@ -188,7 +194,7 @@ class VoiceDesk:
         except VoiceProblem as problem:
             await channel._send_plain(chat, str(problem))
             return
-        await self._act_on(channel, context, chat, key, heard)
+        await self._act_on(channel, context, chat, key, heard, _position(state))
 
     async def _act_on(
         self,
@@ -197,6 +203,7 @@ class VoiceDesk:
         chat: int,
         key: str,
         heard: Heard,
+        at: tuple[object, ...],
     ) -> None:
         if heard.text is None:
             if not heard.transcript:
@@ -223,7 +230,7 @@ class VoiceDesk:
                 log.warning("a read-back could not be sent: %s", type(error).__name__)
                 return
             self._pending[key] = _Pending(
-                heard.text, heard.confidence, alternatives, sent.message_id
+                heard.text, heard.confidence, alternatives, sent.message_id, at
             )
             return
         await self._handle(channel, chat, key, heard.text, heard.confidence, alternatives)
@@ -272,6 +279,10 @@ class VoiceDesk:
         await _answer(query)
         await channel._remove_keyboard(chat, pending.message_id)
         del self._pending[key]
+        state = await asyncio.to_thread(channel.sessions.state, key)
+        if _position(state) != pending.at:
+            await channel._send_plain(chat, MOVED_ON)
+            return
         if query.data == YES:
             await self._handle(
                 channel, chat, key, pending.text, pending.confidence, pending.alternatives
@@ -345,6 +356,13 @@ class VoiceDesk:
         """Wait for voice replies under way (tests, and a clean shutdown)."""
         while self._speaking:
             await asyncio.gather(*list(self._speaking), return_exceptions=True)
+
+
+def _position(state: Conversation | None) -> tuple[object, ...]:
+    """Where a conversation is, precisely enough that any answer since changes it."""
+    if state is None:
+        return ()
+    return (state.phase, state.flow, state.step, state.seq)
 
 
 def _too_long_message() -> str:
