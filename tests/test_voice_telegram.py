@@ -99,6 +99,16 @@ def test_a_doubtful_voice_note_is_read_back_before_acting(officer: Officer) -> N
     assert after and all("is that right" not in m.text and "ignored" not in m.text for m in after)
 
 
+def test_a_read_back_can_be_answered_by_voice_hands_free(officer: Officer) -> None:
+    officer.send("/start")
+    officer.press("First contact")
+    replies = say(officer, "go back")
+    assert "is that right?" in replies[-1], replies
+    replies = say(officer, "no")  # to the read-back, not to the question
+    assert "ignored" in replies[-1], replies
+    assert officer.buttons() == ["Yes", "No", "Not sure"]  # still at the question
+
+
 def test_a_read_back_left_unanswered_cannot_act_after_the_flow_moved_on(
     officer: Officer,
 ) -> None:

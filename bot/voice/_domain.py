@@ -69,6 +69,8 @@ YES = Answer("yes", "yes", _phrases(_ANSWERS.yes))
 NO = Answer("no", "no", _phrases(_ANSWERS.no))
 UNSURE = Answer("unsure", "not sure", _phrases(_ANSWERS.unsure))
 CONFIRM = Expected("confirm", (YES, NO, UNSURE, *_COMMANDS), closed=True)
+READ_BACK = Expected("read-back", (YES, NO), closed=True)
+"""The answer to "I heard ... is that right?": yes or no, nothing else."""
 """A generic yes / no / not sure question (``guidebot transcribe --expect confirm``)."""
 
 

@@ -186,11 +186,32 @@ class VoiceDesk:
                     await channel._send_plain(chat, VOICE_UNAVAILABLE)
                     return
                 state = await asyncio.to_thread(channel.sessions.state, key)
-                from bot.voice._domain import expected_at
+                from bot.voice._audio import decode
+                from bot.voice._domain import READ_BACK, expected_at
 
-                expected = expected_at(self.engine, state)
-                heard = await asyncio.to_thread(listener.hear, audio, expected)
+                pcm = await asyncio.to_thread(decode, audio)
                 del audio
+                pending = self._pending.get(key)
+                if pending is not None and pending.at == _position(state):
+                    # A spoken yes or no to "is that right?": hands-free, as a tap would be.
+                    reply = await asyncio.to_thread(listener.hear_pcm, pcm, READ_BACK)
+                    if reply.sure and reply.answer in ("yes", "no"):
+                        await channel._remove_keyboard(chat, pending.message_id)
+                        del self._pending[key]
+                        if reply.answer == "yes":
+                            await self._handle(
+                                channel,
+                                chat,
+                                key,
+                                pending.text,
+                                pending.confidence,
+                                pending.alternatives,
+                            )
+                        else:
+                            await channel._send_plain(chat, SAY_AGAIN)
+                        return
+                expected = expected_at(self.engine, state)
+                heard = await asyncio.to_thread(listener.hear_pcm, pcm, expected)
         except VoiceProblem as problem:
             await channel._send_plain(chat, str(problem))
             return
