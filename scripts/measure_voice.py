@@ -100,7 +100,7 @@ def main() -> None:
     rtfs: dict[str, list[float]] = collections.defaultdict(list)
     taken_wrong: list[str] = []
     for voice in VOICES:
-        speaker = EspeakSpeaker(voice=voice, words_per_minute=160)
+        speaker = EspeakSpeaker(voice=voice, words_per_minute=160, seed=11)
         for snr in NOISE_DB:
             level = "clean" if snr is None else f"{snr:g} dB"
             for index, (kind, said, expected, answer) in enumerate(cases):

@@ -36,7 +36,7 @@ from bot.voice._recognise import (
 )
 from bot.voice._speak import EspeakSpeaker
 
-CLEAR = EspeakSpeaker(voice="en+f2", words_per_minute=160)
+CLEAR = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
 """The clearest of espeak's voices for pocketsphinx; the benchmark tries the others."""
 
 
@@ -135,7 +135,10 @@ def test_out_of_domain_speech_is_not_understood_rather_than_mapped(
 ) -> None:
     for where in (("initial-contact", "danger"), ("initial-contact", "context")):
         heard = listener.hear(spoken(said), step_expected(engine, *where))
-        assert not heard.understood, (where, heard)
+        assert heard.answer is None, (where, heard)  # never mapped to one of the answers
+        if heard.understood:  # only a reading in which the engine hears danger goes through
+            assert heard.text == heard.transcript
+            assert engine.danger.read(heard.transcript), (where, heard)
 
 
 def test_nothing_heard_is_not_understood_even_if_a_lesser_reading_fits(
@@ -189,7 +192,9 @@ def test_an_open_question_takes_the_transcript_as_said(listener: Listener, engin
     expected = step_expected(engine, "initial-contact", "needs")
     assert not expected.closed
     heard = listener.hear(spoken("ask section forty six"), expected)
-    assert heard.text is not None and "section" in heard.text
+    assert heard.text == heard.transcript and heard.answer is None
+    assert "forty six" in heard.transcript  # numbers are taught as words
+    assert heard.sure == (heard.confidence >= 0.5)  # a doubtful free answer is read back
 
 
 def test_what_is_expected_follows_the_saved_conversation(engine: Engine) -> None:

@@ -20,7 +20,7 @@ from bot.voice._speak import EspeakSpeaker
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import BotProcess, Officer, settle
 
-SPEAKER = EspeakSpeaker(voice="en+f2", words_per_minute=160)
+SPEAKER = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
 
 
 def spoken(text: str) -> bytes:

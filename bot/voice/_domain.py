@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bot.engine import Conversation, Engine
-from bot.engine._schema import ChoiceStep, ConfirmStep, InfoStep
+from bot.engine._schema import ChecklistStep, ChoiceStep, ConfirmStep, InfoStep, TextStep
 from bot.engine._words import LANGUAGE
 
 ACKNOWLEDGE = "understood"
@@ -128,6 +128,18 @@ def step_expected(engine: Engine, flow_id: str, step_id: str) -> Expected:
     if isinstance(step, InfoStep):
         carry_on = Answer("next", step.button, _phrases([step.button], _ANSWERS.carry_on))
         return Expected(where, (carry_on, *_COMMANDS), closed=True)
+    if isinstance(step, ChecklistStep | TextStep):
+        # Open (an officer lists several things in a sentence), but the items' words bias
+        # recognition, and a message that is just one item's label is read as that item.
+        items = tuple(
+            Answer(item.id, item.label, _phrases([item.label], item.phrases)) for item in step.items
+        )
+        ends = (
+            Answer("finished", "done", _phrases(_ANSWERS.finished)),
+            Answer("nothing", "none", _phrases(_ANSWERS.nothing)),
+        )
+        extra = ends if isinstance(step, ChecklistStep) else ()
+        return Expected(where, (*items, *extra, *_COMMANDS), closed=False)
     return Expected(where, _COMMANDS, closed=False)
 
 

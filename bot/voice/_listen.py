@@ -130,7 +130,8 @@ class Listener:
     def hear_pcm(self, pcm: Pcm, expected: Expected) -> Heard:
         """What decoded speech meant where ``expected`` says the conversation is."""
         started = time.perf_counter()
-        hints = [phrase for phrase, _answer in expected.phrases()] if expected.closed else []
+        biased = any(answer.id not in COMMANDS for answer in expected.answers)
+        hints = [phrase for phrase, _answer in expected.phrases()] if biased else []
         transcript = self.recogniser.transcribe(pcm, hints)
         heard = self._meaning(transcript, expected)
         took = time.perf_counter() - started

@@ -173,6 +173,7 @@ class PocketsphinxRecogniser:
         if corpus is None:
             self._decoder = pocketsphinx.Decoder(samprate=RATE, loglevel="FATAL", bestpath=True)
             self._known: set[str] = set()
+            self._cmn = self._decoder.get_cmn()
             return
         words = {w for sentence in corpus.sentences for w in spoken_words(sentence)}
         if step_corpus is not None:
@@ -190,6 +191,7 @@ class PocketsphinxRecogniser:
         finally:
             os.close(fd)
         self._known = {w for w in words if self._decoder.lookup_word(w) is not None}
+        self._cmn = self._decoder.get_cmn()
         self._add_model("domain", build_arpa(corpus, self._known))
         self._decoder.activate_search("domain")
 
@@ -232,6 +234,9 @@ class PocketsphinxRecogniser:
             decoder = self._decoder
             if search is not None:
                 decoder.activate_search(search)
+            # Each note starts from the same channel estimate: notes come from different
+            # officers' phones, and the last one's must not colour the next one's reading.
+            decoder.set_cmn(self._cmn)
             decoder.start_utt()
             decoder.process_raw(raw, full_utt=True)
             decoder.end_utt()

@@ -180,8 +180,12 @@ class _EspeakLibrary:
             self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0
 
-    def synthesise(self, text: str, voice: str, words_per_minute: int, pitch: int) -> Samples:
+    def synthesise(
+        self, text: str, voice: str, words_per_minute: int, pitch: int, seed: int | None
+    ) -> Samples:
         with self.lock:
+            if seed is not None:
+                self.lib.espeak_ng_SetRandSeed(ctypes.c_long(seed))
             if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise SpeakError(f"espeak-ng has no voice called {voice!r}.")
             self.lib.espeak_SetParameter(_RATE, words_per_minute, 0)
@@ -218,12 +222,16 @@ class EspeakSpeaker:
     voice: str = "en-gb-x-rp"
     words_per_minute: int = 160
     pitch: int = 50
+    seed: int | None = None
+    """Fixes espeak-ng's random breath noise (some variants, e.g. "+f2", use it): the same
+    text then gives the same samples, as tests and benchmarks need."""
     name: str = "espeak-ng"
 
     def synthesise(self, text: str) -> tuple[Samples, int]:
         """The text spoken at espeak-ng's own rate (22,050 a second)."""
         library = _EspeakLibrary.get()
-        return library.synthesise(text, self.voice, self.words_per_minute, self.pitch), library.rate
+        samples = library.synthesise(text, self.voice, self.words_per_minute, self.pitch, self.seed)
+        return samples, library.rate
 
 
 # -- piper -------------------------------------------------------------------------------------
