@@ -15,10 +15,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from bot.engine import Conversation, Engine, Event, Reply, Start, StateError, StepResult, Tick
+from bot.engine import (
+    Conversation,
+    Engine,
+    Event,
+    Reply,
+    Start,
+    StateError,
+    StepResult,
+    Text,
+    Tick,
+)
 from bot.store import Saved, StaleState
 
 SET_ASIDE = "The saved conversation was set aside."
+HEARD_KINDS = frozenset(
+    {"answer", "not_understood", "red_flag_acknowledged", "danger_now", "search", "back", "skip"}
+)
+"""Audit events that a message's words brought about: marked when the words were spoken."""
 
 
 class SessionError(Exception):
@@ -127,8 +141,11 @@ class Sessions:
 
     def handle(self, key: str, event: Event) -> StepResult:
         """Apply one message (or press, start or tick) to a conversation and save the result."""
+        spoken = event if isinstance(event, Text) and event.via == "voice" else None
         with self._lock(key):
-            return self._apply(key, event.now, lambda state: self._stepped(state, event))
+            return self._apply(
+                key, event.now, lambda state: self._stepped(state, event), spoken=spoken
+            )
 
     def tick(self, key: str, now: float) -> StepResult:
         """Let time pass for a conversation: an idle one is closed and the officer told."""
@@ -176,6 +193,8 @@ class Sessions:
         key: str,
         now: float,
         step: Callable[[Conversation | None], StepResult],
+        *,
+        spoken: Text | None = None,
     ) -> StepResult:
         for _ in range(self.retries):
             saved = self.store.load(key)
@@ -191,7 +210,10 @@ class Sessions:
             )
             if unchanged:
                 return result  # a tick that changed nothing: nothing to save
-            stamped = tuple(replace(event, channel=self.channel) for event in result.audit)
+            stamped = tuple(
+                replace(event, channel=self.channel, **_heard(event.kind, spoken))
+                for event in result.audit
+            )
             result = replace(result, audit=stamped)
             try:
                 self.store.save(
@@ -207,6 +229,14 @@ class Sessions:
         raise SessionError(
             "This conversation kept changing while your message was handled. Send it again."
         )
+
+
+def _heard(kind: str, spoken: Text | None) -> dict[str, Any]:
+    """'By voice' and the recogniser's confidence, for what a voice note did; never its words."""
+    if spoken is None or kind not in HEARD_KINDS:
+        return {}
+    confidence = None if spoken.confidence is None else round(spoken.confidence, 3)
+    return {"via": "voice", "confidence": confidence}
 
 
 def _read(saved: Saved | None) -> tuple[Conversation | None, str | None]:

@@ -64,6 +64,10 @@ COMMANDS: dict[str, Registered] = {
     "run": Registered(
         "bot.cli._run:run", "Run guidebot as a Telegram bot until stopped (Ctrl-C or SIGTERM)."
     ),
+    "transcribe": Registered(
+        "bot.cli._transcribe:transcribe",
+        "Transcribe audio files offline with the voice recogniser guidebot uses.",
+    ),
     "users": Registered(
         "bot.cli._users:users",
         "Enrol officers, see who may use guidebot, revoke access and change roles.",

@@ -254,7 +254,7 @@ def check_speech(ctx: Context) -> Check:
 
     speech = ctx.config.speech if ctx.config is not None else None
     if speech is None or speech.engine is None:
-        return Check("speech engine", "SKIP", "not configured: voice notes are explained, not read")
+        return _check_default_speech()
     model = speech.model_path
     if model is not None:
         if not model.is_file():
@@ -285,12 +285,34 @@ def check_speech(ctx: Context) -> Check:
     if load is None:
         return Check("speech engine", "PASS", f"'{speech.engine}' model present and matching")
     try:
-        load(speech.engine, model)
+        load(speech.engine, model_dir=model)
     except Exception as error:  # any engine's own failure is reported, not raised
         return Check(
             "speech engine", "FAIL", f"'{speech.engine}' did not load ({type(error).__name__})"
         )
     return Check("speech engine", "PASS", f"'{speech.engine}' loads")
+
+
+def _check_default_speech() -> Check:
+    """No engine configured: voice notes use pocketsphinx and espeak-ng from their wheels."""
+    try:
+        from bot.voice import load_recogniser
+
+        load_recogniser("pocketsphinx")
+    except Exception as error:  # the engine's own failure is reported, not raised
+        return Check(
+            "speech engine",
+            "WARN",
+            f"pocketsphinx (the default) did not load ({type(error).__name__}): voice notes "
+            "will be explained, not read",
+        )
+    try:
+        import espeakng_loader  # noqa: F401 - only whether it is there
+    except ImportError:
+        return Check(
+            "speech engine", "WARN", "pocketsphinx loads; espeak-ng missing: no spoken replies"
+        )
+    return Check("speech engine", "PASS", "pocketsphinx and espeak-ng (the defaults) load")
 
 
 def check_disk(ctx: Context) -> Check:

@@ -232,6 +232,10 @@ class AuditEvent:
     question: str | None = None
     rating: str | None = None
     comment: str | None = None
+    via: Literal["voice"] | None = None
+    """Set by the session on what a voice note did (never the words heard)."""
+    confidence: float | None = None
+    """How sure the recogniser was of that voice note (0 to 1)."""
 
     def to_json(self) -> dict[str, Any]:
         """A compact JSON object: empty fields are left out so a log line stays short."""
@@ -258,9 +262,11 @@ class AuditEvent:
             "question",
             "rating",
             "comment",
+            "via",
+            "confidence",
         ):
             value = getattr(self, name)
-            if value or (name == "step_seconds" and value is not None):
+            if value or (name in ("step_seconds", "confidence") and value is not None):
                 data[name] = list(value) if isinstance(value, tuple) else value
         return data
 

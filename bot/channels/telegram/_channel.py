@@ -46,6 +46,7 @@ from bot.channels.telegram._contacts import Contacts
 from bot.channels.telegram._marks import ChatMark, ChatMarks
 from bot.channels.telegram._order import PerChatOrder
 from bot.channels.telegram._render import MESSAGE_LIMIT, Outgoing, render
+from bot.channels.telegram._voice import CONFIRM_PREFIX, VoiceDesk
 from bot.engine import Press, StepResult, Text
 from bot.session import Sessions
 
@@ -159,6 +160,7 @@ class TelegramChannel:
     trainer_report: Callable[[float], TrainerHeadline] | None = None
     clock: Callable[[], float] = time.time
     send_backoff: float = SEND_BACKOFF_SECONDS
+    voice: VoiceDesk | None = None
 
     def __post_init__(self) -> None:
         """Start with no unknown accounts told yet, and no application to send through."""
@@ -179,6 +181,18 @@ class TelegramChannel:
         application.add_handler(
             CommandHandler(["report", "audit", "users"], self._role_command, filters=only_new)
         )
+        if self.voice is not None:
+            voice_desk = self.voice
+            application.add_handler(
+                CommandHandler(
+                    "voice", lambda u, c: voice_desk.command(self, u, c), filters=only_new
+                )
+            )
+            application.add_handler(
+                CallbackQueryHandler(
+                    lambda u, c: voice_desk.confirmed(self, u, c), pattern=f"^{CONFIRM_PREFIX}"
+                )
+            )
         application.add_handler(CallbackQueryHandler(self._press))
         voice = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE
         application.add_handler(MessageHandler(only_new & voice, self._voice))
@@ -329,6 +343,9 @@ class TelegramChannel:
 
     async def _voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, _user = _chat_and_user(update)
+        if self.voice is not None:
+            await self.voice.heard(self, update, context)
+            return
         await self._send_plain(chat, say.NO_VOICE_YET)
 
     async def _edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -386,6 +403,8 @@ class TelegramChannel:
         self.marks.set_chat_mark(key, ChatMark(keyboard_message, keyboard_step), now=self.clock())
         if self.contacts is not None:
             self.contacts.remember(key, chat, now=self.clock())
+        if self.voice is not None:
+            self.voice.speak_later(self, chat, result.replies)
 
     # -- time passing ----------------------------------------------------------------------
 

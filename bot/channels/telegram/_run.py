@@ -44,6 +44,7 @@ from bot.channels.telegram._limits import LIMITED_METHODS, ChatRateLimiter
 from bot.channels.telegram._limits import RETRIES as FLOOD_RETRIES
 from bot.channels.telegram._marks import ChatMarks
 from bot.channels.telegram._order import PerChatOrder
+from bot.channels.telegram._voice import voice_desk
 from bot.channels.telegram._webhook import WebhookServer
 from bot.metrics import (
     ERRORS,
@@ -399,7 +400,10 @@ def run(
         checkpoints=checkpoints,
         audit_summary=audit_summary,
         trainer_report=trainer_report,
+        voice=voice_desk(app.engine, app.store),
     )
+    if channel.voice is not None:
+        channel.voice.warm_up()
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -59,6 +59,7 @@ COMMANDS = (
     ("help", "What you can say"),
     ("feedback", "Rate the guidance you were just shown"),
     ("practice", "Practise a flow: not recorded as a real job"),
+    ("voice", "Hear replies as voice notes too: /voice on or /voice off"),
     ("privacy", "What guidebot keeps and what it doesn't"),
 )
 """The command menu Telegram shows under the '/' button (registered at start-up)."""

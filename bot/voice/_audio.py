@@ -1,0 +1,170 @@
+"""Voice notes in and out of memory: Telegram's OGG/Opus to 16 kHz mono samples, and back.
+
+PyAV carries its own FFmpeg libraries in the wheel, so nothing is asked of the system and no
+audio ever passes through a file: bytes come in, samples go out, both only in memory.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+RATE = 16_000
+"""Samples a second the recognisers expect."""
+LONGEST_SECONDS = 120.0
+"""A voice note longer than this is refused: an answer or a question is a few seconds."""
+LARGEST_BYTES = 8 * 1024 * 1024
+"""Two minutes of Opus is well under 1 MB; anything far bigger is not a voice note."""
+SILENT_RMS = 120.0
+"""Below this root-mean-square level (of 32,767) in every 30 ms, a note holds no speech."""
+TELEGRAM_RATE = 48_000
+
+Samples = npt.NDArray[np.int16]
+
+
+class VoiceProblem(Exception):
+    """Audio that cannot be listened to; the message tells the officer what to do."""
+
+    kind = "voice"
+
+
+class TooLong(VoiceProblem):
+    """Over the two-minute limit."""
+
+    kind = "too_long"
+
+
+class EmptyAudio(VoiceProblem):
+    """No audio at all."""
+
+    kind = "empty"
+
+
+class SilentAudio(VoiceProblem):
+    """Audio with no speech in it."""
+
+    kind = "silent"
+
+
+class CorruptAudio(VoiceProblem):
+    """Bytes that are not audio that can be read."""
+
+    kind = "corrupt"
+
+
+@dataclass(frozen=True)
+class Pcm:
+    """Speech as 16 kHz mono 16-bit samples, ready for a recogniser."""
+
+    samples: Samples
+
+    @property
+    def seconds(self) -> float:
+        """How long the audio lasts."""
+        return len(self.samples) / RATE
+
+    def raw(self) -> bytes:
+        """The samples as little-endian bytes, as pocketsphinx reads them."""
+        return self.samples.astype("<i2").tobytes()
+
+
+def decode(data: bytes, *, longest: float = LONGEST_SECONDS) -> Pcm:
+    """Read a voice note or audio file (any format FFmpeg knows) into 16 kHz mono samples.
+
+    Raises:
+        EmptyAudio: no bytes, or no samples in them.
+        TooLong: longer than ``longest`` seconds (read no further than that).
+        CorruptAudio: not audio, or damaged past reading.
+        SilentAudio: nothing louder than background hiss.
+    """
+    import av  # PyAV's FFmpeg loads only when a voice note first arrives
+
+    if not data:
+        raise EmptyAudio("That voice note was empty. Hold the microphone button and speak.")
+    if len(data) > LARGEST_BYTES:
+        raise TooLong(_too_long(longest))
+    parts: list[Samples] = []
+    total = 0
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            if not container.streams.audio:
+                raise CorruptAudio(_corrupt())
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=RATE)
+            for frame in container.decode(audio=0):
+                for out in resampler.resample(frame):
+                    part = out.to_ndarray().reshape(-1).astype(np.int16, copy=False)
+                    parts.append(part)
+                    total += len(part)
+                if total > longest * RATE:
+                    raise TooLong(_too_long(longest))
+            for out in resampler.resample(None):
+                parts.append(out.to_ndarray().reshape(-1).astype(np.int16, copy=False))
+    except VoiceProblem:
+        raise
+    except (av.FFmpegError, ValueError, OSError, IndexError) as error:
+        raise CorruptAudio(_corrupt()) from error
+    samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+    if len(samples) == 0:
+        raise EmptyAudio(
+            "That voice note had no sound in it. Hold the microphone button and speak."
+        )
+    if len(samples) > longest * RATE:
+        raise TooLong(_too_long(longest))
+    if is_silent(samples):
+        raise SilentAudio(
+            "I couldn't hear any speech in that voice note. Hold the phone closer and try again, "
+            "or type your answer."
+        )
+    return Pcm(samples)
+
+
+def is_silent(samples: Samples) -> bool:
+    """True when no 30 ms stretch rises above background hiss."""
+    window = RATE * 30 // 1000
+    usable = len(samples) - len(samples) % window
+    if usable == 0:
+        return True
+    frames = samples[:usable].astype(np.float64).reshape(-1, window)
+    loudest = float(np.sqrt((frames**2).mean(axis=1)).max())
+    return loudest < SILENT_RMS
+
+
+def encode_ogg(samples: Samples, rate: int) -> bytes:
+    """Mono 16-bit samples at ``rate`` as an OGG/Opus voice note (48 kHz, as Telegram sends)."""
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="ogg") as container:
+        stream = container.add_stream("libopus", rate=TELEGRAM_RATE)
+        stream.layout = "mono"
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(samples, dtype=np.int16).reshape(1, -1),
+            format="s16",
+            layout="mono",
+        )
+        frame.sample_rate = rate
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=TELEGRAM_RATE)
+        for part in [*resampler.resample(frame), *resampler.resample(None)]:
+            for packet in stream.encode(part):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def _too_long(longest: float) -> str:
+    minutes = int(longest // 60)
+    return (
+        f"That voice note is over {minutes} minutes long. Send a shorter one (a few seconds is "
+        "enough for an answer), or type it."
+    )
+
+
+def _corrupt() -> str:
+    return (
+        "I couldn't play that audio: it may be damaged or in a format I can't read. Record a "
+        "new voice note, or type your answer."
+    )

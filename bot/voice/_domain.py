@@ -1,0 +1,285 @@
+"""What officers say to guidebot: the domain's words, and what each question expects.
+
+Built once from the flows, the knowledge base and the language pack, so the recogniser is
+taught the words of this work (section 46, strategy discussion, Operation Encompass), and each
+question's answers (yes / no / not sure, its choice labels) can be listened for there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from bot.engine import Conversation, Engine
+from bot.engine._schema import ChecklistStep, ChoiceStep, ConfirmStep, InfoStep, TextStep
+from bot.engine._words import LANGUAGE
+
+ACKNOWLEDGE = "understood"
+"""What a spoken acknowledgement of a red flag is handed to the engine as."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer a question takes: its id, the text the engine is handed, how it is said."""
+
+    id: str
+    text: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the officer can say at this point of the conversation.
+
+    ``closed``: only the answers (and the commands) make sense, so anything else is not
+    understood; an open question (free text, a number, the menu) takes the transcript as said.
+    """
+
+    where: str
+    answers: tuple[Answer, ...]
+    closed: bool
+
+    def phrases(self) -> Iterator[tuple[str, Answer]]:
+        """Every phrase with the answer it means."""
+        for answer in self.answers:
+            for phrase in answer.phrases:
+                yield phrase, answer
+
+
+def said(text: str) -> str:
+    """Text as a recogniser writes it and the phrase lists are written: lower case, no marks."""
+    text = text.lower().replace("’", "'").replace("'", "")
+    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    return " ".join(text.split())
+
+
+def _phrases(*groups: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for group in groups for phrase in group if (p := said(phrase))))
+
+
+_ANSWERS = LANGUAGE.answers
+_COMMANDS = tuple(
+    Answer(name, name, _phrases([name], phrases))
+    for name, phrases in LANGUAGE.commands.commands.items()
+)
+COMMANDS = frozenset(answer.id for answer in _COMMANDS)
+"""The words that work at every step ("back", "cancel"): heard, they are read back first."""
+YES = Answer("yes", "yes", _phrases(_ANSWERS.yes))
+NO = Answer("no", "no", _phrases(_ANSWERS.no))
+UNSURE = Answer("unsure", "not sure", _phrases(_ANSWERS.unsure))
+CONFIRM = Expected("confirm", (YES, NO, UNSURE, *_COMMANDS), closed=True)
+READ_BACK = Expected("read-back", (YES, NO), closed=True)
+"""The answer to "I heard ... is that right?": yes or no, nothing else."""
+"""A generic yes / no / not sure question (``guidebot transcribe --expect confirm``)."""
+
+
+def expected_at(engine: Engine, state: Conversation | None) -> Expected:
+    """What the officer's next message is expected to be, from the saved conversation."""
+    if state is None or state.phase in ("menu", "ended", "expired") or state.flow is None:
+        return menu_expected(engine)
+    if state.phase == "red_flag":
+        return Expected(
+            "red_flag",
+            (
+                Answer(ACKNOWLEDGE, ACKNOWLEDGE, _phrases(_ANSWERS.acknowledgements)),
+                *_COMMANDS,
+            ),
+            closed=True,
+        )
+    if state.flow not in engine.flows or state.step is None:
+        return menu_expected(engine)
+    return step_expected(engine, state.flow, state.step)
+
+
+def menu_expected(engine: Engine) -> Expected:
+    """The menu: a flow by its label or phrases, or any question (so the menu is open)."""
+    flows = tuple(
+        Answer(flow.id, flow.spec.menu_label, _phrases([flow.spec.menu_label], flow.spec.phrases))
+        for flow in engine.flows
+    )
+    return Expected("menu", (*flows, *_COMMANDS), closed=False)
+
+
+def step_expected(engine: Engine, flow_id: str, step_id: str) -> Expected:
+    """A step's answers: closed for yes/no, choice and card steps, open for the rest.
+
+    Raises:
+        KeyError: no such flow or step.
+    """
+    step = engine.flows[flow_id].step(step_id)
+    where = f"{flow_id}:{step_id}"
+    if isinstance(step, ConfirmStep):
+        answers = []
+        for base in (YES, NO, UNSURE):
+            key = base.id
+            label = step.labels.get(key)  # type: ignore[call-overload]
+            extra = step.phrases.get(key, ())  # type: ignore[call-overload]
+            answers.append(
+                Answer(key, base.text, _phrases([label] if label else [], extra, base.phrases))
+            )
+        return Expected(where, (*answers, *_COMMANDS), closed=True)
+    if isinstance(step, ChoiceStep):
+        options = tuple(
+            Answer(option.id, option.label, _phrases([option.label], option.phrases))
+            for option in step.options
+        )
+        return Expected(where, (*options, *_COMMANDS), closed=True)
+    if isinstance(step, InfoStep):
+        carry_on = Answer("next", step.button, _phrases([step.button], _ANSWERS.carry_on))
+        return Expected(where, (carry_on, *_COMMANDS), closed=True)
+    if isinstance(step, ChecklistStep | TextStep):
+        # Open (an officer lists several things in a sentence), but the items' words bias
+        # recognition, and a message that is just one item's label is read as that item.
+        items = tuple(
+            Answer(item.id, item.label, _phrases([item.label], item.phrases)) for item in step.items
+        )
+        ends = (
+            Answer("finished", "done", _phrases(_ANSWERS.finished)),
+            Answer("nothing", "none", _phrases(_ANSWERS.nothing)),
+        )
+        extra = ends if isinstance(step, ChecklistStep) else ()
+        return Expected(where, (*items, *extra, *_COMMANDS), closed=False)
+    return Expected(where, _COMMANDS, closed=False)
+
+
+@dataclass
+class Corpus:
+    """Sentences of the domain, for the language model; each answer phrase counted often."""
+
+    sentences: list[str] = field(default_factory=list)
+
+    def add(self, text: str, times: int = 1) -> None:
+        """Add a text (split into sentences) ``times`` times."""
+        for sentence in re.split(r"[.?!;:\n]+", text):
+            words = said(sentence)
+            if words:
+                self.sentences.extend([words] * times)
+
+    def text(self) -> str:
+        """One sentence a line, as the model builder reads it."""
+        return "\n".join(self.sentences)
+
+
+ANSWER_WEIGHT = 20
+"""How much more often an expected answer counts than a sentence of guidance."""
+STEP_WEIGHT = 100
+"""In a question's own model, how often each of its phrases counts: the step's bias."""
+
+
+def domain_corpus(engine: Engine) -> Corpus:
+    """Everything officers are likely to say: the answers, commands, flows and guidance."""
+    corpus = Corpus()
+    groups = [
+        _ANSWERS.yes,
+        _ANSWERS.no,
+        _ANSWERS.unsure,
+        _ANSWERS.not_yet,
+        _ANSWERS.not_needed,
+        _ANSWERS.acknowledgements,
+        _ANSWERS.finished,
+        _ANSWERS.nothing,
+        _ANSWERS.carry_on,
+        _ANSWERS.corrections,
+        LANGUAGE.commands.greetings,
+        LANGUAGE.commands.ask,
+        *LANGUAGE.commands.commands.values(),
+    ]
+    for group in groups:
+        for phrase in group:
+            corpus.add(phrase, ANSWER_WEIGHT)
+    for flow in engine.flows:
+        spec = flow.spec
+        for text in (spec.menu_label, *spec.phrases):
+            corpus.add(text, ANSWER_WEIGHT)
+        corpus.add(spec.title)
+        for flag in spec.red_flags.values():
+            corpus.add(flag.title)
+            corpus.add(flag.prompt)
+        for step_id in spec.steps:
+            expected = step_expected(engine, flow.id, step_id)
+            for phrase, _answer in expected.phrases():
+                corpus.add(phrase, ANSWER_WEIGHT)
+            step = spec.steps[step_id]
+            for name in ("ask", "text", "help", "label"):
+                value = getattr(step, name, None)
+                if isinstance(value, str):
+                    corpus.add(value)
+            for item in getattr(step, "items", ()):
+                corpus.add(item.label, ANSWER_WEIGHT)
+                for phrase in item.phrases:
+                    corpus.add(phrase, ANSWER_WEIGHT)
+    knowledge = engine.knowledge
+    for entry in getattr(knowledge, "entries", ()):
+        corpus.add(entry.title, 3)
+        corpus.add(f"ask {entry.title}", 3)
+        corpus.add(entry.summary)
+        for text in (*entry.guidance, *entry.ask_yourself):
+            corpus.add(text)
+        for term in entry.terms:
+            corpus.add(term, 2)
+            corpus.add(f"what is {term}", 1)
+    for number in _NUMBER_WORDS:
+        corpus.add(number, 5)
+        for unit in ("hours", "minutes", "days", "years old", "weeks", "months"):
+            corpus.add(f"{number} {unit}", 2)
+    return corpus
+
+
+def step_corpus(engine: Engine) -> Corpus:
+    """What every question's own model starts from.
+
+    The answers and commands, the menu, and the knowledge titles and terms: so that speech
+    that is none of the question's answers still has other words to fall into.
+    """
+    corpus = Corpus()
+    groups = [
+        _ANSWERS.yes,
+        _ANSWERS.no,
+        _ANSWERS.unsure,
+        _ANSWERS.acknowledgements,
+        _ANSWERS.carry_on,
+        *LANGUAGE.commands.commands.values(),
+    ]
+    for group in groups:
+        for phrase in group:
+            corpus.add(phrase, 5)
+    for flow in engine.flows:
+        for text in (flow.spec.menu_label, *flow.spec.phrases):
+            corpus.add(text, 2)
+    for entry in getattr(engine.knowledge, "entries", ()):
+        corpus.add(entry.title)
+        for term in entry.terms:
+            corpus.add(term)
+    return corpus
+
+
+_NUMBER_WORDS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "half",
+    "an",
+    "a",
+]

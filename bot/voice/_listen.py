@@ -1,0 +1,189 @@
+"""From a voice note to what the officer meant: decode, transcribe, then match strictly.
+
+A recogniser always returns *something*, and pocketsphinx's own probability does not tell a
+right reading from a wrong one. So at a question with set answers (yes / no / not sure, a
+choice, "Understood"), the transcript and the recogniser's other readings are matched to that
+question's phrases with a strict whole-message score: close enough and the answer is taken,
+nearly close enough and the officer is asked "I heard ... is that right?", below that it is not
+understood. Speech from outside the domain therefore comes out as not understood rather than a
+confident wrong answer. Danger is never held back by this: a reading in which the engine hears
+danger now goes to the engine as said, so a misheard "knife" still brings protect-first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.engine import Engine
+from bot.engine._words import LANGUAGE
+from bot.voice._audio import Pcm, decode
+from bot.voice._domain import (
+    COMMANDS,
+    Answer,
+    Expected,
+    domain_corpus,
+    said,
+    step_corpus,
+)
+from bot.voice._recognise import Recogniser, Transcript, load_recogniser
+
+ACCEPT = 0.9
+"""A match at least this close is taken as the answer."""
+CONFIRM = 0.75
+"""A match at least this close (but under :data:`ACCEPT`) is read back for a yes or no."""
+OPEN_SURE = 0.5
+"""At an open question, a transcript with a posterior under this is read back first."""
+RANK_PENALTY = 0.04
+"""Each step down the recogniser's n-best list costs this much of a match's score."""
+_FILLERS = frozenset(
+    {"um", "uh", "er", "erm", "ah", "hmm", "mm", *(said(w) for w in LANGUAGE.answers.courtesy)}
+)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What a voice note meant, as far as guidebot can tell.
+
+    ``text`` is what the engine is handed (an answer's own words at a set question, the
+    transcript at an open one) or None when it was not understood; ``answer`` is the answer's
+    id at a set question. ``sure`` False: read it back and ask before acting on it.
+    """
+
+    transcript: str
+    text: str | None
+    answer: str | None
+    confidence: float
+    sure: bool
+    seconds: float
+    took: float
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def understood(self) -> bool:
+        """Whether there is anything to hand to the engine."""
+        return self.text is not None
+
+    @property
+    def rtf(self) -> float:
+        """The real-time factor: seconds of work per second of audio."""
+        return self.took / self.seconds if self.seconds else 0.0
+
+
+def _core(reading: str) -> str:
+    """The reading without fillers and courtesies around it ("um yes sarge" -> "yes")."""
+    words = said(reading).split()
+    while words and words[0] in _FILLERS:
+        words.pop(0)
+    while words and words[-1] in _FILLERS:
+        words.pop()
+    return " ".join(words)
+
+
+def best_match(readings: Sequence[str], expected: Expected) -> tuple[Answer, float, str] | None:
+    """The answer the readings are closest to, its score (0 to 1) and the reading it matched.
+
+    The score is a whole-message similarity (``rapidfuzz`` ratio), never a partial one: "yes"
+    inside "what is the weather like today yes" does not count.
+    """
+    best: tuple[Answer, float, str] | None = None
+    slips = {said(k): said(v) for k, v in LANGUAGE.answers.speech_slips.items()}
+    for rank, reading in enumerate(readings):
+        core = _core(reading)
+        if not core:
+            continue
+        core = slips.get(core, core)
+        penalty = 1.0 - RANK_PENALTY * rank
+        for phrase, answer in expected.phrases():
+            score = fuzz.ratio(core, phrase, score_cutoff=CONFIRM * 100) / 100 * penalty
+            if best is None or score > best[1]:
+                best = (answer, score, reading)
+    return best
+
+
+class Listener:
+    """Voice notes to engine input, for one engine's flows and knowledge.
+
+    Args:
+        engine: the engine whose flows and knowledge the recogniser is taught.
+        recogniser: another engine than pocketsphinx (None: pocketsphinx with the domain's
+            language model, built now: a few seconds, once).
+    """
+
+    def __init__(self, engine: Engine, recogniser: Recogniser | None = None) -> None:
+        self.engine = engine
+        self.recogniser = recogniser or load_recogniser(
+            corpus=domain_corpus(engine), step_corpus=step_corpus(engine)
+        )
+
+    def hear(self, audio: bytes, expected: Expected) -> Heard:
+        """What a voice note (any audio file's bytes) meant at a point of the conversation.
+
+        Raises:
+            VoiceProblem: too long, empty, silent or unreadable (the message says what to do).
+        """
+        return self.hear_pcm(decode(audio), expected)
+
+    def hear_pcm(self, pcm: Pcm, expected: Expected) -> Heard:
+        """What decoded speech meant where ``expected`` says the conversation is."""
+        started = time.perf_counter()
+        biased = any(answer.id not in COMMANDS for answer in expected.answers)
+        hints = [phrase for phrase, _answer in expected.phrases()] if biased else []
+        transcript = self.recogniser.transcribe(pcm, hints)
+        heard = self._meaning(transcript, expected)
+        took = time.perf_counter() - started
+        return Heard(
+            transcript=transcript.text,
+            text=heard[0],
+            answer=heard[1],
+            confidence=round(heard[2], 3),
+            sure=heard[3],
+            seconds=round(pcm.seconds, 3),
+            took=took,
+            alternatives=transcript.alternatives,
+        )
+
+    def _meaning(
+        self, transcript: Transcript, expected: Expected
+    ) -> tuple[str | None, str | None, float, bool]:
+        readings = [transcript.text, *transcript.alternatives]
+        found = best_match(readings, expected)
+        text = transcript.text
+        if not text:
+            return None, None, 0.0, False
+        if found is not None and found[1] >= CONFIRM:
+            answer, score, reading = found
+            sure = (
+                score >= ACCEPT
+                and reading == text  # a lower reading is only a guess: read it back
+                and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
+                and not _half_of_another(_core(reading), answer, expected)
+            )
+            return answer.text, answer.id, score, sure
+        if any(self.engine.danger.read(reading) for reading in readings if reading):
+            # Danger now is the engine's to act on, matched or not: as said, and no read-back.
+            return text, None, transcript.confidence, True
+        if expected.closed and not _asks(text):
+            return None, None, found[1] if found else 0.0, False
+        return text, None, transcript.confidence, transcript.confidence >= OPEN_SURE
+
+
+def _half_of_another(core: str, answer: Answer, expected: Expected) -> bool:
+    """True when what was heard ends another answer's phrase: "sure" of "not sure".
+
+    A short first word is the easiest to lose in a noisy street, and losing it here turns
+    one answer into its opposite, so such a match is read back rather than taken.
+    """
+    return any(
+        other.id != answer.id and phrase != core and phrase.endswith(f" {core}")
+        for phrase, other in expected.phrases()
+    )
+
+
+def _asks(text: str) -> bool:
+    """An 'ask ...' question, which every question takes as well as its answers."""
+    first = said(text).split()[:1]
+    return bool(first) and first[0] in {said(w) for w in LANGUAGE.commands.ask}

@@ -1,0 +1,331 @@
+"""Speech to text, offline: the recogniser interface and pocketsphinx, taught guidebot's words.
+
+pocketsphinx's PyPI wheel carries an English acoustic model and dictionary, so it works on a
+fresh install. At start-up a trigram language model is built in memory from the domain corpus
+(every answer phrase, command, flow question and knowledge entry), so decoding is open (any
+word of the domain can be heard) yet leans towards what officers say here. Its best few
+readings (the n-best list) go to the matcher, which biases towards the current question's
+answers; the acoustic model's own probability is not trusted to tell right from wrong.
+"""
+
+from __future__ import annotations
+
+import collections
+import importlib
+import io
+import os
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from bot.voice._audio import RATE, Pcm
+from bot.voice._domain import STEP_WEIGHT, Corpus
+
+NBEST = 8
+"""Readings kept per voice note: enough for the step bias to find a near miss."""
+LANGUAGE_WEIGHT = 10.0
+"""How far the language model outweighs the sounds (pocketsphinx's default is 6.5): the
+domain's words are the likely ones, and the strict match rejects what they cannot fit."""
+PAD_SECONDS = 0.25
+"""Quiet added around a note: a recogniser misses a word that starts on the first sample."""
+
+
+class RecogniserError(Exception):
+    """A recogniser could not be set up; the message says what to install or configure."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What a recogniser heard: its best reading, its confidence (0 to 1) and other readings."""
+
+    text: str
+    confidence: float
+    alternatives: tuple[str, ...] = ()
+
+
+class Recogniser(Protocol):
+    """Anything that turns 16 kHz mono speech into text (pocketsphinx, vosk, faster-whisper)."""
+
+    name: str
+
+    def transcribe(self, pcm: Pcm, hints: Sequence[str] = ()) -> Transcript:
+        """What was said; ``hints`` are phrases likely here, which an engine may favour."""
+        ...
+
+
+# -- pocketsphinx ------------------------------------------------------------------------------
+
+
+def _number_words(number: int) -> str:
+    """46 -> 'forty six': the dictionary has words, not digits (0 to 9,999)."""
+    ones = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ]
+    tens = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    if number < 20:
+        return ones[number]
+    if number < 100:
+        return tens[number // 10] + ("" if number % 10 == 0 else f" {ones[number % 10]}")
+    if number < 1000:
+        rest = number % 100
+        head = f"{ones[number // 100]} hundred"
+        return head + (f" and {_number_words(rest)}" if rest else "")
+    if 1900 <= number < 2100:  # a year, as said: "nineteen eighty nine", "twenty twenty one"
+        return f"{_number_words(number // 100)} {_number_words(number % 100)}".replace(
+            " zero", " hundred"
+        )
+    rest = number % 1000
+    head = f"{ones[number // 1000]} thousand"
+    return head + (f" {_number_words(rest)}" if rest else "")
+
+
+def spoken_words(sentence: str) -> list[str]:
+    """A corpus sentence as words a speaker says: digits in words, section numbers split."""
+    out: list[str] = []
+    for word in sentence.split():
+        match = re.fullmatch(r"(\d{1,4})([a-z]*)", word)
+        if match:
+            out.extend(_number_words(int(match.group(1))).split())
+            if match.group(2):
+                out.extend(match.group(2))
+        else:
+            out.append(word)
+    return out
+
+
+def build_arpa(corpus: Corpus, known: set[str]) -> str:
+    """A trigram model (ARPA text) of the corpus, its words limited to ``known`` ones."""
+    from pocketsphinx.lm import ArpaBoLM
+
+    counts = collections.Counter(corpus.sentences)
+    model = ArpaBoLM()
+    for sentence, times in counts.items():
+        words = ["<s>", *(w for w in spoken_words(sentence) if w in known), "</s>"]
+        if len(words) == 2:
+            continue
+        for index, word in enumerate(words):
+            model.grams_1[word] += times
+            if index + 1 < len(words):
+                model.grams_2[word][words[index + 1]] += times
+                if index + 2 < len(words):
+                    model.grams_3[word][words[index + 1]][words[index + 2]] += times
+    model.compute()
+    text = io.StringIO()
+    model.write(text)
+    return text.getvalue()
+
+
+class PocketsphinxRecogniser:
+    """pocketsphinx with the wheel's English model, taught guidebot's domain.
+
+    With a ``corpus``, the pronunciation dictionary is cut down to the domain's words (read
+    from the wheel's CMUdict, kept in memory) and a trigram model of the corpus is the open
+    search. With a ``step_corpus`` as well, each question with set answers gets its own small
+    model, built on first use (a few hundredths of a second) and kept: the step corpus (every
+    answer and command, the menu and the knowledge titles, so other speech still has words to
+    fall into) with the question's own phrases counted far more often. That is the step bias.
+
+    One decoder, one voice note at a time (a lock): the Telegram channel runs it in a worker
+    thread.
+
+    Raises:
+        RecogniserError: pocketsphinx is not installed.
+    """
+
+    name = "pocketsphinx"
+
+    def __init__(self, corpus: Corpus | None = None, step_corpus: Corpus | None = None) -> None:
+        try:
+            import pocketsphinx
+        except ImportError as error:
+            raise RecogniserError(
+                "pocketsphinx is not installed. Run: pip install pocketsphinx"
+            ) from error
+        self._ps = pocketsphinx
+        self._lock = threading.Lock()
+        self._steps: dict[tuple[str, ...], str] = {}
+        self._step_corpus = step_corpus
+        self.domain = corpus is not None
+        if corpus is None:
+            self._decoder = pocketsphinx.Decoder(samprate=RATE, loglevel="FATAL", bestpath=True)
+            self._known: set[str] = set()
+            self._cmn = self._decoder.get_cmn()
+            return
+        words = {w for sentence in corpus.sentences for w in spoken_words(sentence)}
+        if step_corpus is not None:
+            words |= {w for sentence in step_corpus.sentences for w in spoken_words(sentence)}
+        fd = _memory_file("guidebot-dictionary", _dictionary(pocketsphinx, words))
+        try:
+            self._decoder = pocketsphinx.Decoder(
+                samprate=RATE,
+                loglevel="FATAL",
+                bestpath=True,
+                lm=None,
+                dict=f"/proc/self/fd/{fd}",
+                lw=LANGUAGE_WEIGHT,
+            )
+        finally:
+            os.close(fd)
+        self._known = {w for w in words if self._decoder.lookup_word(w) is not None}
+        self._cmn = self._decoder.get_cmn()
+        self._add_model("domain", build_arpa(corpus, self._known))
+        self._decoder.activate_search("domain")
+
+    def _add_model(self, name: str, arpa: str) -> None:
+        """Load ARPA text through an anonymous in-memory file: nothing touches the disk."""
+        fd = _memory_file("guidebot-lm", arpa)
+        try:
+            model = self._ps.NGramModel(
+                self._decoder.config, self._decoder.logmath, f"/proc/self/fd/{fd}"
+            )
+        finally:
+            os.close(fd)
+        self._decoder.add_lm(name, model)
+
+    def prepare(self, hints: Sequence[str]) -> str:
+        """The search for a question with these phrases, built now if it is new."""
+        if not hints or self._step_corpus is None:
+            return "domain" if self.domain else self._decoder.current_search()
+        key = tuple(sorted(set(hints)))
+        with self._lock:
+            name = self._steps.get(key)
+            if name is None:
+                corpus = Corpus(list(self._step_corpus.sentences))
+                for hint in key:
+                    corpus.add(hint, STEP_WEIGHT)
+                name = f"step{len(self._steps)}"
+                self._add_model(name, build_arpa(corpus, self._known))
+                self._steps[key] = name
+            return name
+
+    def transcribe(self, pcm: Pcm, hints: Sequence[str] = ()) -> Transcript:
+        """The best reading, its posterior probability and the n-best alternatives.
+
+        ``hints``: the phrases of a question with set answers, which bias recognition there.
+        """
+        search = self.prepare(hints) if self.domain else None
+        pad = np.zeros(int(PAD_SECONDS * RATE), dtype=np.int16)
+        raw = np.concatenate([pad, pcm.samples, pad]).astype("<i2").tobytes()
+        with self._lock:
+            decoder = self._decoder
+            if search is not None:
+                decoder.activate_search(search)
+            # Each note starts from the same channel estimate: notes come from different
+            # officers' phones, and the last one's must not colour the next one's reading.
+            decoder.set_cmn(self._cmn)
+            decoder.start_utt()
+            decoder.process_raw(raw, full_utt=True)
+            decoder.end_utt()
+            hypothesis = decoder.hyp()
+            text = hypothesis.hypstr if hypothesis is not None else ""
+            probability = float(decoder.get_prob()) if hypothesis is not None else 0.0
+            alternatives: list[str] = []
+            try:
+                for index, other in enumerate(decoder.nbest()):
+                    if index >= NBEST:
+                        break
+                    if other is None:
+                        continue
+                    reading = _clean(other.hypstr)
+                    if reading and reading != _clean(text) and reading not in alternatives:
+                        alternatives.append(reading)
+            except RuntimeError:
+                pass  # no lattice for this note: the best reading alone
+        confidence = probability if 0.0 <= probability <= 1.0 else 0.0
+        return Transcript(_clean(text), confidence, tuple(alternatives))
+
+
+def _memory_file(name: str, text: str) -> int:
+    """An anonymous in-memory file holding ``text`` (pocketsphinx reads models by path)."""
+    fd = os.memfd_create(name)
+    os.write(fd, text.encode())
+    return fd
+
+
+def _dictionary(pocketsphinx: Any, words: set[str]) -> str:
+    """The wheel's CMUdict lines for ``words`` (and their other pronunciations) only.
+
+    The full dictionary has 134,000 words: every search built over it pays for all of them
+    (seconds for a small step model), and the domain needs about 3,000.
+    """
+    lines = []
+    with open(pocketsphinx.get_model_path("en-us/cmudict-en-us.dict"), encoding="utf-8") as f:
+        for line in f:
+            word = line.split(" ", 1)[0]
+            if re.sub(r"\(\d+\)$", "", word) in words:
+                lines.append(line)
+    return "".join(lines)
+
+
+def _clean(text: str) -> str:
+    """Drop pocketsphinx's noise and silence tokens and alternate-pronunciation marks."""
+    words = [re.sub(r"\(\d+\)$", "", w) for w in text.split()]
+    return " ".join(w for w in words if w and not w.startswith(("<", "[", "+")))
+
+
+# -- other engines -----------------------------------------------------------------------------
+
+
+ENGINES = {
+    "vosk": "bot.voice._others:VoskRecogniser",
+    "faster-whisper": "bot.voice._others:WhisperRecogniser",
+}
+"""Engines an operator can choose with a model directory of their own; neither is installed."""
+
+
+def load_recogniser(
+    engine: str = "pocketsphinx",
+    *,
+    corpus: Corpus | None = None,
+    step_corpus: Corpus | None = None,
+    model_dir: Path | None = None,
+    factory: Any = None,
+) -> Recogniser:
+    """The recogniser the operator chose: pocketsphinx (the default) or one with a model dir.
+
+    ``factory`` stands in for the engine's class (tests use it to show the seam without the
+    engine installed).
+
+    Raises:
+        RecogniserError: an unknown engine, a missing model directory, or the engine's package
+            is not installed.
+    """
+    if engine == "pocketsphinx":
+        return PocketsphinxRecogniser(corpus, step_corpus)
+    if engine not in ENGINES:
+        known = ", ".join(["pocketsphinx", *ENGINES])
+        raise RecogniserError(f"Unknown speech engine {engine!r}: choose one of {known}.")
+    if model_dir is None or not model_dir.is_dir():
+        raise RecogniserError(
+            f"The {engine} engine needs a model directory you provide (none is downloaded): "
+            f"{model_dir or 'none given'} is not a directory."
+        )
+    if factory is None:
+        module, _, attribute = ENGINES[engine].partition(":")
+        factory = getattr(importlib.import_module(module), attribute)
+    recogniser: Recogniser = factory(model_dir)
+    return recogniser

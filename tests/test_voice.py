@@ -1,0 +1,293 @@
+"""Voice notes in: decoding, limits, the domain recogniser and the strict match to answers.
+
+Speech is made here, offline, with espeak-ng from the espeakng-loader wheel, in memory. The
+recogniser is built once for the module (a few seconds), so all of these take well under a
+minute.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.app import Settings, load_engine
+from bot.engine import Engine, Text
+from bot.session import Sessions
+from bot.store import Store
+from bot.voice._audio import (
+    RATE,
+    CorruptAudio,
+    EmptyAudio,
+    Pcm,
+    SilentAudio,
+    TooLong,
+    decode,
+    encode_ogg,
+)
+from bot.voice._domain import CONFIRM, Expected, expected_at, step_expected
+from bot.voice._listen import Heard, Listener
+from bot.voice._recognise import (
+    RecogniserError,
+    Transcript,
+    load_recogniser,
+    spoken_words,
+)
+from bot.voice._speak import EspeakSpeaker
+
+CLEAR = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
+"""The clearest of espeak's voices for pocketsphinx; the benchmark tries the others."""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    data = tmp_path_factory.mktemp("voice-engine")
+    return load_engine(Settings(data_dir=data, cache=False))[2]
+
+
+@pytest.fixture(scope="module")
+def listener(engine: Engine) -> Listener:
+    return Listener(engine)
+
+
+def spoken(text: str, speaker: EspeakSpeaker = CLEAR) -> bytes:
+    samples, rate = speaker.synthesise(text)
+    return encode_ogg(samples, rate)
+
+
+# -- decoding and limits -----------------------------------------------------------------------
+
+
+def test_a_telegram_voice_note_decodes_to_16_khz_mono_in_memory() -> None:
+    note = spoken("Is the child safe?")
+    assert note[:4] == b"OggS"
+    pcm = decode(note)
+    assert pcm.samples.dtype == np.int16
+    assert 0.7 < pcm.seconds < 3.0
+
+
+def test_empty_silent_corrupt_and_too_long_notes_get_their_own_plain_message() -> None:
+    with pytest.raises(EmptyAudio, match="empty"):
+        decode(b"")
+    silence = encode_ogg(np.zeros(RATE * 2, dtype=np.int16), RATE)
+    with pytest.raises(SilentAudio, match="couldn't hear any speech"):
+        decode(silence)
+    with pytest.raises(CorruptAudio, match="damaged"):
+        decode(b"OggS" + bytes(range(256)) * 20)
+    with pytest.raises(CorruptAudio):
+        decode(spoken("yes")[:60])  # cut off in its header
+    long_note = encode_ogg((np.sin(np.arange(RATE * 125) / 9) * 8000).astype(np.int16), RATE)
+    with pytest.raises(TooLong, match="over 2 minutes"):
+        decode(long_note)
+
+
+def test_a_hissing_note_counts_as_silent() -> None:
+    hiss = (np.random.default_rng(1).normal(0, 30, RATE * 2)).astype(np.int16)
+    with pytest.raises(SilentAudio):
+        decode(encode_ogg(hiss, RATE))
+
+
+# -- recognition at real steps -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [("yes", "yes"), ("no", "no"), ("not sure", "unsure"), ("yeah", "yes"), ("nope", "no")],
+)
+def test_yes_no_and_not_sure_are_recognised_at_a_confirm_step(
+    listener: Listener, engine: Engine, said: str, answer: str
+) -> None:
+    heard = listener.hear(spoken(said), step_expected(engine, "initial-contact", "danger"))
+    assert heard.answer == answer, heard
+    assert heard.text in {"yes", "no", "not sure"}
+
+
+@pytest.mark.parametrize(
+    ("said", "option"),
+    [
+        ("Domestic abuse", "domestic-abuse"),
+        ("Neglect", "neglect"),
+        ("Exploitation", "exploitation"),
+        ("Trafficking", "trafficking"),
+        ("Online abuse", "online"),
+    ],
+)
+def test_choice_labels_are_recognised_at_a_choice_step(
+    listener: Listener, engine: Engine, said: str, option: str
+) -> None:
+    heard = listener.hear(spoken(said), step_expected(engine, "initial-contact", "context"))
+    assert heard.answer == option, heard
+    assert heard.sure
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my favourite football team is arsenal",
+        "could you order me a large pizza with extra cheese",
+        "the train to manchester leaves at noon",
+        "blorp fizzle wug",
+    ],
+)
+def test_out_of_domain_speech_is_not_understood_rather_than_mapped(
+    listener: Listener, engine: Engine, said: str
+) -> None:
+    for where in (("initial-contact", "danger"), ("initial-contact", "context")):
+        heard = listener.hear(spoken(said), step_expected(engine, *where))
+        assert heard.answer is None, (where, heard)  # never mapped to one of the answers
+        if heard.understood:  # only a reading in which the engine hears danger goes through
+            assert heard.text == heard.transcript
+            assert engine.danger.read(heard.transcript), (where, heard)
+
+
+def test_nothing_heard_is_not_understood_even_if_a_lesser_reading_fits(
+    listener: Listener, engine: Engine
+) -> None:
+    class Mumbled:
+        name = "fake"
+
+        def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
+            return Transcript("", 0.1, ("no",))
+
+    quiet = Listener(engine, recogniser=Mumbled())
+    heard = quiet.hear(spoken("mm"), CONFIRM)
+    assert heard.text is None
+
+
+def test_a_reading_that_could_be_half_of_another_answer_is_read_back(engine: Engine) -> None:
+    class HeardSure:
+        name = "fake"
+
+        def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
+            return Transcript("sure", 0.9)
+
+    heard = Listener(engine, recogniser=HeardSure()).hear(spoken("not sure"), CONFIRM)
+    assert heard.answer == "yes" and not heard.sure  # "not" may have been lost: ask first
+
+
+def test_a_spoken_command_is_read_back_before_it_acts(engine: Engine) -> None:
+    class HeardCancel:
+        name = "fake"
+
+        def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
+            return Transcript("cancel", 0.9)
+
+    heard = Listener(engine, recogniser=HeardCancel()).hear(spoken("cancel"), CONFIRM)
+    assert heard.answer == "cancel" and not heard.sure
+
+
+def test_danger_heard_goes_to_the_engine_even_where_it_answers_nothing(engine: Engine) -> None:
+    class HeardKnife:
+        name = "fake"
+
+        def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
+            return Transcript("he has got a knife to her throat", 0.2)
+
+    heard = Listener(engine, recogniser=HeardKnife()).hear(spoken("knife"), CONFIRM)
+    assert heard.text == "he has got a knife to her throat" and heard.sure
+
+
+def test_an_open_question_takes_the_transcript_as_said(listener: Listener, engine: Engine) -> None:
+    expected = step_expected(engine, "initial-contact", "needs")
+    assert not expected.closed
+    heard = listener.hear(spoken("ask section forty six"), expected)
+    assert heard.text == heard.transcript and heard.answer is None
+    assert "forty six" in heard.transcript  # numbers are taught as words
+    assert heard.sure == (heard.confidence >= 0.5)  # a doubtful free answer is read back
+
+
+def test_what_is_expected_follows_the_saved_conversation(engine: Engine) -> None:
+    assert expected_at(engine, None).where == "menu"
+    sessions = Sessions(engine, None, channel="console")
+    sessions.handle("k", Text("first contact", 1.0))
+    state = sessions.state("k")
+    assert expected_at(engine, state).where == "initial-contact:danger"
+
+
+# -- the seam for other engines ----------------------------------------------------------------
+
+
+def test_another_engine_plugs_in_with_an_operator_model_directory(
+    engine: Engine, tmp_path: Path
+) -> None:
+    seen: list[Path] = []
+
+    class FakeVosk:
+        name = "vosk"
+
+        def __init__(self, model_dir: Path) -> None:
+            seen.append(model_dir)
+
+        def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
+            return Transcript("not sure", 0.93)
+
+    recogniser = load_recogniser("vosk", model_dir=tmp_path, factory=FakeVosk)
+    assert seen == [tmp_path]
+    heard = Listener(engine, recogniser=recogniser).hear(
+        spoken("not sure"), step_expected(engine, "initial-contact", "danger")
+    )
+    assert (heard.answer, heard.sure) == ("unsure", True)
+    with pytest.raises(RecogniserError, match="model directory"):
+        load_recogniser("vosk", model_dir=tmp_path / "absent")
+    with pytest.raises(RecogniserError, match="Unknown speech engine"):
+        load_recogniser("siri")
+
+
+def test_digits_in_the_domain_are_taught_as_words() -> None:
+    assert spoken_words("s 46 of the children act 1989") == [
+        "s", "forty", "six", "of", "the", "children", "act", "nineteen", "eighty", "nine",
+    ]  # fmt: skip
+
+
+# -- the audit log: by voice, and how sure, never the words ------------------------------------
+
+
+def test_the_audit_log_records_voice_and_confidence_never_the_transcript(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "g.db") as store:
+        sessions = Sessions(engine, store, channel="telegram")
+        sessions.handle("k", Text("first contact", 1.0))
+        sessions.handle("k", Text("no", 2.0, via="voice", alternatives=("nah",), confidence=0.91))
+        events = store.audit_events("k")
+    answers = [e for e in events if e["kind"] == "answer"]
+    assert answers[-1]["via"] == "voice"
+    assert answers[-1]["confidence"] == 0.91
+    assert "nah" not in str(events)
+    assert all("via" not in e for e in events if e["kind"] in ("flow_started", "prompt_shown"))
+
+
+def test_heard_reports_its_real_time_factor(listener: Listener, engine: Engine) -> None:
+    heard: Heard = listener.hear(spoken("yes"), step_expected(engine, "initial-contact", "danger"))
+    assert heard.seconds > 0 and heard.rtf == pytest.approx(heard.took / heard.seconds)
+
+
+def test_a_generic_confirm_step_has_yes_no_and_unsure() -> None:
+    assert isinstance(CONFIRM, Expected)
+    assert {a.id for a in CONFIRM.answers} >= {"yes", "no", "unsure"}
+
+
+# -- guidebot transcribe -----------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "data" / "voice"
+
+
+def test_transcribe_prints_one_json_object_a_file_with_the_answer_taken() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    files = [str(FIXTURES / name) for name in ("yes.ogg", "not-sure.ogg", "pizza.ogg")]
+    result = CliRunner().invoke(
+        cli, ["transcribe", *files, "--step", "initial-contact:danger", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["answer"] for line in lines] == ["yes", "unsure", None]
+    for line in lines:
+        assert set(line) == {"file", "text", "confidence", "duration", "rtf", "answer"}
+        assert line["duration"] > 0 and line["rtf"] > 0
+    assert all(path.stat().st_size < 50_000 for path in FIXTURES.glob("*.ogg"))
