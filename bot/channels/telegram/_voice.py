@@ -17,6 +17,7 @@ import asyncio
 import html
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,6 +28,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.engine import Conversation, Engine, Reply, Text
+from bot.metrics import transcribed
 
 if TYPE_CHECKING:
     from bot.channels.telegram._channel import TelegramChannel
@@ -211,7 +213,9 @@ class VoiceDesk:
                             await channel._send_plain(chat, SAY_AGAIN)
                         return
                 expected = expected_at(self.engine, state)
+                started = time.perf_counter()
                 heard = await asyncio.to_thread(listener.hear_pcm, pcm, expected)
+                transcribed(time.perf_counter() - started)
         except VoiceProblem as problem:
             await channel._send_plain(chat, str(problem))
             return
