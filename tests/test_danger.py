@@ -570,3 +570,59 @@ def test_the_initial_contact_danger_question_reads_them_so(
     after = engine.step(state, Text(said, 3.0)).state
     got = [a.outcome for a in after.answers if a.step == "danger"]
     assert got == ([answered] if answered else []), said
+
+
+# --- classes that compose: a verb class, a person, a place ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # someone nobody knows, any taking verb, a child; taken from where a child should be safe
+        ("some bloke has grabbed the little girl", "abduction"),
+        ("the lad was snatched by two men outside the chippy", "abduction"),
+        (
+            "a woman lifted the toddler out of the trolley seat and out of the supermarket",
+            "abduction",
+        ),
+        ("someone has whisked the baby away", "abduction"),
+        ("dad took the 3 year old without consent and is on the run", "abduction"),
+        # an intent, a menace, a person or a part of one
+        ("he keeps saying hell snap the kids neck", "threat"),
+        ("texted her saying theyre gonna bury him", "threat"),
+        ("she says shes going to end herself tonight", "self-harm"),
+        # standing where one jumps from; cutting one's own skin
+        ("the girl is stood on the railway bridge", "self-harm"),
+        ("lad cutting his thighs in the toilets", "self-harm"),
+        # a weapon in use, in any words; harm said in the passive
+        ("the neighbour is swinging a scaffold pole about", "weapon"),
+        ("he came at the lad with a hammer", "weapon"),
+        ("the little one is being battered in the kitchen", "violence-now"),
+        # gas said in either order; kept in any room
+        ("the flat reeks of gas and the kids are in bed", "fire"),
+        ("they keep the girl locked in the back room", "shut-in"),
+        # text-speak: "gna", "n", "r", "wiv"
+        ("hes gna kill her n the kids r upstairs", "threat"),
+        ("mums off her face wiv the baby on her own", "alone-danger"),
+    ],
+)
+def test_composed_classes_read_danger_in_new_words(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "is locking a child in a room an offence?",  # a question opened by a verb
+        "does breach of bail count if he only waves at the kids?",
+        "the stabbing was at a different address, not this family",  # elsewhere, composed
+        "the fight was in another household across town",
+        "gas engineer been, leak fixed",
+        "a man took her statement at the front desk",  # a stranger taking, but no child
+        "the officers pulled him off, hes in custody",  # pulled off a fight, not taken
+        "mum is taking the kids to a different school next term",
+    ],
+)
+def test_composed_classes_stay_quiet_on_everyday_and_elsewhere(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"

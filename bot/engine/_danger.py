@@ -647,6 +647,8 @@ class DangerCues:
         if at + 2 >= len(tokens) or not tokens[at].stem.isdigit():
             return 0
         unit, old = tokens[at + 1].stem, tokens[at + 2].stem
+        if (unit, old) == ("y", "o"):  # "3 y/o"
+            unit, old = "year", "old"
         if old != "old":
             return 0
         if unit in ("month", "week", "day"):
@@ -918,6 +920,15 @@ class DangerCues:
         for cue, placed in self._found(tokens, ()):
             if all(at in harmless for start, end in placed for at in range(start, end + 1)):
                 continue
+            said = {
+                tuple(tokens[at].stem for at in range(start, end + 1))
+                for (start, end), named in zip(
+                    placed, cue.classes or (None,) * len(placed), strict=True
+                )
+                if named not in PEOPLE and not self._young(tokens, start)
+            } - self._people
+            if cue.kind in kinds and said <= terms and (now or not self._now(tokens, placed)):
+                continue  # nothing this cue could add: its kind, its words and "now" are in
             key = (cue.kind, cue.negated_inside, tuple(placed))
             stands = decided.get(key)
             if stands is None:
@@ -929,21 +940,20 @@ class DangerCues:
                 continue
             if cue.kind not in kinds:
                 kinds.append(cue.kind)
-            for (start, end), named in zip(
-                placed, cue.classes or (None,) * len(placed), strict=True
-            ):
-                said = tuple(tokens[at].stem for at in range(start, end + 1))
-                if said in self._people or self._young(tokens, start) or named in PEOPLE:
-                    continue
-                terms.add(said)
-            if not now:
-                # "just walked in and smacked her": a "now" word anywhere in the cue's sentence
-                # tells the whole of it as now.
-                sentence = tokens[placed[0][0]].sentence
-                clauses = {token.clause for token in tokens if token.sentence == sentence}
-                now = bool(self._phrases_in(tokens, self._present, clauses))
-                now = now or self._going_on(tokens, placed[0][0])
+            terms |= said
+            now = now or self._now(tokens, placed)
         return DangerReading(tuple(kinds), frozenset(terms), now)
+
+    def _now(self, tokens: Sequence[_Token], placed: list[tuple[int, int]]) -> bool:
+        """Whether a cue is told as now: a "now" word in its sentence, or a verb going on.
+
+        "just walked in and smacked her": the "just" tells the whole sentence as now.
+        """
+        sentence = tokens[placed[0][0]].sentence
+        clauses = {token.clause for token in tokens if token.sentence == sentence}
+        return bool(self._phrases_in(tokens, self._present, clauses)) or self._going_on(
+            tokens, placed[0][0]
+        )
 
     @staticmethod
     def _going_on(tokens: Sequence[_Token], start: int, end: int | None = None) -> bool:
