@@ -626,3 +626,17 @@ def test_composed_classes_read_danger_in_new_words(said: str, kind: str) -> None
 )
 def test_composed_classes_stay_quiet_on_everyday_and_elsewhere(said: str) -> None:
     assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("the girl was grabbed outside the shop by an unknown man", "abduction"),  # "by" further on
+        ("the man she was abused by is at the door", "dangerous-person"),
+        ("dad is not supposed to have any contact and hes in the kitchen", "dangerous-person"),
+        ("mum is paralytic and the only adult in the flat", "alone-danger"),
+    ],
+)
+def test_composed_classes_round_two(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
