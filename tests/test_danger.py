@@ -523,6 +523,8 @@ def test_every_cue_of_a_kind_counts_not_only_the_first() -> None:
         ("how do i get a knife off a kid?", False),  # a real question
         ("can we force entry if we think a child is locked in", False),  # the "if" after it
         ("what powers have we got to search a lad for a blade", False),  # law, not a plea
+        ("can i arrest him for threatening to kill her", False),  # permission: asks
+        ("can we get an ambulance hes not breathing", True),  # a clause of now
     ],
 )
 def test_an_opener_asks_only_in_a_real_question(said: str, danger: bool) -> None:
