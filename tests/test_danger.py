@@ -15,8 +15,10 @@ import pytest
 
 from bot.channels import load_flows
 from bot.engine import Engine, FlowSet, Text, positions, protects_first
+from bot.engine._confirm import read_yes_no
 from bot.engine._danger import DangerCues
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.engine._words import words
+from bot.knowledge import KnowledgeBase, load_knowledge, stem
 from bot.language import read_language, read_yaml, read_yaml_for_editing, write_yaml
 from tests.conftest import DATA, shared_path
 
@@ -471,3 +473,172 @@ def test_danger_told_with_what_is_done_interrupts_every_question(
         if not protects_first(engine, position, said, 1_700_000_100.0)
     ]
     assert missed == []
+
+
+# --- review: what a question names, every cue, openers, yes and no at a danger question ------
+
+
+def _asked(*said: str) -> frozenset[tuple[str, ...]]:
+    """A question's own phrases as the engine keeps them, stems, danger classes it names."""
+    return DANGER.explained_by(tuple(tuple(stem(word) for word in words(s).split()) for s in said))
+
+
+def test_a_question_naming_one_weapon_names_that_weapon_only() -> None:
+    """'knife' on a checklist names knives ("kitchen knife" too), not every weapon: a gun told
+    there is danger. 'weapons' names the whole class."""
+    knife = _asked("knife", "drugs")
+    assert DANGER.read("he has a kitchen knife").terms <= knife
+    assert not DANGER.read("he has a gun").terms <= knife
+    assert not DANGER.read("hes got a machete").terms <= knife
+    weapons = _asked("drugs or weapons")
+    assert DANGER.read("he has a gun").terms <= weapons
+    assert DANGER.read("a machete in his bag").terms <= weapons
+
+
+def test_a_general_word_names_a_class_only_through_class_words() -> None:
+    """A class is named whole by its general word, listed in danger.yaml's class_words."""
+    assert ("rottweiler",) in _asked("dogs") and ("rottweiler",) not in _asked("staffy")
+    bat = _asked("bat")
+    assert ("baseball", "bat") in bat, "a member named by its last word"
+    assert ("gun",) not in bat
+
+
+def test_every_cue_of_a_kind_counts_not_only_the_first() -> None:
+    """A later, stronger cue of a kind already found brings its own words and its own now."""
+    reading = DANGER.read("theres a knife on the side and hes holding a gun")
+    assert ("gun",) in reading.terms and ("knif",) in reading.terms
+    assert not reading.terms <= _asked("knife")
+    later = DANGER.read("he had a bread knife earlier and is waving a machete right now")
+    assert later.kinds == ("weapon",) and later.now, "the machete is now, the bread knife was not"
+
+
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("what do i do hes got a knife", True),  # a clause of now, no comma
+        ("what do i do, hes got a knife?", True),  # a question mark does not unsay it
+        ("how do i stop him hes strangling her", True),
+        ("how do i get the knife off him", True),  # a plea, not a question about procedure
+        ("what do i do if hes got a knife", False),  # a condition: asked
+        ("how do i get a knife off a kid?", False),  # a real question
+        ("can we force entry if we think a child is locked in", False),  # the "if" after it
+        ("what powers have we got to search a lad for a blade", False),  # law, not a plea
+        ("can i arrest him for threatening to kill her", False),  # permission: asks
+        ("can we get an ambulance hes not breathing", True),  # a clause of now
+    ],
+)
+def test_an_opener_asks_only_in_a_real_question(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, said
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("nobody is in danger", "no"),
+        ("no one is in danger", "no"),
+        ("none of them are in danger", "no"),
+        ("no one is safe", "yes"),
+        ("done", None),  # not an answer to whether the child is in danger: asked again
+        ("done that", None),
+        ("hes", None),  # "he's", never a slip for "yes"
+        ("yse", "yes"),  # a slip is still mended
+    ],
+)
+def test_yes_and_no_at_the_danger_question(said: str, outcome: str | None) -> None:
+    step = {"yes": ["in danger", "not safe", "at risk"], "no": ["not in danger", "is safe"]}
+    assert read_yes_no(said, step=step).outcome == outcome, said
+
+
+def test_done_still_answers_a_question_about_an_action() -> None:
+    assert read_yes_no("done", done=True).outcome == "yes"
+    assert read_yes_no("done that", done=True).outcome == "yes"
+
+
+@pytest.mark.parametrize(
+    ("said", "answered"),
+    [
+        ("nobody is in danger", "no"),
+        ("done that", None),
+        ("hes", None),
+        ("yes", "yes"),
+    ],
+)
+def test_the_initial_contact_danger_question_reads_them_so(
+    engine: Engine, said: str, answered: str | None
+) -> None:
+    state = engine.start(1.0).state
+    state = engine.step(state, Text("kid at risk", 2.0)).state
+    assert state.step == "danger"
+    after = engine.step(state, Text(said, 3.0)).state
+    got = [a.outcome for a in after.answers if a.step == "danger"]
+    assert got == ([answered] if answered else []), said
+
+
+# --- classes that compose: a verb class, a person, a place ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # someone nobody knows, any taking verb, a child; taken from where a child should be safe
+        ("some bloke has grabbed the little girl", "abduction"),
+        ("the lad was snatched by two men outside the chippy", "abduction"),
+        (
+            "a woman lifted the toddler out of the trolley seat and out of the supermarket",
+            "abduction",
+        ),
+        ("someone has whisked the baby away", "abduction"),
+        ("dad took the 3 year old without consent and is on the run", "abduction"),
+        # an intent, a menace, a person or a part of one
+        ("he keeps saying hell snap the kids neck", "threat"),
+        ("texted her saying theyre gonna bury him", "threat"),
+        ("she says shes going to end herself tonight", "self-harm"),
+        # standing where one jumps from; cutting one's own skin
+        ("the girl is stood on the railway bridge", "self-harm"),
+        ("lad cutting his thighs in the toilets", "self-harm"),
+        # a weapon in use, in any words; harm said in the passive
+        ("the neighbour is swinging a scaffold pole about", "weapon"),
+        ("he came at the lad with a hammer", "weapon"),
+        ("the little one is being battered in the kitchen", "violence-now"),
+        # gas said in either order; kept in any room
+        ("the flat reeks of gas and the kids are in bed", "fire"),
+        ("they keep the girl locked in the back room", "shut-in"),
+        # text-speak: "gna", "n", "r", "wiv"
+        ("hes gna kill her n the kids r upstairs", "threat"),
+        ("mums off her face wiv the baby on her own", "alone-danger"),
+    ],
+)
+def test_composed_classes_read_danger_in_new_words(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "is locking a child in a room an offence?",  # a question opened by a verb
+        "does breach of bail count if he only waves at the kids?",
+        "the stabbing was at a different address, not this family",  # elsewhere, composed
+        "the fight was in another household across town",
+        "gas engineer been, leak fixed",
+        "a man took her statement at the front desk",  # a stranger taking, but no child
+        "the officers pulled him off, hes in custody",  # pulled off a fight, not taken
+        "mum is taking the kids to a different school next term",
+    ],
+)
+def test_composed_classes_stay_quiet_on_everyday_and_elsewhere(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("the girl was grabbed outside the shop by an unknown man", "abduction"),  # "by" further on
+        ("the man she was abused by is at the door", "dangerous-person"),
+        ("dad is not supposed to have any contact and hes in the kitchen", "dangerous-person"),
+        ("mum is paralytic and the only adult in the flat", "alone-danger"),
+    ],
+)
+def test_composed_classes_round_two(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"

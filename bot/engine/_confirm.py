@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from bot.engine._negation import NEGATION_WORDS
 from bot.engine._phrases import Phrase, phrases
 from bot.engine._words import LANGUAGE, has, near, spans, word_list, words
-from bot.knowledge import tokens
+from bot.knowledge import english_words, tokens
 
 _ANSWERS = LANGUAGE.answers
 
@@ -41,6 +42,21 @@ RISK_WORDS = word_list(_ANSWERS.risk)
 RISK_STEMS = tuple(tuple(tokens(word)) for word in RISK_WORDS)
 DONE_WORDS = word_list(_ANSWERS.done)
 """An action said on its own ("requested", "mum told"): done, where the Yes button is Done."""
+_DONE_YES = frozenset(phrase for phrase in YES_WORDS if phrase in DONE_WORDS)
+"""Yes phrases that say something was done ("done", "done that"): an answer only to a question
+about an action. "Is the child in danger right now?" answered "done" says nothing of the child."""
+
+_NEGATED_BY = (frozenset(NEGATION_WORDS) - {"no"}) | {
+    words("no one"),
+    "noone",
+    "nobodys",
+    words("no ones"),
+}
+"""A negation said right before a question's own phrase turns its meaning round: "nobody is in
+danger" is no, "no one is safe" is yes. A bare "no" is an answer of its own, not one of these:
+"no, not safe" is left to the reading of mixed answers."""
+_LINKS = frozenset(["is", "are", "was", "were", "be", "been", "being", "s", "currently", "now"])
+"""Words that may stand between such a negation and the phrase ("nobody is in danger")."""
 
 _HEDGES = "|".join(re.escape(hedge) for hedge in word_list(_ANSWERS.unsure_hedges))
 UNSURE_PATTERN = re.compile(rf"(?<![a-z0-9])not (?:(?:{_HEDGES}) )?(?:sure|certain)(?![a-z0-9])")
@@ -110,10 +126,37 @@ def _step_meaning(said: str, step: Mapping[str, Sequence[Phrase]]) -> tuple[bool
     for start, end, category in candidates:
         if not any(start < other_end and other_start < end for other_start, other_end, _ in chosen):
             chosen.append((start, end, category))
-    categories = {category for _, _, category in chosen}
+    heard = said.split()
+    categories = {
+        _OPPOSITE.get(category, category) if _negated(heard, start) else category
+        for start, _, category in chosen
+    }
     if not categories:
         return False, None
     return True, categories.pop() if len(categories) == 1 else None
+
+
+_OPPOSITE = {"yes": "no", "no": "yes"}
+
+
+def _negated(heard: Sequence[str], start: int) -> bool:
+    """Whether a negation stands right before the word at ``start``, "is" and "are" aside.
+
+    "nobody is in danger", "no one is at risk", "isnt in danger": the question's yes phrase
+    said with a negation before it is a no (and a no phrase a yes: "no one is safe").
+    """
+    at = start
+    while at > 0 and heard[at - 1] in _LINKS:
+        at -= 1
+    if at > 0 and heard[at - 1] in _NEGATED_BY:
+        return True
+    if at > 1 and " ".join(heard[at - 2 : at]) in _NEGATED_BY:
+        return True
+    # "none of them are in danger", "neither of the kids is at risk"
+    return any(
+        at >= reach and heard[at - reach] in ("none", "neither") and heard[at - reach + 1] == "of"
+        for reach in (3, 4)
+    )
 
 
 def corrected_part(text: str) -> str | None:
@@ -258,6 +301,14 @@ def _plain(
             if any(" " in p and OSA.distance(said, p) <= 1 for p in vocabulary):
                 return ConfirmReading(category)
     heard = said.split()
+    if step and not done:
+        # A question with its own words for yes and no asks whether something is so ("in
+        # danger", "safe"): "done" or "done that" is no answer to it, and is asked again.
+        found = [
+            (start, end, category)
+            for start, end, category in found
+            if category != "yes" or " ".join(heard[start:end]) not in _DONE_YES
+        ]
     for start, end, category in found:
         leading = any(0 <= start - begin < LEADING_WORDS for begin in starts)
         reported = start > 0 and heard[start - 1] in ("says", "said", "say")
@@ -278,9 +329,12 @@ def _plain(
             return ConfirmReading(None, mixed="yes")
         return ConfirmReading("yes")
     if len(heard) <= 2:
+        # A word that is a word is meant as written: "hes" is "he's", never a slip for "yes".
+        english = english_words()
         guesses = {
             category
             for token in heard
+            if token not in english
             for category, vocabulary in (
                 ("unsure", UNSURE_WORDS),
                 ("no", NO_WORDS),

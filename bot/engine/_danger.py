@@ -86,6 +86,17 @@ VERB_NEGATIONS = frozenset(
 )
 """The negations that deny a verb, and so stand for one another in a cue ("nobody" does not)."""
 
+_TOLD = frozenset(["hes", "shes", "theyre", "theres", "its", "im", "ive", "weve", "theyve"])
+"""Words that open a clause told as so now ("what do I do, he's got a knife")."""
+
+_TOLD_VERBS = frozenset(
+    ["is", "are", "has", "have", "got", "just", "keeps", "wont", "cant", "isnt", "aint", "s"]
+)
+"""After a person, verbs that tell of now ("dad has", "mum is", "he just")."""
+
+_WHEN = frozenset(["if", "when", "whenever", "case", "incase", "suppose", "supposing", "once"])
+"""Words that open a clause asked about, not told ("what do I do if he comes back")."""
+
 _AGE_WORDS = frozenset(["eldest", "oldest", "age", "aged"])
 """Words that start an age ("the eldest is 5", "aged 3"), as a number does ("3 year old")."""
 
@@ -174,6 +185,16 @@ def _skeleton(word: str) -> str:
 
 def _word(word: str) -> str:
     return stem(word) if word.isalpha() else word
+
+
+def _as_said(sequence: Sequence_) -> Sequence_:
+    """A cue sequence as the stems of the words that fill it ("=armed" was "armed" said)."""
+    return tuple(_word(word[1:]) if word.startswith(EXACT) else word for word in sequence)
+
+
+def _holds(phrase: Sequence_, run: Sequence_) -> bool:
+    """Whether ``run`` stands in ``phrase`` as consecutive words."""
+    return any(phrase[at : at + len(run)] == run for at in range(len(phrase) - len(run) + 1))
 
 
 def _stems(phrase: str) -> Sequence_:
@@ -290,6 +311,14 @@ class DangerCues:
         self._attributes = {kind for kind, d in danger.kinds.items() if d.attributes}
         self._present = self._list(danger.present)
         self._hypothetical = self._list(danger.hypothetical)
+        # Openers that ask what to do ("how do I", "should we"): they set danger aside only in
+        # a real question, never before a clause that tells of now.
+        self._openers = frozenset((*self._procedure, *self._questions, *self._list(danger.pleas)))
+        self._pleas = frozenset(self._list(danger.pleas))
+        self._class_words = {
+            name: tuple(_stems(phrase) for phrase in word_list(said))
+            for name, said in danger.class_words.items()
+        }
         self._label_after = frozenset(_word(w) for w in word_list(danger.label_after))
         # A single word is said as written ("smokes", a smoker, must not cover "smoke", a fire);
         # a phrase is compared by its stems ("smoke alarm's" is "smoke alarm").
@@ -618,6 +647,8 @@ class DangerCues:
         if at + 2 >= len(tokens) or not tokens[at].stem.isdigit():
             return 0
         unit, old = tokens[at + 1].stem, tokens[at + 2].stem
+        if (unit, old) == ("y", "o"):  # "3 y/o"
+            unit, old = "year", "old"
         if old != "old":
             return 0
         if unit in ("month", "week", "day"):
@@ -686,15 +717,31 @@ class DangerCues:
         return best
 
     def explained_by(self, phrases: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
-        """A question's own phrases, with the danger classes any of them belongs to.
+        """A question's own phrases, with the members of danger classes that it names.
 
-        "Which signs of exploitation?" lists "knife", so every weapon ("<weapon>") is an answer
-        to it, not danger told now, unless said as happening now.
+        "Which signs of exploitation?" listing "knife" names knives ("kitchen knife" too), not
+        every weapon: a gun told there is danger. A class is named whole only by one of its
+        general words (danger.yaml's ``class_words``): "Drugs or weapons found?" names every
+        weapon. Danger told only in named words is an answer, unless said as happening now.
         """
-        found = set(phrases)
+        asked = [phrase for phrase in phrases if phrase]
+        found = set(asked)
         for name in self._classes:
-            if name not in PEOPLE and found & set(self._expand(name)):
-                found.add((f"<{name}>",))
+            if name in PEOPLE:
+                continue
+            members = [_as_said(sequence) for sequence in self._expand(name)]
+            general = self._class_words.get(name, ())
+            if any(_holds(phrase, word) for phrase in asked for word in general):
+                found.update(members)
+                continue
+            # A member named by its last word ("knife" names "kitchen knife", "bat" "baseball
+            # bat"): an English noun phrase ends in what it is.
+            found.update(
+                member
+                for member in members
+                for phrase in asked
+                if len(phrase) <= len(member) and member[-len(phrase) :] == phrase
+            )
         return frozenset(found)
 
     def _filled(
@@ -865,31 +912,48 @@ class DangerCues:
         kinds: list[str] = []
         terms: set[tuple[str, ...]] = set()
         now = False
-        for cue, placed in self._found(tokens, kinds):
-            if cue.kind in kinds:
-                continue
+        # Every cue found counts on its own: a second, stronger cue of a kind already found
+        # ("knife on the side ... now holding the machete to her") brings its own words and
+        # its own "now", and is set aside or not by its own reading. The same words found by
+        # several cues of a kind are read once.
+        decided: dict[tuple[str, bool, tuple[tuple[int, int], ...]], bool] = {}
+        for cue, placed in self._found(tokens, ()):
             if all(at in harmless for start, end in placed for at in range(start, end + 1)):
                 continue
-            reason = self.set_aside(tokens, cue, placed)
-            if reason is not None and not (
-                reason.startswith("past") and self._still_there_after(tokens, cue, placed)
-            ):
+            said = {
+                tuple(tokens[at].stem for at in range(start, end + 1))
+                for (start, end), named in zip(
+                    placed, cue.classes or (None,) * len(placed), strict=True
+                )
+                if named not in PEOPLE and not self._young(tokens, start)
+            } - self._people
+            if cue.kind in kinds and said <= terms and (now or not self._now(tokens, placed)):
+                continue  # nothing this cue could add: its kind, its words and "now" are in
+            key = (cue.kind, cue.negated_inside, tuple(placed))
+            stands = decided.get(key)
+            if stands is None:
+                reason = self.set_aside(tokens, cue, placed)
+                stands = decided[key] = reason is None or (
+                    reason.startswith("past") and self._still_there_after(tokens, cue, placed)
+                )
+            if not stands:
                 continue
-            kinds.append(cue.kind)
-            for (start, end), named in zip(
-                placed, cue.classes or (None,) * len(placed), strict=True
-            ):
-                said = tuple(tokens[at].stem for at in range(start, end + 1))
-                if said in self._people or self._young(tokens, start) or named in PEOPLE:
-                    continue
-                terms.add((f"<{named}>",) if named else said)
-            # "just walked in and smacked her": a "now" word anywhere in the cue's sentence
-            # tells the whole of it as now.
-            sentence = tokens[placed[0][0]].sentence
-            clauses = {token.clause for token in tokens if token.sentence == sentence}
-            now = now or bool(self._phrases_in(tokens, self._present, clauses))
-            now = now or self._going_on(tokens, placed[0][0])
+            if cue.kind not in kinds:
+                kinds.append(cue.kind)
+            terms |= said
+            now = now or self._now(tokens, placed)
         return DangerReading(tuple(kinds), frozenset(terms), now)
+
+    def _now(self, tokens: Sequence[_Token], placed: list[tuple[int, int]]) -> bool:
+        """Whether a cue is told as now: a "now" word in its sentence, or a verb going on.
+
+        "just walked in and smacked her": the "just" tells the whole sentence as now.
+        """
+        sentence = tokens[placed[0][0]].sentence
+        clauses = {token.clause for token in tokens if token.sentence == sentence}
+        return bool(self._phrases_in(tokens, self._present, clauses)) or self._going_on(
+            tokens, placed[0][0]
+        )
 
     @staticmethod
     def _going_on(tokens: Sequence[_Token], start: int, end: int | None = None) -> bool:
@@ -979,15 +1043,26 @@ class DangerCues:
         first = next(at for at, token in enumerate(tokens) if token.sentence == sentence)
         for begin, finish in self._phrases_in(tokens, self._procedure, whole):
             # "do we need to seize the knife?" asks about procedure; "how do I do CPR on a 6
-            # month old, he's stopped breathing" tells of danger in its own clause.
-            if begin == first and tokens[begin].clause in own:
+            # month old, he's stopped breathing" tells of danger in its own clause, and "what
+            # do I do he's got a knife" in a clause of its own, though no comma marks it.
+            if (
+                begin == first
+                and tokens[begin].clause in own
+                and self._asks_what_to_do(tokens, begin, finish, start)
+            ):
                 return "asks about procedure: " + self._said(tokens, begin, finish)
-        asking = tokens[start].asks or bool(self._phrases_in(tokens, self._questions, whole))
+        asking = tokens[start].asks or any(
+            begin > start or self._asks_what_to_do(tokens, begin, finish, start)
+            for begin, finish in self._phrases_in(tokens, self._questions, whole)
+        )
         # Asking what to do, the "if" may stand clauses before the cue: "if the ex shows up and
         # it kicks off again, should she ring 999?"
         for begin, finish in self._phrases_in(tokens, self._hypothetical, whole if asking else own):
             if begin >= start:
                 continue
+            opener = tuple(token.stem for token in tokens[begin : finish + 1]) in self._openers
+            if opener and not self._asks_what_to_do(tokens, begin, finish, start):
+                continue  # "how do I stop him he's strangling her": told, not asked
             # A threat is often said with "if" ("if he talks he's dead"): a bare "if" does not
             # make it hypothetical unless the officer is asking what to do ("if he threatens
             # us, do we back off?"); "what if" or "in case" always does.
@@ -1005,6 +1080,39 @@ class DangerCues:
             if after < len(tokens) and tokens[after].stem in self._label_after:
                 return "label: " + tokens[after].text
         return None
+
+    def _asks_what_to_do(
+        self, tokens: Sequence[_Token], begin: int, opener: int, start: int
+    ) -> bool:
+        """Whether an opener from ``begin`` to ``opener`` ("what do I do", "what powers") asks.
+
+        It tells when a clause of now comes before the cue ("what do I do he's got a knife",
+        "how do I stop him, he's strangling her"). Otherwise it asks when a condition follows
+        ("what do I do if he comes back with a knife") or the sentence ends with a question
+        mark; without either, an opener that may plead for help (danger.yaml's ``pleas``: "how
+        do I get the knife off him") tells, and one about the law or policy ("what powers have
+        we got to search him for a blade") asks.
+        """
+        plea = tuple(token.stem for token in tokens[begin : opener + 1]) in self._pleas
+        sentence = tokens[opener].sentence
+        for at in range(opener + 1, len(tokens)):
+            token = tokens[at]
+            if token.sentence != sentence:
+                break
+            if token.text in _WHEN:
+                return True
+            if at > start:
+                continue  # a condition may come after the cue: "can we force entry if ..."
+            told = token.text in _TOLD or (
+                (token.text in PEOPLE_WORDS or token.text in ("he", "she", "they"))
+                and at + 1 < len(tokens)
+                and tokens[at + 1].text in _TOLD_VERBS
+            )
+            if told and at > opener + 1:
+                return False
+            if told and token.clause != tokens[opener].clause:
+                return False
+        return tokens[start].asks or not plea
 
     @staticmethod
     def _said(tokens: Sequence[_Token], begin: int, finish: int) -> str:

@@ -249,6 +249,9 @@ class Danger(_Strict):
         default_factory=dict
     )
     kinds: dict[Annotated[str, Field(pattern=r"^[a-z][a-z-]*$")], DangerKind] = Field(min_length=1)
+    class_words: dict[str, Phrases] = Field(default_factory=dict)
+    """A class's general words ("weapon", "weapons"): a question that says one of them names
+    every member of the class; one that says "knife" names knives, not every weapon."""
     over: Marked = ()
     held: Marked = ()
     past: Marked = ()
@@ -258,6 +261,9 @@ class Danger(_Strict):
     hypothetical: Marked = ()
     questions: Marked = ()
     procedure: Marked = ()
+    pleas: Marked = ()
+    """Openers that may ask for help in the middle of it ("how do I stop him"): they ask about
+    procedure only in a real question (a question mark, or an "if" or "when" clause)."""
     still_there: Marked = ()
     label_after: Marked = ()
     not_danger: Marked = ()
@@ -267,6 +273,13 @@ class Danger(_Strict):
     ongoing_from: Marked = ()
     """Words before a past time that make it the start of something still going on ("since")."""
     """Phrases holding an `over` word that do not end a danger ("says she feels fine")."""
+
+    @model_validator(mode="after")
+    def _class_words_name_classes(self) -> Danger:
+        unknown = sorted(set(self.class_words) - set(self.classes))
+        if unknown:
+            raise ValueError(f"class_words names '{unknown[0]}', which is not under classes")
+        return self
 
 
 class Language(_Strict):
