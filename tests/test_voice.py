@@ -291,3 +291,20 @@ def test_transcribe_prints_one_json_object_a_file_with_the_answer_taken() -> Non
         assert set(line) == {"file", "text", "confidence", "duration", "rtf", "answer"}
         assert line["duration"] > 0 and line["rtf"] > 0
     assert all(path.stat().st_size < 50_000 for path in FIXTURES.glob("*.ogg"))
+
+
+def test_the_deployment_chooses_the_engine_and_whether_replies_are_spoken(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from bot.channels.telegram._voice import NOTE_CHANNEL, MemoryNotes, voice_desk
+    from bot.voice import RecogniserError
+
+    notes = MemoryNotes()
+    desk = voice_desk(engine, notes, speech_engine="vosk", speech_model=tmp_path / "absent")
+    with pytest.raises(RecogniserError, match="model directory"):
+        desk.listener()
+    quiet = voice_desk(engine, notes)
+    spoken_by_default = voice_desk(engine, notes, replies_by_default=True)
+    assert not quiet.speaks_to("officer") and spoken_by_default.speaks_to("officer")
+    notes.set_channel_note(NOTE_CHANNEL, "officer", {"on": False}, now=0.0)
+    assert not spoken_by_default.speaks_to("officer")  # the officer's own /voice off wins

@@ -400,7 +400,13 @@ def run(
         checkpoints=checkpoints,
         audit_summary=audit_summary,
         trainer_report=trainer_report,
-        voice=voice_desk(app.engine, app.store),
+        voice=voice_desk(
+            app.engine,
+            app.store,
+            speech_engine=app.settings.speech_engine,
+            speech_model=app.settings.speech_model,
+            replies_by_default=app.settings.voice_replies,
+        ),
     )
     if channel.voice is not None:
         channel.voice.warm_up()

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -116,6 +117,8 @@ class VoiceDesk:
         listener: builds the recogniser; called once, in a worker thread, at :meth:`warm_up`
             or at the first voice note (None: voice notes are refused with a plain message).
         speaker: the voice replies are read in (None: /voice on is refused).
+        replies_by_default: whether an officer who never sent /voice hears replies (the
+            deployment's ``voice_replies`` setting).
     """
 
     def __init__(
@@ -124,8 +127,11 @@ class VoiceDesk:
         notes: NoteStore,
         listener: Callable[[], Listener] | None,
         speaker: Speaker | None,
+        *,
+        replies_by_default: bool = False,
     ) -> None:
         self.engine = engine
+        self.replies_by_default = replies_by_default
         self.notes = notes
         self._make_listener = listener
         self._listener: Listener | None = None
@@ -320,7 +326,9 @@ class VoiceDesk:
     def speaks_to(self, officer: str) -> bool:
         """Whether this officer asked for voice replies."""
         note = self.notes.channel_note(NOTE_CHANNEL, officer)
-        return bool(note and note.get("on"))
+        if note is None:
+            return self.replies_by_default and self.speaker is not None
+        return bool(note.get("on"))
 
     async def command(
         self, channel: TelegramChannel, update: Update, context: ContextTypes.DEFAULT_TYPE
@@ -403,19 +411,40 @@ async def _answer(query: Any, text: str | None = None) -> None:
         log.info("a button tap could not be answered: %s", type(error).__name__)
 
 
-def voice_desk(engine: Engine, notes: NoteStore | None) -> VoiceDesk:
-    """The desk with pocketsphinx and espeak-ng, or without what is not installed."""
-    try:
-        import pocketsphinx  # noqa: F401 - only whether it is there
+def voice_desk(
+    engine: Engine,
+    notes: NoteStore | None,
+    *,
+    speech_engine: str | None = None,
+    speech_model: Path | None = None,
+    replies_by_default: bool = False,
+) -> VoiceDesk:
+    """The desk with the configured recogniser and espeak-ng, or without what is missing.
 
-        from bot.voice._listen import Listener
+    pocketsphinx unless the deployment names another engine, which then needs its model
+    directory; an officer who never sent /voice hears replies if ``replies_by_default``.
+    """
+    listener: Callable[[], Listener] | None
+    if speech_engine in (None, "pocketsphinx"):
+        try:
+            import pocketsphinx  # noqa: F401 - only whether it is there
+        except ImportError:
+            listener = None
+        else:
 
-        def make() -> Listener:
-            return Listener(engine)
+            def listener() -> Listener:
+                from bot.voice._listen import Listener
 
-        listener: Callable[[], Listener] | None = make
-    except ImportError:
-        listener = None
+                return Listener(engine)
+    else:
+        chosen: str = speech_engine
+
+        def listener() -> Listener:
+            from bot.voice import load_recogniser
+            from bot.voice._listen import Listener
+
+            return Listener(engine, load_recogniser(chosen, model_dir=speech_model))
+
     speaker: Speaker | None
     try:
         import espeakng_loader  # noqa: F401
@@ -425,4 +454,10 @@ def voice_desk(engine: Engine, notes: NoteStore | None) -> VoiceDesk:
         speaker = EspeakSpeaker()
     except ImportError:
         speaker = None
-    return VoiceDesk(engine, notes if notes is not None else MemoryNotes(), listener, speaker)
+    return VoiceDesk(
+        engine,
+        notes if notes is not None else MemoryNotes(),
+        listener,
+        speaker,
+        replies_by_default=replies_by_default,
+    )
