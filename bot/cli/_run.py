@@ -62,6 +62,14 @@ from bot.knowledge import Jurisdiction
     show_default=True,
     help="Seconds to wait for the Bot API before a request is tried again.",
 )
+@click.option(
+    "--messages-per-second",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Messages the whole bot may send a second: Telegram's limit for a bot is about 30. "
+    "Raise it only if Telegram raised your bot's limit; 0 turns the bot-wide limit off.",
+)
 @click.option("--verbose", is_flag=True, help="Log each start, stop and error (never text or ids).")
 @flows_option
 @knowledge_option
@@ -78,6 +86,7 @@ def run(
     keep_personal_messages: bool,
     idle_minutes: float,
     timeout: float,
+    messages_per_second: float,
     verbose: bool,
     flows_dir: Path | None,
     knowledge_dir: Path | None,
@@ -113,6 +122,7 @@ def run(
             webhook=Webhook(public_url, listen, port) if webhook and public_url else None,
             delete_personal_data=not keep_personal_messages,
             timeout_seconds=timeout,
+            messages_per_second=messages_per_second,
         )
         with open_app(settings, store=True) as app:
             run_bot(app, telegram)

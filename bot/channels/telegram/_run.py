@@ -2,7 +2,9 @@
 
 Start-up fails fast with a plain message (a bad token, a knowledge base or flows that do not
 load, a second instance) rather than half-starting. SIGTERM or Ctrl-C stops fetching, lets the
-updates in hand finish (each is saved as it is handled), closes the database and exits 0.
+updates in hand finish (each is saved as it is handled; their replies are tried once, and a
+lost one is owned up to at the officer's next message), sets a backlog aside in the same way,
+closes the database and exits 0.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from bot.channels.telegram._channel import (
     TelegramChannel,
 )
 from bot.channels.telegram._contacts import Contacts
-from bot.channels.telegram._limits import ChatRateLimiter
+from bot.channels.telegram._limits import MESSAGES_PER_SECOND, ChatRateLimiter
 from bot.channels.telegram._marks import ChatMarks
 from bot.channels.telegram._order import PerChatOrder
 from bot.channels.telegram._webhook import WebhookServer
@@ -68,6 +70,9 @@ class TelegramSettings:
     timeout_seconds: float = 10.0
     tick_seconds: float = 60.0
     """How often idle conversations are looked for, closed and their officers told."""
+    messages_per_second: float = MESSAGES_PER_SECOND
+    """Messages the whole bot may send a second (Telegram's guideline is about 30; 0: no
+    bot-wide limit, for a Bot API server or an account whose limit is raised)."""
 
 
 def read_token(token_file: Path | None = None, environ: dict[str, str] | None = None) -> str:
@@ -174,7 +179,7 @@ def build_application(
         .base_url(settings.api_url or DEFAULT_API_URL)
         .base_file_url(settings.file_url or DEFAULT_FILE_URL)
         .concurrent_updates(order or PerChatOrder())
-        .rate_limiter(ChatRateLimiter())
+        .rate_limiter(ChatRateLimiter(messages_per_second=settings.messages_per_second))
         .connect_timeout(timeout)
         .read_timeout(timeout)
         .write_timeout(timeout)
@@ -226,6 +231,10 @@ async def serve(
             ready()
         await stop.wait()
         ticking.cancel()
+        channel.begin_stopping()
+        limiter = application.bot.rate_limiter
+        if isinstance(limiter, ChatRateLimiter):
+            limiter.stop_retrying()
     finally:
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
