@@ -514,3 +514,17 @@ async def test_a_backlog_at_shutdown_is_set_aside_and_owned_up_to(
         for officer in officers:
             mark = marks.chat_mark(keys.pseudonym("chat", officer))
             assert mark is not None and mark.undelivered, officer
+
+
+def test_a_missing_optional_package_is_looked_for_once_not_at_every_call() -> None:
+    import importlib.util
+    import sys
+
+    from bot.channels.telegram._run import remember_sniffio_is_missing
+
+    if importlib.util.find_spec("sniffio") is not None:
+        pytest.skip("sniffio is installed here: nothing to remember")
+    remember_sniffio_is_missing()
+    assert sys.modules["sniffio"] is None
+    with pytest.raises(ImportError):
+        import sniffio  # noqa: F401
