@@ -301,7 +301,11 @@ class TelegramChannel:
         if _closed(mark, pressed_on):
             # An old question's keyboard, or a double tap on one just answered.
             await self._answer_once(query, say.QUESTION_CLOSED)
-            if pressed_on is not None:
+            shown = query.message.reply_markup if isinstance(query.message, Message) else None
+            if pressed_on is not None and (
+                shown is not None or not isinstance(query.message, Message)
+            ):
+                # Its buttons are still there (or the message is too old to tell): take them away.
                 await self._remove_keyboard(chat, pressed_on)
             return
         assert mark is not None
