@@ -372,7 +372,7 @@ class Held(Sessions):
         return super().handle(key, event)
 
 
-async def test_a_tap_is_answered_at_once_while_every_slot_is_taken(tmp_path: Path) -> None:
+async def test_a_tap_is_answered_and_read_at_once_while_every_slot_is_taken(tmp_path: Path) -> None:
     with build_app(Settings(data_dir=tmp_path)) as app:
         assert app.store is not None
         keys = Keys.open(tmp_path)
@@ -400,7 +400,7 @@ async def test_a_tap_is_answered_at_once_while_every_slot_is_taken(tmp_path: Pat
             (menu,) = await fake.wait_for_replies_async(tapping)
             Held.release.clear()
             Held.held = keys.pseudonym("chat", busy)
-            fake.send_text(busy, "/start")  # takes the only slot, and keeps it
+            fake.send_text(busy, "menu")  # takes the only slot, and keeps it
             await asyncio.sleep(0.3)
             pressed = fake.press(tapping, menu.message_id, "initial-contact")
             answered = await fake.wait_for_async(
@@ -412,10 +412,10 @@ async def test_a_tap_is_answered_at_once_while_every_slot_is_taken(tmp_path: Pat
                 timeout=5,
             )
             assert answered[0].text is None
-            # ... while its reply waits for the slot
-            assert len(fake.messages(tapping)) == 2  # "enrolled", the menu
+            # a tap takes no slot: its reply comes too, while the other chat's is still held
+            await fake.wait_for_async(lambda: len(fake.messages(tapping)) == 3, timeout=5)
+            assert len(fake.messages(busy)) == 1  # "enrolled" only
             Held.release.set()
-            await fake.wait_for_replies_async(tapping)
             await fake.wait_for_replies_async(busy)
             # answered once, not again in its turn
             assert len(fake.calls("answerCallbackQuery")) == 1

@@ -559,9 +559,10 @@ class TelegramChannel:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except (TimedOut, NetworkError) as error:
-                if isinstance(error, BadRequest) or attempt == attempts:
+                stopping = self._stopping_since is not None
+                if isinstance(error, BadRequest) or attempt == attempts or stopping:
                     log.warning("a reply could not be sent: %s", type(error).__name__)
-                    self._unreachable = self._stopping_since is not None
+                    self._unreachable = stopping
                     return None
                 await asyncio.sleep(wait)
                 wait *= 2

@@ -13,6 +13,7 @@ replies waiting on Telegram's limits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -62,11 +63,9 @@ class PerChatOrder(BaseUpdateProcessor):
         """
         answering: asyncio.Task[None] | None = None
         chat = chat_of(update)
-        if (
-            self.answer_first is not None
-            and isinstance(update, Update)
-            and update.callback_query is not None
-        ):
+        tap = isinstance(update, Update) and update.callback_query is not None
+        if self.answer_first is not None and tap:
+            assert isinstance(update, Update)
             answer = self.answer_first(update, chat is not None and chat in self._arrived)
             if answer is not None:
                 answering = asyncio.create_task(answer)
@@ -75,8 +74,14 @@ class PerChatOrder(BaseUpdateProcessor):
                 await coroutine
             return
         self._arrived[chat] = self._arrived.get(chat, 0) + 1
+        # A tap takes no slot: it waits only for its own chat's earlier update (a double tap
+        # waits to be told whether its question is still open), never for a thousand other
+        # chats' replies held by Telegram's limits. One per chat is in hand at a time anyway.
+        slot: contextlib.AbstractAsyncContextManager[Any] = (
+            contextlib.nullcontext() if tap else self._slots
+        )
         try:
-            async with self._slots, self.lock_for(chat):
+            async with slot, self.lock_for(chat):
                 await coroutine
         finally:
             self._arrived[chat] -= 1
