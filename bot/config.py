@@ -132,7 +132,7 @@ class Config(_Section):
     log: Logging = Logging()
     webhook: WebhookSettings = WebhookSettings()
     metrics: Metrics = Metrics()
-    messages_per_second: float = Field(default=30.0, gt=0, le=30)
+    messages_per_second: float = Field(default=30.0, ge=0)
     """The whole bot's sending rate; Telegram allows a bot about 30 messages a second."""
 
     _source: str = PrivateAttr(default="the defaults")

@@ -14,13 +14,17 @@ import time
 from pathlib import Path
 
 from bot.app import DATABASE
+from bot.channels.telegram._limits import PER_CHAT_BURST, PER_CHAT_SECONDS
 from bot.keys import Keys
 from bot.store import Store
 from bot.users import Role, Users
-from tests.fake_bot_api import BotMessage, FakeBotApi
+from tests.fake_bot_api import BotMessage, Call, FakeBotApi
 
 SETTLE_SECONDS = 0.25
-"""A reply is complete once the chat has been quiet this long after its first message."""
+"""A reply is complete once the chat has been quiet this long after its first message, when
+the per-chat flood limit cannot be holding a message back (see :func:`reply_over`)."""
+HELD_SECONDS = PER_CHAT_SECONDS / PER_CHAT_BURST
+"""The longest the per-chat limit holds a message back once a chat has had its burst."""
 
 
 class BotProcess:
@@ -114,8 +118,9 @@ class Officer:
     def send(self, text: str, *, expect_reply: bool = True) -> list[BotMessage]:
         """Type a message; the bot's messages in reply, once it has finished replying."""
         before = len(self.chat)
+        started = time.perf_counter()
         self.fake.send_text(self.id, text)
-        return self._replies(before, expect_reply)
+        return self._replies(before, expect_reply, started)
 
     def press(self, label: str, *, expect_reply: bool = True) -> list[BotMessage]:
         """Tap the button with this label on the latest message that shows it.
@@ -128,8 +133,9 @@ class Officer:
         except TimeoutError:
             raise AssertionError(f"no button {label!r} on screen: {self.screen()}") from None
         before = len(self.chat)
+        started = time.perf_counter()
         self.fake.press(self.id, message_id, data)
-        return self._replies(before, expect_reply)
+        return self._replies(before, expect_reply, started)
 
     def _button(self, label: str) -> tuple[int, str] | None:
         for message in reversed(self.chat):
@@ -141,8 +147,9 @@ class Officer:
     def press_on(self, message_id: int, data: str) -> list[BotMessage]:
         """Tap a button by its data on a given message, even one whose keyboard has gone."""
         before = len(self.chat)
+        started = time.perf_counter()
         self.fake.press(self.id, message_id, data, check_button=False)
-        return self._replies(before, expect_reply=False)
+        return self._replies(before, False, started)
 
     def screen(self) -> list[str]:
         """The chat as text lines, for assertion messages."""
@@ -152,11 +159,59 @@ class Officer:
         """Labels of every keyboard still on screen."""
         return [label for m in self.chat if not m.deleted for label, _ in m.buttons()]
 
-    def _replies(self, before: int, expect_reply: bool) -> list[BotMessage]:
+    def _replies(self, before: int, expect_reply: bool, started: float) -> list[BotMessage]:
+        """The reply's new messages once it is over; or, if it only changed a question in
+        place (a tick in "tick all that apply"), the questions changed."""
         if expect_reply:
-            self.fake.wait_for(lambda: len(self.chat) > before, timeout=15)
-        settle(self.fake)
-        return self.chat[before:]
+            self.fake.wait_for(lambda: self._answered(started), timeout=15)
+        wait_for_reply_end(self.fake, self.id)
+        new = self.chat[before:]
+        if new:
+            return new
+        return [m for m in self.chat if (m.edited_at or 0) >= started and m.buttons()]
+
+    def _answered(self, started: float) -> bool:
+        """A message has come, or a question was changed in place, since ``started``."""
+        return any(
+            call.method == "sendMessage"
+            or (call.method == "editMessageText" and call.params.get("reply_markup"))
+            for call in chat_calls(self.fake, self.id, started)
+        )
+
+
+def chat_calls(fake: FakeBotApi, chat_id: int, since: float = 0.0) -> list[Call]:
+    """The bot's calls naming ``chat_id`` (sends, edits, deletions, chat actions) since then."""
+    return [
+        call
+        for call in fake.calls()
+        if call.at >= since and str(call.params.get("chat_id")) == str(chat_id)
+    ]
+
+
+def reply_over(fake: FakeBotApi, chat_id: int, now: float, quiet: float = SETTLE_SECONDS) -> bool:
+    """Whether the bot's reply in a chat is over: nothing more can be on its way.
+
+    The chat has been quiet for ``quiet`` (the handler's own steps are milliseconds apart)
+    and, if the chat has had its per-chat burst of messages, also for as long as the flood
+    limit can hold the next one back: a three-message reply spaced out over two seconds is
+    never cut in two.
+    """
+    calls = chat_calls(fake, chat_id, now - PER_CHAT_SECONDS)
+    if not calls:
+        return True
+    sent = sum(1 for call in calls if call.method == "sendMessage")
+    needed = quiet + fake.delay + (HELD_SECONDS if sent >= PER_CHAT_BURST - 1 else 0.0)
+    return now - calls[-1].at >= needed
+
+
+def wait_for_reply_end(fake: FakeBotApi, chat_id: int, timeout: float = 30.0) -> None:
+    """Block until the bot's reply in ``chat_id`` is over (see :func:`reply_over`)."""
+    time.sleep(SETTLE_SECONDS)
+    deadline = time.perf_counter() + timeout
+    while not reply_over(fake, chat_id, time.perf_counter()):
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"the bot's reply in chat {chat_id} did not end in {timeout} s")
+        time.sleep(0.05)
 
 
 def settle(fake: FakeBotApi, quiet: float = SETTLE_SECONDS) -> None:

@@ -116,7 +116,7 @@ def test_every_setting_has_a_variable_and_an_example_with_a_comment() -> None:
         ("speech:\n  model_sha256: abc\n", {}, "speech.model_sha256: must be 64 hexadecimal"),
         ("speech:\n  model_path: /m.bin\n", {}, "speech: model_path is set but engine is not"),
         ("idle_minutes: 0\n", {}, "idle_minutes: Input should be greater than or equal to 1"),
-        ("messages_per_second: 100\n", {}, "messages_per_second: Input should be less than"),
+        ("messages_per_second: -1\n", {}, "messages_per_second: Input should be greater than"),
         ("log:\n  format: xml\n", {}, "log.format: Input should be 'auto', 'json' or 'text'"),
         ("", {"GUIDEBOT_METRICS_PORT": "x"}, "GUIDEBOT_METRICS_PORT (environment): metrics.port"),
         ("- a\n- list\n", {}, "must be a mapping of settings"),

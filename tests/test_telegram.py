@@ -21,7 +21,14 @@ from bot.channels.telegram import _texts as say
 from bot.keys import Keys
 from bot.store import Store
 from tests.fake_bot_api import FakeBotApi
-from tests.telegram_harness import BotProcess, Officer, enrolment_code, files_under, settle
+from tests.telegram_harness import (
+    BotProcess,
+    Officer,
+    chat_calls,
+    enrolment_code,
+    files_under,
+    settle,
+)
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +84,37 @@ def test_a_flow_by_buttons_with_a_red_flag_that_cannot_be_skipped(officer: Offic
     officer.press("Understood")
     assert officer.chat[-1].text.startswith("What immediate needs have you dealt with")
     assert "Understood" not in officer.buttons()
+
+
+def test_an_answer_is_one_edit_and_a_tick_changes_its_question_in_place(
+    officer: Officer,
+) -> None:
+    (menu,) = officer.send("/start")
+    started = time.perf_counter()
+    officer.press("First contact")
+    calls = [c.method for c in chat_calls(officer.fake, officer.id, started)]
+    # the answer shown under the question and its buttons removed in one edit, then the reply
+    assert calls == ["editMessageText", "sendMessage"]
+    officer.press("No")
+    officer.send("nan is here and he is safe, paramedics checked him")
+    officer.press("Done")
+    (ticks,) = officer.send("yes spoke to him on his own in the kitchen")
+    assert "Tick all that apply" in ticks.text
+    started = time.perf_counter()
+    (changed,) = officer.press("How they seemed")
+    assert [c.method for c in chat_calls(officer.fake, officer.id, started)] == ["editMessageText"]
+    assert changed.message_id == ticks.message_id and changed.text.endswith(
+        "Ticked: How they seemed."
+    )
+    assert ("Done", "done") in changed.buttons()
+    officer.press("Their own words")
+    assert officer.chat[-1].message_id == ticks.message_id
+    assert officer.chat[-1].text.endswith("Ticked: Their own words, How they seemed.")
+    (done,) = officer.send("/cancel")  # the covered list in one message, with the menu button
+    assert done.text.startswith("Stopped.") and "Summary:" in done.text
+    assert [e["type"] for e in done.entities] == ["pre"]
+    assert done.buttons() == [("Menu", "menu")]
+    assert menu.message_id < ticks.message_id
 
 
 def test_typed_answers_work_where_buttons_do(officer: Officer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,13 @@ from bot.channels.telegram import (
     StoreMarks,
     TelegramChannel,
     TelegramSettings,
+    _channel,
     build_application,
     read_token,
     serve,
     single_instance,
 )
+from bot.channels.telegram import _texts as say
 from bot.channels.telegram._limits import ChatRateLimiter
 from bot.channels.telegram._order import PerChatOrder
 from bot.channels.telegram._run import TokenFilter
@@ -282,3 +285,246 @@ async def test_typing_shows_only_while_a_reply_takes_over_half_a_second(tmp_path
             await running
     (typing,) = fake.calls("sendChatAction")
     assert typing.params["action"] == "typing"
+
+
+async def test_only_messages_sent_wait_for_the_bot_wide_limit() -> None:
+    limiter = ChatRateLimiter(messages_per_second=2, burst=1000, seconds=1.0)
+    await limiter.initialize()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+
+    async def call(*_: Any, **__: Any) -> bool:
+        return True
+
+    # Two messages a second bot-wide: nothing else a bot does waits for that allowance.
+    for chat in range(1, 4):
+        await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
+    for method in (
+        "answerCallbackQuery",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "deleteMessage",
+        "sendChatAction",
+        "getFile",
+        "setMyCommands",
+    ):
+        before = loop.time()
+        for _ in range(20):
+            await limiter.process_request(call, (), {}, method, {"chat_id": 5}, None)
+        assert loop.time() - before < 0.1, method
+    for method in ("sendPhoto", "sendVoice", "sendDocument"):
+        await limiter.process_request(call, (), {}, method, {"chat_id": 7}, None)
+    # six messages at two a second: the last four spaced half a second apart
+    assert loop.time() - started >= 1.4
+    await limiter.shutdown()
+
+
+async def test_the_bot_wide_limit_is_a_setting_and_zero_turns_it_off() -> None:
+    loop = asyncio.get_running_loop()
+
+    async def call(*_: Any, **__: Any) -> bool:
+        return True
+
+    for rate, least in ((0, 0.0), (100, 0.0), (5, 0.9)):
+        limiter = ChatRateLimiter(messages_per_second=rate, burst=1000, seconds=1.0)
+        before = loop.time()
+        for chat in range(1, 11):
+            await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
+        took = loop.time() - before
+        assert took >= least, rate
+        if not least:
+            assert took < 0.1, rate
+    settings = TelegramSettings(token="1:x")
+    assert settings.messages_per_second == 30
+
+
+async def test_retry_after_is_obeyed_for_calls_outside_the_limit_too() -> None:
+    from telegram.error import RetryAfter
+
+    limiter = ChatRateLimiter()
+    tries: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def edit(*_: Any, **__: Any) -> bool:
+        tries.append(loop.time())
+        if len(tries) == 1:
+            raise RetryAfter(0)
+        return True
+
+    assert await limiter.process_request(edit, (), {}, "editMessageText", {"chat_id": 3}, None)
+    assert len(tries) == 2
+    limiter.stop_retrying()  # shutting down: a refusal is given up at once
+    tries.clear()
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(edit, (), {}, "editMessageText", {"chat_id": 3}, None)
+    assert len(tries) == 1
+
+
+class Held(Sessions):
+    """Sessions whose handling of one chosen chat waits until the test lets it go."""
+
+    held: str | None = None
+    release = threading.Event()
+
+    def handle(self, key: str, event: Event) -> StepResult:
+        if key == Held.held:
+            Held.release.wait(10)
+        return super().handle(key, event)
+
+
+async def test_a_tap_is_answered_and_read_at_once_while_every_slot_is_taken(tmp_path: Path) -> None:
+    with build_app(Settings(data_dir=tmp_path)) as app:
+        assert app.store is not None
+        keys = Keys.open(tmp_path)
+        users = Users(app.store, keys)
+        order = PerChatOrder(max_concurrent_updates=1)  # one update in hand at a time
+        channel = TelegramChannel(
+            Held(app.engine, app.store, channel="telegram"),
+            keys,
+            users,
+            StoreMarks(app.store),
+            order=order,
+        )
+        busy, tapping = 7_012_345_690, 7_012_345_691
+        async with FakeBotApi() as fake:
+            settings = TelegramSettings(token=fake.token, api_url=fake.base_url)
+            stop = asyncio.Event()
+            running = asyncio.create_task(
+                serve(build_application(channel, settings, order=order), channel, settings, stop)
+            )
+            for officer in (busy, tapping):
+                code = users.create_code("officer", now=time.time()).code
+                fake.send_text(officer, f"/enrol {code}")
+                await fake.wait_for_replies_async(officer)
+            fake.send_text(tapping, "/start")
+            (menu,) = await fake.wait_for_replies_async(tapping)
+            Held.release.clear()
+            Held.held = keys.pseudonym("chat", busy)
+            fake.send_text(busy, "menu")  # takes the only slot, and keeps it
+            await asyncio.sleep(0.3)
+            pressed = fake.press(tapping, menu.message_id, "initial-contact")
+            answered = await fake.wait_for_async(
+                lambda: [
+                    a
+                    for a in fake.answered_callbacks()
+                    if a.callback_query_id == pressed.callback_query_id
+                ],
+                timeout=5,
+            )
+            assert answered[0].text is None
+            # a tap takes no slot: its reply comes too, while the other chat's is still held
+            await fake.wait_for_async(lambda: len(fake.messages(tapping)) == 3, timeout=5)
+            assert len(fake.messages(busy)) == 1  # "enrolled" only
+            Held.release.set()
+            await fake.wait_for_replies_async(busy)
+            # answered once, not again in its turn
+            assert len(fake.calls("answerCallbackQuery")) == 1
+            stop.set()
+            await running
+
+
+async def test_a_stale_tap_is_told_at_once_and_a_double_tap_waits_its_turn(
+    tmp_path: Path,
+) -> None:
+    with build_app(Settings(data_dir=tmp_path)) as app:
+        assert app.store is not None
+        keys = Keys.open(tmp_path)
+        users = Users(app.store, keys)
+        order = PerChatOrder()
+        channel = TelegramChannel(
+            Held(app.engine, app.store, channel="telegram"),
+            keys,
+            users,
+            StoreMarks(app.store),
+            order=order,
+        )
+        officer = 7_012_345_692
+        async with FakeBotApi() as fake:
+            settings = TelegramSettings(token=fake.token, api_url=fake.base_url)
+            stop = asyncio.Event()
+            running = asyncio.create_task(
+                serve(build_application(channel, settings, order=order), channel, settings, stop)
+            )
+            fake.send_text(officer, f"/enrol {users.create_code('officer', now=time.time()).code}")
+            await fake.wait_for_replies_async(officer)
+            fake.send_text(officer, "/start")
+            (menu,) = await fake.wait_for_replies_async(officer)
+            fake.press(officer, menu.message_id, "initial-contact")
+            await fake.wait_for_async(lambda: len(fake.messages(officer)) == 3)
+            question = fake.messages(officer)[-1]
+            Held.release.clear()
+            Held.held = keys.pseudonym("chat", officer)
+            fake.press(officer, question.message_id, "no")  # held in hand
+            await asyncio.sleep(0.2)
+            fake.press(officer, menu.message_id, "referral", check_button=False)  # stale
+            await fake.wait_for_async(lambda: len(fake.answered_callbacks()) == 3, timeout=5)
+            assert fake.answered_callbacks()[-1].text == say.QUESTION_CLOSED
+            fake.press(officer, question.message_id, "no", check_button=False)  # a double tap
+            await asyncio.sleep(0.3)
+            assert len(fake.answered_callbacks()) == 3  # not answered until its turn
+            Held.release.set()
+            await fake.wait_for_async(lambda: len(fake.answered_callbacks()) == 4, timeout=5)
+            assert fake.answered_callbacks()[-1].text == say.QUESTION_CLOSED
+            stop.set()
+            await running
+    needs = [m for m in fake.messages(officer) if m.text.startswith("What immediate needs")]
+    assert len(needs) == 1
+
+
+async def test_a_backlog_at_shutdown_is_set_aside_and_owned_up_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_channel, "STOP_GRACE_SECONDS", 0.0)
+    with build_app(Settings(data_dir=tmp_path)) as app:
+        assert app.store is not None
+        keys = Keys.open(tmp_path)
+        users = Users(app.store, keys)
+        marks = StoreMarks(app.store)
+        order = PerChatOrder(max_concurrent_updates=1)
+        channel = TelegramChannel(
+            Held(app.engine, app.store, channel="telegram"), keys, users, marks, order=order
+        )
+        officers = list(range(7_012_345_700, 7_012_345_720))
+        async with FakeBotApi() as fake:
+            settings = TelegramSettings(token=fake.token, api_url=fake.base_url)
+            stop = asyncio.Event()
+            running = asyncio.create_task(
+                serve(build_application(channel, settings, order=order), channel, settings, stop)
+            )
+            for officer in officers:
+                fake.send_text(officer, f"/enrol {users.create_code('officer', now=1e10).code}")
+            for officer in officers:
+                await fake.wait_for_replies_async(officer, timeout=30)
+            Held.release.clear()
+            Held.held = keys.pseudonym("chat", officers[0])
+            for officer in officers:
+                fake.send_text(officer, "menu")
+            await fake.wait_for_async(lambda: fake.pending_updates() == 0)
+            await asyncio.sleep(0.3)  # the first in hand, the rest waiting for the slot
+            fake.fail_next("sendMessage", "server", times=1000, status=500)
+            stop.set()
+            await asyncio.sleep(0.1)
+            Held.release.set()
+            started = time.perf_counter()
+            await asyncio.wait_for(running, 20)
+            took = time.perf_counter() - started
+        # the one in hand was tried once; the other nineteen were not tried at all
+        assert took < 5
+        assert len(fake.calls("sendMessage")) == len(officers) + 1
+        for officer in officers:
+            mark = marks.chat_mark(keys.pseudonym("chat", officer))
+            assert mark is not None and mark.undelivered, officer
+
+
+def test_a_missing_optional_package_is_looked_for_once_not_at_every_call() -> None:
+    import importlib.util
+    import sys
+
+    from bot.channels.telegram._run import remember_sniffio_is_missing
+
+    if importlib.util.find_spec("sniffio") is not None:
+        pytest.skip("sniffio is installed here: nothing to remember")
+    remember_sniffio_is_missing()
+    assert sys.modules["sniffio"] is None
+    with pytest.raises(ImportError):
+        import sniffio  # noqa: F401

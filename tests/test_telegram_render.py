@@ -123,3 +123,33 @@ def test_short_answers_share_a_row_and_a_menu_has_one_option_a_row() -> None:
     )
     assert keyboard_rows(menu) == tuple((button,) for button in menu)
     assert keyboard_rows(()) == ()
+
+
+def test_a_summary_shares_one_message_with_the_words_around_it() -> None:
+    summary = SummaryData("First contact", False, (SummarySection("Noted", ("a",)),), (), "")
+    menu = (Button("Menu", "menu"),)
+    messages = render(
+        [
+            Reply("Stopped. Here is what you covered:", role="notice"),
+            Reply("Summary: First contact\n\nDone: a", role="summary", summary=summary),
+            Reply("Send anything to start again.", menu, role="notice"),
+        ]
+    )
+    assert [m.html for m in messages] == [
+        "Stopped. Here is what you covered:\n\n<pre>Summary: First contact\n\nDone: a</pre>"
+        "\n\nSend anything to start again."
+    ]
+    assert messages[0].keyboard == (menu,)
+
+
+def test_a_summary_is_not_joined_to_a_question_before_it_or_a_red_flag() -> None:
+    summary = Reply("Summary: x", role="summary")
+    flag = Reply("RED FLAG: Weapon. Step back.", role="red_flag")
+    asked = render([Reply("Is anyone hurt?", YES_NO, role="question", step="q"), summary])
+    assert [m.html for m in asked] == ["Is anyone hurt?", "<pre>Summary: x</pre>"]
+    assert asked[0].keyboard == (YES_NO,)
+    flagged = render([summary, flag])
+    assert [m.html.split("\n")[0] for m in flagged] == [
+        "<pre>Summary: x</pre>",
+        "<b>RED FLAG: Weapon.</b>",
+    ]

@@ -67,6 +67,14 @@ if TYPE_CHECKING:
     show_default=True,
     help="Seconds to wait for the Bot API before a request is tried again.",
 )
+@click.option(
+    "--messages-per-second",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Messages the whole bot may send a second: Telegram's limit for a bot is about 30. "
+    "Raise it only if Telegram raised your bot's limit; 0 turns the bot-wide limit off.",
+)
 @click.option("--verbose", is_flag=True, help="Log each start, stop and error (never text or ids).")
 @click.option(
     "--log-level",
@@ -88,13 +96,6 @@ if TYPE_CHECKING:
     default=None,
     help="Serve Prometheus metrics on this port (loopback unless the config says otherwise).",
 )
-@click.option(
-    "--messages-per-second",
-    type=click.FloatRange(min=0.1, max=30),
-    default=30.0,
-    show_default=True,
-    help="The whole bot's sending rate (Telegram allows a bot about 30 a second).",
-)
 @flows_option
 @knowledge_option
 @jurisdiction_option
@@ -110,11 +111,11 @@ def run(
     keep_personal_messages: bool,
     idle_minutes: float,
     timeout: float,
+    messages_per_second: float,
     verbose: bool,
     log_level: str,
     log_format: LogFormat,
     metrics_port: int | None,
-    messages_per_second: float,
     flows_dir: Path | None,
     knowledge_dir: Path | None,
     jurisdiction: Jurisdiction | None,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import html
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -75,6 +76,11 @@ SEND_BACKOFF_SECONDS = 0.5
 NOT_ENROLLED_EVERY_SECONDS = 60.0
 """An unknown account is told how to enrol at most this often, so the bot cannot be made to
 spam anyone."""
+STOP_GRACE_SECONDS = 5.0
+"""After SIGTERM, updates whose turn comes within this long are still handled; later ones (a
+backlog) are set aside: the officer is told at their next message that it was not used."""
+MOST_EARLY_ANSWERS = 10_000
+"""Taps answered ahead of their turn and not yet reached, kept at most (a bound, never met)."""
 
 log = logging.getLogger("guidebot.telegram")
 
@@ -166,6 +172,9 @@ class TelegramChannel:
         """Start with no unknown accounts told yet, and no application to send through."""
         self._told_unknown: dict[str, float] = {}
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
+        self._answered_early: set[str] = set()
+        self._stopping_since: float | None = None
+        self._unreachable = False
 
     # -- wiring ----------------------------------------------------------------------------
 
@@ -199,6 +208,8 @@ class TelegramChannel:
         application.add_handler(MessageHandler(only_new & filters.TEXT, self._text))
         application.add_handler(MessageHandler(filters.ALL, self._cannot_read))
         application.add_error_handler(self._error)
+        if self.order is not None:
+            self.order.answer_first = self.answer_first
 
     @staticmethod
     async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -214,6 +225,9 @@ class TelegramChannel:
         chat = update.effective_chat
         if chat is None:
             raise ApplicationHandlerStop  # nothing guidebot uses comes without a chat
+        if self._set_aside_now():
+            self._set_aside(update)
+            raise ApplicationHandlerStop
         if chat.type != ChatType.PRIVATE or update.effective_user is None:
             # A group, or a channel the bot was added to (its posts come from nobody): point
             # them to a private chat, and keep nothing.
@@ -226,7 +240,7 @@ class TelegramChannel:
         if message is not None and message.text and _command(message.text) == "enrol":
             return  # the one thing an unknown account may do
         if update.callback_query is not None:
-            await _answer(update.callback_query, say.NOT_ENROLLED)
+            await self._answer_once(update.callback_query, say.NOT_ENROLLED)
         elif self._may_tell_unknown(user):
             await self._send_plain(chat.id, say.NOT_ENROLLED)
         raise ApplicationHandlerStop
@@ -241,7 +255,7 @@ class TelegramChannel:
 
     async def _refuse_group(self, update: Update) -> None:
         if update.callback_query is not None:
-            await _answer(update.callback_query, say.GROUP_CHAT)
+            await self._answer_once(update.callback_query, say.GROUP_CHAT)
         elif update.effective_message is not None and update.effective_chat is not None:
             await self._send_plain(update.effective_chat.id, say.GROUP_CHAT)
 
@@ -312,7 +326,7 @@ class TelegramChannel:
         if mark is not None and mark.undelivered:
             await self._show_where(chat, key, mark)
         else:
-            async with self._typing(context, chat):
+            with self._typing(context, chat):
                 event = Text(message.text, self.clock())
                 result = await asyncio.to_thread(self.sessions.handle, key, event)
             await self._deliver(chat, key, result, mark)
@@ -326,17 +340,22 @@ class TelegramChannel:
         key = self.pseudonyms.pseudonym("chat", chat)
         mark = self.marks.chat_mark(key)
         pressed_on = query.message.message_id if query.message is not None else None
-        if mark is None or pressed_on is None or pressed_on != mark.keyboard_message:
+        if _closed(mark, pressed_on):
             # An old question's keyboard, or a double tap on one just answered.
-            await _answer(query, say.QUESTION_CLOSED)
-            if pressed_on is not None:
+            await self._answer_once(query, say.QUESTION_CLOSED)
+            shown = query.message.reply_markup if isinstance(query.message, Message) else None
+            if pressed_on is not None and (
+                shown is not None or not isinstance(query.message, Message)
+            ):
+                # Its buttons are still there (or the message is too old to tell): take them away.
                 await self._remove_keyboard(chat, pressed_on)
             return
-        await _answer(query)
+        assert mark is not None
+        await self._answer_once(query)
         if mark.undelivered:
             await self._show_where(chat, key, mark)
             return
-        async with self._typing(context, chat):
+        with self._typing(context, chat):
             event = Press(query.data or "", self.clock())
             result = await asyncio.to_thread(self.sessions.handle, key, event)
         await self._deliver(chat, key, result, mark, pressed=_pressed(query))
@@ -360,6 +379,77 @@ class TelegramChannel:
         chat, _user = _chat_and_user(update)
         await self._send_plain(chat, say.PRIVACY)
 
+    # -- taps answered first ----------------------------------------------------------------
+
+    def answer_first(self, update: Update, busy: bool) -> Coroutine[Any, Any, None] | None:
+        """Answer a tap at once, ahead of its turn, whatever else the bot has in hand.
+
+        Called by :class:`PerChatOrder` as the tap arrives, before it waits for a free slot
+        or for its chat's earlier updates, so a button never spins while a thousand other
+        officers' replies wait on Telegram's limits. What is certain now decides the answer:
+        a group, an unknown account, a question already closed. A tap on the open question of
+        a chat still busy with an earlier update (a double tap) waits and is answered in its
+        turn, when that update has said whether the question is still open. Returns the call
+        to make, or None to leave the answer to the handler.
+        """
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None:
+            return None
+        text: str | None = None
+        if chat.type != ChatType.PRIVATE or update.effective_user is None:
+            text = say.GROUP_CHAT
+        else:
+            user = self.pseudonyms.pseudonym("user", update.effective_user.id)
+            if self.roles.role_of(user, self.clock()) is None:
+                text = say.NOT_ENROLLED
+            else:
+                mark = self.marks.chat_mark(self.pseudonyms.pseudonym("chat", chat.id))
+                pressed_on = query.message.message_id if query.message is not None else None
+                if _closed(mark, pressed_on):
+                    text = say.QUESTION_CLOSED
+                elif busy:
+                    return None
+        if len(self._answered_early) >= MOST_EARLY_ANSWERS:
+            self._answered_early.clear()
+        self._answered_early.add(query.id)
+        return _answer(query, text)
+
+    async def _answer_once(self, query: CallbackQuery, text: str | None = None) -> None:
+        """Answer a tap in its turn, unless it was answered as it arrived."""
+        if query.id in self._answered_early:
+            self._answered_early.discard(query.id)
+            return
+        await _answer(query, text)
+
+    # -- stopping --------------------------------------------------------------------------
+
+    def begin_stopping(self) -> None:
+        """SIGTERM: finish what is in hand, try each reply once, and set a backlog aside."""
+        self._stopping_since = time.monotonic()
+
+    def _set_aside_now(self) -> bool:
+        """Whether an update reaching its turn now is set aside rather than handled."""
+        if self._stopping_since is None:
+            return False
+        return self._unreachable or time.monotonic() - self._stopping_since > STOP_GRACE_SECONDS
+
+    def _set_aside(self, update: Update) -> None:
+        """Leave an update unread as the bot stops, so the officer is told at their next message.
+
+        Its state was never touched; the chat is marked as a lost reply is, so the officer's
+        next message is answered with "your message wasn't used" and where they are. Nothing
+        is kept for a group or an account that is not enrolled.
+        """
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != ChatType.PRIVATE:
+            return
+        if self.roles.role_of(self.pseudonyms.pseudonym("user", user.id), self.clock()) is None:
+            return
+        key = self.pseudonyms.pseudonym("chat", chat.id)
+        mark = self.marks.chat_mark(key) or ChatMark()
+        self.marks.set_chat_mark(key, dataclasses.replace(mark, undelivered=True), now=self.clock())
+
     # -- replies ---------------------------------------------------------------------------
 
     async def _show_where(self, chat: int, key: str, mark: ChatMark) -> None:
@@ -382,6 +472,9 @@ class TelegramChannel:
         The state is already saved when this runs: a reply lost on the way is marked, and the
         officer is shown where they are at their next message rather than losing an answer.
         """
+        outgoing_messages = render(result.replies)
+        if await self._updated_in_place(chat, key, result, mark, pressed, outgoing_messages):
+            return
         # A reply that asks something closes the question before it; a notice alone ("press
         # Understood once you have read it") leaves that question's buttons where they are.
         asks = any(reply.buttons or reply.role == "question" for reply in result.replies)
@@ -393,7 +486,7 @@ class TelegramChannel:
                 await self._remove_keyboard(chat, open_before)
         keyboard_message = open_before if not asks else None
         keyboard_step = mark.keyboard_step if mark is not None and not asks else None
-        for outgoing in render(result.replies):
+        for outgoing in outgoing_messages:
             sent = await self._send(chat, outgoing)
             if sent is None:
                 self.marks.set_chat_mark(key, ChatMark(undelivered=True), now=self.clock())
@@ -405,6 +498,49 @@ class TelegramChannel:
             self.contacts.remember(key, chat, now=self.clock())
         if self.voice is not None:
             self.voice.speak_later(self, chat, result.replies)
+
+    async def _updated_in_place(
+        self,
+        chat: int,
+        key: str,
+        result: StepResult,
+        mark: ChatMark | None,
+        pressed: Pressed | None,
+        outgoing: Sequence[Outgoing],
+    ) -> bool:
+        """A tap that leaves its question open (a tick in "tick all that apply") edits it.
+
+        The question is asked again with what is ticked so far: rather than close it and send
+        it again below (an edit and a message, and a copy of the question per tick), the
+        tapped message is changed in place, as Telegram's own check lists are. Only when the
+        reply is that one question and nothing else; True if it was done.
+        """
+        if (
+            pressed is None
+            or mark is None
+            or mark.keyboard_step is None
+            or pressed.message_id != mark.keyboard_message
+            or len(outgoing) != 1
+            or not outgoing[0].keyboard
+            or outgoing[0].step != mark.keyboard_step
+            or any(reply.role not in ("echo", "notice", "question") for reply in result.replies)
+        ):
+            return False
+        try:
+            await self._bot.edit_message_text(
+                outgoing[0].html,
+                chat_id=chat,
+                message_id=pressed.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_markup(outgoing[0]),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except BadRequest as error:
+            if "not modified" not in str(error):
+                return False  # sent as a new message instead
+        except TelegramError:
+            return False
+        return True  # the same question is open on the same message: the mark stands
 
     # -- time passing ----------------------------------------------------------------------
 
@@ -456,18 +592,11 @@ class TelegramChannel:
 
     async def _send(self, chat: int, outgoing: Outgoing) -> Message | None:
         """Send one message, trying again after a timeout or network error; None if lost."""
-        markup = (
-            InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(b.label, callback_data=b.value) for b in row]
-                    for row in outgoing.keyboard
-                ]
-            )
-            if outgoing.keyboard
-            else None
-        )
+        markup = _markup(outgoing)
         wait = self.send_backoff
-        for attempt in range(1, SEND_ATTEMPTS + 1):
+        # Stopping, a reply gets one try: a lost one is owned up to at the next message.
+        attempts = 1 if self._stopping_since is not None else SEND_ATTEMPTS
+        for attempt in range(1, attempts + 1):
             try:
                 return await self._bot.send_message(
                     chat,
@@ -477,8 +606,10 @@ class TelegramChannel:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except (TimedOut, NetworkError) as error:
-                if isinstance(error, BadRequest) or attempt == SEND_ATTEMPTS:
+                stopping = self._stopping_since is not None
+                if isinstance(error, BadRequest) or attempt == attempts or stopping:
                     log.warning("a reply could not be sent: %s", type(error).__name__)
+                    self._unreachable = stopping
                     return None
                 await asyncio.sleep(wait)
                 wait *= 2
@@ -545,20 +676,29 @@ class TelegramChannel:
             return
         await self._send_plain(message.chat_id, say.PERSONAL_DATA.format(what=_listed(kinds)))
 
-    @asynccontextmanager
-    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat: int) -> AsyncIterator[None]:
-        """Show "typing..." if the work inside takes longer than half a second."""
+    @contextmanager
+    def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat: int) -> Iterator[None]:
+        """Show "typing..." if the work inside takes longer than half a second.
 
-        async def later() -> None:
-            await asyncio.sleep(TYPING_AFTER_SECONDS)
+        A timer, not a task: most replies take a few milliseconds, and then nothing at all is
+        sent or scheduled beyond a timer cancelled.
+        """
+        loop = asyncio.get_running_loop()
+        shown: list[asyncio.Task[None]] = []
+
+        async def show() -> None:
             with contextlib.suppress(TelegramError):  # only a courtesy
                 await context.bot.send_chat_action(chat, ChatAction.TYPING)
 
-        task = asyncio.create_task(later())
+        timer = loop.call_later(
+            TYPING_AFTER_SECONDS, lambda: shown.append(loop.create_task(show()))
+        )
         try:
             yield
         finally:
-            task.cancel()
+            timer.cancel()
+            for task in shown:
+                task.cancel()
 
     # -- errors ----------------------------------------------------------------------------
 
@@ -600,6 +740,23 @@ def _pressed(query: CallbackQuery) -> Pressed | None:
                     label = button.text
     text = message.text or ""
     return Pressed(message.message_id, label, message.text_html if text else None, text)
+
+
+def _markup(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
+    """The message's inline keyboard, or None."""
+    if not outgoing.keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.value) for b in row]
+            for row in outgoing.keyboard
+        ]
+    )
+
+
+def _closed(mark: ChatMark | None, pressed_on: int | None) -> bool:
+    """Whether a tap is on a question no longer open (an old keyboard, or a double tap)."""
+    return mark is None or pressed_on is None or pressed_on != mark.keyboard_message
 
 
 def _chat_and_user(update: Update) -> tuple[int, int]:

@@ -2,9 +2,11 @@
 
 A step's replies (an echo, a notice, the next question) become one Telegram message rather than
 three, so an officer's phone buzzes once per answer and the per-chat send limit is rarely met.
-A red flag, each guidance card and a summary get messages of their own, so that each can be
-found again by scrolling. Only what the engine marked (its role and data) decides the look; the
-text itself is never inspected for meaning.
+A red flag and each guidance card get messages of their own, so that each can be found again
+by scrolling; a summary shares its message only with the few words that lead into it and out
+of it ("Stopped. Here is what you covered:", "Back to your question"), and a long one has its
+own. Only what the engine marked (its role and data) decides the look; the text itself is never
+inspected for meaning.
 """
 
 from __future__ import annotations
@@ -47,18 +49,21 @@ class _Block:
 
 def render(replies: Sequence[Reply]) -> list[Outgoing]:
     """Lay a step's replies out as Telegram messages, each within Telegram's length limit."""
-    messages: list[Outgoing] = []
+    groups: list[list[Reply]] = []
     group: list[Reply] = []
     for reply in replies:
         if group and _starts_new_message(group[-1], reply):
-            messages.extend(_render_group(group))
+            groups.append(group)
             group = []
         group.append(reply)
         if reply.buttons:
-            messages.extend(_render_group(group))
+            groups.append(group)
             group = []
     if group:
-        messages.extend(_render_group(group))
+        groups.append(group)
+    messages: list[Outgoing] = []
+    for laid_out in _with_summaries_joined([_lay_out(group) for group in groups]):
+        messages.extend(laid_out.messages())
     return messages
 
 
@@ -85,7 +90,30 @@ def _starts_new_message(previous: Reply, reply: Reply) -> bool:
     return _kind(previous) != _kind(reply)
 
 
-def _render_group(group: Sequence[Reply]) -> list[Outgoing]:
+@dataclass(frozen=True)
+class _LaidOut:
+    """A group of replies as blocks, before they are packed into messages."""
+
+    kind: str
+    blocks: tuple[_Block, ...]
+    keyboard: tuple[tuple[Button, ...], ...] = ()
+    step: str | None = None
+
+    @property
+    def length(self) -> int:
+        """What Telegram would count if the blocks were one message."""
+        return sum(len(block.plain) for block in self.blocks) + 2 * (len(self.blocks) - 1)
+
+    def messages(self) -> list[Outgoing]:
+        """The blocks packed under the limit, the keyboard under the last message."""
+        chunks = _pack(self.blocks)
+        return [
+            Outgoing(chunk, self.keyboard if index == len(chunks) - 1 else (), self.step)
+            for index, chunk in enumerate(chunks)
+        ]
+
+
+def _lay_out(group: Sequence[Reply]) -> _LaidOut:
     kind = _kind(group[0])
     last = group[-1]
     if kind.startswith("card:") and group[0].card is not None:
@@ -96,13 +124,38 @@ def _render_group(group: Sequence[Reply]) -> list[Outgoing]:
         blocks = _summary_blocks(group)
     else:
         blocks = [_plain(reply.text) for reply in group if reply.text]
-    keyboard = keyboard_rows(last.buttons)
     step = last.step if last.buttons else None
-    chunks = _pack(blocks)
-    return [
-        Outgoing(chunk, keyboard if index == len(chunks) - 1 else (), step)
-        for index, chunk in enumerate(chunks)
-    ]
+    return _LaidOut(kind, tuple(blocks), keyboard_rows(last.buttons), step)
+
+
+def _with_summaries_joined(parts: Sequence[_LaidOut]) -> list[_LaidOut]:
+    """A summary that fits in one message shares it with the talk just before and after it.
+
+    "Stopped. Here is what you covered:", the summary, and "Send anything to start again"
+    arrive as one message rather than three: one buzz for the officer, and one call to
+    Telegram's per-chat and bot-wide limits instead of three. The summary stays one
+    preformatted block, copied with a tap. A summary too long for one message keeps messages
+    of its own; a red flag or a card is never joined to anything.
+    """
+    joined: list[_LaidOut] = []
+    for part in parts:
+        previous = joined[-1] if joined else None
+        if previous is not None and _joinable(previous, part):
+            # Talk may still follow a lead-in and its summary; nothing follows the talk after.
+            kind = "summary" if part.kind == "summary" else "joined"
+            joined[-1] = _LaidOut(kind, previous.blocks + part.blocks, part.keyboard, part.step)
+        else:
+            joined.append(part)
+    return joined
+
+
+def _joinable(first: _LaidOut, second: _LaidOut) -> bool:
+    if (first.kind, second.kind) not in (("talk", "summary"), ("summary", "talk")):
+        return False
+    if first.keyboard:
+        return False  # the talk before ends with a question: its keyboard must stay last
+    summary = first if first.kind == "summary" else second
+    return summary.length <= MESSAGE_LIMIT and first.length + second.length + 2 <= MESSAGE_LIMIT
 
 
 def _plain(text: str) -> _Block:

@@ -2,17 +2,21 @@
 
 Start-up fails fast with a plain message (a bad token, a knowledge base or flows that do not
 load, a second instance) rather than half-starting. SIGTERM or Ctrl-C stops fetching, lets the
-updates in hand finish (each is saved as it is handled), closes the database and exits 0.
+updates in hand finish (each is saved as it is handled; their replies are tried once, and a
+lost one is owned up to at the officer's next message), sets a backlog aside in the same way,
+closes the database and exits 0.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import os
 import secrets
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +32,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.app import App, AppError
 from bot.channels.telegram._channel import (
@@ -40,8 +44,11 @@ from bot.channels.telegram._channel import (
     TrainerHeadline,
 )
 from bot.channels.telegram._contacts import Contacts
-from bot.channels.telegram._limits import LIMITED_METHODS, ChatRateLimiter
-from bot.channels.telegram._limits import RETRIES as FLOOD_RETRIES
+from bot.channels.telegram._limits import (
+    MESSAGES_PER_SECOND,
+    SENDING_METHODS,
+    ChatRateLimiter,
+)
 from bot.channels.telegram._marks import ChatMarks
 from bot.channels.telegram._order import PerChatOrder
 from bot.channels.telegram._voice import voice_desk
@@ -91,8 +98,9 @@ class TelegramSettings:
     timeout_seconds: float = 10.0
     tick_seconds: float = 60.0
     """How often idle conversations are looked for, closed and their officers told."""
-    messages_per_second: float = 30.0
-    """The whole bot's sending rate: Telegram allows a bot about 30 messages a second."""
+    messages_per_second: float = MESSAGES_PER_SECOND
+    """Messages the whole bot may send a second (Telegram's guideline is about 30; 0: no
+    bot-wide limit, for a Bot API server or an account whose limit is raised)."""
     metrics: tuple[str, int] | None = None
     """Where to serve Prometheus metrics and ``/healthz`` (address, port); None: nowhere."""
 
@@ -203,16 +211,9 @@ class MeasuredOrder(PerChatOrder):
 class MeasuredLimiter(ChatRateLimiter):
     """Telegram's limits at the chosen bot-wide rate, counting replies sent and retries."""
 
-    def __init__(self, messages_per_second: float = 30.0) -> None:
+    def __init__(self, messages_per_second: float = MESSAGES_PER_SECOND) -> None:
         """Send at most ``messages_per_second`` in all, and one chat's share as usual."""
-        super().__init__()
-        # The bot-wide limiter is AIORateLimiter's own; set again with the chosen rate.
-        AIORateLimiter.__init__(
-            self,
-            overall_max_rate=messages_per_second,
-            overall_time_period=1,
-            max_retries=FLOOD_RETRIES,
-        )
+        super().__init__(messages_per_second=messages_per_second)
 
     async def process_request(
         self,
@@ -238,7 +239,7 @@ class MeasuredLimiter(ChatRateLimiter):
                 if not isinstance(error, BadRequest):
                     RETRIES.labels("network").inc()
                 raise
-            if endpoint in LIMITED_METHODS:
+            if endpoint in SENDING_METHODS:
                 REPLIES.inc()
             return result
 
@@ -249,10 +250,24 @@ async def _count_error(_update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     ERRORS.labels(error_kind(context.error)).inc()
 
 
+def remember_sniffio_is_missing() -> None:
+    """Make httpcore's look for the optional ``sniffio`` package fail at once.
+
+    httpcore tries ``import sniffio`` each time it makes a lock, several times per Bot API
+    call, and Python does not remember a failed import: each try searches every folder on the
+    path again (about a tenth of the bot's time under load, in a profile). ``None`` in
+    ``sys.modules`` is Python's own way to say "not installed", so the import fails at once,
+    exactly as it did, and httpcore goes on with asyncio as before.
+    """
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
 def build_application(
     channel: TelegramChannel, settings: TelegramSettings, *, order: PerChatOrder | None = None
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The python-telegram-bot application with guidebot's handlers, order and limits."""
+    remember_sniffio_is_missing()
     timeout = settings.timeout_seconds
     application = (
         ApplicationBuilder()
@@ -322,6 +337,10 @@ async def serve(
             ready()
         await stop.wait()
         ticking.cancel()
+        channel.begin_stopping()
+        limiter = application.bot.rate_limiter
+        if isinstance(limiter, ChatRateLimiter):
+            limiter.stop_retrying()
     finally:
         if application.updater is not None and application.updater.running:
             await application.updater.stop()

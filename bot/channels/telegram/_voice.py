@@ -186,7 +186,7 @@ class VoiceDesk:
             return
         key = channel.pseudonyms.pseudonym("chat", chat)
         try:
-            async with channel._typing(context, chat):
+            with channel._typing(context, chat):
                 telegram_file = await context.bot.get_file(media.file_id)
                 audio = bytes(await telegram_file.download_as_bytearray())
                 listener = await asyncio.to_thread(self.listener)
