@@ -81,9 +81,7 @@ def _wanting(section: Section) -> list[str]:
         if not not_helpful.value + wrong.value:
             continue
         of = f" of {total}" if isinstance(total, Count) and total.value is not None else ""
-        named.append(
-            f"{len(named) + 1}. {title}: {wrong.value} wrong, {not_helpful.value} not helpful{of}"
-        )
+        named.append(f"- {title}: {wrong.value} wrong, {not_helpful.value} not helpful{of}")
         if len(named) == FEEDBACK_SHOWN:
             break
     heading = "Guidance most often called wrong or not helpful:"
