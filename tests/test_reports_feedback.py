@@ -39,6 +39,7 @@ OPERATIONAL_UNHAPPY = 12
 OPERATIONAL_HAPPY = 3
 PRACTICE_WRONG = 11
 FIRST_CONTACT_WRONG = 2
+MISSING_WRONG = 10
 
 
 def _talk(sessions: Sessions, key: str, lines: Sequence[str], now: float) -> float:
@@ -86,6 +87,9 @@ def logged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
             name, _ = person()
             lines = ["first contact", "feedback", "wrong", f"{name} was not covered", "cancel"]
             now = _talk(sessions, f"fc{n}", lines, now) + 900
+        for n in range(MISSING_WRONG):
+            lines = ["missing child", "feedback", "wrong", "skip", "cancel"]
+            now = _talk(sessions, f"mc{n}", lines, now) + 900
         for n in range(PRACTICE_WRONG):
             name, postcode = person()
             lines = [
@@ -130,7 +134,8 @@ def test_the_json_report_shows_feedback_per_entry_practice_apart_and_small_count
     runs = {row[1]["cell"]: _count(row[1]) for row in _rows(operational, "conversations")}
     # 15 record checks and 2 first contacts: the 2 withheld, and with it one of the others.
     assert runs["runs|initial-contact"] in ("<10", "[c]")
-    assert runs["runs|record-check"] in (15, "[c]") and runs["runs"] in (17, "[c]")
+    assert runs["runs|record-check"] in (15, "[c]") and runs["runs"] in (27, "[c]")
+    assert runs["runs|missing-child"] in (MISSING_WRONG, "[c]")
     assert "[c]" in (runs["runs|record-check"], runs["runs"])
 
     # Operational: 12 not helpful and 3 helpful on the record check's first question.
@@ -145,8 +150,10 @@ def test_the_json_report_shows_feedback_per_entry_practice_apart_and_small_count
     assert len(published) < 2, "total and 'not helpful' together would give 'helpful' away"
     assert {_count(v) for v in (total, not_helpful)} - {15, 12} == {"[c]"}
     # The two first-contact ratings: counted, withheld, and their comments not shown at all.
-    first_contact = [row for entry, row in rated.items() if entry != RATED]
+    first_contact = [row for row in rated.values() if row[5]["cell"].endswith("danger|wrong")]
     assert first_contact and all(row[5]["withheld"] == "<10" for row in first_contact)
+    missing = [row for row in rated.values() if _count(row[5]) == MISSING_WRONG]
+    assert missing and all(_count(row[2]) == MISSING_WRONG for row in missing)
     comments = _rows(operational, "feedback_comments")
     assert [(row[1], row[2], _count(row[3])) for row in comments] == [
         (RATED, COMMENT, OPERATIONAL_UNHAPPY)
@@ -207,17 +214,22 @@ def test_the_telegram_headline_names_only_published_feedback(
     )
     lines = telegram_report(report).lines
     at = lines.index("Guidance most often called wrong or not helpful:")
-    named = [line for line in lines[at + 1 :] if line.startswith("- ")]
+    named = list(lines[at + 1 : -1])
     section = report.section("operational")
     assert section is not None
     table = section.table("feedback")
     assert table is not None
-    (row,) = [r for r in table.rows if r[1] == RATED]
-    shown = str(row[4]) != "[c]"
-    # 'not helpful' is named only if the full report publishes it; the small ones never are.
-    title = catalogue.entries[RATED]
-    assert named == ([f"- {title}: 0 wrong, 12 not helpful"] if shown else []) or (
-        shown and named == [f"- {title}: 0 wrong, 12 not helpful of 15"]
+    rows = {str(row[1]): row for row in table.rows}
+    # The missing-child ratings (10 wrong) are published; the record check's 'not helpful' is
+    # withheld ([c], so that its 3 'helpful' stay hidden), so it is not named at all.
+    assert str(rows[RATED][4]) == "[c]"
+    missing = [entry for entry, row in rows.items() if str(row[5]) == str(MISSING_WRONG)]
+    assert missing
+    assert (
+        named
+        == [
+            f"- {catalogue.entries[entry]}: {MISSING_WRONG} wrong, 0 not helpful of {MISSING_WRONG}"
+            for entry in missing
+        ][:3]
     )
-    if not named:
-        assert lines[at + 1].startswith("None to show")
+    assert not any(catalogue.entries[RATED] in line for line in named)
