@@ -20,7 +20,20 @@ from faker import Faker
 from bot.app import DATABASE, Settings, build_app, load_engine
 from bot.cli._report import report as report_command
 from bot.engine import Text
-from bot.reports import build_catalogue, build_report, parse_period, tally_store, telegram_report
+from bot.reports import (
+    build_catalogue,
+    build_report,
+    parse_period,
+    render_csv,
+    render_html,
+    render_json,
+    render_text,
+    report_json,
+    store_events,
+    tally,
+    tally_store,
+    telegram_report,
+)
 from bot.session import Sessions
 from bot.store import Store
 from tests.test_leaks import assert_nothing_leaked
@@ -233,3 +246,68 @@ def test_the_telegram_headline_names_only_published_feedback(
         ][:3]
     )
     assert not any(catalogue.entries[RATED] in line for line in named)
+
+
+def _catalogue(folder: Path) -> Any:
+    knowledge, flows, _ = load_engine(Settings(data_dir=folder))
+    return build_catalogue(flows, knowledge)
+
+
+RARE = "can a kite be flown over a custody suite"
+
+
+def test_a_question_asked_under_10_times_is_in_no_format_not_even_the_identities(
+    tmp_path: Path,
+) -> None:
+    at = NOVEMBER + 100
+    events = [
+        {"kind": "search", "status": "none", "at": at + n, "key": f"o{n}", "question": RARE}
+        for n in range(1)
+    ] + [
+        {"kind": "search", "status": "none", "at": at + n, "key": f"m{n}", "question": "often"}
+        for n in range(12)
+    ]
+    report = build_report(events, parse_period("2026-11"), _catalogue(tmp_path), now=LATER)
+    data = report_json(report)
+    for text in (render_json(report), render_csv(report), render_text(report), render_html(report)):
+        assert RARE not in text
+        assert "often" in text
+    (section,) = data["sections"]
+    assert [(r[0], _count(r[1])) for r in _rows(section, "unmatched")] == [("often", 12)]
+
+
+def test_feedback_is_counted_the_same_in_sql_and_in_python(tmp_path: Path) -> None:
+    """Edge cases: an entry named twice counts once, no entries counts under '-', an unknown
+    rating or a feedback outside the month is not counted, practice is apart."""
+    at = NOVEMBER + 100
+    made = [
+        ({"entries": ["a", "a", "b"], "rating": "wrong", "comment": "too long"}, 4),
+        ({"entries": [], "rating": "helpful"}, 2),
+        ({"rating": "not_helpful", "comment": "no card"}, 1),
+        ({"entries": ["a"], "rating": "meh"}, 3),
+        ({"entries": ["a"], "rating": "helpful", "practice": True, "comment": "ok"}, 5),
+    ]
+    events: list[dict[str, Any]] = []
+    for fields, times in made:
+        for n in range(times):
+            key = f"k{len(events)}"
+            events.append({"kind": "feedback", "at": at + n, "key": key, **fields})
+    events.append({"kind": "feedback", "at": NOVEMBER - 40 * 86400, "key": "old",
+                   "entries": ["a"], "rating": "wrong"})  # fmt: skip
+    with Store.open(tmp_path / DATABASE) as store:
+        store_events(store, events)
+    period = parse_period("2026-11")
+    in_sql = tally_store(tmp_path / DATABASE, period)
+    in_python = tally(events, period)
+    for key in ((False, 0), (True, 0)):
+        assert +in_sql[key].cells == +in_python[key].cells
+        assert +in_sql[key].comments == +in_python[key].comments
+    assert +in_python[(False, 0)].cells == {
+        "feedback|a|wrong": 4,
+        "feedback|b|wrong": 4,
+        "feedback|-|helpful": 2,
+        "feedback|-|not_helpful": 1,
+    }
+    assert in_python[(False, 0)].comments == {("a", "too long"): 4, ("b", "too long"): 4,
+                                              ("-", "no card"): 1}  # fmt: skip
+    assert in_python[(True, 0)].cells == {"feedback|a|helpful": 5}

@@ -83,7 +83,10 @@ def build_ledger(
 ) -> Ledger:
     """The cells of one period and every identity a reader could use between them."""
     values: dict[str, int] = dict(counts.cells)
-    ledger = Ledger(values, seconds=dict(counts.seconds), questions=dict(counts.questions))
+    # A text asked fewer than ``threshold`` times is never named, not even in the identities
+    # the JSON lists: it falls into the unnamed rest of the unmatched questions.
+    asked = {text: n for text, n in counts.questions.items() if n >= threshold}
+    ledger = Ledger(values, seconds=dict(counts.seconds), questions=asked)
     entries = _rated(values)
     ledger.comments = {
         (entry, text): number
@@ -602,8 +605,8 @@ def build_section(
             ("Result", "Questions", "Share"),
             tuple(search_rows),
             "No match: guidebot found no guidance, the list of what to add next. The text of "
-            "unmatched questions (scrubbed of personal details) is listed below once the "
-            "audit log records it; only a question asked 10 times or more will be shown.",
+            "unmatched questions (scrubbed of personal details) is listed below; only a "
+            f"question asked {threshold} times or more is shown.",
         )
     )
     tables.append(
