@@ -1,4 +1,8 @@
-"""What the Telegram ``/report`` command sends: the headline charts and the five biggest gaps."""
+"""What the Telegram ``/report`` command sends: charts, gaps, and guidance found wanting.
+
+The headline charts, the five biggest gaps, then the guidance officers most often called
+wrong or not helpful.
+"""
 
 from __future__ import annotations
 
