@@ -5,7 +5,8 @@ the logs). Prints a table and writes ``benchmarks/results/report.json``. The aim
 report over 1 million synthetic events in under 5 s.
 
 The events are real: a few hundred conversations are played through the engine (officers
-who pick a flow, mostly answer well, sometimes go back, ask, cancel, walk away or time out),
+who pick a flow, mostly answer well, sometimes go back, ask, cancel, walk away or time out;
+about one in 20 rates the guidance last shown, some with a comment),
 and the log is made of copies of them under new conversation keys, spread over November
 2026, appended with the store's own append (leaf hashes and all). The report is then made as
 ``guidebot report --period 2026-11 --format html`` makes it: counted in SQL, withheld, laid
@@ -45,6 +46,9 @@ from bot.store import Store  # noqa: E402
 NOVEMBER = 1_793_491_200.0  # Sunday 1 November 2026 00:00 UTC
 MONTH = 30 * 24 * 3600.0
 FLOWS = ["initial-contact", "referral", "missing-child", "child-in-custody", "record-check"]
+FEEDBACK_RATE = 0.05
+"""Conversations that end with feedback: about 1 in 20."""
+COMMENTS = ("too long to read at the door", "missed what to do out of hours")
 ANSWERS = [
     "nan is here, first aid done, calmed her down",
     "mum, dad and the baby, dad is drunk",
@@ -100,6 +104,19 @@ def conversation(
         buttons = take(sessions.handle(key, Press(buttons[pick], now)))
         if events and events[-1]["kind"] == "flow_completed":
             break
+    # About one conversation in 20 ends with feedback on the last guidance shown, a third of
+    # those with a comment. Its own generator, so the conversations are those timed before.
+    verdict = random.Random(f"{key}/feedback")
+    if verdict.random() < FEEDBACK_RATE:
+        now += 10
+        asked = take(sessions.handle(key, Text("feedback", now)))
+        if "Helpful" in asked:
+            pick = verdict.choices(["Helpful", "Not helpful", "Wrong"], [3, 2, 1])[0]
+            now += 5
+            take(sessions.handle(key, Press(asked[pick], now)))
+            now += 20
+            said = verdict.choice([*COMMENTS, "skip", "skip", "skip", "skip"])
+            take(sessions.handle(key, Text(said, now)))
     return events
 
 
@@ -180,9 +197,11 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     played = pool(args.conversations)
+    rated = sum(1 for events in played for e in events if e["kind"] == "feedback")
     print(
         f"{len(played)} conversations played through the engine "
-        f"({sum(map(len, played)):,} events) in {time.perf_counter() - started:.1f} s"
+        f"({sum(map(len, played)):,} events, {rated} feedback) "
+        f"in {time.perf_counter() - started:.1f} s"
     )
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):

@@ -148,7 +148,23 @@ def wander(
         buttons = take(sessions.handle(key, Press(buttons[pick], now)))
         if events and events[-1]["kind"] == "flow_completed":
             break
+    # About one conversation in three ends with feedback on the last guidance shown. Its own
+    # generator, so the conversations themselves are those the other tests were written for.
+    verdict = random.Random(f"{key}/feedback")
+    if verdict.random() < 0.35:
+        now += 10
+        asked = take(sessions.handle(key, Text("feedback", now)))
+        if "Helpful" in asked:
+            pick = verdict.choices(["Helpful", "Not helpful", "Wrong"], [3, 2, 1])[0]
+            now += 5
+            take(sessions.handle(key, Press(asked[pick], now)))
+            comment = verdict.choice([*COMMENTS, "skip", "skip"])
+            now += 20
+            take(sessions.handle(key, Text(comment, now)))
     return events, now
+
+
+COMMENTS = ("too long to read at the door", "missed what to do out of hours")
 
 
 def synthetic(
@@ -538,8 +554,9 @@ def test_the_telegram_headline_is_a_png_and_the_five_biggest_gaps(month_report: 
     headline = telegram_report(month_report)
     assert headline.png.startswith(b"\x89PNG\r\n\x1a\n") and len(headline.png) > 10_000
     assert headline.lines[0] == "Biggest training gaps, November 2026:"
-    assert 2 < len(headline.lines) <= 7
-    gaps = headline.lines[1:-1]
+    wanting = headline.lines.index("Guidance most often called wrong or not helpful:")
+    assert 1 < wanting <= 6
+    gaps = headline.lines[1:wanting]
     assert all("%" in line for line in gaps) or gaps == (
         "None to show: too few answers to report without singling anyone out.",
     )
@@ -558,10 +575,13 @@ def test_counting_in_sql_gives_every_figure_the_python_tally_gives(
     assert set(in_sql) == set(in_python) == {(False, 0), (True, 0)}
     for key, counts in in_python.items():
         assert +in_sql[key].cells == +counts.cells
+        assert +in_sql[key].comments == +counts.comments
         assert {k: +v for k, v in in_sql[key].seconds.items()} == {
             k: +v for k, v in counts.seconds.items()
         }
     assert in_python[(False, 0)].cells["runs"] > 100
+    assert in_python[(False, 0)].comments and in_python[(True, 0)].comments
+    assert sum(v for c, v in in_python[(False, 0)].cells.items() if c.startswith("feedback|")) > 20
 
 
 def test_csv_and_json_carry_the_same_figures(month_report: Report) -> None:

@@ -81,6 +81,14 @@ def test_a_trainer_gets_the_headline_charts_and_the_five_biggest_gaps(
     assert 1 <= len(numbered) <= 5
     assert all("%" in line and " of " in line for line in numbered)
     assert lines[-1] == f"The full report: guidebot report --period {month.name}"
+    # After the gaps: the guidance most often called wrong or not helpful, published only.
+    at = lines.index("Guidance most often called wrong or not helpful:")
+    assert at > max(lines.index(line) for line in numbered)
+    wanting = lines[at + 1 : -1]
+    assert 1 <= len(wanting) <= 3
+    for line in wanting:
+        assert line.startswith("- ") and " wrong, " in line and " not helpful" in line
+        assert "<10" not in line and "[c]" not in line
 
 
 def test_report_is_for_trainers_only(fake: FakeBotApi, bot: BotProcess, data_dir: Path) -> None:

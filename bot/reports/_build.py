@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.audit.fields import RATINGS
 from bot.reports._catalogue import Catalogue, FlowInfo
 from bot.reports._model import (
     SECONDARY,
@@ -30,7 +31,7 @@ from bot.reports._model import (
 from bot.reports._outcomes import Outcome, default_outcomes
 from bot.reports._period import Period, PeriodError
 from bot.reports._suppress import PROTECTION, Relation, Suppression, protect
-from bot.reports._tally import REASONS, Counts, tally
+from bot.reports._tally import NO_ENTRY, REASONS, Counts, tally
 
 THRESHOLD = 10
 """Counts from 1 to 9 are withheld (the ONS threshold for counts of people)."""
@@ -48,6 +49,9 @@ class Ledger:
     shown: set[str] = field(default_factory=set)
     seconds: dict[tuple[str, str], Counter[float]] = field(default_factory=dict)
     questions: dict[str, int] = field(default_factory=dict)
+    comments: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Scrubbed feedback comments by (entry, text): only those of entries whose feedback
+    reached the threshold, so no comment can be tied to one officer's single use."""
     broken: list[Relation] = field(default_factory=list)
     """Identities the counts did not bear out (only a log from other flows could cause one):
     left out, since no reader could rely on them either."""
@@ -71,10 +75,24 @@ def _flows_in(cells: Iterable[str], catalogue: Catalogue) -> dict[str, list[str]
     return found
 
 
-def build_ledger(counts: Counts, catalogue: Catalogue, outcomes: Sequence[Outcome]) -> Ledger:
+def build_ledger(
+    counts: Counts,
+    catalogue: Catalogue,
+    outcomes: Sequence[Outcome],
+    threshold: int = THRESHOLD,
+) -> Ledger:
     """The cells of one period and every identity a reader could use between them."""
     values: dict[str, int] = dict(counts.cells)
-    ledger = Ledger(values, seconds=dict(counts.seconds), questions=dict(counts.questions))
+    # A text asked fewer than ``threshold`` times is never named, not even in the identities
+    # the JSON lists: it falls into the unnamed rest of the unmatched questions.
+    asked = {text: n for text, n in counts.questions.items() if n >= threshold}
+    ledger = Ledger(values, seconds=dict(counts.seconds), questions=asked)
+    entries = _rated(values)
+    ledger.comments = {
+        (entry, text): number
+        for (entry, text), number in counts.comments.items()
+        if sum(values.get(f"feedback|{entry}|{r}", 0) for r in RATINGS) >= threshold
+    }
     relations = ledger.relations
     shown = ledger.shown
 
@@ -137,6 +155,7 @@ def build_ledger(counts: Counts, catalogue: Catalogue, outcomes: Sequence[Outcom
     for outcome in outcomes:
         _outcome_relations(ledger, outcome)
     _search_relations(ledger)
+    _feedback_relations(ledger, entries)
     ledger.broken = [r for r in relations if sum(v(c) * k for c, k in r.terms)]
     ledger.relations = [r for r in relations if r not in ledger.broken]
     return ledger
@@ -274,6 +293,36 @@ def _search_relations(ledger: Ledger) -> None:
     if other >= 0:
         values["question_other"] = other
         relations.append(Relation.total("search|none", [*texts, "question_other"]))
+
+
+def _rated(values: Mapping[str, int]) -> list[str]:
+    """The knowledge entries with feedback in the period."""
+    return sorted({c.split("|")[1] for c in values if c.startswith("feedback|") and values[c]})
+
+
+def _feedback_relations(ledger: Ledger, entries: Sequence[str]) -> None:
+    """An entry's feedback is its helpful, not helpful and wrong; its comments are part of it.
+
+    The comments of one entry add up to no more than its feedback: the feedback left
+    without a comment (never printed) closes the identity.
+    """
+    values, relations, shown = ledger.values, ledger.relations, ledger.shown
+    for entry in entries:
+        total = f"feedback|{entry}"
+        parts = [f"feedback|{entry}|{r}" for r in RATINGS]
+        values[total] = sum(values.get(p, 0) for p in parts)
+        relations.append(Relation.total(total, parts))
+        shown.update([total, *parts])
+        said = [(text, n) for (e, text), n in ledger.comments.items() if e == entry]
+        if not said:
+            continue
+        cells = [f"comment|{entry}|{text}" for text, _ in said]
+        for cell, (_, number) in zip(cells, said, strict=True):
+            values[cell] = number
+        shown.update(cells)
+        if values[total] >= sum(n for _, n in said):
+            values[f"comment_none|{entry}"] = values[total] - sum(n for _, n in said)
+            relations.append(Relation.total(total, [*cells, f"comment_none|{entry}"]))
 
 
 # --- building ------------------------------------------------------------------------------
@@ -556,8 +605,8 @@ def build_section(
             ("Result", "Questions", "Share"),
             tuple(search_rows),
             "No match: guidebot found no guidance, the list of what to add next. The text of "
-            "unmatched questions (scrubbed of personal details) is listed below once the "
-            "audit log records it; only a question asked 10 times or more will be shown.",
+            "unmatched questions (scrubbed of personal details) is listed below; only a "
+            f"question asked {threshold} times or more is shown.",
         )
     )
     tables.append(
@@ -596,6 +645,7 @@ def build_section(
             tuple(looked[:15]),
         )
     )
+    tables.extend(_feedback_tables(ledger, pub, catalogue, threshold))
     tables.append(
         Table(
             "usage",
@@ -612,6 +662,56 @@ def build_section(
     )
     title = "Operational use" if name == "operational" else "Practice"
     return Section(name, title, tuple(tables), tuple(ledger.relations))
+
+
+def _feedback_tables(
+    ledger: Ledger, pub: _Publish, catalogue: Catalogue, threshold: int
+) -> tuple[Table, Table]:
+    """Feedback per knowledge entry, most often found wanting first; then the comments."""
+    rows: list[tuple[Value, ...]] = []
+    for entry in _rated(ledger.values):
+        title = "(no knowledge entry)" if entry == NO_ENTRY else catalogue.entries.get(entry, entry)
+        rows.append(
+            (
+                title,
+                entry,
+                pub.count(f"feedback|{entry}"),
+                *(pub.count(f"feedback|{entry}|{r}") for r in RATINGS),
+            )
+        )
+
+    def wanting(row: tuple[Value, ...]) -> tuple[float, str]:
+        """Published 'not helpful' plus 'wrong' (a withheld one adds nothing), most first."""
+        return (-sum(max(_published(v), 0.0) for v in row[4:6]), str(row[1]))
+
+    rows.sort(key=wanting)
+    order = {str(row[1]): n for n, row in enumerate(rows)}
+    comments: list[tuple[Value, ...]] = [
+        (rows[order[entry]][0], entry, text, pub.count(f"comment|{entry}|{text}"))
+        for entry, text in ledger.comments
+        if entry in order
+    ]
+    comments.sort(key=lambda row: (order[str(row[1])], -_published(row[3]), str(row[2])))
+    return (
+        Table(
+            "feedback",
+            "Feedback on the guidance",
+            ("Guidance", "Knowledge", "Feedback", "Helpful", "Not helpful", "Wrong"),
+            tuple(rows),
+            "What officers said of the guidance shown (the question or card they rated), per "
+            "knowledge entry; feedback on guidance from several entries counts for each. "
+            "Ranked by 'not helpful' and 'wrong' together.",
+        ),
+        Table(
+            "feedback_comments",
+            "Feedback comments",
+            ("Guidance", "Knowledge", "Comment (scrubbed)", "Times"),
+            tuple(comments),
+            "Comments as logged: scrubbed of names, addresses, numbers and dates. Shown only "
+            f"for guidance rated {threshold} times or more in the period, so that no comment "
+            "can be tied to one officer's single use.",
+        ),
+    )
 
 
 _STATUS = {"confident": "Found", "ambiguous": "Unsure which guidance", "none": "No match"}
@@ -721,7 +821,7 @@ def build_report(
             "practice" if practice else "operational"
         ) not in only:
             continue
-        ledger = build_ledger(counts, catalogue, chosen)
+        ledger = build_ledger(counts, catalogue, chosen, threshold)
         decided = protect(
             ledger.values, ledger.relations, ledger.shown, threshold, protection=protection
         )

@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.audit.fields import COMMENT_FIELD, FEEDBACK_KIND, RATING_FIELD, RATINGS
 from bot.reports._outcomes import Outcome
 from bot.reports._period import Period
-from bot.reports._tally import QUESTION_FIELD, Counts
+from bot.reports._tally import NO_ENTRY, QUESTION_FIELD, Counts
 from bot.store import Store
 
 MARGIN = 2 * 24 * 3600.0
@@ -39,6 +40,7 @@ USED = (
     "flow_completed",
     "expired",
     "state_outdated",
+    FEEDBACK_KIND,
 )
 """The kinds a report counts; the rest (transitions, menus, help) are never parsed."""
 
@@ -57,7 +59,8 @@ def _extract(db: sqlite3.Connection, period: Period) -> None:
         """
         CREATE TEMP TABLE ev (
             id INTEGER PRIMARY KEY, key, kind, flow, step, run, at, outcome, seconds, items,
-            outstanding, withdrawn, flag, status, entry, question, practice, channel
+            outstanding, withdrawn, flag, status, entry, question, practice, channel, rating,
+            comment, entries
         )
         """
     )
@@ -79,7 +82,10 @@ def _extract(db: sqlite3.Connection, period: Period) -> None:
                json_extract(event, '$.entries[0]') AS entry,
                json_extract(event, '$.{QUESTION_FIELD}') AS question,
                json_extract(event, '$.practice') IS 1 AS practice,
-               json_extract(event, '$.channel') AS channel
+               json_extract(event, '$.channel') AS channel,
+               json_extract(event, '$.{RATING_FIELD}') AS rating,
+               json_extract(event, '$.{COMMENT_FIELD}') AS comment,
+               json_extract(event, '$.entries') AS entries
         FROM audit
         WHERE recorded_at >= ? AND recorded_at < ? AND event != '' AND {_KIND} IN ({wanted})
         """,
@@ -278,6 +284,24 @@ def _count(
             found[f"looked_up|{entry}"] += number
         if question and status == "none":
             bucket(practice).questions[str(question)] += number
+    # Feedback: once for each knowledge entry it rated (an entry named twice, once).
+    ratings = ", ".join(f"'{rating}'" for rating in RATINGS)
+    for practice, entry, rating, comment, number in db.execute(
+        f"""
+        SELECT p, entry, rating, comment, count(*) FROM (
+            SELECT DISTINCT e.id, coalesce(e.practice, 0) AS p,
+                   coalesce(j.value, '{NO_ENTRY}') AS entry, e.rating, e.comment
+            FROM ev e LEFT JOIN json_each(e.entries) j
+            WHERE e.kind = '{FEEDBACK_KIND}' AND e.at >= ? AND e.at < ?
+              AND e.rating IN ({ratings})
+        ) GROUP BY 1, 2, 3, 4
+        """,
+        (start, end),
+    ):
+        found = cells(practice)
+        found[f"feedback|{entry}|{rating}"] += number
+        if comment:
+            bucket(practice).comments[(str(entry), str(comment))] += number
     single = [o for o in outcomes if _one_step(o)]
     for counts in buckets.values():
         _outcomes_from_cells(counts.cells, single)

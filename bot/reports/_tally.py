@@ -20,13 +20,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.audit.fields import QUESTION_FIELD
+from bot.audit.fields import (
+    COMMENT_FIELD,
+    FEEDBACK_KIND,
+    QUESTION_FIELD,
+    RATING_FIELD,
+    RATINGS,
+)
 from bot.reports._outcomes import Outcome, Standing
 from bot.reports._period import Period
 
 REASONS = ("cancelled", "expired", "open")
 """How a run that did not complete ended: cancelled (or left for the menu), timed out, or left
 open (no end in the log, or the flows changed under it)."""
+
+NO_ENTRY = "-"
+"""The entry feedback is counted under when it rated guidance with no knowledge id."""
 
 _IGNORED = frozenset(
     {
@@ -56,6 +65,8 @@ class Counts:
     """Per (flow, step): how many runs took each time on the question (whole seconds)."""
     questions: Counter[str] = field(default_factory=Counter)
     """Scrubbed texts of unmatched questions, once search events carry them."""
+    comments: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """Scrubbed feedback comments, by (knowledge entry rated, comment)."""
 
     def add(self, other: Counts) -> None:
         """Add another week's counts to these (a month is the sum of its weeks)."""
@@ -63,6 +74,7 @@ class Counts:
         for key, values in other.seconds.items():
             self.seconds[key].update(values)
         self.questions.update(other.questions)
+        self.comments.update(other.comments)
 
 
 class _Run:
@@ -151,6 +163,9 @@ class Tally:
             if kind == "search":
                 self._search(event)
                 continue
+            if kind == FEEDBACK_KIND:
+                self._feedback(event)
+                continue
             flow = event.get("flow")
             if flow is None:
                 self._at_menu(key, kind, event)
@@ -206,6 +221,18 @@ class Tally:
         question = event.get(QUESTION_FIELD)
         if question and status == "none":
             bucket.questions[str(question)] += 1
+
+    def _feedback(self, event: Mapping[str, Any]) -> None:
+        """A verdict on guidance, counted once for each knowledge entry it rated."""
+        bucket = self._bucket_at(event)
+        rating = event.get(RATING_FIELD)
+        if bucket is None or rating not in RATINGS:
+            return
+        comment = event.get(COMMENT_FIELD)
+        for entry in dict.fromkeys(event.get("entries") or (NO_ENTRY,)):
+            bucket.cells[f"feedback|{entry}|{rating}"] += 1
+            if comment:
+                bucket.comments[(str(entry), str(comment))] += 1
 
     def _at_menu(self, key: str, kind: str, event: Mapping[str, Any]) -> None:
         """Red flags raised at the menu, before any flow: open until acknowledged."""

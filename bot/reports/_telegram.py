@@ -1,4 +1,8 @@
-"""What the Telegram ``/report`` command sends: the headline charts and the five biggest gaps."""
+"""What the Telegram ``/report`` command sends: charts, gaps, and guidance found wanting.
+
+The headline charts, the five biggest gaps, then the guidance officers most often called
+wrong or not helpful.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.reports import _charts
-from bot.reports._model import Report
+from bot.reports._model import Count, Report, Section
 from bot.reports._period import Period, parse_period
 
 
@@ -53,8 +57,41 @@ def telegram_report(report: Report) -> TelegramReport:
     lines += [f"{n}. {bar.label}: {bar.text}" for n, bar in enumerate(gaps, start=1)]
     if not gaps:
         lines.append("None to show: too few answers to report without singling anyone out.")
+    lines += _wanting(section)
     lines.append("The full report: guidebot report --period " + report.period.name)
     return TelegramReport(tuple(pictures), tuple(lines))
+
+
+FEEDBACK_SHOWN = 3
+"""How many entries of guidance found wanting the headline names."""
+
+
+def _wanting(section: Section) -> list[str]:
+    """The guidance officers most often called wrong or not helpful, from published counts.
+
+    An entry is named only when both its 'wrong' and its 'not helpful' are published, so the
+    headline never says more about a small count than the full report does.
+    """
+    table = section.table("feedback")
+    if table is None or not table.rows:
+        return []
+    named: list[str] = []
+    for row in table.rows:
+        title, total, not_helpful, wrong = row[0], row[2], row[4], row[5]
+        if not (isinstance(not_helpful, Count) and isinstance(wrong, Count)):
+            continue
+        if not_helpful.value is None or wrong.value is None:
+            continue
+        if not not_helpful.value + wrong.value:
+            continue
+        of = f" of {total}" if isinstance(total, Count) and total.value is not None else ""
+        named.append(f"- {title}: {wrong.value} wrong, {not_helpful.value} not helpful{of}")
+        if len(named) == FEEDBACK_SHOWN:
+            break
+    heading = "Guidance most often called wrong or not helpful:"
+    if not named:
+        return [heading, "None to show: too little feedback to report without singling anyone out."]
+    return [heading, *named]
 
 
 def trainers_headline(database: Path, data_dir: Path, now: float) -> TelegramReport:

@@ -298,7 +298,7 @@ class TelegramChannel:
         await self._send_plain(chat, say.NOT_SET_UP.format(command=command))
 
     async def _report(self, chat: int) -> None:
-        """``/report``: the last complete month's headline charts, then its five biggest gaps."""
+        """``/report``: the month's headline charts, its biggest gaps, guidance found wanting."""
         assert self.trainer_report is not None
         headline = await asyncio.to_thread(self.trainer_report, self.clock())
         if self._application is not None:
