@@ -46,7 +46,7 @@ started = time.perf_counter()
 data_dir = sys.argv[1]
 timings = {}
 try:
-    from bot import _cache
+    from bot import _cache, _engine_cache
     _cache.use_folder(__import__("pathlib").Path(data_dir))
 except ImportError:  # a checkout from before the cache
     _cache = None
@@ -57,7 +57,7 @@ timings["import"] = time.perf_counter() - started
 settings = Settings(data_dir=__import__("pathlib").Path(data_dir))
 if _cache is not None and _cache.enabled():
     mark = time.perf_counter()
-    found = _cache.read_engine(settings)
+    found = _engine_cache.read_engine(settings)
     if found is not None:
         timings["cache read"] = time.perf_counter() - mark
         print(json.dumps(timings))
@@ -73,7 +73,7 @@ engine = bot.app.Engine(flows, knowledge)
 timings["engine"] = time.perf_counter() - mark
 if _cache is not None and _cache.enabled():
     mark = time.perf_counter()
-    _cache.write_engine(settings, _cache.Built(knowledge, flows, engine))
+    _engine_cache.write_engine(settings, _engine_cache.Built(knowledge, flows, engine))
     timings["cache write"] = time.perf_counter() - mark
 print(json.dumps(timings))
 """

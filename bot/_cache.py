@@ -34,14 +34,9 @@ import time
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 from bot import __version__
-
-if TYPE_CHECKING:
-    from bot.app import Settings
-    from bot.engine import Engine, FlowSet
-    from bot.knowledge import KnowledgeBase
 
 ENVIRONMENT_VARIABLE = "GUIDEBOT_CACHE"
 """Set to ``off``, ``0``, ``no`` or ``false`` to build everything afresh and write no cache."""
@@ -236,77 +231,3 @@ def _owned_safely(status: os.stat_result) -> bool:
 
 def _sha256(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-# --- the engine: knowledge, flows and everything compiled from them --------------------------
-
-
-class Built(NamedTuple):
-    """What :func:`bot.app.load_engine` builds from the files, as cached."""
-
-    knowledge: KnowledgeBase
-    flows: FlowSet
-    engine: Engine
-
-
-ENGINE_FILE = "engine.pickle"
-
-
-def engine_entry(settings: Settings) -> tuple[Path, str] | None:
-    """Where the settings' engine is cached and its key; None when the cache is off for them.
-
-    The key covers every file under the knowledge, flows and language folders (so a trainer's
-    edit is a new key), where those folders are, the nation, and :func:`make_key`'s code and
-    environment. The idle time is left out: it is applied to the engine after loading. A
-    folder that cannot be read gives None, so that the build reports it as usual.
-    """
-    if not (settings.cache and enabled()):
-        return None
-    from bot.channels import default_conversations_dir
-    from bot.knowledge import default_knowledge_dir
-    from bot.language import default_language_dir
-
-    try:
-        roots = [
-            settings.knowledge_dir or default_knowledge_dir(),
-            settings.flows_dir or default_conversations_dir(),
-            default_language_dir(),
-        ]
-        inputs = files_digest(roots)
-    except OSError:
-        return None
-    key = make_key("engine", inputs, settings.jurisdiction or "both")
-    return settings.data_dir / FOLDER / ENGINE_FILE, key
-
-
-def read_engine(settings: Settings) -> Built | None:
-    """The engine cached for these settings, with their idle time; None if there is none."""
-    entry = engine_entry(settings)
-    cached = read(*entry, for_good=True) if entry is not None else None
-    if not isinstance(cached, tuple) or len(cached) != len(Built._fields) + 1:
-        return None
-    from bot.engine import Engine, FlowSet
-    from bot.knowledge import KnowledgeBase
-    from bot.knowledge._normalise import adopt_english_words
-
-    english, knowledge, flows, engine = cached
-    if not (
-        isinstance(english, frozenset)
-        and isinstance(knowledge, KnowledgeBase)
-        and isinstance(flows, FlowSet)
-        and isinstance(engine, Engine)
-    ):
-        return None
-    adopt_english_words(english)
-    return Built(knowledge, flows, engine.with_idle_seconds(settings.idle_seconds))
-
-
-def write_engine(settings: Settings, built: Built) -> bool:
-    """Cache a freshly built engine for these settings; False if it could not be."""
-    entry = engine_entry(settings)
-    if entry is None:
-        return False
-    from bot.knowledge import english_words
-
-    # The English word list goes first and is shared: every vocabulary refers to it.
-    return write(*entry, (english_words(), *built))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import _engine_cache
 from bot.channels import load_flows
 from bot.engine import DEFAULT_IDLE_SECONDS, Engine, FlowError, FlowSet
 from bot.knowledge import Jurisdiction, KnowledgeBase, KnowledgeError, load_knowledge
@@ -103,9 +104,7 @@ def load_engine(settings: Settings) -> tuple[KnowledgeBase, FlowSet, Engine]:
     """
     import gc
 
-    from bot import _cache
-
-    cached = _cache.read_engine(settings)
+    cached = _engine_cache.read_engine(settings)
     if cached is not None:
         return cached.knowledge, cached.flows, cached.engine
     knowledge = open_knowledge_base(settings.knowledge_dir, settings.jurisdiction)
@@ -114,7 +113,7 @@ def load_engine(settings: Settings) -> tuple[KnowledgeBase, FlowSet, Engine]:
     except (FlowError, FileNotFoundError) as exc:
         raise AppError(f"{exc}\nRun 'guidebot flows check' to see every problem.") from exc
     engine = Engine(flows, knowledge, idle_seconds=settings.idle_seconds)
-    _cache.write_engine(settings, _cache.Built(knowledge, flows, engine))
+    _engine_cache.write_engine(settings, _engine_cache.Built(knowledge, flows, engine))
     # What was built lives as long as the process: out of the cyclic collector's sight, its
     # first full collection (a fifth of a second, at an officer's first message) never comes.
     # Building leaves no cyclic garbage to be kept by this, and a discarded engine is still

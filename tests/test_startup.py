@@ -20,7 +20,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from bot import _cache
+from bot import _cache, _engine_cache
 from bot.app import AppError, Settings, load_engine
 from bot.cli import COMMANDS, cli
 from bot.engine import Engine, Text, replay
@@ -39,7 +39,7 @@ def _transcript(path: Path) -> dict[str, Any]:
 
 
 def _cache_file(data_dir: Path) -> Path:
-    return data_dir / _cache.FOLDER / _cache.ENGINE_FILE
+    return data_dir / _cache.FOLDER / _engine_cache.ENGINE_FILE
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def first_start(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cached(first_start: Path, built: Engine) -> Engine:
     """The engine read back from the cache the first start wrote."""
     settings = Settings(data_dir=first_start)
-    assert _cache.read_engine(settings) is not None, "the second start reads the cache"
+    assert _engine_cache.read_engine(settings) is not None, "the second start reads the cache"
     engine = load_engine(settings)[2]
     assert engine is not built
     return engine
@@ -122,23 +122,23 @@ def test_an_edit_is_a_new_build_and_a_broken_edit_is_reported(tmp_path: Path) ->
     knowledge, flows = _copied_inputs(tmp_path)
     settings = Settings(data_dir=tmp_path, knowledge_dir=knowledge, flows_dir=flows)
     first = load_engine(settings)
-    assert _cache.read_engine(settings) is not None
+    assert _engine_cache.read_engine(settings) is not None
     # A flow's title changed: the old build is not read, the new one is cached in its place.
     referral = flows / "referral.yaml"
     text = referral.read_text(encoding="utf-8")
     edited = text.replace(f'title: "{first[2].flows["referral"].title}"', 'title: "Referral now"')
     assert edited != text
     referral.write_text(edited, encoding="utf-8")
-    assert _cache.read_engine(settings) is None
+    assert _engine_cache.read_engine(settings) is None
     assert load_engine(settings)[2].flows["referral"].title == "Referral now"
-    assert _cache.read_engine(settings) is not None
+    assert _engine_cache.read_engine(settings) is not None
     # A knowledge entry's title changed.
     entry = first[0].entries[0]
     path = next(
         p for p in sorted((knowledge / "entries").glob("*.yaml")) if entry.title in p.read_text()
     )
     path.write_text(path.read_text().replace(entry.title, "A new title"), encoding="utf-8")
-    assert _cache.read_engine(settings) is None
+    assert _engine_cache.read_engine(settings) is None
     assert load_engine(settings)[0].get(entry.id).title == "A new title"  # type: ignore[union-attr]
     # A broken flow is reported, never hidden by the build cached before it.
     referral.write_text("id: [unclosed\n", encoding="utf-8")
@@ -150,18 +150,20 @@ def test_a_changed_language_file_or_nation_is_another_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(data_dir=tmp_path / "data")
-    entry = _cache.engine_entry(settings)
+    entry = _engine_cache.engine_entry(settings)
     assert entry is not None
-    wales = _cache.engine_entry(Settings(data_dir=tmp_path / "data", jurisdiction="wales"))
+    wales = _engine_cache.engine_entry(Settings(data_dir=tmp_path / "data", jurisdiction="wales"))
     assert wales is not None and wales[1] != entry[1]
     language = tmp_path / "language" / "en"
     shutil.copytree(default_language_dir(), language)
     monkeypatch.setattr("bot.language.default_language_dir", lambda: language)
-    copied = _cache.engine_entry(settings)
-    assert copied is not None and copied == _cache.engine_entry(settings), "the key is stable"
+    copied = _engine_cache.engine_entry(settings)
+    assert copied is not None and copied == _engine_cache.engine_entry(settings), (
+        "the key is stable"
+    )
     stop_words = language / "stop_words.yaml"
     stop_words.write_text(stop_words.read_text() + "\n# edited\n", encoding="utf-8")
-    edited = _cache.engine_entry(settings)
+    edited = _engine_cache.engine_entry(settings)
     assert edited is not None and edited[1] != copied[1]
 
 
@@ -182,7 +184,7 @@ def written(tmp_path: Path, pristine: bytes) -> Settings:
     path.parent.mkdir(mode=0o700)
     path.write_bytes(pristine)
     path.chmod(0o600)
-    assert _cache.read_engine(settings) is not None
+    assert _engine_cache.read_engine(settings) is not None
     return settings
 
 
@@ -193,7 +195,7 @@ def written(tmp_path: Path, pristine: bytes) -> Settings:
 def test_a_damaged_or_unsafe_cache_is_ignored(written: Settings, damage: str) -> None:
     path = _cache_file(written.data_dir)
     data = path.read_bytes()
-    entry = _cache.engine_entry(written)
+    entry = _engine_cache.engine_entry(written)
     assert entry is not None
     if damage == "truncated":
         path.write_bytes(data[: len(data) // 2])
@@ -209,7 +211,7 @@ def test_a_damaged_or_unsafe_cache_is_ignored(written: Settings, damage: str) ->
         _cache.write(path, entry[1], ("a", "tuple", "of", "strings"))
     else:
         path.chmod(0o664)
-    assert _cache.read_engine(written) is None
+    assert _engine_cache.read_engine(written) is None
 
 
 def test_a_damaged_cache_is_rebuilt_and_replaced(written: Settings) -> None:
@@ -217,19 +219,21 @@ def test_a_damaged_cache_is_rebuilt_and_replaced(written: Settings) -> None:
     path.write_bytes(path.read_bytes()[:1000])
     engine = load_engine(written)[2]
     assert _menu(engine).startswith("What do you need help with?")
-    assert _cache.read_engine(written) is not None, "rebuilt and cached again"
+    assert _engine_cache.read_engine(written) is not None, "rebuilt and cached again"
 
 
 def test_the_cache_is_written_owner_only(first_start: Path) -> None:
     path = _cache_file(first_start)
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
-    assert [p.name for p in path.parent.iterdir()] == [_cache.ENGINE_FILE], "no temporary left"
+    assert [p.name for p in path.parent.iterdir()] == [_engine_cache.ENGINE_FILE], (
+        "no temporary left"
+    )
 
 
 def test_a_cached_engine_takes_the_idle_time_of_its_settings(written: Settings) -> None:
     settings = Settings(data_dir=written.data_dir, idle_seconds=600)
-    assert _cache.read_engine(settings) is not None
+    assert _engine_cache.read_engine(settings) is not None
     engine = load_engine(settings)[2]
     assert engine.idle_seconds == 600
     assert engine.start(NOW).state.expires_at == NOW + 600
@@ -249,12 +253,12 @@ def test_a_discarded_engine_is_freed_though_kept_from_the_collector(
 def test_a_temporary_file_left_by_a_stopped_writer_is_removed(tmp_path: Path) -> None:
     folder = tmp_path / _cache.FOLDER
     folder.mkdir()
-    old = folder / f".{_cache.ENGINE_FILE}.99999.tmp"
-    recent = folder / f".{_cache.ENGINE_FILE}.99998.tmp"
+    old = folder / f".{_engine_cache.ENGINE_FILE}.99999.tmp"
+    recent = folder / f".{_engine_cache.ENGINE_FILE}.99998.tmp"
     old.write_bytes(b"half a cache")
     recent.write_bytes(b"being written now")
     os.utime(old, (1, 1))
-    assert _cache.write(folder / _cache.ENGINE_FILE, "0" * 64, ("anything",))
+    assert _cache.write(folder / _engine_cache.ENGINE_FILE, "0" * 64, ("anything",))
     assert not old.exists() and recent.exists()
 
 
@@ -272,7 +276,7 @@ def test_the_environment_variable_turns_the_cache_off(
     written: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, "off")
-    assert _cache.read_engine(written) is None
+    assert _engine_cache.read_engine(written) is None
     assert not _cache.write(written.data_dir / _cache.FOLDER / "other.pickle", "0" * 64, (1,))
     assert not (written.data_dir / _cache.FOLDER / "other.pickle").exists()
 
