@@ -700,3 +700,25 @@ def test_set_p_kinds_of_false_alarm_stay_quiet(said: str, why: str) -> None:
 def test_set_p_kinds_leave_danger_now_standing(said: str, kind: str) -> None:
     found = DANGER.read(said)
     assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # Set P's kinds of miss, in words of our own.
+        ("the mum is barely breathing and the baby is next to her", "medical"),
+        ("little girl has run onto the road at the junction, cars everywhere", "alone-danger"),
+        ("the 4 yr old is sat in the middle of the road", "alone-danger"),
+        ("a boy of 7 is walking towards the tracks by the station", "alone-danger"),
+        ("the 10 yr old is taped to the radiator", "shut-in"),
+        ("toddler is in a locked garage, been there since lunch", "shut-in"),
+        ("dad wont unlock the cellar and the 9 yr old is down there", "shut-in"),
+        ("the lad was dragged into a white van by two men", "abduction"),
+        ("the kitchen is going up and the kids are upstairs", "fire"),
+        ("hes put a hosepipe on the exhaust and the kids are in the car", "fire"),
+        ("mum says she will take them all with her tonight", "threat"),
+    ],
+)
+def test_set_p_kinds_of_miss_are_read(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
