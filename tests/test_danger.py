@@ -659,7 +659,7 @@ def test_composed_classes_round_two(said: str, kind: str) -> None:
         ("gran wants to take the kids to pakistan one day for good", "a far-off time"),
         ("dad plans to snatch the lad back next year he says", "a far-off time"),
         ("the crowbar was for putting up the decking, no one threatened", "harmless purpose"),
-        ("the rope in the car boot is for the allotment", "harmless purpose"),
+        ("the rope in the car boot is for the garden fence", "harmless purpose"),
         ("the chain and lock are to keep the bikes in the hallway", "harmless purpose"),
         ("the collapsed man on the bus is an adult, no kids", "adults only"),
         ("house fire on the estate, nobody from this family lives there", "no one of this family"),
@@ -686,6 +686,13 @@ def test_set_p_kinds_of_false_alarm_stay_quiet(said: str, why: str) -> None:
     [
         # Dismissed before the danger, but the danger's own clause is told as now.
         ("false alarm earlier, but now hes back with a knife", "weapon"),
+        ("mum said it was a hoax but the 6 yr old is locked in the shed", "shut-in"),
+        # "no kids" ends a danger; "no kids food" does not.
+        ("the 2 yr old is home alone, no kids food in the flat", "alone-danger"),
+        # "one day" is a far-off time, "one day old" an age.
+        ("the baby is one day old and wont wake up", "medical"),
+        # A purpose elsewhere in the report does not cover a child left alone.
+        ("mum went out for gardening stuff, the 2 yr old is home alone", "alone-danger"),
         # A far-off time elsewhere, now in the cue's clause.
         (
             "dad says hell take them to spain one day, now hes dragging the 5 yr old into a car",
