@@ -642,3 +642,90 @@ def test_composed_classes_stay_quiet_on_everyday_and_elsewhere(said: str) -> Non
 def test_composed_classes_round_two(said: str, kind: str) -> None:
     found = DANGER.read(said)
     assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+# Set P's kinds of false alarm, each in sentences of our own: the danger word is there, the
+# danger is not (declared never real, a day or a far-off time, a stated harmless purpose, an
+# idiom, adults only, a named case, a training course, hearsay).
+@pytest.mark.parametrize(
+    ("said", "why"),
+    [
+        ("hoax call, the screaming was a fox in the garden", "dismissed before"),
+        ("he said hed stab his cousin, its just a game they play on the xbox", "dismissed after"),
+        ("the 10 yr old threatened to kill his sister over the remote, sibling stuff", "dismissed"),
+        ("misunderstanding, the blood was paint from art class", "dismissed before"),
+        ("dad punched the lad on weds, seen by the gp since", "day shortened"),
+        ("she was slapped by her stepdad as a kid but not for years", "not for a long while"),
+        ("gran wants to take the kids to pakistan one day for good", "a far-off time"),
+        ("dad plans to snatch the lad back next year he says", "a far-off time"),
+        ("the crowbar was for putting up the decking, no one threatened", "harmless purpose"),
+        ("the rope in the car boot is for the garden fence", "harmless purpose"),
+        ("the chain and lock are to keep the bikes in the hallway", "harmless purpose"),
+        ("the collapsed man on the bus is an adult, no kids", "adults only"),
+        ("house fire on the estate, nobody from this family lives there", "no one of this family"),
+        ("doing the file for the stabbing incident from march", "a named case"),
+        ("not breathing issues, just a cough", "a named condition, denied"),
+        ("on the course they told us a baby can drown in an inch of water", "training"),
+        ("rumours of a fight at the park after school, nothing confirmed", "hearsay"),
+        ("i could murder a cuppa after that shift", "idiom"),
+        ("his mum says hes gonna smash it in his exams this year", "idiom"),
+        ("the coach says the lad is a proper weapon on the wing", "idiom"),
+        ("the lad took a beating in the rugby, sore shoulder", "idiom"),
+        ("my idea got shot down by the sarge", "idiom"),
+        ("dad is dead against the referral but he is polite", "idiom"),
+        ("mum threatened to complain about us to the inspector", "a lawful threat"),
+        ("the smashing was the bottle bank being emptied", "idiom"),
+    ],
+)
+def test_set_p_kinds_of_false_alarm_stay_quiet(said: str, why: str) -> None:
+    assert not DANGER.read(said), f"{said!r} ({why}) read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # Dismissed before the danger, but the danger's own clause is told as now.
+        ("false alarm earlier, but now hes back with a knife", "weapon"),
+        ("mum said it was a hoax but the 6 yr old is locked in the shed", "shut-in"),
+        # "no kids" ends a danger; "no kids food" does not.
+        ("the 2 yr old is home alone, no kids food in the flat", "alone-danger"),
+        # "one day" is a far-off time, "one day old" an age.
+        ("the baby is one day old and wont wake up", "medical"),
+        # A purpose elsewhere in the report does not cover a child left alone.
+        ("mum went out for gardening stuff, the 2 yr old is home alone", "alone-danger"),
+        # A far-off time elsewhere, now in the cue's clause.
+        (
+            "dad says hell take them to spain one day, now hes dragging the 5 yr old into a car",
+            "abduction",
+        ),
+        # A stated purpose does not cover a blow told with it.
+        ("hes hitting her with a hammer", "violence-now"),
+        # "no kids" said of another place; the danger's clause is about a child.
+        ("dad is strangling the 9 yr old", "violence-now"),
+    ],
+)
+def test_set_p_kinds_leave_danger_now_standing(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # Set P's kinds of miss, in words of our own.
+        ("the mum is barely breathing and the baby is next to her", "medical"),
+        ("little girl has run onto the road at the junction, cars everywhere", "alone-danger"),
+        ("the 4 yr old is sat in the middle of the road", "alone-danger"),
+        ("a boy of 7 is walking towards the tracks by the station", "alone-danger"),
+        ("the 10 yr old is taped to the radiator", "shut-in"),
+        ("toddler is in a locked garage, been there since lunch", "shut-in"),
+        ("dad wont unlock the cellar and the 9 yr old is down there", "shut-in"),
+        ("the lad was dragged into a white van by two men", "abduction"),
+        ("the kitchen is going up and the kids are upstairs", "fire"),
+        ("hes put a hosepipe on the exhaust and the kids are in the car", "fire"),
+        ("mum says she will take them all with her tonight", "threat"),
+    ],
+)
+def test_set_p_kinds_of_miss_are_read(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"

@@ -26,6 +26,9 @@ from bot.engine._words import CLAUSE_WORDS, LANGUAGE, word_list, words
 from bot.knowledge import english_words, stem
 from bot.language import Language
 
+_TURNS = frozenset(["but", "then", "actually", "though", "tho", "however", "except", "until"])
+"""Words that turn a report: a dismissal said before one of them does not reach past it."""
+
 PROGRESSIVE = frozenset(["is", "are", "am", "hes", "shes", "theyre", "its", "youre", "im"])
 """Words before an -ing form that tell of something going on now ("is hitting")."""
 
@@ -296,13 +299,16 @@ class DangerCues:
             kind: self._list(definition.over) for kind, definition in danger.kinds.items()
         }
         self._everyday = {
-            kind: self._list(definition.everyday) for kind, definition in danger.kinds.items()
+            kind: self._list((*definition.everyday, *danger.everyday))
+            for kind, definition in danger.kinds.items()
         }
         self._conditional = {kind for kind, d in danger.kinds.items() if d.conditional}
         self._held_kinds = {kind for kind, d in danger.kinds.items() if d.held}
         self._still_there = self._list(danger.still_there)
         self._over = self._list(danger.over)
         self._past = self._list(danger.past)
+        self._later = self._list(danger.later)
+        self._dismissed = self._list(danger.dismissed)
         self._history = self._list(danger.history)
         self._earlier = self._list(danger.earlier)
         self._questions = self._list(danger.questions)
@@ -421,6 +427,8 @@ class DangerCues:
             self._held,
             self._still_there,
             self._past,
+            self._later,
+            self._dismissed,
             self._history,
             self._earlier,
             self._questions,
@@ -1032,13 +1040,21 @@ class DangerCues:
                 if not self._negated_before(tokens, begin):
                     return "over: " + self._said(tokens, begin, finish)
         present = bool(self._phrases_in(tokens, self._present, own)) or going_on
+        for begin, finish in self._phrases_in(tokens, self._dismissed, whole):
+            # "false alarm, the smoke was a bbq": said before the cue too, unless the cue's own
+            # clause is told as now ("false alarm earlier, but now he's back with a knife").
+            turned = any(tokens[at].text in _TURNS for at in range(finish + 1, start))
+            if (begin > end or not (present or turned)) and not self._negated_before(tokens, begin):
+                return "dismissed: " + self._said(tokens, begin, finish)
         if not present:
             history = () if cue.kind in self._attributes else self._history
             earlier = () if cue.kind in self._lasting else self._earlier
-            for phrases in (self._past, earlier, history):
+            for phrases in (self._past, self._later, earlier, history):
                 for begin, finish in self._phrases_in(tokens, phrases, whole):
                     if begin and tokens[begin - 1].stem in self._ongoing_from:
                         continue  # "since last night": begun then, going on still
+                    if finish + 1 < len(tokens) and tokens[finish + 1].stem == "old":
+                        continue  # "one day old": an age, not a time
                     return "past: " + self._said(tokens, begin, finish)
         first = next(at for at, token in enumerate(tokens) if token.sentence == sentence)
         for begin, finish in self._phrases_in(tokens, self._procedure, whole):
@@ -1077,7 +1093,11 @@ class DangerCues:
             return "hypothetical: " + self._said(tokens, begin, finish)
         if cue.kind not in self._conditional:
             after = end + 1
-            if after < len(tokens) and tokens[after].stem in self._label_after:
+            if (
+                after < len(tokens)
+                and tokens[after].stem in self._label_after
+                and tokens[after].clause == tokens[end].clause
+            ):
                 return "label: " + tokens[after].text
         return None
 

@@ -253,8 +253,15 @@ class Danger(_Strict):
     """A class's general words ("weapon", "weapons"): a question that says one of them names
     every member of the class; one that says "knife" names knives, not every weapon."""
     over: Marked = ()
+    dismissed: Marked = ()
+    """Said anywhere in the sentence, before or after the cue: the report was never danger
+    ("false alarm", "nothing to worry about", "its a game")."""
+    everyday: Marked = ()
+    """Every kind's everyday words: a stated harmless purpose ("was for the fence")."""
     held: Marked = ()
     past: Marked = ()
+    later: Marked = ()
+    """A time to come, far off: not now ("next summer", "one day"); read as `past` is."""
     earlier: Marked = ()
     history: Marked = ()
     present: Marked = ()
