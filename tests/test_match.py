@@ -611,3 +611,23 @@ def test_every_shipped_synonym_group_leads_with_the_bases_own_wording() -> None:
         group[0] for group in shipped_synonyms() if not vocabulary._uses(normalised_words(group[0]))
     ]
     assert stale == []
+
+
+@pytest.mark.parametrize("postcode", ["WF6E 0DA", "da1 2ab", "SW1A 1AA", "ls1 4dy"])
+def test_a_postcode_in_a_question_never_steers_the_guidance(
+    shipped: KnowledgeBase, postcode: str
+) -> None:
+    # "DA" is the base's abbreviation for domestic abuse; a postcode's letters must not be read
+    # as it (a Faker postcode once turned a search question into domestic-abuse guidance).
+    for question in ("can a child be searched", "lad found after being missing"):
+        plain = shipped.search(question, limit=3)
+        placed = shipped.search(f"{question} at {postcode}", limit=3)
+        assert [m.entry.id for m in placed.matches] == [m.entry.id for m in plain.matches]
+        assert placed.status == plain.status
+
+
+def test_sections_times_and_ordinals_are_not_taken_for_postcodes(shipped: KnowledgeBase) -> None:
+    from bot.knowledge._match import _POSTCODE
+
+    for text in ("s47 6pm", "s47 3rd visit", "age 2 2yo", "da incident"):
+        assert _POSTCODE.search(text) is None, text

@@ -39,6 +39,7 @@ Scoring is deliberately simple enough to explain to a trainer (see :meth:`Matche
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -73,6 +74,12 @@ TITLE_PHRASE_FACTOR = 0.9
 COVERAGE_SHARE = 0.7
 # Least total weight of a message, as a share of the weight of the rarest word.
 EVIDENCE_FLOOR = 1.0
+# A whole UK postcode (outward and inward code), as officers type one in a question. The
+# inward code's letters are never C, I, K, M, O or V, so "6pm" and "2yo" are not one, and an
+# ordinal ("s47 3rd visit") is left alone.
+_POSTCODE = re.compile(
+    r"\b[a-z]{1,2}\d[a-z\d]?\s*\d(?!st\b|nd\b|rd\b|th\b)[abd-hjlnp-uw-z]{2}\b", re.IGNORECASE
+)
 # Weight of a plain number (about that of a word found in a third of the entries).
 NUMBER_WEIGHT = 1.0
 # Weight of a stop word in a phrase (under that of a word found in every entry).
@@ -399,7 +406,9 @@ class Matcher:
 
     def _query(self, text: str) -> _Query:
         """The message's tokens with their weights, in message order, and its stop words."""
-        words = self.vocabulary.repair(text)
+        # A full postcode says where, never what: its letters ("0DA", "DA1") must not read as
+        # the base's abbreviations and steer the guidance.
+        words = self.vocabulary.repair(_POSTCODE.sub(" ", text))
         tokens = list(dict.fromkeys(content(words)))
         unknown = {t for t in tokens if not t.isdigit() and t not in self.idf}
         # n words the base never uses weigh as much as sqrt(n) of them (see the module notes).
