@@ -254,31 +254,50 @@ def step_corpus(engine: Engine) -> Corpus:
     return corpus
 
 
+def number_words(number: int) -> str:
+    """46 -> 'forty six': the dictionary has words, not digits (0 to 9,999)."""
+    ones = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ]
+    tens = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    if number < 20:
+        return ones[number]
+    if number < 100:
+        return tens[number // 10] + ("" if number % 10 == 0 else f" {ones[number % 10]}")
+    if number < 1000:
+        rest = number % 100
+        head = f"{ones[number // 100]} hundred"
+        return head + (f" and {number_words(rest)}" if rest else "")
+    if 1900 <= number < 2100:  # a year, as said: "nineteen eighty nine", "twenty twenty one"
+        return f"{number_words(number // 100)} {number_words(number % 100)}".replace(
+            " zero", " hundred"
+        )
+    rest = number % 1000
+    head = f"{ones[number // 1000]} thousand"
+    return head + (f" {number_words(rest)}" if rest else "")
+
+
 _NUMBER_WORDS = [
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
+    *(number_words(n) for n in (*range(1, 21), 30, 40, 50, 60)),
     "half",
     "an",
     "a",

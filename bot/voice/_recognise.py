@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from bot.voice._audio import RATE, Pcm
-from bot.voice._domain import STEP_WEIGHT, Corpus
+from bot.voice._domain import STEP_WEIGHT, Corpus, number_words
 
 NBEST = 8
 """Readings kept per voice note: enough for the step bias to find a near miss."""
@@ -61,55 +61,13 @@ class Recogniser(Protocol):
 # -- pocketsphinx ------------------------------------------------------------------------------
 
 
-def _number_words(number: int) -> str:
-    """46 -> 'forty six': the dictionary has words, not digits (0 to 9,999)."""
-    ones = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ]
-    tens = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    if number < 20:
-        return ones[number]
-    if number < 100:
-        return tens[number // 10] + ("" if number % 10 == 0 else f" {ones[number % 10]}")
-    if number < 1000:
-        rest = number % 100
-        head = f"{ones[number // 100]} hundred"
-        return head + (f" and {_number_words(rest)}" if rest else "")
-    if 1900 <= number < 2100:  # a year, as said: "nineteen eighty nine", "twenty twenty one"
-        return f"{_number_words(number // 100)} {_number_words(number % 100)}".replace(
-            " zero", " hundred"
-        )
-    rest = number % 1000
-    head = f"{ones[number // 1000]} thousand"
-    return head + (f" {_number_words(rest)}" if rest else "")
-
-
 def spoken_words(sentence: str) -> list[str]:
     """A corpus sentence as words a speaker says: digits in words, section numbers split."""
     out: list[str] = []
     for word in sentence.split():
         match = re.fullmatch(r"(\d{1,4})([a-z]*)", word)
         if match:
-            out.extend(_number_words(int(match.group(1))).split())
+            out.extend(number_words(int(match.group(1))).split())
             if match.group(2):
                 out.extend(match.group(2))
         else:
