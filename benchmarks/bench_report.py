@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.app import DATABASE, Settings, build_app, load_engine  # noqa: E402
-from bot.engine import Press, Start, Text, Tick  # noqa: E402
 from bot.reports import (  # noqa: E402
     build_catalogue,
     build_report,
@@ -40,84 +39,13 @@ from bot.reports import (  # noqa: E402
     store_events,
     tally_store,
 )
-from bot.session import Sessions  # noqa: E402
+from bot.reports._synthetic import wander  # noqa: E402
 from bot.store import Store  # noqa: E402
 
 NOVEMBER = 1_793_491_200.0  # Sunday 1 November 2026 00:00 UTC
 MONTH = 30 * 24 * 3600.0
-FLOWS = ["initial-contact", "referral", "missing-child", "child-in-custody", "record-check"]
 FEEDBACK_RATE = 0.05
-"""Conversations that end with feedback: about 1 in 20."""
-COMMENTS = ("too long to read at the door", "missed what to do out of hours")
-ANSWERS = [
-    "nan is here, first aid done, calmed her down",
-    "mum, dad and the baby, dad is drunk",
-    "she said he hit her, bwv on",
-    "not much yet",
-]
-
-
-def conversation(
-    sessions: Sessions, key: str, rng: random.Random, now: float
-) -> list[dict[str, Any]]:
-    """One officer's run through a flow, with the habits real use shows."""
-    events: list[dict[str, Any]] = []
-
-    def take(result: Any) -> dict[str, str]:
-        events.extend({**e.to_json(), "key": key, "recorded_at": now} for e in result.audit)
-        buttons: dict[str, str] = {}
-        for reply in result.replies:
-            if reply.buttons:
-                buttons = {b.label: b.value for b in reply.buttons}
-        return buttons
-
-    take(sessions.handle(key, Start(now)))
-    now += 5
-    buttons = take(sessions.handle(key, Press(rng.choices(FLOWS, [6, 2, 1, 1, 1])[0], now)))
-    careful = rng.random()
-    for _ in range(45):
-        now += rng.uniform(8, 90)
-        roll = rng.random()
-        if roll < 0.015:
-            take(sessions.handle(key, Text("cancel", now)))
-            break
-        if roll < 0.03:
-            break
-        if roll < 0.04:
-            take(sessions.handle(key, Tick(now + 3 * 3600)))
-            break
-        if roll < 0.06:
-            buttons = take(sessions.handle(key, Text("back", now)))
-            continue
-        if roll < 0.075:
-            asked = rng.choice(["ask what is s46", "ask can I fly a plane to the moon"])
-            buttons = take(sessions.handle(key, Text(asked, now)))
-            continue
-        if not buttons:
-            buttons = take(sessions.handle(key, Text(rng.choice(ANSWERS), now)))
-            continue
-        labels = list(buttons)
-        if labels == ["Menu"]:
-            break
-        good = [b for b in labels if b in ("Yes", "Done", "Understood", "Next")]
-        pick = rng.choice(good) if good and rng.random() < careful else rng.choice(labels)
-        buttons = take(sessions.handle(key, Press(buttons[pick], now)))
-        if events and events[-1]["kind"] == "flow_completed":
-            break
-    # About one conversation in 20 ends with feedback on the last guidance shown, a third of
-    # those with a comment. Its own generator, so the conversations are those timed before.
-    verdict = random.Random(f"{key}/feedback")
-    if verdict.random() < FEEDBACK_RATE:
-        now += 10
-        asked = take(sessions.handle(key, Text("feedback", now)))
-        if "Helpful" in asked:
-            pick = verdict.choices(["Helpful", "Not helpful", "Wrong"], [3, 2, 1])[0]
-            now += 5
-            take(sessions.handle(key, Press(asked[pick], now)))
-            now += 20
-            said = verdict.choice([*COMMENTS, "skip", "skip", "skip", "skip"])
-            take(sessions.handle(key, Text(said, now)))
-    return events
+"""Conversations that end with feedback: about 1 in 20, a third of those with a comment."""
 
 
 def pool(conversations: int, seed: int = 10) -> list[list[dict[str, Any]]]:
@@ -128,7 +56,15 @@ def pool(conversations: int, seed: int = 10) -> list[list[dict[str, Any]]]:
         rng = random.Random(seed)
         played = []
         for number in range(conversations):
-            events = conversation(sessions, f"p{number}", rng, 0.0)
+            events, _ = wander(
+                sessions,
+                f"p{number}",
+                rng,
+                0.0,
+                feedback_rate=FEEDBACK_RATE,
+                skipped_comments=4,
+                timed=True,
+            )
             if events:
                 played.append(events)
         return played

@@ -109,6 +109,42 @@ def test_each_change_to_an_event_is_caught(
     assert found in report.problems[0]
 
 
+def _at_leaf(leaf: int) -> str:
+    return f"(SELECT id FROM audit WHERE leaf = {leaf})"
+
+
+@pytest.mark.parametrize(
+    ("tamper", "found"),
+    [
+        (f"UPDATE audit_fields SET outcome = 'yes' WHERE id = {_at_leaf(4)}", "Event 5's"),
+        (f"UPDATE audit_fields SET practice = 1 WHERE id = {_at_leaf(0)}", "Event 1's"),
+        (f"UPDATE audit_fields SET flag = NULL WHERE id = {_at_leaf(5)}", "Event 6's"),
+        (f"UPDATE audit_fields SET kind = 'back' WHERE id = {_at_leaf(1)}", "Event 2's"),
+        (f"DELETE FROM audit_fields WHERE id = {_at_leaf(7)}", "Event 8's"),
+        # Moved into another month's report.
+        (
+            f"UPDATE audit_fields SET recorded_at = recorded_at - 86400 WHERE id = {_at_leaf(9)}",
+            "Event 10's",
+        ),
+        (
+            "INSERT INTO audit_fields (id, key, recorded_at, kind) "
+            "VALUES (999, 'c-1', 1, 'answer')",
+            "kept for an event that is not in the log",
+        ),
+    ],
+)
+def test_a_report_field_changed_alone_is_caught(
+    logged: tuple[Store, Signer, Path], tamper: str, found: str
+) -> None:
+    """The report counts from a copy of each event's fields: the copy must match the log."""
+    store, signer, path = logged
+    _sql(path, tamper)
+    report = verify(store, signer.verifier)
+    assert not report.ok
+    assert found in report.problems[0]
+    assert "report fields" in report.problems[0].lower()
+
+
 def test_two_events_swapped_with_their_hashes_are_caught(
     logged: tuple[Store, Signer, Path],
 ) -> None:
@@ -165,6 +201,10 @@ def test_a_tail_cut_off_after_a_kept_checkpoint_is_caught(
     kept = store.checkpoints()[-1].note
     _sql(path, "DELETE FROM audit WHERE leaf >= 9")
     _sql(path, "DELETE FROM checkpoints WHERE id = 2")
+    report = verify(store, signer.verifier)
+    assert "Report fields are kept for an event that is not in the log" in report.problems[0]
+    # Whoever cuts the tail off thoroughly takes the report's copy of its fields with it.
+    _sql(path, "DELETE FROM audit_fields WHERE id NOT IN (SELECT id FROM audit)")
     report = verify(store, signer.verifier, kept=[kept])
     assert "were cut off" in report.problems[0]
     assert verify(store, signer.verifier).ok  # without the kept copy, nothing could tell
@@ -173,12 +213,16 @@ def test_a_tail_cut_off_after_a_kept_checkpoint_is_caught(
 def test_a_purged_log_still_verifies_and_forgets_the_content(
     logged: tuple[Store, Signer, Path],
 ) -> None:
-    store, signer, _ = logged
+    store, signer, path = logged
     assert purge(store, older_than_days=0, now=NOW + 150) == 6
     rows = store.audit_rows()
     assert [row.event is None for row in rows] == [True] * 6 + [False] * 6
     assert all(row.salt is None for row in rows[:6])
     assert len(store.audit_events()) == 6
+    with sqlite3.connect(path / DATABASE) as raw:
+        kept = raw.execute("SELECT id FROM audit_fields ORDER BY id").fetchall()
+    raw.close()
+    assert [row for (row,) in kept] == [row.row_id for row in rows[6:]]
     assert verify(store, signer.verifier).ok
 
 

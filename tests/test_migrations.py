@@ -66,6 +66,11 @@ def test_the_previous_schema_is_backed_up_then_upgraded(
         assert store.schema_version() == len(MIGRATIONS)
         assert store.load("o-7") is not None and store.load("o-7").state["n"] == 7  # type: ignore[union-attr]
         assert len(store.audit_events()) == 40
+        # The fields reports count, read from every event the previous guidebot logged.
+        with sqlite3.connect(database) as raw:
+            kinds = raw.execute("SELECT kind, count(*) FROM audit_fields GROUP BY 1").fetchall()
+        raw.close()
+        assert sorted(kinds) == [("answer", 20), ("flow_started", 20)]
         report = verify(store, signing_key(data).verifier)
         assert report.ok, report.problems
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from bot.app import DATABASE, Settings, build_app, load_engine
 from bot.cli._report import report as report_command
-from bot.engine import Press, Start, Text, Tick
+from bot.engine import Press, Text
 from bot.reports import (
     Catalogue,
     Count,
@@ -39,6 +39,7 @@ from bot.reports import (
     telegram_report,
 )
 from bot.reports._suppress import exposed
+from bot.reports._synthetic import wander
 from bot.session import Sessions
 from bot.store import Store
 
@@ -83,88 +84,6 @@ def drive(
             if reply.buttons:
                 buttons = {b.label: b.value for b in reply.buttons}
     return events, now
-
-
-def wander(
-    sessions: Sessions, key: str, rng: random.Random, now: float, *, practice: bool = False
-) -> tuple[list[dict[str, Any]], float]:
-    """An officer with habits: picks a flow, mostly answers well, sometimes goes back, asks,
-    cancels, or walks away; a few conversations time out."""
-    events: list[dict[str, Any]] = []
-
-    def take(result: Any) -> dict[str, str]:
-        stamped = [{**e.to_json(), "key": key} for e in result.audit]
-        if practice:
-            stamped = [{**e, "practice": True} for e in stamped]
-        events.extend(stamped)
-        found: dict[str, str] = {}
-        for reply in result.replies:
-            if reply.buttons:
-                found = {b.label: b.value for b in reply.buttons}
-        return found
-
-    buttons = take(sessions.handle(key, Start(now)))
-    flow = rng.choices(
-        ["initial-contact", "referral", "missing-child", "child-in-custody", "record-check"],
-        [6, 2, 1, 1, 1],
-    )[0]
-    now += 5
-    buttons = take(sessions.handle(key, Press(flow, now)))
-    careful = rng.random()
-    for _ in range(45):
-        now += rng.uniform(8, 90)
-        roll = rng.random()
-        if roll < 0.015:
-            take(sessions.handle(key, Text("cancel", now)))
-            break
-        if roll < 0.03:
-            break  # walked away: left open
-        if roll < 0.04:
-            take(sessions.handle(key, Tick(now + 3 * 3600)))
-            break
-        if roll < 0.06:
-            buttons = take(sessions.handle(key, Text("back", now)))
-            continue
-        if roll < 0.075:
-            question = rng.choice(["ask what is s46", "ask can I fly a plane to the moon"])
-            buttons = take(sessions.handle(key, Text(question, now)))
-            continue
-        if not buttons:
-            answer = rng.choice(
-                [
-                    "nan is here, first aid done, calmed her down",
-                    "mum, dad and the baby, dad is drunk",
-                    "she said he hit her, bwv on",
-                    "not much yet",
-                ]
-            )
-            buttons = take(sessions.handle(key, Text(answer, now)))
-            continue
-        labels = list(buttons)
-        if "Menu" in labels and len(labels) == 1:
-            break
-        good = [b for b in labels if b in ("Yes", "Done", "Understood", "Next")]
-        pick = rng.choice(good) if good and rng.random() < careful else rng.choice(labels)
-        buttons = take(sessions.handle(key, Press(buttons[pick], now)))
-        if events and events[-1]["kind"] == "flow_completed":
-            break
-    # About one conversation in three ends with feedback on the last guidance shown. Its own
-    # generator, so the conversations themselves are those the other tests were written for.
-    verdict = random.Random(f"{key}/feedback")
-    if verdict.random() < 0.35:
-        now += 10
-        asked = take(sessions.handle(key, Text("feedback", now)))
-        if "Helpful" in asked:
-            pick = verdict.choices(["Helpful", "Not helpful", "Wrong"], [3, 2, 1])[0]
-            now += 5
-            take(sessions.handle(key, Press(asked[pick], now)))
-            comment = verdict.choice([*COMMENTS, "skip", "skip"])
-            now += 20
-            take(sessions.handle(key, Text(comment, now)))
-    return events, now
-
-
-COMMENTS = ("too long to read at the door", "missed what to do out of hours")
 
 
 def synthetic(

@@ -192,6 +192,18 @@ def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Ver
                 "was altered, or the tree was rebuilt without the signing key."
             )
             return report
+    # Last, once the log itself holds: the report's copy of each event's fields must say what
+    # the event says, or a report could disagree with a log that verifies.
+    unlike = store.first_event_unlike_its_fields()
+    if unlike is not None:
+        report.problems.append(
+            "Report fields are kept for an event that is not in the log: the event was "
+            "deleted, or the fields were added, so reports made from them cannot be trusted."
+            if unlike < 0
+            else f"Event {unlike + 1}'s report fields do not match its logged content: they "
+            "were altered, so reports made from them cannot be trusted."
+        )
+        return report
     if not notes:
         report.problems.append(
             "No signed checkpoint vouches for the log: run 'guidebot audit checkpoint'."

@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.audit.fields import COMMENT_FIELD, FEEDBACK_KIND, RATING_FIELD, RATINGS
+from bot.audit.fields import FEEDBACK_KIND, RATINGS
 from bot.reports._outcomes import Outcome
 from bot.reports._period import Period
-from bot.reports._tally import NO_ENTRY, QUESTION_FIELD, Counts
+from bot.reports._tally import NO_ENTRY, Counts
 from bot.store import Store
+from bot.store._audit import FIELDS_OF_EVENTS
 
 MARGIN = 2 * 24 * 3600.0
 """Events of a run started in the period are read up to two days after it ends: a
@@ -44,50 +45,35 @@ USED = (
 )
 """The kinds a report counts; the rest (transitions, menus, help) are never parsed."""
 
-_KIND = "json_extract(event, '$.kind')"
+_COLUMNS = (
+    "key, kind, flow, step, run, at, outcome, seconds, items, outstanding, withdrawn, flag, "
+    "status, entry, question, practice, channel, rating, comment, entries"
+)
+
+
+def _source(db: sqlite3.Connection) -> str:
+    """Where the events' fields are read: the store's copy, or the JSON itself.
+
+    The store keeps every event's fields in ``audit_fields`` as it logs it (checked against
+    the JSON by ``guidebot audit verify``), so a report need not parse a million events. A
+    database no guidebot has opened since that table came in is read as before, from the JSON.
+    """
+    found = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_fields'"
+    ).fetchone()
+    return "audit_fields" if found else f"({FIELDS_OF_EVENTS})"
 
 
 def _extract(db: sqlite3.Connection, period: Period) -> None:
     """Read the period's events once into a temporary table of plain columns."""
-    # SQLite keeps the last few parsed JSON texts of a statement, so reading the kind, then
-    # every other field, parses each event once. A field an event does not have is NULL: it
-    # costs less to read each field of every event than to test its kind first.
     wanted = ", ".join(f"'{kind}'" for kind in USED)
     db.execute("DROP TABLE IF EXISTS temp.ev")
     # The audit id as the row id: the events go in in that order, and a look-up by id is free.
-    db.execute(
-        """
-        CREATE TEMP TABLE ev (
-            id INTEGER PRIMARY KEY, key, kind, flow, step, run, at, outcome, seconds, items,
-            outstanding, withdrawn, flag, status, entry, question, practice, channel, rating,
-            comment, entries
-        )
-        """
-    )
+    db.execute(f"CREATE TEMP TABLE ev (id INTEGER PRIMARY KEY, {_COLUMNS})")
     db.execute(
         f"""
-        INSERT INTO ev
-        SELECT id, key, {_KIND} AS kind,
-               json_extract(event, '$.flow') AS flow,
-               json_extract(event, '$.step') AS step,
-               coalesce(json_extract(event, '$.run'), 0) AS run,
-               coalesce(json_extract(event, '$.at'), recorded_at) AS at,
-               json_extract(event, '$.outcome') AS outcome,
-               json_extract(event, '$.step_seconds') AS seconds,
-               json_extract(event, '$.items') AS items,
-               json_extract(event, '$.outstanding') AS outstanding,
-               json_extract(event, '$.withdrawn') AS withdrawn,
-               json_extract(event, '$.red_flag') AS flag,
-               json_extract(event, '$.status') AS status,
-               json_extract(event, '$.entries[0]') AS entry,
-               json_extract(event, '$.{QUESTION_FIELD}') AS question,
-               json_extract(event, '$.practice') IS 1 AS practice,
-               json_extract(event, '$.channel') AS channel,
-               json_extract(event, '$.{RATING_FIELD}') AS rating,
-               json_extract(event, '$.{COMMENT_FIELD}') AS comment,
-               json_extract(event, '$.entries') AS entries
-        FROM audit
-        WHERE recorded_at >= ? AND recorded_at < ? AND event != '' AND {_KIND} IN ({wanted})
+        INSERT INTO ev SELECT id, {_COLUMNS} FROM {_source(db)}
+        WHERE recorded_at >= ? AND recorded_at < ? AND kind IN ({wanted})
         """,
         (period.start.timestamp() - 24 * 3600.0, period.end.timestamp() + MARGIN),
     )

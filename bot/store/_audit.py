@@ -18,6 +18,7 @@ import sqlite_utils
 
 from bot.audit._merkle import canonical_json, event_leaf_hash
 from bot.audit._tree import BLOCK, block_root
+from bot.audit.fields import COMMENT_FIELD, PRACTICE_FIELD, QUESTION_FIELD, RATING_FIELD
 
 SALT_BYTES = 16
 """128 random bits per event: far beyond guessing, and small beside the event itself."""
@@ -39,20 +40,107 @@ def leaf_content_of_text(key: str, recorded_at: float, event_text: str) -> bytes
     return f'{{"event":{event_text},"key":{quoted},"recorded_at":{recorded_at!r}}}'.encode()
 
 
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("kind", "json_extract(event, '$.kind')"),
+    ("flow", "json_extract(event, '$.flow')"),
+    ("step", "json_extract(event, '$.step')"),
+    ("run", "coalesce(json_extract(event, '$.run'), 0)"),
+    ("at", "coalesce(json_extract(event, '$.at'), recorded_at)"),
+    ("outcome", "json_extract(event, '$.outcome')"),
+    ("seconds", "json_extract(event, '$.step_seconds')"),
+    ("items", "json_extract(event, '$.items')"),
+    ("outstanding", "json_extract(event, '$.outstanding')"),
+    ("withdrawn", "json_extract(event, '$.withdrawn')"),
+    ("flag", "json_extract(event, '$.red_flag')"),
+    ("status", "json_extract(event, '$.status')"),
+    ("entry", "json_extract(event, '$.entries[0]')"),
+    ("question", f"json_extract(event, '$.{QUESTION_FIELD}')"),
+    ("practice", f"json_extract(event, '$.{PRACTICE_FIELD}') IS 1"),
+    ("channel", "json_extract(event, '$.channel')"),
+    ("rating", f"json_extract(event, '$.{RATING_FIELD}')"),
+    ("comment", f"json_extract(event, '$.{COMMENT_FIELD}')"),
+    ("entries", "json_extract(event, '$.entries')"),
+)
+"""The fields the trainers' report counts, as ``audit_fields`` holds them, each with the SQL
+that reads it from an event's JSON (a run's number 0 if it has none, its time the time it was
+recorded if it has none, practice 1 or 0).
+
+``audit_fields`` is a cache of the log, never a second record: each row is written from the
+event's JSON by this SQL as the event is appended, and ``verify`` reads every event's JSON
+with the same SQL and compares, so a report can be made without parsing a million events, and
+still cannot be made to disagree with the log that verifies. A purge deletes the row with the
+event's content.
+"""
+
+_FIELD_NAMES = ", ".join(name for name, _ in FIELDS)
+_FIELDS_FROM_EVENT = ", ".join(f"{sql} AS {name}" for name, sql in FIELDS)
+FIELDS_OF_EVENTS = f"SELECT id, key, recorded_at, {_FIELDS_FROM_EVENT} FROM audit WHERE event != ''"
+"""Every logged event's :data:`FIELDS` read from its JSON (purged events have none): what
+``audit_fields`` must hold, row for row."""
+
+FILL_FIELDS = f"INSERT INTO audit_fields (id, key, recorded_at, {_FIELD_NAMES}) {FIELDS_OF_EVENTS}"
+"""Fills ``audit_fields`` from the events' JSON; the append adds ``AND leaf >= ?``."""
+
+
+def create_fields(db: sqlite_utils.Database) -> None:
+    """Migration 7: ``audit_fields``, filled from every event already logged."""
+    db.execute(
+        f"""
+        CREATE TABLE audit_fields (
+            id INTEGER PRIMARY KEY, key TEXT NOT NULL,
+            recorded_at REAL NOT NULL, {_FIELD_NAMES}
+        )
+        """
+    )
+    db.execute(FILL_FIELDS)
+
+
+def first_event_unlike_its_fields(db: sqlite_utils.Database) -> int | None:
+    """The leaf of the first event whose ``audit_fields`` row is not what its JSON says.
+
+    Also an event with content but no row, and a row left for an event purged or removed
+    (reported as the leaf before the first event, -1, when that event is gone). None when
+    every row matches.
+    """
+    names = ("key", "recorded_at", *(name for name, _ in FIELDS))
+    differs = " OR ".join(f"f.{name} IS NOT e.{name}" for name in names)
+    row = db.execute(
+        f"""
+        SELECT e.leaf FROM (SELECT leaf, {FIELDS_OF_EVENTS.removeprefix("SELECT ")}) e
+        LEFT JOIN audit_fields f ON f.id = e.id
+        WHERE f.id IS NULL OR {differs}
+        ORDER BY e.id LIMIT 1
+        """
+    ).fetchone()
+    if row is not None:
+        return int(row[0]) if row[0] is not None else -1
+    row = db.execute(
+        """
+        SELECT coalesce(a.leaf, -1) FROM audit_fields f LEFT JOIN audit a ON a.id = f.id
+        WHERE a.id IS NULL OR a.event = '' ORDER BY f.id LIMIT 1
+        """
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
 def append_events(
     db: sqlite_utils.Database,
     key: str,
     recorded_at: float,
     texts: Sequence[str],
+    *,
+    fields: bool = True,
 ) -> None:
     """Append events, each as its canonical JSON text, as the next leaves, in order.
 
     Runs inside the caller's write transaction, so the leaf numbers it reads stay its own.
+    ``fields`` off leaves ``audit_fields`` alone: a database at a schema from before it (as
+    the migration tests build one) has no such table yet.
     """
     if not texts:
         return
     row = db.execute("SELECT coalesce(max(leaf), -1) FROM audit").fetchone()
-    leaf = int(row[0]) + 1
+    leaf = first = int(row[0]) + 1
     for text in texts:
         salt = os.urandom(SALT_BYTES)
         digest = event_leaf_hash(salt, leaf_content_of_text(key, recorded_at, text))
@@ -64,6 +152,9 @@ def append_events(
         leaf += 1
         if leaf % BLOCK == 0:
             _store_block(db, leaf // BLOCK - 1)
+    if not fields:
+        return
+    db.execute(f"{FILL_FIELDS} AND leaf >= ?", [first])
 
 
 def _store_block(db: sqlite_utils.Database, block: int) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from bot.store._audit import add_blocks, add_leaves_to_existing_events
+from bot.store._audit import add_blocks, add_leaves_to_existing_events, create_fields
 from bot.store._errors import StoreError
 from bot.store._sqlite import write_transaction
 
@@ -146,6 +146,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "create channel notes", _create_channel_notes),
     Migration(5, "make the audit log a Merkle tree", add_leaves_to_existing_events),
     Migration(6, "keep the hashes of complete blocks of the audit log", add_blocks),
+    Migration(7, "keep the fields reports count beside each audit event", create_fields),
 )
 """Every schema change, oldest first, numbered 1..N. Add to the end; never edit one in place,
 since databases already made by it will not run it again."""

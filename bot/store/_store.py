@@ -25,7 +25,12 @@ import sqlite_utils
 
 from bot._private import PRIVATE_FILE_MODE, PrivateFileError, make_private_dirs, make_private_file
 from bot.store import _users
-from bot.store._audit import LoggedEvent, StoredCheckpoint, append_events
+from bot.store._audit import (
+    LoggedEvent,
+    StoredCheckpoint,
+    append_events,
+    first_event_unlike_its_fields,
+)
 from bot.store._errors import StaleState, StoreError
 from bot.store._migrations import MIGRATIONS, MIGRATIONS_TABLE, migrate, recorded_version
 from bot.store._sqlite import write_transaction
@@ -222,6 +227,8 @@ class Store:
         self._path = path
         self._lock = threading.RLock()
         self._closed = False
+        # Always there once open() has migrated; only a test's older schema lacks it.
+        self._keeps_fields = db.table("audit_fields").exists()
 
     @classmethod
     def open(cls, path: Path) -> Self:
@@ -365,7 +372,7 @@ class Store:
                 _to_json(event, f"audit event {number}", canonical=True)
                 for number, event in enumerate(audit, start=1)
             ]
-            append_events(db, key, now, texts)
+            append_events(db, key, now, texts, fields=self._keeps_fields)
         return version
 
     def audit_events(self, key: str | None = None) -> list[dict[str, Any]]:
@@ -648,12 +655,30 @@ class Store:
             StoreError: The database cannot be written.
         """
         with self._using("purge the audit log") as db, write_transaction(db):
+            # The report's copy of each event's fields goes with the event's content.
+            db.execute(
+                "DELETE FROM audit_fields WHERE id IN "
+                "(SELECT id FROM audit WHERE recorded_at < ? AND purged_at IS NULL)",
+                [before],
+            )
             cursor = db.execute(
                 "UPDATE audit SET event = '', salt = NULL, purged_at = ? "
                 "WHERE recorded_at < ? AND purged_at IS NULL",
                 [now, before],
             )
             return int(cursor.rowcount)
+
+    def first_event_unlike_its_fields(self) -> int | None:
+        """The leaf of the first event whose report fields are not what its JSON says, or None.
+
+        -1 stands for fields kept for an event no longer in the log. See
+        :data:`bot.store._audit.FIELDS`.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("read the audit log's fields") as db:
+            return first_event_unlike_its_fields(db)
 
     def channel_note(self, channel: str, key: str) -> dict[str, Any] | None:
         """What ``channel`` noted about conversation ``key`` (ids and flags only), or None.
