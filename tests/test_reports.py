@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -482,12 +483,21 @@ def test_the_telegram_headline_is_a_png_and_the_five_biggest_gaps(month_report: 
     assert headline.lines[-1] == "The full report: guidebot report --period 2026-11"
 
 
+@pytest.mark.parametrize("fields_kept", [True, False], ids=["fields kept", "older database"])
 def test_counting_in_sql_gives_every_figure_the_python_tally_gives(
-    month_events: list[dict[str, Any]], tmp_path: Path
+    month_events: list[dict[str, Any]], tmp_path: Path, fields_kept: bool
 ) -> None:
-    """The store's events counted by SQLite (as the command does) and by the reference pass."""
+    """The store's events counted by SQLite (as the command does) and by the reference pass.
+
+    From the fields the store keeps beside each event, and from a database made before it
+    kept them (read from the events' JSON instead).
+    """
     with Store.open(tmp_path / DATABASE) as store:
         assert store_events(store, month_events) == len(month_events)
+    if not fields_kept:
+        with sqlite3.connect(tmp_path / DATABASE) as raw:
+            raw.execute("DROP TABLE audit_fields")
+        raw.close()
     period = parse_period("2026-11")
     in_sql = tally_store(tmp_path / DATABASE, period, default_outcomes())
     in_python = tally(month_events, period, default_outcomes())

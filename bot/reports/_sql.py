@@ -23,7 +23,7 @@ from bot.reports._outcomes import Outcome
 from bot.reports._period import Period
 from bot.reports._tally import NO_ENTRY, Counts
 from bot.store import Store
-from bot.store._audit import FIELDS_OF_EVENTS
+from bot.store._audit import STEP_KINDS, create_fields
 
 MARGIN = 2 * 24 * 3600.0
 """Events of a run started in the period are read up to two days after it ends: a
@@ -49,33 +49,39 @@ _COLUMNS = (
     "key, kind, flow, step, run, at, outcome, seconds, items, outstanding, withdrawn, flag, "
     "status, entry, question, practice, channel, rating, comment, entries"
 )
+_SCATTERED = tuple(kind for kind in USED if kind not in ("prompt_shown", "answer"))
+"""The kinds read into the temporary table: each a few in a hundred events (a 'back' is read
+both here, as a run's possible end, and with the steps)."""
 
 
-def _source(db: sqlite3.Connection) -> str:
-    """Where the events' fields are read: the store's copy, or the JSON itself.
+def _fields(db: sqlite3.Connection) -> None:
+    """Make sure ``audit_fields`` and its indexes can be read, as the store keeps them.
 
-    The store keeps every event's fields in ``audit_fields`` as it logs it (checked against
-    the JSON by ``guidebot audit verify``), so a report need not parse a million events. A
-    database no guidebot has opened since that table came in is read as before, from the JSON.
+    The store writes every event's fields there as it logs it (checked against the JSON by
+    ``guidebot audit verify``), so a report need not parse a million events. A database no
+    guidebot has opened since that table came in is read from the JSON into a temporary copy.
     """
     found = db.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_fields'"
     ).fetchone()
-    return "audit_fields" if found else f"({FIELDS_OF_EVENTS})"
+    if found:
+        return
+    create_fields(db, "temp.")
 
 
 def _extract(db: sqlite3.Connection, period: Period) -> None:
-    """Read the period's events once into a temporary table of plain columns."""
-    wanted = ", ".join(f"'{kind}'" for kind in USED)
+    """Read the period's events other than steps into a temporary table of plain columns."""
+    _fields(db)
+    wanted = ", ".join(f"'{kind}'" for kind in _SCATTERED)
     db.execute("DROP TABLE IF EXISTS temp.ev")
-    # The audit id as the row id: the events go in in that order, and a look-up by id is free.
+    # The audit id as the row id: a look-up by id is free.
     db.execute(f"CREATE TEMP TABLE ev (id INTEGER PRIMARY KEY, {_COLUMNS})")
     db.execute(
         f"""
-        INSERT INTO ev SELECT id, {_COLUMNS} FROM {_source(db)}
-        WHERE recorded_at >= ? AND recorded_at < ? AND kind IN ({wanted})
+        INSERT INTO ev SELECT id, {_COLUMNS} FROM audit_fields
+        WHERE kind IN ({wanted}) AND recorded_at >= ? AND recorded_at < ?
         """,
-        (period.start.timestamp() - 24 * 3600.0, period.end.timestamp() + MARGIN),
+        _window(period),
     )
     start, end = period.start.timestamp(), period.end.timestamp()
     db.execute("DROP TABLE IF EXISTS temp.runs")
@@ -92,36 +98,50 @@ def _extract(db: sqlite3.Connection, period: Period) -> None:
     # Every event of a counted run, with the run's practice mark; the run's own flow only.
 
 
-def _standing(db: sqlite3.Connection) -> None:
-    """Each run's steps in one pass, and the answer standing at each.
+def _window(period: Period) -> tuple[float, float]:
+    """The times of the events read: from a day before the period to two days after it."""
+    return period.start.timestamp() - 24 * 3600.0, period.end.timestamp() + MARGIN
+
+
+def _standing(db: sqlite3.Connection, period: Period) -> None:
+    """Each run's steps in one pass, with the answer standing at each.
 
     An answer stands if it was the last given at its step and no later 'back' to that step
-    took it away.
+    took it away. ``rid`` is the run's row in ``runs``; ``last`` the run's last event at the
+    step, for where a run stopped.
     """
     db.execute("DROP TABLE IF EXISTS temp.steps")
+    # Read in the step index's order, so the grouping needs no sort.
     db.execute(
-        """
+        f"""
         CREATE TEMP TABLE steps AS
-        SELECT r.practice AS p, s.* FROM (
-            SELECT key, run, flow, step,
-                   max(kind IN ('prompt_shown', 'answer')) AS reached,
-                   max(CASE WHEN kind = 'answer' AND outcome != 'in-progress' THEN id END)
-                       AS answer,
-                   max(CASE WHEN kind = 'back' AND withdrawn != 'part-answer' THEN id END)
-                       AS undone,
-                   sum(seconds) AS seconds
-            FROM ev WHERE kind IN ('prompt_shown', 'answer', 'back') AND flow IS NOT NULL
-            GROUP BY key, run, flow, step
-        ) s JOIN runs r ON s.key = r.key AND s.run = r.run AND s.flow = r.flow
-        """
+        SELECT s.p, s.rid, s.key, s.run, s.flow, s.step, s.reached, s.seconds, s.last,
+               a.id IS NOT NULL AS answered, a.outcome, a.items, a.outstanding
+        FROM (
+            SELECT r.practice AS p, r.rowid AS rid, g.* FROM (
+                SELECT key, run, flow, step,
+                       max(kind IN ('prompt_shown', 'answer')) AS reached,
+                       max(CASE WHEN kind = 'answer' AND outcome != 'in-progress' THEN id END)
+                           AS answer,
+                       max(CASE WHEN kind = 'back' AND withdrawn != 'part-answer' THEN id END)
+                           AS undone,
+                       sum(seconds) AS seconds,
+                       max(id) AS last
+                FROM audit_fields INDEXED BY audit_fields_by_step
+                WHERE kind IN {STEP_KINDS!r} AND flow IS NOT NULL
+                  AND recorded_at >= ? AND recorded_at < ?
+                GROUP BY key, run, flow, step
+            ) g JOIN runs r ON g.key = r.key AND g.run = r.run AND g.flow = r.flow
+        ) s LEFT JOIN audit_fields a
+            ON a.id = s.answer AND (s.undone IS NULL OR s.undone < s.answer)
+        """,
+        _window(period),
     )
-    db.execute("DROP TABLE IF EXISTS temp.standing")
+    db.execute("DROP VIEW IF EXISTS temp.standing")
     db.execute(
         """
-        CREATE TEMP TABLE standing AS
-        SELECT s.p, s.key, s.run, s.flow, s.step, a.outcome, a.items, a.outstanding
-        FROM steps s JOIN ev a ON a.id = s.answer
-        WHERE s.undone IS NULL OR s.undone < s.answer
+        CREATE TEMP VIEW standing AS
+        SELECT p, key, run, flow, step, outcome, items, outstanding FROM steps WHERE answered
         """
     )
 
@@ -134,7 +154,7 @@ def tally_store(
     try:
         db.execute("PRAGMA temp_store = MEMORY")
         _extract(db, period)
-        _standing(db)
+        _standing(db, period)
         return _count(db, period, outcomes)
     finally:
         db.close()
@@ -161,17 +181,22 @@ def _count(
         found["runs"] += number
         found[f"runs|{flow}"] += number
         found[f"channel|{channel}"] += number
-    # Steps reached, and each run's time on each step, in one sort.
-    for practice, flow, step, reached, seconds, number in db.execute(
+    # Steps reached, each run's time on each step, and the answers standing, in one sort.
+    for practice, flow, step, reached, seconds, answered, outcome, number in db.execute(
         """
-        SELECT p, flow, step, reached, CAST(seconds + 0.5 AS INTEGER), count(*) FROM steps
-        GROUP BY 1, 2, 3, 4, 5
+        SELECT p, flow, step, reached, CAST(seconds + 0.5 AS INTEGER), answered, outcome,
+               count(*)
+        FROM steps GROUP BY 1, 2, 3, 4, 5, 6, 7
         """
     ):
+        found = cells(practice)
         if reached:
-            cells(practice)[f"reached|{flow}|{step}"] += number
+            found[f"reached|{flow}|{step}"] += number
         if seconds is not None:
             bucket(practice).seconds[(flow, step)][seconds] += number
+        if answered:
+            found[f"answered|{flow}|{step}"] += number
+            found[f"outcome|{flow}|{step}|{outcome}"] += number
     # How each run ended, and where: its last ending (or 'back', which reopens it), and the
     # step it was last at.
     for practice, flow, reason, where, number in db.execute(
@@ -181,8 +206,7 @@ def _count(
             WHERE kind IN ('flow_completed', 'cancelled', 'expired', 'state_outdated', 'back')
             GROUP BY key, run, flow
         ), last_at AS (
-            SELECT key, run, flow, max(id) AS id FROM ev
-            WHERE kind IN ('prompt_shown', 'answer', 'back') GROUP BY key, run, flow
+            SELECT rid, max(last) AS id FROM steps GROUP BY rid
         )
         SELECT r.practice, r.flow,
                CASE e.kind WHEN 'flow_completed' THEN 'completed'
@@ -194,8 +218,8 @@ def _count(
         FROM runs r
         LEFT JOIN last_end le ON le.key = r.key AND le.run = r.run AND le.flow = r.flow
         LEFT JOIN ev e ON e.id = le.id
-        LEFT JOIN last_at la ON la.key = r.key AND la.run = r.run AND la.flow = r.flow
-        LEFT JOIN ev w ON w.id = la.id
+        LEFT JOIN last_at la ON la.rid = r.rowid
+        LEFT JOIN audit_fields w ON w.id = la.id
         GROUP BY 1, 2, 3, 4
         """
     ):
@@ -208,12 +232,6 @@ def _count(
         found[f"{reason}|{flow}"] += number
         found[f"stopped|{flow}|{step}"] += number
         found[f"{reason}|{flow}|{step}"] += number
-    for practice, flow, step, outcome, number in db.execute(
-        "SELECT p, flow, step, outcome, count(*) FROM standing GROUP BY 1, 2, 3, 4"
-    ):
-        found = cells(practice)
-        found[f"answered|{flow}|{step}"] += number
-        found[f"outcome|{flow}|{step}|{outcome}"] += number
     for name, column in (("covered", "items"), ("left_out", "outstanding")):
         for practice, flow, step, item, number in db.execute(
             f"""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -82,17 +83,38 @@ FILL_FIELDS = f"INSERT INTO audit_fields (id, key, recorded_at, {_FIELD_NAMES}) 
 """Fills ``audit_fields`` from the events' JSON; the append adds ``AND leaf >= ?``."""
 
 
-def create_fields(db: sqlite_utils.Database) -> None:
-    """Migration 7: ``audit_fields``, filled from every event already logged."""
+STEP_KINDS = ("prompt_shown", "answer", "back")
+"""The events that say where in a flow an officer was, and what they answered there."""
+
+FIELD_INDEXES = (
+    # Each run's steps, in the order the report groups them, with all it reads of each step's
+    # events: the report scans this index instead of sorting half a million events.
+    "CREATE INDEX {schema}audit_fields_by_step ON audit_fields "
+    "(key, run, flow, step, kind, id, outcome, withdrawn, seconds, recorded_at) "
+    f"WHERE kind IN {STEP_KINDS!r} AND flow IS NOT NULL",
+    # The other kinds a report counts (runs started, endings, flags, searches, feedback) are
+    # a few in a hundred events: found by kind and time, not by a scan.
+    "CREATE INDEX {schema}audit_fields_by_kind ON audit_fields (kind, recorded_at)",
+)
+"""The indexes ``audit_fields`` is read by, with the schema left to fill in (a report over a
+database from before them builds the same on a temporary copy)."""
+
+
+def create_fields(db: sqlite_utils.Database | sqlite3.Connection, schema: str = "") -> None:
+    """Migration 7: ``audit_fields``, filled from every event already logged, and its indexes.
+
+    A report over a database from before migration 7 makes the same in ``schema`` "temp.".
+    """
     db.execute(
         f"""
-        CREATE TABLE audit_fields (
-            id INTEGER PRIMARY KEY, key TEXT NOT NULL,
-            recorded_at REAL NOT NULL, {_FIELD_NAMES}
+        CREATE TABLE {schema}audit_fields (
+            id INTEGER PRIMARY KEY, key TEXT NOT NULL, recorded_at REAL NOT NULL, {_FIELD_NAMES}
         )
         """
     )
-    db.execute(FILL_FIELDS)
+    db.execute(FILL_FIELDS.replace("INTO audit_fields", f"INTO {schema}audit_fields", 1))
+    for index in FIELD_INDEXES:
+        db.execute(index.format(schema=schema))
 
 
 def first_event_unlike_its_fields(db: sqlite_utils.Database) -> int | None:
