@@ -12,6 +12,7 @@ acknowledged in the same run.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -232,15 +233,18 @@ def _count(
         found[f"{reason}|{flow}"] += number
         found[f"stopped|{flow}|{step}"] += number
         found[f"{reason}|{flow}|{step}"] += number
-    for name, column in (("covered", "items"), ("left_out", "outstanding")):
-        for practice, flow, step, item, number in db.execute(
-            f"""
-            SELECT s.p, s.flow, s.step, j.value, count(*)
-            FROM standing s, json_each(s.{column}) j
-            WHERE s.{column} IS NOT NULL GROUP BY 1, 2, 3, 4
-            """
-        ):
-            cells(practice)[f"{name}|{flow}|{step}|{item}"] += number
+    # Points covered and left out: each distinct list once (officers' lists repeat), read in
+    # Python, rather than every answer's list unpacked and sorted in SQL.
+    for practice, flow, step, items, outstanding, number in db.execute(
+        """
+        SELECT p, flow, step, items, outstanding, count(*) FROM standing
+        WHERE items IS NOT NULL OR outstanding IS NOT NULL GROUP BY 1, 2, 3, 4, 5
+        """
+    ):
+        found = cells(practice)
+        for name, points in (("covered", items), ("left_out", outstanding)):
+            for point in _elements(points):
+                found[f"{name}|{flow}|{step}|{point}"] += number
     for practice, flow, flag, raised, left_open in db.execute(
         """
         SELECT p, flow, flag, count(*), sum(NOT acked) FROM (
@@ -313,6 +317,29 @@ def _count(
     return buckets
 
 
+def _elements(text: str | None) -> list[object]:
+    """The values SQLite's ``json_each`` gives for a JSON text, as the SQL counted them.
+
+    An array's elements (the engine logs lists of point ids), an object's values, or the one
+    scalar; true and false as 1 and 0, a nested array or object as its JSON.
+    """
+    if text is None:
+        return []
+    value = json.loads(text)
+    if isinstance(value, dict):
+        value = list(value.values())
+    elif not isinstance(value, list):
+        value = [value]
+    found: list[object] = []
+    for element in value:
+        if isinstance(element, bool):
+            element = int(element)
+        elif isinstance(element, (list, dict)):
+            element = json.dumps(element, separators=(",", ":"), ensure_ascii=False)
+        found.append(element)
+    return found
+
+
 def _one_step(outcome: Outcome) -> bool:
     """Whether the outcome rests on one step's answers, or on one point.
 
@@ -356,15 +383,17 @@ def _count_outcomes(
         for value in values
     ]
     db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?)", rows)
+    # CROSS JOIN keeps the answers outside: one pass over them, each looked up in the few
+    # evidence rows, where SQLite would otherwise index the answers afresh for each query.
     find: Mapping[str, str] = {
         "asked": """
             SELECT e.outcome, s.p, count(DISTINCT s.key || '#' || s.run)
-            FROM standing s JOIN (SELECT DISTINCT outcome, flow, step FROM evidence) e
+            FROM standing s CROSS JOIN (SELECT DISTINCT outcome, flow, step FROM evidence) e
               ON s.flow = e.flow AND s.step = e.step GROUP BY 1, 2
         """,
         "evidenced": """
             SELECT e.outcome, s.p, count(DISTINCT s.key || '#' || s.run)
-            FROM standing s JOIN evidence e ON s.flow = e.flow AND s.step = e.step
+            FROM standing s CROSS JOIN evidence e ON s.flow = e.flow AND s.step = e.step
             WHERE (e.what = 'answer' AND s.outcome = e.value)
                OR (e.what = 'point' AND s.items IS NOT NULL AND EXISTS (
                     SELECT 1 FROM json_each(s.items) j WHERE j.value = e.value))

@@ -92,9 +92,6 @@ FIELD_INDEXES = (
     "CREATE INDEX {schema}audit_fields_by_step ON audit_fields "
     "(key, run, flow, step, kind, id, outcome, withdrawn, seconds, recorded_at) "
     f"WHERE kind IN {STEP_KINDS!r} AND flow IS NOT NULL",
-    # The other kinds a report counts (runs started, endings, flags, searches, feedback) are
-    # a few in a hundred events: found by kind and time, not by a scan.
-    "CREATE INDEX {schema}audit_fields_by_kind ON audit_fields (kind, recorded_at)",
 )
 """The indexes ``audit_fields`` is read by, with the schema left to fill in (a report over a
 database from before them builds the same on a temporary copy)."""
