@@ -1,8 +1,11 @@
-"""The report's counts made inside SQLite: one pass over the log, then GROUP BY over columns.
+"""The report's counts made inside SQLite, from the fields the store keeps beside each event.
 
-A million events parsed into Python dicts take longer than the whole report may (the aim is
-under 5 s); SQLite's JSON functions read each event once, in C, into a temporary table of the
-few fields a report needs, and every count after that is an aggregate over plain columns.
+A million events parsed into Python dicts, or even by SQLite's JSON functions, take longer
+than the whole report may (the aim is under 5 s). The store writes each event's fields into
+``audit_fields`` as it logs it (:data:`bot.store._audit.FIELDS`; ``verify`` holds them to the
+JSON), with an index that keeps each run's steps in order: the steps are grouped straight off
+that index, the few other events a report counts are read into a temporary table, and every
+count after that is an aggregate over plain columns.
 The rules are those of :mod:`bot.reports._tally` (which stays the reference the tests hold
 this to): a run belongs to the period its flow started in; a step counts once per run however
 often it was reached; an answer stands unless a later 'back' to its step took it away; a run
