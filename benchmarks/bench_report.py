@@ -6,7 +6,8 @@ report over 1 million synthetic events in under 5 s.
 
 The events are real: a few hundred conversations are played through the engine (officers
 who pick a flow, mostly answer well, sometimes go back, ask, cancel, walk away or time out;
-about one in 20 rates the guidance last shown, some with a comment),
+about one in 20 rates the guidance last shown, some with a comment: the officer the report's
+tests play, ``bot/reports/_synthetic.py``),
 and the log is made of copies of them under new conversation keys, spread over November
 2026, appended with the store's own append (leaf hashes and all). The report is then made as
 ``guidebot report --period 2026-11 --format html`` makes it: counted in SQL, withheld, laid

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,13 +143,43 @@ def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Ver
     """Recompute the whole tree and check it against every signed checkpoint.
 
     ``kept`` are checkpoints someone kept outside the database (a supervisor's copy): they
-    catch a tail cut off, or checkpoints replaced, after they were taken.
+    catch a tail cut off, or checkpoints replaced, after they were taken. Then, once the log
+    itself holds, the report's copy of each event's fields must say what the event says, or a
+    report could disagree with a log that verifies.
     """
+    # The fields are read on a connection of their own while this thread hashes the tree:
+    # SQLite works outside the GIL, so on a second core the check adds no waiting.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        fields = worker.submit(store.first_event_unlike_its_fields)
+        report, signed = _verify_tree(store, verifier, kept)
+        unlike = fields.result()
+    if report.problems:
+        return report
+    if unlike is not None:
+        report.problems.append(
+            "Report fields are kept for an event that is not in the log: the event was "
+            "deleted, or the fields were added, so reports made from them cannot be trusted."
+            if unlike < 0
+            else f"Event {unlike + 1}'s report fields do not match its logged content: they "
+            "were altered, so reports made from them cannot be trusted."
+        )
+        return report
+    if not signed:
+        report.problems.append(
+            "No signed checkpoint vouches for the log: run 'guidebot audit checkpoint'."
+        )
+    return report
+
+
+def _verify_tree(
+    store: Store, verifier: Verifier, kept: Sequence[str]
+) -> tuple[Verification, bool]:
+    """The tree against the checkpoints; and whether any checkpoint, stored or kept, exists."""
     rows = store.audit_texts()
     report = Verification(events=len(rows), purged=sum(not row[3] for row in rows))
     leaves = _check_leaves(rows, report)
     if report.problems:
-        return report
+        return report, True
     blocks = store.block_hashes(len(leaves) // BLOCK)
     for number, block in enumerate(blocks):
         if block != block_root(leaves[number * BLOCK : (number + 1) * BLOCK]):
@@ -157,10 +188,10 @@ def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Ver
                 f"The stored hash of events {first} to {first + BLOCK - 1} was altered: proofs "
                 "made from it would not check out."
             )
-            return report
+            return report, True
     if len(blocks) != len(leaves) // BLOCK:
         report.problems.append("Stored block hashes are missing: proofs cannot be made.")
-        return report
+        return report, True
     stored = store.checkpoints()
     report.checkpoints = len(stored)
     notes = [(f"checkpoint {c.row_id} (signed {_when(c.signed_at)})", c.note) for c in stored]
@@ -171,16 +202,16 @@ def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Ver
             checkpoint = Checkpoint.read(note, verifier)
         except NoteError as error:
             report.problems.append(f"{name} is not signed by this key: {error}.")
-            return report
+            return report, True
         if checkpoint.origin != origin_of(verifier):
             report.problems.append(f"{name} is for another log ({checkpoint.origin}).")
-            return report
+            return report, True
         if checkpoint.size > len(leaves):
             report.problems.append(
                 f"{name} vouches for {checkpoint.size} events but the log holds "
                 f"{len(leaves)}: events after event {len(leaves)} were cut off."
             )
-            return report
+            return report, True
         read.append((name, checkpoint))
     # Every checkpoint's root is recomputed from the prefix of the one sequence of leaves, in a
     # single pass: matching them all is what consistency proofs between them would show.
@@ -191,24 +222,8 @@ def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Ver
                 f"The log does not match {name}: an event among the first {checkpoint.size} "
                 "was altered, or the tree was rebuilt without the signing key."
             )
-            return report
-    # Last, once the log itself holds: the report's copy of each event's fields must say what
-    # the event says, or a report could disagree with a log that verifies.
-    unlike = store.first_event_unlike_its_fields()
-    if unlike is not None:
-        report.problems.append(
-            "Report fields are kept for an event that is not in the log: the event was "
-            "deleted, or the fields were added, so reports made from them cannot be trusted."
-            if unlike < 0
-            else f"Event {unlike + 1}'s report fields do not match its logged content: they "
-            "were altered, so reports made from them cannot be trusted."
-        )
-        return report
-    if not notes:
-        report.problems.append(
-            "No signed checkpoint vouches for the log: run 'guidebot audit checkpoint'."
-        )
-    return report
+            return report, True
+    return report, bool(notes)
 
 
 def _roots_at(leaves: Sequence[bytes], sizes: set[int]) -> dict[int, bytes]:

@@ -114,7 +114,7 @@ def create_fields(db: sqlite_utils.Database | sqlite3.Connection, schema: str = 
         db.execute(index.format(schema=schema))
 
 
-def first_event_unlike_its_fields(db: sqlite_utils.Database) -> int | None:
+def first_event_unlike_its_fields(db: sqlite_utils.Database | sqlite3.Connection) -> int | None:
     """The leaf of the first event whose ``audit_fields`` row is not what its JSON says.
 
     Also an event with content but no row, and a row left for an event purged or removed

@@ -677,8 +677,24 @@ class Store:
         Raises:
             StoreError: The database cannot be read.
         """
-        with self._using("read the audit log's fields") as db:
-            return first_event_unlike_its_fields(db)
+        with self._lock:
+            if self._closed:
+                raise StoreError(f"{self._path}: could not read the audit log's fields: closed")
+        # A read-only connection of its own, so verify can run this beside its own reads
+        # (this store's one connection serves one thread at a time).
+        try:
+            connection = sqlite3.connect(
+                f"{self._path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                check_same_thread=False,
+            )
+            try:
+                return first_event_unlike_its_fields(connection)
+            finally:
+                connection.close()
+        except sqlite3.Error as error:
+            raise StoreError(_explain(self._path, "read the audit log's fields", error)) from error
 
     def channel_note(self, channel: str, key: str) -> dict[str, Any] | None:
         """What ``channel`` noted about conversation ``key`` (ids and flags only), or None.
