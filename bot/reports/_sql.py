@@ -99,7 +99,6 @@ def _extract(db: sqlite3.Connection, period: Period) -> None:
         (start, end),
     )
     db.execute("CREATE INDEX temp.runs_by_run ON runs (key, run)")
-    # Every event of a counted run, with the run's practice mark; the run's own flow only.
 
 
 def _window(period: Period) -> tuple[float, float]:
