@@ -59,6 +59,7 @@ SETS: dict[str, Path] = {
     "blind3": ROOT / "benchmarks" / "data" / "blind3_utterances.yaml",
     "blind4": ROOT / "benchmarks" / "data" / "blind4_utterances.yaml",
     "blind5": ROOT / "benchmarks" / "data" / "blind5_utterances.yaml",
+    "blind6": ROOT / "benchmarks" / "data" / "blind6_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 SEALED: frozenset[str] = frozenset({"blind3", "blind4", "blind5"})
