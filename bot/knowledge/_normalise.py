@@ -886,7 +886,8 @@ class Vocabulary:
     def sections(self, words: Sequence[str]) -> list[str]:
         """Read numbers as sections of an Act where the base cites such a section.
 
-        "s38 6", "38 6" and "386" become ``s38(6)``, and a bare "136" becomes ``s136``, but only
+        "s38 6", "38 6" and "386" become ``s38(6)``, a bare "136" becomes ``s136`` and a plural
+        "s46s" ``s46``, but only
         when the base cites that section and the number is not a quantity or an age ("72
         hours", "a 17 year old"): bare numbers under 20 are left alone for that reason.
         """
@@ -919,6 +920,9 @@ class Vocabulary:
                 continue
             if f"s{digits}" in self.cited_sections:
                 out.append(f"s{digits}")
+            elif digits.endswith("s") and f"s{digits[:-1]}" in self.cited_sections:
+                # Officers count sections as things: "two s46s" are two uses of s46.
+                out.append(f"s{digits[:-1]}")
             else:
                 out.append(self._split_subsection(digits) or word)
             i += 1
