@@ -304,21 +304,24 @@ def _top3_accuracy(base: KnowledgeBase, cases: list[dict]) -> tuple[float, list[
 # Floors sit at what the sets scored when they were last raised (see benchmarks/README.md): a
 # change that loses ground fails here, not months later. Raise them when the scores rise.
 READ_SETS = {
-    # set: (path, key, top-3 floor, confident-and-right floor)
-    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.90),
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.89),
+    # set: (path, key, top-3 floor, confident-and-right floor, confident-and-wrong ceiling,
+    #       share of negatives answered none)
+    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.90, 0.0, None),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.89, 0.0, 1.0),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.80),
-    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.96, 0.62),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.81, 0.01, 0.90),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.98, 0.63, 0.02, 0.92),
+    # blind6 was first measured (before any tuning) at 0.033 confidently wrong; its ceiling is
+    # what it scores now, above the aim of 0.02 (benchmarks/README.md says why).
+    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 0.95, 0.53, 0.03, 0.80),
 }
-CONFIDENT_WRONG_AT_MOST = 0.02
 
 
 @pytest.mark.parametrize("name", READ_SETS)
 def test_accuracy_holds_its_floor_on_every_set_already_read(
     shipped: KnowledgeBase, name: str
 ) -> None:
-    path, key, top3_floor, right_floor = READ_SETS[name]
+    path, key, top3_floor, right_floor, wrong_ceiling, _ = READ_SETS[name]
     cases = _cases(path, key)
     accuracy, misses = _top3_accuracy(shipped, cases)
     assert accuracy >= top3_floor, f"{name}: top-3 {accuracy:.3f}\n" + "\n".join(misses)
@@ -331,7 +334,21 @@ def test_accuracy_holds_its_floor_on_every_set_already_read(
             wrong += not fits
     share = right / len(cases)
     assert share >= right_floor, f"{name}: confident and right {share:.3f}"
-    assert wrong / len(cases) <= CONFIDENT_WRONG_AT_MOST, f"{name}: confident and wrong {wrong}"
+    assert wrong / len(cases) <= wrong_ceiling, f"{name}: confident and wrong {wrong}"
+
+
+@pytest.mark.parametrize("name", [name for name, row in READ_SETS.items() if row[5] is not None])
+def test_no_negative_of_a_set_already_read_is_answered_confidently(
+    shipped: KnowledgeBase, name: str
+) -> None:
+    """Out of domain is never led to guidance, and the share answered with nothing holds."""
+    path, _, _, _, _, none_floor = READ_SETS[name]
+    # A negative is written as plain text or as a mapping with a text.
+    texts = [item["text"] if isinstance(item, dict) else item for item in _cases(path, "negatives")]
+    results = {text: shipped.search(text).status for text in texts}
+    assert [text for text, status in results.items() if status == "confident"] == []
+    none = sum(status == "none" for status in results.values()) / len(results)
+    assert none >= none_floor, f"{name}: negatives answered none {none:.3f}"
 
 
 def test_extra_set_covers_every_stage_and_has_enough_cases(shipped: KnowledgeBase) -> None:

@@ -219,6 +219,8 @@ class _Scores:
     total: dict[int, float]
     # Each entry's full-text score as a share of the best one's (see :meth:`Matcher._full_text`).
     full_text: dict[int, float]
+    # The best score before the full text was blended in.
+    lexical_best: float = 0.0
 
 
 class Matcher:
@@ -595,7 +597,7 @@ class Matcher:
             total[index] = (score + FULL_TEXT_SHARE * best * full_text.get(index, 0.0)) / (
                 1.0 + FULL_TEXT_SHARE
             )
-        return _Scores(coverage, best_fit, best_phrase, total, full_text)
+        return _Scores(coverage, best_fit, best_phrase, total, full_text, best)
 
     def _fit_with_function(self, phrase: _Phrase, mass: float, function: frozenset[str]) -> float:
         """The phrase fit counting the stop words the message shares with the phrase."""
@@ -642,7 +644,9 @@ class Matcher:
         self, ranked: Sequence[tuple[float, int]], query: _Query, scores: _Scores
     ) -> MatchStatus:
         """How sure the search is: the thresholds and shares are explained on the class."""
-        if not ranked or ranked[0][0] < self.NONE_BELOW:
+        # Whether anything fits at all is the main score's call: the second opinion only
+        # reorders the entries and tempers the leader (see the module notes).
+        if not ranked or scores.lexical_best < self.NONE_BELOW:
             return "none"
         top, leader = ranked[0]
         rival = next(
