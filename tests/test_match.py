@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import Entry, KnowledgeBase, SearchResult, load_knowledge
-from bot.knowledge._match import Matcher, phrase_score
+from bot.knowledge._match import EntryScore, Matcher, phrase_score
 from bot.language import read_yaml
 from tests.conftest import DATA, ROOT
 
@@ -650,3 +650,33 @@ def test_sections_times_and_ordinals_are_not_taken_for_postcodes(shipped: Knowle
 
     for text in ("s47 6pm", "s47 3rd visit", "age 2 2yo", "da incident"):
         assert _POSTCODE.search(text) is None, text
+
+
+# --- the full-text second opinion ------------------------------------------------------------
+
+
+def _own(score: EntryScore, kept: float) -> float:
+    """The main score alone: coverage and phrase fit, before the full text is blended in."""
+    return 100.0 * (0.7 * score.coverage + 0.3 * score.phrase_fit) * kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["remove the child to safety", "keep the child safe at home", "social worker at the house"],
+)
+def test_the_full_text_is_blended_in_on_the_leaders_scale(small: Matcher, text: str) -> None:
+    explanation = small.explain(text, limit=3)
+    leader = explanation.scores[0]
+    best = _own(leader, explanation.kept)
+    assert leader.full_text == 1.0
+    assert leader.score == pytest.approx(best, abs=0.2)
+    for score in explanation.scores[1:]:
+        blended = (_own(score, explanation.kept) + 0.3 * best * score.full_text) / 1.3
+        assert score.score == pytest.approx(blended, abs=0.2)
+
+
+def test_a_runner_up_the_full_text_favours_gains_ground(small: Matcher) -> None:
+    """The neglect entry speaks of the home in its summary, not its terms: it climbs a little."""
+    explanation = small.explain("keep the child safe at home", limit=3)
+    neglect = next(score for score in explanation.scores if score.entry.id == "neglect")
+    assert neglect.score > _own(neglect, explanation.kept)
