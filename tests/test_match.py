@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import Entry, KnowledgeBase, SearchResult, load_knowledge
-from bot.knowledge._match import Matcher, phrase_score
+from bot.knowledge._match import EntryScore, Matcher, phrase_score
 from bot.language import read_yaml
 from tests.conftest import DATA, ROOT
 
@@ -218,7 +218,9 @@ def test_a_matcher_over_no_entries_finds_nothing() -> None:
 
 def test_a_pasted_wall_of_text_is_handled(small: Matcher) -> None:
     assert small.search("x" * 5000).status == "none"
-    assert top_id(small.search("misper " + "a " * 2000)) == "missing-child"
+    # Filler of stop words: a run of "a a" would be read as the letters of "AA" (appropriate
+    # adult), a tie with the misper entry rather than a wall of nothing.
+    assert top_id(small.search("misper " + "the " * 2000)) == "missing-child"
 
 
 def test_explain_shows_which_words_matched_where(small: Matcher) -> None:
@@ -302,21 +304,24 @@ def _top3_accuracy(base: KnowledgeBase, cases: list[dict]) -> tuple[float, list[
 # Floors sit at what the sets scored when they were last raised (see benchmarks/README.md): a
 # change that loses ground fails here, not months later. Raise them when the scores rise.
 READ_SETS = {
-    # set: (path, key, top-3 floor, confident-and-right floor)
-    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.90),
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.89),
+    # set: (path, key, top-3 floor, confident-and-right floor, confident-and-wrong ceiling,
+    #       share of negatives answered none)
+    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.90, 0.0, None),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.89, 0.0, 1.0),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.80),
-    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.96, 0.62),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.81, 0.01, 0.90),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.98, 0.63, 0.02, 0.92),
+    # blind6 was first measured (before any tuning) at 0.033 confidently wrong; its ceiling is
+    # what it scores now, above the aim of 0.02 (benchmarks/README.md says why).
+    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 0.95, 0.53, 0.03, 0.80),
 }
-CONFIDENT_WRONG_AT_MOST = 0.02
 
 
 @pytest.mark.parametrize("name", READ_SETS)
 def test_accuracy_holds_its_floor_on_every_set_already_read(
     shipped: KnowledgeBase, name: str
 ) -> None:
-    path, key, top3_floor, right_floor = READ_SETS[name]
+    path, key, top3_floor, right_floor, wrong_ceiling, _ = READ_SETS[name]
     cases = _cases(path, key)
     accuracy, misses = _top3_accuracy(shipped, cases)
     assert accuracy >= top3_floor, f"{name}: top-3 {accuracy:.3f}\n" + "\n".join(misses)
@@ -329,7 +334,21 @@ def test_accuracy_holds_its_floor_on_every_set_already_read(
             wrong += not fits
     share = right / len(cases)
     assert share >= right_floor, f"{name}: confident and right {share:.3f}"
-    assert wrong / len(cases) <= CONFIDENT_WRONG_AT_MOST, f"{name}: confident and wrong {wrong}"
+    assert wrong / len(cases) <= wrong_ceiling, f"{name}: confident and wrong {wrong}"
+
+
+@pytest.mark.parametrize("name", [name for name, row in READ_SETS.items() if row[5] is not None])
+def test_no_negative_of_a_set_already_read_is_answered_confidently(
+    shipped: KnowledgeBase, name: str
+) -> None:
+    """Out of domain is never led to guidance, and the share answered with nothing holds."""
+    path, _, _, _, _, none_floor = READ_SETS[name]
+    # A negative is written as plain text or as a mapping with a text.
+    texts = [item["text"] if isinstance(item, dict) else item for item in _cases(path, "negatives")]
+    results = {text: shipped.search(text).status for text in texts}
+    assert [text for text, status in results.items() if status == "confident"] == []
+    none = sum(status == "none" for status in results.values()) / len(results)
+    assert none >= none_floor, f"{name}: negatives answered none {none:.3f}"
 
 
 def test_extra_set_covers_every_stage_and_has_enough_cases(shipped: KnowledgeBase) -> None:
@@ -631,3 +650,33 @@ def test_sections_times_and_ordinals_are_not_taken_for_postcodes(shipped: Knowle
 
     for text in ("s47 6pm", "s47 3rd visit", "age 2 2yo", "da incident"):
         assert _POSTCODE.search(text) is None, text
+
+
+# --- the full-text second opinion ------------------------------------------------------------
+
+
+def _own(score: EntryScore, kept: float) -> float:
+    """The main score alone: coverage and phrase fit, before the full text is blended in."""
+    return 100.0 * (0.7 * score.coverage + 0.3 * score.phrase_fit) * kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["remove the child to safety", "keep the child safe at home", "social worker at the house"],
+)
+def test_the_full_text_is_blended_in_on_the_leaders_scale(small: Matcher, text: str) -> None:
+    explanation = small.explain(text, limit=3)
+    leader = explanation.scores[0]
+    best = _own(leader, explanation.kept)
+    assert leader.full_text == 1.0
+    assert leader.score == pytest.approx(best, abs=0.2)
+    for score in explanation.scores[1:]:
+        blended = (_own(score, explanation.kept) + 0.3 * best * score.full_text) / 1.3
+        assert score.score == pytest.approx(blended, abs=0.2)
+
+
+def test_a_runner_up_the_full_text_favours_gains_ground(small: Matcher) -> None:
+    """The neglect entry speaks of the home in its summary, not its terms: it climbs a little."""
+    explanation = small.explain("keep the child safe at home", limit=3)
+    neglect = next(score for score in explanation.scores if score.entry.id == "neglect")
+    assert neglect.score > _own(neglect, explanation.kept)

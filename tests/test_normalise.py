@@ -311,6 +311,13 @@ def test_among_equally_close_words_the_one_sharing_more_letters_wins() -> None:
     assert repaired("thans") == "thanks"
 
 
+@pytest.mark.parametrize("said", ["chilren", "chidlren", "childrne", "childen"])
+def test_a_slip_in_a_word_folded_into_a_family_is_read_as_the_family(said: str) -> None:
+    """The base holds "child", never "children": the search finds the slip through the word."""
+    search = Vocabulary(["Child in immediate danger: protect first"], derive=True)
+    assert search.repair(said) == ["child"]
+
+
 def test_a_five_letter_slip_keeps_its_first_letter() -> None:
     assert (repaired("chlid"), repaired("cjild")) == ("child", "child")
     assert (repaired("bhild"), repaired("xdult")) == ("bhild", "xdult")

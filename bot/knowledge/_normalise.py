@@ -726,7 +726,21 @@ class Vocabulary:
         # The base's own candidates with their deletions pre-computed (SymSpell), so a look-up
         # costs a few dictionary probes however large the base grows, instead of a comparison
         # with every candidate of about the right length; the stop words have their own index.
-        self._speller = _speller(own, counts)
+        # A slip in a word a family is folded from ("chilren", "childrne") is found through
+        # that word and read as the family's form ("child"): the base only holds the form. For
+        # the knowledge search only (``derive``): a flow's phrase keeps its own few candidates.
+        folded = (
+            tuple(
+                sorted(
+                    form
+                    for form, family in _CANONICAL.items()
+                    if form.isalpha() and len(form) >= 5 and family in counts and form not in counts
+                )
+            )
+            if derive
+            else ()
+        )
+        self._speller = _speller(own + folded, counts)
         # The same words keyed without doubled letters: "refferal" and "referral" are both
         # "referal", a slip (one letter doubled, another not) that counts as two edits. The
         # long stop words are candidates too (see :meth:`_undoubled`), kept once for all.
@@ -886,7 +900,8 @@ class Vocabulary:
     def sections(self, words: Sequence[str]) -> list[str]:
         """Read numbers as sections of an Act where the base cites such a section.
 
-        "s38 6", "38 6" and "386" become ``s38(6)``, and a bare "136" becomes ``s136``, but only
+        "s38 6", "38 6" and "386" become ``s38(6)``, a bare "136" becomes ``s136`` and a plural
+        "s46s" ``s46``, but only
         when the base cites that section and the number is not a quantity or an age ("72
         hours", "a 17 year old"): bare numbers under 20 are left alone for that reason.
         """
@@ -919,6 +934,9 @@ class Vocabulary:
                 continue
             if f"s{digits}" in self.cited_sections:
                 out.append(f"s{digits}")
+            elif digits.endswith("s") and f"s{digits[:-1]}" in self.cited_sections:
+                # Officers count sections as things: "two s46s" are two uses of s46.
+                out.append(f"s{digits[:-1]}")
             else:
                 out.append(self._split_subsection(digits) or word)
             i += 1
@@ -1123,6 +1141,8 @@ class Vocabulary:
                         -self.counts[hit[0]],
                     ),
                 )
+        if best is not None and best[0] in _CANONICAL:
+            best = (_CANONICAL[best[0]], best[1])
         memo[word] = best
         return best
 
