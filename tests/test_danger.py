@@ -729,3 +729,41 @@ def test_set_p_kinds_leave_danger_now_standing(said: str, kind: str) -> None:
 def test_set_p_kinds_of_miss_are_read(said: str, kind: str) -> None:
     found = DANGER.read(said)
     assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+# Voice notes: no punctuation, so where a clause ends is read from the words. A yes, no or not
+# sure said first answers the question and the officer goes on; a correction ("actually no")
+# does the same; "hes", "theres" open a statement of their own; "um" and "er" are not words.
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("no hes still hitting her and the kids are watching", "violence-now"),
+        ("not yet the ex has just come back in and the baby is with him", "dangerous-person"),
+        ("not sure theres smoke coming under the door and the kids are upstairs", "fire"),
+        ("cant the kitchen is on fire and the toddler is in there", "fire"),
+        ("shes fine actually no hes started hitting the baby", "violence-now"),
+        (
+            "mum says all fine oh wait hes got a knife behind his back and the kids are here",
+            "weapon",
+        ),
+        ("the baby isnt um breathing properly and er shes gone grey", "medical"),
+    ],
+)
+def test_voice_notes_clauses_are_read_from_the_words(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no weapons found in the house",
+        "not a knife just a comb in his pocket",
+        "i dont think hes got a knife on him",
+        "no the kids were not there when he hit her",
+        "the fire uh drill at school today upset her a bit",
+        "the smoke er alarm was tested today and works",
+    ],
+)
+def test_voice_notes_negation_and_names_still_reach(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"

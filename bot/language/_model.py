@@ -277,9 +277,18 @@ class Danger(_Strict):
     answered_no: Marked = ()
     """A form's question answered "no" after the cue: "Weapons: none seen"."""
     not_over: Marked = ()
+    """Phrases holding an `over` word that do not end a danger ("says she feels fine")."""
     ongoing_from: Marked = ()
     """Words before a past time that make it the start of something still going on ("since")."""
-    """Phrases holding an `over` word that do not end a danger ("says she feels fine")."""
+    fillers: Phrases = ()
+    """Sounds a speech recogniser writes that mean nothing ("um", "er"): read as not said."""
+    told_now: Phrases = ()
+    """Words that open a statement of their own ("hes", "shes", "theres"): a clause starts
+    there though no punctuation marks it, as in a voice note."""
+    carries_into: Phrases = ()
+    """Words after which a `told_now` word goes on the same clause ("says hes", "think hes")."""
+    answer_openers: Phrases = ()
+    """After a yes or no said first, words that start the officer's next clause ("no he ...")."""
 
     @model_validator(mode="after")
     def _class_words_name_classes(self) -> Danger:
