@@ -767,3 +767,61 @@ def test_voice_notes_clauses_are_read_from_the_words(said: str, kind: str) -> No
 )
 def test_voice_notes_negation_and_names_still_reach(said: str) -> None:
     assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+# Kinds of false alarm read from set R and the voice forms of the read sets, in words of our own.
+@pytest.mark.parametrize(
+    ("said", "why"),
+    [
+        ("is slapping a child on the legs an offence", "a question about the law, no ?"),
+        ("does leaving a 10 yr old home alone count as neglect", "a question about the law"),
+        ("how do i record a threat to kill on niche properly", "a question about a record"),
+        ("if he hits her again does that breach his bail", "asked: does that"),
+        ("typing up the report about yesterdays stabbing now", "a time dating the cue itself"),
+        ("the kids were shut in the garage back in 2019 social care involved", "a year gone by"),
+        ("she overdosed last year no more episodes since", "a now after the time, told of later"),
+        ("he was stabbed last year the family are still grieving", "a now after the time"),
+        ("the kidnap message was a scam, the bank confirmed it", "dismissed: a scam"),
+        ("the shooting was on the telly, the kids were watching a film", "dismissed: on the telly"),
+        ("the lads were just messing about, pretend fighting in the garden", "horseplay"),
+        ("the gun was a water pistol, the kids were in the paddling pool", "a toy"),
+        ("the knives in the van are his work kit, hes a chef", "tools of a trade"),
+        ("the fight outside the pub was between two men, kids not involved", "no child in it"),
+        ("if she ever turned up again shed probably shout at him, but she hasnt", "a guess"),
+        ("im starving, no break all shift", "an idiom"),
+        ("the 3 yr old was left alone for a minute while mum took the bins out, shes back", "over"),
+        ("he was shut in his room earlier as punishment, door open now", "over"),
+        ("what is the definition of a threat to kill, is it s16", "a question about the law"),
+        ("the threats were made against an adult, a neighbour, not the family", "adult victim"),
+        ("two men fighting in the street next door but its done now", "over"),
+        ("the 17 yr old was locked up overnight in custody for the burglary", "held lawfully"),
+        ("dad said hed murder a curry after his shift", "an idiom"),
+    ],
+)
+def test_set_r_kinds_of_false_alarm_stay_quiet(said: str, why: str) -> None:
+    assert not DANGER.read(said), f"{said!r} ({why}) read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # A record of the person ("who was arrested for") is no hold now.
+        ("the man who was arrested for the rapes is in the car with her now", "dangerous-person"),
+        # A release refused is no release.
+        ("the boy is locked in the cellar and dad is refusing to let him out", "shut-in"),
+        ("she is holding a shard of glass to the babys arm", "weapon"),
+        # A person under an order, or with markers, named as officers name them.
+        ("the ppo subject is at the door and the kids are inside", "dangerous-person"),
+        ("her boyfriend with cse markers is picking her up from school now", "dangerous-person"),
+        ("hes the one the order is against and hes in the house with the boys", "dangerous-person"),
+        # A year ahead is not gone by; a clock time is no year.
+        ("the ex turned up at 2015 with a knife and the kids are in the lounge", "weapon"),
+        # A time right before the cue dates it, not a cue told after it.
+        ("last night he hit her and now hes back with a knife", "weapon"),
+        # A question's law word does not hide danger told in the same breath.
+        ("how do i stop him hes strangling her and the kids are watching", "violence-now"),
+    ],
+)
+def test_set_r_kinds_leave_danger_now_standing(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"

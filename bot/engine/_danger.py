@@ -16,6 +16,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rapidfuzz import process
@@ -104,6 +105,13 @@ _TOLD_VERBS = frozenset(
 
 _WHEN = frozenset(["if", "when", "whenever", "case", "incase", "suppose", "supposing", "once"])
 """Words that open a clause asked about, not told ("what do I do if he comes back")."""
+
+FIRST_YEAR = 1950
+"""The earliest number read as a year gone by: an officer's report names no earlier one."""
+
+_CLOCK_BEFORE = frozenset(["at", "from", "by", "till", "until", "til", "about", "around"])
+_CLOCK_AFTER = frozenset(["hour", "hrs", "hr", "h"])
+"""Around a four-digit number, words that make it a clock time ("at 2015", "2015 hours")."""
 
 _AGE_WORDS = frozenset(["eldest", "oldest", "age", "aged"])
 """Words that start an age ("the eldest is 5", "aged 3"), as a number does ("3 year old")."""
@@ -321,6 +329,7 @@ class DangerCues:
         self._lasting = {kind for kind, d in danger.kinds.items() if d.lasting}
         self._attributes = {kind for kind, d in danger.kinds.items() if d.attributes}
         self._present = self._list(danger.present)
+        self._law_words = self._list(danger.law_words)
         # "and now hes come out with a blade": the "now" tells of the clause it opens.
         self._present_words = frozenset(p[0] for p in self._present if len(p) == 1)
         self._hypothetical = self._list(danger.hypothetical)
@@ -465,6 +474,7 @@ class DangerCues:
             self._procedure,
             self._present,
             self._hypothetical,
+            self._law_words,
             self._not_danger,
             self._negation_phrases,
             (),
@@ -1150,6 +1160,9 @@ class DangerCues:
             and not (finish + 1 < len(tokens) and tokens[finish + 1].stem == "old")
             # "one day old": an age, not a time
         }
+        for at, token in enumerate(tokens):
+            if token.clause in whole and self._year_gone(tokens, at):
+                times[(at, at)] = True  # "shut in the bedroom, 2022"
         # A "now" after a time said after the cue tells of a later state, not of the cue: "he
         # overdosed last year no episodes since", "stabbed last year family still grieving". A
         # record ("two adults known for county lines") is no time, and parts nothing.
@@ -1167,7 +1180,10 @@ class DangerCues:
             turned = any(tokens[at].text in _TURNS for at in range(finish + 1, start))
             if (begin > end or not (present or turned)) and not self._negated_before(tokens, begin):
                 return "dismissed: " + self._said(tokens, begin, finish)
-        if not present:
+        # A time said right before the cue dates it, whatever "now" says: "writing up the
+        # statement about last weeks fire now", "the 2019 stabbing".
+        dated = any(dated and finish + 1 == start for (_, finish), dated in times.items())
+        if not present or dated:
             for begin, finish in times:
                 if finish < start and tokens[finish].clause not in own and start - finish > REACH:
                     continue  # a time said long before, of another statement in a voice note
@@ -1217,6 +1233,16 @@ class DangerCues:
                 return "label: " + tokens[after].text
         return None
 
+    @staticmethod
+    def _year_gone(tokens: Sequence[_Token], at: int) -> bool:
+        """Whether the word at ``at`` is a year gone by ("in 2019"), not a time ("at 2015")."""
+        said = tokens[at].stem
+        if len(said) != 4 or not said.isdigit() or not FIRST_YEAR <= int(said) < date.today().year:
+            return False
+        before = tokens[at - 1].stem if at else ""
+        after = tokens[at + 1].stem if at + 1 < len(tokens) else ""
+        return before not in _CLOCK_BEFORE and after not in _CLOCK_AFTER
+
     def _asks_what_to_do(
         self, tokens: Sequence[_Token], begin: int, opener: int, start: int
     ) -> bool:
@@ -1248,7 +1274,11 @@ class DangerCues:
                 return False
             if told and token.clause != tokens[opener].clause:
                 return False
-        return tokens[start].asks or not plea
+        if tokens[start].asks or not plea:
+            return True
+        # "is locking a child in a room an offence", said with no question mark
+        clauses = {token.clause for token in tokens if token.sentence == sentence}
+        return bool(self._phrases_in(tokens, self._law_words, clauses))
 
     @staticmethod
     def _said(tokens: Sequence[_Token], begin: int, finish: int) -> str:

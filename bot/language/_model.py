@@ -280,6 +280,9 @@ class Danger(_Strict):
     """Phrases holding an `over` word that do not end a danger ("says she feels fine")."""
     ongoing_from: Marked = ()
     """Words before a past time that make it the start of something still going on ("since")."""
+    law_words: Marked = ()
+    """Words of the law or a procedure ("an offence", "classed as", "threshold"): a sentence
+    opened as a question that names one asks, though no question mark ends it."""
     fillers: Phrases = ()
     """Sounds a speech recogniser writes that mean nothing ("um", "er"): read as not said."""
     told_now: Phrases = ()
