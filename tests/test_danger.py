@@ -825,3 +825,22 @@ def test_set_r_kinds_of_false_alarm_stay_quiet(said: str, why: str) -> None:
 def test_set_r_kinds_leave_danger_now_standing(said: str, kind: str) -> None:
     found = DANGER.read(said)
     assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+# A grown-up's emergency with no child named anywhere is not a child in danger (kinds marked
+# `child_needed`); a parent's is, and a child named anywhere keeps it standing.
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("the adult male at the bus stop has collapsed and isnt breathing", False),
+        ("elderly lady fell down the stairs head injury bleeding a lot ambulance on way", False),
+        ("a man on the bridge threatening to jump hes in his forties negotiator there", False),
+        ("the woman in flat 2 has taken an overdose shes in her sixties lives alone", False),
+        ("mum has collapsed and isnt breathing", True),
+        ("a man has collapsed and isnt breathing and the baby is with him", True),
+        ("a woman on the bridge threatening to jump holding her 3 yr old", True),
+        ("lad on the bridge threatening to jump, no adult with him", True),
+    ],
+)
+def test_a_grown_ups_emergency_with_no_child_is_no_childs_danger(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"

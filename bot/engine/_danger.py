@@ -327,6 +327,9 @@ class DangerCues:
         self._questions = self._list(danger.questions)
         self._procedure = self._list(danger.procedure)
         self._lasting = {kind for kind, d in danger.kinds.items() if d.lasting}
+        self._child_needed = {kind for kind, d in danger.kinds.items() if d.child_needed}
+        self._adult_only = self._list(danger.adult_only)
+        self._any_child = (*self._expand("child"), *self._expand("young-child"))
         self._attributes = {kind for kind, d in danger.kinds.items() if d.attributes}
         self._present = self._list(danger.present)
         self._law_words = self._list(danger.law_words)
@@ -363,6 +366,7 @@ class DangerCues:
         self._filler_phrases = tuple(
             tuple(w.split()) for w in word_list(danger.fillers) if " " in w
         )
+        self._fillers_kept_after = frozenset(word_list(danger.fillers_kept_after))
         self._told_now = frozenset(word_list(danger.told_now))
         self._carries_into = frozenset(word_list(danger.carries_into))
         self._answer_openers = frozenset(word_list(danger.answer_openers))
@@ -475,6 +479,8 @@ class DangerCues:
             self._present,
             self._hypothetical,
             self._law_words,
+            self._adult_only,
+            self._any_child,
             self._not_danger,
             self._negation_phrases,
             (),
@@ -628,7 +634,7 @@ class DangerCues:
             filler = next(
                 (f for f in self._filler_phrases if tuple(said[at : at + len(f)]) == f), None
             )
-            if filler is not None:
+            if filler is not None and (not at or said[at - 1] not in self._fillers_kept_after):
                 skip = len(filler) - 1
                 continue
             yield word
@@ -1030,12 +1036,34 @@ class DangerCues:
         kinds: list[str] = []
         terms: set[tuple[str, ...]] = set()
         now = False
+        # "the adult male at the bus station isnt breathing": a grown-up's emergency, no child
+        grown_up_only = any(
+            not self._negated_before(tokens, begin)  # "no adult there" names no grown-up
+            for begin, _ in self._phrases_in(tokens, self._adult_only, every)
+        ) and not (
+            any(token.aged or token.young for token in tokens)
+            or self._phrases_in(tokens, self._any_child, every)
+        )
         # Every cue found counts on its own: a second, stronger cue of a kind already found
         # ("knife on the side ... now holding the machete to her") brings its own words and
         # its own "now", and is set aside or not by its own reading. The same words found by
         # several cues of a kind are read once.
         decided: dict[tuple[str, bool, tuple[tuple[int, int], ...]], bool] = {}
-        for cue, placed in self._found(tokens, ()):
+        found = list(self._found(tokens, ()))
+        covers = [
+            frozenset(at for start, end in placed for at in range(start, end + 1))
+            for _, placed in found
+        ]
+        # A grown-up's emergency: its words are its own, though a shorter cue of another kind
+        # stands in them ("a man threatening to jump" is no threat and no leap at anyone).
+        grown_ups = [
+            covered
+            for (cue, _), covered in zip(found, covers, strict=True)
+            if grown_up_only and cue.kind in self._child_needed
+        ]
+        for n, (cue, placed) in enumerate(found):
+            if any(covers[n] <= covered for covered in grown_ups):
+                continue
             if all(at in harmless for start, end in placed for at in range(start, end + 1)):
                 continue
             said = {

@@ -237,6 +237,9 @@ class DangerKind(_Strict):
     attributes: bool = False
     """A person's record ("violence marker", "convicted") makes it worse, not past."""
     lasting: bool = False
+    child_needed: bool = False
+    """An emergency of a body ("not breathing", "threatening to jump"): about a grown-up named
+    so (danger.yaml's `adult_only`) with no child named anywhere, it is not a child in danger."""
     """Earlier today still matters ("took the pills an hour ago"): only long ago is past."""
 
 
@@ -283,8 +286,12 @@ class Danger(_Strict):
     law_words: Marked = ()
     """Words of the law or a procedure ("an offence", "classed as", "threshold"): a sentence
     opened as a question that names one asks, though no question mark ends it."""
+    adult_only: Marked = ()
+    """Words naming a grown-up who is nobody's parent here ("an adult male", "elderly lady")."""
     fillers: Phrases = ()
     """Sounds a speech recogniser writes that mean nothing ("um", "er"): read as not said."""
+    fillers_kept_after: Phrases = ()
+    """Words after which a filler of two words is meant ("do you know", "if you know")."""
     told_now: Phrases = ()
     """Words that open a statement of their own ("hes", "shes", "theres"): a clause starts
     there though no punctuation marks it, as in a voice note."""
