@@ -9,6 +9,7 @@ no code changed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from bot.engine._danger import DangerCues
 from bot.engine._words import words
 from bot.knowledge import KnowledgeBase, load_knowledge, stem
 from bot.language import read_language, read_yaml, read_yaml_for_editing, write_yaml
+from bot.voice._domain import number_words
 from tests.conftest import DATA, shared_path
 
 DANGER = DangerCues()
@@ -844,3 +846,24 @@ def test_set_r_kinds_leave_danger_now_standing(said: str, kind: str) -> None:
 )
 def test_a_grown_ups_emergency_with_no_child_is_no_childs_danger(said: str, danger: bool) -> None:
     assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+def _as_voice_note(typed: str) -> str:
+    """A typed message as a speech recogniser writes it: no capitals, apostrophes or
+    punctuation, numbers as words, and an "um" or "er" now and then."""
+    said = re.sub(r"[^\w\s]", " ", typed.lower().replace("'", "").replace("’", ""))
+    spoken: list[str] = []
+    for at, word in enumerate(said.split()):
+        spoken.append(number_words(int(word)) if word.isdigit() and len(word) < 5 else word)
+        if at % 5 == 2:
+            spoken.append("um" if at % 2 else "er")
+    return " ".join(spoken)
+
+
+def test_the_dev_set_as_voice_notes_reads_as_typed() -> None:
+    """Clauses found from words, not commas: the same message spoken is read the same."""
+    dev = _dev_set()
+    missed = [s for s in map(_as_voice_note, dev["danger"]) if not DANGER.read(s)]
+    alarms = [s for s in map(_as_voice_note, dev["ordinary"]) if DANGER.read(s)]
+    assert missed == []
+    assert alarms == []
