@@ -66,6 +66,7 @@ SETS: dict[str, Path] = {
     "o": DATA / "danger_blind_o.yaml",
     "p": DATA / "danger_blind_p.yaml",
     "q": DATA / "danger_blind_q.yaml",
+    "r": DATA / "danger_blind_r.yaml",
 }
 SEALED = {"b", "q"}
 NOW = 1_700_000_100.0

@@ -9,6 +9,7 @@ no code changed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from bot.engine._danger import DangerCues
 from bot.engine._words import words
 from bot.knowledge import KnowledgeBase, load_knowledge, stem
 from bot.language import read_language, read_yaml, read_yaml_for_editing, write_yaml
+from bot.voice._domain import number_words
 from tests.conftest import DATA, shared_path
 
 DANGER = DangerCues()
@@ -729,3 +731,139 @@ def test_set_p_kinds_leave_danger_now_standing(said: str, kind: str) -> None:
 def test_set_p_kinds_of_miss_are_read(said: str, kind: str) -> None:
     found = DANGER.read(said)
     assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+# Voice notes: no punctuation, so where a clause ends is read from the words. A yes, no or not
+# sure said first answers the question and the officer goes on; a correction ("actually no")
+# does the same; "hes", "theres" open a statement of their own; "um" and "er" are not words.
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("no hes still hitting her and the kids are watching", "violence-now"),
+        ("not yet the ex has just come back in and the baby is with him", "dangerous-person"),
+        ("not sure theres smoke coming under the door and the kids are upstairs", "fire"),
+        ("cant the kitchen is on fire and the toddler is in there", "fire"),
+        ("shes fine actually no hes started hitting the baby", "violence-now"),
+        (
+            "mum says all fine oh wait hes got a knife behind his back and the kids are here",
+            "weapon",
+        ),
+        ("the baby isnt um breathing properly and er shes gone grey", "medical"),
+    ],
+)
+def test_voice_notes_clauses_are_read_from_the_words(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no weapons found in the house",
+        "not a knife just a comb in his pocket",
+        "i dont think hes got a knife on him",
+        "no the kids were not there when he hit her",
+        "the fire uh drill at school today upset her a bit",
+        "the smoke er alarm was tested today and works",
+    ],
+)
+def test_voice_notes_negation_and_names_still_reach(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+# Kinds of false alarm read from set R and the voice forms of the read sets, in words of our own.
+@pytest.mark.parametrize(
+    ("said", "why"),
+    [
+        ("is slapping a child on the legs an offence", "a question about the law, no ?"),
+        ("does leaving a 10 yr old home alone count as neglect", "a question about the law"),
+        ("how do i record a threat to kill on niche properly", "a question about a record"),
+        ("if he hits her again does that breach his bail", "asked: does that"),
+        ("typing up the report about yesterdays stabbing now", "a time dating the cue itself"),
+        ("the kids were shut in the garage back in 2019 social care involved", "a year gone by"),
+        ("she overdosed last year no more episodes since", "a now after the time, told of later"),
+        ("he was stabbed last year the family are still grieving", "a now after the time"),
+        ("the kidnap message was a scam, the bank confirmed it", "dismissed: a scam"),
+        ("the shooting was on the telly, the kids were watching a film", "dismissed: on the telly"),
+        ("the lads were just messing about, pretend fighting in the garden", "horseplay"),
+        ("the gun was a water pistol, the kids were in the paddling pool", "a toy"),
+        ("the knives in the van are his work kit, hes a chef", "tools of a trade"),
+        ("the fight outside the pub was between two men, kids not involved", "no child in it"),
+        ("if she ever turned up again shed probably shout at him, but she hasnt", "a guess"),
+        ("im starving, no break all shift", "an idiom"),
+        ("the 3 yr old was left alone for a minute while mum took the bins out, shes back", "over"),
+        ("he was shut in his room earlier as punishment, door open now", "over"),
+        ("what is the definition of a threat to kill, is it s16", "a question about the law"),
+        ("the threats were made against an adult, a neighbour, not the family", "adult victim"),
+        ("two men fighting in the street next door but its done now", "over"),
+        ("the 17 yr old was locked up overnight in custody for the burglary", "held lawfully"),
+        ("dad said hed murder a curry after his shift", "an idiom"),
+    ],
+)
+def test_set_r_kinds_of_false_alarm_stay_quiet(said: str, why: str) -> None:
+    assert not DANGER.read(said), f"{said!r} ({why}) read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # A record of the person ("who was arrested for") is no hold now.
+        ("the man who was arrested for the rapes is in the car with her now", "dangerous-person"),
+        # A release refused is no release.
+        ("the boy is locked in the cellar and dad is refusing to let him out", "shut-in"),
+        ("she is holding a shard of glass to the babys arm", "weapon"),
+        # A person under an order, or with markers, named as officers name them.
+        ("the ppo subject is at the door and the kids are inside", "dangerous-person"),
+        ("her boyfriend with cse markers is picking her up from school now", "dangerous-person"),
+        ("hes the one the order is against and hes in the house with the boys", "dangerous-person"),
+        # A year ahead is not gone by; a clock time is no year.
+        ("the ex turned up at 2015 with a knife and the kids are in the lounge", "weapon"),
+        # A time right before the cue dates it, not a cue told after it.
+        ("last night he hit her and now hes back with a knife", "weapon"),
+        # A question's law word does not hide danger told in the same breath.
+        ("how do i stop him hes strangling her and the kids are watching", "violence-now"),
+    ],
+)
+def test_set_r_kinds_leave_danger_now_standing(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+# A grown-up's emergency with no child named anywhere is not a child in danger (kinds marked
+# `child_needed`); a parent's is, and a child named anywhere keeps it standing.
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("the adult male at the bus stop has collapsed and isnt breathing", False),
+        ("elderly lady fell down the stairs head injury bleeding a lot ambulance on way", False),
+        ("a man on the bridge threatening to jump hes in his forties negotiator there", False),
+        ("the woman in flat 2 has taken an overdose shes in her sixties lives alone", False),
+        ("mum has collapsed and isnt breathing", True),
+        ("a man has collapsed and isnt breathing and the baby is with him", True),
+        ("a woman on the bridge threatening to jump holding her 3 yr old", True),
+        ("lad on the bridge threatening to jump, no adult with him", True),
+    ],
+)
+def test_a_grown_ups_emergency_with_no_child_is_no_childs_danger(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+def _as_voice_note(typed: str) -> str:
+    """A typed message as a speech recogniser writes it: no capitals, apostrophes or
+    punctuation, numbers as words, and an "um" or "er" now and then."""
+    said = re.sub(r"[^\w\s]", " ", typed.lower().replace("'", "").replace("’", ""))
+    spoken: list[str] = []
+    for at, word in enumerate(said.split()):
+        spoken.append(number_words(int(word)) if word.isdigit() and len(word) < 5 else word)
+        if at % 5 == 2:
+            spoken.append("um" if at % 2 else "er")
+    return " ".join(spoken)
+
+
+def test_the_dev_set_as_voice_notes_reads_as_typed() -> None:
+    """Clauses found from words, not commas: the same message spoken is read the same."""
+    dev = _dev_set()
+    missed = [s for s in map(_as_voice_note, dev["danger"]) if not DANGER.read(s)]
+    alarms = [s for s in map(_as_voice_note, dev["ordinary"]) if DANGER.read(s)]
+    assert missed == []
+    assert alarms == []

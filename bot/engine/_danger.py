@@ -13,9 +13,10 @@ the data) and the cue words matched (the data's own words), never the rest of th
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rapidfuzz import process
@@ -53,6 +54,11 @@ the work a long message of repeated cue words can cause."""
 
 SCOPE = 6
 """How many words before a cue a negation may stand and still deny it."""
+
+REACH = 12
+"""How many words before a cue a time said in another clause may stand and still date it: a
+voice note has no full stops, and "referral last week ... I can see him throwing the toddler"
+tells of now."""
 
 NEAR_VERB = 1
 """How far before a cue "is" + verb-ing may stand and still tell it as going on ("is hitting")."""
@@ -99,6 +105,13 @@ _TOLD_VERBS = frozenset(
 
 _WHEN = frozenset(["if", "when", "whenever", "case", "incase", "suppose", "supposing", "once"])
 """Words that open a clause asked about, not told ("what do I do if he comes back")."""
+
+FIRST_YEAR = 1950
+"""The earliest number read as a year gone by: an officer's report names no earlier one."""
+
+_CLOCK_BEFORE = frozenset(["at", "from", "by", "till", "until", "til", "about", "around"])
+_CLOCK_AFTER = frozenset(["hour", "hrs", "hr", "h"])
+"""Around a four-digit number, words that make it a clock time ("at 2015", "2015 hours")."""
 
 _AGE_WORDS = frozenset(["eldest", "oldest", "age", "aged"])
 """Words that start an age ("the eldest is 5", "aged 3"), as a number does ("3 year old")."""
@@ -314,8 +327,14 @@ class DangerCues:
         self._questions = self._list(danger.questions)
         self._procedure = self._list(danger.procedure)
         self._lasting = {kind for kind, d in danger.kinds.items() if d.lasting}
+        self._child_needed = {kind for kind, d in danger.kinds.items() if d.child_needed}
+        self._adult_only = self._list(danger.adult_only)
+        self._any_child = (*self._expand("child"), *self._expand("young-child"))
         self._attributes = {kind for kind, d in danger.kinds.items() if d.attributes}
         self._present = self._list(danger.present)
+        self._law_words = self._list(danger.law_words)
+        # "and now hes come out with a blade": the "now" tells of the clause it opens.
+        self._present_words = frozenset(p[0] for p in self._present if len(p) == 1)
         self._hypothetical = self._list(danger.hypothetical)
         # Openers that ask what to do ("how do I", "should we"): they set danger aside only in
         # a real question, never before a clause that tells of now.
@@ -342,6 +361,30 @@ class DangerCues:
             _word(w) for w in word_list(language.negation.following) if " " not in w
         ) - {"not"}
         self._not_over = self._list(danger.not_over)
+        # Voice notes: no punctuation, so clauses are read from the words (see danger.yaml).
+        self._fillers = frozenset(w for w in word_list(danger.fillers) if " " not in w)
+        self._filler_phrases = tuple(
+            tuple(w.split()) for w in word_list(danger.fillers) if " " in w
+        )
+        self._fillers_kept_after = frozenset(word_list(danger.fillers_kept_after))
+        self._told_now = frozenset(word_list(danger.told_now))
+        self._carries_into = frozenset(word_list(danger.carries_into))
+        self._answer_openers = frozenset(word_list(danger.answer_openers))
+        answers = language.answers
+        self._answers = tuple(
+            sorted(
+                {
+                    **{
+                        tuple(p.split()): False
+                        for p in word_list((*answers.yes, *answers.no))
+                        if p != "not"  # "not a ligature" denies; it answers nothing
+                    },
+                    **{tuple(p.split()): True for p in word_list(answers.unsure)},
+                }.items(),
+                key=lambda item: -len(item[0]),
+            )
+        )
+        self._corrections = tuple(tuple(p.split()) for p in word_list(answers.corrections))
         self._ongoing_from = frozenset(_word(w) for w in word_list(danger.ongoing_from))
         self._answered_no = frozenset(_stems(phrase) for phrase in word_list(danger.answered_no))
         self._pseudo = tuple(tuple(_word(w) for w in phrase) for phrase in PSEUDO_NEGATIONS)
@@ -435,6 +478,9 @@ class DangerCues:
             self._procedure,
             self._present,
             self._hypothetical,
+            self._law_words,
+            self._adult_only,
+            self._any_child,
             self._not_danger,
             self._negation_phrases,
             (),
@@ -534,7 +580,7 @@ class DangerCues:
         # clause): a long message says most of its words many times. Dropped with the call.
         read: dict[str, tuple[str, str, bool]] = {}
         sentence = clause = 0
-        for said in words(marked).split():
+        for said in self._without_fillers(words(marked).split()):
             word = self._shorthand.get(said, said)
             if " " in word:
                 for part in word.split():
@@ -559,6 +605,7 @@ class DangerCues:
                 clause += 1
             found.append(_Token(word, stemmed, sentence, clause))
         tokens: list[_Token] = []
+        breaks = self._unmarked_breaks(found)
         for at, token in enumerate(found):
             # Only a number or a word such as "eldest" may start an age.
             age = token.stem.isdigit() or token.stem in _AGE_WORDS
@@ -567,13 +614,82 @@ class DangerCues:
                     token.text,
                     token.stem,
                     token.sentence,
-                    token.clause,
+                    token.clause + bisect_right(breaks, at),
                     self._aged(found, at, self._young_age) if age else 0,
                     self._aged(found, at, 17) if age else 0,
                     token.sentence in asking,
                 )
             )
         return tokens
+
+    def _without_fillers(self, said: list[str]) -> Iterator[str]:
+        """The words said, without the recogniser's "um" and "er": "last um year" is "last year"."""
+        skip = 0
+        for at, word in enumerate(said):
+            if skip:
+                skip -= 1
+                continue
+            if word in self._fillers:
+                continue
+            filler = next(
+                (f for f in self._filler_phrases if tuple(said[at : at + len(f)]) == f), None
+            )
+            if filler is not None and (not at or said[at - 1] not in self._fillers_kept_after):
+                skip = len(filler) - 1
+                continue
+            yield word
+
+    def _unmarked_breaks(self, found: Sequence[_Token]) -> list[int]:
+        """Where a clause starts though no punctuation or joining word marks it, in order.
+
+        A voice note has no commas: "no he hasnt stopped hes dragging her by the hair" is three
+        clauses, and the "no" and "hasnt" must not reach "dragging". A clause starts at a word
+        that opens a statement of its own (danger.yaml's ``told_now``: "hes", "theres") unless
+        what comes before carries into it ("i dont think hes armed"), and after a yes, no or not
+        sure said first, or after a correction ("actually no"), when the officer goes on with a
+        new clause ("not yet the suspect has walked back in").
+        """
+        breaks: set[int] = set()
+        for at, token in enumerate(found):
+            before = found[at - 1] if at else None
+            same = before is not None and before.clause == token.clause
+            if (
+                same
+                and before is not None
+                and before.sentence == token.sentence
+                and token.text in self._told_now
+                and before.text not in self._carries_into
+                and before.text not in self._told_now
+                and before.text not in CLAUSE_WORDS
+                and before.stem not in self._present_words
+            ):
+                breaks.add(at)
+            opens = not same or any(
+                self._said_at(found, at - len(c), c) for c in self._corrections if len(c) <= at
+            )
+            if not opens:
+                continue
+            for answer, unsure in self._answers:
+                after = at + len(answer)
+                if after < len(found) and self._said_at(found, at, answer):
+                    following = found[after]
+                    if following.sentence == token.sentence and (
+                        unsure or following.text in self._answer_openers
+                    ):
+                        breaks.add(after)
+                    break
+        return sorted(breaks)
+
+    @staticmethod
+    def _said_at(found: Sequence[_Token], at: int, phrase: tuple[str, ...]) -> bool:
+        """Whether the words from ``at`` are ``phrase`` as said, within one clause."""
+        if at < 0 or at + len(phrase) > len(found):
+            return False
+        clause = found[at].clause
+        return all(
+            found[at + offset].text == word and found[at + offset].clause == clause
+            for offset, word in enumerate(phrase)
+        )
 
     def _read_word(self, word: str, english: frozenset[str]) -> tuple[str, str, bool]:
         """One word as the cues read it: as said, its stem, and whether it starts a clause."""
@@ -920,12 +1036,34 @@ class DangerCues:
         kinds: list[str] = []
         terms: set[tuple[str, ...]] = set()
         now = False
+        # "the adult male at the bus station isnt breathing": a grown-up's emergency, no child
+        grown_up_only = any(
+            not self._negated_before(tokens, begin)  # "no adult there" names no grown-up
+            for begin, _ in self._phrases_in(tokens, self._adult_only, every)
+        ) and not (
+            any(token.aged or token.young for token in tokens)
+            or self._phrases_in(tokens, self._any_child, every)
+        )
         # Every cue found counts on its own: a second, stronger cue of a kind already found
         # ("knife on the side ... now holding the machete to her") brings its own words and
         # its own "now", and is set aside or not by its own reading. The same words found by
         # several cues of a kind are read once.
         decided: dict[tuple[str, bool, tuple[tuple[int, int], ...]], bool] = {}
-        for cue, placed in self._found(tokens, ()):
+        found = list(self._found(tokens, ()))
+        covers = [
+            frozenset(at for start, end in placed for at in range(start, end + 1))
+            for _, placed in found
+        ]
+        # A grown-up's emergency: its words are its own, though a shorter cue of another kind
+        # stands in them ("a man threatening to jump" is no threat and no leap at anyone).
+        grown_ups = [
+            covered
+            for (cue, _), covered in zip(found, covers, strict=True)
+            if grown_up_only and cue.kind in self._child_needed
+        ]
+        for n, (cue, placed) in enumerate(found):
+            if any(covers[n] <= covered for covered in grown_ups):
+                continue
             if all(at in harmless for start, end in placed for at in range(start, end + 1)):
                 continue
             said = {
@@ -1039,23 +1177,45 @@ class DangerCues:
                     continue
                 if not self._negated_before(tokens, begin):
                     return "over: " + self._said(tokens, begin, finish)
-        present = bool(self._phrases_in(tokens, self._present, own)) or going_on
+        history = () if cue.kind in self._attributes else self._history
+        earlier = () if cue.kind in self._lasting else self._earlier
+        times = {
+            (begin, finish): phrases is not history
+            for phrases in (self._past, self._later, earlier, history)
+            for begin, finish in self._phrases_in(tokens, phrases, whole)
+            if not (begin and tokens[begin - 1].stem in self._ongoing_from)
+            # "since last night": begun then, going on still
+            and not (finish + 1 < len(tokens) and tokens[finish + 1].stem == "old")
+            # "one day old": an age, not a time
+        }
+        for at, token in enumerate(tokens):
+            if token.clause in whole and self._year_gone(tokens, at):
+                times[(at, at)] = True  # "shut in the bedroom, 2022"
+        # A "now" after a time said after the cue tells of a later state, not of the cue: "he
+        # overdosed last year no episodes since", "stabbed last year family still grieving". A
+        # record ("two adults known for county lines") is no time, and parts nothing.
+        present = going_on or any(
+            not any(
+                end < t_begin and t_finish < begin
+                for (t_begin, t_finish), dated in times.items()
+                if dated
+            )
+            for begin, _ in self._phrases_in(tokens, self._present, own)
+        )
         for begin, finish in self._phrases_in(tokens, self._dismissed, whole):
             # "false alarm, the smoke was a bbq": said before the cue too, unless the cue's own
             # clause is told as now ("false alarm earlier, but now he's back with a knife").
             turned = any(tokens[at].text in _TURNS for at in range(finish + 1, start))
             if (begin > end or not (present or turned)) and not self._negated_before(tokens, begin):
                 return "dismissed: " + self._said(tokens, begin, finish)
-        if not present:
-            history = () if cue.kind in self._attributes else self._history
-            earlier = () if cue.kind in self._lasting else self._earlier
-            for phrases in (self._past, self._later, earlier, history):
-                for begin, finish in self._phrases_in(tokens, phrases, whole):
-                    if begin and tokens[begin - 1].stem in self._ongoing_from:
-                        continue  # "since last night": begun then, going on still
-                    if finish + 1 < len(tokens) and tokens[finish + 1].stem == "old":
-                        continue  # "one day old": an age, not a time
-                    return "past: " + self._said(tokens, begin, finish)
+        # A time said right before the cue dates it, whatever "now" says: "writing up the
+        # statement about last weeks fire now", "the 2019 stabbing".
+        dated = any(dated and finish + 1 == start for (_, finish), dated in times.items())
+        if not present or dated:
+            for begin, finish in times:
+                if finish < start and tokens[finish].clause not in own and start - finish > REACH:
+                    continue  # a time said long before, of another statement in a voice note
+                return "past: " + self._said(tokens, begin, finish)
         first = next(at for at, token in enumerate(tokens) if token.sentence == sentence)
         for begin, finish in self._phrases_in(tokens, self._procedure, whole):
             # "do we need to seize the knife?" asks about procedure; "how do I do CPR on a 6
@@ -1101,6 +1261,16 @@ class DangerCues:
                 return "label: " + tokens[after].text
         return None
 
+    @staticmethod
+    def _year_gone(tokens: Sequence[_Token], at: int) -> bool:
+        """Whether the word at ``at`` is a year gone by ("in 2019"), not a time ("at 2015")."""
+        said = tokens[at].stem
+        if len(said) != 4 or not said.isdigit() or not FIRST_YEAR <= int(said) < date.today().year:
+            return False
+        before = tokens[at - 1].stem if at else ""
+        after = tokens[at + 1].stem if at + 1 < len(tokens) else ""
+        return before not in _CLOCK_BEFORE and after not in _CLOCK_AFTER
+
     def _asks_what_to_do(
         self, tokens: Sequence[_Token], begin: int, opener: int, start: int
     ) -> bool:
@@ -1132,7 +1302,11 @@ class DangerCues:
                 return False
             if told and token.clause != tokens[opener].clause:
                 return False
-        return tokens[start].asks or not plea
+        if tokens[start].asks or not plea:
+            return True
+        # "is locking a child in a room an offence", said with no question mark
+        clauses = {token.clause for token in tokens if token.sentence == sentence}
+        return bool(self._phrases_in(tokens, self._law_words, clauses))
 
     @staticmethod
     def _said(tokens: Sequence[_Token], begin: int, finish: int) -> str:

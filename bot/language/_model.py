@@ -237,6 +237,9 @@ class DangerKind(_Strict):
     attributes: bool = False
     """A person's record ("violence marker", "convicted") makes it worse, not past."""
     lasting: bool = False
+    child_needed: bool = False
+    """An emergency of a body ("not breathing", "threatening to jump"): about a grown-up named
+    so (danger.yaml's `adult_only`) with no child named anywhere, it is not a child in danger."""
     """Earlier today still matters ("took the pills an hour ago"): only long ago is past."""
 
 
@@ -277,9 +280,25 @@ class Danger(_Strict):
     answered_no: Marked = ()
     """A form's question answered "no" after the cue: "Weapons: none seen"."""
     not_over: Marked = ()
+    """Phrases holding an `over` word that do not end a danger ("says she feels fine")."""
     ongoing_from: Marked = ()
     """Words before a past time that make it the start of something still going on ("since")."""
-    """Phrases holding an `over` word that do not end a danger ("says she feels fine")."""
+    law_words: Marked = ()
+    """Words of the law or a procedure ("an offence", "classed as", "threshold"): a sentence
+    opened as a question that names one asks, though no question mark ends it."""
+    adult_only: Marked = ()
+    """Words naming a grown-up who is nobody's parent here ("an adult male", "elderly lady")."""
+    fillers: Phrases = ()
+    """Sounds a speech recogniser writes that mean nothing ("um", "er"): read as not said."""
+    fillers_kept_after: Phrases = ()
+    """Words after which a filler of two words is meant ("do you know", "if you know")."""
+    told_now: Phrases = ()
+    """Words that open a statement of their own ("hes", "shes", "theres"): a clause starts
+    there though no punctuation marks it, as in a voice note."""
+    carries_into: Phrases = ()
+    """Words after which a `told_now` word goes on the same clause ("says hes", "think hes")."""
+    answer_openers: Phrases = ()
+    """After a yes or no said first, words that start the officer's next clause ("no he ...")."""
 
     @model_validator(mode="after")
     def _class_words_name_classes(self) -> Danger:
