@@ -31,6 +31,9 @@ NBEST = 8
 LANGUAGE_WEIGHT = 10.0
 """How far the language model outweighs the sounds (pocketsphinx's default is 6.5): the
 domain's words are the likely ones, and the strict match rejects what they cannot fit."""
+DECODER_SETTINGS: dict[str, Any] = {"lw": LANGUAGE_WEIGHT}
+"""pocketsphinx settings for the domain decoder, each measured on the voice set
+(``benchmarks/bench_voice.py``)."""
 PAD_SECONDS = 0.25
 """Quiet added around a note: a recogniser misses a word that starts on the first sample."""
 
@@ -144,7 +147,7 @@ class PocketsphinxRecogniser:
                 bestpath=True,
                 lm=None,
                 dict=f"/proc/self/fd/{fd}",
-                lw=LANGUAGE_WEIGHT,
+                **DECODER_SETTINGS,
             )
         finally:
             os.close(fd)
