@@ -304,6 +304,30 @@ def print_table(figures: dict[str, dict[str, Any]]) -> None:
             print(f"  {group:14} n={s['clips']:<4} WER {s['wer']:.2f}  {extra}")
 
 
+def synthesis_ms(engine: Engine) -> dict[str, float]:
+    """Median time to read a reply aloud as a voice note: a question, and a long red flag."""
+    from bot.engine import Reply
+    from bot.voice._speak import EspeakSpeaker, voice_note
+
+    speaker = EspeakSpeaker()
+    flag = engine.flows["initial-contact"].spec.red_flags["child-in-danger"].prompt
+    replies = {
+        "question": [
+            Reply("Is the child in danger right now, or would stepping in put them at risk?")
+        ],
+        "red flag": [Reply(flag, role="red_flag")],
+    }
+    out = {}
+    for name, reply in replies.items():
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            voice_note(speaker, reply)
+            times.append(time.perf_counter() - started)
+        out[f"{name} ({len(reply[0].text)} characters)"] = round(1000 * statistics.median(times))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Hear the voice set, print the table, save the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -325,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     print_table(figures)
     typed = typed_top3(engine, clips)
     print(f"\nknowledge questions typed (a perfect transcript): top-3 {_pct(typed)}")
+    speech_out = synthesis_ms(engine)
+    print("reading a reply aloud (espeak-ng to OGG/Opus), median ms:", speech_out)
     wrongly_taken = [
         f"{r.recogniser} {r.clip.file} at {r.clip.step}: heard {r.transcript!r}"
         for r in results
@@ -342,8 +368,19 @@ def main(argv: list[str] | None = None) -> int:
                 "python": platform.python_version(),
                 "split": args.split or "all",
                 "typed top3": typed,
+                "speech out ms": speech_out,
                 "recognisers": figures,
                 "wrong and taken": wrongly_taken,
+                "clips": [
+                    {
+                        "file": r.clip.file,
+                        "recogniser": r.recogniser,
+                        "heard": r.transcript,
+                        "outcome": r.outcome,
+                        "top3": r.top3,
+                    }
+                    for r in results
+                ],
             },
             indent=1,
         )
