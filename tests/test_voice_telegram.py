@@ -87,13 +87,13 @@ def test_a_voice_note_answers_the_question_and_moves_the_flow_on(
 def test_a_doubtful_voice_note_is_read_back_before_acting(officer: Officer) -> None:
     officer.send("/start")
     officer.press("First contact")
-    replies = say(officer, "go back")  # a command is always read back before it acts
+    replies = say(officer, "undo")  # a command is always read back before it acts
     assert replies and "is that right?" in replies[-1], replies
     assert officer.buttons() == ["Yes", "No"] or "Yes" in officer.buttons()
     after = officer.press("No")
     assert "ignored" in after[-1].text
     assert officer.buttons() == ["Yes", "No", "Not sure"]  # the question is still open
-    replies = say(officer, "go back")
+    replies = say(officer, "undo")
     assert "is that right?" in replies[-1], replies
     after = officer.press("Yes")  # now the words act, exactly as if typed
     assert after and all("is that right" not in m.text and "ignored" not in m.text for m in after)
@@ -102,7 +102,7 @@ def test_a_doubtful_voice_note_is_read_back_before_acting(officer: Officer) -> N
 def test_a_read_back_can_be_answered_by_voice_hands_free(officer: Officer) -> None:
     officer.send("/start")
     officer.press("First contact")
-    replies = say(officer, "go back")
+    replies = say(officer, "undo")
     assert "is that right?" in replies[-1], replies
     replies = say(officer, "no")  # to the read-back, not to the question
     assert "ignored" in replies[-1], replies
@@ -114,7 +114,7 @@ def test_a_read_back_left_unanswered_cannot_act_after_the_flow_moved_on(
 ) -> None:
     officer.send("/start")
     officer.press("First contact")
-    replies = say(officer, "go back")
+    replies = say(officer, "undo")
     assert "is that right?" in replies[-1], replies
     read_back = officer.chat[-1].message_id
     officer.press("Not sure")  # the question answered by its own button instead

@@ -42,6 +42,17 @@ RANK_PENALTY = 0.04
 _FILLERS = frozenset(
     {"um", "uh", "er", "erm", "ah", "hmm", "mm", *(said(w) for w in LANGUAGE.answers.courtesy)}
 )
+_FRAMING = frozenset(
+    {"the", "a", "an", "i", "im", "he", "she", "they", "hes", "shes", "theyre", "its", "it"}
+    | {"is", "are", "was", "were"}
+)
+"""Words that frame an answer without changing it: "the child is safe now", "they're asleep",
+"I'm not sure", "yes done it". Speakers wrap a set answer in them, the answers are written
+without them, and none of them turns a yes into a no. Pronouns, articles and "is" only: with
+"that" or "so" set aside, "that soiled" (a misheard "that's all") would stand for "soiled"."""
+RIVAL_READINGS = 3
+"""A reading this high in the n-best list that matches another answer as closely as the best
+makes the answer a guess: it is read back ("no" heard as "dunno", with "no" next)."""
 
 
 @dataclass(frozen=True)
@@ -73,14 +84,24 @@ class Heard:
         return self.took / self.seconds if self.seconds else 0.0
 
 
-def _core(reading: str) -> str:
+def _core(reading: str, around: frozenset[str] = _FILLERS) -> str:
     """The reading without fillers and courtesies around it ("um yes sarge" -> "yes")."""
     words = said(reading).split()
-    while words and words[0] in _FILLERS:
+    while words and words[0] in around:
         words.pop(0)
-    while words and words[-1] in _FILLERS:
+    while words and words[-1] in around:
         words.pop()
     return " ".join(words)
+
+
+def _cores(reading: str, slips: dict[str, str]) -> list[str]:
+    """The reading's core, and its core without framing words when that differs."""
+    cores = []
+    for core in (_core(reading), _core(reading, _FILLERS | _FRAMING)):
+        core = slips.get(core, core)
+        if core and core not in cores:
+            cores.append(core)
+    return cores
 
 
 def best_match(readings: Sequence[str], expected: Expected) -> tuple[Answer, float, str] | None:
@@ -92,16 +113,22 @@ def best_match(readings: Sequence[str], expected: Expected) -> tuple[Answer, flo
     best: tuple[Answer, float, str] | None = None
     slips = {said(k): said(v) for k, v in LANGUAGE.answers.speech_slips.items()}
     for rank, reading in enumerate(readings):
-        core = _core(reading)
-        if not core:
-            continue
-        core = slips.get(core, core)
         penalty = 1.0 - RANK_PENALTY * rank
-        for phrase, answer in expected.phrases():
-            score = fuzz.ratio(core, phrase, score_cutoff=CONFIRM * 100) / 100 * penalty
-            if best is None or score > best[1]:
-                best = (answer, score, reading)
+        for core in _cores(reading, slips):
+            for phrase, answer in expected.phrases():
+                score = fuzz.ratio(core, phrase, score_cutoff=CONFIRM * 100) / 100 * penalty
+                if best is None or score > best[1]:
+                    best = (answer, score, reading)
     return best
+
+
+def _rivalled(readings: Sequence[str], answer: Answer, expected: Expected) -> bool:
+    """True when one of the next readings matches another answer closely: a coin toss."""
+    for reading in readings[1:RIVAL_READINGS]:
+        found = best_match([reading], expected)
+        if found is not None and found[0].id not in (answer.id, *COMMANDS) and found[1] >= ACCEPT:
+            return True
+    return False
 
 
 class Listener:
@@ -161,6 +188,7 @@ class Listener:
                 and reading == text  # a lower reading is only a guess: read it back
                 and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
                 and not _half_of_another(_core(reading), answer, expected)
+                and not _rivalled(readings, answer, expected)
             )
             return answer.text, answer.id, score, sure
         if any(self.engine.danger.read(reading) for reading in readings if reading):

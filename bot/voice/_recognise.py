@@ -31,6 +31,9 @@ NBEST = 8
 LANGUAGE_WEIGHT = 10.0
 """How far the language model outweighs the sounds (pocketsphinx's default is 6.5): the
 domain's words are the likely ones, and the strict match rejects what they cannot fit."""
+DECODER_SETTINGS: dict[str, Any] = {"lw": LANGUAGE_WEIGHT}
+"""pocketsphinx settings for the domain decoder, each measured on the voice set
+(``benchmarks/bench_voice.py``)."""
 PAD_SECONDS = 0.25
 """Quiet added around a note: a recogniser misses a word that starts on the first sample."""
 
@@ -144,7 +147,7 @@ class PocketsphinxRecogniser:
                 bestpath=True,
                 lm=None,
                 dict=f"/proc/self/fd/{fd}",
-                lw=LANGUAGE_WEIGHT,
+                **DECODER_SETTINGS,
             )
         finally:
             os.close(fd)
@@ -225,17 +228,25 @@ def _memory_file(name: str, text: str) -> int:
 
 
 def _dictionary(pocketsphinx: Any, words: set[str]) -> str:
-    """The wheel's CMUdict lines for ``words`` (and their other pronunciations) only.
+    """The wheel's CMUdict pronunciations of ``words`` only, each under its spoken form.
 
     The full dictionary has 134,000 words: every search built over it pays for all of them
-    (seconds for a small step model), and the domain needs about 3,000.
+    (seconds for a small step model), and the domain needs about 3,000. The corpus is written
+    as the matcher reads it, without apostrophes ("dont know", "shes back"), so "don't" is kept
+    as "dont": otherwise every contraction an officer says falls out of the vocabulary and is
+    heard as some other word ("she's" as "cheers").
     """
-    lines = []
+    sounds: dict[str, list[str]] = {}
     with open(pocketsphinx.get_model_path("en-us/cmudict-en-us.dict"), encoding="utf-8") as f:
         for line in f:
-            word = line.split(" ", 1)[0]
-            if re.sub(r"\(\d+\)$", "", word) in words:
-                lines.append(line)
+            word, _, phones = line.rstrip("\n").partition(" ")
+            key = re.sub(r"\(\d+\)$", "", word).replace("'", "")
+            if key in words and phones not in sounds.setdefault(key, []):
+                sounds[key].append(phones)
+    lines = []
+    for key, pronunciations in sounds.items():
+        for index, phones in enumerate(pronunciations):
+            lines.append(f"{key if index == 0 else f'{key}({index + 1})'} {phones}\n")
     return "".join(lines)
 
 
