@@ -83,7 +83,7 @@ def bot(fake: FakeBotApi, data_dir: Path) -> Iterator[BotProcess]:
     from tests.telegram_harness import BotProcess
 
     with BotProcess(fake, data_dir) as process:
-        process.wait_ready()
+        process.wait_ready(timeout=180)  # a first start builds the engine: slow on a busy machine
         yield process
         code, _out, err = process.stop()
         assert code == 0, err

@@ -11,10 +11,9 @@ The notes are spoken by espeak-ng. Its output for a text depends on what it synt
 in the same process (a seed does not fix that), so every phrase is synthesised in a fresh
 process, in a fixed order, twice (two slightly different takes, said in turn, as an officer
 says "yes" a little differently each time): every run sends the same audio, whatever ran
-before. Robotic speech is
-hard for pocketsphinx; the words are those an officer would say, chosen where it hears them.
-What the recogniser misheard on the way is shown on failure and counted: a question may take
-a second try, never a third.
+before. Robotic speech is hard for pocketsphinx; the words are those an officer would say,
+chosen where it hears them. What the recogniser misheard on the way is shown on failure and
+counted: a question may take a second try, never a third.
 """
 
 from __future__ import annotations
@@ -161,7 +160,7 @@ def speak(officer: Officer, words: str, hearing: Hearing) -> list[BotMessage]:
     # that nothing of this reply is still on its way when the officer speaks again.
     officer.fake.wait_for(lambda: any(m.kind == "text" for m in officer.chat[before:]), 60)
     officer.fake.wait_for(lambda: officer.chat[-1].kind == "voice", timeout=60)
-    settle(officer.fake, 0.3)
+    settle(officer.fake, 0.1)
     replies = [m for m in officer.chat[before:] if m.kind == "text"]
     shown = " | ".join(" ".join(m.text.split())[:70] for m in replies)
     hearing.log.append(f"  said {words!r}: {shown}")
