@@ -18,11 +18,7 @@ counted: a question may take a second try, never a third.
 
 from __future__ import annotations
 
-import base64
-import json
 import re
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,23 +31,9 @@ from bot.store import Store
 from bot.voice._audio import decode
 from bot.voice._domain import said
 from tests.fake_bot_api import BotMessage
-from tests.telegram_harness import Officer, settle
+from tests.telegram_harness import Officer, settle, spoken_notes
 
 TAKES = 2
-SYNTHESISE = """
-import base64, json, sys
-from bot.voice._audio import encode_ogg
-from bot.voice._speak import EspeakSpeaker
-
-speaker = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
-phrases = json.load(sys.stdin)
-notes = {}
-for take in range(TAKES):
-    for words in phrases:
-        samples, rate = speaker.synthesise(words)
-        notes.setdefault(words, []).append(base64.b64encode(encode_ogg(samples, rate)).decode())
-json.dump(notes, sys.stdout)
-"""
 
 WHAT_THE_OFFICER_SAYS = (
     # (words on screen that show which question it is, what the officer says to it)
@@ -111,17 +93,7 @@ def notes() -> dict[str, list[bytes]]:
     phrases = ["yes", "no"]
     for _question, words in WHAT_THE_OFFICER_SAYS:
         phrases += [words] if isinstance(words, str) else words
-    made = subprocess.run(
-        [sys.executable, "-c", SYNTHESISE.replace("TAKES", str(TAKES))],
-        input=json.dumps(list(dict.fromkeys(phrases))),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return {
-        words: [base64.b64decode(note) for note in takes]
-        for words, takes in json.loads(made.stdout).items()
-    }
+    return spoken_notes(phrases, TAKES)
 
 
 @dataclass

@@ -18,16 +18,26 @@ from click.testing import CliRunner
 from bot.app import DATABASE
 from bot.cli import cli
 from bot.store import Store
-from bot.voice._audio import decode, encode_ogg
-from bot.voice._speak import EspeakSpeaker
-from tests.telegram_harness import BotProcess, Officer, settle
+from bot.voice._audio import decode
+from tests.telegram_harness import BotProcess, Officer, settle, spoken_notes
 
-SPEAKER = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
+PHRASES = (
+    "no",
+    "go back",
+    "yes",
+    "could you order me a large pizza with extra cheese",
+    "could you order me a large pizza",
+)
+"""Everything the officers here say, made once (see :func:`spoken_notes`: the same audio every
+run, whatever ran before)."""
+NOTES: dict[str, list[bytes]] = {}
 
 
 def spoken(text: str) -> bytes:
-    samples, rate = SPEAKER.synthesise(text)
-    return encode_ogg(samples, rate)
+    """``text`` as a voice note, as Telegram sends it."""
+    if not NOTES:
+        NOTES.update(spoken_notes(PHRASES))
+    return NOTES[text][0]
 
 
 def say(officer: Officer, text: str, timeout: float = 60.0) -> list[str]:
