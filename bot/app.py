@@ -44,6 +44,11 @@ class Settings:
     speech_model: Path | None = None
     speech_model_sha256: str | None = None
     """The model file's expected SHA-256: a model changed on disk is refused, not loaded."""
+    speaking_engine: str = "espeak"
+    """The voice replies are read in: espeak (espeak-ng) or piper."""
+    speaking_model: Path | None = None
+    """piper: the voice model file, loaded only if it matches ``speaking_model_sha256``."""
+    speaking_model_sha256: str | None = None
 
     @property
     def database(self) -> Path:

@@ -80,6 +80,41 @@ class Speech(_Section):
         return self
 
 
+class Speaking(_Section):
+    """The voice replies are read in: espeak-ng (from its wheel), or a piper voice model.
+
+    A piper voice is loaded only from the file named here, after its SHA-256 matches: voice
+    models come from many hands, and a swapped or damaged one must never be loaded.
+    """
+
+    engine: Literal["espeak", "piper"] = "espeak"
+    model_path: Path | None = None
+    """piper: the voice model file (.onnx, with its .onnx.json beside it)."""
+    model_sha256: str | None = None
+    """piper: the model file's SHA-256 (sha256sum MODEL)."""
+
+    @field_validator("model_sha256")
+    @classmethod
+    def _hex(cls, value: str | None) -> str | None:
+        if value is not None and not SHA256.match(value.lower()):
+            raise ValueError("must be 64 hexadecimal characters (the output of sha256sum)")
+        return None if value is None else value.lower()
+
+    @model_validator(mode="after")
+    def _piper_named(self) -> Speaking:
+        if self.engine == "piper" and (self.model_path is None or self.model_sha256 is None):
+            raise ValueError(
+                "engine piper needs model_path and model_sha256: name the voice model file "
+                "and its SHA-256"
+            )
+        if self.engine == "espeak" and (self.model_path or self.model_sha256):
+            raise ValueError(
+                "model_path and model_sha256 are for a piper voice: set engine: piper, or "
+                "remove them"
+            )
+        return self
+
+
 class Logging(_Section):
     """How much guidebot logs, and how: JSON lines for a log shipper, text for a person."""
 
@@ -128,6 +163,7 @@ class Config(_Section):
     retention_days: int = Field(default=365, ge=1, le=100 * 365)
     first_admin: FirstAdmin = FirstAdmin()
     speech: Speech = Speech()
+    speaking: Speaking = Speaking()
     voice_replies: bool = False
     log: Logging = Logging()
     webhook: WebhookSettings = WebhookSettings()
@@ -234,6 +270,7 @@ PATH_SETTINGS = (
     ("token_file",),
     ("first_admin", "code_file"),
     ("speech", "model_path"),
+    ("speaking", "model_path"),
 )
 
 
@@ -311,6 +348,7 @@ __all__ = [
     "FirstAdmin",
     "Logging",
     "Metrics",
+    "Speaking",
     "Speech",
     "WebhookSettings",
     "load_config",

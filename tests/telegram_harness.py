@@ -6,11 +6,14 @@ import) so a benchmark script can use it too.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.app import DATABASE
@@ -229,3 +232,40 @@ def settle(fake: FakeBotApi, quiet: float = SETTLE_SECONDS) -> None:
 def files_under(directory: Path) -> bytes:
     """Every byte of every file under ``directory`` (database, WAL, keys, logs ...)."""
     return b"".join(p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file())
+
+
+_SYNTHESISE = """
+import base64, json, sys
+from bot.voice._audio import encode_ogg
+from bot.voice._speak import EspeakSpeaker
+
+takes, phrases = json.load(sys.stdin)
+speaker = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
+notes = {}
+for take in range(takes):
+    for words in phrases:
+        samples, rate = speaker.synthesise(words)
+        notes.setdefault(words, []).append(base64.b64encode(encode_ogg(samples, rate)).decode())
+json.dump(notes, sys.stdout)
+"""
+
+
+def spoken_notes(phrases: Iterable[str], takes: int = 1) -> dict[str, list[bytes]]:
+    """Each phrase as OGG/Opus voice notes (espeak-ng, "en+f2"), ``takes`` of each.
+
+    espeak-ng's output for a text depends on what it synthesised before in the same process
+    (its seed does not fix that), so the notes are made in a fresh process, in a fixed order:
+    the same phrases give the same audio every run, whatever ran before. Takes after the first
+    differ a little, as an officer says a word a little differently each time.
+    """
+    made = subprocess.run(
+        [sys.executable, "-c", _SYNTHESISE],
+        input=json.dumps([takes, list(dict.fromkeys(phrases))]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {
+        words: [base64.b64decode(note) for note in notes]
+        for words, notes in json.loads(made.stdout).items()
+    }

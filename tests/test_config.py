@@ -44,6 +44,10 @@ speech:
   engine: whisper
   model_path: /opt/models/model.bin
   model_sha256: 9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08
+speaking:
+  engine: piper
+  model_path: voices/en_GB-alba-medium.onnx
+  model_sha256: 2C26B46B68FFC68FF99B453C1D30413413422D706483BFA0F98A5E886266E7AE
 voice_replies: yes
 log:
   level: info
@@ -65,6 +69,9 @@ messages_per_second: 25
     # a relative path in the file is read from the file's folder, wherever guidebot starts
     assert config.first_admin.code_file == tmp_path / "first-admin.code"
     assert config.speech.model_sha256 is not None and config.speech.model_sha256.islower()
+    assert config.speaking.engine == "piper"
+    assert config.speaking.model_path == tmp_path / "voices" / "en_GB-alba-medium.onnx"
+    assert config.speaking.model_sha256 is not None and config.speaking.model_sha256.islower()
     assert config.voice_replies is True
     assert (config.log.level, config.log.format) == ("info", "json")
     assert config.metrics.port == 9102 and config.messages_per_second == 25
@@ -115,6 +122,9 @@ def test_every_setting_has_a_variable_and_an_example_with_a_comment() -> None:
         ("webhook:\n  url: http://bot.example.com/tg\n", {}, "webhook.url: must start with https"),
         ("speech:\n  model_sha256: abc\n", {}, "speech.model_sha256: must be 64 hexadecimal"),
         ("speech:\n  model_path: /m.bin\n", {}, "speech: model_path is set but engine is not"),
+        ("speaking:\n  engine: festival\n", {}, "speaking.engine: Input should be 'espeak' or"),
+        ("speaking:\n  engine: piper\n", {}, "speaking: engine piper needs model_path and"),
+        ("speaking:\n  model_path: v.onnx\n", {}, "speaking: model_path and model_sha256 are for"),
         ("idle_minutes: 0\n", {}, "idle_minutes: Input should be greater than or equal to 1"),
         ("messages_per_second: -1\n", {}, "messages_per_second: Input should be greater than"),
         ("log:\n  format: xml\n", {}, "log.format: Input should be 'auto', 'json' or 'text'"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +19,6 @@ from bot.store import Store
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "123456789:AAE-fake-token-for-tests-only_01234"
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi.start_in_thread() as api:
-        yield api
 
 
 BUILT: list[Path] = []
@@ -90,12 +83,14 @@ def test_a_new_install_passes_every_check(tmp_path: Path) -> None:
         "pseudonym key",
         "audit log",
         "speech engine",
+        "voice replies",
         "free disk",
         "clock",
     ]
     assert "FAIL" not in result.output
     assert line(result, "speech engine").endswith("pocketsphinx and espeak-ng (the defaults) load")
     assert line(result, "speech engine").startswith("PASS")
+    assert line(result, "voice replies").startswith("PASS")
     assert (data / PSEUDONYM_KEY_FILE).exists() and (data / KEY_FILE).exists()
     assert TOKEN not in result.output and TOKEN.split(":")[1] not in result.output
 
@@ -278,6 +273,45 @@ def test_a_speech_engine_without_voice_support_fails(
     config = config_with_speech(tmp_path, engine="whisper")
     result = doctor(tmp_path / "data", "--config", str(config))
     assert result.exit_code == 1 and "no voice support" in line(result, "speech engine")
+
+
+def config_with_piper(tmp_path: Path, model: Path, sha256: str) -> Path:
+    path = tmp_path / "guidebot.yaml"
+    path.write_text(
+        f"speaking:\n  engine: piper\n  model_path: {model}\n  model_sha256: '{sha256}'\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("written", "configured", "expected"),
+    [
+        (None, b"the voice", "does not exist"),
+        (b"the voice as published", b"another voice", "does not match its configured SHA-256"),
+        (b"the voice as published", b"the voice as published", "piper-tts is not installed"),
+    ],
+)
+def test_a_piper_voice_that_would_not_load_fails(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    written: bytes | None,
+    configured: bytes,
+    expected: str,
+) -> None:
+    """A missing model, one changed on disk, and a right one without piper-tts installed."""
+    import hashlib
+    import sys
+
+    monkeypatch.setitem(sys.modules, "piper", None)  # not installed, even where it is
+    model = tmp_path / "en_GB-voice.onnx"
+    if written is not None:
+        model.write_bytes(written)
+    config = config_with_piper(tmp_path, model, hashlib.sha256(configured).hexdigest())
+    result = doctor(tmp_path / "data", "--config", str(config))
+    assert result.exit_code == 1, result.output
+    found = line(result, "voice replies")
+    assert found.startswith("FAIL") and expected in found
 
 
 def test_little_free_disk_warns_but_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

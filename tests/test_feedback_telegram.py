@@ -3,10 +3,7 @@ the fake Bot API, then the audit log read back from the database it wrote."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.app import DATABASE
 from bot.channels.telegram import _texts as say
@@ -14,12 +11,6 @@ from bot.store import Store
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import BotProcess, Officer, files_under
 from tests.test_leaks import personal_details
-
-
-@pytest.fixture
-def own_fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi.start_in_thread() as api:
-        yield api
 
 
 def test_practice_and_feedback_by_buttons(own_fake: FakeBotApi, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import random
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -172,12 +171,6 @@ def test_nothing_typed_on_the_console_reaches_the_disk(tmp_path: Path, seed: int
     _audit_files(tmp_path)
     _report_files(tmp_path, "2027-01")
     assert_nothing_leaked(tmp_path, list(details.values()))
-
-
-@pytest.fixture
-def own_fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi.start_in_thread() as api:
-        yield api
 
 
 def test_nothing_typed_on_telegram_reaches_the_disk(own_fake: FakeBotApi, tmp_path: Path) -> None:

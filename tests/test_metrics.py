@@ -13,12 +13,10 @@ import logging
 import re
 import socket
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
-import pytest
 from aiohttp.test_utils import make_mocked_request
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -62,27 +60,21 @@ def value(text: str, name: str, **labels: str) -> float:
     )
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi.start_in_thread() as api:
-        yield api
-
-
 def test_metrics_count_the_work_and_no_label_carries_an_id(
-    fake: FakeBotApi, tmp_path: Path
+    own_fake: FakeBotApi, tmp_path: Path
 ) -> None:
     port = free_port()
-    with BotProcess(fake, tmp_path, "--metrics-port", str(port), "--log-level", "info") as bot:
+    with BotProcess(own_fake, tmp_path, "--metrics-port", str(port), "--log-level", "info") as bot:
         bot.wait_ready()
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
-        person = Officer(fake, OFFICER)
+        person = Officer(own_fake, OFFICER)
         person.enrol(tmp_path)
         person.send("/start")
         person.press("First contact")
         person.send("Kayleigh Smith lives at 14 Acacia Avenue")
-        fake.fail_next("sendMessage", "flood", retry_after=1)
+        own_fake.fail_next("sendMessage", "flood", retry_after=1)
         person.send("/summary")
-        settle(fake, 1.0)
+        settle(own_fake, 1.0)
         text = scrape(port)
         code, _out, err = bot.stop()
     assert code == 0, err
@@ -103,7 +95,7 @@ def test_metrics_count_the_work_and_no_label_carries_an_id(
         keys.pseudonym("chat", OFFICER),
         "Kayleigh",
         "Acacia",
-        fake.token.split(":")[1],
+        own_fake.token.split(":")[1],
     ]
     for name, labels, _ in samples(text):
         for label, shown in labels.items():
@@ -117,14 +109,16 @@ def test_metrics_count_the_work_and_no_label_carries_an_id(
     for row in lines:
         event = json.loads(row)
         assert {"time", "level", "logger", "event"} <= event.keys()
-    for secret in (*forbidden, fake.token):
+    for secret in (*forbidden, own_fake.token):
         assert secret not in err, secret
 
 
-def test_webhook_serves_healthz_beside_the_update_path(fake: FakeBotApi, tmp_path: Path) -> None:
+def test_webhook_serves_healthz_beside_the_update_path(
+    own_fake: FakeBotApi, tmp_path: Path
+) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
-    with BotProcess(fake, tmp_path, "--webhook", "--port", str(port), "--url", url) as bot:
+    with BotProcess(own_fake, tmp_path, "--webhook", "--port", str(port), "--url", url) as bot:
         bot.wait_ready(webhook=True)
         health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
         assert (health.status_code, health.text) == (200, "ready\n")

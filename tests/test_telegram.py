@@ -31,38 +31,6 @@ from tests.telegram_harness import (
 )
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi.start_in_thread() as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("guidebot-data")
-
-
-@pytest.fixture(scope="module")
-def bot(fake: FakeBotApi, data_dir: Path) -> Iterator[BotProcess]:
-    with BotProcess(fake, data_dir) as process:
-        process.wait_ready()
-        yield process
-        code, _out, err = process.stop()
-        assert code == 0, err
-
-
-_ids = iter(range(7_012_345_600, 7_012_345_700))
-
-
-@pytest.fixture
-def officer(fake: FakeBotApi, data_dir: Path, bot: BotProcess) -> Officer:
-    """A newly enrolled officer with a realistic 10-digit Telegram id."""
-    person = Officer(fake, next(_ids))
-    (reply,) = person.enrol(data_dir)
-    assert "enrolled" in reply.text
-    return person
-
-
 def test_start_registers_the_command_menu(fake: FakeBotApi, bot: BotProcess) -> None:
     names = [command["command"] for command in fake.commands()]
     assert names == [name for name, _ in say.COMMANDS]

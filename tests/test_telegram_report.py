@@ -7,7 +7,6 @@ conversations played through the engine, dated in the last complete month.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,6 @@ from bot.store import Store
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import BotProcess, Officer
 from tests.test_reports import synthetic
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi.start_in_thread() as api:
-        yield api
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +37,6 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store.open(folder / DATABASE) as store:
         store_events(store, copies)
     return folder
-
-
-@pytest.fixture(scope="module")
-def bot(fake: FakeBotApi, data_dir: Path) -> Iterator[BotProcess]:
-    with BotProcess(fake, data_dir) as process:
-        process.wait_ready()
-        yield process
-        code, _out, err = process.stop()
-        assert code == 0, err
 
 
 def test_a_trainer_gets_the_headline_charts_and_the_five_biggest_gaps(

@@ -308,3 +308,47 @@ def test_the_deployment_chooses_the_engine_and_whether_replies_are_spoken(
     assert not quiet.speaks_to("officer") and spoken_by_default.speaks_to("officer")
     notes.set_channel_note(NOTE_CHANNEL, "officer", {"on": False}, now=0.0)
     assert not spoken_by_default.speaks_to("officer")  # the officer's own /voice off wins
+
+
+def test_a_configured_piper_voice_is_the_one_replies_are_read_in(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seam, offline: piper-tts stands in as a module that speaks a tone, never installed."""
+    import hashlib
+    import sys
+    import types
+
+    from bot.channels.telegram._voice import MemoryNotes, voice_desk
+    from bot.engine import Reply
+    from bot.voice._speak import voice_note
+
+    loaded: list[str] = []
+
+    class Voice:
+        config = types.SimpleNamespace(sample_rate=22_050)
+
+        @classmethod
+        def load(cls, path: str) -> Voice:
+            loaded.append(path)
+            return cls()
+
+        def synthesize_stream_raw(self, text: str) -> list[bytes]:
+            tone = np.sin(np.arange(22_050) * 2 * np.pi * 220 / 22_050) * 8000
+            return [tone.astype("<i2").tobytes()]
+
+    monkeypatch.setitem(sys.modules, "piper", types.SimpleNamespace(PiperVoice=Voice))
+    model = tmp_path / "en_GB-voice.onnx"
+    model.write_bytes(b"a voice model as its publisher hashed it")
+    desk = voice_desk(
+        engine,
+        MemoryNotes(),
+        speaking_engine="piper",
+        speaking_model=model,
+        speaking_model_sha256=hashlib.sha256(model.read_bytes()).hexdigest(),
+    )
+    assert desk.speaker is not None and desk.speaker.name == "piper"
+    assert loaded == [str(model)]
+    note = voice_note(desk.speaker, [Reply("Is the child safe?")])
+    assert note is not None and note[:4] == b"OggS" and 0.9 < decode(note).seconds < 1.2
+    default = voice_desk(engine, MemoryNotes()).speaker
+    assert default is not None and default.name == "espeak-ng"

@@ -7,56 +7,37 @@ transcript reaches the disk.
 
 from __future__ import annotations
 
+import hashlib
+import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bot.app import DATABASE
+from bot.cli import cli
 from bot.store import Store
-from bot.voice._audio import decode, encode_ogg
-from bot.voice._speak import EspeakSpeaker
-from tests.fake_bot_api import FakeBotApi
-from tests.telegram_harness import BotProcess, Officer, settle
+from bot.voice._audio import decode
+from tests.telegram_harness import BotProcess, Officer, settle, spoken_notes
 
-SPEAKER = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
+PHRASES = (
+    "no",
+    "go back",
+    "yes",
+    "could you order me a large pizza with extra cheese",
+    "could you order me a large pizza",
+)
+"""Everything the officers here say, made once (see :func:`spoken_notes`: the same audio every
+run, whatever ran before)."""
+NOTES: dict[str, list[bytes]] = {}
 
 
 def spoken(text: str) -> bytes:
-    samples, rate = SPEAKER.synthesise(text)
-    return encode_ogg(samples, rate)
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi.start_in_thread() as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("guidebot-voice-data")
-
-
-@pytest.fixture(scope="module")
-def bot(fake: FakeBotApi, data_dir: Path) -> Iterator[BotProcess]:
-    with BotProcess(fake, data_dir) as process:
-        process.wait_ready()
-        yield process
-        code, _out, err = process.stop()
-        assert code == 0, err
-
-
-_ids = iter(range(7_023_456_700, 7_023_456_800))
-
-
-@pytest.fixture
-def officer(fake: FakeBotApi, data_dir: Path, bot: BotProcess) -> Officer:
-    person = Officer(fake, next(_ids))
-    (reply,) = person.enrol(data_dir)
-    assert "enrolled" in reply.text
-    return person
+    """``text`` as a voice note, as Telegram sends it."""
+    if not NOTES:
+        NOTES.update(spoken_notes(PHRASES))
+    return NOTES[text][0]
 
 
 def say(officer: Officer, text: str, timeout: float = 60.0) -> list[str]:
@@ -182,3 +163,39 @@ def test_no_audio_or_transcript_reaches_the_disk(
     for words in (b"pizza", b"order me"):
         assert words not in written
     assert str(officer.id).encode() not in written
+
+
+@pytest.mark.parametrize(
+    ("written", "configured", "expected"),
+    [
+        (None, b"the voice", "does not exist"),
+        (b"the voice as published", b"another voice", "does not match its configured SHA-256"),
+        (b"the voice as published", b"the voice as published", "piper-tts is not installed"),
+    ],
+)
+def test_a_piper_voice_that_fails_its_check_stops_run_at_start(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    written: bytes | None,
+    configured: bytes,
+    expected: str,
+) -> None:
+    """The config names a piper voice: a missing, changed or unloadable one starts nothing."""
+    monkeypatch.setitem(sys.modules, "piper", None)  # not installed, even where it is
+    model = tmp_path / "en_GB-voice.onnx"
+    if written is not None:
+        model.write_bytes(written)
+    config = tmp_path / "guidebot.yaml"
+    config.write_text(
+        f"data_dir: {tmp_path / 'data'}\nspeaking:\n  engine: piper\n  model_path: {model}\n"
+        f"  model_sha256: '{hashlib.sha256(configured).hexdigest()}'\n",
+        encoding="utf-8",
+    )
+    env = {"TELEGRAM_BOT_TOKEN": "123456789:AAE-fake-token-for-tests-only_01234"}
+    result = CliRunner().invoke(
+        cli, ["--config", str(config), "run", "--api-url", "http://127.0.0.1:9/bot"], env=env
+    )
+    assert result.exit_code == 1, result.output
+    assert "Voice replies cannot start (speaking in the config)" in result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output

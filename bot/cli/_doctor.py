@@ -315,6 +315,42 @@ def _check_default_speech() -> Check:
     return Check("speech engine", "PASS", "pocketsphinx and espeak-ng (the defaults) load")
 
 
+def check_speaking(ctx: Context) -> Check:
+    """The voice replies are read in loads: espeak-ng, or the piper voice with its hash.
+
+    A piper voice is loaded here exactly as ``guidebot run`` loads it, so a model that is
+    missing, changed on disk, or without piper-tts installed fails now, not at the first start.
+    """
+    speaking = ctx.config.speaking if ctx.config is not None else None
+    if speaking is None or speaking.engine == "espeak":
+        try:
+            import espeakng_loader  # noqa: F401 - only whether it is there
+        except ImportError:
+            return Check(
+                "voice replies",
+                "WARN",
+                "espeak-ng (the default) is not installed: /voice on is refused; "
+                "pip install espeakng-loader",
+            )
+        return Check("voice replies", "PASS", "espeak-ng (the default)")
+    from bot.voice._speak import SpeakError, load_speaker
+
+    try:
+        load_speaker(speaking.model_path, speaking.model_sha256)
+    except SpeakError as error:
+        return Check("voice replies", "FAIL", f"{error} (speaking in the config)")
+    except Exception as error:  # piper's own failure to load the model is reported, not raised
+        return Check(
+            "voice replies",
+            "FAIL",
+            f"the piper voice {speaking.model_path} matches its SHA-256 but did not load "
+            f"({type(error).__name__}): check its .onnx.json is beside it",
+        )
+    return Check(
+        "voice replies", "PASS", f"piper voice {speaking.model_path} matches its SHA-256 and loads"
+    )
+
+
 def check_disk(ctx: Context) -> Check:
     """Enough free space where the data lives."""
     usage = shutil.disk_usage(ctx.data_dir if ctx.data_dir.exists() else Path.cwd())
@@ -438,6 +474,7 @@ CHECKS: tuple[Callable[[Context], Check], ...] = (
     check_pseudonym_key,
     check_audit,
     check_speech,
+    check_speaking,
     check_disk,
     check_clock,
 )

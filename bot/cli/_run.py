@@ -181,6 +181,9 @@ def settings_from(config: Config, **chosen: Any) -> Settings:
         speech_engine=config.speech.engine,
         speech_model=config.speech.model_path,
         speech_model_sha256=config.speech.model_sha256,
+        speaking_engine=config.speaking.engine,
+        speaking_model=config.speaking.model_path,
+        speaking_model_sha256=config.speaking.model_sha256,
     )
 
 

@@ -223,8 +223,11 @@ class EspeakSpeaker:
     words_per_minute: int = 160
     pitch: int = 50
     seed: int | None = None
-    """Fixes espeak-ng's random breath noise (some variants, e.g. "+f2", use it): the same
-    text then gives the same samples, as tests and benchmarks need."""
+    """Fixes espeak-ng's random breath noise (some variants, e.g. "+f2", use it), so a fresh
+    process speaking the same texts in the same order gives the same samples. Within one
+    process a text still comes out a little different at each call (espeak-ng carries its
+    wave generator's state from one text to the next, and no call resets it), so a test that
+    needs the very same audio every run makes it in a fresh process."""
     name: str = "espeak-ng"
 
     def synthesise(self, text: str) -> tuple[Samples, int]:

@@ -15,7 +15,7 @@ import html
 import logging
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -48,7 +48,7 @@ from bot.channels.telegram._marks import ChatMark, ChatMarks
 from bot.channels.telegram._order import PerChatOrder
 from bot.channels.telegram._render import MESSAGE_LIMIT, Outgoing, render
 from bot.channels.telegram._voice import CONFIRM_PREFIX, VoiceDesk
-from bot.engine import Press, StepResult, Text
+from bot.engine import Conversation, Press, StepResult, Text
 from bot.session import Sessions
 
 
@@ -699,6 +699,52 @@ class TelegramChannel:
             timer.cancel()
             for task in shown:
                 task.cancel()
+
+    # -- what the voice desk uses (its VoiceChannel) -----------------------------------------
+
+    def chat_key(self, chat: int) -> str:
+        """The chat's keyed pseudonym, under which its conversation is kept."""
+        return self.pseudonyms.pseudonym("chat", chat)
+
+    def officer_key(self, user: int) -> str:
+        """The officer's keyed pseudonym, under which their /voice choice is kept."""
+        return self.pseudonyms.pseudonym("user", user)
+
+    def now(self) -> float:
+        """The channel's time (the engine never reads a clock)."""
+        return self.clock()
+
+    def conversation(self, key: str) -> Conversation | None:
+        """Where the chat's conversation stands (reads the database: call it in a thread)."""
+        return self.sessions.state(key)
+
+    def typing(self, context: ContextTypes.DEFAULT_TYPE, chat: int) -> AbstractContextManager[None]:
+        """Show "typing..." while the work inside takes longer than half a second."""
+        return self._typing(context, chat)
+
+    async def send_plain(self, chat: int, text: str) -> None:
+        """A line of the channel's own, with no keyboard."""
+        await self._send_plain(chat, text)
+
+    async def remove_keyboard(self, chat: int, message_id: int) -> None:
+        """Take the buttons off a message; already gone counts as done."""
+        await self._remove_keyboard(chat, message_id)
+
+    async def take_words(self, chat: int, key: str, words: Text) -> None:
+        """Handle words as a typed message is handled: same session, same delivery.
+
+        After a lost reply the officer is first shown where they are, as a typed message is.
+        """
+        mark = self.marks.chat_mark(key)
+        if mark is not None and mark.undelivered:
+            await self._show_where(chat, key, mark)
+            return
+        result = await asyncio.to_thread(self.sessions.handle, key, words)
+        await self._deliver(chat, key, result, mark)
+
+    async def send_voice(self, chat: int, note: bytes) -> None:
+        """Send an OGG/Opus voice note (errors are the caller's to log)."""
+        await self._bot.send_voice(chat, note)
 
     # -- errors ----------------------------------------------------------------------------
 

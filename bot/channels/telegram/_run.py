@@ -51,7 +51,7 @@ from bot.channels.telegram._limits import (
 )
 from bot.channels.telegram._marks import ChatMarks
 from bot.channels.telegram._order import PerChatOrder
-from bot.channels.telegram._voice import voice_desk
+from bot.channels.telegram._voice import VoiceDesk, voice_desk
 from bot.channels.telegram._webhook import WebhookServer
 from bot.metrics import (
     ERRORS,
@@ -389,6 +389,31 @@ def loaded(app: App) -> bool:
     return True
 
 
+def _voice_desk(app: App) -> VoiceDesk:
+    """The voice desk as the deployment configured it; a piper voice that fails is refused.
+
+    Raises:
+        AppError: the configured piper voice is missing, does not match its SHA-256, or
+            piper-tts is not installed.
+    """
+    from bot.voice._speak import SpeakError
+
+    settings = app.settings
+    try:
+        return voice_desk(
+            app.engine,
+            app.store,
+            speech_engine=settings.speech_engine,
+            speech_model=settings.speech_model,
+            speaking_engine=settings.speaking_engine,
+            speaking_model=settings.speaking_model,
+            speaking_model_sha256=settings.speaking_model_sha256,
+            replies_by_default=settings.voice_replies,
+        )
+    except SpeakError as error:
+        raise AppError(f"Voice replies cannot start (speaking in the config): {error}") from None
+
+
 def run(
     app: App,
     settings: TelegramSettings,
@@ -408,6 +433,7 @@ def run(
         AppError: a plain reason the bot could not start.
     """
     order = MeasuredOrder()
+    voice = _voice_desk(app)
     channel = TelegramChannel(
         MeasuredSessions(app.engine, app.store, channel="telegram"),
         pseudonyms,
@@ -419,13 +445,7 @@ def run(
         checkpoints=checkpoints,
         audit_summary=audit_summary,
         trainer_report=trainer_report,
-        voice=voice_desk(
-            app.engine,
-            app.store,
-            speech_engine=app.settings.speech_engine,
-            speech_model=app.settings.speech_model,
-            replies_by_default=app.settings.voice_replies,
-        ),
+        voice=voice,
     )
     if channel.voice is not None:
         channel.voice.warm_up()

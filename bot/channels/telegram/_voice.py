@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,11 +29,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.engine import Conversation, Engine, Reply, Text
+from bot.engine import Button, Conversation, Engine, Reply, Text
 from bot.metrics import transcribed
 
 if TYPE_CHECKING:
-    from bot.channels.telegram._channel import TelegramChannel
     from bot.voice._listen import Heard, Listener
     from bot.voice._speak import Speaker
 
@@ -66,6 +66,51 @@ VOICE_UNAVAILABLE = (
     "Please type your message."
 )
 STILL_LOADING = "I'm still getting ready to listen. Send the voice note again in a moment."
+
+
+class VoiceChannel(Protocol):
+    """What the voice desk asks of the channel it serves (:class:`TelegramChannel` is one).
+
+    Defined here, beside its one user, so the desk depends on these few operations and never
+    on the channel's module: words heard go through :meth:`take_words`, exactly the path a
+    typed message takes, and everything else the desk says is a plain line or a voice note.
+    """
+
+    def chat_key(self, chat: int) -> str:
+        """The chat's keyed pseudonym, under which its conversation is kept."""
+        ...
+
+    def officer_key(self, user: int) -> str:
+        """The officer's keyed pseudonym, under which their /voice choice is kept."""
+        ...
+
+    def now(self) -> float:
+        """The channel's time (the engine never reads a clock)."""
+        ...
+
+    def conversation(self, key: str) -> Conversation | None:
+        """Where the chat's conversation stands (reads the database: call it in a thread)."""
+        ...
+
+    def typing(self, context: ContextTypes.DEFAULT_TYPE, chat: int) -> AbstractContextManager[None]:
+        """Show "typing..." while the work inside takes longer than a moment."""
+        ...
+
+    async def send_plain(self, chat: int, text: str) -> None:
+        """A line of the channel's own, with no keyboard."""
+        ...
+
+    async def remove_keyboard(self, chat: int, message_id: int) -> None:
+        """Take the buttons off a message; already gone counts as done."""
+        ...
+
+    async def take_words(self, chat: int, key: str, words: Text) -> None:
+        """Handle words as a typed message is handled: same session, same delivery."""
+        ...
+
+    async def send_voice(self, chat: int, note: bytes) -> None:
+        """Send an OGG/Opus voice note (errors are the caller's to log)."""
+        ...
 
 
 class NoteStore(Protocol):
@@ -164,7 +209,7 @@ class VoiceDesk:
     # -- voice notes in ------------------------------------------------------------------------
 
     async def heard(
-        self, channel: TelegramChannel, update: Update, context: ContextTypes.DEFAULT_TYPE
+        self, channel: VoiceChannel, update: Update, context: ContextTypes.DEFAULT_TYPE
     ) -> None:
         """A voice note or audio file: listen, then act as on typed text (or ask first)."""
         from bot.voice._audio import LARGEST_BYTES, LONGEST_SECONDS, VoiceProblem
@@ -177,23 +222,23 @@ class VoiceDesk:
         if media is None:
             return
         if self._make_listener is None:
-            await channel._send_plain(chat, VOICE_UNAVAILABLE)
+            await channel.send_plain(chat, VOICE_UNAVAILABLE)
             return
         duration = media.duration
         seconds = duration.total_seconds() if isinstance(duration, timedelta) else duration or 0
         if seconds > LONGEST_SECONDS or (media.file_size or 0) > LARGEST_BYTES:
-            await channel._send_plain(chat, _too_long_message())
+            await self._tell(channel, chat, _too_long_message())
             return
-        key = channel.pseudonyms.pseudonym("chat", chat)
+        key = channel.chat_key(chat)
         try:
-            with channel._typing(context, chat):
+            with channel.typing(context, chat):
                 telegram_file = await context.bot.get_file(media.file_id)
                 audio = bytes(await telegram_file.download_as_bytearray())
                 listener = await asyncio.to_thread(self.listener)
                 if listener is None:
-                    await channel._send_plain(chat, VOICE_UNAVAILABLE)
+                    await channel.send_plain(chat, VOICE_UNAVAILABLE)
                     return
-                state = await asyncio.to_thread(channel.sessions.state, key)
+                state = await asyncio.to_thread(channel.conversation, key)
                 from bot.voice._audio import decode
                 from bot.voice._domain import READ_BACK, expected_at
 
@@ -204,7 +249,7 @@ class VoiceDesk:
                     # A spoken yes or no to "is that right?": hands-free, as a tap would be.
                     reply = await asyncio.to_thread(listener.hear_pcm, pcm, READ_BACK)
                     if reply.sure and reply.answer in ("yes", "no"):
-                        await channel._remove_keyboard(chat, pending.message_id)
+                        await channel.remove_keyboard(chat, pending.message_id)
                         del self._pending[key]
                         if reply.answer == "yes":
                             await self._handle(
@@ -216,20 +261,20 @@ class VoiceDesk:
                                 pending.alternatives,
                             )
                         else:
-                            await channel._send_plain(chat, SAY_AGAIN)
+                            await self._tell(channel, chat, SAY_AGAIN)
                         return
                 expected = expected_at(self.engine, state)
                 started = time.perf_counter()
                 heard = await asyncio.to_thread(listener.hear_pcm, pcm, expected)
                 transcribed(time.perf_counter() - started)
         except VoiceProblem as problem:
-            await channel._send_plain(chat, str(problem))
+            await self._tell(channel, chat, str(problem))
             return
         await self._act_on(channel, context, chat, key, heard, _position(state))
 
     async def _act_on(
         self,
-        channel: TelegramChannel,
+        channel: VoiceChannel,
         context: ContextTypes.DEFAULT_TYPE,
         chat: int,
         key: str,
@@ -238,9 +283,9 @@ class VoiceDesk:
     ) -> None:
         if heard.text is None:
             if not heard.transcript:
-                await channel._send_plain(chat, NOT_HEARD)
+                await self._tell(channel, chat, NOT_HEARD)
             else:
-                await channel._send_plain(chat, NOT_AN_ANSWER.format(heard=heard.transcript))
+                await self._tell(channel, chat, NOT_AN_ANSWER.format(heard=heard.transcript))
             return
         alternatives = (heard.transcript, *heard.alternatives)
         if not heard.sure:
@@ -263,12 +308,22 @@ class VoiceDesk:
             self._pending[key] = _Pending(
                 heard.text, heard.confidence, alternatives, sent.message_id, at
             )
+            # Hands-free, the question "is that right?" must be heard, not only shown.
+            buttons = (Button("Yes", YES), Button("No", NO))
+            self.speak_later(
+                channel, chat, [Reply(IS_THAT_RIGHT.format(heard=shown), buttons, role="question")]
+            )
             return
         await self._handle(channel, chat, key, heard.text, heard.confidence, alternatives)
 
+    async def _tell(self, channel: VoiceChannel, chat: int, text: str) -> None:
+        """A line in answer to a voice note: shown, and read aloud if the officer hears replies."""
+        await channel.send_plain(chat, text)
+        self.speak_later(channel, chat, [Reply(text)])
+
     async def _handle(
         self,
-        channel: TelegramChannel,
+        channel: VoiceChannel,
         chat: int,
         key: str,
         text: str,
@@ -277,49 +332,44 @@ class VoiceDesk:
     ) -> None:
         """The words go through the typed path: same session, same delivery."""
         self._pending.pop(key, None)
-        mark = channel.marks.chat_mark(key)
-        if mark is not None and mark.undelivered:
-            await channel._show_where(chat, key, mark)
-            return
         event = Text(
             text,
-            channel.clock(),
+            channel.now(),
             via="voice",
             alternatives=tuple(a for a in alternatives if a and a != text),
             confidence=confidence,
         )
-        result = await asyncio.to_thread(channel.sessions.handle, key, event)
-        await channel._deliver(chat, key, result, mark)
+        await channel.take_words(chat, key, event)
 
     async def confirmed(
-        self, channel: TelegramChannel, update: Update, context: ContextTypes.DEFAULT_TYPE
+        self, channel: VoiceChannel, update: Update, context: ContextTypes.DEFAULT_TYPE
     ) -> None:
         """The officer's yes or no to "I heard ... is that right?"."""
         query = update.callback_query
         if query is None or update.effective_chat is None:
             return
         chat = update.effective_chat.id
-        key = channel.pseudonyms.pseudonym("chat", chat)
+        key = channel.chat_key(chat)
         pending = self._pending.get(key)
         on = query.message.message_id if query.message is not None else None
         if pending is None or on != pending.message_id:
             await _answer(query, CONFIRM_CLOSED)
             if on is not None:
-                await channel._remove_keyboard(chat, on)
+                await channel.remove_keyboard(chat, on)
             return
         await _answer(query)
-        await channel._remove_keyboard(chat, pending.message_id)
+        await channel.remove_keyboard(chat, pending.message_id)
         del self._pending[key]
-        state = await asyncio.to_thread(channel.sessions.state, key)
+        state = await asyncio.to_thread(channel.conversation, key)
         if _position(state) != pending.at:
-            await channel._send_plain(chat, MOVED_ON)
+            await self._tell(channel, chat, MOVED_ON)
             return
         if query.data == YES:
             await self._handle(
                 channel, chat, key, pending.text, pending.confidence, pending.alternatives
             )
         else:
-            await channel._send_plain(chat, SAY_AGAIN)
+            await self._tell(channel, chat, SAY_AGAIN)
 
     # -- /voice on|off -------------------------------------------------------------------------
 
@@ -331,33 +381,33 @@ class VoiceDesk:
         return bool(note.get("on"))
 
     async def command(
-        self, channel: TelegramChannel, update: Update, context: ContextTypes.DEFAULT_TYPE
+        self, channel: VoiceChannel, update: Update, context: ContextTypes.DEFAULT_TYPE
     ) -> None:
         """``/voice on``, ``/voice off``, or ``/voice`` to hear which it is."""
         if update.effective_chat is None or update.effective_user is None:
             return
         chat = update.effective_chat.id
-        officer = channel.pseudonyms.pseudonym("user", update.effective_user.id)
+        officer = channel.officer_key(update.effective_user.id)
         choice = (context.args or [""])[0].lower()
         if choice not in ("on", "off"):
             state = "on" if self.speaks_to(officer) else "off"
-            await channel._send_plain(chat, VOICE_HOW.format(state=state))
+            await channel.send_plain(chat, VOICE_HOW.format(state=state))
             return
         if choice == "on" and self.speaker is None:
-            await channel._send_plain(chat, "Voice replies are not set up on this installation.")
+            await channel.send_plain(chat, "Voice replies are not set up on this installation.")
             return
         await asyncio.to_thread(
             self.notes.set_channel_note,
             NOTE_CHANNEL,
             officer,
             {"on": choice == "on"},
-            now=channel.clock(),
+            now=channel.now(),
         )
-        await channel._send_plain(chat, VOICE_ON if choice == "on" else VOICE_OFF)
+        await channel.send_plain(chat, VOICE_ON if choice == "on" else VOICE_OFF)
 
     # -- voice replies out ---------------------------------------------------------------------
 
-    def speak_later(self, channel: TelegramChannel, chat: int, replies: Sequence[Reply]) -> None:
+    def speak_later(self, channel: VoiceChannel, chat: int, replies: Sequence[Reply]) -> None:
         """After the text is sent: synthesise and send the replies as a voice note, if asked.
 
         In a private chat (the only kind guidebot serves) the chat is the officer's own, so
@@ -365,14 +415,14 @@ class VoiceDesk:
         """
         if self.speaker is None or not replies:
             return
-        officer = channel.pseudonyms.pseudonym("user", chat)
+        officer = channel.officer_key(chat)
         if not self.speaks_to(officer):
             return
         task = asyncio.create_task(self._speak(channel, chat, tuple(replies)))
         self._speaking.add(task)
         task.add_done_callback(self._speaking.discard)
 
-    async def _speak(self, channel: TelegramChannel, chat: int, replies: tuple[Reply, ...]) -> None:
+    async def _speak(self, channel: VoiceChannel, chat: int, replies: tuple[Reply, ...]) -> None:
         from bot.voice._speak import voice_note
 
         speaker = self.speaker
@@ -381,7 +431,7 @@ class VoiceDesk:
         try:
             note = await asyncio.to_thread(voice_note, speaker, replies)
             if note is not None:
-                await channel._bot.send_voice(chat, note)
+                await channel.send_voice(chat, note)
         except Exception as error:  # a voice reply is a courtesy: the text is already there
             log.warning("a voice reply could not be sent: %s", type(error).__name__)
 
@@ -417,12 +467,21 @@ def voice_desk(
     *,
     speech_engine: str | None = None,
     speech_model: Path | None = None,
+    speaking_engine: str = "espeak",
+    speaking_model: Path | None = None,
+    speaking_model_sha256: str | None = None,
     replies_by_default: bool = False,
 ) -> VoiceDesk:
-    """The desk with the configured recogniser and espeak-ng, or without what is missing.
+    """The desk with the configured recogniser and voice, or without what is missing.
 
     pocketsphinx unless the deployment names another engine, which then needs its model
     directory; an officer who never sent /voice hears replies if ``replies_by_default``.
+    Replies are read by espeak-ng (none if its wheel is missing), or by the piper voice the
+    deployment names, which must be there, match its SHA-256 and load, or nothing starts.
+
+    Raises:
+        SpeakError: a piper voice was named and its model is missing, does not match its
+            SHA-256, or piper-tts is not installed (the message says which).
     """
     listener: Callable[[], Listener] | None
     if speech_engine in (None, "pocketsphinx"):
@@ -446,14 +505,19 @@ def voice_desk(
             return Listener(engine, load_recogniser(chosen, model_dir=speech_model))
 
     speaker: Speaker | None
-    try:
-        import espeakng_loader  # noqa: F401
+    if speaking_engine == "piper":
+        from bot.voice._speak import load_speaker
 
-        from bot.voice._speak import EspeakSpeaker
+        speaker = load_speaker(speaking_model, speaking_model_sha256)
+    else:
+        try:
+            import espeakng_loader  # noqa: F401
 
-        speaker = EspeakSpeaker()
-    except ImportError:
-        speaker = None
+            from bot.voice._speak import EspeakSpeaker
+
+            speaker = EspeakSpeaker()
+        except ImportError:
+            speaker = None
     return VoiceDesk(
         engine,
         notes if notes is not None else MemoryNotes(),
