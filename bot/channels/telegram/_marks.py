@@ -50,33 +50,59 @@ class MemoryMarks:
 
 
 class StoreMarks:
-    """Marks kept in the store's channel notes, so a restart keeps the open keyboard working."""
+    """Marks kept in the store's channel notes, so a restart keeps the open keyboard working.
+
+    Every mark is written through to the database as before; what was last read or written
+    is also kept in memory, so an update does not read its chat's note back (a tap read it
+    twice: once to answer it as it arrived, once in its turn) and a mark that did not change
+    is not written again. Only this process writes the Telegram channel's notes (one bot per
+    data folder, held by its lock file), so the copy in memory is the database's.
+    """
 
     CHANNEL = "telegram"
+    MOST_KEPT = 10_000
+    """Chats whose mark is kept in memory at most; beyond it the oldest are read again."""
 
     def __init__(self, store: NoteStore) -> None:
         """Keep marks in ``store``."""
         self._store = store
+        self._known: dict[str, ChatMark | None] = {}
 
     def chat_mark(self, key: str) -> ChatMark | None:
         """The chat's mark as last saved, or None."""
+        if key in self._known:
+            return self._known[key]
         note = self._store.channel_note(self.CHANNEL, key)
-        if note is None:
-            return None
-        return ChatMark(
-            keyboard_message=note.get("keyboard_message"),
-            keyboard_step=note.get("keyboard_step"),
-            undelivered=bool(note.get("undelivered", False)),
+        mark = (
+            None
+            if note is None
+            else ChatMark(
+                keyboard_message=note.get("keyboard_message"),
+                keyboard_step=note.get("keyboard_step"),
+                undelivered=bool(note.get("undelivered", False)),
+            )
         )
+        self._keep(key, mark)
+        return mark
 
     def set_chat_mark(self, key: str, mark: ChatMark, *, now: float) -> None:
-        """Save the chat's mark."""
+        """Save the chat's mark (a mark the database already holds is not written again)."""
+        if key in self._known and self._known[key] == mark:
+            return
         note = {
             "keyboard_message": mark.keyboard_message,
             "keyboard_step": mark.keyboard_step,
             "undelivered": mark.undelivered,
         }
+        # Kept only once written: a failed write leaves memory as the database is.
+        self._known.pop(key, None)
         self._store.set_channel_note(self.CHANNEL, key, note, now=now)
+        self._keep(key, mark)
+
+    def _keep(self, key: str, mark: ChatMark | None) -> None:
+        if len(self._known) >= self.MOST_KEPT:
+            del self._known[next(iter(self._known))]  # the chat kept longest ago
+        self._known[key] = mark
 
 
 class NoteStore(Protocol):

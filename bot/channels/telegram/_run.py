@@ -33,6 +33,7 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
 
 from bot.app import App, AppError
 from bot.channels.telegram._channel import (
@@ -44,6 +45,7 @@ from bot.channels.telegram._channel import (
     TrainerHeadline,
 )
 from bot.channels.telegram._contacts import Contacts
+from bot.channels.telegram._http import cheap_request
 from bot.channels.telegram._limits import (
     MESSAGES_PER_SECOND,
     SENDING_METHODS,
@@ -71,6 +73,8 @@ LOCK_FILE = "telegram.lock"
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
 JSONDict = dict[str, Any]
+CONNECTION_POOL_SIZE = 256
+"""Bot API connections open at once at most: python-telegram-bot's own default."""
 LOGGERS_THAT_PRINT_THE_TOKEN = ("httpx", "httpcore")
 """httpx logs every request's URL at INFO, and the Bot API's URLs hold the token."""
 
@@ -276,11 +280,8 @@ def build_application(
         .base_file_url(settings.file_url or DEFAULT_FILE_URL)
         .concurrent_updates(order or MeasuredOrder())
         .rate_limiter(MeasuredLimiter(settings.messages_per_second))
-        .connect_timeout(timeout)
-        .read_timeout(timeout)
-        .write_timeout(timeout)
-        .pool_timeout(timeout)
-        .get_updates_read_timeout(timeout + 30)
+        .request(cheap_request(CONNECTION_POOL_SIZE, timeout))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=timeout + 30))
         .build()
     )
     channel.install(application)
