@@ -23,7 +23,7 @@ from tests.telegram_harness import BotProcess, Officer, settle, spoken_notes
 
 PHRASES = (
     "no",
-    "go back",
+    "undo",
     "yes",
     "could you order me a large pizza with extra cheese",
     "could you order me a large pizza",
