@@ -64,9 +64,10 @@ SETS: dict[str, Path] = {
     "blind4": ROOT / "benchmarks" / "data" / "blind4_utterances.yaml",
     "blind5": ROOT / "benchmarks" / "data" / "blind5_utterances.yaml",
     "blind6": ROOT / "benchmarks" / "data" / "blind6_utterances.yaml",
+    "blind7": ROOT / "benchmarks" / "data" / "blind7_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
-SEALED: frozenset[str] = frozenset({"blind3", "blind4", "blind5"})
+SEALED: frozenset[str] = frozenset({"blind3", "blind4", "blind5", "blind7"})
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "accuracy.json"
 LIMIT = 3
 STATUSES = ("confident", "ambiguous", "none")

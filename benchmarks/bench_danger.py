@@ -67,8 +67,9 @@ SETS: dict[str, Path] = {
     "p": DATA / "danger_blind_p.yaml",
     "q": DATA / "danger_blind_q.yaml",
     "r": DATA / "danger_blind_r.yaml",
+    "s": DATA / "danger_blind_s.yaml",
 }
-SEALED = {"b", "q"}
+SEALED = {"b", "q", "s"}
 NOW = 1_700_000_100.0
 
 
