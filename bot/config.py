@@ -56,6 +56,13 @@ class FirstAdmin(_Section):
     valid_hours: float = Field(default=24.0, gt=0, le=24 * 30)
 
 
+def _sha256_hex(value: str | None) -> str | None:
+    """A model's SHA-256 as sha256sum prints it, in lower case, so either case is accepted."""
+    if value is not None and not SHA256.match(value.lower()):
+        raise ValueError("must be 64 hexadecimal characters (the output of sha256sum)")
+    return None if value is None else value.lower()
+
+
 class Speech(_Section):
     """The speech-to-text engine for voice notes, run on this machine (nothing sent away)."""
 
@@ -64,12 +71,7 @@ class Speech(_Section):
     model_sha256: str | None = None
     """The model file's SHA-256, so a model swapped or damaged on disk is refused."""
 
-    @field_validator("model_sha256")
-    @classmethod
-    def _hex(cls, value: str | None) -> str | None:
-        if value is not None and not SHA256.match(value.lower()):
-            raise ValueError("must be 64 hexadecimal characters (the output of sha256sum)")
-        return None if value is None else value.lower()
+    _hex = field_validator("model_sha256")(_sha256_hex)
 
     @model_validator(mode="after")
     def _model_named(self) -> Speech:
@@ -93,12 +95,7 @@ class Speaking(_Section):
     model_sha256: str | None = None
     """piper: the model file's SHA-256 (sha256sum MODEL)."""
 
-    @field_validator("model_sha256")
-    @classmethod
-    def _hex(cls, value: str | None) -> str | None:
-        if value is not None and not SHA256.match(value.lower()):
-            raise ValueError("must be 64 hexadecimal characters (the output of sha256sum)")
-        return None if value is None else value.lower()
+    _hex = field_validator("model_sha256")(_sha256_hex)
 
     @model_validator(mode="after")
     def _piper_named(self) -> Speaking:

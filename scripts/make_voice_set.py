@@ -23,7 +23,6 @@ offset comes from a seeded generator.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import shutil
 import subprocess
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.language import read_yaml  # noqa: E402
+from bot.voice._audio import encode_ogg  # noqa: E402
 from bot.voice._speak import EspeakSpeaker  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "data" / "voice"
@@ -335,26 +335,7 @@ def with_noise(
 
 def encode(samples: np.ndarray) -> bytes:
     """OGG/Opus, 48 kHz mono, as Telegram sends a voice note, at :data:`BITRATE`."""
-    import av
-
-    buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="ogg") as container:
-        stream = container.add_stream("libopus", rate=48_000)
-        stream.layout = "mono"
-        stream.bit_rate = BITRATE
-        frame = av.AudioFrame.from_ndarray(
-            np.ascontiguousarray(samples, dtype=np.int16).reshape(1, -1),
-            format="s16",
-            layout="mono",
-        )
-        frame.sample_rate = RATE
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=48_000)
-        for part in [*resampler.resample(frame), *resampler.resample(None)]:
-            for packet in stream.encode(part):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    return buffer.getvalue()
+    return encode_ogg(samples, RATE, bit_rate=BITRATE)
 
 
 def clips() -> Iterator[tuple[int, Phrase, Voice, str, str, str]]:

@@ -132,14 +132,20 @@ def is_silent(samples: Samples) -> bool:
     return loudest < SILENT_RMS
 
 
-def encode_ogg(samples: Samples, rate: int) -> bytes:
-    """Mono 16-bit samples at ``rate`` as an OGG/Opus voice note (48 kHz, as Telegram sends)."""
+def encode_ogg(samples: Samples, rate: int, *, bit_rate: int | None = None) -> bytes:
+    """Mono 16-bit samples at ``rate`` as an OGG/Opus voice note (48 kHz, as Telegram sends).
+
+    ``bit_rate`` (bits a second) is for test sets that must stay small; the bot leaves libopus
+    its own default.
+    """
     import av
 
     buffer = io.BytesIO()
     with av.open(buffer, mode="w", format="ogg") as container:
         stream = container.add_stream("libopus", rate=TELEGRAM_RATE)
         stream.layout = "mono"
+        if bit_rate is not None:
+            stream.bit_rate = bit_rate
         frame = av.AudioFrame.from_ndarray(
             np.ascontiguousarray(samples, dtype=np.int16).reshape(1, -1),
             format="s16",
