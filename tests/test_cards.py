@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels import load_flows
 from bot.engine import Conversation, Engine, Text
-from bot.knowledge import load_knowledge
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge), knowledge)
 
 
 def _said(result: tuple[object, ...]) -> str:

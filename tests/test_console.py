@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from bot.app import DATABASE
-from bot.channels import load_flows
 from bot.channels.console import (
     CONSOLE_KEY,
     ConsoleChat,
@@ -21,17 +20,11 @@ from bot.channels.console import (
 from bot.cli import _chat as chat_command
 from bot.cli import cli
 from bot.engine import STATE_SCHEMA_VERSION, Button, Engine, Reply
-from bot.knowledge import load_knowledge
 from bot.store import Store
+from tests.conftest import WarmCache
 from tests.conftest import console_sessions as _sessions
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge), knowledge)
 
 
 class Clock:
@@ -300,8 +293,9 @@ def test_a_damaged_saved_state_is_set_aside(engine: Engine, tmp_path: Path) -> N
     assert "What do you need help with?" in out.getvalue()
 
 
-def test_guidebot_chat_runs_a_script(tmp_path: Path) -> None:
+def test_guidebot_chat_runs_a_script(tmp_path: Path, warm_cache: WarmCache) -> None:
     script = "record check\nno\nyes\n"
+    warm_cache.seed(tmp_path)
     result = CliRunner().invoke(cli, ["chat", "--data-dir", str(tmp_path)], input=script)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("guidebot: What do you need help with?\n")
@@ -309,7 +303,10 @@ def test_guidebot_chat_runs_a_script(tmp_path: Path) -> None:
     assert not (tmp_path / DATABASE).exists(), "a piped session keeps nothing on disk"
 
 
-def test_guidebot_chat_can_print_audit_events_and_a_golden(tmp_path: Path) -> None:
+def test_guidebot_chat_can_print_audit_events_and_a_golden(
+    tmp_path: Path, warm_cache: WarmCache
+) -> None:
+    warm_cache.seed(tmp_path)
     result = CliRunner().invoke(
         cli, ["chat", "--data-dir", str(tmp_path), "--audit", "--golden"], input="5\nyes\n"
     )

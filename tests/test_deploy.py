@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from bot.language import read_yaml
+from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 
 DEPLOY = Path(__file__).parent.parent / "deploy"
@@ -271,7 +272,9 @@ def test_systemd_analyze_verifies_the_unit(tmp_path: Path) -> None:
     assert "Unknown" not in checked.stderr and "Invalid" not in checked.stderr, checked.stderr
 
 
-def test_sigterm_mid_answer_then_restart_loses_nothing(tmp_path: Path) -> None:
+def test_sigterm_mid_answer_then_restart_loses_nothing(
+    tmp_path: Path, warm_cache: WarmCache
+) -> None:
     """A stop from the platform (docker stop, systemctl stop) while an answer is in hand.
 
     tests/test_telegram.py stops the bot between messages and kills it outright; here SIGTERM
@@ -281,6 +284,7 @@ def test_sigterm_mid_answer_then_restart_loses_nothing(tmp_path: Path) -> None:
     from bot.store import Store
     from tests.telegram_harness import BotProcess, Officer
 
+    warm_cache.seed(tmp_path)
     with FakeBotApi.start_in_thread() as fake:
         person = Officer(fake, 7_099_000_077)
         with BotProcess(fake, tmp_path) as first:

@@ -30,7 +30,9 @@ def _built(tmp_path_factory: pytest.TempPathFactory) -> None:
     from bot.app import Settings, load_engine
 
     data = tmp_path_factory.mktemp("built") / "data"
+    data.mkdir(mode=0o700)  # the cache is only written into a data folder that exists
     load_engine(Settings(data_dir=data))
+    assert (data / "cache").is_dir(), "the build was cached, for every test's new folder"
     BUILT[:] = [data / "cache"]
 
 

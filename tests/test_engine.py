@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.channels import load_flows
 from bot.engine import (
     AUDIT_KINDS,
     STATE_SCHEMA_VERSION,
@@ -39,21 +38,6 @@ from bot.knowledge._normalise import english_words
 from bot.language import read_yaml
 
 T0 = 1_700_000_000.0
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def flows(knowledge: KnowledgeBase) -> FlowSet:
-    return load_flows(knowledge)
-
-
-@pytest.fixture(scope="module")
-def engine(flows: FlowSet, knowledge: KnowledgeBase) -> Engine:
-    return Engine(flows, knowledge)
 
 
 @dataclass

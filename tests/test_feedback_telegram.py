@@ -8,14 +8,18 @@ from pathlib import Path
 from bot.app import DATABASE
 from bot.channels.telegram import _texts as say
 from bot.store import Store
+from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import BotProcess, Officer, files_under
 from tests.test_leaks import personal_details
 
 
-def test_practice_and_feedback_by_buttons(own_fake: FakeBotApi, tmp_path: Path) -> None:
+def test_practice_and_feedback_by_buttons(
+    own_fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
+) -> None:
     details = personal_details(21)
     user = 7_012_345_951
+    warm_cache.seed(tmp_path)
     with BotProcess(own_fake, tmp_path) as process:
         process.wait_ready()
         names = [command["command"] for command in own_fake.commands()]

@@ -13,16 +13,11 @@ from bot.cli import cli
 from bot.engine import END, FlowSet, check_flows, mermaid
 from bot.engine._commands import Command, read_command
 from bot.engine._points import Point, read_points
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.language import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "data" / "broken_flows"
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> KnowledgeBase:
-    return load_knowledge()
 
 
 @pytest.fixture(scope="module")

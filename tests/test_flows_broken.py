@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import RULES, STEP_KINDS, check_flows
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.language import read_yaml
 
 BROKEN = Path(__file__).resolve().parent / "data" / "broken_flows"
@@ -149,11 +149,6 @@ EXPECTED: dict[str, str] = {
         "reword it"
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> KnowledgeBase:
-    return load_knowledge()
 
 
 def _sources(rule: str) -> dict[str, str]:

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.channels import load_flows
 from bot.cli import cli
 from bot.engine import Conversation, Engine, Text, replay
 from bot.engine._nations import for_nation
 from bot.knowledge import load_knowledge
 from bot.language import read_yaml
+from tests.conftest import shipped_engine, shipped_knowledge
 
 
 def _ids_found(jurisdiction: str | None, query: str) -> list[str]:
-    base = load_knowledge(jurisdiction=jurisdiction)  # type: ignore[arg-type]
+    base = shipped_knowledge(jurisdiction)  # type: ignore[arg-type]
     return [match.entry.id for match in base.search(query, limit=10).matches]
 
 
@@ -28,7 +28,7 @@ def test_without_a_setting_both_nations_guidance_is_searchable() -> None:
 
 @pytest.mark.parametrize(("nation", "other"), [("england", "wales"), ("wales", "england")])
 def test_a_deployment_never_shows_the_other_nations_entries(nation: str, other: str) -> None:
-    base = load_knowledge(jurisdiction=nation)  # type: ignore[arg-type]
+    base = shipped_knowledge(nation)  # type: ignore[arg-type]
     own = [entry for entry in base.entries if entry.jurisdiction == nation]
     foreign = [entry for entry in base.entries if entry.jurisdiction == other]
     assert own and foreign
@@ -46,8 +46,7 @@ def test_an_unknown_nation_is_refused() -> None:
 
 
 def test_the_why_cards_of_a_flow_leave_out_the_other_nation() -> None:
-    knowledge = load_knowledge(jurisdiction="wales")
-    engine = Engine(load_flows(knowledge), knowledge)
+    engine = shipped_engine("wales")
     state = engine.start(now=0.0).state
     state = engine.step(state, Text("missing child", 1.0)).state
     assert (state.flow, state.phase) == ("missing-child", "step")
@@ -55,8 +54,8 @@ def test_the_why_cards_of_a_flow_leave_out_the_other_nation() -> None:
     state = state.with_changes(step="return-interview")
     result = engine.step(state, Text("why", 2.0))
     cards = [effect.text for effect in result.replies]
-    wales = load_knowledge().get("return-home-interview-wales")
-    england = load_knowledge().get("return-home-interview-england")
+    wales = shipped_knowledge().get("return-home-interview-wales")
+    england = shipped_knowledge().get("return-home-interview-england")
     assert wales is not None and england is not None
     assert any(wales.title in card for card in cards)
     assert not any(england.title in card for card in cards)
@@ -103,8 +102,7 @@ OTHER_NATION = {
 
 @pytest.mark.parametrize("nation", ["england", "wales"])
 def test_every_golden_replayed_in_one_nation_shows_none_of_the_others_text(nation: str) -> None:
-    knowledge = load_knowledge(jurisdiction=nation)  # type: ignore[arg-type]
-    engine = Engine(load_flows(knowledge), knowledge)
+    engine = shipped_engine(nation)  # type: ignore[arg-type]
     found: list[str] = []
     for path in GOLDENS:
         for result in replay(engine, read_yaml(path.read_text(encoding="utf-8"))):
@@ -117,9 +115,7 @@ def test_every_golden_replayed_in_one_nation_shows_none_of_the_others_text(natio
     assert found == []
 
 
-def test_with_no_nation_set_both_are_shown_and_labelled() -> None:
-    knowledge = load_knowledge()
-    engine = Engine(load_flows(knowledge), knowledge)
+def test_with_no_nation_set_both_are_shown_and_labelled(engine: Engine) -> None:
     state = Conversation(phase="step", flow="referral", step="history", expires_at=100.0)
     state = state.with_changes(step="timescales")
     result = engine.step(state, Text("why", 1.0))
@@ -145,9 +141,9 @@ def test_for_nation_picks_labels_and_leaves_out() -> None:
 
 
 def test_a_source_labelled_for_a_nation_is_cited_only_there() -> None:
-    both = load_knowledge().get("strategy-discussion")
-    wales = load_knowledge(jurisdiction="wales").get("strategy-discussion")
-    england = load_knowledge(jurisdiction="england").get("strategy-discussion")
+    both = shipped_knowledge().get("strategy-discussion")
+    wales = shipped_knowledge("wales").get("strategy-discussion")
+    england = shipped_knowledge("england").get("strategy-discussion")
     assert both is not None and wales is not None and england is not None
     assert "England: Working Together to Safeguard Children 2023; check local procedure" in (
         both.source

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.knowledge import Entry, coverage, default_knowledge_dir, load_knowledge, read_knowledge
+from bot.knowledge import Entry, coverage, default_knowledge_dir, read_knowledge
 from bot.language import read_yaml
-from tests.conftest import DATA, shared_path
+from tests.conftest import DATA, shared_path, shipped_knowledge
 
 KNOWLEDGE = default_knowledge_dir()
 
@@ -51,7 +51,7 @@ def test_the_shipped_base_has_no_errors() -> None:
 
 def test_every_topic_has_an_entry_named_after_it() -> None:
     """Flows refer to a topic's main entry by the topic id, so each must exist."""
-    base = load_knowledge()
+    base = shipped_knowledge()
     for topic in base.taxonomy.topics:
         entry = base.get(topic)
         assert entry is not None, f"no entry with id '{topic}'"
@@ -59,7 +59,7 @@ def test_every_topic_has_an_entry_named_after_it() -> None:
 
 
 def test_every_inspection_bullet_in_scope_is_traced() -> None:
-    rows = coverage(load_knowledge())
+    rows = coverage(shipped_knowledge())
     assert [row.bullet.id for row in rows if row.untraced] == []
 
 
@@ -68,13 +68,13 @@ def test_every_entry_cites_a_seed_or_a_law() -> None:
     law = re.compile(
         r"Act \d{4}|PACE|Code C|Working Together|Wales Safeguarding|APP|Circular|guidance", re.I
     )
-    for entry in load_knowledge().entries:
+    for entry in shipped_knowledge().entries:
         assert any(seed_citation.match(s) or law.search(s) for s in entry.source), entry.id
 
 
 def test_unverified_facts_are_not_stated() -> None:
     """The facts sheet marks some claims UNVERIFIED; entries must not present them as fact."""
-    for entry in load_knowledge().entries:
+    for entry in shipped_knowledge().entries:
         text = " ".join((entry.summary, *entry.guidance)).lower()
         assert "17/2008" not in text, entry.id
         assert "within 24 hours" not in text or "local" in text, entry.id
@@ -120,13 +120,13 @@ def test_cli_show_prints_an_entry_and_refuses_an_unknown_id(tmp_path: Path) -> N
 
 def test_an_entry_for_one_nation_says_so_in_its_title() -> None:
     """Shown without a jurisdiction setting, an officer must see which nation it is for."""
-    for entry in load_knowledge().entries:
+    for entry in shipped_knowledge().entries:
         if entry.jurisdiction != "both":
             assert entry.jurisdiction in entry.title.lower(), entry.id
 
 
 def _entry(entry_id: str) -> Entry:
-    entry = load_knowledge().get(entry_id)
+    entry = shipped_knowledge().get(entry_id)
     assert entry is not None, entry_id
     return entry
 
@@ -182,7 +182,7 @@ ANSWERED_ON_THE_CARD = [
 def test_an_officers_question_is_answered_first_and_on_the_card(
     question: str, entry_id: str, says: list[str]
 ) -> None:
-    first = load_knowledge().search(question).matches[0].entry
+    first = shipped_knowledge().search(question).matches[0].entry
     assert first.id == entry_id
     card = _card(entry_id)
     assert [phrase for phrase in says if phrase not in card] == []
@@ -206,7 +206,7 @@ def test_corrected_law_is_stated_where_officers_see_it() -> None:
 
 
 def test_no_entry_repeats_a_corrected_error() -> None:
-    for entry in load_knowledge().entries:
+    for entry in shipped_knowledge().entries:
         text = _officer_text(entry)
         assert "not an offender" not in text, entry.id
         assert "custody officer before relying" not in text, entry.id
@@ -216,7 +216,7 @@ def test_no_entry_repeats_a_corrected_error() -> None:
 
 def test_a_local_boards_framework_is_never_cited_as_national() -> None:
     """Seed 004 is one safeguarding board's 2017 framework: cited only as a local example."""
-    for entry in load_knowledge().entries:
+    for entry in shipped_knowledge().entries:
         for source in entry.source:
             if source.startswith("004"):
                 assert "local example" in source, entry.id

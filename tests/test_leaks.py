@@ -19,6 +19,7 @@ from bot.app import DATABASE, Settings, build_app
 from bot.channels.console import run_console
 from bot.cli._audit import audit
 from bot.store import Store
+from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import BotProcess, Officer, files_under, settle
 
@@ -154,8 +155,11 @@ def _report_files(folder: Path, period: str) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_nothing_typed_on_the_console_reaches_the_disk(tmp_path: Path, seed: int) -> None:
+def test_nothing_typed_on_the_console_reaches_the_disk(
+    tmp_path: Path, seed: int, warm_cache: WarmCache
+) -> None:
     details = personal_details(seed)
+    warm_cache.seed(tmp_path)
     with build_app(Settings(data_dir=tmp_path)) as app:
         output = io.StringIO()
         run_console(
@@ -173,8 +177,11 @@ def test_nothing_typed_on_the_console_reaches_the_disk(tmp_path: Path, seed: int
     assert_nothing_leaked(tmp_path, list(details.values()))
 
 
-def test_nothing_typed_on_telegram_reaches_the_disk(own_fake: FakeBotApi, tmp_path: Path) -> None:
+def test_nothing_typed_on_telegram_reaches_the_disk(
+    own_fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
+) -> None:
     ids = [7_012_345_901, 7_012_345_902]
+    warm_cache.seed(tmp_path)
     secrets = [str(i) for i in ids] + [f"{i:x}" for i in ids]
     with BotProcess(own_fake, tmp_path, "--verbose") as process:
         process.wait_ready()

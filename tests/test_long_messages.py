@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels import load_flows
 from bot.engine import Engine, Text, positions
 from bot.engine._phrases import LONG_ANSWER
-from bot.knowledge import load_knowledge
 
 NOW = 1_800_000_000.0
 FILLER = (
     "attended the address with my colleague after a call from the neighbour about shouting "
     "earlier in the evening and spoke to everyone present at some length about the history "
 )
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge), knowledge)
 
 
 def _at(engine: Engine, name: str):  # type: ignore[no-untyped-def]

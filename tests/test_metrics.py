@@ -24,6 +24,7 @@ from bot import metrics
 from bot.channels.telegram._run import TokenFilter, _count_error
 from bot.keys import Keys
 from bot.logs import JsonLines, setup_logging
+from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import BotProcess, Officer, settle
 
@@ -61,9 +62,10 @@ def value(text: str, name: str, **labels: str) -> float:
 
 
 def test_metrics_count_the_work_and_no_label_carries_an_id(
-    own_fake: FakeBotApi, tmp_path: Path
+    own_fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
 ) -> None:
     port = free_port()
+    warm_cache.seed(tmp_path)
     with BotProcess(own_fake, tmp_path, "--metrics-port", str(port), "--log-level", "info") as bot:
         bot.wait_ready()
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
@@ -114,9 +116,10 @@ def test_metrics_count_the_work_and_no_label_carries_an_id(
 
 
 def test_webhook_serves_healthz_beside_the_update_path(
-    own_fake: FakeBotApi, tmp_path: Path
+    own_fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
 ) -> None:
     port = free_port()
+    warm_cache.seed(tmp_path)
     url = f"http://127.0.0.1:{port}/telegram"
     with BotProcess(own_fake, tmp_path, "--webhook", "--port", str(port), "--url", url) as bot:
         bot.wait_ready(webhook=True)

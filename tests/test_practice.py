@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from bot.audit.fields import FEEDBACK_KIND, PRACTICE_FIELD, PRACTICE_STARTED_KIND
 from bot.audit.runs import runs
-from bot.channels import load_flows
 from bot.engine import (
     AUDIT_KINDS,
     AuditEvent,
@@ -21,16 +18,9 @@ from bot.engine import (
     Text,
     Tick,
 )
-from bot.knowledge import load_knowledge
 from bot.session import Sessions
 
 T0 = 1_800_000_000.0
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge), knowledge)
 
 
 class Run:

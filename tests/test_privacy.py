@@ -17,10 +17,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import DATABASE
-from bot.channels import load_flows
 from bot.channels.console import run_console
 from bot.engine import Engine, Text
-from bot.knowledge import load_knowledge
 from bot.language import read_yaml
 from tests.conftest import console_sessions as _sessions
 
@@ -43,12 +41,6 @@ FRAGMENTS = (
     "07700",
     "900123",
 )
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge), knowledge)
 
 
 def _officer_lines(golden: Path) -> list[str]:

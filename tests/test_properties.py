@@ -21,13 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels import load_flows
-from bot.engine import Engine, Press, Text, replay
+from bot.engine import Press, Text, replay
 from bot.engine._numbers import read_age, read_hours, read_number
 from bot.engine._state import Conversation
 from bot.engine._words import words
-from bot.knowledge import load_knowledge
 from bot.language import english, read_yaml
+from tests.conftest import shipped_engine
 
 GOLDENS = sorted((Path(__file__).resolve().parent / "conversations").glob("*.yaml"))
 NOW = 1_700_000_000.0
@@ -50,10 +49,7 @@ class Reached:
     buttons: tuple[str, ...]
 
 
-@cache
-def _engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge=knowledge), knowledge)
+_engine = shipped_engine
 
 
 @cache

@@ -8,18 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels import load_flows
 from bot.engine import Engine, Text, positions
 from bot.engine._state import Conversation
-from bot.knowledge import load_knowledge
 
 NOW = 1_700_000_000.0
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge), knowledge)
 
 
 @pytest.fixture(scope="module")

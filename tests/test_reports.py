@@ -43,6 +43,7 @@ from bot.reports._suppress import exposed
 from bot.reports._synthetic import wander
 from bot.session import Sessions
 from bot.store import Store
+from tests.conftest import WarmCache
 
 NOVEMBER = 1_793_577_600.0  # Monday 2 November 2026 00:00 UTC, the start of ISO week 45
 FIRST_OF_NOVEMBER = 1_793_491_200.0  # Sunday 1 November 2026 00:00 UTC
@@ -56,8 +57,8 @@ FULL_FIRST_CONTACT = [
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Catalogue]:
-    data_dir = tmp_path_factory.mktemp("engine")
+def built(tmp_path_factory: pytest.TempPathFactory, warm_cache: WarmCache) -> tuple[Any, Catalogue]:
+    data_dir = warm_cache.seed(tmp_path_factory.mktemp("engine"))
     knowledge, flows, _ = load_engine(Settings(data_dir=data_dir))
     return build_app(Settings(data_dir=data_dir), store=False), build_catalogue(flows, knowledge)
 
@@ -525,9 +526,9 @@ def test_csv_and_json_carry_the_same_figures(month_report: Report) -> None:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def data_dir(tmp_path_factory: pytest.TempPathFactory, warm_cache: WarmCache) -> Path:
     """A data folder whose store was filled by conversations through a real Store."""
-    folder = tmp_path_factory.mktemp("data")
+    folder = warm_cache.seed(tmp_path_factory.mktemp("data"))
     app = build_app(Settings(data_dir=folder), store=False)
     with Store.open(folder / DATABASE) as store:
         sessions = Sessions(app.engine, store, channel="console")

@@ -36,6 +36,7 @@ from bot.reports import (
 )
 from bot.session import Sessions
 from bot.store import Store
+from tests.conftest import WarmCache
 from tests.test_leaks import assert_nothing_leaked
 
 NOVEMBER = 1_793_577_600.0  # Monday 2 November 2026 00:00 UTC
@@ -63,10 +64,12 @@ def _talk(sessions: Sessions, key: str, lines: Sequence[str], now: float) -> flo
 
 
 @pytest.fixture(scope="module")
-def logged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+def logged(
+    tmp_path_factory: pytest.TempPathFactory, warm_cache: WarmCache
+) -> tuple[Path, list[str]]:
     """A month of officers through the console session layer: the data folder, and every
     name and postcode they typed."""
-    folder = tmp_path_factory.mktemp("feedback-data")
+    folder = warm_cache.seed(tmp_path_factory.mktemp("feedback-data"))
     app = build_app(Settings(data_dir=folder), store=False)
     fake = Faker("en_GB")
     fake.seed_instance(2026)

@@ -17,6 +17,7 @@ import pytest
 
 from bot.app import Settings, build_app, load_engine
 from bot.reports import build_catalogue, build_report, parse_period, render_html
+from tests.conftest import WarmCache
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
@@ -53,11 +54,11 @@ def _browser(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProc
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def page(tmp_path_factory: pytest.TempPathFactory, warm_cache: WarmCache) -> Path:
     """The HTML report of a month of conversations played through the engine."""
     from tests.test_reports import synthetic
 
-    folder = tmp_path_factory.mktemp("html")
+    folder = warm_cache.seed(tmp_path_factory.mktemp("html"))
     knowledge, flows, _ = load_engine(Settings(data_dir=folder))
     app: Any = build_app(Settings(data_dir=folder), store=False)
     events = synthetic(app.sessions("telegram"), 160, seed=7, gap=12000)

@@ -13,20 +13,12 @@ import pytest
 from faker import Faker
 
 from bot.audit.fields import QUESTION_FIELD
-from bot.channels import load_flows
 from bot.engine import QUESTION_FIELD as ENGINE_QUESTION_FIELD
 from bot.engine import AuditEvent, Conversation, Engine, Text, leaks, replay
-from bot.knowledge import load_knowledge
 from bot.scrub import GAP
 from tests.test_leaks import _nhs_number
 
 T0 = 1_800_000_000.0
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge), knowledge)
 
 
 def _searches(engine: Engine, state: Conversation, message: str) -> list[AuditEvent]:

@@ -17,20 +17,13 @@ from pathlib import Path
 import pytest
 
 from bot.app import DATABASE, AppError, Settings, build_app
-from bot.channels import load_flows
 from bot.channels.console import CONSOLE_KEY, OLD_STATE_FILE, migrate_old_state
 from bot.engine import STATE_SCHEMA_VERSION, Engine, Press, Text
-from bot.knowledge import load_knowledge
 from bot.session import MemoryStore, SessionError, Sessions
 from bot.store import StaleState, Store
+from tests.conftest import WarmCache
 
 T0 = 1_800_000_000.0
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge), knowledge)
 
 
 def test_a_message_is_saved_with_its_audit_events(engine: Engine, tmp_path: Path) -> None:
@@ -248,8 +241,10 @@ def _chat_in_a_terminal(data_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_a_chat_killed_between_messages_resumes_with_nothing_lost(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
+def test_a_chat_killed_between_messages_resumes_with_nothing_lost(
+    tmp_path: Path, warm_cache: WarmCache
+) -> None:
+    data_dir = warm_cache.seed(tmp_path / "data")
     process, terminal = _chat_in_a_terminal(data_dir)
     try:
         _read_until(terminal, b"> ")

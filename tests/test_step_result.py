@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from bot.channels import load_flows
 from bot.engine import (
     AUDIT_KINDS,
     Conversation,
@@ -20,17 +17,10 @@ from bot.engine import (
     replay,
     speakable,
 )
-from bot.knowledge import load_knowledge
 from bot.language import read_yaml
 
 GOLDENS = sorted((Path(__file__).resolve().parent / "conversations").glob("*.yaml"))
 T0 = 1_800_000_000.0
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    knowledge = load_knowledge()
-    return Engine(load_flows(knowledge), knowledge)
 
 
 def test_each_reply_says_what_it_is_and_which_question_it_belongs_to(engine: Engine) -> None:

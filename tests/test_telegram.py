@@ -20,6 +20,7 @@ from bot.app import DATABASE
 from bot.channels.telegram import _texts as say
 from bot.keys import Keys
 from bot.store import Store
+from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import (
     BotProcess,
@@ -255,7 +256,10 @@ def test_second_instance_is_refused(fake: FakeBotApi, bot: BotProcess, data_dir:
     assert "Another guidebot is already running" in err
 
 
-def test_a_bad_token_fails_fast_with_a_plain_message(fake: FakeBotApi, tmp_path: Path) -> None:
+def test_a_bad_token_fails_fast_with_a_plain_message(
+    fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
+) -> None:
+    warm_cache.seed(tmp_path)
     process = BotProcess(fake, tmp_path, token="123456:not-the-right-token")
     code = process.process.wait(timeout=60)
     err = process.process.communicate()[1]
@@ -272,9 +276,10 @@ def own_fake() -> Iterator[FakeBotApi]:
 
 
 def test_restart_and_kill_mid_conversation_lose_nothing(
-    own_fake: FakeBotApi, tmp_path: Path
+    own_fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
 ) -> None:
     fake = own_fake
+    warm_cache.seed(tmp_path)
     person = Officer(fake, 7_099_000_010)
     with BotProcess(fake, tmp_path) as first:
         first.wait_ready()
@@ -297,8 +302,11 @@ def test_restart_and_kill_mid_conversation_lose_nothing(
         assert third.stop()[0] == 0
 
 
-def test_webhook_mode_checks_the_secret_header(own_fake: FakeBotApi, tmp_path: Path) -> None:
+def test_webhook_mode_checks_the_secret_header(
+    own_fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
+) -> None:
     fake = own_fake
+    warm_cache.seed(tmp_path)
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     with BotProcess(
@@ -400,8 +408,11 @@ def test_privacy_says_honestly_what_is_kept_and_what_telegram_keeps(officer: Off
     assert "Telegram stores this chat on its own servers" in reply.text
 
 
-def test_timeouts_and_dropped_connections_are_retried(own_fake: FakeBotApi, tmp_path: Path) -> None:
+def test_timeouts_and_dropped_connections_are_retried(
+    own_fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
+) -> None:
     fake = own_fake
+    warm_cache.seed(tmp_path)
     with BotProcess(fake, tmp_path, "--timeout", "1") as process:
         process.wait_ready()
         person = Officer(fake, 7_099_000_040)
@@ -415,8 +426,11 @@ def test_timeouts_and_dropped_connections_are_retried(own_fake: FakeBotApi, tmp_
         assert process.stop()[0] == 0
 
 
-def test_logs_hold_no_text_token_or_id(own_fake: FakeBotApi, tmp_path: Path) -> None:
+def test_logs_hold_no_text_token_or_id(
+    own_fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
+) -> None:
     fake = own_fake
+    warm_cache.seed(tmp_path)
     with BotProcess(fake, tmp_path, "--verbose") as process:
         process.wait_ready()
         person = Officer(fake, 7_012_399_999)
@@ -446,8 +460,11 @@ def test_a_broken_knowledge_base_stops_start_up_with_a_plain_message(
     assert "guidebot kb check" in err and "Traceback" not in err
 
 
-def test_sigterm_finishes_the_update_in_hand(own_fake: FakeBotApi, tmp_path: Path) -> None:
+def test_sigterm_finishes_the_update_in_hand(
+    own_fake: FakeBotApi, tmp_path: Path, warm_cache: WarmCache
+) -> None:
     fake = own_fake
+    warm_cache.seed(tmp_path)
     with BotProcess(fake, tmp_path) as process:
         process.wait_ready()
         person = Officer(fake, 7_099_000_050)

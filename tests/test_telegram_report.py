@@ -15,15 +15,16 @@ import pytest
 from bot.app import DATABASE, Settings, build_app
 from bot.reports import last_complete_month, store_events
 from bot.store import Store
+from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import BotProcess, Officer
 from tests.test_reports import synthetic
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def data_dir(tmp_path_factory: pytest.TempPathFactory, warm_cache: WarmCache) -> Path:
     """A data folder whose log holds a busy month: 160 conversations, each five times over."""
-    folder = tmp_path_factory.mktemp("guidebot-data")
+    folder = warm_cache.seed(tmp_path_factory.mktemp("guidebot-data"))
     month = last_complete_month(time.time())
     app: Any = build_app(Settings(data_dir=folder), store=False)
     played = synthetic(
