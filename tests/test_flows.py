@@ -3,6 +3,7 @@ commands (check, graph, coverage) behave as documented, exit codes and exact tex
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -231,6 +232,10 @@ def test_flows_coverage_thresholds_are_separate(tmp_path: Path) -> None:
             "Error: bad.yaml: turn 1 must be a mapping\n",
         ),
         ("turns: []\n", "Error: bad.yaml: a transcript needs a non-empty 'turns' list\n"),
+        (
+            "turns:\n- text: record check\n- after: 5\n",
+            "Error: bad.yaml: turn 2 needs 'text', 'press' or 'start: true'\n",
+        ),
     ],
 )
 def test_flows_coverage_names_the_file_and_turn_of_a_bad_golden(
@@ -241,6 +246,18 @@ def test_flows_coverage_names_the_file_and_turn_of_a_bad_golden(
     assert result.exit_code == 1
     assert result.output == message
     assert "Traceback" not in result.output
+
+
+def test_flows_coverage_names_a_bad_golden_before_reading_the_flows(tmp_path: Path) -> None:
+    """Every golden is checked first: a broken one is named at once, not after the seconds the
+    knowledge, flows and engine take (here the flows are broken too, and never reached)."""
+    goldens = tmp_path / "goldens"
+    goldens.mkdir()
+    shutil.copy(ROOT / "tests" / "conversations" / "record-check.full.yaml", goldens / "a.yaml")
+    (goldens / "z.yaml").write_text("turns:\n- text: record check\n- 3\n")
+    args = ["flows", "coverage", "--goldens", str(goldens), "--flows", str(BROKEN)]
+    result = CliRunner().invoke(cli, args)
+    assert (result.exit_code, result.output) == (1, "Error: z.yaml: turn 2 must be a mapping\n")
 
 
 def test_flows_coverage_without_goldens(tmp_path: Path) -> None:

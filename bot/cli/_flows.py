@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,6 +17,7 @@ from bot.engine import (
     StateError,
     TranscriptError,
     TurnResult,
+    check_transcript,
     coverage,
     mermaid,
     replay,
@@ -135,8 +137,6 @@ def coverage_command(
     one arrow); answers are every answer of every step, so an arrow taken by one answer does
     not hide the others. Anything never taken is listed.
     """
-    knowledge = open_knowledge(knowledge_dir)
-    found = _valid_flows(knowledge, flows_dir)
     folder = goldens_dir or default_goldens_dir()
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not paths:
@@ -144,22 +144,35 @@ def coverage_command(
             f"No golden conversations in {folder}. Run this from a source checkout, "
             "or pass --goldens DIR."
         )
+    # Every file is read and checked before the seconds the knowledge, flows and engine take.
+    transcripts = [(path, _read_golden(path)) for path in paths]
+    knowledge = open_knowledge(knowledge_dir)
+    found = _valid_flows(knowledge, flows_dir)
     engine = Engine(found, knowledge)
-    runs = [_replay_file(engine, path) for path in paths]
+    runs = [_replay_file(engine, path, transcript) for path, transcript in transcripts]
     rows = coverage(found, runs)
     _print_table(rows, len(paths))
     if _share(rows, "main") < minimum or _share(rows, "answers") < minimum_answers:
         sys.exit(1)
 
 
-def _replay_file(engine: Engine, path: Path) -> list[TurnResult]:
-    """Replay one golden, turning every way the file can be wrong into a plain message."""
+def _read_golden(path: Path) -> Any:
+    """One golden, read and checked, or a plain message naming the file and what is wrong."""
     try:
         transcript = read_yaml(path.read_text(encoding="utf-8"))
     except YamlError as exc:
         raise click.ClickException(f"{path.name}: {exc}.") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{path.name}: cannot be read ({exc}).") from exc
+    try:
+        check_transcript(transcript)
+    except TranscriptError as exc:
+        raise click.ClickException(f"{path.name}: {exc}") from exc
+    return transcript
+
+
+def _replay_file(engine: Engine, path: Path, transcript: Any) -> list[TurnResult]:
+    """Replay one golden read by :func:`_read_golden`; a state it cannot load is named plainly."""
     try:
         return replay(engine, transcript)
     except (TranscriptError, StateError) as exc:

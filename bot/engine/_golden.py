@@ -80,12 +80,34 @@ def _event(turn: Mapping[str, Any], number: int, now: float) -> Event:
     raise TranscriptError(f"turn {number} needs 'text', 'press' or 'start: true'")
 
 
+def check_transcript(transcript: object) -> None:
+    """Raise :class:`TranscriptError` for the first way a transcript is malformed, running nothing.
+
+    :func:`replay` checks this before its first turn; a command replaying many files checks
+    each one before it builds an engine (seconds), so a broken file is named at once.
+    """
+    if not isinstance(transcript, Mapping):
+        raise TranscriptError(
+            f"a transcript must be a mapping with a 'turns' list, not {type(transcript).__name__}"
+        )
+    _seconds(transcript.get("clock", DEFAULT_CLOCK), "'clock'")
+    turns = transcript.get("turns")
+    if not isinstance(turns, list) or not turns:
+        raise TranscriptError("a transcript needs a non-empty 'turns' list")
+    for number, turn in enumerate(turns, start=1):
+        if not isinstance(turn, dict):
+            raise TranscriptError(f"turn {number} must be a mapping")
+        _seconds(turn.get("after", DEFAULT_GAP), f"turn {number}: 'after'")
+        _event(turn, number, 0.0)
+
+
 def replay(engine: Engine, transcript: Mapping[str, Any]) -> list[TurnResult]:
     """Run a transcript's inputs, reloading the state from JSON before every turn.
 
     Turn 0 is the opening menu. The clock starts at ``clock`` (default a fixed instant) and moves
     on ``after`` seconds before each turn (default 20), so idle expiry can be tested too.
     """
+    check_transcript(transcript)
     if not isinstance(transcript, Mapping):
         raise TranscriptError(
             f"a transcript must be a mapping with a 'turns' list, not {type(transcript).__name__}"
