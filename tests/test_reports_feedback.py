@@ -36,7 +36,7 @@ from bot.reports import (
 )
 from bot.session import Sessions
 from bot.store import Store
-from tests.conftest import WarmCache
+from tests.conftest import WarmCache, shipped_flows, shipped_knowledge
 from tests.test_leaks import assert_nothing_leaked
 
 NOVEMBER = 1_793_577_600.0  # Monday 2 November 2026 00:00 UTC
@@ -251,9 +251,9 @@ def test_the_telegram_headline_names_only_published_feedback(
     assert not any(catalogue.entries[RATED] in line for line in named)
 
 
-def _catalogue(folder: Path) -> Any:
-    knowledge, flows, _ = load_engine(Settings(data_dir=folder))
-    return build_catalogue(flows, knowledge)
+def _catalogue() -> Any:
+    """The shipped flows and knowledge's catalogue (built once a session, see conftest)."""
+    return build_catalogue(shipped_flows(), shipped_knowledge())
 
 
 RARE = "can a kite be flown over a custody suite"
@@ -270,7 +270,7 @@ def test_a_question_asked_under_10_times_is_in_no_format_not_even_the_identities
         {"kind": "search", "status": "none", "at": at + n, "key": f"m{n}", "question": "often"}
         for n in range(12)
     ]
-    report = build_report(events, parse_period("2026-11"), _catalogue(tmp_path), now=LATER)
+    report = build_report(events, parse_period("2026-11"), _catalogue(), now=LATER)
     data = report_json(report)
     for text in (render_json(report), render_csv(report), render_text(report), render_html(report)):
         assert RARE not in text

@@ -185,7 +185,8 @@ def test_a_damaged_old_json_conversation_is_set_aside_and_removed(
     assert not old.exists()
 
 
-def test_build_app_says_what_is_wrong_and_what_to_do(tmp_path: Path) -> None:
+def test_build_app_says_what_is_wrong_and_what_to_do(tmp_path: Path, warm_cache: WarmCache) -> None:
+    warm_cache.seed(tmp_path)  # the database's message is the one this start is for
     empty = tmp_path / "no-knowledge"
     empty.mkdir()
     with pytest.raises(AppError, match="guidebot kb check"):
