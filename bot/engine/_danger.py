@@ -778,13 +778,14 @@ class DangerCues:
         return True
 
     @staticmethod
-    def _grown_up_age(tokens: Sequence[_Token]) -> bool:
-        """Whether the message gives someone a grown-up's age ("hes 40", "an 80 year old man").
+    def _grown_up_ages(tokens: Sequence[_Token]) -> list[int]:
+        """Where the message gives someone a grown-up's age ("hes 40", "an 80 year old man").
 
-        Only an age said as one: a number of 18 or more after "aged" or a word of being ("shes
-        20", "both 60"), ending its clause or followed by "and" or years; "hes 20 mins away" is
-        no age.
+        Only an age said as one: a number of 18 or more before "year old", or after "aged" or
+        a word of being ("shes 20", "both 60", "his brother who is 30") and ending its clause
+        or followed by "and"; "hes 20 mins away" is no age.
         """
+        found: list[int] = []
         for at, token in enumerate(tokens):
             if not _grown_up_number(token.text):
                 continue
@@ -792,17 +793,23 @@ class DangerCues:
             if after is not None and after.text in _YEARS and after.clause == token.clause:
                 following = tokens[at + 2].text if at + 2 < len(tokens) else ""
                 if after.text in ("yo", "yrs", "years") or following == "old":
-                    return True
+                    found.append(at)
+                    continue
             before = tokens[at - 1] if at else None
-            ends = after is None or after.clause != token.clause or after.text in ("and", "n")
+            ends = (
+                after is None
+                or after.clause != token.clause
+                or after.text in ("and", "n")
+                or (at >= 2 and tokens[at - 2].text == "who")  # "who is 30 has taken"
+            )
             if (
                 before is not None
                 and before.text in _BEING
                 and before.clause == token.clause
                 and (before.text in ("aged", "age") or ends)
             ):
-                return True
-        return False
+                found.append(at)
+        return found
 
     def _young(self, tokens: Sequence[_Token], at: int) -> int:
         """Words taken by a young child's age at ``at`` ("3 year old", "eldest is 5"), or 0."""
@@ -1097,16 +1104,21 @@ class DangerCues:
         not_a_child = {
             at for begin, end in (*grown_ups, *childless) for at in range(begin, end + 1)
         }
+        ages = self._grown_up_ages(tokens)
         child_named = any(
             (token.aged or token.young) and at not in not_a_child for at, token in enumerate(tokens)
         ) or any(
             begin not in not_a_child
-            for begin, _ in self._phrases_in(tokens, self._any_child, every)
+            # "his brother who is 30", "the son is 22": a grown-up, though a child's word
+            and not any(
+                end < age <= end + 3 and tokens[age].clause == tokens[end].clause for age in ages
+            )
+            for begin, end in self._phrases_in(tokens, self._any_child, every)
         )
         if childless and not child_named:
             # "two men fighting with bottles, no kids about": whatever it is, no child is in it
             return DangerReading((), frozenset())
-        grown_up_only = bool(grown_ups or self._grown_up_age(tokens)) and not child_named
+        grown_up_only = bool(grown_ups or ages) and not child_named
         # Every cue found counts on its own: a second, stronger cue of a kind already found
         # ("knife on the side ... now holding the machete to her") brings its own words and
         # its own "now", and is set aside or not by its own reading. The same words found by
@@ -1238,6 +1250,8 @@ class DangerCues:
                     continue  # "says she feels fine" after an overdose ends nothing
                 if tokens[begin].clause not in own and begin < start:
                     continue
+                if begin < start and self._opens_now(tokens, begin, start):
+                    continue  # "earlier he was fine now hes got a knife": fine was then
                 if not self._negated_before(tokens, begin):
                     return "over: " + self._said(tokens, begin, finish)
         history = () if cue.kind in self._attributes else self._history
@@ -1323,6 +1337,17 @@ class DangerCues:
             ):
                 return "label: " + tokens[after].text
         return None
+
+    def _opens_now(self, tokens: Sequence[_Token], begin: int, start: int) -> bool:
+        """Whether a "now" between ``begin`` and the cue opens a statement of its own.
+
+        A voice note runs "it was all calm earlier now hes kicking the door in": the "now" and
+        the "hes" after it start what is so now, and what was said before them was of before.
+        """
+        return any(
+            tokens[at].stem in self._present_words and tokens[at + 1].text in self._told_now
+            for at in range(begin + 1, start)
+        )
 
     @staticmethod
     def _year_gone(tokens: Sequence[_Token], at: int) -> bool:
