@@ -1095,14 +1095,14 @@ class DangerCues:
         # "the adult male at the bus station isnt breathing": a grown-up's emergency, no child.
         # A child's word inside a grown-up's name ("the old boy", "her adult son") or inside a
         # denial of any child ("no kids live there") names no child.
-        grown_ups = [
+        adults_named = [
             (begin, end)
             for begin, end in self._phrases_in(tokens, self._adult_only, every)
             if not self._negated_before(tokens, begin)  # "no adult there" names no grown-up
         ]
         childless = self._phrases_in(tokens, self._no_child, every)
         not_a_child = {
-            at for begin, end in (*grown_ups, *childless) for at in range(begin, end + 1)
+            at for begin, end in (*adults_named, *childless) for at in range(begin, end + 1)
         }
         ages = self._grown_up_ages(tokens)
         child_named = any(
@@ -1118,7 +1118,7 @@ class DangerCues:
         if childless and not child_named:
             # "two men fighting with bottles, no kids about": whatever it is, no child is in it
             return DangerReading((), frozenset())
-        grown_up_only = bool(grown_ups or ages) and not child_named
+        grown_up_only = bool(adults_named or ages) and not child_named
         # Every cue found counts on its own: a second, stronger cue of a kind already found
         # ("knife on the side ... now holding the machete to her") brings its own words and
         # its own "now", and is set aside or not by its own reading. The same words found by
