@@ -867,3 +867,70 @@ def test_the_dev_set_as_voice_notes_reads_as_typed() -> None:
     alarms = [s for s in map(_as_voice_note, dev["ordinary"]) if DANGER.read(s)]
     assert missed == []
     assert alarms == []
+
+
+# Kinds of false alarm and miss named for the sealed sets (issue 6), in words of our own.
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        # No child there at all, said anywhere: whatever else it tells of, no child is in it.
+        ("two women brawling with a bottle in the car park, no kids about", False),
+        ("he is punching his flatmate, no children live at the address", False),
+        ("the husband is threatening her with a hammer, they dont have any kids", False),
+        ("no kids downstairs but hes upstairs with the baby and a knife", True),
+        # A grown-up's age, or a child's word that names a grown-up ("adult son", "who is 30").
+        ("the man is 45 and has collapsed in the street", False),
+        ("neighbour fell in the river, shes 62, fire service pulling her out", False),
+        ("the old boy from number 4 is unconscious on his kitchen floor", False),
+        ("her brother who is 30 has taken an overdose", False),
+        ("shes 4 and not breathing", True),
+        ("hes 20 mins away and the toddler is not breathing", True),
+        # Fire, being shut in and being left are a child's danger only with a child named.
+        ("a woman in her 70s has smoke pouring from her kitchen", False),
+        ("an adult male is trapped in the lift between floors", False),
+        ("smoke pouring from the kids bedroom window", True),
+    ],
+)
+def test_no_child_anywhere_is_no_childs_danger(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        # A "now" that opens a statement of its own: what was over was over before it.
+        ("it was all fine earlier now hes got a knife to the lads throat", True),
+        ("everyone was safe an hour ago now theres smoke coming out the babys room", True),
+        ("he was calm earlier but the knife has been seized now", False),
+        # Death promised without its word.
+        ("hes told her the kids will be going home in a box", True),
+        ("he says nobody leaves the flat alive and the boy is in there with him", True),
+        ("the older lads told him hes a dead man if he grasses", True),
+        ("nobody has come out of the address since we arrived", False),
+        # A dangerous person's arrival, in more of the ways it is told.
+        ("the ex with the non mol is pulling onto the drive and the kids are home", True),
+        ("the violent ex has found the refuge", True),
+        ("the man with the sex offence conviction is in the bath with the 6 year old", True),
+    ],
+)
+def test_danger_told_in_new_ways_is_read(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "her dad cant come round tonight hes on nights",
+        "the girl cant wake up in time for school and is late every day",
+        "the kids were having a pillow fight on the landing when we arrived",
+        "nan was carving the roast with the big knife when we got there",
+        "mum was cutting his hair in the kitchen with the scissors",
+        "dad had made a fire in the garden for marshmallows",
+    ],
+)
+def test_everyday_uses_and_visiting_are_no_alarm(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+def test_a_medical_cue_with_visiting_words_elsewhere_is_still_read() -> None:
+    assert DANGER.read("the baby wont come round")

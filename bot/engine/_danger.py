@@ -116,6 +116,26 @@ _CLOCK_AFTER = frozenset(["hour", "hrs", "hr", "h"])
 _AGE_WORDS = frozenset(["eldest", "oldest", "age", "aged"])
 """Words that start an age ("the eldest is 5", "aged 3"), as a number does ("3 year old")."""
 
+GROWN_UP = 18
+"""The age from which a person named by age alone is no child ("shes 20")."""
+
+_BEING = frozenset(
+    ["hes", "shes", "is", "im", "theyre", "both", "was", "aged", "age", "are", "were"]
+)
+_YEARS = frozenset(["year", "years", "yr", "yrs", "yo"])
+"""Words around a number that make it a person's age ("shes 20", "a 40 year old")."""
+
+_TENS = frozenset(str(word) for word in LANGUAGE.numbers.tens)
+_ADULT_TEENS = frozenset(word for word, n in LANGUAGE.numbers.teens.items() if n >= GROWN_UP)
+
+
+def _grown_up_number(said: str) -> bool:
+    """Whether a word is a number a grown-up's age may be: 18 to 119, in digits or words."""
+    if said.isdigit():
+        return GROWN_UP <= int(said) < 120
+    return said in _TENS or said in _ADULT_TEENS
+
+
 _SENTENCE_BREAK = re.compile(r"(?:[;!\n]|\.(?![^\W_]))+")
 _QUESTION = re.compile(r"\?+")
 _ASKS = "zzasks"
@@ -329,6 +349,7 @@ class DangerCues:
         self._lasting = {kind for kind, d in danger.kinds.items() if d.lasting}
         self._child_needed = {kind for kind, d in danger.kinds.items() if d.child_needed}
         self._adult_only = self._list(danger.adult_only)
+        self._no_child = self._list(danger.no_child)
         self._any_child = (*self._expand("child"), *self._expand("young-child"))
         self._attributes = {kind for kind, d in danger.kinds.items() if d.attributes}
         self._present = self._list(danger.present)
@@ -480,6 +501,7 @@ class DangerCues:
             self._hypothetical,
             self._law_words,
             self._adult_only,
+            self._no_child,
             self._any_child,
             self._not_danger,
             self._negation_phrases,
@@ -754,6 +776,40 @@ class DangerCues:
             elif token.stem != wanted:
                 return False
         return True
+
+    @staticmethod
+    def _grown_up_ages(tokens: Sequence[_Token]) -> list[int]:
+        """Where the message gives someone a grown-up's age ("hes 40", "an 80 year old man").
+
+        Only an age said as one: a number of 18 or more before "year old", or after "aged" or
+        a word of being ("shes 20", "both 60", "his brother who is 30") and ending its clause
+        or followed by "and"; "hes 20 mins away" is no age.
+        """
+        found: list[int] = []
+        for at, token in enumerate(tokens):
+            if not _grown_up_number(token.text):
+                continue
+            after = tokens[at + 1] if at + 1 < len(tokens) else None
+            if after is not None and after.text in _YEARS and after.clause == token.clause:
+                following = tokens[at + 2].text if at + 2 < len(tokens) else ""
+                if after.text in ("yo", "yrs", "years") or following == "old":
+                    found.append(at)
+                    continue
+            before = tokens[at - 1] if at else None
+            ends = (
+                after is None
+                or after.clause != token.clause
+                or after.text in ("and", "n")
+                or (at >= 2 and tokens[at - 2].text == "who")  # "who is 30 has taken"
+            )
+            if (
+                before is not None
+                and before.text in _BEING
+                and before.clause == token.clause
+                and (before.text in ("aged", "age") or ends)
+            ):
+                found.append(at)
+        return found
 
     def _young(self, tokens: Sequence[_Token], at: int) -> int:
         """Words taken by a young child's age at ``at`` ("3 year old", "eldest is 5"), or 0."""
@@ -1036,14 +1092,33 @@ class DangerCues:
         kinds: list[str] = []
         terms: set[tuple[str, ...]] = set()
         now = False
-        # "the adult male at the bus station isnt breathing": a grown-up's emergency, no child
-        grown_up_only = any(
-            not self._negated_before(tokens, begin)  # "no adult there" names no grown-up
-            for begin, _ in self._phrases_in(tokens, self._adult_only, every)
-        ) and not (
-            any(token.aged or token.young for token in tokens)
-            or self._phrases_in(tokens, self._any_child, every)
+        # "the adult male at the bus station isnt breathing": a grown-up's emergency, no child.
+        # A child's word inside a grown-up's name ("the old boy", "her adult son") or inside a
+        # denial of any child ("no kids live there") names no child.
+        adults_named = [
+            (begin, end)
+            for begin, end in self._phrases_in(tokens, self._adult_only, every)
+            if not self._negated_before(tokens, begin)  # "no adult there" names no grown-up
+        ]
+        childless = self._phrases_in(tokens, self._no_child, every)
+        not_a_child = {
+            at for begin, end in (*adults_named, *childless) for at in range(begin, end + 1)
+        }
+        ages = self._grown_up_ages(tokens)
+        child_named = any(
+            (token.aged or token.young) and at not in not_a_child for at, token in enumerate(tokens)
+        ) or any(
+            begin not in not_a_child
+            # "his brother who is 30", "the son is 22": a grown-up, though a child's word
+            and not any(
+                end < age <= end + 3 and tokens[age].clause == tokens[end].clause for age in ages
+            )
+            for begin, end in self._phrases_in(tokens, self._any_child, every)
         )
+        if childless and not child_named:
+            # "two men fighting with bottles, no kids about": whatever it is, no child is in it
+            return DangerReading((), frozenset())
+        grown_up_only = bool(adults_named or ages) and not child_named
         # Every cue found counts on its own: a second, stronger cue of a kind already found
         # ("knife on the side ... now holding the machete to her") brings its own words and
         # its own "now", and is set aside or not by its own reading. The same words found by
@@ -1175,6 +1250,8 @@ class DangerCues:
                     continue  # "says she feels fine" after an overdose ends nothing
                 if tokens[begin].clause not in own and begin < start:
                     continue
+                if begin < start and self._opens_now(tokens, begin, start):
+                    continue  # "earlier he was fine now hes got a knife": fine was then
                 if not self._negated_before(tokens, begin):
                     return "over: " + self._said(tokens, begin, finish)
         history = () if cue.kind in self._attributes else self._history
@@ -1260,6 +1337,17 @@ class DangerCues:
             ):
                 return "label: " + tokens[after].text
         return None
+
+    def _opens_now(self, tokens: Sequence[_Token], begin: int, start: int) -> bool:
+        """Whether a "now" between ``begin`` and the cue opens a statement of its own.
+
+        A voice note runs "it was all calm earlier now hes kicking the door in": the "now" and
+        the "hes" after it start what is so now, and what was said before them was of before.
+        """
+        return any(
+            tokens[at].stem in self._present_words and tokens[at + 1].text in self._told_now
+            for at in range(begin + 1, start)
+        )
 
     @staticmethod
     def _year_gone(tokens: Sequence[_Token], at: int) -> bool:

@@ -237,10 +237,11 @@ class DangerKind(_Strict):
     attributes: bool = False
     """A person's record ("violence marker", "convicted") makes it worse, not past."""
     lasting: bool = False
-    child_needed: bool = False
-    """An emergency of a body ("not breathing", "threatening to jump"): about a grown-up named
-    so (danger.yaml's `adult_only`) with no child named anywhere, it is not a child in danger."""
     """Earlier today still matters ("took the pills an hour ago"): only long ago is past."""
+    child_needed: bool = False
+    """The one in danger is whoever is named ("not breathing", "trapped in the fire"): about a
+    grown-up named so (danger.yaml's `adult_only`, or a grown-up's age) with no child named
+    anywhere, it is not a child in danger."""
 
 
 class Danger(_Strict):
@@ -288,6 +289,9 @@ class Danger(_Strict):
     opened as a question that names one asks, though no question mark ends it."""
     adult_only: Marked = ()
     """Words naming a grown-up who is nobody's parent here ("an adult male", "elderly lady")."""
+    no_child: Marked = ()
+    """Words saying no child is there at all ("no kids live there"): with no child named
+    anywhere else in the message, nothing in it is a child in danger."""
     fillers: Phrases = ()
     """Sounds a speech recogniser writes that mean nothing ("um", "er"): read as not said."""
     fillers_kept_after: Phrases = ()
