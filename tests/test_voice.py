@@ -222,6 +222,18 @@ def test_under_way_is_not_yet_where_a_question_asks_about_an_action(engine: Engi
     assert dict(adult.phrases())["on the way"].id == "yes"
 
 
+def test_done_and_none_heard_alone_at_a_tick_list_are_read_back(engine: Engine) -> None:
+    # Each ends the list its own way, and pocketsphinx takes one for the other.
+    ticks = step_expected(engine, "missing-child", "risk-factors")
+    for reading, answer in (("done", "finished"), ("none", "nothing")):
+        heard = Listener(engine, recogniser=HeardAs(reading)).hear(spoken(reading), ticks)
+        assert (heard.answer, heard.sure) == (answer, False), heard
+    heard = Listener(engine, recogniser=HeardAs("none of these")).hear(
+        spoken("none of these"), ticks
+    )
+    assert (heard.answer, heard.sure) == ("nothing", True)
+
+
 def test_a_reading_that_could_be_half_of_another_answer_is_read_back(engine: Engine) -> None:
     class HeardSure:
         name = "fake"

@@ -222,6 +222,7 @@ class Listener:
                 and reading == text  # a lower reading is only a guess: read it back
                 and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
                 and not _half_of_another(_core(reading), answer, expected)
+                and not _heard_alike(_core(reading), answer, expected)
                 and not _rivalled(readings, answer, expected, beats)
             )
             return answer.text, answer.id, score, sure
@@ -242,6 +243,25 @@ def _half_of_another(core: str, answer: Answer, expected: Expected) -> bool:
     return any(
         other.id != answer.id and phrase != core and phrase.endswith(f" {core}")
         for phrase, other in expected.phrases()
+    )
+
+
+_ALIKE = {
+    said(one): said(other)
+    for pair in LANGUAGE.answers.heard_alike
+    for one, other in (pair, pair[::-1])
+}
+
+
+def _heard_alike(core: str, answer: Answer, expected: Expected) -> bool:
+    """True when what was heard is a word often heard for another answer's: "done" for "none".
+
+    At a tick list the two end it in opposite ways (all ticked so far, or nothing applies), and
+    pocketsphinx takes one for the other in several voices, so such an answer is read back.
+    """
+    alike = _ALIKE.get(core)
+    return alike is not None and any(
+        other.id != answer.id and phrase == alike for phrase, other in expected.phrases()
     )
 
 
