@@ -189,6 +189,30 @@ def test_a_sentence_squeezed_into_a_short_answer_is_not_understood(
         assert heard.answer is None and not heard.understood, (reading, heard)
 
 
+def test_the_voice_sets_out_of_domain_notes_are_never_a_one_syllable_answer(
+    engine: Engine,
+) -> None:
+    # Real notes of the committed voice set (the voices tuned on), read as a bare "yes" or
+    # "no" whatever was said: the sound has too many syllables for either.
+    from bot.language import read_yaml
+
+    folder = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "voice"
+    manifest = read_yaml((folder / "manifest.yaml").read_text(encoding="utf-8"))
+    tuned = {name for name, voice in manifest["voices"].items() if voice["split"] == "tune"}
+    notes = [
+        clip["file"]
+        for clip in manifest["clips"]
+        if clip["kind"] == "out-of-domain" and clip["voice"] in tuned
+    ]
+    assert len(notes) == 40
+    danger = step_expected(engine, "initial-contact", "danger")
+    for reading in ("yes", "no"):
+        listener = Listener(engine, recogniser=HeardAs(reading))
+        for name in notes:
+            heard = listener.hear((folder / name).read_bytes(), danger)
+            assert heard.answer is None and not heard.understood, (name, reading)
+
+
 @pytest.mark.parametrize(
     ("said", "syllables"),
     [("yes", 1), ("have done", 2), ("not sure yet", 3), ("who won the match last night", 6)],
