@@ -50,9 +50,12 @@ sys.path.insert(0, str(ROOT))
 from bot.app import Settings, load_engine  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.language import read_yaml  # noqa: E402
-from bot.voice._audio import decode  # noqa: E402
+from bot.voice._audio import decode, syllables_heard  # noqa: E402
 from bot.voice._domain import (  # noqa: E402
     CONFIRM,
+    NO,
+    UNSURE,
+    YES,
     Expected,
     domain_corpus,
     menu_expected,
@@ -60,7 +63,7 @@ from bot.voice._domain import (  # noqa: E402
     step_corpus,
     step_expected,
 )
-from bot.voice._listen import Heard, Listener  # noqa: E402
+from bot.voice._listen import Heard, Listener, explains, syllables  # noqa: E402
 from bot.voice._recognise import PocketsphinxRecogniser, spoken_words  # noqa: E402
 
 VOICE_SET = ROOT / "benchmarks" / "data" / "voice"
@@ -268,6 +271,28 @@ def typed_top3(engine: Engine, clips: list[Clip]) -> float | None:
     return round(hits / len(texts), 3)
 
 
+def squeezed_rejected(clips: list[Clip]) -> dict[str, float]:
+    """Out-of-domain notes as if a recogniser had heard each as a short yes, no or not sure.
+
+    Whatever the recogniser makes of them, the syllables in the sound must fit the reading: the
+    share of (note, phrase) pairs rejected for that alone, by the phrase's syllables. It shows
+    the rejection does not rest on the recogniser's luck in reading a sentence as a sentence.
+    """
+    phrases = {p for answer in (YES, NO, UNSURE) for p in answer.phrases}
+    beats = [
+        syllables_heard(decode((VOICE_SET / c.file).read_bytes()))
+        for c in clips
+        if c.kind == "out-of-domain"
+    ]
+    out = {}
+    for size in (1, 2, 3):
+        pairs = [(b, p) for b in beats for p in phrases if syllables(p) == size]
+        if pairs:
+            rejected = sum(not explains(p, b) for b, p in pairs)
+            out[f"{size} syllable{'s' if size > 1 else ''}"] = round(rejected / len(pairs), 3)
+    return out
+
+
 def _pct(value: Any) -> str:
     return f"{100 * value:5.1f}%" if isinstance(value, float | int) else "    - "
 
@@ -349,6 +374,11 @@ def main(argv: list[str] | None = None) -> int:
     print_table(figures)
     typed = typed_top3(engine, clips)
     print(f"\nknowledge questions typed (a perfect transcript): top-3 {_pct(typed)}")
+    squeezed = squeezed_rejected(clips)
+    print(
+        "out-of-domain notes taken as a short yes / no / not sure, rejected by their syllables:",
+        ", ".join(f"{k} {_pct(v).strip()}" for k, v in squeezed.items()),
+    )
     speech_out = synthesis_ms(engine)
     print("reading a reply aloud (espeak-ng to OGG/Opus), median ms:", speech_out)
     wrongly_taken = [
@@ -368,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
                 "python": platform.python_version(),
                 "split": args.split or "all",
                 "typed top3": typed,
+                "out of domain squeezed, rejected": squeezed,
                 "speech out ms": speech_out,
                 "recognisers": figures,
                 "wrong and taken": wrongly_taken,

@@ -25,6 +25,7 @@ from bot.voice._audio import (
     TooLong,
     decode,
     encode_ogg,
+    syllables_heard,
 )
 from bot.voice._domain import CONFIRM, Expected, expected_at, step_expected
 from bot.voice._listen import Heard, Listener
@@ -153,6 +154,108 @@ def test_nothing_heard_is_not_understood_even_if_a_lesser_reading_fits(
     quiet = Listener(engine, recogniser=Mumbled())
     heard = quiet.hear(spoken("mm"), CONFIRM)
     assert heard.text is None
+
+
+class HeardAs:
+    """A recogniser that hears every note as one fixed reading, however long the speech."""
+
+    name = "fake"
+
+    def __init__(self, reading: str) -> None:
+        self.reading = reading
+
+    def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
+        return Transcript(self.reading, 0.9)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "who won the match last night",
+        "my favourite football team is arsenal",
+        "could you order me a large pizza with extra cheese",
+    ],
+)
+def test_a_sentence_squeezed_into_a_short_answer_is_not_understood(
+    engine: Engine, said: str
+) -> None:
+    # The recogniser's luck decides nothing: six syllables of sound cannot be "have done".
+    action = step_expected(engine, "record-check", "decisions")
+    assert "have done" in dict(action.phrases())  # a yes to a question about an action
+    note = spoken(said)
+    assert syllables_heard(decode(note)) >= 5
+    for reading in ("have done", "yes", "no", "not sure"):
+        heard = Listener(engine, recogniser=HeardAs(reading)).hear(note, action)
+        assert heard.answer is None and not heard.understood, (reading, heard)
+
+
+def test_the_voice_sets_out_of_domain_notes_are_never_a_one_syllable_answer(
+    engine: Engine,
+) -> None:
+    # Real notes of the committed voice set (the voices tuned on), read as a bare "yes" or
+    # "no" whatever was said: the sound has too many syllables for either.
+    from bot.language import read_yaml
+
+    folder = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "voice"
+    manifest = read_yaml((folder / "manifest.yaml").read_text(encoding="utf-8"))
+    tuned = {name for name, voice in manifest["voices"].items() if voice["split"] == "tune"}
+    notes = [
+        clip["file"]
+        for clip in manifest["clips"]
+        if clip["kind"] == "out-of-domain" and clip["voice"] in tuned
+    ]
+    assert len(notes) == 40
+    danger = step_expected(engine, "initial-contact", "danger")
+    for reading in ("yes", "no"):
+        listener = Listener(engine, recogniser=HeardAs(reading))
+        for name in notes:
+            heard = listener.hear((folder / name).read_bytes(), danger)
+            assert heard.answer is None and not heard.understood, (name, reading)
+
+
+@pytest.mark.parametrize(
+    ("said", "syllables"),
+    [("yes", 1), ("have done", 2), ("not sure yet", 3), ("who won the match last night", 6)],
+)
+def test_syllables_heard_follow_the_words_said(said: str, syllables: int) -> None:
+    assert abs(syllables_heard(decode(spoken(said))) - syllables) <= 1
+
+
+def test_the_short_answer_itself_is_still_taken(engine: Engine) -> None:
+    action = step_expected(engine, "record-check", "decisions")
+    heard = Listener(engine, recogniser=HeardAs("have done")).hear(spoken("have done"), action)
+    assert (heard.answer, heard.sure) == ("yes", True)
+
+
+def test_done_is_no_answer_to_whether_a_child_is_in_danger(engine: Engine) -> None:
+    # As typed: "done" answers a question about an action, never "Is the child in danger?"
+    danger = step_expected(engine, "initial-contact", "danger")
+    for reading in ("have done", "done", "all done"):
+        heard = Listener(engine, recogniser=HeardAs(reading)).hear(spoken(reading), danger)
+        assert heard.answer is None, (reading, heard)
+
+
+def test_under_way_is_not_yet_where_a_question_asks_about_an_action(engine: Engine) -> None:
+    action = step_expected(engine, "record-check", "decisions")
+    heard = Listener(engine, recogniser=HeardAs("working on it")).hear(
+        spoken("working on it"), action
+    )
+    assert heard.answer == "no"
+    # The question's own words come first: where "on the way" means the adult is coming, yes.
+    adult = step_expected(engine, "child-in-custody", "appropriate-adult")
+    assert dict(adult.phrases())["on the way"].id == "yes"
+
+
+def test_done_and_none_heard_alone_at_a_tick_list_are_read_back(engine: Engine) -> None:
+    # Each ends the list its own way, and pocketsphinx takes one for the other.
+    ticks = step_expected(engine, "missing-child", "risk-factors")
+    for reading, answer in (("done", "finished"), ("none", "nothing")):
+        heard = Listener(engine, recogniser=HeardAs(reading)).hear(spoken(reading), ticks)
+        assert (heard.answer, heard.sure) == (answer, False), heard
+    heard = Listener(engine, recogniser=HeardAs("none of these")).hear(
+        spoken("none of these"), ticks
+    )
+    assert (heard.answer, heard.sure) == ("nothing", True)
 
 
 def test_a_reading_that_could_be_half_of_another_answer_is_read_back(engine: Engine) -> None:

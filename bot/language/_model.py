@@ -72,6 +72,7 @@ class Answers(_Strict):
     not_needed: Phrases = Field(min_length=1)
     idioms: dict[Phrase, Verdict] = Field(default_factory=dict)
     speech_slips: dict[Phrase, Phrase] = Field(default_factory=dict)
+    heard_alike: tuple[tuple[Phrase, Phrase], ...] = ()
     corrections: Phrases = ()
     contrast: Phrases = ()
     risk: Phrases = ()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.engine import Conversation, Engine
 from bot.engine._schema import ChecklistStep, ChoiceStep, ConfirmStep, InfoStep, TextStep
+from bot.engine._steps import is_action
 from bot.engine._words import LANGUAGE
 
 ACKNOWLEDGE = "understood"
@@ -39,6 +40,9 @@ class Expected:
     where: str
     answers: tuple[Answer, ...]
     closed: bool
+    no_answer: frozenset[str] = frozenset()
+    """Whole messages that answer nothing here, so nothing is matched to them ("done" to "Is
+    the child in danger?"): the officer is asked again, as when it is typed."""
 
     def phrases(self) -> Iterator[tuple[str, Answer]]:
         """Every phrase with the answer it means."""
@@ -68,6 +72,11 @@ COMMANDS = frozenset(answer.id for answer in _COMMANDS)
 YES = Answer("yes", "yes", _phrases(_ANSWERS.yes))
 NO = Answer("no", "no", _phrases(_ANSWERS.no))
 UNSURE = Answer("unsure", "not sure", _phrases(_ANSWERS.unsure))
+_NOT_YET = _phrases(_ANSWERS.not_yet)
+"""Something under way ("on the way", "working on it"): a no to a question about an action."""
+_DONE = tuple(p for p in _phrases(_ANSWERS.done) if p not in _NOT_YET)
+"""Words that say an action was done ("requested", "mum told"), a yes only to a question
+about one; the engine reads "on it" as under way, so it is left to "not yet"."""
 CONFIRM = Expected("confirm", (YES, NO, UNSURE, *_COMMANDS), closed=True)
 READ_BACK = Expected("read-back", (YES, NO), closed=True)
 """The answer to "I heard ... is that right?": yes or no, nothing else."""
@@ -110,15 +119,32 @@ def step_expected(engine: Engine, flow_id: str, step_id: str) -> Expected:
     step = engine.flows[flow_id].step(step_id)
     where = f"{flow_id}:{step_id}"
     if isinstance(step, ConfirmStep):
+        action = is_action(step)
+        own = {
+            base.id: _phrases(
+                [step.labels[base.id]] if base.id in step.labels else [],
+                step.phrases.get(base.id, ()),  # type: ignore[call-overload]
+            )
+            for base in (YES, NO, UNSURE)
+        }
         answers = []
         for base in (YES, NO, UNSURE):
-            key = base.id
-            label = step.labels.get(key)  # type: ignore[call-overload]
-            extra = step.phrases.get(key, ())  # type: ignore[call-overload]
-            answers.append(
-                Answer(key, base.text, _phrases([label] if label else [], extra, base.phrases))
-            )
-        return Expected(where, (*answers, *_COMMANDS), closed=True)
+            general = base.phrases
+            if base.id == "yes" and step.phrases and not action:
+                # As the engine reads typed answers: "done" says nothing to "Is the child in
+                # danger right now?", so it is no answer there, heard or typed.
+                general = tuple(p for p in general if p not in _DONE)
+            elif base.id == "yes" and action:
+                general = (*general, *_DONE)  # "requested", "mum told": done, as typed
+            elif base.id == "no" and action:
+                general = (*general, *_NOT_YET)  # "working on it": not done yet, as typed
+            # The question's own words come first, as the engine reads them: "on the way" is
+            # a yes where the question says so, though it is "not yet" elsewhere.
+            taken = {p for other, phrases in own.items() if other != base.id for p in phrases}
+            general = tuple(p for p in general if p not in taken)
+            answers.append(Answer(base.id, base.text, _phrases(own[base.id], general)))
+        no_answer = frozenset(_DONE) if step.phrases and not action else frozenset()
+        return Expected(where, (*answers, *_COMMANDS), closed=True, no_answer=no_answer)
     if isinstance(step, ChoiceStep):
         options = tuple(
             Answer(option.id, option.label, _phrases([option.label], option.phrases))

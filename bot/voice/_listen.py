@@ -12,6 +12,7 @@ danger now goes to the engine as said, so a misheard "knife" still brings protec
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from rapidfuzz import fuzz
 
 from bot.engine import Engine
 from bot.engine._words import LANGUAGE
-from bot.voice._audio import Pcm, decode
+from bot.voice._audio import Pcm, decode, syllables_heard
 from bot.voice._domain import (
     COMMANDS,
     Answer,
@@ -50,6 +51,11 @@ _FRAMING = frozenset(
 "I'm not sure", "yes done it". Speakers wrap a set answer in them, the answers are written
 without them, and none of them turns a yes into a no. Pronouns, articles and "is" only: with
 "that" or "so" set aside, "that soiled" (a misheard "that's all") would stand for "soiled"."""
+SPARE_BEATS = 2
+"""Syllables a note may hold beyond its reading's (and half as many again for a long reading)
+before the reading cannot be what was said: a slow or noisy "no" can sound as two or three
+beats, a six-word sentence read as "have done" cannot. On the tuned voices no answer heard
+right came over by more than three, a long one; out-of-domain notes came at four to eleven."""
 RIVAL_READINGS = 3
 """A reading this high in the n-best list that matches another answer as closely as the best
 makes the answer a guess: it is read back ("no" heard as "dunno", with "no" next)."""
@@ -104,17 +110,43 @@ def _cores(reading: str, slips: dict[str, str]) -> list[str]:
     return cores
 
 
-def best_match(readings: Sequence[str], expected: Expected) -> tuple[Answer, float, str] | None:
+def syllables(text: str) -> int:
+    """Syllables in written words, counted by their vowel groups ("have done": 2)."""
+    count = 0
+    for word in said(text).split():
+        groups = len(re.findall(r"[aeiouy]+", word))
+        if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and groups > 1:
+            groups -= 1  # a silent e: "done", "have", "safe"
+        count += max(1, groups)
+    return count
+
+
+def explains(reading: str, beats: int | None) -> bool:
+    """Whether a reading has syllables enough for the beats heard in the note (None: unknown)."""
+    if beats is None:
+        return True
+    own = syllables(reading)
+    return beats <= own + SPARE_BEATS + own // 2
+
+
+def best_match(
+    readings: Sequence[str], expected: Expected, beats: int | None = None
+) -> tuple[Answer, float, str] | None:
     """The answer the readings are closest to, its score (0 to 1) and the reading it matched.
 
     The score is a whole-message similarity (``rapidfuzz`` ratio), never a partial one: "yes"
-    inside "what is the weather like today yes" does not count.
+    inside "what is the weather like today yes" does not count. A reading too short for the
+    syllables heard in the note (``beats``) is no reading of it and is passed over.
     """
     best: tuple[Answer, float, str] | None = None
     slips = {said(k): said(v) for k, v in LANGUAGE.answers.speech_slips.items()}
     for rank, reading in enumerate(readings):
+        if not explains(reading, beats):
+            continue
         penalty = 1.0 - RANK_PENALTY * rank
         for core in _cores(reading, slips):
+            if core in expected.no_answer:
+                continue
             for phrase, answer in expected.phrases():
                 score = fuzz.ratio(core, phrase, score_cutoff=CONFIRM * 100) / 100 * penalty
                 if best is None or score > best[1]:
@@ -122,10 +154,12 @@ def best_match(readings: Sequence[str], expected: Expected) -> tuple[Answer, flo
     return best
 
 
-def _rivalled(readings: Sequence[str], answer: Answer, expected: Expected) -> bool:
+def _rivalled(
+    readings: Sequence[str], answer: Answer, expected: Expected, beats: int | None
+) -> bool:
     """True when one of the next readings matches another answer closely: a coin toss."""
     for reading in readings[1:RIVAL_READINGS]:
-        found = best_match([reading], expected)
+        found = best_match([reading], expected, beats)
         if found is not None and found[0].id not in (answer.id, *COMMANDS) and found[1] >= ACCEPT:
             return True
     return False
@@ -160,7 +194,7 @@ class Listener:
         biased = any(answer.id not in COMMANDS for answer in expected.answers)
         hints = [phrase for phrase, _answer in expected.phrases()] if biased else []
         transcript = self.recogniser.transcribe(pcm, hints)
-        heard = self._meaning(transcript, expected)
+        heard = self._meaning(transcript, expected, syllables_heard(pcm))
         took = time.perf_counter() - started
         return Heard(
             transcript=transcript.text,
@@ -174,10 +208,10 @@ class Listener:
         )
 
     def _meaning(
-        self, transcript: Transcript, expected: Expected
+        self, transcript: Transcript, expected: Expected, beats: int | None = None
     ) -> tuple[str | None, str | None, float, bool]:
         readings = [transcript.text, *transcript.alternatives]
-        found = best_match(readings, expected)
+        found = best_match(readings, expected, beats)
         text = transcript.text
         if not text:
             return None, None, 0.0, False
@@ -188,7 +222,8 @@ class Listener:
                 and reading == text  # a lower reading is only a guess: read it back
                 and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
                 and not _half_of_another(_core(reading), answer, expected)
-                and not _rivalled(readings, answer, expected)
+                and not _heard_alike(_core(reading), answer, expected)
+                and not _rivalled(readings, answer, expected, beats)
             )
             return answer.text, answer.id, score, sure
         if any(self.engine.danger.read(reading) for reading in readings if reading):
@@ -208,6 +243,25 @@ def _half_of_another(core: str, answer: Answer, expected: Expected) -> bool:
     return any(
         other.id != answer.id and phrase != core and phrase.endswith(f" {core}")
         for phrase, other in expected.phrases()
+    )
+
+
+_ALIKE = {
+    said(one): said(other)
+    for pair in LANGUAGE.answers.heard_alike
+    for one, other in (pair, pair[::-1])
+}
+
+
+def _heard_alike(core: str, answer: Answer, expected: Expected) -> bool:
+    """True when what was heard is a word often heard for another answer's: "done" for "none".
+
+    At a tick list the two end it in opposite ways (all ticked so far, or nothing applies), and
+    pocketsphinx takes one for the other in several voices, so such an answer is read back.
+    """
+    alike = _ALIKE.get(core)
+    return alike is not None and any(
+        other.id != answer.id and phrase == alike for phrase, other in expected.phrases()
     )
 
 
