@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.knowledge._learnt import OFF_TOPIC, LabelledQuestions, LearntTopics
 from bot.knowledge._model import Entry
 from bot.knowledge._normalise import (
     STOP_WORDS,
@@ -181,6 +182,8 @@ class _Query:
     everyday: frozenset[str]
     jargon: bool = False
     child: bool = False
+    # The mended words, stop words kept, for the learnt second opinion.
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -297,12 +300,15 @@ class Matcher:
     JARGON_CONFIDENT_AT = 55.0
     JARGON_RIVAL_SHARE = 0.7
     EXPLAINED_SHARE = 0.65
+    LEARNT_SURE_AT = 0.7
+    LEARNT_DOUBT_BELOW = 0.2
 
     def __init__(
         self,
         entries: Iterable[Entry],
         synonyms: Iterable[Sequence[str]] | None = None,
         topics: Mapping[str, str] | None = None,
+        questions: LabelledQuestions | None = None,
     ) -> None:
         """Index the entries' words and phrases so each search is a few dictionary look-ups.
 
@@ -312,6 +318,9 @@ class Matcher:
                 first; the shipped ``language/en/synonyms.yaml`` when not given.
             topics: what each taxonomy topic covers, by topic id (``Taxonomy.topics``); an
                 entry is found by the words of its topics' descriptions too.
+            questions: officers' questions labelled with their topics, and off-topic messages
+                (``knowledge/questions.yaml``): when given, a second opinion learnt from them
+                and from the entries' own text tempers the status (see :class:`Matcher`).
         """
         self.entries: tuple[Entry, ...] = tuple(entries)
         described = {
@@ -427,6 +436,39 @@ class Matcher:
             number for number, phrase in enumerate(self._phrases) if not phrase.weight
         )
         self._neighbours: tuple[frozenset[int], ...] = self._companions()
+        self.learnt: LearntTopics | None = (
+            None if questions is None else self._learn(questions, described)
+        )
+
+    def _learn(
+        self, questions: LabelledQuestions, described: Mapping[int, Sequence[str]]
+    ) -> LearntTopics:
+        """The learnt second opinion: trained on the labelled questions and the entries' text.
+
+        Every text of an entry (title, summary, terms, guidance, prompts, its topics'
+        descriptions) is an example of its topics; a labelled question is read the way a
+        message is (mended against the base), an off-topic message is an example of
+        :data:`OFF_TOPIC`, so that admin sharing a word with an entry is learnt as such.
+        """
+        examples: list[tuple[Sequence[str], Sequence[str]]] = []
+        for index, entry in enumerate(self.entries):
+            for text in (
+                entry.title,
+                entry.summary,
+                *entry.terms,
+                *entry.guidance,
+                *entry.ask_yourself,
+                *described.get(index, ()),
+            ):
+                examples.append((normalised_words(text), entry.topics))
+        remembered = len(examples)
+        for text, topics in questions.labelled:
+            examples.append((self.vocabulary.repair(text), topics))
+        for text in questions.off_topic:
+            examples.append((self.vocabulary.repair(text), (OFF_TOPIC,)))
+        remembered = len(examples) - remembered
+        known = {topic for entry in self.entries for topic in entry.topics}
+        return LearntTopics(examples, (*sorted(known), OFF_TOPIC), remembered=remembered)
 
     def _plainness(self) -> dict[str, float]:
         """What is kept of the weight of each of the base's tokens that is an everyday word.
@@ -536,6 +578,7 @@ class Matcher:
             everyday=frozenset(stem(word) for word in said if word in english),
             jargon=jargon,
             child=names_child(words),
+            words=tuple(words),
         )
 
     def _score_all(self, query: _Query) -> _Scores:
@@ -652,15 +695,24 @@ class Matcher:
         rival = next(
             (score for score, index in ranked[1:] if index not in self._neighbours[leader]), 0.0
         )
-        if top >= self.CONFIDENT_AT and top - rival >= self.CONFIDENT_GAP:
-            return "confident"
-        if (
+        sure = (top >= self.CONFIDENT_AT and top - rival >= self.CONFIDENT_GAP) or (
             (query.jargon or query.child or scores.coverage[leader] >= self.EXPLAINED_SHARE)
             and top >= self.JARGON_CONFIDENT_AT
             and rival <= self.JARGON_RIVAL_SHARE * top
-        ):
-            return "confident"
-        return "ambiguous"
+        )
+        if self.learnt is not None:
+            # The learnt opinion may make a leader sure, or take sureness away (see the class).
+            learnt = self._learnt_share(query.words, leader)
+            sure = (sure and learnt >= self.LEARNT_DOUBT_BELOW) or (
+                learnt >= self.LEARNT_SURE_AT and not self.learnt.nearest_off_topic(query.words)
+            )
+        return "confident" if sure else "ambiguous"
+
+    def _learnt_share(self, words: Sequence[str], leader: int) -> float:
+        """The learnt probability of the leading entry's likeliest topic for the message."""
+        assert self.learnt is not None
+        probabilities = self.learnt.probabilities(words)
+        return max(probabilities.get(topic, 0.0) for topic in self.entries[leader].topics)
 
     def search(self, text: str, limit: int = 5) -> SearchResult:
         """The entries that best fit an officer's message, best first, with a status.
