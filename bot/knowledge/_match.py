@@ -302,6 +302,7 @@ class Matcher:
     EXPLAINED_SHARE = 0.65
     LEARNT_SURE_AT = 0.7
     LEARNT_DOUBT_BELOW = 0.2
+    LEARNT_TIE = 5.0
 
     def __init__(
         self,
@@ -700,19 +701,25 @@ class Matcher:
             and top >= self.JARGON_CONFIDENT_AT
             and rival <= self.JARGON_RIVAL_SHARE * top
         )
-        if self.learnt is not None:
-            # The learnt opinion may make a leader sure, or take sureness away (see the class).
-            learnt = self._learnt_share(query.words, leader)
-            sure = (sure and learnt >= self.LEARNT_DOUBT_BELOW) or (
-                learnt >= self.LEARNT_SURE_AT and not self.learnt.nearest_off_topic(query.words)
-            )
-        return "confident" if sure else "ambiguous"
-
-    def _learnt_share(self, words: Sequence[str], leader: int) -> float:
-        """The learnt probability of the leading entry's likeliest topic for the message."""
-        assert self.learnt is not None
-        probabilities = self.learnt.probabilities(words)
-        return max(probabilities.get(topic, 0.0) for topic in self.entries[leader].topics)
+        if self.learnt is None:
+            return "confident" if sure else "ambiguous"
+        # The learnt opinion may make a leader sure, or take sureness away (see the class).
+        probabilities = self.learnt.probabilities(query.words)
+        learnt, topic = max((probabilities.get(t, 0.0), t) for t in self.entries[leader].topics)
+        if sure:
+            return "confident" if learnt >= self.LEARNT_DOUBT_BELOW else "ambiguous"
+        tied = any(
+            topic in self.entries[index].topics
+            for score, index in ranked[1:]
+            if score >= top - self.LEARNT_TIE
+        )
+        if (
+            learnt >= self.LEARNT_SURE_AT
+            and not tied
+            and not self.learnt.nearest_off_topic(query.words)
+        ):
+            return "confident"
+        return "ambiguous"
 
     def search(self, text: str, limit: int = 5) -> SearchResult:
         """The entries that best fit an officer's message, best first, with a status.
