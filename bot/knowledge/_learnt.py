@@ -177,10 +177,16 @@ class LearntTopics:
         self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, target: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each topic's prototype: the normalised sum of its examples' vectors (Rocchio)."""
-        prototypes = np.zeros((len(self._index), target.shape[1]))
-        np.add.at(prototypes, cols, values[:, None] * target[rows])
+        width = len(self._index)
+        prototypes: np.ndarray = np.stack(
+            [
+                np.bincount(cols, weights=values * target[rows, topic], minlength=width)
+                for topic in range(target.shape[1])
+            ],
+            axis=1,
+        )
         norms = np.linalg.norm(prototypes, axis=0)
-        prototypes /= np.where(norms > 0, norms, 1.0)
+        prototypes = prototypes / np.where(norms > 0, norms, 1.0)
         return prototypes, np.zeros(target.shape[1])
 
     def nearest_off_topic(self, words: Sequence[str]) -> bool:

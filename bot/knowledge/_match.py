@@ -476,7 +476,9 @@ class Matcher:
                 *entry.ask_yourself,
                 *described.get(index, ()),
             ):
-                examples.append((normalised_words(text), entry.topics))
+                # The vocabulary has read the entries' text once already: reuse its words.
+                words = self.vocabulary.normalised(text)
+                examples.append((words, entry.topics))
         remembered = len(examples)
         for text, topics in questions.labelled:
             examples.append((self.vocabulary.repair(text), topics))
