@@ -68,6 +68,9 @@ SETS: dict[str, Path] = {
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 SEALED: frozenset[str] = frozenset({"blind3", "blind4", "blind5", "blind7"})
+# Sets read for development, and only those: what the learnt second opinion learns from
+# (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
+READ_SETS: tuple[str, ...] = ("dev", "extra", "blind", "blind2", "blind6")
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "accuracy.json"
 LIMIT = 3
 STATUSES = ("confident", "ambiguous", "none")

@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from _typos import with_typo  # noqa: E402
 
-from bot.knowledge import Entry, Matcher, load_knowledge  # noqa: E402
+from bot.knowledge import Entry, Matcher, default_knowledge_dir, load_knowledge  # noqa: E402
+from bot.knowledge._learnt import LabelledQuestions, read_questions  # noqa: E402
 from bot.language import read_yaml  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -68,12 +69,14 @@ def percentile(sorted_values: Sequence[float], share: float) -> float:
     return sorted_values[rank]
 
 
-def time_builds(entries: Sequence[Entry], runs: int) -> list[float]:
+def time_builds(
+    entries: Sequence[Entry], runs: int, questions: LabelledQuestions | None = None
+) -> list[float]:
     """Milliseconds to build a matcher, ``runs`` times."""
     times = []
     for _ in range(runs):
         start = time.perf_counter_ns()
-        Matcher(entries)
+        Matcher(entries, questions=questions)
         times.append((time.perf_counter_ns() - start) / 1e6)
     return times
 
@@ -88,11 +91,21 @@ def time_searches(search: Callable[[str], object], queries: Sequence[str]) -> li
     return times
 
 
-def measure(name: str, entries: Sequence[Entry], queries: Sequence[str], repetitions: int) -> dict:
-    """Build time, cold first pass, steady-state latency and throughput on one base."""
+def measure(
+    name: str,
+    entries: Sequence[Entry],
+    queries: Sequence[str],
+    repetitions: int,
+    questions: LabelledQuestions | None = None,
+) -> dict:
+    """Build time, cold first pass, steady-state latency and throughput on one base.
+
+    ``questions``: the labelled questions the shipped matcher learns from (its build trains
+    the learnt second opinion, and each search that is not plainly none consults it).
+    """
     rng = random.Random(SEED)
-    builds = time_builds(entries, 5 if len(entries) < 500 else 3)
-    matcher = Matcher(entries)
+    builds = time_builds(entries, 5 if len(entries) < 500 else 3, questions)
+    matcher = Matcher(entries, questions=questions)
     cold = sorted(time_searches(matcher.search, queries))
 
     def mix() -> list[str]:
@@ -172,11 +185,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.repetitions < 1:
         parser.error("--repetitions must be at least 1")
 
-    entries = load_knowledge().entries
+    base = load_knowledge()
+    entries = base.entries
+    questions = read_questions(default_knowledge_dir(), base.taxonomy.topics)
     queries = load_queries()
     big = synthetic_base(entries, COPIES, random.Random(SEED))
     rows = [
-        measure("shipped", entries, queries, args.repetitions),
+        measure("shipped", entries, queries, args.repetitions, questions),
         measure(f"{COPIES}x", big, queries, max(1, args.repetitions // 3)),
     ]
     print_table(rows)

@@ -82,11 +82,17 @@ class KnowledgeBase:
     @cached_property
     def matcher(self) -> Matcher:
         """The fuzzy matcher over these entries, built once."""
+        from bot.knowledge._learnt import read_questions
         from bot.knowledge._match import Matcher
 
         return Matcher(
             tuple(entry for entry in self.entries if self.applies(entry)),
             topics=self.taxonomy.topics,
+            questions=(
+                read_questions(self.directory, self.taxonomy.topics)
+                if self.directory is not None
+                else None
+            ),
         )
 
     def search(self, text: str, limit: int = 5) -> SearchResult:

@@ -1186,6 +1186,11 @@ class Vocabulary:
         """Stemmed meaningful words of an officer's message, mended against the base."""
         return content(self.repair(text))
 
+    def normalised(self, text: str) -> list[str]:
+        """The words of the base's own text, read once when the vocabulary was built."""
+        words = self._normalised.get(text)
+        return words if words is not None else normalised_words(text)
+
     def entry_tokens(self, text: str) -> list[str]:
         """Stemmed meaningful words of the base's own text (no repairs: it is spelt right)."""
         words = self._normalised.get(text)

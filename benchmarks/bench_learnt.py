@@ -1,0 +1,83 @@
+"""Does the learnt second opinion generalise? Leave-one-set-out over the sets already read.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_learnt.py [--output PATH]
+
+The shipped matcher learns from ``knowledge/questions.yaml``, which holds the read sets'
+labelled questions (``scripts/gather_questions.py``), so ``bench_accuracy.py`` on those sets
+measures it on questions it has learnt from. This script measures it honestly: for each read
+set X, the matcher is built with the questions of every *other* read set and searched with X.
+It also builds the matcher with no questions at all (the search before the learnt opinion), so
+both columns come from the same code in the same run. Sealed sets are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_accuracy import READ_SETS, SETS, evaluate, read_set, summarise  # noqa: E402
+
+from bot.knowledge import load_knowledge  # noqa: E402
+from bot.knowledge._learnt import LabelledQuestions  # noqa: E402
+from bot.knowledge._match import Matcher  # noqa: E402
+
+DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "learnt.json"
+COLUMNS = ("top1", "top3", "confident_right", "confident_wrong")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print, per read set, the search without learning and learning from the other sets."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args(argv)
+    sets = {name: read_set(name, SETS[name]) for name in READ_SETS}
+    base = load_knowledge()
+    entries = tuple(entry for entry in base.entries if base.applies(entry))
+    results: dict[str, dict[str, object]] = {}
+    print(f"{'set':7} {'n':>4}  " + "  ".join(f"{c:>21}" for c in COLUMNS) + "  neg conf")
+    for name, held_out in sets.items():
+        questions = LabelledQuestions(
+            labelled=tuple(
+                (case.text, case.topics)
+                for other, eval_set in sets.items()
+                if other != name
+                for case in eval_set.cases
+            ),
+            off_topic=tuple(
+                text
+                for other, eval_set in sets.items()
+                if other != name
+                for text in (*eval_set.negatives, *eval_set.near_misses)
+                if text.strip()
+            ),
+        )
+        row: dict[str, object] = {}
+        for label, given in (("without", None), ("learnt", questions)):
+            base.__dict__["matcher"] = Matcher(
+                entries, topics=base.taxonomy.topics, questions=given
+            )
+            row[label] = summarise(evaluate(held_out, base))
+        results[name] = row
+        before, after = row["without"], row["learnt"]
+        assert isinstance(before, dict) and isinstance(after, dict)
+        cells = "  ".join(f"{before[c]:>9.3f} -> {after[c]:>6.3f}    " for c in COLUMNS)
+        negatives = (
+            f"{before['negatives_status']['confident']} -> {after['negatives_status']['confident']}"
+        )
+        print(f"{name:7} {before['cases']:>4}  {cells}  {negatives}", flush=True)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"saved {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,224 @@
+"""A second opinion learnt from labelled questions: which taxonomy topics a message is about.
+
+The matcher reads a message through the entries' own words; officers ask in words the entries
+never use ("do I just go in", "who signs it off"). Questions that people have already labelled
+with their topics carry that wording, so a classifier built from them (and from the entries'
+own text, labelled with the entries' topics) recognises it. Each topic has a prototype: the
+normalised sum of its examples' TF-IDF vectors over word, word-pair and character n-gram
+features (a Rocchio classifier); a message's cosine similarity to each prototype, sharpened by
+a softmax, is a probability per topic. It needs only numpy and is built in a second or two
+with the matcher (then cached with the engine). A multinomial logistic regression trained by
+gradient descent was tried first: on this 2-core machine its training took minutes, too slow
+to build at start-up, so the prototypes were measured instead and kept.
+
+Nothing is downloaded, and nothing an officer types is kept: a message is turned into
+features, scored and dropped. The labelled questions are the evaluation sets already read for
+development (``knowledge/questions.yaml``), never the sealed ones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+from bot.knowledge._normalise import STOP_WORDS, content
+from bot.language import YamlError, read_yaml
+
+# Lengths of the character n-grams taken from each word (with its boundaries marked).
+CHAR_SIZES = (3, 4, 5)
+# Share of a message's feature weight given to each family, so that a long word's many
+# character n-grams do not drown its few words.
+WORD_SHARE = 0.5
+PAIR_SHARE = 0.2
+CHAR_SHARE = 0.3
+# How sharply a closer prototype takes the probability (a softmax temperature's inverse).
+SHARPNESS = 40.0
+# The label of an off-topic message: admin, chat, anything the base is not for.
+OFF_TOPIC = "off-topic"
+# The shipped labelled questions, next to the entries.
+QUESTIONS_FILE = "questions.yaml"
+
+
+@dataclass(frozen=True)
+class LabelledQuestions:
+    """Officers' questions with their acceptable topic ids, and off-topic messages."""
+
+    labelled: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    off_topic: tuple[str, ...] = ()
+
+
+def read_questions(directory: Path, topics: Iterable[str]) -> LabelledQuestions | None:
+    """The knowledge folder's labelled questions, or None when it has none to learn from.
+
+    A question whose topics are none of ``topics`` (an id since renamed) is left out rather
+    than stopping the bot: it only ever teaches, never answers. A file that cannot be read is
+    treated as absent for the same reason; ``tests/test_knowledge_base.py`` checks the shipped
+    one reads and names only taxonomy topics.
+    """
+    path = directory / QUESTIONS_FILE
+    try:
+        data = read_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, YamlError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    known = set(topics)
+    labelled = []
+    for item in data.get("questions") or []:
+        if isinstance(item, dict) and isinstance(item.get("text"), str):
+            wanted = tuple(str(t) for t in item.get("topics") or [] if str(t) in known)
+            if wanted:
+                labelled.append((item["text"], wanted))
+    off_topic = tuple(str(text) for text in data.get("off_topic") or [] if isinstance(text, str))
+    return LabelledQuestions(tuple(labelled), off_topic)
+
+
+def _features(words: Sequence[str]) -> dict[str, float]:
+    """The message's n-grams, each family scaled to its share (before IDF weighting)."""
+    stems = content(words)
+    families: list[tuple[float, Counter[str]]] = [
+        (WORD_SHARE, Counter("w " + token for token in stems)),
+        (PAIR_SHARE, Counter("p " + a + " " + b for a, b in pairwise(stems))),
+        (
+            CHAR_SHARE,
+            Counter(
+                "c " + marked[i : i + size]
+                for word in words
+                if word not in STOP_WORDS
+                for marked in ("<" + word + ">",)
+                for size in CHAR_SIZES
+                for i in range(max(len(marked) - size + 1, 0))
+            ),
+        ),
+    ]
+    found: dict[str, float] = {}
+    for share, counts in families:
+        for feature, times in counts.items():
+            found[feature] = share * (1.0 + math.log(times))
+    return found
+
+
+class LearntTopics:
+    """Topic probabilities for a message, from a classifier trained on labelled text.
+
+    Args:
+        examples: (the text's words as the matcher reads them, its acceptable topic ids);
+            a text with several topics counts a share towards each.
+        topics: every topic id the classifier may answer.
+        remembered: how many of the last examples are officers' messages (questions and
+            off-topic ones) kept for :meth:`nearest_off_topic`.
+    """
+
+    def __init__(
+        self,
+        examples: Iterable[tuple[Sequence[str], Sequence[str]]],
+        topics: Iterable[str],
+        remembered: int = 0,
+    ) -> None:
+        self.topics: tuple[str, ...] = tuple(sorted(set(topics)))
+        column = {topic: i for i, topic in enumerate(self.topics)}
+        raw: list[dict[str, float]] = []
+        targets: list[list[int]] = []
+        for words, labels in examples:
+            wanted = [column[topic] for topic in labels if topic in column]
+            features = _features(words)
+            if wanted and features:
+                raw.append(features)
+                targets.append(wanted)
+        document_frequency: Counter[str] = Counter(f for features in raw for f in features)
+        self._index: dict[str, int] = {f: i for i, f in enumerate(sorted(document_frequency))}
+        count = len(raw)
+        self._idf = np.array(
+            [math.log((1.0 + count) / (1.0 + document_frequency[f])) + 1.0 for f in self._index],
+            dtype=np.float64,
+        )
+        rows, cols, values = self._matrix(raw)
+        target = np.zeros((count, len(self.topics)))
+        for row, wanted in enumerate(targets):
+            target[row, wanted] = 1.0 / len(wanted)
+        self._weights, self._bias = self._train(rows, cols, values, target)
+        # The remembered messages, column by column, and whether each is off-topic.
+        first = count - min(remembered, count)
+        kept = rows >= first
+        order = np.argsort(cols[kept], kind="stable")
+        self._memory_cols = cols[kept][order]
+        self._memory_rows = rows[kept][order] - first
+        self._memory_values = values[kept][order]
+        self._memory_off = np.array(
+            [OFF_TOPIC in [self.topics[i] for i in wanted] for wanted in targets[first:]],
+            dtype=bool,
+        )
+
+    def _vector(self, features: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and L2-normalised TF-IDF values of the features the model knows."""
+        known = [(self._index[f], v) for f, v in features.items() if f in self._index]
+        if not known:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        cols = np.array([c for c, _ in known], dtype=np.int64)
+        values = np.array([v for _, v in known]) * self._idf[cols]
+        return cols, values / np.linalg.norm(values)
+
+    def _matrix(self, raw: Sequence[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows, cols, values = [], [], []
+        for row, features in enumerate(raw):
+            c, v = self._vector(features)
+            rows.append(np.full(len(c), row, dtype=np.int64))
+            cols.append(c)
+            values.append(v)
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
+
+    def _train(
+        self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, target: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each topic's prototype: the normalised sum of its examples' vectors (Rocchio)."""
+        width = len(self._index)
+        prototypes: np.ndarray = np.stack(
+            [
+                np.bincount(cols, weights=values * target[rows, topic], minlength=width)
+                for topic in range(target.shape[1])
+            ],
+            axis=1,
+        )
+        norms = np.linalg.norm(prototypes, axis=0)
+        prototypes = prototypes / np.where(norms > 0, norms, 1.0)
+        return prototypes, np.zeros(target.shape[1])
+
+    def nearest_off_topic(self, words: Sequence[str]) -> bool:
+        """Whether the remembered message most like this one is an off-topic one.
+
+        The topic prototypes are averages, and an average of off-topic messages (admin, kit,
+        chat) resembles nothing; one off-topic message ("my taser refresher training") can
+        still be very like a new one, which then must not be made sure by the learnt opinion.
+        """
+        if not len(self._memory_off):
+            return False
+        cols, values = self._vector(_features(words))
+        starts = np.searchsorted(self._memory_cols, cols, side="left")
+        ends = np.searchsorted(self._memory_cols, cols, side="right")
+        similarity = np.zeros(len(self._memory_off))
+        for start, end, value in zip(starts, ends, values, strict=True):
+            if end > start:
+                np.add.at(
+                    similarity, self._memory_rows[start:end], value * self._memory_values[start:end]
+                )
+        return bool(similarity.max() > 0 and self._memory_off[int(similarity.argmax())])
+
+    def similarities(self, words: Sequence[str]) -> np.ndarray:
+        """The message's cosine similarity to each topic's prototype, in ``topics`` order."""
+        cols, values = self._vector(_features(words))
+        result: np.ndarray = values @ self._weights[cols]
+        return result
+
+    def probabilities(self, words: Sequence[str]) -> dict[str, float]:
+        """Each topic's probability for a message, given its words as the matcher reads them."""
+        logits = SHARPNESS * self.similarities(words)
+        logits -= logits.max()
+        exp = np.exp(logits)
+        exp /= exp.sum()
+        return dict(zip(self.topics, exp.tolist(), strict=True))

@@ -1,0 +1,92 @@
+"""The learnt second opinion: topic prototypes from labelled questions, and how it sways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import load_knowledge
+from bot.knowledge._learnt import (
+    OFF_TOPIC,
+    QUESTIONS_FILE,
+    LabelledQuestions,
+    LearntTopics,
+    read_questions,
+)
+from bot.knowledge._match import Matcher
+from bot.knowledge._normalise import normalised_words
+from bot.language import read_yaml
+from tests.test_match import SMALL_BASE
+
+BRIDGE = LabelledQuestions(
+    labelled=(
+        (
+            "teen on the bridge in a crisis, do I refer or take him somewhere safe",
+            ("mental-health",),
+        ),
+        ("girl in crisis on the bridge, social worker not answering", ("mental-health",)),
+        ("lad on the bridge railings in crisis", ("mental-health",)),
+        ("kid in crisis on a bridge, who do I refer to", ("mental-health",)),
+        ("hasnt come home from school", ("missing-child",)),
+    ),
+    off_topic=("my taser refresher training is next week",),
+)
+
+
+@pytest.fixture(scope="module")
+def learnt() -> Matcher:
+    return Matcher(SMALL_BASE, questions=BRIDGE)
+
+
+def test_a_question_worded_like_labelled_ones_gets_their_topic(learnt: Matcher) -> None:
+    assert learnt.learnt is not None
+    probabilities = learnt.learnt.probabilities(normalised_words("boy in crisis on a bridge"))
+    assert max(probabilities, key=probabilities.__getitem__) == "mental-health"
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+
+
+def test_a_confident_leader_the_labelled_questions_put_elsewhere_is_offered_as_a_choice(
+    learnt: Matcher,
+) -> None:
+    """Labelled officers say "in crisis on the bridge" of mental health, not of a referral."""
+    said = "boy in crisis on the bridge, refer?"
+    assert Matcher(SMALL_BASE).search(said).status == "confident"
+    result = learnt.search(said)
+    assert result.status == "ambiguous"
+    assert {match.entry.id for match in result.matches[:2]} == {"referral", "mental-health"}
+
+
+def test_the_learnt_opinion_leaves_clear_answers_and_nothing_alone(learnt: Matcher) -> None:
+    assert learnt.search("mental health crisis refer").status == "confident"
+    assert learnt.search("s136").status == "confident"
+    assert learnt.search("order a pizza").status == "none"
+
+
+def test_a_message_most_like_an_off_topic_one_is_recognised() -> None:
+    model = LearntTopics(
+        [
+            (normalised_words("refresher training on the s136 powers"), ("mental-health",)),
+            (normalised_words("my taser refresher training is next week"), (OFF_TOPIC,)),
+        ],
+        ("mental-health", OFF_TOPIC),
+        remembered=2,
+    )
+    assert model.nearest_off_topic(normalised_words("taser refresher training next month"))
+    assert not model.nearest_off_topic(normalised_words("s136 powers for a teen"))
+
+
+def test_every_shipped_question_is_learnt_from() -> None:
+    """No question is dropped for naming a topic the taxonomy lacks (a renamed id, a slip)."""
+    shipped = load_knowledge()
+    assert shipped.directory is not None
+    raw = read_yaml((shipped.directory / QUESTIONS_FILE).read_text(encoding="utf-8"))
+    questions = read_questions(shipped.directory, shipped.taxonomy.topics)
+    assert questions is not None
+    assert len(questions.labelled) == len(raw["questions"]) >= 600
+    assert len(questions.off_topic) == len(raw["off_topic"]) >= 100
+    assert shipped.matcher.learnt is not None
+
+
+def test_a_folder_without_questions_learns_nothing(tmp_path: Path) -> None:
+    assert read_questions(tmp_path, ["neglect"]) is None
