@@ -648,6 +648,24 @@ def test_a_postcode_in_a_question_never_steers_the_guidance(
         assert placed.status == plain.status
 
 
+@pytest.mark.parametrize("born", ["21/12/2018", "21.12.18", "16-3-2011", "21/7/2012"])
+def test_a_date_in_a_question_never_steers_the_guidance(shipped: KnowledgeBase, born: str) -> None:
+    # A date's day and month once read as the base's sections ("s21", "outcome 21"): a question
+    # nothing answers became a confident-looking choice of custody and sexting entries.
+    for question in ("can the canoe club take a child", "can a child be searched"):
+        plain = shipped.search(f"{question} born", limit=3)
+        placed = shipped.search(f"{question} born {born}", limit=3)
+        assert [m.entry.id for m in placed.matches] == [m.entry.id for m in plain.matches]
+        assert placed.status == plain.status
+
+
+def test_sections_and_times_are_not_taken_for_dates(shipped: KnowledgeBase) -> None:
+    from bot.knowledge._match import _DATE
+
+    for text in ("s38(6)", "section 21", "24/7 care", "6.30pm", "pace code c 11.15"):
+        assert _DATE.search(text) is None, text
+
+
 def test_sections_times_and_ordinals_are_not_taken_for_postcodes(shipped: KnowledgeBase) -> None:
     from bot.knowledge._match import _POSTCODE
 

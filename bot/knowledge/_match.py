@@ -91,6 +91,9 @@ EVIDENCE_FLOOR = 1.0
 _POSTCODE = re.compile(
     r"\b[a-z]{1,2}\d[a-z\d]?\s*\d(?!st\b|nd\b|rd\b|th\b)[abd-hjlnp-uw-z]{2}\b", re.IGNORECASE
 )
+# A whole date ("21/12/2018", "3.4.19") says when, never what: its day and month ("21", "12")
+# must not read as the base's section numbers ("s21", "outcome 21") and steer the guidance.
+_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b")
 # Weight of a plain number (about that of a word found in a third of the entries).
 NUMBER_WEIGHT = 1.0
 # Weight of a stop word in a phrase (under that of a word found in every entry).
@@ -562,9 +565,9 @@ class Matcher:
 
     def _query(self, text: str) -> _Query:
         """The message's tokens with their weights, in message order, and its stop words."""
-        # A full postcode says where, never what: its letters ("0DA", "DA1") must not read as
-        # the base's abbreviations and steer the guidance.
-        words = self.vocabulary.repair(_POSTCODE.sub(" ", text))
+        # A full postcode says where and a date when, never what: their letters and numbers
+        # ("0DA", "DA1", the 21 of 21/12) must not read as the base's abbreviations or sections.
+        words = self.vocabulary.repair(_DATE.sub(" ", _POSTCODE.sub(" ", text)))
         tokens = list(dict.fromkeys(content(words)))
         unknown = {t for t in tokens if not t.isdigit() and t not in self.idf}
         # n words the base never uses weigh as much as sqrt(n) of them (see the module notes).
