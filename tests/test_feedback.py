@@ -16,7 +16,6 @@ from bot.audit.fields import COMMENT_FIELD, FEEDBACK_KIND, RATING_FIELD, RATINGS
 from bot.engine import AUDIT_KINDS, AuditEvent, Engine
 from tests.test_leaks import _nhs_number
 from tests.test_practice import RECORD_CHECK, Run, _record_check
-from tests.test_practice import engine as engine  # the module-scoped engine fixture
 
 SKIP = "feedback:skip"
 
