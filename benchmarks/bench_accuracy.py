@@ -18,7 +18,7 @@ The product is judged on a held-out set of officers' messages that the project n
   reading the other blind sets) for the final measure of a session. It is sealed: its failures
   are counted but neither printed nor saved unless ``--unseal`` is given, so whoever tunes the
   base can run this script as usual and still not see which of its messages fail;
-* ``blind4`` and ``blind5``: sealed the same way;
+* ``blind4``, ``blind5``, ``blind7``, ``blind8`` and ``blind9``: sealed the same way;
 * ``blind6``: ``benchmarks/data/blind6_utterances.yaml``, written blind like the others and
   measured once on arrival before being read for development (benchmarks/README.md keeps
   that first figure).
@@ -65,9 +65,11 @@ SETS: dict[str, Path] = {
     "blind5": ROOT / "benchmarks" / "data" / "blind5_utterances.yaml",
     "blind6": ROOT / "benchmarks" / "data" / "blind6_utterances.yaml",
     "blind7": ROOT / "benchmarks" / "data" / "blind7_utterances.yaml",
+    "blind8": ROOT / "benchmarks" / "data" / "blind8_utterances.yaml",
+    "blind9": ROOT / "benchmarks" / "data" / "blind9_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
-SEALED: frozenset[str] = frozenset({"blind3", "blind4", "blind5", "blind7"})
+SEALED: frozenset[str] = frozenset({"blind3", "blind4", "blind5", "blind7", "blind8", "blind9"})
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
 READ_SETS: tuple[str, ...] = ("dev", "extra", "blind", "blind2", "blind6")

@@ -19,7 +19,8 @@ Sets (``benchmarks/data`` unless said):
   ``g`` and ``h`` (mixed, with everyday uses of danger words), ``i`` (mixed, dialects), ``j``
   (answers at the flows' questions), ``k`` (voice notes and long updates): written blind by
   other writers, read for development after their first measures. Their first measures, the
-  honest ones, are kept in ``benchmarks/README.md``.
+  honest ones, are kept in ``benchmarks/README.md``;
+* ``q``, ``s``, ``t`` and ``u``: written blind later and SEALED like ``b`` (totals only).
 
 Also measured: the detector alone (each message read once), and the time to read a message.
 A table is printed and the numbers saved as JSON (default ``benchmarks/results/danger.json``).
@@ -68,8 +69,10 @@ SETS: dict[str, Path] = {
     "q": DATA / "danger_blind_q.yaml",
     "r": DATA / "danger_blind_r.yaml",
     "s": DATA / "danger_blind_s.yaml",
+    "t": DATA / "danger_blind_t.yaml",
+    "u": DATA / "danger_blind_u.yaml",
 }
-SEALED = {"b", "q", "s"}
+SEALED = {"b", "q", "s", "t", "u"}
 NOW = 1_700_000_100.0
 
 
