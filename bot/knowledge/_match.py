@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.knowledge._learnt import OFF_TOPIC, LabelledQuestions, LearntTopics
+from bot.knowledge._learnt import OFF_TOPIC, QUESTION_WEIGHT, LabelledQuestions, LearntTopics
 from bot.knowledge._model import Entry
 from bot.knowledge._normalise import (
     STOP_WORDS,
@@ -320,7 +320,7 @@ class Matcher:
     EXPLAINED_SHARE = 0.65
     LEARNT_SURE_AT = 0.7
     LEARNT_DOUBT_BELOW = 0.2
-    LEARNT_TIE = 5.0
+    LEARNT_TIE = 1.0
 
     def __init__(
         self,
@@ -489,7 +489,12 @@ class Matcher:
             examples.append((self.vocabulary.repair(text), (OFF_TOPIC,)))
         remembered = len(examples) - remembered
         known = {topic for entry in self.entries for topic in entry.topics}
-        return LearntTopics(examples, (*sorted(known), OFF_TOPIC), remembered=remembered)
+        return LearntTopics(
+            examples,
+            (*sorted(known), OFF_TOPIC),
+            remembered=remembered,
+            remembered_weight=QUESTION_WEIGHT,
+        )
 
     def _plainness(self) -> dict[str, float]:
         """What is kept of the weight of each of the base's tokens that is an everyday word.
