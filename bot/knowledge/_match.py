@@ -283,10 +283,11 @@ class Matcher:
       (0.815 -> 0.792), and confident and wrong falls on all three (to 0.000, 0.005, 0.000).
       The learnt opinion never moves the order of the entries: blended into the score it did
       not put the right entry first more often. The tie was 5 points at first; but any entry
-      of the leader's topic leads the officer to the right guidance, so a clear leader of
-      that topic is now shown directly. With the tie at 1 point and ``QUESTION_WEIGHT`` 2 in
-      the learnt opinion, left out one set at a time, 10 more of the read sets' 646 messages
-      are answered confidently and rightly (``blind`` 0.792 -> 0.827), none more wrongly.
+      of the leader's topic leads the officer to the right guidance (the thresholds' own path
+      never counts one as a rival), so a clear leader of that topic is now shown directly.
+      With the tie at 1 point and ``QUESTION_WEIGHT`` 2 in the learnt opinion, left out one
+      set at a time, 10 more of the read sets' 646 messages are answered confidently and
+      rightly (``blind`` 0.792 -> 0.827), none more wrongly.
 
     Refitted on 2 December 2026 once the full-text second opinion was blended into the score,
     leave-one-set-out over the five read sets (``dev``, ``extra``, ``blind``, ``blind2``,
