@@ -76,6 +76,24 @@ def test_a_message_most_like_an_off_topic_one_is_recognised() -> None:
     assert not model.nearest_off_topic(normalised_words("s136 powers for a teen"))
 
 
+def test_officers_questions_weigh_more_than_an_entrys_own_wording() -> None:
+    """A topic's prototype leans towards how officers ask, not how its entry is written."""
+    examples = [
+        (normalised_words("section 136 place of safety powers"), ("mental-health",)),
+        (normalised_words("make a referral to the crisis team"), ("referral",)),
+        (normalised_words("lad on the bridge in crisis"), ("mental-health",)),
+    ]
+    asked = normalised_words("boy on the bridge in crisis")
+
+    def sure(weight: float) -> float:
+        model = LearntTopics(
+            examples, ("mental-health", "referral"), remembered=1, remembered_weight=weight
+        )
+        return model.probabilities(asked)["mental-health"]
+
+    assert sure(2.0) > sure(1.0) > 0.5
+
+
 def test_every_shipped_question_is_learnt_from() -> None:
     """No question is dropped for naming a topic the taxonomy lacks (a renamed id, a slip)."""
     shipped = load_knowledge()

@@ -39,6 +39,12 @@ PAIR_SHARE = 0.2
 CHAR_SHARE = 0.3
 # How sharply a closer prototype takes the probability (a softmax temperature's inverse).
 SHARPNESS = 40.0
+# How much one officer's labelled question counts in its topic's prototype, against one text
+# of an entry (a title, a term, a line of guidance). An entry has dozens of texts and a topic
+# only a few questions, so at equal weight the entries' wording (which officers rarely use)
+# set the prototypes. Fitted leave-one-set-out over the five read sets (3 December 2026): 1.5
+# to 2.5 all answer more messages confidently and rightly than 1, none more wrongly; 2 chosen.
+QUESTION_WEIGHT = 2.0
 # The label of an off-topic message: admin, chat, anything the base is not for.
 OFF_TOPIC = "off-topic"
 # The shipped labelled questions, next to the entries.
@@ -113,6 +119,8 @@ class LearntTopics:
         topics: every topic id the classifier may answer.
         remembered: how many of the last examples are officers' messages (questions and
             off-topic ones) kept for :meth:`nearest_off_topic`.
+        remembered_weight: how much each of those counts in its topic's prototype, against
+            one text of an entry (see :data:`QUESTION_WEIGHT`).
     """
 
     def __init__(
@@ -120,6 +128,7 @@ class LearntTopics:
         examples: Iterable[tuple[Sequence[str], Sequence[str]]],
         topics: Iterable[str],
         remembered: int = 0,
+        remembered_weight: float = 1.0,
     ) -> None:
         self.topics: tuple[str, ...] = tuple(sorted(set(topics)))
         column = {topic: i for i, topic in enumerate(self.topics)}
@@ -140,11 +149,11 @@ class LearntTopics:
         )
         rows, cols, values = self._matrix(raw)
         target = np.zeros((count, len(self.topics)))
+        first = count - min(remembered, count)
         for row, wanted in enumerate(targets):
-            target[row, wanted] = 1.0 / len(wanted)
+            target[row, wanted] = (remembered_weight if row >= first else 1.0) / len(wanted)
         self._weights, self._bias = self._train(rows, cols, values, target)
         # The remembered messages, column by column, and whether each is off-topic.
-        first = count - min(remembered, count)
         kept = rows >= first
         order = np.argsort(cols[kept], kind="stable")
         self._memory_cols = cols[kept][order]
