@@ -18,6 +18,7 @@ from bot.app import DATABASE, Settings, load_engine
 from bot.channels import load_flows
 from bot.engine import Engine, FlowSet
 from bot.knowledge import Jurisdiction, KnowledgeBase, load_knowledge
+from bot.language import keep_english
 from bot.session import Sessions
 from bot.store import Store
 
@@ -106,6 +107,8 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> WarmCache:
     load_engine(Settings(data_dir=first_start))
     folder = first_start / CACHE_FOLDER
     assert folder.is_dir(), "a first start caches what it built"
+    # and ``guidebot run`` the language pack it reads on import (made here, in-process, after)
+    assert keep_english(folder), "the language pack is cached beside the build"
     return WarmCache(folder)
 
 
@@ -160,7 +163,7 @@ def bot(fake: FakeBotApi, data_dir: Path) -> Iterator[BotProcess]:
     from tests.telegram_harness import BotProcess
 
     with BotProcess(fake, data_dir) as process:
-        process.wait_ready(timeout=180)  # generous: a busy machine starts Python slowly
+        process.wait_ready()
         yield process
         code, _out, err = process.stop()
         assert code == 0, err

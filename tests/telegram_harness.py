@@ -63,10 +63,15 @@ class BotProcess:
             text=True,
         )
 
-    def wait_ready(self, timeout: float = 60.0, *, webhook: bool = False) -> None:
-        """Block until the bot polls (or has set its webhook); fail with its output if it died."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def wait_ready(self, timeout: float = 180.0, *, webhook: bool = False) -> None:
+        """Block until the bot polls (or has set its webhook); fail with its output if it died.
+
+        A start takes a second or two, but a minute and more on a machine under heavy load
+        (Python's imports slow down with it), so the deadline is long; a bot that exits fails
+        at once, and one still not polling at the deadline is killed and its output shown.
+        """
+        started = time.monotonic()
+        while time.monotonic() < started + timeout:
             if self.process.poll() is not None:
                 out, err = self.process.communicate()
                 raise RuntimeError(f"guidebot run exited {self.process.returncode}: {err}{out}")
@@ -75,7 +80,12 @@ class BotProcess:
             if not webhook and len(self.fake.calls("getUpdates")) > self._polls_before:
                 return
             time.sleep(0.02)
-        raise TimeoutError("guidebot run did not start polling in time")
+        self.process.kill()
+        out, err = self.process.communicate()
+        raise TimeoutError(
+            f"guidebot run did not start {'its webhook' if webhook else 'polling'} in "
+            f"{timeout:.0f} s (load average {os.getloadavg()[0]:.1f}): {err}{out}"
+        )
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> tuple[int, str, str]:
         """Signal the bot and wait for it: its exit code, stdout and stderr."""

@@ -14,32 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels import load_flows
 from bot.engine import Engine, FlowSet, Text, positions, protects_first
 from bot.engine._confirm import read_yes_no
 from bot.engine._danger import DangerCues
 from bot.engine._words import words
-from bot.knowledge import KnowledgeBase, load_knowledge, stem
+from bot.knowledge import stem
 from bot.language import read_language, read_yaml, read_yaml_for_editing, write_yaml
 from bot.voice._domain import number_words
 from tests.conftest import DATA, shared_path
 
 DANGER = DangerCues()
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def flows(knowledge: KnowledgeBase) -> FlowSet:
-    return load_flows(knowledge)
-
-
-@pytest.fixture(scope="module")
-def engine(flows: FlowSet, knowledge: KnowledgeBase) -> Engine:
-    return Engine(flows, knowledge)
 
 
 BY_KIND = {

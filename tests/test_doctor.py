@@ -16,6 +16,7 @@ from bot.audit.log import KEY_FILE, sign_checkpoint, signing_key
 from bot.cli import _doctor, cli
 from bot.keys import PSEUDONYM_KEY_FILE
 from bot.store import Store
+from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "123456789:AAE-fake-token-for-tests-only_01234"
@@ -26,14 +27,9 @@ BUILT: list[Path] = []
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _built(tmp_path_factory: pytest.TempPathFactory) -> None:
-    from bot.app import Settings, load_engine
-
-    data = tmp_path_factory.mktemp("built") / "data"
-    data.mkdir(mode=0o700)  # the cache is only written into a data folder that exists
-    load_engine(Settings(data_dir=data))
-    assert (data / "cache").is_dir(), "the build was cached, for every test's new folder"
-    BUILT[:] = [data / "cache"]
+def _built(warm_cache: WarmCache) -> None:
+    assert warm_cache.folder.is_dir(), "the build was cached, for every test's new folder"
+    BUILT[:] = [warm_cache.folder]
 
 
 def doctor(data_dir: Path, *args: str, token: str | None = TOKEN, **env: str | None) -> Result:

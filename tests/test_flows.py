@@ -11,11 +11,12 @@ from click.testing import CliRunner
 
 from bot.channels import check_flow_folder, default_conversations_dir, read_flow_sources
 from bot.cli import cli
-from bot.engine import END, FlowSet, check_flows, mermaid
+from bot.engine import END, Engine, FlowSet, check_flows, mermaid
 from bot.engine._commands import Command, read_command
 from bot.engine._points import Point, read_points
 from bot.knowledge import KnowledgeBase
 from bot.language import read_yaml
+from tests.conftest import shipped_engine, shipped_flows, shipped_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "data" / "broken_flows"
@@ -191,6 +192,35 @@ def test_flows_coverage_is_complete() -> None:
     assert "not covered" not in result.output
 
 
+@pytest.fixture
+def shipped_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``flows coverage`` on the session's shipped knowledge, flows and engine.
+
+    For tests of what it reports of other goldens and when it exits 1: each run would
+    otherwise load and build all three again (seconds, on a busy machine tens of seconds).
+    Its own loading and checking of the shipped files is tested by
+    ``test_flows_coverage_is_complete``, which builds them as a user's run does.
+    """
+    import bot.cli._flows as command
+
+    def knowledge(directory: Path | None) -> KnowledgeBase:
+        assert directory is None, "only the shipped knowledge is shared"
+        return shipped_knowledge()
+
+    def valid(knowledge: KnowledgeBase, directory: Path | None) -> FlowSet:
+        assert directory is None and knowledge is shipped_knowledge()
+        return shipped_flows()
+
+    def engine(flows: FlowSet, knowledge: KnowledgeBase) -> Engine:
+        assert flows is shipped_flows() and knowledge is shipped_knowledge()
+        return shipped_engine()
+
+    monkeypatch.setattr(command, "open_knowledge", knowledge)
+    monkeypatch.setattr(command, "_valid_flows", valid)
+    monkeypatch.setattr(command, "Engine", engine)
+
+
+@pytest.mark.usefixtures("shipped_build")
 def test_flows_coverage_lists_what_is_missing_and_exits_1(tmp_path: Path) -> None:
     (tmp_path / "one.yaml").write_text("turns:\n- text: record check\n- text: 'no'\n")
     result = CliRunner().invoke(cli, ["flows", "coverage", "--goldens", str(tmp_path)])
@@ -201,6 +231,7 @@ def test_flows_coverage_lists_what_is_missing_and_exits_1(tmp_path: Path) -> Non
     assert "not covered: record-check: answer urgent: no" not in result.output
 
 
+@pytest.mark.usefixtures("shipped_build")
 def test_flows_coverage_thresholds_are_separate(tmp_path: Path) -> None:
     (tmp_path / "one.yaml").write_text("turns:\n- text: record check\n- text: 'no'\n")
     args = ["flows", "coverage", "--goldens", str(tmp_path), "--min", "0"]

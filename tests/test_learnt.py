@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import load_knowledge
 from bot.knowledge._learnt import (
     OFF_TOPIC,
     QUESTIONS_FILE,
@@ -17,6 +16,7 @@ from bot.knowledge._learnt import (
 from bot.knowledge._match import Matcher
 from bot.knowledge._normalise import normalised_words
 from bot.language import read_yaml
+from tests.conftest import shipped_knowledge
 from tests.test_match import SMALL_BASE
 
 BRIDGE = LabelledQuestions(
@@ -96,7 +96,7 @@ def test_officers_questions_weigh_more_than_an_entrys_own_wording() -> None:
 
 def test_every_shipped_question_is_learnt_from() -> None:
     """No question is dropped for naming a topic the taxonomy lacks (a renamed id, a slip)."""
-    shipped = load_knowledge()
+    shipped = shipped_knowledge()
     assert shipped.directory is not None
     raw = read_yaml((shipped.directory / QUESTIONS_FILE).read_text(encoding="utf-8"))
     questions = read_questions(shipped.directory, shipped.taxonomy.topics)

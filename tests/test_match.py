@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Entry, KnowledgeBase, SearchResult, load_knowledge
+from bot.knowledge import Entry, KnowledgeBase, SearchResult
 from bot.knowledge._match import EntryScore, Matcher, phrase_score
 from bot.language import read_yaml
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, shipped_knowledge
 
 BLIND = ROOT / "benchmarks" / "data"
 
@@ -283,7 +283,7 @@ def test_phrase_score_of_nothing_is_zero() -> None:
 
 @pytest.fixture(scope="module")
 def shipped() -> KnowledgeBase:
-    return load_knowledge()
+    return shipped_knowledge()
 
 
 def _cases(path: Path, key: str | None = None) -> list[dict]:
@@ -540,7 +540,7 @@ def test_the_shipped_synonyms_are_read_and_only_the_search_uses_them() -> None:
     assert len(groups) > 50
     assert all(len(group) >= 2 for group in groups)
     assert normalise("the perp") == "the perp"  # flows and danger cues read the officer's words
-    assert load_knowledge().matcher.vocabulary.repair("the perp") == ["the", "suspect"]
+    assert shipped_knowledge().matcher.vocabulary.repair("the perp") == ["the", "suspect"]
 
 
 @pytest.mark.parametrize(
@@ -628,7 +628,7 @@ def test_every_shipped_synonym_group_leads_with_the_bases_own_wording() -> None:
     from bot.knowledge._normalise import normalised_words
     from bot.knowledge._synonyms import shipped_synonyms
 
-    vocabulary = load_knowledge().matcher.vocabulary
+    vocabulary = shipped_knowledge().matcher.vocabulary
     stale = [
         group[0] for group in shipped_synonyms() if not vocabulary._uses(normalised_words(group[0]))
     ]

@@ -294,6 +294,32 @@ def test_the_language_pack_is_cached_where_a_command_says(
     assert again == first == read_language(default_language_dir())
 
 
+def test_run_keeps_the_language_pack_in_its_data_folders_cache(tmp_path: Path) -> None:
+    """``guidebot run`` names its cache before importing the bot, so a restart reads the pack
+    back; here it stops at once for want of a token, after reading the pack."""
+    env = {**os.environ, "GUIDEBOT_DATA_DIR": str(tmp_path)}
+    for name in ("TELEGRAM_BOT_TOKEN", "GUIDEBOT_TOKEN_FILE", "GUIDEBOT_CONFIG", "GUIDEBOT_CACHE"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 1 and "token" in done.stderr.lower(), done.stderr
+    kept = _cache.read(tmp_path / _cache.FOLDER / "language.pickle", _language_key())
+    assert kept == english()
+
+
+def _language_key() -> str:
+    from bot.language import _cache_entry
+
+    return _cache_entry(Path())[1]
+
+
 # --- the command line --------------------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.app import Settings, load_engine
 from bot.engine import Engine, Text
 from bot.session import Sessions
 from bot.store import Store
@@ -39,12 +38,6 @@ from bot.voice._speak import EspeakSpeaker
 
 CLEAR = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
 """The clearest of espeak's voices for pocketsphinx; the benchmark tries the others."""
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    data = tmp_path_factory.mktemp("voice-engine")
-    return load_engine(Settings(data_dir=data, cache=False))[2]
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.app import App, AppError, Settings
+from bot import _cache
 from bot.cli._chat import open_app
 from bot.cli._common import data_dir_option, flows_option, jurisdiction_option, knowledge_option
-from bot.knowledge import Jurisdiction
 
 if TYPE_CHECKING:
+    from bot.app import App, Settings
     from bot.config import Config
+    from bot.knowledge import Jurisdiction
     from bot.logs import LogFormat
 
 
@@ -126,6 +127,11 @@ def run(
     enrolled users get answers: enrol the first admin with 'guidebot users enrol --role admin'
     and send the code to the bot as /enrol CODE.
     """
+    # The language pack is read as the bot's modules are imported: name the cache folder
+    # first, so that a restart reads the pack back rather than parsing its YAML again (a
+    # second of every start). Only the shipped pack is kept there, nothing an officer sent.
+    _cache.use_folder(data_dir)
+    from bot.app import AppError
     from bot.channels.telegram import TelegramSettings, Webhook, read_token, run_bot
     from bot.config import Config
     from bot.logs import setup_logging
@@ -175,6 +181,8 @@ def run(
 
 def settings_from(config: Config, **chosen: Any) -> Settings:
     """The app's settings: what the command line chose, and the rest from the config."""
+    from bot.app import Settings
+
     return Settings(
         **chosen,
         voice_replies=config.voice_replies,
@@ -197,6 +205,7 @@ def first_admin_code(app: App, code_file: Path, *, valid_hours: float) -> bool:
     import time
 
     from bot._private import PrivateFileError, write_private_file
+    from bot.app import AppError
     from bot.keys import Keys
     from bot.users import Users
 

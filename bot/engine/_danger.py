@@ -322,6 +322,9 @@ class DangerCues:
         }
         self._young_age = people.young_age
         self._expanded: dict[str, tuple[Sequence_, ...]] = {}
+        self._members: (
+            tuple[dict[str, tuple[Sequence_, ...]], dict[Sequence_, frozenset[Sequence_]]] | None
+        ) = None
         self._cues = [
             self._compile(kind, text)
             for kind, definition in danger.kinds.items()
@@ -533,6 +536,7 @@ class DangerCues:
         state["_child_parts"] = [parts[key] for key in self._child_parts]
         state["_part_numbers"] = [(parts[key], found) for key, found in self._part_numbers.items()]
         state["_indexes"] = [(kept, self._indexes[id(kept)]) for kept in self._kept]
+        state["_members"] = None  # rebuilt on first use: a started bot asks no new question
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -906,23 +910,42 @@ class DangerCues:
         """
         asked = [phrase for phrase in phrases if phrase]
         found = set(asked)
-        for name in self._classes:
-            if name in PEOPLE:
-                continue
-            members = [_as_said(sequence) for sequence in self._expand(name)]
+        members, by_ending = self._class_members()
+        for name, said in members.items():
             general = self._class_words.get(name, ())
             if any(_holds(phrase, word) for phrase in asked for word in general):
-                found.update(members)
-                continue
-            # A member named by its last word ("knife" names "kitchen knife", "bat" "baseball
-            # bat"): an English noun phrase ends in what it is.
-            found.update(
-                member
-                for member in members
-                for phrase in asked
-                if len(phrase) <= len(member) and member[-len(phrase) :] == phrase
-            )
+                found.update(said)
+        # A member named by its last word ("knife" names "kitchen knife", "bat" "baseball
+        # bat"): an English noun phrase ends in what it is. A class named whole adds these too.
+        for phrase in asked:
+            found.update(by_ending.get(phrase, ()))
         return frozenset(found)
+
+    def _class_members(
+        self,
+    ) -> tuple[dict[str, tuple[Sequence_, ...]], dict[Sequence_, frozenset[Sequence_]]]:
+        """Each danger class's members as said, and every member by each of its endings.
+
+        Worked out on the first question and kept: comparing every phrase of every question
+        with the ending of every member took a third of an engine's build. Not cached to disk
+        (see :meth:`__getstate__`): only the questions' answers to it are.
+        """
+        if self._members is None:
+            members = {
+                name: tuple(_as_said(sequence) for sequence in self._expand(name))
+                for name in self._classes
+                if name not in PEOPLE
+            }
+            by_ending: dict[Sequence_, set[Sequence_]] = {}
+            for said in members.values():
+                for member in said:
+                    for start in range(len(member)):
+                        by_ending.setdefault(member[start:], set()).add(member)
+            self._members = (
+                members,
+                {ending: frozenset(found) for ending, found in by_ending.items()},
+            )
+        return self._members
 
     def _filled(
         self, tokens: Sequence[_Token], part: tuple[Sequence_, ...], memo: _Memo

@@ -10,6 +10,7 @@ knowledge); it lives here because this package depends on nothing else in the bo
 """
 
 from functools import cache
+from pathlib import Path
 
 from bot import _cache
 from bot.language._load import LanguageError, default_language_dir, read_language
@@ -29,18 +30,33 @@ def english() -> Language:
         LanguageError: the shipped pack has been edited into an invalid state; the message
             lists every problem with its file and key.
     """
-    folder = default_language_dir()
     where = _cache.folder()
     if where is None:
-        return read_language(folder)
-    path = where / "language.pickle"
-    key = _cache.make_key("language", _cache.files_digest([folder]))
+        return read_language(default_language_dir())
+    path, key = _cache_entry(where)
     cached = _cache.read(path, key)
     if isinstance(cached, Language):
         return cached
-    language = read_language(folder)
+    language = read_language(default_language_dir())
     _cache.write(path, key, language)
     return language
+
+
+def keep_english(where: Path) -> bool:
+    """Cache the shipped pack in the cache folder ``where`` as a command's first start would.
+
+    For a process that has read the pack already (the tests' first start, made in-process):
+    the bots they start then read it back. False when it could not be written.
+    """
+    path, key = _cache_entry(where)
+    return _cache.write(path, key, english())
+
+
+def _cache_entry(where: Path) -> tuple[Path, str]:
+    """The shipped pack's file in the cache folder ``where``, and its key (its files' hash)."""
+    return where / "language.pickle", _cache.make_key(
+        "language", _cache.files_digest([default_language_dir()])
+    )
 
 
 __all__ = [
@@ -50,6 +66,7 @@ __all__ = [
     "YamlError",
     "default_language_dir",
     "english",
+    "keep_english",
     "read_language",
     "read_yaml",
     "read_yaml_for_editing",
