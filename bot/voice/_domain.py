@@ -282,8 +282,9 @@ def domain_corpus(engine: Engine) -> Corpus:
 def step_corpus(engine: Engine) -> Corpus:
     """What every question's own model starts from.
 
-    The answers and commands, the menu, and the knowledge titles and terms: so that speech
-    that is none of the question's answers still has other words to fall into.
+    The answers and commands, the menu, and the knowledge titles and terms, also as asked
+    ("ask section 46", which every question takes): so that speech that is none of the
+    question's answers still has other words to fall into.
     """
     corpus = Corpus()
     groups = [
@@ -302,8 +303,10 @@ def step_corpus(engine: Engine) -> Corpus:
             corpus.add(text, 2)
     for entry in getattr(engine.knowledge, "entries", ()):
         corpus.add(entry.title)
+        corpus.add(f"ask {entry.title}")
         for term in entry.terms:
             corpus.add(term)
+            corpus.add(f"ask {term}")  # every question takes "ask ..." as well as its answers
     return corpus
 
 
