@@ -393,6 +393,9 @@ def test_digits_in_the_domain_are_taught_as_words() -> None:
     assert spoken_words("s 46 of the children act 1989") == [
         "s", "forty", "six", "of", "the", "children", "act", "nineteen", "eighty", "nine",
     ]  # fmt: skip
+    # An apostrophe typed as a space leaves a "t" nobody says: it is joined back.
+    assert spoken_words("i don t know") == ["i", "dont", "know"]
+    assert spoken_words("haven t yet s 7 t") == ["havent", "yet", "s", "seven", "t"]
 
 
 # -- the audit log: by voice, and how sure, never the words ------------------------------------
