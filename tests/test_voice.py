@@ -26,8 +26,8 @@ from bot.voice._audio import (
     encode_ogg,
     syllables_heard,
 )
-from bot.voice._domain import CONFIRM, Expected, expected_at, step_expected
-from bot.voice._listen import Heard, Listener
+from bot.voice._domain import CONFIRM, Expected, echoed_words, expected_at, step_expected
+from bot.voice._listen import Heard, Listener, said_whole
 from bot.voice._recognise import (
     RecogniserError,
     Transcript,
@@ -251,6 +251,58 @@ def test_done_and_none_heard_alone_at_a_tick_list_are_read_back(engine: Engine) 
     assert (heard.answer, heard.sure) == ("nothing", True)
 
 
+@pytest.mark.parametrize(
+    ("where", "reading", "answer"),
+    [
+        (("initial-contact", "danger"), "yes shes in danger", "yes"),
+        (("initial-contact", "danger"), "no hes fine", "no"),
+        (("initial-contact", "danger"), "im not sure", "unsure"),
+        (("child-in-custody", "appropriate-adult"), "the appropriate adult is on the way", "yes"),
+        (("initial-contact", "history"), "shes got a social worker", "on-a-plan"),
+    ],
+)
+def test_an_answer_said_in_a_sentence_of_its_own_words_is_taken(
+    engine: Engine, where: tuple[str, str], reading: str, answer: str
+) -> None:
+    # The answer's phrases said whole, with pronouns, "is" and the question's own words around
+    # them ("appropriate adult" is asked about): as sure as the phrase alone.
+    heard = Listener(engine, recogniser=HeardAs(reading)).hear(
+        spoken(reading), step_expected(engine, *where)
+    )
+    assert (heard.answer, heard.sure) == (answer, True), heard
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        "yes and no",  # two answers
+        "yes hes not in danger",  # a yes and a no: never one of them
+        "no yes not sure",  # three answers
+        "yes but hes got a knife",  # more than the answer
+        "shes at the pub with her mates",  # words that are no answer's
+    ],
+)
+def test_a_sentence_is_no_answer_unless_all_of_it_says_one(engine: Engine, reading: str) -> None:
+    danger = step_expected(engine, "initial-contact", "danger")
+    heard = Listener(engine, recogniser=HeardAs(reading)).hear(spoken(reading), danger)
+    assert not (heard.answer in ("yes", "no", "unsure") and heard.sure), heard
+    assert said_whole(reading, danger) is None
+
+
+def test_the_words_a_question_lends_its_answers_carry_no_answer_and_deny_nothing(
+    engine: Engine,
+) -> None:
+    danger = step_expected(engine, "initial-contact", "danger")
+    assert {"stepping", "put", "would"} <= danger.echoes
+    assert not danger.echoes & {"danger", "risk", "in", "at"}  # in "in danger", "at risk"
+    status = step_expected(engine, "missing-child", "status")
+    assert "found" not in status.echoes  # "found" is an answer there
+    assert not echoed_words("Is the child not here, or never seen?", CONFIRM.answers) & {
+        "not",
+        "never",
+    }
+
+
 def test_a_reading_that_could_be_half_of_another_answer_is_read_back(engine: Engine) -> None:
     class HeardSure:
         name = "fake"
@@ -334,6 +386,9 @@ def test_digits_in_the_domain_are_taught_as_words() -> None:
     assert spoken_words("s 46 of the children act 1989") == [
         "s", "forty", "six", "of", "the", "children", "act", "nineteen", "eighty", "nine",
     ]  # fmt: skip
+    # An apostrophe typed as a space leaves a "t" nobody says: it is joined back.
+    assert spoken_words("i don t know") == ["i", "dont", "know"]
+    assert spoken_words("haven t yet s 7 t") == ["havent", "yet", "s", "seven", "t"]
 
 
 # -- the audit log: by voice, and how sure, never the words ------------------------------------

@@ -43,6 +43,9 @@ class Expected:
     no_answer: frozenset[str] = frozenset()
     """Whole messages that answer nothing here, so nothing is matched to them ("done" to "Is
     the child in danger?"): the officer is asked again, as when it is typed."""
+    echoes: frozenset[str] = frozenset()
+    """The question's own words, which an answer may repeat around its phrases without
+    changing it ("the appropriate adult is on the way")."""
 
     def phrases(self) -> Iterator[tuple[str, Answer]]:
         """Every phrase with the answer it means."""
@@ -81,6 +84,25 @@ CONFIRM = Expected("confirm", (YES, NO, UNSURE, *_COMMANDS), closed=True)
 READ_BACK = Expected("read-back", (YES, NO), closed=True)
 """The answer to "I heard ... is that right?": yes or no, nothing else."""
 """A generic yes / no / not sure question (``guidebot transcribe --expect confirm``)."""
+
+
+_DENIALS = frozenset(
+    said(w) for w in (*LANGUAGE.negation.preceding, *LANGUAGE.negation.following) if " " not in w
+)
+
+
+def echoed_words(question: str, answers: Iterable[Answer]) -> frozenset[str]:
+    """The question's words an answer may say again without changing what it answers.
+
+    "Has an appropriate adult been told?" is answered "the appropriate adult is on the way".
+    A word of the question that is also in one of the answers' phrases ("danger" of "in
+    danger", "found" of "still missing, or found") carries an answer, so it is left out, and
+    so is any word that denies.
+    """
+    in_answers = {
+        word for answer in answers for phrase in answer.phrases for word in phrase.split()
+    }
+    return frozenset(set(said(question).split()) - in_answers - _DENIALS)
 
 
 def expected_at(engine: Engine, state: Conversation | None) -> Expected:
@@ -144,13 +166,17 @@ def step_expected(engine: Engine, flow_id: str, step_id: str) -> Expected:
             general = tuple(p for p in general if p not in taken)
             answers.append(Answer(base.id, base.text, _phrases(own[base.id], general)))
         no_answer = frozenset(_DONE) if step.phrases and not action else frozenset()
-        return Expected(where, (*answers, *_COMMANDS), closed=True, no_answer=no_answer)
+        every = (*answers, *_COMMANDS)
+        return Expected(
+            where, every, closed=True, no_answer=no_answer, echoes=echoed_words(step.ask, every)
+        )
     if isinstance(step, ChoiceStep):
         options = tuple(
             Answer(option.id, option.label, _phrases([option.label], option.phrases))
             for option in step.options
         )
-        return Expected(where, (*options, *_COMMANDS), closed=True)
+        every = (*options, *_COMMANDS)
+        return Expected(where, every, closed=True, echoes=echoed_words(step.ask, every))
     if isinstance(step, InfoStep):
         carry_on = Answer("next", step.button, _phrases([step.button], _ANSWERS.carry_on))
         return Expected(where, (carry_on, *_COMMANDS), closed=True)
@@ -165,7 +191,8 @@ def step_expected(engine: Engine, flow_id: str, step_id: str) -> Expected:
             Answer("nothing", "none", _phrases(_ANSWERS.nothing)),
         )
         extra = ends if isinstance(step, ChecklistStep) else ()
-        return Expected(where, (*items, *extra, *_COMMANDS), closed=False)
+        every = (*items, *extra, *_COMMANDS)
+        return Expected(where, every, closed=False, echoes=echoed_words(step.ask, every))
     return Expected(where, _COMMANDS, closed=False)
 
 
@@ -255,8 +282,9 @@ def domain_corpus(engine: Engine) -> Corpus:
 def step_corpus(engine: Engine) -> Corpus:
     """What every question's own model starts from.
 
-    The answers and commands, the menu, and the knowledge titles and terms: so that speech
-    that is none of the question's answers still has other words to fall into.
+    The answers and commands, the menu, and the knowledge titles and terms, also as asked
+    ("ask section 46", which every question takes): so that speech that is none of the
+    question's answers still has other words to fall into.
     """
     corpus = Corpus()
     groups = [
@@ -275,8 +303,10 @@ def step_corpus(engine: Engine) -> Corpus:
             corpus.add(text, 2)
     for entry in getattr(engine.knowledge, "entries", ()):
         corpus.add(entry.title)
+        corpus.add(f"ask {entry.title}")
         for term in entry.terms:
             corpus.add(term)
+            corpus.add(f"ask {term}")  # every question takes "ask ..." as well as its answers
     return corpus
 
 

@@ -59,6 +59,11 @@ right came over by more than three, a long one; out-of-domain notes came at four
 RIVAL_READINGS = 3
 """A reading this high in the n-best list that matches another answer as closely as the best
 makes the answer a guess: it is read back ("no" heard as "dunno", with "no" next)."""
+LONGEST_WHOLE = 12
+"""Words beyond which a reading is no answer said whole but a sentence of its own."""
+_AROUND = _FILLERS | _FRAMING | frozenset({"got", "there", "their", "theyve", "ive", "weve"})
+"""Words that may stand between and around an answer's phrases said whole ("yes she's in
+danger", "she's got a social worker"); "there" and "their" are how a recogniser writes "they're"."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,61 @@ def best_match(
                 score = fuzz.ratio(core, phrase, score_cutoff=CONFIRM * 100) / 100 * penalty
                 if best is None or score > best[1]:
                     best = (answer, score, reading)
+        core = _core(reading)
+        whole = said_whole(core, expected) if core not in expected.no_answer else None
+        if whole is not None and (best is None or penalty > best[1]):
+            best = (whole, penalty, reading)  # said in so many words: as good as exact
     return best
+
+
+def said_whole(reading: str, expected: Expected) -> Answer | None:
+    """The answer a reading says in so many words: its phrases said whole, words around them.
+
+    The reading is split into as few pieces as it can be, each an answer's phrase exactly or
+    one word that frames it (a pronoun, "is", the question's own words). Every phrase must
+    belong to one answer: "yes she's in danger" is a yes, "yes and no" or "not in danger yes"
+    are none, and a word that is neither (a content word, "but") leaves the reading unmatched.
+    Exact phrases only: a near miss goes through the fuzzy whole-message score instead.
+    """
+    words = said(reading).split()
+    if not words or len(words) > LONGEST_WHOLE:
+        return None
+    meaning: dict[tuple[str, ...], set[str]] = {}
+    answers: dict[str, Answer] = {}
+    for phrase, answer in expected.phrases():
+        meaning.setdefault(tuple(phrase.split()), set()).add(answer.id)
+        answers.setdefault(answer.id, answer)
+    longest = max((len(key) for key in meaning), default=0)
+    around = _AROUND | expected.echoes
+    # best[i]: the fewest pieces that cover words[i:], with every set of answers they name.
+    never = len(words) + 1
+    best: list[tuple[int, set[frozenset[str]]]] = [(never, set()) for _ in words]
+    best.append((0, {frozenset()}))
+    for start in range(len(words) - 1, -1, -1):
+        pieces: list[tuple[int, frozenset[str]]] = []
+        if words[start] in around:
+            pieces.append((start + 1, frozenset()))
+        for end in range(start + 1, min(len(words), start + longest) + 1):
+            meant = meaning.get(tuple(words[start:end]))
+            if meant is not None:
+                pieces.extend((end, frozenset({one})) for one in meant)
+        fewest, named = never, set[frozenset[str]]()
+        for end, piece in pieces:
+            cost = best[end][0] + 1
+            if cost >= never:
+                continue
+            if cost < fewest:
+                fewest, named = cost, set()
+            if cost == fewest:
+                named |= {piece | rest for rest in best[end][1]}
+        best[start] = (fewest, named)
+    choices = {ids for ids in best[0][1] if ids}
+    if len(choices) != 1:
+        return None
+    (chosen,) = choices
+    if len(chosen) != 1:
+        return None
+    return answers[next(iter(chosen))]
 
 
 def _rivalled(
