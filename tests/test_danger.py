@@ -1063,3 +1063,20 @@ def test_round_three_probes_hold_their_measure() -> None:
     assert (len(probes["danger"]), len(probes["ordinary"])) == (66, 88)
     assert caught >= 61
     assert alarms <= 3
+
+
+# Words pointing back ("that was ...") with a past time or an end date or end what was told
+# before them, though it was told as going on; minutes ago, or a "now" after, do not.
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("the stepdad is strangling the girl, but that was back in 2021 and hes moved", False),
+        ("mum is dragging him by the hair, this was last summer, all fine since", False),
+        ("a man is snatching a toddler off the swings, that was in another town", False),
+        ("hes hitting her, that was ten minutes ago and the kids are screaming", True),
+        ("he was punching the lad, that was last week but hes back now with a bat", True),
+        ("hes got a knife, that was what the caller said, kids inside", True),
+    ],
+)
+def test_that_was_then_dates_what_was_told_before_it(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"

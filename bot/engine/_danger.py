@@ -397,6 +397,8 @@ class DangerCues:
         self._answer_openers = frozenset(word_list(danger.answer_openers))
         self._whole_answers = frozenset(tuple(p.split()) for p in word_list(danger.whole_answers))
         self._now_goes_on = frozenset(word_list(danger.now_goes_on))
+        self._told_back = self._list(danger.told_back)
+        self._told_elsewhere = self._list(danger.told_elsewhere)
         self._no_as_not_after = frozenset(word_list(danger.no_as_not_after))
         self._no_as_not_before = frozenset(word_list(danger.no_as_not_before))
         answers = language.answers
@@ -510,6 +512,8 @@ class DangerCues:
             self._present,
             self._hypothetical,
             self._law_words,
+            self._told_back,
+            self._told_elsewhere,
             self._adult_only,
             self._no_child,
             self._any_child,
@@ -1296,6 +1300,13 @@ class DangerCues:
             if not set(range(begin, finish + 1)) <= inside:
                 return "everyday: " + self._said(tokens, begin, finish)
         ended = self._ended[cue.kind]
+        history = () if cue.kind in self._attributes else self._history
+        earlier = () if cue.kind in self._lasting else self._earlier
+        back = self._told_back_of(
+            tokens, end, later, (ended, self._told_elsewhere, self._past, self._later)
+        )
+        if back is not None:
+            return back
         if not going_on:
             excused = {
                 at
@@ -1313,8 +1324,6 @@ class DangerCues:
                     continue  # "earlier he was fine now hes got a knife": fine was then
                 if not self._negated_before(tokens, begin):
                     return "over: " + self._said(tokens, begin, finish)
-        history = () if cue.kind in self._attributes else self._history
-        earlier = () if cue.kind in self._lasting else self._earlier
         times = {
             (begin, finish): phrases is not history
             for phrases in (self._past, self._later, earlier, history)
@@ -1397,6 +1406,38 @@ class DangerCues:
                 and tokens[after].clause == tokens[end].clause
             ):
                 return "label: " + tokens[after].text
+        return None
+
+    def _told_back_of(
+        self,
+        tokens: Sequence[_Token],
+        end: int,
+        later: set[int],
+        endings: tuple[tuple[Sequence_, ...], ...],
+    ) -> str | None:
+        """Why what was told before "that was ..." is not now, or None.
+
+        "dad is shaking the baby, but that was two years ago", "that was at a different
+        address": words pointing back (danger.yaml's ``told_back``) after the cue, with a past
+        time or an end within two words after them, date or end the cue, though it was told as
+        going on. A few minutes ago is no end ("that was ten minutes ago"), nor is a time
+        followed by a "now" ("that was last week but hes back now").
+        """
+        for begin, finish in self._phrases_in(tokens, self._told_back, later):
+            if begin <= end:
+                continue
+            if any(
+                first > finish and tokens[first].stem not in self._ongoing_from  # "fine since"
+                for first, _ in self._phrases_in(tokens, self._present, later)
+            ):
+                continue
+            clause = {tokens[finish].clause}
+            for phrases in endings:
+                for first, last in self._phrases_in(tokens, phrases, clause):
+                    if finish < first <= finish + 3 and not self._negated_before(tokens, first):
+                        return "told back: " + self._said(tokens, begin, last)
+            if any(self._year_gone(tokens, at) for at in range(finish + 1, finish + 4)):
+                return "told back: " + self._said(tokens, begin, finish)
         return None
 
     def _after_answers(self, tokens: Sequence[_Token], first: int) -> int:

@@ -310,6 +310,11 @@ class Danger(_Strict):
     now_goes_on: Phrases = ()
     """Words after a "now" that go on with what was said before it ("gone now and", "safe now
     with nan"); after any other word, the "now" parts an ended danger from a new one."""
+    told_back: Marked = ()
+    """Words pointing back at what was told ("that was"): with a past time or an end right
+    after them, they date or end it, though it was told as going on."""
+    told_elsewhere: Marked = ()
+    """Places that, after `told_back` words, put what was told elsewhere, for every kind."""
     no_as_not_after: Phrases = ()
     """Words after which a "no" denies the verb that follows, as "not" does, as Scots and
     Geordie speakers say it ("hes no breathing", "bairn no moving")."""
