@@ -918,3 +918,149 @@ def test_everyday_uses_and_visiting_are_no_alarm(said: str) -> None:
 
 def test_a_medical_cue_with_visiting_words_elsewhere_is_still_read() -> None:
     assert DANGER.read("the baby wont come round")
+
+
+# Round three (branch h-danger2): kinds named by the lead for the sealed sets, in words of our
+# own. A reply that opens with a whole answer, or answers chained ("no not yet"), ends there.
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("no not yet mums fella is stamping on the lad", "violence-now"),
+        ("not yet suicidal 15yo walking towards the motorway bridge", "self-harm"),
+        ("nah not yet baby gone floppy and grey", "medical"),
+        ("done that dad is kicking the door in and the kids are behind it", "dangerous-person"),
+        ("not that we know of stepdad has a machete out and the kids are upstairs", "weapon"),
+    ],
+)
+def test_a_whole_answer_said_first_does_not_deny_what_follows(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no not yet, no weapons in the house",
+        "no not yet what counts as a threat to kill for the dash",
+        "yes done that is locking a child in a room an offence",
+        "is not breathing a reason to force entry?",
+        "not really, the knife was seized and bagged",
+    ],
+)
+def test_a_whole_answer_leaves_denials_and_questions_as_they_were(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+# A bare "now" parts an ended danger from a new one in a voice note, unless what follows it goes
+# on with the ended one (danger.yaml's now_goes_on).
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("paramedics have gone now the uncle has a hammer and the kids are in the hall", True),
+        ("knife seized earlier now mums ex is at the door with a bat", True),
+        ("the fire crew have left now the toddler is fitting on the sofa", True),
+        ("the knife has been seized now and bagged", False),
+        ("hes been arrested now safe with nan", False),
+        ("the fire is out now all the kids are with the neighbour", False),
+    ],
+)
+def test_a_bare_now_parts_an_ended_danger_from_a_new_one(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+# Dialect: "wi", "hoose", "laddie"; and a Scots "no" before a verb is "not".
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("the bairn is no breathin and his lips are blue", "medical"),
+        ("wean no moving in the bath", "medical"),
+        ("da is leathering the laddie wi his belt reet now", "violence-now"),
+        ("a wifie has run off wi the bairn fae the pram", "abduction"),
+        ("theres smoke pourin oot the hoose and the weans are upstairs", "fire"),
+    ],
+)
+def test_dialect_words_and_a_scots_no_are_read(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the bairn has no breathing problems, just a cold",
+        "no weapons in the hoose, bairns asleep",
+        "the laddie was no hurt, nothing to worry about, home wi his mam",
+    ],
+)
+def test_dialect_denials_still_deny(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+# A recogniser's "night" for "knife", read as a knife only by a knife's kind or where it is held.
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("er the stepdad is holding a bread night and the boy is stood right there", True),
+        ("he has a night to her throat and the baby is on the floor", True),
+        ("the kitchen night light was left on for the toddler", False),
+        ("dad is on night shift so mum has the kids", False),
+    ],
+)
+def test_a_knife_heard_as_night_is_read_where_a_knife_would_be(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # A person's condition ("isnt allowed near") does not deny their arrival.
+        ("the uncle who isnt allowed near the girls has just walked in", "dangerous-person"),
+        # A fit told by what is seen; a child put into a vehicle by a stranger.
+        ("the 3 year old is jerking on the floor and his eyes are rolling", "medical"),
+        ("a woman was seen putting the boy in a van and driving off", "abduction"),
+    ],
+)
+def test_arrivals_fits_and_vehicles_in_new_words(said: str, kind: str) -> None:
+    found = DANGER.read(said)
+    assert kind in found.kinds, f"{said!r} read as {found.kinds}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "bail conditions not to contact the children",
+        "the lad is fighting off a chest infection",
+        "she likes true crime podcasts about murders",
+        "hes obsessed with a video game where you shoot zombies",
+    ],
+)
+def test_conditions_illness_and_stories_are_no_alarm(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+def test_round_three_probes_hold_their_measure() -> None:
+    """The round's own probes (tests/data/danger_probes_round3.yaml), written before it and
+    measured before (55/66 caught, 5/88 false alarms) and after: the after figures are a floor."""
+    probes = read_yaml((DATA / "danger_probes_round3.yaml").read_text(encoding="utf-8"))
+    caught = sum(bool(DANGER.read(row["text"])) for row in probes["danger"])
+    alarms = sum(bool(DANGER.read(row["text"])) for row in probes["ordinary"])
+    assert (len(probes["danger"]), len(probes["ordinary"])) == (66, 88)
+    assert caught >= 61
+    assert alarms <= 3
+
+
+# Words pointing back ("that was ...") with a past time or an end date or end what was told
+# before them, though it was told as going on; minutes ago, or a "now" after, do not.
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("the stepdad is strangling the girl, but that was back in 2021 and hes moved", False),
+        ("mum is dragging him by the hair, this was last summer, all fine since", False),
+        ("a man is snatching a toddler off the swings, that was in another town", False),
+        ("hes hitting her, that was ten minutes ago and the kids are screaming", True),
+        ("he was punching the lad, that was last week but hes back now with a bat", True),
+        ("hes got a knife, that was what the caller said, kids inside", True),
+    ],
+)
+def test_that_was_then_dates_what_was_told_before_it(said: str, danger: bool) -> None:
+    assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"

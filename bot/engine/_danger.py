@@ -63,6 +63,10 @@ tells of now."""
 NEAR_VERB = 1
 """How far before a cue "is" + verb-ing may stand and still tell it as going on ("is hitting")."""
 
+_ACTS = frozenset(["arriving"])
+"""Classes of what a person does now: a negation in the part naming the person before one
+("not allowed near") is that person's condition and does not deny the act."""
+
 PEOPLE = ("child", "young-child", "adult")
 """Classes naming who is involved: no clue to what the danger is."""
 
@@ -394,10 +398,17 @@ class DangerCues:
         self._told_now = frozenset(word_list(danger.told_now))
         self._carries_into = frozenset(word_list(danger.carries_into))
         self._answer_openers = frozenset(word_list(danger.answer_openers))
+        self._whole_answers = frozenset(tuple(p.split()) for p in word_list(danger.whole_answers))
+        self._now_goes_on = frozenset(word_list(danger.now_goes_on))
+        self._told_back = self._list(danger.told_back)
+        self._told_elsewhere = self._list(danger.told_elsewhere)
+        self._no_as_not_after = frozenset(word_list(danger.no_as_not_after))
+        self._no_as_not_before = frozenset(word_list(danger.no_as_not_before))
         answers = language.answers
         self._answers = tuple(
             sorted(
                 {
+                    **dict.fromkeys(self._whole_answers, False),
                     **{
                         tuple(p.split()): False
                         for p in word_list((*answers.yes, *answers.no))
@@ -408,6 +419,7 @@ class DangerCues:
                 key=lambda item: -len(item[0]),
             )
         )
+        self._answer_set = frozenset(answer for answer, _ in self._answers)
         self._corrections = tuple(tuple(p.split()) for p in word_list(answers.corrections))
         self._ongoing_from = frozenset(_word(w) for w in word_list(danger.ongoing_from))
         self._answered_no = frozenset(_stems(phrase) for phrase in word_list(danger.answered_no))
@@ -503,6 +515,8 @@ class DangerCues:
             self._present,
             self._hypothetical,
             self._law_words,
+            self._told_back,
+            self._told_elsewhere,
             self._adult_only,
             self._no_child,
             self._any_child,
@@ -630,6 +644,7 @@ class DangerCues:
             if starts_clause:
                 clause += 1
             found.append(_Token(word, stemmed, sentence, clause))
+        found = self._no_as_not(found)
         tokens: list[_Token] = []
         breaks = self._unmarked_breaks(found)
         for at, token in enumerate(found):
@@ -647,6 +662,28 @@ class DangerCues:
                 )
             )
         return tokens
+
+    def _no_as_not(self, found: list[_Token]) -> list[_Token]:
+        """The words with a Scots or Geordie "no" before a verb read as "not".
+
+        "hes no breathing", "bairn no moving": said after a person or a word of being
+        (danger.yaml's ``no_as_not_after``) and before a verb, the "no" denies the verb as "not"
+        does, so a cue that holds a negation ("not breathing") is found in it. "no breathing
+        problems", said first or after "has", is left as it is.
+        """
+        for at in range(1, len(found) - 1):
+            token, before, after = found[at], found[at - 1], found[at + 1]
+            if (
+                token.text == "no"
+                and before.clause == token.clause == after.clause
+                and before.text in self._no_as_not_after
+                and (
+                    after.text in self._no_as_not_before
+                    or (len(after.text) > 4 and after.text.endswith(("ing", "in", "ed")))
+                )
+            ):
+                found[at] = _Token("not", _word("not"), token.sentence, token.clause)
+        return found
 
     def _without_fillers(self, said: list[str]) -> Iterator[str]:
         """The words said, without the recogniser's "um" and "er": "last um year" is "last year"."""
@@ -676,6 +713,7 @@ class DangerCues:
         new clause ("not yet the suspect has walked back in").
         """
         breaks: set[int] = set()
+        answered: set[int] = set()  # where an answer said first ends: another may follow it
         for at, token in enumerate(found):
             before = found[at - 1] if at else None
             same = before is not None and before.clause == token.clause
@@ -690,8 +728,12 @@ class DangerCues:
                 and before.stem not in self._present_words
             ):
                 breaks.add(at)
-            opens = not same or any(
-                self._said_at(found, at - len(c), c) for c in self._corrections if len(c) <= at
+            opens = (
+                not same
+                or at in answered
+                or any(
+                    self._said_at(found, at - len(c), c) for c in self._corrections if len(c) <= at
+                )
             )
             if not opens:
                 continue
@@ -699,8 +741,11 @@ class DangerCues:
                 after = at + len(answer)
                 if after < len(found) and self._said_at(found, at, answer):
                     following = found[after]
+                    answered.add(after)
                     if following.sentence == token.sentence and (
-                        unsure or following.text in self._answer_openers
+                        unsure
+                        or answer in self._whole_answers
+                        or following.text in self._answer_openers
                     ):
                         breaks.add(after)
                     break
@@ -1049,10 +1094,10 @@ class DangerCues:
                     found.append((at, end))
         return found
 
-    def _negated_before(self, tokens: Sequence[_Token], start: int) -> bool:
-        """Whether a negation stands within reach before ``start``, in its clause."""
+    def _negated_before(self, tokens: Sequence[_Token], start: int, floor: int = -1) -> bool:
+        """Whether a negation stands within reach before ``start`` in its clause, past ``floor``."""
         clause = tokens[start].clause
-        for at in range(start - 1, max(-1, start - 1 - SCOPE), -1):
+        for at in range(start - 1, max(floor, start - 1 - SCOPE), -1):
             if tokens[at].clause != clause:
                 return False
             if tokens[at].stem in self._negations and not any(
@@ -1063,13 +1108,16 @@ class DangerCues:
             ):
                 return True
         return any(
-            start - end <= SCOPE and end < start
-            for _, end in self._phrases_in(tokens, self._negation_phrases, {clause})
+            start - end <= SCOPE and floor < begin and end < start
+            for begin, end in self._phrases_in(tokens, self._negation_phrases, {clause})
         )
 
     def _denied(self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]) -> bool:
         """A negation governs a part of the cue: before it, within reach, or just after it."""
-        if not cue.negated_inside and any(self._negated_before(tokens, s) for s, _ in placed):
+        if not cue.negated_inside and any(
+            self._negated_before(tokens, s, self._own_negation_floor(cue, placed, n))
+            for n, (s, _) in enumerate(placed)
+        ):
             return True
         for _, end in placed:
             for at in range(end + 1, min(len(tokens), end + 3)):
@@ -1078,6 +1126,21 @@ class DangerCues:
                 if tokens[at].clause != tokens[end].clause:
                     break
         return self._answered_no_after(tokens, placed[-1][1])
+
+    @staticmethod
+    def _own_negation_floor(cue: _Cue, placed: list[tuple[int, int]], part: int) -> int:
+        """Where a negation that may deny a part of a cue must stand after (-1: anywhere).
+
+        An arrival after a person named by what they must not do ("dad who isnt allowed near
+        them has just let himself in"): the negation is the person's condition, not a denial
+        of the arrival, so only one said after that person reaches it. A condition with no
+        act ("bail conditions: not to contact the children") names no arrival, and is denied
+        as before.
+        """
+        classes = cue.classes or ()
+        if part and part < len(classes) and classes[part] in _ACTS:
+            return placed[part - 1][1]
+        return -1
 
     def _answered_no_after(self, tokens: Sequence[_Token], end: int) -> bool:
         """A form's question answered "no": "Knives or guns: no", "Forced marriage: no indicators".
@@ -1260,6 +1323,13 @@ class DangerCues:
             if not set(range(begin, finish + 1)) <= inside:
                 return "everyday: " + self._said(tokens, begin, finish)
         ended = self._ended[cue.kind]
+        history = () if cue.kind in self._attributes else self._history
+        earlier = () if cue.kind in self._lasting else self._earlier
+        back = self._told_back_of(
+            tokens, end, later, (ended, self._told_elsewhere, self._past, self._later)
+        )
+        if back is not None:
+            return back
         if not going_on:
             excused = {
                 at
@@ -1277,8 +1347,6 @@ class DangerCues:
                     continue  # "earlier he was fine now hes got a knife": fine was then
                 if not self._negated_before(tokens, begin):
                     return "over: " + self._said(tokens, begin, finish)
-        history = () if cue.kind in self._attributes else self._history
-        earlier = () if cue.kind in self._lasting else self._earlier
         times = {
             (begin, finish): phrases is not history
             for phrases in (self._past, self._later, earlier, history)
@@ -1316,7 +1384,9 @@ class DangerCues:
                 if finish < start and tokens[finish].clause not in own and start - finish > REACH:
                     continue  # a time said long before, of another statement in a voice note
                 return "past: " + self._said(tokens, begin, finish)
-        first = next(at for at, token in enumerate(tokens) if token.sentence == sentence)
+        first = self._after_answers(
+            tokens, next(at for at, token in enumerate(tokens) if token.sentence == sentence)
+        )
         for begin, finish in self._phrases_in(tokens, self._procedure, whole):
             # "do we need to seize the knife?" asks about procedure; "how do I do CPR on a 6
             # month old, he's stopped breathing" tells of danger in its own clause, and "what
@@ -1361,6 +1431,56 @@ class DangerCues:
                 return "label: " + tokens[after].text
         return None
 
+    def _told_back_of(
+        self,
+        tokens: Sequence[_Token],
+        end: int,
+        later: set[int],
+        endings: tuple[tuple[Sequence_, ...], ...],
+    ) -> str | None:
+        """Why what was told before "that was ..." is not now, or None.
+
+        "dad is shaking the baby, but that was two years ago", "that was at a different
+        address": words pointing back (danger.yaml's ``told_back``) after the cue, with a past
+        time or an end within two words after them, date or end the cue, though it was told as
+        going on. A few minutes ago is no end ("that was ten minutes ago"), nor is a time
+        followed by a "now" ("that was last week but hes back now").
+        """
+        for begin, finish in self._phrases_in(tokens, self._told_back, later):
+            if begin <= end:
+                continue
+            if any(
+                first > finish and tokens[first].stem not in self._ongoing_from  # "fine since"
+                for first, _ in self._phrases_in(tokens, self._present, later)
+            ):
+                continue
+            clause = {tokens[finish].clause}
+            for phrases in endings:
+                for first, last in self._phrases_in(tokens, phrases, clause):
+                    if finish < first <= finish + 3 and not self._negated_before(tokens, first):
+                        return "told back: " + self._said(tokens, begin, last)
+            if any(self._year_gone(tokens, at) for at in range(finish + 1, finish + 4)):
+                return "told back: " + self._said(tokens, begin, finish)
+        return None
+
+    def _after_answers(self, tokens: Sequence[_Token], first: int) -> int:
+        """Where a sentence's own words start, after the answers it opens with.
+
+        "no not yet what counts as a threat to kill": the answer is to the bot's question, and
+        what follows it is the officer's question, opened as one.
+        """
+        while first < len(tokens):
+            clause = tokens[first].clause
+            end = first
+            while end + 1 < len(tokens) and tokens[end + 1].clause == clause:
+                end += 1
+            if end + 1 >= len(tokens) or tokens[end + 1].sentence != tokens[first].sentence:
+                break
+            if tuple(token.text for token in tokens[first : end + 1]) not in self._answer_set:
+                break
+            first = end + 1
+        return first
+
     def _opens_now(self, tokens: Sequence[_Token], begin: int, start: int) -> bool:
         """Whether a "now" between ``begin`` and the cue opens a statement of its own.
 
@@ -1368,7 +1488,12 @@ class DangerCues:
         the "hes" after it start what is so now, and what was said before them was of before.
         """
         return any(
-            tokens[at].stem in self._present_words and tokens[at + 1].text in self._told_now
+            tokens[at].stem in self._present_words
+            and (
+                tokens[at + 1].text in self._told_now
+                # "ambulance has left now stepdad has a bat": a bare "now" parts them too
+                or (tokens[at].text == "now" and tokens[at + 1].text not in self._now_goes_on)
+            )
             for at in range(begin + 1, start)
         )
 

@@ -304,6 +304,22 @@ class Danger(_Strict):
     """Words after which a `told_now` word goes on the same clause ("says hes", "think hes")."""
     answer_openers: Phrases = ()
     """After a yes or no said first, words that start the officer's next clause ("no he ...")."""
+    whole_answers: Phrases = ()
+    """Answers complete in themselves ("not yet", "done that"): said first, whatever follows
+    starts a clause of its own ("no not yet carer is slapping the lad")."""
+    now_goes_on: Phrases = ()
+    """Words after a "now" that go on with what was said before it ("gone now and", "safe now
+    with nan"); after any other word, the "now" parts an ended danger from a new one."""
+    told_back: Marked = ()
+    """Words pointing back at what was told ("that was"): with a past time or an end right
+    after them, they date or end it, though it was told as going on."""
+    told_elsewhere: Marked = ()
+    """Places that, after `told_back` words, put what was told elsewhere, for every kind."""
+    no_as_not_after: Phrases = ()
+    """Words after which a "no" denies the verb that follows, as "not" does, as Scots and
+    Geordie speakers say it ("hes no breathing", "bairn no moving")."""
+    no_as_not_before: Phrases = ()
+    """Words (besides any ending "ing", "in" or "ed") before which such a "no" is "not"."""
 
     @model_validator(mode="after")
     def _class_words_name_classes(self) -> Danger:
