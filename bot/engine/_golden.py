@@ -107,22 +107,13 @@ def replay(engine: Engine, transcript: Mapping[str, Any]) -> list[TurnResult]:
     Turn 0 is the opening menu. The clock starts at ``clock`` (default a fixed instant) and moves
     on ``after`` seconds before each turn (default 20), so idle expiry can be tested too.
     """
-    check_transcript(transcript)
-    if not isinstance(transcript, Mapping):
-        raise TranscriptError(
-            f"a transcript must be a mapping with a 'turns' list, not {type(transcript).__name__}"
-        )
+    check_transcript(transcript)  # every shape below is checked there, before any turn runs
     now = _seconds(transcript.get("clock", DEFAULT_CLOCK), "'clock'")
     result = engine.start(now)
     state = result.state
     text = json.dumps(state.to_json(), sort_keys=True)
     results = [TurnResult(0, result.replies, result.audit, state, text)]
-    turns = transcript.get("turns")
-    if not isinstance(turns, list) or not turns:
-        raise TranscriptError("a transcript needs a non-empty 'turns' list")
-    for number, turn in enumerate(turns, start=1):
-        if not isinstance(turn, dict):
-            raise TranscriptError(f"turn {number} must be a mapping")
+    for number, turn in enumerate(transcript["turns"], start=1):
         now += _seconds(turn.get("after", DEFAULT_GAP), f"turn {number}: 'after'")
         state = Conversation.from_json(json.loads(text))
         result = engine.step(state, _event(turn, number, now))
