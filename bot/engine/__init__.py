@@ -70,6 +70,7 @@ from bot.engine._state import (
     RaisedFlag,
     StateError,
 )
+from bot.engine._steps import is_action
 from bot.engine._summary import build_summary, render_summary, summary_data
 
 __all__ = [
@@ -125,6 +126,7 @@ __all__ = [
     "compile_flows",
     "content_version",
     "coverage",
+    "is_action",
     "leaks",
     "mermaid",
     "positions",

@@ -11,9 +11,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from bot.engine import Conversation, Engine
+from bot.engine import Conversation, Engine, is_action
 from bot.engine._schema import ChecklistStep, ChoiceStep, ConfirmStep, InfoStep, TextStep
-from bot.engine._steps import is_action
 from bot.engine._words import LANGUAGE
 
 ACKNOWLEDGE = "understood"
