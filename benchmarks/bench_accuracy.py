@@ -67,9 +67,10 @@ SETS: dict[str, Path] = {
     "blind7": ROOT / "benchmarks" / "data" / "blind7_utterances.yaml",
     "blind8": ROOT / "benchmarks" / "data" / "blind8_utterances.yaml",
     "blind9": ROOT / "benchmarks" / "data" / "blind9_utterances.yaml",
+    "blind10": ROOT / "benchmarks" / "data" / "blind10_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
-SEALED: frozenset[str] = frozenset({"blind3", "blind4", "blind5", "blind7", "blind8", "blind9"})
+SEALED: frozenset[str] = frozenset({"blind3", "blind4", "blind5", "blind7", "blind8", "blind9", "blind10"})
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
 READ_SETS: tuple[str, ...] = ("dev", "extra", "blind", "blind2", "blind6")

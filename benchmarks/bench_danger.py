@@ -71,8 +71,9 @@ SETS: dict[str, Path] = {
     "s": DATA / "danger_blind_s.yaml",
     "t": DATA / "danger_blind_t.yaml",
     "u": DATA / "danger_blind_u.yaml",
+    "w": DATA / "danger_blind_w.yaml",
 }
-SEALED = {"b", "q", "s", "t", "u"}
+SEALED = {"b", "q", "s", "t", "u", "w"}
 NOW = 1_700_000_100.0
 
 
