@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.engine import Engine
-from bot.engine._words import LANGUAGE
 from bot.voice._audio import Pcm, decode, syllables_heard
 from bot.voice._domain import (
     COMMANDS,
+    LANGUAGE,
     Answer,
     Expected,
     domain_corpus,
@@ -59,6 +59,9 @@ right came over by more than three, a long one; out-of-domain notes came at four
 RIVAL_READINGS = 3
 """A reading this high in the n-best list that matches another answer as closely as the best
 makes the answer a guess: it is read back ("no" heard as "dunno", with "no" next)."""
+LOST_BEATS = 2
+"""Syllables a note may fall short of a longer answer's phrase and still be it with its first
+words lost: the count is within one of the words' for most answers, and one more is spare."""
 LONGEST_WHOLE = 12
 """Words beyond which a reading is no answer said whole but a sentence of its own."""
 _AROUND = _FILLERS | _FRAMING | frozenset({"got", "there", "their", "theyve", "ive", "weve"})
@@ -280,7 +283,7 @@ class Listener:
                 score >= ACCEPT
                 and reading == text  # a lower reading is only a guess: read it back
                 and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
-                and not _half_of_another(_core(reading), answer, expected)
+                and not _half_of_another(_core(reading), answer, expected, beats)
                 and not _heard_alike(_core(reading), answer, expected)
                 and not _rivalled(readings, answer, expected, beats)
             )
@@ -293,14 +296,22 @@ class Listener:
         return text, None, transcript.confidence, transcript.confidence >= OPEN_SURE
 
 
-def _half_of_another(core: str, answer: Answer, expected: Expected) -> bool:
+def _half_of_another(
+    core: str, answer: Answer, expected: Expected, beats: int | None = None
+) -> bool:
     """True when what was heard ends another answer's phrase: "sure" of "not sure".
 
     A short first word is the easiest to lose in a noisy street, and losing it here turns
-    one answer into its opposite, so such a match is read back rather than taken.
+    one answer into its opposite, so such a match is read back rather than taken. Unless the
+    note's syllables (``beats``) leave no room for what would have been lost: "not" heard in a
+    note of one beat was not "possibly not" (four), while "found" may always have been "not
+    found", as a beat more or less is within the count's own error.
     """
     return any(
-        other.id != answer.id and phrase != core and phrase.endswith(f" {core}")
+        other.id != answer.id
+        and phrase != core
+        and phrase.endswith(f" {core}")
+        and (beats is None or beats + LOST_BEATS >= syllables(phrase))
         for phrase, other in expected.phrases()
     )
 
