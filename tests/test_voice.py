@@ -27,7 +27,7 @@ from bot.voice._audio import (
     syllables_heard,
 )
 from bot.voice._domain import CONFIRM, Expected, echoed_words, expected_at, step_expected
-from bot.voice._listen import Heard, Listener, said_whole
+from bot.voice._listen import Heard, Listener, said_whole, said_within
 from bot.voice._recognise import (
     RecogniserError,
     Transcript,
@@ -287,6 +287,41 @@ def test_a_sentence_is_no_answer_unless_all_of_it_says_one(engine: Engine, readi
     heard = Listener(engine, recogniser=HeardAs(reading)).hear(spoken(reading), danger)
     assert not (heard.answer in ("yes", "no", "unsure") and heard.sure), heard
     assert said_whole(reading, danger) is None
+
+
+@pytest.mark.parametrize(
+    "reading",
+    ["chase got the social worker", "she forgotten social worker", "see thought social worker"],
+)
+def test_an_answers_phrase_among_misheard_little_words_is_read_back(
+    engine: Engine, reading: str
+) -> None:
+    # "she's got a social worker" with its little words misheard: the phrase is there whole,
+    # nothing else could change it, so the officer is asked, never answered for unasked.
+    history = step_expected(engine, "initial-contact", "history")
+    heard = Listener(engine, recogniser=HeardAs(reading)).hear(
+        spoken("she's got a social worker"), history
+    )
+    assert (heard.answer, heard.sure) == ("on-a-plan", False), heard
+    assert said_within(reading, history) is not None
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        "she hasnt got a social worker",  # a denial
+        "social worker but dad has a knife",  # a contrast and a risk
+        "the social worker and the school",  # joined to something else
+        "mum called the social worker about it yesterday evening",  # too much besides
+        "she said yes to me",  # a one-word answer inside a sentence
+    ],
+)
+def test_a_phrase_in_a_sentence_that_could_change_it_is_not_read_back(
+    engine: Engine, reading: str
+) -> None:
+    history = step_expected(engine, "initial-contact", "history")
+    assert said_within(reading, history) is None
+    assert said_within(reading, step_expected(engine, "initial-contact", "danger")) is None
 
 
 def test_the_words_a_question_lends_its_answers_carry_no_answer_and_deny_nothing(

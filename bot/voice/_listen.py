@@ -63,10 +63,28 @@ LOST_BEATS = 2
 """Syllables a note may fall short of a longer answer's phrase and still be it with its first
 words lost: the count is within one of the words' for most answers, and one more is spare."""
 LONGEST_WHOLE = 12
+WITHIN_SPARE = 3
+"""Words a reading may hold besides an answer's phrase for that answer to be read back."""
 """Words beyond which a reading is no answer said whole but a sentence of its own."""
 _AROUND = _FILLERS | _FRAMING | frozenset({"got", "there", "their", "theyve", "ive", "weve"})
 """Words that may stand between and around an answer's phrases said whole ("yes she's in
 danger", "she's got a social worker"); "there" and "their" are how a recogniser writes "they're"."""
+
+_CHANGES_AN_ANSWER = frozenset(
+    word
+    for group in (
+        LANGUAGE.negation.preceding,
+        LANGUAGE.negation.following,
+        LANGUAGE.negation.termination,
+        LANGUAGE.answers.contrast,
+        LANGUAGE.answers.risk,
+        LANGUAGE.answers.corrections,
+    )
+    for phrase in group
+    for word in said(phrase).split()
+)
+"""Words that may deny, join, qualify or correct an answer, or bring a risk into it ("not",
+"and", "but", "knife", "actually"): a reading holding one is never read back as a bare answer."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +181,42 @@ def best_match(
         whole = said_whole(core, expected) if core not in expected.no_answer else None
         if whole is not None and (best is None or penalty > best[1]):
             best = (whole, penalty, reading)  # said in so many words: as good as exact
+        within = None
+        if rank == 0 and whole is None and expected.closed:
+            within = said_within(core, expected)  # an open question takes a sentence as said
+        if within is not None and (best is None or best[1] < CONFIRM):
+            best = (within, CONFIRM, reading)  # worth asking about, never taken unasked
     return best
+
+
+def said_within(reading: str, expected: Expected) -> Answer | None:
+    """The one answer whose phrase of two words or more stands whole in a short reading.
+
+    The recogniser often gets an answer's distinctive words right and the little words
+    around them wrong ("chase got the social worker" for "she's got a social worker"). Such a
+    reading is no answer said whole, so it is only ever read back, and only where nothing in
+    it could change the answer: no other answer's phrase, no word that denies or contrasts,
+    no risk word, and few words besides the phrase.
+    """
+    words = said(reading).split()
+    if not words or len(words) > LONGEST_WHOLE:
+        return None
+    if set(words) & _CHANGES_AN_ANSWER:
+        return None
+    padded = f" {' '.join(words)} "
+    named: dict[str, int] = {}
+    answers: dict[str, Answer] = {}
+    for phrase, answer in expected.phrases():
+        if f" {phrase} " in padded:
+            length = len(phrase.split())
+            named[answer.id] = max(named.get(answer.id, 0), length)
+            answers[answer.id] = answer
+    if len(named) != 1:
+        return None
+    ((answer_id, length),) = named.items()
+    if length < 2 or len(words) - length > WITHIN_SPARE or answer_id in COMMANDS:
+        return None
+    return answers[answer_id]
 
 
 def said_whole(reading: str, expected: Expected) -> Answer | None:
