@@ -60,7 +60,18 @@ from bot.engine._golden import (
 )
 from bot.engine._graph import mermaid
 from bot.engine._numbers import read_hours, read_number
-from bot.engine._schema import END, STEP_KINDS, FlowFile
+from bot.engine._schema import (
+    END,
+    STEP_KINDS,
+    ChecklistStep,
+    ChoiceStep,
+    ConfirmStep,
+    DurationStep,
+    FlowFile,
+    InfoStep,
+    NumberStep,
+    TextStep,
+)
 from bot.engine._state import (
     DEFAULT_IDLE_SECONDS,
     MIGRATIONS,
@@ -92,7 +103,11 @@ __all__ = [
     "AuditKind",
     "Button",
     "Card",
+    "ChecklistStep",
+    "ChoiceStep",
+    "ConfirmStep",
     "Conversation",
+    "DurationStep",
     "Edge",
     "Effect",
     "Engine",
@@ -104,7 +119,9 @@ __all__ = [
     "FlowProblem",
     "FlowReport",
     "FlowSet",
+    "InfoStep",
     "KnowledgeSource",
+    "NumberStep",
     "Position",
     "Press",
     "RaisedFlag",
@@ -116,6 +133,7 @@ __all__ = [
     "SummaryData",
     "SummarySection",
     "Text",
+    "TextStep",
     "Tick",
     "TranscriptError",
     "TurnResult",

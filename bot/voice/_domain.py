@@ -11,9 +11,21 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from bot.engine import Conversation, Engine, is_action
-from bot.engine._schema import ChecklistStep, ChoiceStep, ConfirmStep, InfoStep, TextStep
-from bot.engine._words import LANGUAGE
+from bot.engine import (
+    ChecklistStep,
+    ChoiceStep,
+    ConfirmStep,
+    Conversation,
+    Engine,
+    InfoStep,
+    TextStep,
+    is_action,
+)
+from bot.language import english
+
+LANGUAGE = english()
+"""The language pack the engine reads typed answers with, so that a spoken answer is read the
+same way: voice takes it from :mod:`bot.language`, never from the engine's insides."""
 
 ACKNOWLEDGE = "understood"
 """What a spoken acknowledgement of a red flag is handed to the engine as."""

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.engine import Engine
-from bot.engine._words import LANGUAGE
 from bot.voice._audio import Pcm, decode, syllables_heard
 from bot.voice._domain import (
     COMMANDS,
+    LANGUAGE,
     Answer,
     Expected,
     domain_corpus,
@@ -59,11 +59,32 @@ right came over by more than three, a long one; out-of-domain notes came at four
 RIVAL_READINGS = 3
 """A reading this high in the n-best list that matches another answer as closely as the best
 makes the answer a guess: it is read back ("no" heard as "dunno", with "no" next)."""
+LOST_BEATS = 2
+"""Syllables a note may fall short of a longer answer's phrase and still be it with its first
+words lost: the count is within one of the words' for most answers, and one more is spare."""
 LONGEST_WHOLE = 12
+WITHIN_SPARE = 3
+"""Words a reading may hold besides an answer's phrase for that answer to be read back."""
 """Words beyond which a reading is no answer said whole but a sentence of its own."""
 _AROUND = _FILLERS | _FRAMING | frozenset({"got", "there", "their", "theyve", "ive", "weve"})
 """Words that may stand between and around an answer's phrases said whole ("yes she's in
 danger", "she's got a social worker"); "there" and "their" are how a recogniser writes "they're"."""
+
+_CHANGES_AN_ANSWER = frozenset(
+    word
+    for group in (
+        LANGUAGE.negation.preceding,
+        LANGUAGE.negation.following,
+        LANGUAGE.negation.termination,
+        LANGUAGE.answers.contrast,
+        LANGUAGE.answers.risk,
+        LANGUAGE.answers.corrections,
+    )
+    for phrase in group
+    for word in said(phrase).split()
+)
+"""Words that may deny, join, qualify or correct an answer, or bring a risk into it ("not",
+"and", "but", "knife", "actually"): a reading holding one is never read back as a bare answer."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +181,42 @@ def best_match(
         whole = said_whole(core, expected) if core not in expected.no_answer else None
         if whole is not None and (best is None or penalty > best[1]):
             best = (whole, penalty, reading)  # said in so many words: as good as exact
+        within = None
+        if rank == 0 and whole is None and expected.closed:
+            within = said_within(core, expected)  # an open question takes a sentence as said
+        if within is not None and (best is None or best[1] < CONFIRM):
+            best = (within, CONFIRM, reading)  # worth asking about, never taken unasked
     return best
+
+
+def said_within(reading: str, expected: Expected) -> Answer | None:
+    """The one answer whose phrase of two words or more stands whole in a short reading.
+
+    The recogniser often gets an answer's distinctive words right and the little words
+    around them wrong ("chase got the social worker" for "she's got a social worker"). Such a
+    reading is no answer said whole, so it is only ever read back, and only where nothing in
+    it could change the answer: no other answer's phrase, no word that denies or contrasts,
+    no risk word, and few words besides the phrase.
+    """
+    words = said(reading).split()
+    if not words or len(words) > LONGEST_WHOLE:
+        return None
+    if set(words) & _CHANGES_AN_ANSWER:
+        return None
+    padded = f" {' '.join(words)} "
+    named: dict[str, int] = {}
+    answers: dict[str, Answer] = {}
+    for phrase, answer in expected.phrases():
+        if f" {phrase} " in padded:
+            length = len(phrase.split())
+            named[answer.id] = max(named.get(answer.id, 0), length)
+            answers[answer.id] = answer
+    if len(named) != 1:
+        return None
+    ((answer_id, length),) = named.items()
+    if length < 2 or len(words) - length > WITHIN_SPARE or answer_id in COMMANDS:
+        return None
+    return answers[answer_id]
 
 
 def said_whole(reading: str, expected: Expected) -> Answer | None:
@@ -280,7 +336,7 @@ class Listener:
                 score >= ACCEPT
                 and reading == text  # a lower reading is only a guess: read it back
                 and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
-                and not _half_of_another(_core(reading), answer, expected)
+                and not _half_of_another(_core(reading), answer, expected, beats)
                 and not _heard_alike(_core(reading), answer, expected)
                 and not _rivalled(readings, answer, expected, beats)
             )
@@ -293,14 +349,22 @@ class Listener:
         return text, None, transcript.confidence, transcript.confidence >= OPEN_SURE
 
 
-def _half_of_another(core: str, answer: Answer, expected: Expected) -> bool:
+def _half_of_another(
+    core: str, answer: Answer, expected: Expected, beats: int | None = None
+) -> bool:
     """True when what was heard ends another answer's phrase: "sure" of "not sure".
 
     A short first word is the easiest to lose in a noisy street, and losing it here turns
-    one answer into its opposite, so such a match is read back rather than taken.
+    one answer into its opposite, so such a match is read back rather than taken. Unless the
+    note's syllables (``beats``) leave no room for what would have been lost: "not" heard in a
+    note of one beat was not "possibly not" (four), while "found" may always have been "not
+    found", as a beat more or less is within the count's own error.
     """
     return any(
-        other.id != answer.id and phrase != core and phrase.endswith(f" {core}")
+        other.id != answer.id
+        and phrase != core
+        and phrase.endswith(f" {core}")
+        and (beats is None or beats + LOST_BEATS >= syllables(phrase))
         for phrase, other in expected.phrases()
     )
 
