@@ -71,6 +71,7 @@ from bot.engine._schema import (
     InfoStep,
     NumberStep,
     TextStep,
+    outcomes_of,
 )
 from bot.engine._state import (
     DEFAULT_IDLE_SECONDS,
@@ -147,6 +148,7 @@ __all__ = [
     "is_action",
     "leaks",
     "mermaid",
+    "outcomes_of",
     "positions",
     "protects_first",
     "read_confirm",

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.engine import END, FlowSet
-from bot.engine._schema import (
+from bot.engine import (
+    END,
     ChecklistStep,
     ConfirmStep,
+    FlowSet,
     InfoStep,
     TextStep,
     outcomes_of,
