@@ -267,10 +267,10 @@ class Matcher:
       that shares a phrase with an entry ("charge my body worn camera") leaves most of its
       words unexplained, so it stays below the share.
     * Everything in between is ``ambiguous``: the officer is shown the top options to choose.
-    * ``LEARNT_SURE_AT`` (0.7), ``LEARNT_DOUBT_BELOW`` (0.2), ``LEARNT_TIE`` (1): when the
-      base ships labelled questions (``knowledge/questions.yaml``), a second opinion learnt
-      from them and from the entries' text (:mod:`bot.knowledge._learnt`) gives each topic a
-      probability. A leader the thresholds above call sure, whose topics it gives less than
+    * ``LEARNT_SURE_AT`` (0.7 until the eight-set refit below), ``LEARNT_DOUBT_BELOW`` (0.2),
+      ``LEARNT_TIE`` (1): when the base ships labelled questions (``knowledge/questions.yaml``),
+      a second opinion learnt from them and from the entries' text
+      (:mod:`bot.knowledge._learnt`) gives each topic a probability. A leader the thresholds above call sure, whose topics it gives less than
       0.2, is offered as a choice instead; an answer they call ambiguous (never one they call
       none) becomes sure when it gives the leader's topic at least 0.7, unless another entry
       of that topic scores within a point of it (the search cannot tell them apart, as for
@@ -288,17 +288,17 @@ class Matcher:
       With the tie at 1 point and ``QUESTION_WEIGHT`` 2 in the learnt opinion, left out one
       set at a time, 10 more of the read sets' 646 messages are answered confidently and
       rightly (``blind`` 0.792 -> 0.827), none more wrongly.
-    * ``LEARNT_FIRST_SURE_AT`` (0.55), ``LEARNT_PROMOTE_AT`` (0.8), ``LEARNT_PROMOTE_WITHIN``
+    * ``LEARNT_SURE_AT`` 0.7 -> 0.55, ``LEARNT_PROMOTE_AT`` (0.8), ``LEARNT_PROMOTE_WITHIN``
       (5), ``PROMOTE_FROM`` (3), ``VETOED_PROMOTE_AT`` (0.9), ``VETOED_PROMOTE_WITHIN`` (30),
       ``LEARNT_SPLIT_AT`` (0.15), ``LEARNT_SPLIT_MASS`` (0.9), ``LEARNT_SPLIT_SCORE`` (45):
       fitted leave-one-set-out over eight read sets once ``blind3``, ``blind4`` and ``blind5``
       were unsealed (3 December 2026), for messages the learnt opinion reads as having more
       than one topic, or as having another entry's topic:
 
-      - A leader whose topic the learnt opinion puts first, above all others, needs 0.55
-        rather than 0.7 to be sure: a message with several topics spreads the learnt belief,
-        so a first topic at 0.55 to 0.7 is still the message's ("forgot to call the family
-        back").
+      - A leader needs 0.55 rather than 0.7 of the learnt belief to be sure (over one half,
+        so always the learnt opinion's first topic): a message with several topics spreads
+        the belief, so a first topic at 0.55 to 0.7 is still the message's ("forgot to call
+        the family back").
       - A leader whose topic is the learnt opinion's second, with at least 0.15 and the first
         and second together at least 0.9, is sure when it scores at least 45: the message is
         split between two topics and the leader holds one ("kid is freezing and starving,
@@ -353,10 +353,9 @@ class Matcher:
     JARGON_CONFIDENT_AT = 55.0
     JARGON_RIVAL_SHARE = 0.7
     EXPLAINED_SHARE = 0.65
-    LEARNT_SURE_AT = 0.7
+    LEARNT_SURE_AT = 0.55
     LEARNT_DOUBT_BELOW = 0.2
     LEARNT_TIE = 1.0
-    LEARNT_FIRST_SURE_AT = 0.55
     LEARNT_PROMOTE_AT = 0.8
     LEARNT_PROMOTE_WITHIN = 5.0
     PROMOTE_FROM = 3
@@ -798,21 +797,19 @@ class Matcher:
                 and (promoted is None or belief > promoted[0])
             ):
                 promoted = (belief, its_topic, place)
-        first, second = sorted(probabilities, key=probabilities.__getitem__, reverse=True)[:2]
         if promoted is not None:
             learnt, topic, place = promoted
             ranked = [ranked[place], *ranked[:place], *ranked[place + 1 :]]
-            top, level = ranked[0][0], self.LEARNT_SURE_AT
+            top = ranked[0][0]
         elif sure:
             return "ambiguous", ranked
-        else:
-            level = self.LEARNT_FIRST_SURE_AT if first == topic else self.LEARNT_SURE_AT
         tied = any(
             topic in self.entries[index].topics
             for score, index in ranked[1:]
             if score >= top - self.LEARNT_TIE
         )
         # A message with two topics is split between them: the leader's may be the second.
+        first, second = sorted(probabilities, key=probabilities.__getitem__, reverse=True)[:2]
         split = (
             promoted is None
             and second == topic
@@ -822,7 +819,7 @@ class Matcher:
             and top >= self.LEARNT_SPLIT_SCORE
         )
         if (
-            (learnt >= level or split)
+            (learnt >= self.LEARNT_SURE_AT or split)
             and not tied
             and not self.learnt.nearest_off_topic(query.words)
         ):
