@@ -268,26 +268,26 @@ class Matcher:
       words unexplained, so it stays below the share.
     * Everything in between is ``ambiguous``: the officer is shown the top options to choose.
     * ``LEARNT_SURE_AT`` (0.7 until the eight-set refit below), ``LEARNT_DOUBT_BELOW`` (0.2),
-      ``LEARNT_TIE`` (1): when the base ships labelled questions (``knowledge/questions.yaml``),
-      a second opinion learnt from them and from the entries' text
-      (:mod:`bot.knowledge._learnt`) gives each topic a probability. A leader the thresholds above call sure, whose topics it gives less than
-      0.2, is offered as a choice instead; an answer they call ambiguous (never one they call
-      none) becomes sure when it gives the leader's topic at least 0.7, unless another entry
-      of that topic scores within a point of it (the search cannot tell them apart, as for
-      "police protection", whose entries tie: the officer then chooses between them) or the
-      labelled message most like this one is an off-topic one (admin sharing an entry's
-      word). Fitted leave-one-set-out over the five read sets on 3 December 2026 (a wrong
-      answer or a negative answered confidently counted as six right ones lost), then measured
-      with the shipped code by ``benchmarks/bench_learnt.py``: confident and right rises on
-      ``blind2`` (0.631 -> 0.713) and ``blind6`` (0.537 -> 0.636), falls a little on ``blind``
-      (0.815 -> 0.792), and confident and wrong falls on all three (to 0.000, 0.005, 0.000).
-      The learnt opinion never moves the order of the entries: blended into the score it did
-      not put the right entry first more often. The tie was 5 points at first; but any entry
-      of the leader's topic leads the officer to the right guidance (the thresholds' own path
-      never counts one as a rival), so a clear leader of that topic is now shown directly.
-      With the tie at 1 point and ``QUESTION_WEIGHT`` 2 in the learnt opinion, left out one
-      set at a time, 10 more of the read sets' 646 messages are answered confidently and
-      rightly (``blind`` 0.792 -> 0.827), none more wrongly.
+      ``LEARNT_TIE`` (1): when the base ships labelled questions (``knowledge/questions.yaml``), a
+      second opinion learnt from them and from the entries' text (:mod:`bot.knowledge._learnt`)
+      gives each topic a probability. A leader the thresholds above call sure, whose topics it gives
+      less than 0.2, is offered as a choice instead; an answer they call ambiguous (never one they
+      call none) becomes sure when it gives the leader's topic at least 0.7, unless another entry of
+      that topic scores within a point of it (the search cannot tell them apart, as for "police
+      protection", whose entries tie: the officer then chooses between them) or the labelled message
+      most like this one is an off-topic one (admin sharing an entry's word). Fitted
+      leave-one-set-out over the five read sets on 3 December 2026 (a wrong answer or a negative
+      answered confidently counted as six right ones lost), then measured with the shipped code by
+      ``benchmarks/bench_learnt.py``: confident and right rises on ``blind2`` (0.631 -> 0.713) and
+      ``blind6`` (0.537 -> 0.636), falls a little on ``blind`` (0.815 -> 0.792), and confident and
+      wrong falls on all three (to 0.000, 0.005, 0.000). Blended into the score, the learnt opinion
+      did not put the right entry first more often, so it did not move the order of the entries
+      until the eight-set refit below, which lets it put first a runner-up it is sure of. The tie
+      was 5 points at first; but any entry of the leader's topic leads the officer to the right
+      guidance (the thresholds' own path never counts one as a rival), so a clear leader of that
+      topic is now shown directly. With the tie at 1 point and ``QUESTION_WEIGHT`` 2 in the learnt
+      opinion, left out one set at a time, 10 more of the read sets' 646 messages are answered
+      confidently and rightly (``blind`` 0.792 -> 0.827), none more wrongly.
     * ``LEARNT_SURE_AT`` 0.7 -> 0.55, ``LEARNT_PROMOTE_AT`` (0.8), ``LEARNT_PROMOTE_WITHIN``
       (5), ``PROMOTE_FROM`` (3), ``VETOED_PROMOTE_AT`` (0.9), ``VETOED_PROMOTE_WITHIN`` (30),
       ``LEARNT_SPLIT_AT`` (0.15), ``LEARNT_SPLIT_MASS`` (0.9), ``LEARNT_SPLIT_SCORE`` (45):
