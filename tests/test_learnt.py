@@ -50,11 +50,27 @@ def test_a_confident_leader_the_labelled_questions_put_elsewhere_is_offered_as_a
     learnt: Matcher,
 ) -> None:
     """Labelled officers say "in crisis on the bridge" of mental health, not of a referral."""
-    said = "boy in crisis on the bridge, refer?"
-    assert Matcher(SMALL_BASE).search(said).status == "confident"
+    said = "girl in crisis on the bridge, social worker?"
+    plain = Matcher(SMALL_BASE).search(said)
+    assert plain.status == "confident"
     result = learnt.search(said)
     assert result.status == "ambiguous"
-    assert {match.entry.id for match in result.matches[:2]} == {"referral", "mental-health"}
+    # Mental health scores over 30 points behind: offered, but not put first.
+    assert plain.matches[0].score - plain.matches[1].score > Matcher.VETOED_PROMOTE_WITHIN
+    assert [match.entry.id for match in result.matches[:2]] == ["referral", "mental-health"]
+
+
+def test_a_vetoed_leader_gives_way_to_a_runner_up_the_labelled_questions_are_sure_of(
+    learnt: Matcher,
+) -> None:
+    """Within 30 points, the topic the labelled questions are sure of goes first, and is sure."""
+    said = "boy in crisis on the bridge, refer?"
+    plain = Matcher(SMALL_BASE).search(said)
+    assert plain.status == "confident"
+    assert [match.entry.id for match in plain.matches[:2]] == ["referral", "mental-health"]
+    result = learnt.search(said)
+    assert result.status == "confident"
+    assert [match.entry.id for match in result.matches[:2]] == ["mental-health", "referral"]
 
 
 def test_the_learnt_opinion_leaves_clear_answers_and_nothing_alone(learnt: Matcher) -> None:
@@ -108,3 +124,85 @@ def test_every_shipped_question_is_learnt_from() -> None:
 
 def test_a_folder_without_questions_learns_nothing(tmp_path: Path) -> None:
     assert read_questions(tmp_path, ["neglect"]) is None
+
+
+# Officers who say "juvenile" and "domestic" together in these labelled questions are asking
+# about an appropriate adult for the child arrested, not about the domestic.
+ARRESTED_AT_A_DOMESTIC = LabelledQuestions(
+    labelled=(
+        ("juvenile arrested at a domestic, needs someone with him", ("appropriate-adult",)),
+        ("juvenile in custody for a domestic, parents wont come", ("appropriate-adult",)),
+        ("juvenile detained after a domestic, who sits in", ("appropriate-adult",)),
+        ("juvenile nicked for a domestic at home", ("appropriate-adult",)),
+        ("hasnt come home from school", ("missing-child",)),
+    ),
+    off_topic=("my taser refresher training is next week",),
+)
+
+
+def test_a_close_runner_up_the_learnt_opinion_is_sure_of_goes_first() -> None:
+    """Scores 3 points apart cannot tell the entries apart; the labelled questions can."""
+    said = "juvenile saw the domestic"
+    plain = Matcher(SMALL_BASE).search(said, limit=3)
+    assert plain.status == "ambiguous"
+    assert [match.entry.id for match in plain.matches[:2]] == [
+        "domestic-abuse",
+        "appropriate-adult",
+    ]
+    learnt = Matcher(SMALL_BASE, questions=ARRESTED_AT_A_DOMESTIC).search(said, limit=3)
+    assert learnt.status == "confident"
+    # Reordered, not rescored: the set of entries offered is the same, each keeps its score.
+    assert [match.entry.id for match in learnt.matches[:2]] == [
+        "appropriate-adult",
+        "domestic-abuse",
+    ]
+    assert {(m.entry.id, m.score) for m in learnt.matches} == {
+        (m.entry.id, m.score) for m in plain.matches
+    }
+
+
+def test_a_runner_up_far_behind_is_not_put_first_however_sure_the_learnt_opinion() -> None:
+    """Over 10 points behind, the search's own reading stands: the learnt opinion only tempers."""
+    said = "crisis, refer"
+    plain = Matcher(SMALL_BASE).search(said, limit=3)
+    top, runner_up = plain.matches[:2]
+    assert top.score - runner_up.score > Matcher.LEARNT_PROMOTE_WITHIN
+    taught = LabelledQuestions(
+        labelled=tuple(
+            (text, (runner_up.entry.id,)) for text in ("crisis, refer?", "crisis refer")
+        ),
+    )
+    matcher = Matcher(SMALL_BASE, questions=taught)
+    assert matcher.learnt is not None
+    sure_of = matcher.learnt.probabilities(normalised_words(said))[runner_up.entry.id]
+    assert sure_of >= Matcher.LEARNT_PROMOTE_AT
+    assert matcher.search(said, limit=3).matches[0].entry.id == top.entry.id
+
+
+def test_a_leader_holding_one_of_two_topics_the_learnt_opinion_splits_is_sure() -> None:
+    """Officers asking about a juvenile at a domestic ask about both; either entry is right."""
+    both = LabelledQuestions(
+        labelled=(
+            (
+                "juvenile arrested at a domestic, needs someone with him",
+                ("appropriate-adult", "domestic-abuse"),
+            ),
+            (
+                "juvenile in custody for a domestic, parents wont come",
+                ("appropriate-adult", "domestic-abuse"),
+            ),
+            ("juvenile detained after a domestic, who sits in", ("appropriate-adult",)),
+        ),
+    )
+    said = "juvenile domestic"
+    plain = Matcher(SMALL_BASE).search(said, limit=3)
+    assert plain.status == "ambiguous"
+    matcher = Matcher(SMALL_BASE, questions=both)
+    assert matcher.learnt is not None
+    split = matcher.learnt.probabilities(normalised_words(said))
+    # The leader's topic is the learnt opinion's second, the two together nearly all of it.
+    assert split["appropriate-adult"] > split["domestic-abuse"] >= Matcher.LEARNT_SPLIT_AT
+    assert split["appropriate-adult"] + split["domestic-abuse"] >= Matcher.LEARNT_SPLIT_MASS
+    result = matcher.search(said, limit=3)
+    assert result.status == "confident"
+    assert result.matches[0].entry.id == plain.matches[0].entry.id == "domestic-abuse"

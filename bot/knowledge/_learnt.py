@@ -209,13 +209,16 @@ class LearntTopics:
             return False
         cols, values = self._vector(_features(words))
         starts = np.searchsorted(self._memory_cols, cols, side="left")
-        ends = np.searchsorted(self._memory_cols, cols, side="right")
-        similarity = np.zeros(len(self._memory_off))
-        for start, end, value in zip(starts, ends, values, strict=True):
-            if end > start:
-                np.add.at(
-                    similarity, self._memory_rows[start:end], value * self._memory_values[start:end]
-                )
+        lengths = np.searchsorted(self._memory_cols, cols, side="right") - starts
+        # Every stored (message, value) of every feature the message has, in one array: the
+        # positions of each feature's run, laid end to end.
+        runs = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        positions = runs + np.arange(int(lengths.sum()))
+        similarity = np.bincount(
+            self._memory_rows[positions],
+            weights=np.repeat(values, lengths) * self._memory_values[positions],
+            minlength=len(self._memory_off),
+        )
         return bool(similarity.max() > 0 and self._memory_off[int(similarity.argmax())])
 
     def similarities(self, words: Sequence[str]) -> np.ndarray:
