@@ -37,11 +37,10 @@ from bot.reports import (  # noqa: E402
     default_outcomes,
     parse_period,
     render_html,
-    store_events,
     tally_store,
 )
 from bot.reports._synthetic import wander  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.store import Store, store_events  # noqa: E402
 
 NOVEMBER = 1_793_491_200.0  # Sunday 1 November 2026 00:00 UTC
 MONTH = 30 * 24 * 3600.0

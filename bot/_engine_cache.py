@@ -12,8 +12,7 @@ from typing import NamedTuple, Protocol
 
 from bot._cache import FOLDER, enabled, files_digest, make_key, read, write
 from bot.engine import Engine, FlowSet
-from bot.knowledge import KnowledgeBase, english_words
-from bot.knowledge._normalise import adopt_english_words
+from bot.knowledge import KnowledgeBase, adopt_english_words, english_words
 
 
 class Settings(Protocol):

@@ -66,13 +66,14 @@ from spellchecker import SpellChecker
 from bot.language import (
     Language,
     LanguageError,
+    Phrase,
+    Phrases,
     YamlError,
     default_language_dir,
     english,
     read_language,
     read_yaml,
 )
-from bot.language._model import Phrase, Phrases
 
 FILE = "personal_data.yaml"
 """The file of a language pack this module reads: not one of the pack's checked FILES."""

@@ -12,8 +12,8 @@ import random
 import pytest
 from faker import Faker
 
-from bot.audit.fields import COMMENT_FIELD, FEEDBACK_KIND, RATING_FIELD, RATINGS
 from bot.engine import AUDIT_KINDS, AuditEvent, Engine
+from bot.event_fields import COMMENT_FIELD, FEEDBACK_KIND, RATING_FIELD, RATINGS
 from tests.test_leaks import _nhs_number
 from tests.test_practice import RECORD_CHECK, Run, _record_check
 

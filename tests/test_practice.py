@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from bot.audit.fields import FEEDBACK_KIND, PRACTICE_FIELD, PRACTICE_STARTED_KIND
 from bot.audit.runs import runs
 from bot.engine import (
     AUDIT_KINDS,
@@ -18,6 +17,7 @@ from bot.engine import (
     Text,
     Tick,
 )
+from bot.event_fields import FEEDBACK_KIND, PRACTICE_FIELD, PRACTICE_STARTED_KIND
 from bot.session import Sessions
 
 T0 = 1_800_000_000.0

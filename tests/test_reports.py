@@ -34,7 +34,6 @@ from bot.reports import (
     render_json,
     render_text,
     report_json,
-    store_events,
     tally,
     tally_store,
     telegram_report,
@@ -42,7 +41,7 @@ from bot.reports import (
 from bot.reports._suppress import exposed
 from bot.reports._synthetic import wander
 from bot.session import Sessions
-from bot.store import Store
+from bot.store import Store, store_events
 from tests.conftest import WarmCache
 
 NOVEMBER = 1_793_577_600.0  # Monday 2 November 2026 00:00 UTC, the start of ISO week 45

@@ -29,13 +29,12 @@ from bot.reports import (
     render_json,
     render_text,
     report_json,
-    store_events,
     tally,
     tally_store,
     telegram_report,
 )
 from bot.session import Sessions
-from bot.store import Store
+from bot.store import Store, store_events
 from tests.conftest import WarmCache, shipped_flows, shipped_knowledge
 from tests.test_leaks import assert_nothing_leaked
 

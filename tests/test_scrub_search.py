@@ -12,9 +12,9 @@ import random
 import pytest
 from faker import Faker
 
-from bot.audit.fields import QUESTION_FIELD
 from bot.engine import QUESTION_FIELD as ENGINE_QUESTION_FIELD
 from bot.engine import AuditEvent, Conversation, Engine, Text, leaks, replay
+from bot.event_fields import QUESTION_FIELD
 from bot.scrub import GAP
 from tests.test_leaks import _nhs_number
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from bot.app import DATABASE, Settings, build_app
-from bot.reports import last_complete_month, store_events
-from bot.store import Store
+from bot.reports import last_complete_month
+from bot.store import Store, store_events
 from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import BotProcess, Officer

@@ -30,7 +30,7 @@ from bot.audit._merkle import (
 )
 from bot.audit._note import NoteError, Signer, Verifier, open_note
 from bot.audit._tree import BLOCK, StoredTree, block_root
-from bot.audit.fields import PRACTICE_FIELD
+from bot.event_fields import PRACTICE_FIELD
 from bot.store import Store, leaf_content, leaf_content_of_text
 
 KEY_FILE = "audit-signing.key"

@@ -19,7 +19,7 @@ from bot.app import DATABASE
 from bot.cli._common import data_dir_option
 
 if TYPE_CHECKING:  # imported when a command runs, so 'guidebot --help' stays quick
-    from bot.audit._note import Verifier
+    from bot.audit import Verifier
     from bot.store import Store
 
 DEFAULT_RETENTION_DAYS = 365
@@ -41,7 +41,7 @@ def _store(data_dir: Path) -> Iterator[Store]:
 
 
 def _verifier(text: str | None, data_dir: Path) -> Verifier:
-    from bot.audit._note import NoteError, Verifier
+    from bot.audit import NoteError, Verifier
     from bot.audit.log import AuditError, signing_key
 
     if text is None:

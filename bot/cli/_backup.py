@@ -59,8 +59,7 @@ def take_backup(database: Path, destination: Path) -> Path:
     Raises:
         BackupError: there is no database, the destination exists, or the copy failed.
     """
-    from bot.store import StoreError
-    from bot.store._store import backup_to
+    from bot.store import StoreError, backup_to
 
     if not database.is_file():
         raise BackupError(f"No guidebot database at {database}: check --data-dir or the config.")
@@ -89,7 +88,7 @@ def check_backup(source: Path, data_dir: Path, public_key: str | None = None) ->
         BackupError: the file is missing or not SQLite, fails its integrity check, has a
             schema this guidebot cannot read, or its audit log does not verify.
     """
-    from bot.audit._note import NoteError, Verifier
+    from bot.audit import NoteError, Verifier
     from bot.audit.log import AuditError, signing_key, verify
     from bot.store import MIGRATIONS, Store, StoreError
 
@@ -162,7 +161,7 @@ def put_in_place(source: Path, data_dir: Path) -> Path | None:
     written beside the database and renamed into place: at no moment is there half a file.
     """
     from bot._private import make_private_dirs, make_private_file
-    from bot.store._store import BACKUPS_FOLDER
+    from bot.store import BACKUPS_FOLDER
 
     database = data_dir / DATABASE
     aside: Path | None = None
@@ -220,7 +219,7 @@ def restore(data_dir: Path, source: Path, public_key: str | None) -> None:
     Stop the bot first: restore refuses while it runs.
     """
     from bot.app import AppError
-    from bot.channels.telegram._run import single_instance
+    from bot.channels.telegram import single_instance
 
     try:
         checked = check_backup(source, data_dir, public_key)

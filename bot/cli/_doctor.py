@@ -99,7 +99,7 @@ def check_config(found: object) -> Check:
 def check_token(ctx: Context) -> Check:
     """A token is there and shaped like one; with --online, Telegram accepts it."""
     from bot.app import AppError
-    from bot.channels.telegram._run import read_token
+    from bot.channels.telegram import read_token
 
     token_file = ctx.config.token_file if ctx.config is not None else None
     try:
@@ -333,7 +333,7 @@ def check_speaking(ctx: Context) -> Check:
                 "pip install espeakng-loader",
             )
         return Check("voice replies", "PASS", "espeak-ng (the default)")
-    from bot.voice._speak import SpeakError, load_speaker
+    from bot.voice import SpeakError, load_speaker
 
     try:
         load_speaker(speaking.model_path, speaking.model_sha256)

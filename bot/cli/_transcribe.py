@@ -53,10 +53,7 @@ def transcribe(
         raise click.UsageError("Give --step or --expect, not both.")
     _cache.use_folder(data_dir)
     from bot.app import AppError, Settings, load_engine
-    from bot.voice._audio import VoiceProblem
-    from bot.voice._domain import CONFIRM, Expected, step_expected
-    from bot.voice._listen import Listener
-    from bot.voice._recognise import RecogniserError
+    from bot.voice import CONFIRM, Expected, Listener, RecogniserError, VoiceProblem, step_expected
 
     settings = Settings(data_dir=data_dir, knowledge_dir=knowledge_dir, flows_dir=flows_dir)
     try:

@@ -5,14 +5,6 @@ events) for a channel to carry out. Nothing here reads files, the network or the
 texts, the knowledge base and the time are all handed in.
 """
 
-from bot.audit.fields import (
-    COMMENT_FIELD,
-    FEEDBACK_KIND,
-    PRACTICE_FIELD,
-    QUESTION_FIELD,
-    RATING_FIELD,
-    RATINGS,
-)
 from bot.engine._compile import (
     RULES,
     Edge,
@@ -84,6 +76,14 @@ from bot.engine._state import (
 )
 from bot.engine._steps import is_action
 from bot.engine._summary import build_summary, render_summary, summary_data
+from bot.event_fields import (
+    COMMENT_FIELD,
+    FEEDBACK_KIND,
+    PRACTICE_FIELD,
+    QUESTION_FIELD,
+    RATING_FIELD,
+    RATINGS,
+)
 
 __all__ = [
     "AUDIT_KINDS",

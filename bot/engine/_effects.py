@@ -207,7 +207,7 @@ class AuditEvent:
     practice conversation. ``question`` (a search that found nothing) and ``comment`` (on
     ``feedback``, with its ``rating``) hold text only after :func:`bot.scrub.scrub_question`:
     the engine scrubs before it builds the event, so no event ever holds the words as typed
-    (:mod:`bot.audit.fields` names these fields for the log's readers).
+    (:mod:`bot.event_fields` names these fields for the log's readers).
     """
 
     kind: AuditKind

@@ -8,12 +8,12 @@ and a comment only after scrubbing.
 
 from __future__ import annotations
 
-from bot.audit.fields import RATINGS, Rating
 from bot.engine._compile import FlowSet, KnowledgeSource
 from bot.engine._effects import Button, Event, Press, Text
 from bot.engine._state import Shown
 from bot.engine._summary import step_label
 from bot.engine._words import word_list, words
+from bot.event_fields import RATINGS, Rating
 
 PRACTICE_START = (
     "Practice: nothing you do now is recorded as a real job. It is logged as practice, for "

@@ -15,11 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.audit.fields import COMMENT_FIELD, QUESTION_FIELD
 from bot.engine._compile import FlowSet
 from bot.engine._effects import AuditEvent, Event, Press, Reply, Start, Text
 from bot.engine._engine import Engine
 from bot.engine._state import Conversation
+from bot.event_fields import COMMENT_FIELD, QUESTION_FIELD
 
 DEFAULT_CLOCK = 1_700_000_000.0
 DEFAULT_GAP = 20.0

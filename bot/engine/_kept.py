@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.audit.fields import COMMENT_LIMIT
 from bot.engine._compile import KnowledgeSource
+from bot.event_fields import COMMENT_LIMIT
 from bot.knowledge import KnowledgeBase
 
 _LETTERS = re.compile(r"[^\W\d_]+")

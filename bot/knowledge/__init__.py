@@ -15,6 +15,7 @@ from bot.knowledge._match import Matcher, PhraseScorer, phrase_score
 from bot.knowledge._model import Entry, Jurisdiction, SeedBullet, Taxonomy
 from bot.knowledge._normalise import (
     STOP_WORDS,
+    adopt_english_words,
     content,
     english_words,
     normalise,
@@ -41,6 +42,7 @@ __all__ = [
     "SearchResult",
     "SeedBullet",
     "Taxonomy",
+    "adopt_english_words",
     "content",
     "coverage",
     "default_knowledge_dir",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot import _cache
 from bot.language._load import LanguageError, default_language_dir, read_language
-from bot.language._model import FILES, Language
+from bot.language._model import FILES, Language, Phrase, Phrases
 from bot.language._yaml import YamlError, read_yaml, read_yaml_for_editing, write_yaml
 
 
@@ -63,6 +63,8 @@ __all__ = [
     "FILES",
     "Language",
     "LanguageError",
+    "Phrase",
+    "Phrases",
     "YamlError",
     "default_language_dir",
     "english",

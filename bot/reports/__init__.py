@@ -21,7 +21,7 @@ from bot.reports._render import (
     render_text,
     report_json,
 )
-from bot.reports._sql import store_events, tally_store
+from bot.reports._sql import tally_store
 from bot.reports._suppress import PROTECTION, Relation, Suppression, protect
 from bot.reports._tally import QUESTION_FIELD, Counts, tally
 from bot.reports._telegram import (
@@ -67,7 +67,6 @@ __all__ = [
     "render_self_assessment_html",
     "render_text",
     "report_json",
-    "store_events",
     "tally",
     "tally_store",
     "telegram_report",

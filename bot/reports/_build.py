@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.audit.fields import RATINGS
+from bot.event_fields import RATINGS
 from bot.reports._catalogue import Catalogue, FlowInfo
 from bot.reports._model import (
     SECONDARY,

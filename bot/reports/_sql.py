@@ -18,16 +18,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
-from bot.audit.fields import FEEDBACK_KIND, RATINGS
+from bot.event_fields import FEEDBACK_KIND, RATINGS
 from bot.reports._outcomes import Outcome
 from bot.reports._period import Period
 from bot.reports._tally import NO_ENTRY, Counts
-from bot.store import Store
-from bot.store._audit import STEP_KINDS, create_fields
+from bot.store import STEP_EVENT_KINDS, create_fields
 
 MARGIN = 2 * 24 * 3600.0
 """Events of a run started in the period are read up to two days after it ends: a
@@ -131,7 +129,7 @@ def _standing(db: sqlite3.Connection, period: Period) -> None:
                        sum(seconds) AS seconds,
                        max(id) AS last
                 FROM audit_fields INDEXED BY audit_fields_by_step
-                WHERE kind IN {STEP_KINDS!r} AND flow IS NOT NULL
+                WHERE kind IN {STEP_EVENT_KINDS!r} AND flow IS NOT NULL
                   AND recorded_at >= ? AND recorded_at < ?
                 GROUP BY key, run, flow, step
             ) g JOIN runs r ON g.key = r.key AND g.run = r.run AND g.flow = r.flow
@@ -405,35 +403,3 @@ def _count_outcomes(
     for name, query in find.items():
         for outcome, practice, number in db.execute(query):
             cells(practice)[f"outcome_{name}|{outcome}"] += number
-
-
-def store_events(store: Store, events: Iterable[Mapping[str, Any]], batch: int = 20_000) -> int:
-    """Append events (each with its ``key``) to a store's log in large transactions.
-
-    For tests and the benchmark: the store's own append (leaf hashes and all), without a
-    conversation's save around every few events. Returns how many were appended.
-    """
-    from bot.audit._merkle import canonical_json
-    from bot.store._audit import append_events
-    from bot.store._sqlite import write_transaction
-
-    db = store._db
-    done = 0
-    pending: list[tuple[str, float, str]] = []
-
-    def flush() -> None:
-        with write_transaction(db):
-            for key, at, text in pending:
-                append_events(db, key, at, [text])
-        pending.clear()
-
-    for event in events:
-        body = {k: v for k, v in event.items() if k not in ("key", "recorded_at")}
-        at = float(event.get("recorded_at") or event.get("at") or 0.0)
-        pending.append((str(event["key"]), at, canonical_json(body).decode()))
-        done += 1
-        if len(pending) >= batch:
-            flush()
-    if pending:
-        flush()
-    return done

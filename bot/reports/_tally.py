@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.audit.fields import (
+from bot.event_fields import (
     COMMENT_FIELD,
     FEEDBACK_KIND,
     QUESTION_FIELD,

@@ -17,9 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.audit._merkle import canonical_json, event_leaf_hash
-from bot.audit._tree import BLOCK, block_root
-from bot.audit.fields import COMMENT_FIELD, PRACTICE_FIELD, QUESTION_FIELD, RATING_FIELD
+from bot.audit import BLOCK, block_root, canonical_json, event_leaf_hash
+from bot.event_fields import COMMENT_FIELD, PRACTICE_FIELD, QUESTION_FIELD, RATING_FIELD
 
 SALT_BYTES = 16
 """128 random bits per event: far beyond guessing, and small beside the event itself."""
@@ -83,7 +82,7 @@ FILL_FIELDS = f"INSERT INTO audit_fields (id, key, recorded_at, {_FIELD_NAMES}) 
 """Fills ``audit_fields`` from the events' JSON; the append adds ``AND leaf >= ?``."""
 
 
-STEP_KINDS = ("prompt_shown", "answer", "back")
+STEP_EVENT_KINDS = ("prompt_shown", "answer", "back")
 """The events that say where in a flow an officer was, and what they answered there."""
 
 FIELD_INDEXES = (
@@ -91,7 +90,7 @@ FIELD_INDEXES = (
     # events: the report scans this index instead of sorting half a million events.
     "CREATE INDEX {schema}audit_fields_by_step ON audit_fields "
     "(key, run, flow, step, kind, id, outcome, withdrawn, seconds, recorded_at) "
-    f"WHERE kind IN {STEP_KINDS!r} AND flow IS NOT NULL",
+    f"WHERE kind IN {STEP_EVENT_KINDS!r} AND flow IS NOT NULL",
 )
 """The indexes ``audit_fields`` is read by, with the schema left to fill in (a report over a
 database from before them builds the same on a temporary copy)."""

@@ -91,7 +91,7 @@ def decode(data: bytes, *, longest: float = LONGEST_SECONDS) -> Pcm:
     if not data:
         raise EmptyAudio("That voice note was empty. Hold the microphone button and speak.")
     if len(data) > LARGEST_BYTES:
-        raise TooLong(_too_long(longest))
+        raise TooLong(too_long_message(longest))
     parts: list[Samples] = []
     total = 0
     try:
@@ -105,7 +105,7 @@ def decode(data: bytes, *, longest: float = LONGEST_SECONDS) -> Pcm:
                     parts.append(part)
                     total += len(part)
                 if total > longest * RATE:
-                    raise TooLong(_too_long(longest))
+                    raise TooLong(too_long_message(longest))
             for out in resampler.resample(None):
                 parts.append(out.to_ndarray().reshape(-1).astype(np.int16, copy=False))
     except VoiceProblem:
@@ -118,7 +118,7 @@ def decode(data: bytes, *, longest: float = LONGEST_SECONDS) -> Pcm:
             "That voice note had no sound in it. Hold the microphone button and speak."
         )
     if len(samples) > longest * RATE:
-        raise TooLong(_too_long(longest))
+        raise TooLong(too_long_message(longest))
     if is_silent(samples):
         raise SilentAudio(
             "I couldn't hear any speech in that voice note. Hold the phone closer and try again, "
@@ -207,7 +207,8 @@ def encode_ogg(samples: Samples, rate: int, *, bit_rate: int | None = None) -> b
     return buffer.getvalue()
 
 
-def _too_long(longest: float) -> str:
+def too_long_message(longest: float) -> str:
+    """What an officer is told of a note over ``longest`` seconds, in whole minutes."""
     minutes = int(longest // 60)
     return (
         f"That voice note is over {minutes} minutes long. Send a shorter one (a few seconds is "

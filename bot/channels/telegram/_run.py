@@ -397,7 +397,7 @@ def _voice_desk(app: App) -> VoiceDesk:
         AppError: the configured piper voice is missing, does not match its SHA-256, or
             piper-tts is not installed.
     """
-    from bot.voice._speak import SpeakError
+    from bot.voice import SpeakError
 
     settings = app.settings
     try:

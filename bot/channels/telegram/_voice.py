@@ -33,8 +33,7 @@ from bot.engine import Button, Conversation, Engine, Reply, Text
 from bot.metrics import transcribed
 
 if TYPE_CHECKING:
-    from bot.voice._listen import Heard, Listener
-    from bot.voice._speak import Speaker
+    from bot.voice import Heard, Listener, Speaker
 
 log = logging.getLogger("guidebot.telegram")
 
@@ -212,7 +211,7 @@ class VoiceDesk:
         self, channel: VoiceChannel, update: Update, context: ContextTypes.DEFAULT_TYPE
     ) -> None:
         """A voice note or audio file: listen, then act as on typed text (or ask first)."""
-        from bot.voice._audio import LARGEST_BYTES, LONGEST_SECONDS, VoiceProblem
+        from bot.voice import LARGEST_BYTES, LONGEST_SECONDS, VoiceProblem
 
         message = update.message
         if message is None or update.effective_chat is None:
@@ -239,8 +238,7 @@ class VoiceDesk:
                     await channel.send_plain(chat, VOICE_UNAVAILABLE)
                     return
                 state = await asyncio.to_thread(channel.conversation, key)
-                from bot.voice._audio import decode
-                from bot.voice._domain import READ_BACK, expected_at
+                from bot.voice import READ_BACK, decode, expected_at
 
                 pcm = await asyncio.to_thread(decode, audio)
                 del audio
@@ -423,7 +421,7 @@ class VoiceDesk:
         task.add_done_callback(self._speaking.discard)
 
     async def _speak(self, channel: VoiceChannel, chat: int, replies: tuple[Reply, ...]) -> None:
-        from bot.voice._speak import voice_note
+        from bot.voice import voice_note
 
         speaker = self.speaker
         if speaker is None:
@@ -449,9 +447,9 @@ def _position(state: Conversation | None) -> tuple[object, ...]:
 
 
 def _too_long_message() -> str:
-    from bot.voice._audio import LONGEST_SECONDS, _too_long
+    from bot.voice import LONGEST_SECONDS, too_long_message
 
-    return _too_long(LONGEST_SECONDS)
+    return too_long_message(LONGEST_SECONDS)
 
 
 async def _answer(query: Any, text: str | None = None) -> None:
@@ -492,28 +490,27 @@ def voice_desk(
         else:
 
             def listener() -> Listener:
-                from bot.voice._listen import Listener
+                from bot.voice import Listener
 
                 return Listener(engine)
     else:
         chosen: str = speech_engine
 
         def listener() -> Listener:
-            from bot.voice import load_recogniser
-            from bot.voice._listen import Listener
+            from bot.voice import Listener, load_recogniser
 
             return Listener(engine, load_recogniser(chosen, model_dir=speech_model))
 
     speaker: Speaker | None
     if speaking_engine == "piper":
-        from bot.voice._speak import load_speaker
+        from bot.voice import load_speaker
 
         speaker = load_speaker(speaking_model, speaking_model_sha256)
     else:
         try:
             import espeakng_loader  # noqa: F401
 
-            from bot.voice._speak import EspeakSpeaker
+            from bot.voice import EspeakSpeaker
 
             speaker = EspeakSpeaker()
         except ImportError:

@@ -1,7 +1,9 @@
 """The names of the audit event fields that readers of the log (runs, reports) look for.
 
-Kept here, in a module that imports nothing, so that a report can read the log without
-importing the engine: the engine's :class:`~bot.engine.AuditEvent` has a field of each of these
+Kept here, in a module that imports nothing and belongs to no package, because both sides of
+the log need it: the engine, which writes the events and must import nothing above it (not
+:mod:`bot.audit`), and the store, the audit log and the reports, which read them without
+importing the engine. The engine's :class:`~bot.engine.AuditEvent` has a field of each of these
 names, and a test holds the two together.
 """
 
