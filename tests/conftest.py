@@ -1,26 +1,31 @@
 """Shared fixtures: paths to the project's data and to the shared specification, the shipped
-knowledge, flows and engine (built once a session), and the Telegram end-to-end tests' fake Bot
+knowledge, flows and engine (built once a run), and the Telegram end-to-end tests' fake Bot
 API server, bot process and enrolled officers."""
 
 from __future__ import annotations
 
 import itertools
-import shutil
+import os
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from bot._cache import FOLDER as CACHE_FOLDER
-from bot.app import DATABASE, Settings, load_engine
-from bot.channels import load_flows
+from bot.app import DATABASE
 from bot.engine import Engine, FlowSet
-from bot.knowledge import Jurisdiction, KnowledgeBase, load_knowledge
-from bot.language import keep_english
+from bot.knowledge import KnowledgeBase
 from bot.session import Sessions
 from bot.store import Store
+from tests.shipped import (
+    WarmCache,
+    share_builds_in,
+    shipped_engine,
+    shipped_flows,
+    shipped_knowledge,
+    shipped_start,
+)
 
 if TYPE_CHECKING:
     from tests.fake_bot_api import FakeBotApi
@@ -39,28 +44,17 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data_dir
 
 
-# -- The shipped knowledge, flows and engine, built once a session ------------------------------
-# Building them takes seconds (minutes when every module did it on a busy machine). Every step
-# is pure and none of them is changed by a test, so tests share one of each; a test that edits
-# the files, or watches what a build loads, builds its own.
+# -- The shipped knowledge, flows and engine, built once a run (see tests/shipped.py) ----------
 
 
-@cache
-def shipped_knowledge(jurisdiction: Jurisdiction | None = None) -> KnowledgeBase:
-    """The knowledge shipped with guidebot, for both nations (None) or one, read once."""
-    return load_knowledge(jurisdiction=jurisdiction)
-
-
-@cache
-def shipped_flows(jurisdiction: Jurisdiction | None = None) -> FlowSet:
-    """The shipped flows, compiled once against :func:`shipped_knowledge`."""
-    return load_flows(shipped_knowledge(jurisdiction))
-
-
-@cache
-def shipped_engine(jurisdiction: Jurisdiction | None = None) -> Engine:
-    """The engine of the shipped flows and knowledge, built once."""
-    return Engine(shipped_flows(jurisdiction), shipped_knowledge(jurisdiction))
+@pytest.fixture(scope="session", autouse=True)
+def _shared_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Let :func:`shipped_engine` and the rest share their builds through the run's folder."""
+    base = tmp_path_factory.getbasetemp()
+    # pytest-xdist makes each worker's folder inside the run's own
+    share_builds_in(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+    yield
+    share_builds_in(None)
 
 
 @pytest.fixture(scope="session")
@@ -81,35 +75,10 @@ def engine() -> Engine:
     return shipped_engine()
 
 
-class WarmCache:
-    """A start-up cache as a first start writes it, made once a session.
-
-    A bot, a chat or an app started on a new data folder builds the engine (seconds) and caches
-    it; seeded with a copy of this, it reads the engine back instead, as every start after a
-    deployment's first does. The key inside the file still decides: a start with other
-    knowledge, flows or nation finds its key missing and builds its own.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def seed(self, data_dir: Path) -> Path:
-        """Put the cache into ``data_dir`` (made owner-only if it is not there) and return it."""
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        shutil.copytree(self.folder, data_dir / CACHE_FOLDER, dirs_exist_ok=True)
-        return data_dir
-
-
 @pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> WarmCache:
+def warm_cache() -> WarmCache:
     """The cache a first start on the shipped files writes (see :class:`WarmCache`)."""
-    first_start = tmp_path_factory.mktemp("first-start")
-    load_engine(Settings(data_dir=first_start))
-    folder = first_start / CACHE_FOLDER
-    assert folder.is_dir(), "a first start caches what it built"
-    # and ``guidebot run`` the language pack it reads on import (made here, in-process, after)
-    assert keep_english(folder), "the language pack is cached beside the build"
-    return WarmCache(folder)
+    return WarmCache(shipped_start() / CACHE_FOLDER)
 
 
 def shared_path(*parts: str) -> Path:

@@ -23,6 +23,8 @@ from bot.store import Store
 from bot.users import Role, Users
 from tests.fake_bot_api import BotMessage, Call, FakeBotApi
 
+REPLY_SECONDS = 60.0
+"""The longest an officer waits for the first message of a reply before the test fails."""
 SETTLE_SECONDS = 0.25
 """A reply is complete once the chat has been quiet this long after its first message, when
 the per-chat flood limit cannot be holding a message back (see :func:`reply_over`)."""
@@ -176,7 +178,10 @@ class Officer:
         """The reply's new messages once it is over; or, if it only changed a question in
         place (a tick in "tick all that apply"), the questions changed."""
         if expect_reply:
-            self.fake.wait_for(lambda: self._answered(started), timeout=15)
+            # The wait ends when the reply comes; the deadline is for a bot that never answers.
+            # A reply that does real work (``/report`` draws charts) takes seconds, and many
+            # more on a machine where every core runs a test worker and other work besides.
+            self.fake.wait_for(lambda: self._answered(started), timeout=REPLY_SECONDS)
         wait_for_reply_end(self.fake, self.id)
         new = self.chat[before:]
         if new:

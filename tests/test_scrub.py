@@ -609,7 +609,8 @@ def test_a_full_length_message_is_scrubbed_in_bounded_time(make: Callable[[], st
     text = make()
     assert len(text) <= 4_096
     scrub_question(text, VOCABULARY)  # the word list is read and cached once
-    best = min(_timed(lambda: scrub_question(text, VOCABULARY)) for _ in range(5))
+    # The best of 20: with other test workers beside it, a busy spell can outlast 5 tries.
+    best = min(_timed(lambda: scrub_question(text, VOCABULARY)) for _ in range(20))
     # 5 ms is the goal on an ordinary machine; the bound here is generous so that a loaded test
     # machine passes, while anything quadratic (a second or more at this length) fails.
     assert best < 0.025, f"{best * 1000:.1f} ms"
