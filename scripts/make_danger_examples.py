@@ -1,4 +1,4 @@
-"""Build ``language/en/danger_examples.yaml``: the labelled messages the learnt danger opinion reads.
+"""Build ``language/en/danger_examples.yaml``: the labelled messages the learnt opinion reads.
 
 Run from the repository root::
 
@@ -34,6 +34,7 @@ def sources() -> list[str]:
 
 
 def main() -> int:
+    """Write the examples file from the read sets; 0 when written."""
     danger: list[str] = []
     ordinary: list[str] = []
     names = sources()
@@ -52,7 +53,9 @@ def main() -> int:
         "# helper who saw only the issue's kinds of danger, then read. Rerun the script after\n"
         "# a set is added rather than editing this file.\n"
     )
-    body = write_yaml({"danger": list(dict.fromkeys(danger)), "ordinary": list(dict.fromkeys(ordinary))})
+    body = write_yaml(
+        {"danger": list(dict.fromkeys(danger)), "ordinary": list(dict.fromkeys(ordinary))}
+    )
     TARGET.write_text(header + body, encoding="utf-8")
     print(f"{TARGET.relative_to(ROOT)}: {len(danger)} danger, {len(ordinary)} ordinary")
     return 0

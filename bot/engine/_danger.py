@@ -320,6 +320,10 @@ LEARNT = "learnt"
 LEARNT_CATCH = 0.9
 """How sure the learnt opinion must be to raise danger the cues found no word of."""
 
+LEARNT_SET_ASIDE = 0.0
+"""Below this probability the learnt opinion sets aside the cues' danger not told as now (0:
+never)."""
+
 
 class DangerCues:
     """The danger cues of a language pack, compiled once for every message to come.
@@ -445,8 +449,8 @@ class DangerCues:
         self._answers_from: dict[str, tuple[tuple[tuple[str, ...], bool], ...]] = {}
         for answer, unsure in self._answers:
             if answer:
-                first = self._answers_from.get(answer[0], ())
-                self._answers_from[answer[0]] = (*first, (answer, unsure))
+                earlier = self._answers_from.get(answer[0], ())
+                self._answers_from[answer[0]] = (*earlier, (answer, unsure))
         self._corrections_to: dict[str, tuple[tuple[str, ...], ...]] = {}
         for correction in self._corrections:
             if correction:
@@ -1319,12 +1323,22 @@ class DangerCues:
     ) -> DangerReading:
         """The cues' reading, with the learnt opinion's say where the cues leave it one.
 
-        It may only add danger the cues found no word of: when a cue was found and set aside
-        (denied, over, elsewhere, a grown-up's alone, no child), the cues have read what the
-        message says of it, and that stands ("knife seized and bagged" never fires).
+        It may add danger the cues found no word of, but never where a cue was found and set
+        aside (denied, over, elsewhere, a grown-up's alone, no child): the cues have read what
+        the message says of it, and that stands ("knife seized and bagged" never fires). It
+        may set aside the cues' danger only when it is all but sure the message is ordinary
+        (``LEARNT_SET_ASIDE``), and never danger told as happening now.
         """
-        if self.learnt is None or reading or reading.quieted:
+        if self.learnt is None or (reading.quieted and not reading):
             return reading
+        if reading and (reading.now or LEARNT_SET_ASIDE <= 0.0):
+            return reading
+        probability = self.learnt.probability(_learnt_words(tokens))
+        if reading and probability < LEARNT_SET_ASIDE:
+            return DangerReading((), frozenset(), learnt=probability, quieted=frozenset([LEARNT]))
+        if not reading and probability >= LEARNT_CATCH:
+            return DangerReading((LEARNT,), frozenset(), learnt=probability)
+        return reading
         probability = self.learnt.probability(_learnt_words(tokens))
         if probability >= LEARNT_CATCH:
             return DangerReading((LEARNT,), frozenset(), learnt=probability)

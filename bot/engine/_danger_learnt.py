@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -52,7 +53,7 @@ def features(said: Sequence[Word]) -> dict[str, float]:
     for _, stem, _ in said:
         counts["w " + stem] += 1
     pairs: Counter[str] = Counter(
-        "p " + a[1] + " " + b[1] for a, b in zip(said, said[1:], strict=False) if a[2] == b[2]
+        "p " + a[1] + " " + b[1] for a, b in pairwise(said) if a[2] == b[2]
     )
     chars: Counter[str] = Counter(
         "c " + marked[i : i + size]
