@@ -5,7 +5,8 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_danger_learnt.py [--sets dev,a,c] [--catch 0.9]
 
 For each read set (never a sealed one: they are refused), the learnt opinion is trained on
-every other read set and measured on the one left out, at the detector (each message read
+every other read set (and the read answers set's plain answers, as the shipped examples are)
+and measured on the one left out, at the detector (each message read
 once): alone, at 0.5 and at the shipped threshold (``LEARNT_CATCH``) or ``--catch``; and
 combined with the cues as the product combines them (the cues, or the learnt opinion at the
 threshold where the cues found no cue word and set nothing aside; the cues' danger not told
@@ -36,7 +37,17 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_danger import SEALED, SETS, _rows  # noqa: E402
 
-from bot.engine._danger import LEARNT_CATCH, LEARNT_SET_ASIDE, DangerCues, _learnt_words  # noqa: E402
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_danger_examples import plain_answers  # noqa: E402
+
+from bot.engine._danger import (  # noqa: E402
+    LEARNT_CATCH,
+    LEARNT_SET_ASIDE,
+    DangerCues,
+    DangerReading,
+    _learnt_words,
+    learnt_says,
+)
 from bot.engine._danger_learnt import LearntDanger, Word  # noqa: E402
 
 
@@ -65,7 +76,7 @@ def main() -> int:
     cues = DangerCues()
     shipped = cues.learnt
     cues.learnt = None  # the cues alone, for their readings
-    lines: dict[str, list[tuple[list[Word], bool, bool, bool, bool]]] = {}
+    lines: dict[str, list[tuple[list[Word], bool, DangerReading]]] = {}
     texts: list[str] = []
     for name in read_sets:
         danger, ordinary = _rows(SETS[name])
@@ -74,25 +85,32 @@ def main() -> int:
             for row in items:
                 reading = cues.read(row["text"])
                 said = _learnt_words(cues._tokens(row["text"]))
-                rows.append((said, label, bool(reading), bool(reading.quieted), reading.now))
+                rows.append((said, label, reading))
                 texts.append(row["text"])
         lines[name] = rows
     results: list[dict[str, Any]] = []
-    scored: list[tuple[float, bool, bool, bool, bool]] = []
+    scored: list[tuple[float, bool, DangerReading, int]] = []
+    answers = [(_learnt_words(cues._tokens(text)), False) for text in plain_answers()]
     totals = dict.fromkeys(("d", "o", "a5", "f5", "ac", "fc", "rc", "rf", "cc", "cf"), 0)
     for name in held_out:
         learnt = LearntDanger(
-            (said, label)
-            for other, rows in lines.items()
-            if other != name
-            for said, label, *_ in rows
+            [
+                *(
+                    (said, label)
+                    for other, rows in lines.items()
+                    if other != name
+                    for said, label, _ in rows
+                ),
+                *answers,
+            ]
         )
         counts = dict.fromkeys(totals, 0)
-        for said, label, rules, quieted, now in lines[name]:
+        for said, label, reading in lines[name]:
             p = learnt.probability(said)
-            scored.append((p, label, rules, quieted, now))
+            scored.append((p, label, reading, len(said)))
             alone5, alone = p >= 0.5, p >= args.catch
-            combined = (now or p >= args.set_aside) if rules else (not quieted and alone)
+            combined = learnt_says(reading, len(said), p, args.catch, args.set_aside)
+            rules = bool(reading)
             side = "d" if label else "o"
             counts[side] += 1
             for key, fired in (("5", alone5), ("c", alone)):
@@ -113,7 +131,7 @@ def main() -> int:
                 cues.read(text)
             timing[label].append((time.process_time() - started) * 1000 / len(texts))
     started = time.process_time()
-    LearntDanger((said, label) for rows in lines.values() for said, label, *_ in rows)
+    LearntDanger([*((s, label) for rows in lines.values() for s, label, _ in rows), *answers])
     train_s = time.process_time() - started
     header = (
         f"{'set':5} {'danger':>6} {'ordin':>6} | {'alone .5':>13} | "
@@ -134,8 +152,8 @@ def main() -> int:
         for catch in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01):
             for set_aside in (0.0, 0.01, 0.02, 0.05, 0.1):
                 caught = alarms = 0
-                for p, label, rules, quieted, now in scored:
-                    fired = (now or p >= set_aside) if rules else (not quieted and p >= catch)
+                for p, label, reading, said in scored:
+                    fired = learnt_says(reading, said, p, catch, set_aside)
                     caught += fired and label
                     alarms += fired and not label
                 d = sum(1 for row in scored if row[1])

@@ -18,7 +18,7 @@ import pytest
 
 from bot.engine import Engine, FlowSet, Text, positions, protects_first
 from bot.engine._confirm import read_yes_no
-from bot.engine._danger import LEARNT, LEARNT_CATCH, DangerCues
+from bot.engine._danger import LEARNT, LEARNT_CATCH, LEARNT_SET_ASIDE, DangerCues
 from bot.engine._danger_learnt import LearntDanger
 from bot.engine._words import words
 from bot.knowledge import stem
@@ -1108,11 +1108,20 @@ def test_the_learnt_opinion_is_quiet_on_ordinary_reports(said: str) -> None:
     assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
 
 
-class _SureOfDanger:
-    """A learnt opinion certain that every message is danger: the worst it could ever say."""
+class _Opinion:
+    """A learnt opinion that gives every message one probability."""
+
+    def __init__(self, probability: float) -> None:
+        self._probability = probability
 
     def probability(self, said: object) -> float:
-        return 1.0
+        return self._probability
+
+
+def _with_opinion(probability: float) -> DangerCues:
+    cues = copy.copy(DANGER)
+    cues.learnt = _Opinion(probability)  # type: ignore[assignment]
+    return cues
 
 
 @pytest.mark.parametrize(
@@ -1129,9 +1138,7 @@ class _SureOfDanger:
 )
 def test_the_learnt_opinion_never_overrules_a_cue_set_aside(said: str) -> None:
     """Over, elsewhere, denied, asked about, no child: however sure the learnt opinion is."""
-    sure = copy.copy(DANGER)
-    sure.learnt = _SureOfDanger()  # type: ignore[assignment]
-    reading = sure.read(said)
+    reading = _with_opinion(1.0).read(said)  # as sure as it could ever be
     assert not reading, f"{said!r} read as {reading.kinds}"
     assert reading.quieted, "the cues found danger and set it aside themselves"
 
@@ -1158,3 +1165,22 @@ def test_the_learnt_opinion_is_deterministic_and_survives_the_cache() -> None:
     for text in LEARNT_ONLY:
         assert again.read(text) == DANGER.read(text)
         assert DANGER.read(text) == DANGER.read(text)
+
+
+def test_the_learnt_opinion_sets_aside_only_danger_not_told_as_now() -> None:
+    """All but sure a message is ordinary, it may set aside the cues' danger, never danger told
+    as happening now; any less sure and the cues' danger stands."""
+    told_now = "hes got a knife to her throat right now and the kids are watching"
+    not_now = "hes got a knife and the kids are in the front room"
+    assert DANGER.read(told_now).now and not DANGER.read(not_now).now
+    sure_ordinary = _with_opinion(0.0)
+    assert sure_ordinary.read(told_now).kinds == DANGER.read(told_now).kinds
+    set_aside = sure_ordinary.read(not_now)
+    assert not set_aside and set_aside.quieted == {LEARNT}
+    assert _with_opinion(LEARNT_SET_ASIDE).read(not_now).kinds == DANGER.read(not_now).kinds
+
+
+@pytest.mark.parametrize("said", ["hes", "the boy", "mum and dad"])
+def test_the_learnt_opinion_needs_a_few_words(said: str) -> None:
+    """A word or two tells of nothing, though danger is often told with them."""
+    assert not _with_opinion(1.0).read(said)

@@ -318,11 +318,48 @@ LEARNT = "learnt"
 """The kind recorded for danger only the learnt opinion found: no cue says which kind it is."""
 
 LEARNT_CATCH = 0.9
-"""How sure the learnt opinion must be to raise danger the cues found no word of."""
+"""How sure the learnt opinion must be to raise danger the cues found no word of. Chosen on
+the validation set ``v`` (written blind, never learnt from while choosing; 3 December 2026):
+at 0.9 the cues' 178/200 caught became 195/200, at 0.95 191/200, each for about one false
+alarm more in 100 (see ``benchmarks/README.md``)."""
 
-LEARNT_SET_ASIDE = 0.0
+LEARNT_SET_ASIDE = 0.05
 """Below this probability the learnt opinion sets aside the cues' danger not told as now (0:
-never)."""
+never). On ``v`` 0.05 set aside 4 of the cues' 20 false alarms and no danger; leaving each
+read set out in turn, 1 danger line of 3,080 and 6 false alarms of 3,025."""
+
+LEARNT_FEWEST_WORDS = 4
+"""The fewest words a message must have for the learnt opinion to raise danger: "hes", "the
+boy", "mum and dad" tell of nothing, though danger is often told with them."""
+
+
+def learnt_says(
+    reading: DangerReading,
+    said: int,
+    probability: float,
+    catch: float | None = None,
+    set_aside: float | None = None,
+) -> bool:
+    """Whether there is danger now, given the cues' reading and the learnt opinion's.
+
+    The learnt opinion may add danger the cues found no word of, in a message of a few words
+    at least, but never where a cue was found and set aside (denied, over, elsewhere, a
+    grown-up's alone, no child): the cues have read what the message says of it, and that
+    stands ("knife seized and bagged" never fires). It may set aside the cues' danger only
+    when all but sure the message is ordinary, and never danger told as happening now.
+
+    Args:
+        reading: what the cues alone read.
+        said: how many words the message has.
+        probability: the learnt opinion's probability of danger.
+        catch: the threshold to raise danger (``LEARNT_CATCH`` unless given).
+        set_aside: the threshold to set the cues' danger aside (``LEARNT_SET_ASIDE``).
+    """
+    catch = LEARNT_CATCH if catch is None else catch
+    set_aside = LEARNT_SET_ASIDE if set_aside is None else set_aside
+    if reading:
+        return reading.now or probability >= set_aside
+    return not reading.quieted and said >= LEARNT_FEWEST_WORDS and probability >= catch
 
 
 class DangerCues:
@@ -1321,16 +1358,20 @@ class DangerCues:
     def _with_learnt_opinion(
         self, tokens: Sequence[_Token], reading: DangerReading
     ) -> DangerReading:
-        """The cues' reading, with the learnt opinion's say where the cues leave it one.
-
-        It may add danger the cues found no word of, but never where a cue was found and set
-        aside (denied, over, elsewhere, a grown-up's alone, no child): the cues have read what
-        the message says of it, and that stands ("knife seized and bagged" never fires). It
-        may set aside the cues' danger only when it is all but sure the message is ordinary
-        (``LEARNT_SET_ASIDE``), and never danger told as happening now.
-        """
+        """The cues' reading, with the learnt opinion's say where :func:`learnt_says` gives one."""
         if self.learnt is None or (reading.quieted and not reading):
             return reading
+        if reading and (reading.now or LEARNT_SET_ASIDE <= 0.0):
+            return reading
+        if not reading and len(tokens) < LEARNT_FEWEST_WORDS:
+            return reading
+        probability = self.learnt.probability(_learnt_words(tokens))
+        danger = learnt_says(reading, len(tokens), probability)
+        if danger == bool(reading):
+            return reading
+        if danger:
+            return DangerReading((LEARNT,), frozenset(), learnt=probability)
+        return DangerReading((), frozenset(), learnt=probability, quieted=frozenset([LEARNT]))
         if reading and (reading.now or LEARNT_SET_ASIDE <= 0.0):
             return reading
         probability = self.learnt.probability(_learnt_words(tokens))
