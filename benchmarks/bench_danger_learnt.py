@@ -9,8 +9,7 @@ every other read set (and the read answers set's plain answers, as the shipped e
 and measured on the one left out, at the detector (each message read
 once): alone, at 0.5 and at the shipped threshold (``LEARNT_CATCH``) or ``--catch``; and
 combined with the cues as the product combines them (the cues, or the learnt opinion at the
-threshold where the cues found no cue word and set nothing aside; the cues' danger not told
-as now set aside below ``--set-aside``, as ``LEARNT_SET_ASIDE`` does). The cues were tuned on
+threshold where the cues found no cue word and set nothing aside). The cues were tuned on
 every read set, so the combined figures flatter them; the learnt opinion's figures alone are
 honest estimates of what it does on fresh text, since it never saw the set it is measured on.
 
@@ -42,7 +41,6 @@ from make_danger_examples import plain_answers  # noqa: E402
 
 from bot.engine._danger import (  # noqa: E402
     LEARNT_CATCH,
-    LEARNT_SET_ASIDE,
     DangerCues,
     DangerReading,
     _learnt_words,
@@ -60,9 +58,6 @@ def main() -> int:
     read_sets = [n for n, p in SETS.items() if n not in SEALED and p.is_file()]
     parser.add_argument("--sets", default=",".join(read_sets), help="the sets left out in turn")
     parser.add_argument("--catch", type=float, default=LEARNT_CATCH, help="threshold to raise")
-    parser.add_argument(
-        "--set-aside", type=float, default=LEARNT_SET_ASIDE, help="threshold to set aside"
-    )
     parser.add_argument("--sweep", action="store_true", help="combined at other thresholds")
     parser.add_argument("--repeats", type=int, default=3, help="timing repeats")
     parser.add_argument(
@@ -109,7 +104,7 @@ def main() -> int:
             p = learnt.probability(said)
             scored.append((p, label, reading, len(said)))
             alone5, alone = p >= 0.5, p >= args.catch
-            combined = learnt_says(reading, len(said), p, args.catch, args.set_aside)
+            combined = learnt_says(reading, len(said), p, args.catch)
             rules = bool(reading)
             side = "d" if label else "o"
             counts[side] += 1
@@ -150,19 +145,18 @@ def main() -> int:
     if args.sweep:
         print("combined over the sets left out, by threshold (caught, false alarms):")
         for catch in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01):
-            for set_aside in (0.0, 0.01, 0.02, 0.05, 0.1):
-                caught = alarms = 0
-                for p, label, reading, said in scored:
-                    fired = learnt_says(reading, said, p, catch, set_aside)
-                    caught += fired and label
-                    alarms += fired and not label
-                d = sum(1 for row in scored if row[1])
-                o = len(scored) - d
-                sweep.append({"catch": catch, "set_aside": set_aside, "c": caught, "a": alarms})
-                print(
-                    f"  catch {catch:4.2f} set aside {set_aside:4.2f}: "
-                    f"{caught}/{d} {_share(caught, d):.3f}, {alarms}/{o} {_share(alarms, o):.3f}"
-                )
+            caught = alarms = 0
+            for p, label, reading, said in scored:
+                fired = learnt_says(reading, said, p, catch)
+                caught += fired and label
+                alarms += fired and not label
+            d = sum(1 for row in scored if row[1])
+            o = len(scored) - d
+            sweep.append({"catch": catch, "c": caught, "a": alarms})
+            print(
+                f"  catch {catch:4.2f}: "
+                f"{caught}/{d} {_share(caught, d):.3f}, {alarms}/{o} {_share(alarms, o):.3f}"
+            )
     ms = {label: round(statistics.median(values), 3) for label, values in timing.items()}
     print(
         f"CPU per message (median of {args.repeats}): cues {ms['cues']} ms, with learnt "
@@ -175,7 +169,6 @@ def main() -> int:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "catch": args.catch,
-        "set_aside": args.set_aside,
         "columns": "d/o: lines; a5/f5 and ac/fc: learnt alone at 0.5 and at catch, caught of "
         "danger and alarms of ordinary; rc/rf: cues alone; cc/cf: combined",
         "sets": results,

@@ -18,7 +18,7 @@ import pytest
 
 from bot.engine import Engine, FlowSet, Text, positions, protects_first
 from bot.engine._confirm import read_yes_no
-from bot.engine._danger import LEARNT, LEARNT_CATCH, LEARNT_SET_ASIDE, DangerCues
+from bot.engine._danger import LEARNT, LEARNT_CATCH, DangerCues
 from bot.engine._danger_learnt import LearntDanger
 from bot.engine._words import words
 from bot.knowledge import stem
@@ -1167,17 +1167,18 @@ def test_the_learnt_opinion_is_deterministic_and_survives_the_cache() -> None:
         assert DANGER.read(text) == DANGER.read(text)
 
 
-def test_the_learnt_opinion_sets_aside_only_danger_not_told_as_now() -> None:
-    """All but sure a message is ordinary, it may set aside the cues' danger, never danger told
-    as happening now; any less sure and the cues' danger stands."""
-    told_now = "hes got a knife to her throat right now and the kids are watching"
-    not_now = "hes got a knife and the kids are in the front room"
-    assert DANGER.read(told_now).now and not DANGER.read(not_now).now
-    sure_ordinary = _with_opinion(0.0)
-    assert sure_ordinary.read(told_now).kinds == DANGER.read(told_now).kinds
-    set_aside = sure_ordinary.read(not_now)
-    assert not set_aside and set_aside.quieted == {LEARNT}
-    assert _with_opinion(LEARNT_SET_ASIDE).read(not_now).kinds == DANGER.read(not_now).kinds
+@pytest.mark.parametrize(
+    "said",
+    [
+        *(said for examples in BY_KIND.values() for said in examples),
+        "what do i do hes got a knife",
+        "how do i get the knife off him",
+        "can we get an ambulance hes not breathing",
+    ],
+)
+def test_the_learnt_opinion_never_sets_aside_the_cues_danger(said: str) -> None:
+    """However sure it is that a message is ordinary: a plea for help reads like a question."""
+    assert _with_opinion(0.0).read(said).kinds == DANGER.read(said).kinds != ()
 
 
 @pytest.mark.parametrize("said", ["hes", "the boy", "mum and dad"])

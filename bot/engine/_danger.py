@@ -320,13 +320,8 @@ LEARNT = "learnt"
 LEARNT_CATCH = 0.9
 """How sure the learnt opinion must be to raise danger the cues found no word of. Chosen on
 the validation set ``v`` (written blind, never learnt from while choosing; 3 December 2026):
-at 0.9 the cues' 178/200 caught became 195/200, at 0.95 191/200, each for about one false
-alarm more in 100 (see ``benchmarks/README.md``)."""
-
-LEARNT_SET_ASIDE = 0.05
-"""Below this probability the learnt opinion sets aside the cues' danger not told as now (0:
-never). On ``v`` 0.05 set aside 4 of the cues' 20 false alarms and no danger; leaving each
-read set out in turn, 1 danger line of 3,080 and 6 false alarms of 3,025."""
+at 0.9 the cues' 178/200 caught became 195/200 and their 20/200 false alarms 25/200; at 0.95,
+191/200 and 23/200 (see ``benchmarks/README.md``). Missing danger is worse than a false alarm."""
 
 LEARNT_FEWEST_WORDS = 4
 """The fewest words a message must have for the learnt opinion to raise danger: "hes", "the
@@ -334,31 +329,25 @@ boy", "mum and dad" tell of nothing, though danger is often told with them."""
 
 
 def learnt_says(
-    reading: DangerReading,
-    said: int,
-    probability: float,
-    catch: float | None = None,
-    set_aside: float | None = None,
+    reading: DangerReading, said: int, probability: float, catch: float = LEARNT_CATCH
 ) -> bool:
     """Whether there is danger now, given the cues' reading and the learnt opinion's.
 
     The learnt opinion may add danger the cues found no word of, in a message of a few words
     at least, but never where a cue was found and set aside (denied, over, elsewhere, a
     grown-up's alone, no child): the cues have read what the message says of it, and that
-    stands ("knife seized and bagged" never fires). It may set aside the cues' danger only
-    when all but sure the message is ordinary, and never danger told as happening now.
+    stands ("knife seized and bagged" never fires). It never sets the cues' danger aside:
+    tried (below 0.05 for danger not told as now), it cut 4 of ``v``'s 20 false alarms but
+    also read pleas for help as questions about procedure ("what do i do hes got a knife").
 
     Args:
         reading: what the cues alone read.
         said: how many words the message has.
         probability: the learnt opinion's probability of danger.
-        catch: the threshold to raise danger (``LEARNT_CATCH`` unless given).
-        set_aside: the threshold to set the cues' danger aside (``LEARNT_SET_ASIDE``).
+        catch: the threshold to raise danger.
     """
-    catch = LEARNT_CATCH if catch is None else catch
-    set_aside = LEARNT_SET_ASIDE if set_aside is None else set_aside
     if reading:
-        return reading.now or probability >= set_aside
+        return True
     return not reading.quieted and said >= LEARNT_FEWEST_WORDS and probability >= catch
 
 
@@ -1359,29 +1348,12 @@ class DangerCues:
         self, tokens: Sequence[_Token], reading: DangerReading
     ) -> DangerReading:
         """The cues' reading, with the learnt opinion's say where :func:`learnt_says` gives one."""
-        if self.learnt is None or (reading.quieted and not reading):
+        if self.learnt is None or reading or reading.quieted:
             return reading
-        if reading and (reading.now or LEARNT_SET_ASIDE <= 0.0):
-            return reading
-        if not reading and len(tokens) < LEARNT_FEWEST_WORDS:
+        if len(tokens) < LEARNT_FEWEST_WORDS:
             return reading
         probability = self.learnt.probability(_learnt_words(tokens))
-        danger = learnt_says(reading, len(tokens), probability)
-        if danger == bool(reading):
-            return reading
-        if danger:
-            return DangerReading((LEARNT,), frozenset(), learnt=probability)
-        return DangerReading((), frozenset(), learnt=probability, quieted=frozenset([LEARNT]))
-        if reading and (reading.now or LEARNT_SET_ASIDE <= 0.0):
-            return reading
-        probability = self.learnt.probability(_learnt_words(tokens))
-        if reading and probability < LEARNT_SET_ASIDE:
-            return DangerReading((), frozenset(), learnt=probability, quieted=frozenset([LEARNT]))
-        if not reading and probability >= LEARNT_CATCH:
-            return DangerReading((LEARNT,), frozenset(), learnt=probability)
-        return reading
-        probability = self.learnt.probability(_learnt_words(tokens))
-        if probability >= LEARNT_CATCH:
+        if learnt_says(reading, len(tokens), probability):
             return DangerReading((LEARNT,), frozenset(), learnt=probability)
         return reading
 
