@@ -1,11 +1,11 @@
 """A second opinion on danger now, learnt from officers' messages already labelled.
 
 The cues read danger through words a trainer wrote down; a fresh writer tells the same danger
-in words no cue holds ("his car has just pulled up", "shes gone a funny colour"), and some
-ordinary messages use the cues' words harmlessly in ways no exception lists. The evaluation
-sets already read for development hold thousands of messages labelled danger or ordinary, in
-many writers' words: a classifier learnt from them recognises the wording of danger, where the
-cues recognise its parts.
+in words no cue holds ("his car has just pulled up", "shes gone a funny colour"). The
+evaluation sets already read for development hold thousands of messages labelled danger or
+ordinary, in many writers' words: a classifier learnt from them recognises the wording of
+danger, where the cues recognise its parts. How its opinion is combined with the cues' is
+``learnt_says`` in :mod:`bot.engine._danger`.
 
 It reads the message as the cues do (their words, typos of cue words mended, shorthand
 expanded, "um" and "er" dropped), so both judge the same thing: word stems, pairs of
