@@ -20,7 +20,9 @@ Sets (``benchmarks/data`` unless said):
   (answers at the flows' questions), ``k`` (voice notes and long updates): written blind by
   other writers, read for development after their first measures. Their first measures, the
   honest ones, are kept in ``benchmarks/README.md``;
-* ``q``, ``s``, ``t`` and ``u``: written blind later and SEALED like ``b`` (totals only).
+* ``q``, ``s``, ``t`` and ``u``: written blind later and SEALED like ``b`` (totals only);
+* ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
+  validation set the learnt danger opinion's thresholds were chosen on.
 
 Also measured: the detector alone (each message read once), and the time to read a message.
 A table is printed and the numbers saved as JSON (default ``benchmarks/results/danger.json``).
@@ -71,6 +73,7 @@ SETS: dict[str, Path] = {
     "s": DATA / "danger_blind_s.yaml",
     "t": DATA / "danger_blind_t.yaml",
     "u": DATA / "danger_blind_u.yaml",
+    "v": DATA / "danger_blind_v.yaml",
     "w": DATA / "danger_blind_w.yaml",
 }
 SEALED = {"b", "q", "s", "t", "u", "w"}

@@ -9,6 +9,8 @@ no code changed.
 
 from __future__ import annotations
 
+import copy
+import pickle
 import re
 from pathlib import Path
 
@@ -16,7 +18,8 @@ import pytest
 
 from bot.engine import Engine, FlowSet, Text, positions, protects_first
 from bot.engine._confirm import read_yes_no
-from bot.engine._danger import DangerCues
+from bot.engine._danger import LEARNT, LEARNT_CATCH, DangerCues
+from bot.engine._danger_learnt import LearntDanger
 from bot.engine._words import words
 from bot.knowledge import stem
 from bot.language import read_language, read_yaml, read_yaml_for_editing, write_yaml
@@ -1064,3 +1067,121 @@ def test_round_three_probes_hold_their_measure() -> None:
 )
 def test_that_was_then_dates_what_was_told_before_it(said: str, danger: bool) -> None:
     assert bool(DANGER.read(said)) is danger, f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+# -- the learnt second opinion --------------------------------------------------------------
+
+# Danger in words no cue holds, written for these tests (not lines of any set): a car or van
+# arriving, a child swung by the ankles, a window prised, a lighter and curtains, a car driven.
+LEARNT_ONLY = [
+    "his car has just pulled up outside and the kids are in the garden",
+    "the boyfriend's van is reversing onto the drive and the baby is in the pram out front",
+    "mum's boyfriend has picked the little lad up by his ankles and is swinging him",
+    "theres a man at the window of the kids bedroom trying to prise it open",
+    "the youngest has got hold of dads lighter and the curtains have caught",
+    "the car with the kids in is being driven at us",
+]
+
+
+@pytest.mark.parametrize("said", LEARNT_ONLY)
+def test_the_learnt_opinion_catches_danger_no_cue_holds(said: str) -> None:
+    assert DANGER.learnt is not None, "the shipped pack has labelled examples to learn from"
+    cues_alone = copy.copy(DANGER)
+    cues_alone.learnt = None
+    assert not cues_alone.read(said), "a cue found it: no test of the learnt opinion"
+    reading = DANGER.read(said)
+    assert reading.kinds == (LEARNT,), "recorded honestly as the learnt opinion's, no cue's"
+    assert reading.learnt is not None and reading.learnt >= LEARNT_CATCH
+    assert not reading.terms, "no cue words: a question's own subject cannot excuse it"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the kids are at school, mum wants advice about her ex",
+        "just finished the visit, all three children seen and well",
+        "can you remind me what a section 47 is",
+        "dad picked the kids up from school in his car, all fine",
+    ],
+)
+def test_the_learnt_opinion_is_quiet_on_ordinary_reports(said: str) -> None:
+    assert not DANGER.read(said), f"{said!r} read as {DANGER.read(said).kinds}"
+
+
+class _Opinion:
+    """A learnt opinion that gives every message one probability."""
+
+    def __init__(self, probability: float) -> None:
+        self._probability = probability
+
+    def probability(self, said: object) -> float:
+        return self._probability
+
+
+def _with_opinion(probability: float) -> DangerCues:
+    cues = copy.copy(DANGER)
+    cues.learnt = _Opinion(probability)  # type: ignore[assignment]
+    return cues
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the knife was seized and bagged an hour ago",
+        "no weapons seen at the address, kids asleep",
+        "there was a fire at the flat last year, family fine since",
+        "he held a knife to the babys throat, that was back in 2019 at a different address",
+        "if he turns up with a gun while the kids are there what do we do",
+        "the old man next door has collapsed and isnt breathing, no children live there",
+        "he was waving a machete at the kids, hes been arrested and the machete is bagged",
+    ],
+)
+def test_the_learnt_opinion_never_overrules_a_cue_set_aside(said: str) -> None:
+    """Over, elsewhere, denied, asked about, no child: however sure the learnt opinion is."""
+    reading = _with_opinion(1.0).read(said)  # as sure as it could ever be
+    assert not reading, f"{said!r} read as {reading.kinds}"
+    assert reading.quieted, "the cues found danger and set it aside themselves"
+
+
+def test_the_learnt_opinion_is_deterministic_and_survives_the_cache() -> None:
+    """Trained by full-batch descent from zero: the same examples give the same model, and the
+    start-up cache (a pickle of the cues) gives back the same opinion."""
+
+    def read(text: str) -> list[tuple[str, str, int]]:
+        return [(word, stem(word), 0) for word in words(text).split()]
+
+    said = read("the van pulled up and the kids are out front")
+    examples = [
+        (read(text), label)
+        for text, label in [
+            ("van pulled up outside kids in garden", True),
+            ("hes got a knife kids inside", True),
+            ("kids at school all fine", False),
+            ("dropped the referral off at the office", False),
+        ]
+    ]
+    assert LearntDanger(examples).probability(said) == LearntDanger(examples).probability(said)
+    again = pickle.loads(pickle.dumps(DANGER))
+    for text in LEARNT_ONLY:
+        assert again.read(text) == DANGER.read(text)
+        assert DANGER.read(text) == DANGER.read(text)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        *(said for examples in BY_KIND.values() for said in examples),
+        "what do i do hes got a knife",
+        "how do i get the knife off him",
+        "can we get an ambulance hes not breathing",
+    ],
+)
+def test_the_learnt_opinion_never_sets_aside_the_cues_danger(said: str) -> None:
+    """However sure it is that a message is ordinary: a plea for help reads like a question."""
+    assert _with_opinion(0.0).read(said).kinds == DANGER.read(said).kinds != ()
+
+
+@pytest.mark.parametrize("said", ["hes", "the boy", "mum and dad"])
+def test_the_learnt_opinion_needs_a_few_words(said: str) -> None:
+    """A word or two tells of nothing, though danger is often told with them."""
+    assert not _with_opinion(1.0).read(said)

@@ -22,6 +22,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.engine._danger_learnt import LearntDanger, Word
 from bot.engine._negation import NEGATION_WORDS, PSEUDO_NEGATIONS
 from bot.engine._words import CLAUSE_WORDS, LANGUAGE, word_list, words
 from bot.knowledge import english_words, stem
@@ -297,9 +298,57 @@ class DangerReading:
     terms: frozenset[tuple[str, ...]]
     now: bool = False
     """A word such as "now", "still" or "just" stands with a cue: told as happening now."""
+    learnt: float | None = None
+    """The learnt opinion's probability of danger, when it was asked and decided the reading."""
+    quieted: frozenset[str] = frozenset()
+    """Why cues found were set aside, by kind of reason only ("denied", "over", "no child"):
+    the rules' word that this message told of danger and ended, denied or excused it, which
+    no learnt opinion may overrule. Never the officer's words."""
 
     def __bool__(self) -> bool:
         return bool(self.kinds)
+
+
+def _learnt_words(tokens: Sequence[_Token]) -> list[Word]:
+    """The words as the learnt opinion reads them: as said (mended), stem and clause."""
+    return [(token.text, token.stem, token.clause) for token in tokens]
+
+
+LEARNT = "learnt"
+"""The kind recorded for danger only the learnt opinion found: no cue says which kind it is."""
+
+LEARNT_CATCH = 0.9
+"""How sure the learnt opinion must be to raise danger the cues found no word of. Chosen on
+the validation set ``v`` (written blind, never learnt from while choosing; 3 December 2026):
+at 0.9 the cues' 178/200 caught became 195/200 and their 20/200 false alarms 25/200; at 0.95,
+191/200 and 23/200 (see ``benchmarks/README.md``). Missing danger is worse than a false alarm."""
+
+LEARNT_FEWEST_WORDS = 4
+"""The fewest words a message must have for the learnt opinion to raise danger: "hes", "the
+boy", "mum and dad" tell of nothing, though danger is often told with them."""
+
+
+def learnt_says(
+    reading: DangerReading, said: int, probability: float, catch: float = LEARNT_CATCH
+) -> bool:
+    """Whether there is danger now, given the cues' reading and the learnt opinion's.
+
+    The learnt opinion may add danger the cues found no word of, in a message of a few words
+    at least, but never where a cue was found and set aside (denied, over, elsewhere, a
+    grown-up's alone, no child): the cues have read what the message says of it, and that
+    stands ("knife seized and bagged" never fires). It never sets the cues' danger aside:
+    tried (below 0.05 for danger not told as now), it cut 4 of ``v``'s 20 false alarms but
+    also read pleas for help as questions about procedure ("what do i do hes got a knife").
+
+    Args:
+        reading: what the cues alone read.
+        said: how many words the message has.
+        probability: the learnt opinion's probability of danger.
+        catch: the threshold to raise danger.
+    """
+    if reading:
+        return True
+    return not reading.quieted and said >= LEARNT_FEWEST_WORDS and probability >= catch
 
 
 class DangerCues:
@@ -421,6 +470,18 @@ class DangerCues:
         )
         self._answer_set = frozenset(answer for answer, _ in self._answers)
         self._corrections = tuple(tuple(p.split()) for p in word_list(answers.corrections))
+        # The answers by their first word and the corrections by their last, in order: a
+        # message's word is compared only with those it could begin (or end), not with all.
+        self._answers_from: dict[str, tuple[tuple[tuple[str, ...], bool], ...]] = {}
+        for answer, unsure in self._answers:
+            if answer:
+                earlier = self._answers_from.get(answer[0], ())
+                self._answers_from[answer[0]] = (*earlier, (answer, unsure))
+        self._corrections_to: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for correction in self._corrections:
+            if correction:
+                last = self._corrections_to.get(correction[-1], ())
+                self._corrections_to[correction[-1]] = (*last, correction)
         self._ongoing_from = frozenset(_word(w) for w in word_list(danger.ongoing_from))
         self._answered_no = frozenset(_stems(phrase) for phrase in word_list(danger.answered_no))
         self._pseudo = tuple(tuple(_word(w) for w in phrase) for phrase in PSEUDO_NEGATIONS)
@@ -535,6 +596,23 @@ class DangerCues:
                 *(_stems(word) for word in (*people.pronouns, "me", "us", "someone")),
             )
         )
+        self.learnt = self._learn(language)
+
+    def _learn(self, language: Language) -> LearntDanger | None:
+        """The learnt second opinion, trained on the pack's labelled messages read as cues are.
+
+        Each different word is mended once for all the examples (a memo dropped on return), so
+        that thousands of examples are read in a second or two.
+        """
+        examples = language.danger_examples
+        if not (examples.danger and examples.ordinary):
+            return None
+        memo: dict[str, tuple[str, str, bool]] = {}
+        return LearntDanger(
+            (_learnt_words(self._tokens(text, memo)), label)
+            for label, texts in ((True, examples.danger), (False, examples.ordinary))
+            for text in texts
+        )
 
     # -- caching --------------------------------------------------------------------------
 
@@ -608,8 +686,14 @@ class DangerCues:
 
     # -- reading --------------------------------------------------------------------------
 
-    def _tokens(self, text: str) -> list[_Token]:
-        """The message's words as stems, typos of cue words mended, with sentence and clause."""
+    def _tokens(
+        self, text: str, read: dict[str, tuple[str, str, bool]] | None = None
+    ) -> list[_Token]:
+        """The message's words as stems, typos of cue words mended, with sentence and clause.
+
+        ``read`` may carry the words already read from one call to the next (training only: a
+        message's own reading is dropped with the call).
+        """
         marked = _SENTENCE_BREAK.sub(f" {_BREAK} ", text.replace("'", "").replace("’", ""))
         marked = _QUESTION.sub(f" {_ASKS} ", marked)
         marked = _CLAUSE_BREAK.sub(f" {_CLAUSE} ", marked)
@@ -618,7 +702,8 @@ class DangerCues:
         asking: set[int] = set()
         # Each different word is read once (its stem, a typo mended, whether it starts a
         # clause): a long message says most of its words many times. Dropped with the call.
-        read: dict[str, tuple[str, str, bool]] = {}
+        if read is None:
+            read = {}
         sentence = clause = 0
         for said in self._without_fillers(words(marked).split()):
             word = self._shorthand.get(said, said)
@@ -732,12 +817,14 @@ class DangerCues:
                 not same
                 or at in answered
                 or any(
-                    self._said_at(found, at - len(c), c) for c in self._corrections if len(c) <= at
+                    self._said_at(found, at - len(c), c)
+                    for c in self._corrections_to.get(before.text if before else "", ())
+                    if len(c) <= at
                 )
             )
             if not opens:
                 continue
-            for answer, unsure in self._answers:
+            for answer, unsure in self._answers_from.get(token.text, ()):
                 after = at + len(answer)
                 if after < len(found) and self._said_at(found, at, answer):
                     following = found[after]
@@ -1203,13 +1290,14 @@ class DangerCues:
         )
         if childless and not child_named:
             # "two men fighting with bottles, no kids about": whatever it is, no child is in it
-            return DangerReading((), frozenset())
+            return DangerReading((), frozenset(), quieted=frozenset(["no child"]))
         grown_up_only = bool(adults_named or ages) and not child_named
         # Every cue found counts on its own: a second, stronger cue of a kind already found
         # ("knife on the side ... now holding the machete to her") brings its own words and
         # its own "now", and is set aside or not by its own reading. The same words found by
         # several cues of a kind are read once.
         decided: dict[tuple[str, bool, tuple[tuple[int, int], ...]], bool] = {}
+        quieted: set[str] = set()
         found = list(self._found(tokens, ()))
         covers = [
             frozenset(at for start, end in placed for at in range(start, end + 1))
@@ -1224,8 +1312,10 @@ class DangerCues:
         ]
         for n, (cue, placed) in enumerate(found):
             if any(covers[n] <= covered for covered in grown_ups):
+                quieted.add("grown-up only")
                 continue
             if all(at in harmless for start, end in placed for at in range(start, end + 1)):
+                quieted.add("not danger")
                 continue
             said = {
                 tuple(tokens[at].stem for at in range(start, end + 1))
@@ -1243,13 +1333,29 @@ class DangerCues:
                 stands = decided[key] = reason is None or (
                     reason.startswith("past") and self._still_there_after(tokens, cue, placed)
                 )
+                if not stands:
+                    quieted.add(reason.partition(":")[0] if reason else "")
             if not stands:
                 continue
             if cue.kind not in kinds:
                 kinds.append(cue.kind)
             terms |= said
             now = now or self._now(tokens, placed)
-        return DangerReading(tuple(kinds), frozenset(terms), now)
+        reading = DangerReading(tuple(kinds), frozenset(terms), now, quieted=frozenset(quieted))
+        return self._with_learnt_opinion(tokens, reading)
+
+    def _with_learnt_opinion(
+        self, tokens: Sequence[_Token], reading: DangerReading
+    ) -> DangerReading:
+        """The cues' reading, with the learnt opinion's say where :func:`learnt_says` gives one."""
+        if self.learnt is None or reading or reading.quieted:
+            return reading
+        if len(tokens) < LEARNT_FEWEST_WORDS:
+            return reading
+        probability = self.learnt.probability(_learnt_words(tokens))
+        if learnt_says(reading, len(tokens), probability):
+            return DangerReading((LEARNT,), frozenset(), learnt=probability)
+        return reading
 
     def _now(self, tokens: Sequence[_Token], placed: list[tuple[int, int]]) -> bool:
         """Whether a cue is told as now: a "now" word in its sentence, or a verb going on.

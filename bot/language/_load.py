@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.language._model import FILES, Language
+from bot.language._model import FILES, DangerExamples, Language
 from bot.language._yaml import YamlError, read_yaml
 
 CLASS_NAME = re.compile(r"<([a-z-]+)>")
@@ -30,6 +30,10 @@ class LanguageError(Exception):
         self.problems = problems
         lines = "\n".join(f"  {problem}" for problem in problems)
         super().__init__(f"The language pack has {len(problems)} problem(s):\n{lines}")
+
+
+EXAMPLES = "danger_examples"
+"""The pack's optional file of labelled messages the learnt danger opinion is trained on."""
 
 
 def default_language_dir() -> Path:
@@ -121,6 +125,15 @@ def read_language(folder: Path) -> Language:
             tables[name] = model.model_validate(data)
         except ValidationError as exc:
             problems.extend(_shape_problems(file, exc))
+    examples = folder / f"{EXAMPLES}.yaml"
+    if examples.is_file():
+        try:
+            data = read_yaml(examples.read_text(encoding="utf-8"))
+            tables[EXAMPLES] = DangerExamples.model_validate(data)
+        except YamlError as exc:
+            problems.append(f"{shown}/{EXAMPLES}.yaml: {exc}")
+        except ValidationError as exc:
+            problems.extend(_shape_problems(f"{shown}/{EXAMPLES}.yaml", exc))
     if problems:
         raise LanguageError(problems)
     language = Language(code=folder.name, **tables)

@@ -329,6 +329,16 @@ class Danger(_Strict):
         return self
 
 
+class DangerExamples(_Strict):
+    """danger_examples.yaml: officers' messages labelled danger now or ordinary, to learn from.
+
+    Optional: a pack without it has no learnt second opinion, only the cues.
+    """
+
+    danger: tuple[str, ...] = ()
+    ordinary: tuple[str, ...] = ()
+
+
 class Language(_Strict):
     """A whole language pack: every table guidebot reads officers' words with."""
 
@@ -343,6 +353,7 @@ class Language(_Strict):
     stop_words: StopWords
     people: People
     danger: Danger
+    danger_examples: DangerExamples = DangerExamples()
 
 
 FILES: dict[str, type[_Strict]] = {

@@ -1,0 +1,142 @@
+"""A second opinion on danger now, learnt from officers' messages already labelled.
+
+The cues read danger through words a trainer wrote down; a fresh writer tells the same danger
+in words no cue holds ("his car has just pulled up", "shes gone a funny colour"). The
+evaluation sets already read for development hold thousands of messages labelled danger or
+ordinary, in many writers' words: a classifier learnt from them recognises the wording of
+danger, where the cues recognise its parts. How its opinion is combined with the cues' is
+``learnt_says`` in :mod:`bot.engine._danger`.
+
+It reads the message as the cues do (their words, typos of cue words mended, shorthand
+expanded, "um" and "er" dropped), so both judge the same thing: word stems, pairs of
+neighbouring stems within a clause, and character n-grams of the words, each family scaled to
+its share and weighted by TF-IDF, then a logistic regression, trained by full-batch gradient
+descent (Adam) in numpy in a few seconds when the cues are compiled, and cached with them.
+scikit-learn would do the same with a larger install and a slower start-up; numpy is there.
+
+Nothing an officer types is kept: a message's features are made, scored and dropped, and the
+model holds only what it was trained on (the shipped examples' feature weights).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+
+import numpy as np
+
+CHAR_SIZES = (3, 4, 5)
+"""Lengths of the character n-grams taken from each word (its boundaries marked)."""
+
+WORD_SHARE = 1.0
+PAIR_SHARE = 1.0
+CHAR_SHARE = 1.0
+"""Each family's weight in a message's vector before IDF weighting."""
+
+ROUNDS = 120
+STEP = 0.2
+SHRINK = 1e-5
+"""Training: gradient steps, Adam's step size and the L2 penalty. Chosen leave-one-set-out
+over the read sets (3 December 2026; ``benchmarks/bench_danger_learnt.py``): fewer rounds or a
+larger penalty leave the probabilities timid (a danger line at 0.6), more change little."""
+
+
+Word = tuple[str, str, int]
+"""A word as the cues read it: as said (mended), its stem, and its clause's number."""
+
+
+def features(said: Sequence[Word]) -> dict[str, float]:
+    """The message's n-grams with their (log-damped) counts times their family's share."""
+    counts: Counter[str] = Counter()
+    for _, stem, _ in said:
+        counts["w " + stem] += 1
+    pairs: Counter[str] = Counter(
+        "p " + a[1] + " " + b[1] for a, b in pairwise(said) if a[2] == b[2]
+    )
+    chars: Counter[str] = Counter(
+        "c " + marked[i : i + size]
+        for text, _, _ in said
+        for marked in ("<" + text + ">",)
+        for size in CHAR_SIZES
+        for i in range(max(len(marked) - size + 1, 0))
+    )
+    found: dict[str, float] = {}
+    for share, family in ((WORD_SHARE, counts), (PAIR_SHARE, pairs), (CHAR_SHARE, chars)):
+        for feature, times in family.items():
+            found[feature] = share * (1.0 + math.log(times))
+    return found
+
+
+class LearntDanger:
+    """The probability that a message tells of danger now, learnt from labelled messages.
+
+    Args:
+        examples: each labelled message's words as the cues read them, and whether it is
+            danger (True) or ordinary (False).
+    """
+
+    def __init__(self, examples: Iterable[tuple[Sequence[Word], bool]]) -> None:
+        raw: list[dict[str, float]] = []
+        labels: list[float] = []
+        for said, danger in examples:
+            found = features(said)
+            if found:
+                raw.append(found)
+                labels.append(1.0 if danger else 0.0)
+        frequency: Counter[str] = Counter(f for found in raw for f in found)
+        self._index: dict[str, int] = {f: i for i, f in enumerate(sorted(frequency))}
+        count = len(raw)
+        self._idf = np.array(
+            [math.log((1.0 + count) / (1.0 + frequency[f])) + 1.0 for f in self._index]
+        )
+        self._weights = np.zeros(len(self._index))
+        self._bias = 0.0
+        if count and 0 < sum(labels) < count:
+            self._train(raw, np.array(labels))
+
+    def _vector(self, found: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and L2-normalised TF-IDF values of the features the model knows."""
+        known = [(self._index[f], v) for f, v in found.items() if f in self._index]
+        if not known:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        cols = np.fromiter((c for c, _ in known), dtype=np.int64, count=len(known))
+        values = np.fromiter((v for _, v in known), dtype=np.float64, count=len(known))
+        values *= self._idf[cols]
+        return cols, values / np.linalg.norm(values)
+
+    def _train(self, raw: Sequence[dict[str, float]], labels: np.ndarray) -> None:
+        """Logistic regression over the sparse examples, by full-batch Adam."""
+        rows_, cols_, values_ = [], [], []
+        for row, found in enumerate(raw):
+            c, v = self._vector(found)
+            rows_.append(np.full(len(c), row, dtype=np.int64))
+            cols_.append(c)
+            values_.append(v)
+        rows, cols, values = np.concatenate(rows_), np.concatenate(cols_), np.concatenate(values_)
+        count, width = len(raw), len(self._index)
+        weights = np.zeros(width)
+        bias = 0.0
+        moment, energy = np.zeros(width), np.zeros(width)
+        bias_moment = bias_energy = 0.0
+        for step in range(1, ROUNDS + 1):
+            scores = np.bincount(rows, weights=values * weights[cols], minlength=count) + bias
+            error = 1.0 / (1.0 + np.exp(-scores)) - labels
+            gradient = np.bincount(cols, weights=values * error[rows], minlength=width) / count
+            gradient += SHRINK * weights
+            bias_gradient = float(error.mean())
+            moment = 0.9 * moment + 0.1 * gradient
+            energy = 0.999 * energy + 0.001 * gradient * gradient
+            bias_moment = 0.9 * bias_moment + 0.1 * bias_gradient
+            bias_energy = 0.999 * bias_energy + 0.001 * bias_gradient * bias_gradient
+            first, second = 1 - 0.9**step, 1 - 0.999**step
+            weights -= STEP * (moment / first) / (np.sqrt(energy / second) + 1e-8)
+            bias -= STEP * (bias_moment / first) / (math.sqrt(bias_energy / second) + 1e-8)
+        self._weights, self._bias = weights, bias
+
+    def probability(self, said: Sequence[Word]) -> float:
+        """How likely the message is danger now, from 0 to 1 (0.5 when nothing is known)."""
+        cols, values = self._vector(features(said))
+        score = float(values @ self._weights[cols]) + self._bias
+        return 1.0 / (1.0 + math.exp(-max(min(score, 40.0), -40.0)))
