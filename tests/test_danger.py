@@ -22,7 +22,13 @@ from bot.engine._danger import LEARNT, LEARNT_CATCH, DangerCues
 from bot.engine._danger_learnt import LearntDanger
 from bot.engine._words import words
 from bot.knowledge import stem
-from bot.language import read_language, read_yaml, read_yaml_for_editing, write_yaml
+from bot.language import (
+    default_language_dir,
+    read_language,
+    read_yaml,
+    read_yaml_for_editing,
+    write_yaml,
+)
 from bot.voice._domain import number_words
 from tests.conftest import DATA, shared_path
 
@@ -1185,3 +1191,23 @@ def test_the_learnt_opinion_never_sets_aside_the_cues_danger(said: str) -> None:
 def test_the_learnt_opinion_needs_a_few_words(said: str) -> None:
     """A word or two tells of nothing, though danger is often told with them."""
     assert not _with_opinion(1.0).read(said)
+
+
+@pytest.mark.parametrize("said", ["no just the baby", "yes done the baby", "not sure the two kids"])
+def test_the_learnt_opinion_counts_its_few_words_after_the_answer(said: str) -> None:
+    """An answer opening a reply tells nothing of danger: what follows it must be long enough."""
+    assert not _with_opinion(1.0).read(said)
+
+
+def test_the_cached_pack_holds_no_example_text() -> None:
+    """The pack goes into the start-up cache in the data folder, where nothing may name anyone:
+    its examples (which may) are kept as their file's path and read again only for a build."""
+    pack = read_language(default_language_dir())
+    examples = pack.danger_examples
+    assert examples.danger and examples.ordinary
+    kept = pickle.dumps(pack)
+    for text in (*examples.danger[:50], *examples.ordinary[:50]):
+        assert text.encode() not in kept
+    again = pickle.loads(kept)
+    assert again == pack
+    assert again.danger_examples.loaded().danger == examples.danger

@@ -604,7 +604,7 @@ class DangerCues:
         Each different word is mended once for all the examples (a memo dropped on return), so
         that thousands of examples are read in a second or two.
         """
-        examples = language.danger_examples
+        examples = language.danger_examples.loaded()
         if not (examples.danger and examples.ordinary):
             return None
         memo: dict[str, tuple[str, str, bool]] = {}
@@ -1350,12 +1350,31 @@ class DangerCues:
         """The cues' reading, with the learnt opinion's say where :func:`learnt_says` gives one."""
         if self.learnt is None or reading or reading.quieted:
             return reading
-        if len(tokens) < LEARNT_FEWEST_WORDS:
+        told = len(tokens) - self._answered(tokens)
+        if told < LEARNT_FEWEST_WORDS:
             return reading
         probability = self.learnt.probability(_learnt_words(tokens))
-        if learnt_says(reading, len(tokens), probability):
+        if learnt_says(reading, told, probability):
             return DangerReading((LEARNT,), frozenset(), learnt=probability)
         return reading
+
+    def _answered(self, tokens: Sequence[_Token]) -> int:
+        """How many words at the start answer the question ("no", "yes done", "not sure").
+
+        An answer says nothing of danger, so the learnt opinion's fewest words are counted
+        after it: "no just the baby" at "is there a child of school age?" tells three words
+        about the household, too few for wording alone to raise danger.
+        """
+        start = 0
+        for _ in range(2):  # "no no", "yes yeah done"
+            texts = tuple(token.text for token in tokens[start:])
+            for phrase, _unsure in self._answers:
+                if texts[: len(phrase)] == phrase:
+                    start += len(phrase)
+                    break
+            else:
+                break
+        return start
 
     def _now(self, tokens: Sequence[_Token], placed: list[tuple[int, int]]) -> bool:
         """Whether a cue is told as now: a "now" word in its sentence, or a verb going on.

@@ -15,11 +15,16 @@ descent (Adam) in numpy in a few seconds when the cues are compiled, and cached 
 scikit-learn would do the same with a larger install and a slower start-up; numpy is there.
 
 Nothing an officer types is kept: a message's features are made, scored and dropped, and the
-model holds only what it was trained on (the shipped examples' feature weights).
+model holds only what it was trained on (the shipped examples' feature weights). It holds
+even those features by a 64-bit hash, in one sorted array, not as strings: the engine cache
+written to disk then holds no word of any example (an example may name a person, and the
+leak tests scan every byte written for names), and the memory-walk privacy test meets one
+array, not a string per n-gram.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -69,6 +74,11 @@ def features(said: Sequence[Word]) -> dict[str, float]:
     return found
 
 
+def _key(feature: str) -> int:
+    """A feature's stable 64-bit hash (Python's own ``hash`` of a string changes per process)."""
+    return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
+
+
 class LearntDanger:
     """The probability that a message tells of danger now, learnt from labelled messages.
 
@@ -85,24 +95,28 @@ class LearntDanger:
             if found:
                 raw.append(found)
                 labels.append(1.0 if danger else 0.0)
-        frequency: Counter[str] = Counter(f for found in raw for f in found)
-        self._index: dict[str, int] = {f: i for i, f in enumerate(sorted(frequency))}
+        frequency: Counter[int] = Counter(_key(f) for found in raw for f in found)
+        self._keys = np.array(sorted(frequency), dtype=np.uint64)
         count = len(raw)
         self._idf = np.array(
-            [math.log((1.0 + count) / (1.0 + frequency[f])) + 1.0 for f in self._index]
+            [math.log((1.0 + count) / (1.0 + frequency[int(k)])) + 1.0 for k in self._keys]
         )
-        self._weights = np.zeros(len(self._index))
+        self._weights = np.zeros(len(self._keys))
         self._bias = 0.0
         if count and 0 < sum(labels) < count:
             self._train(raw, np.array(labels))
 
     def _vector(self, found: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and L2-normalised TF-IDF values of the features the model knows."""
-        known = [(self._index[f], v) for f, v in found.items() if f in self._index]
-        if not known:
+        if not found or not len(self._keys):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        cols = np.fromiter((c for c, _ in known), dtype=np.int64, count=len(known))
-        values = np.fromiter((v for _, v in known), dtype=np.float64, count=len(known))
+        keys = np.fromiter((_key(f) for f in found), dtype=np.uint64, count=len(found))
+        values = np.fromiter(found.values(), dtype=np.float64, count=len(found))
+        cols = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        known = self._keys[cols] == keys
+        if not known.any():
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        cols, values = cols[known].astype(np.int64), values[known]
         values *= self._idf[cols]
         return cols, values / np.linalg.norm(values)
 
@@ -115,7 +129,7 @@ class LearntDanger:
             cols_.append(c)
             values_.append(v)
         rows, cols, values = np.concatenate(rows_), np.concatenate(cols_), np.concatenate(values_)
-        count, width = len(raw), len(self._index)
+        count, width = len(raw), len(self._keys)
         weights = np.zeros(width)
         bias = 0.0
         moment, energy = np.zeros(width), np.zeros(width)

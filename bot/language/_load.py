@@ -129,7 +129,7 @@ def read_language(folder: Path) -> Language:
     if examples.is_file():
         try:
             data = read_yaml(examples.read_text(encoding="utf-8"))
-            tables[EXAMPLES] = DangerExamples.model_validate(data)
+            tables[EXAMPLES] = DangerExamples.model_validate(data).from_file(examples)
         except YamlError as exc:
             problems.append(f"{shown}/{EXAMPLES}.yaml: {exc}")
         except ValidationError as exc:

@@ -7,9 +7,12 @@ expected is reported with the file and the key (see :mod:`bot.language._load`).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from bot.language._yaml import read_yaml
 
 _PHRASE = re.compile(r"^[a-z0-9<>]+(?: [a-z0-9<>.]+)*$")
 _CUE = re.compile(r"^(?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.?|~)(?: (?:[a-z0-9]+!?|<[a-z-]+>|\.\.\.?|~))*$")
@@ -333,10 +336,49 @@ class DangerExamples(_Strict):
     """danger_examples.yaml: officers' messages labelled danger now or ordinary, to learn from.
 
     Optional: a pack without it has no learnt second opinion, only the cues.
+
+    The examples are needed once, to train the learnt opinion when the cues are built; the
+    pack is also kept in the start-up cache, and the cache must hold none of their text (an
+    example may name a person, and nothing written to the data folder may). So a pack read
+    from its file is pickled as that file's path alone, and read from it again, through
+    :meth:`loaded`, only if a new build asks for them.
     """
 
     danger: tuple[str, ...] = ()
     ordinary: tuple[str, ...] = ()
+    _source: Path | None = PrivateAttr(default=None)
+
+    def from_file(self, source: Path) -> DangerExamples:
+        """These examples, remembered as read from ``source`` (for the cache)."""
+        self._source = source
+        return self
+
+    def loaded(self) -> DangerExamples:
+        """The examples with their text: read again from their file after a cache load."""
+        if self._source is None or self.danger or self.ordinary:
+            return self
+        data = read_yaml(self._source.read_text(encoding="utf-8"))
+        return DangerExamples.model_validate(data).from_file(self._source)
+
+    def __eq__(self, other: object) -> bool:
+        """The same examples, whether read from the file or left in it by the cache."""
+        if not isinstance(other, DangerExamples):
+            return NotImplemented
+        mine, theirs = self.loaded(), other.loaded()
+        return (mine.danger, mine.ordinary) == (theirs.danger, theirs.ordinary)
+
+    def __hash__(self) -> int:
+        return hash(DangerExamples)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._source is None:
+            return (DangerExamples, (), {"__dict__": dict(self.__dict__)})
+        return (_examples_at, (str(self._source),))
+
+
+def _examples_at(source: str) -> DangerExamples:
+    """A pack's examples left in their file until a build needs them (see ``loaded``)."""
+    return DangerExamples().from_file(Path(source))
 
 
 class Language(_Strict):
