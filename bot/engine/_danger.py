@@ -1367,13 +1367,18 @@ class DangerCues:
         """
         start = 0
         for _ in range(2):  # "no no", "yes yeah done"
-            texts = tuple(token.text for token in tokens[start:])
-            for phrase, _unsure in self._answers:
-                if texts[: len(phrase)] == phrase:
-                    start += len(phrase)
-                    break
-            else:
+            first = tokens[start].text if start < len(tokens) else ""
+            said = next(
+                (
+                    a
+                    for a, _ in self._answers_from.get(first, ())
+                    if self._said_at(tokens, start, a)
+                ),
+                None,
+            )
+            if said is None:
                 break
+            start += len(said)
         return start
 
     def _now(self, tokens: Sequence[_Token], placed: list[tuple[int, int]]) -> bool:
