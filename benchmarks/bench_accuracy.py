@@ -72,11 +72,12 @@ SETS: dict[str, Path] = {
     "blind9": ROOT / "benchmarks" / "data" / "blind9_utterances.yaml",
     "blind10": ROOT / "benchmarks" / "data" / "blind10_utterances.yaml",
     "blind11": ROOT / "benchmarks" / "data" / "blind11_utterances.yaml",
+    "blind12": ROOT / "benchmarks" / "data" / "blind12_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 # blind3, blind4 and blind5 were unsealed on 3 December 2026 for the knowledge work, blind7 and
 # blind8 later that day: read since.
-SEALED: frozenset[str] = frozenset({"blind9", "blind10", "blind11"})
+SEALED: frozenset[str] = frozenset({"blind9", "blind10", "blind11", "blind12"})
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
 READ_SETS: tuple[str, ...] = (

@@ -22,7 +22,7 @@ Sets (``benchmarks/data`` unless said):
   honest ones, are kept in ``benchmarks/README.md``;
 * ``q``, ``s`` and ``t``: written blind later and sealed like ``b`` until 3 December 2026
   (measured only in totals before and after each round), read for development since;
-* ``u`` and ``w``: written blind later and SEALED like ``b`` (totals only);
+* ``u``, ``w``, ``x`` and ``y``: written blind later and SEALED like ``b`` (totals only);
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -77,8 +77,10 @@ SETS: dict[str, Path] = {
     "u": DATA / "danger_blind_u.yaml",
     "v": DATA / "danger_blind_v.yaml",
     "w": DATA / "danger_blind_w.yaml",
+    "x": DATA / "danger_blind_x.yaml",
+    "y": DATA / "danger_blind_y.yaml",
 }
-SEALED = {"b", "u", "w"}
+SEALED = {"b", "u", "w", "x", "y"}
 NOW = 1_700_000_100.0
 
 
