@@ -373,7 +373,7 @@ class Matcher:
     JARGON_CONFIDENT_AT = 55.0
     JARGON_RIVAL_SHARE = 0.7
     EXPLAINED_SHARE = 0.65
-    LEARNT_SURE_AT = 0.55
+    LEARNT_SURE_AT = 0.75
     LEARNT_DOUBT_BELOW = 0.2
     LEARNT_TIE = 1.0
     LEARNT_PROMOTE_AT = 0.8
@@ -385,6 +385,7 @@ class Matcher:
     LEARNT_SPLIT_MASS = 0.9
     LEARNT_SPLIT_SCORE = 45.0
     LEARNT_ODDS_POINTS = 5.0
+    LEARNT_ODDS_WITHIN = 30.0
     REORDERED_SURE_AT = 0.9
 
     def __init__(
@@ -803,7 +804,7 @@ class Matcher:
         probabilities = self.learnt.probabilities(query.words)
         learnt, topic = self._learnt_topic(probabilities, leader)
         # Two close leaders are ordered by score and learnt odds together (see the class).
-        if len(ranked) > 1:
+        if len(ranked) > 1 and ranked[1][0] >= top - self.LEARNT_ODDS_WITHIN:
             second_score, second = ranked[1]
             belief, its_topic = self._learnt_topic(probabilities, second)
             if second_score + self.LEARNT_ODDS_POINTS * math.log(
