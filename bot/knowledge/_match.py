@@ -805,8 +805,8 @@ class Matcher:
         learnt, topic = self._learnt_topic(probabilities, leader)
         # Two close leaders are ordered by score and learnt odds together (see the class).
         if len(ranked) > 1 and ranked[1][0] >= top - self.LEARNT_ODDS_WITHIN:
-            second_score, second = ranked[1]
-            belief, its_topic = self._learnt_topic(probabilities, second)
+            second_score, runner_up = ranked[1]
+            belief, its_topic = self._learnt_topic(probabilities, runner_up)
             if second_score + self.LEARNT_ODDS_POINTS * math.log(
                 belief + _LEAST_BELIEF
             ) > top + self.LEARNT_ODDS_POINTS * math.log(learnt + _LEAST_BELIEF):
