@@ -309,26 +309,23 @@ READ_SETS = {
     # Since 3 December 2026 these sets are also what the learnt second opinion is trained on
     # (knowledge/questions.yaml), so the confident-and-right floors are in-sample; the
     # leave-one-set-out figures (benchmarks/bench_learnt.py) are in benchmarks/README.md.
-    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.90, 0.0, None),
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.96, 0.0, 1.0),
+    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.96, 0.0, None),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.98, 0.0, 1.0),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.88, 0.0, 0.90),
-    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.98, 0.83, 0.0, 0.92),
-    # blind3, blind4 and blind5 were sealed until 3 December 2026 (their last sealed measures
-    # are in benchmarks/README.md); held at what they score in-sample since. Their ceilings on
-    # confident and wrong sit above the aim of 0.02: blind4 and blind5 answer 4 and 5 wrongly
-    # in-sample (5 and 6 left out, unchanged by the rules that raised confident and right;
-    # 3 and 3 in-sample before the first-topic level of 0.55, see benchmarks/README.md).
-    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 0.94, 0.83, 0.012, 0.93),
-    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 0.91, 0.71, 0.021, 0.85),
-    "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 0.88, 0.66, 0.031, 0.90),
-    # blind6 was first measured (before any tuning) at 0.033 confidently wrong, and held at
-    # none in 214 in-sample since the learnt opinion. It answers one wrongly in-sample since a
-    # leader holding the learnt opinion's second topic may be sure (3 December 2026): "what
-    # can we do with partners to reduce the risk from an unconvicted man", under identifying
-    # the risky person, the learnt opinion's 0.34 to managing him 0.66. Left out it was wrong
-    # before this rule and still is (one in 214 either way).
-    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 0.95, 0.72, 0.005, 0.80),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.94, 0.0, 0.90),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.98, 0.93, 0.0, 0.92),
+    # blind3, blind4 and blind5 were sealed until 3 December 2026, blind7 and blind8 until
+    # later that day (their last sealed measures are in benchmarks/README.md); held at what
+    # they score in-sample since. None is answered confidently and wrongly in-sample since the
+    # learnt prototypes were corrected on the officers' questions (3 December 2026); left out
+    # one set at a time (benchmarks/bench_learnt.py) blind3 still answers 2 wrongly, blind5 3.
+    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 0.94, 0.90, 0.0, 0.93),
+    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 0.91, 0.78, 0.0, 0.85),
+    "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 0.88, 0.78, 0.0, 0.90),
+    # blind6 was first measured (before any tuning) at 0.033 confidently wrong.
+    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 0.95, 0.82, 0.0, 0.80),
+    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 0.93, 0.78, 0.0, 0.76),
+    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 0.93, 0.80, 0.0, 1.0),
 }
 
 
