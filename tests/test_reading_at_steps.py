@@ -165,5 +165,19 @@ def test_when_the_record_is_written_in_an_officers_words(
 def test_how_long_missing_in_chat_spellings(
     engine: Engine, at: dict[str, Conversation], said: str, band: str
 ) -> None:
-    new, replies = _step(engine, at["missing-child/how-long"], said)
+    _, replies = _step(engine, at["missing-child/how-long"], said)
     assert f": {band}." in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "done"),
+    [
+        ("gave him a plaster n calmed him down", "Taken as done: medical care and reassurance"),
+        ("put an ice pack on her knee", "Taken as done: medical care"),
+    ],
+)
+def test_first_aid_in_an_officers_words_is_medical_care_done(
+    engine: Engine, at: dict[str, Conversation], said: str, done: str
+) -> None:
+    _, replies = _step(engine, at["initial-contact/needs"], said)
+    assert done in replies, replies
