@@ -181,3 +181,28 @@ def test_first_aid_in_an_officers_words_is_medical_care_done(
 ) -> None:
     _, replies = _step(engine, at["initial-contact/needs"], said)
     assert done in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("initial-contact/see-child", "mum is here but shes drunk"),
+        ("initial-contact/see-child", "nan is present but shes kicking off"),
+    ],
+)
+def test_an_action_word_then_but_and_a_risk_is_not_done(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    step = where.split("/")[1]
+    assert [a.outcome for a in new.answers if a.step == step] != ["yes"], replies
+
+
+@pytest.mark.parametrize("said", ["tick all", "all of em", "they all apply"])
+def test_every_point_at_once_in_an_officers_words(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    new, replies = _step(engine, at["missing-child/risk-factors"], said)
+    assert new.step != "risk-factors", replies  # not "I didn't catch that"
+    ticked = [a for a in new.answers if a.step == "risk-factors"]
+    assert ticked and ticked[-1].outcome != "none"
