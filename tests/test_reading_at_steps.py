@@ -202,7 +202,7 @@ def test_an_action_word_then_but_and_a_risk_is_not_done(
 def test_every_point_at_once_in_an_officers_words(
     engine: Engine, at: dict[str, Conversation], said: str
 ) -> None:
-    new, replies = _step(engine, at["missing-child/risk-factors"], said)
-    assert new.step != "risk-factors", replies  # not "I didn't catch that"
-    ticked = [a for a in new.answers if a.step == "risk-factors"]
-    assert ticked and ticked[-1].outcome != "none"
+    _, replies = _step(engine, at["missing-child/risk-factors"], said)
+    # every point ticked, and the list waits for Done (not "I didn't catch that")
+    assert "didn't catch" not in replies
+    assert "Ticked: Very young, Out of character, Missing before, Self-harm risk" in replies
