@@ -206,3 +206,13 @@ def test_every_point_at_once_in_an_officers_words(
     # every point ticked, and the list waits for Done (not "I didn't catch that")
     assert "didn't catch" not in replies
     assert "Ticked: Very young, Out of character, Missing before, Self-harm risk" in replies
+
+
+@pytest.mark.parametrize("said", ["yes", "done", "all sorted"])
+def test_done_typed_at_done_or_not_yet_says_what_was_taken_as_done(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    asked, _ = _step(engine, at["initial-contact/needs"], "calmed her down")
+    assert asked.pending is not None  # "Done or not yet?" for the other points
+    _, replies = _step(engine, asked, said)
+    assert "Taken as done: medical care and a safe adult." in replies, replies
