@@ -426,6 +426,13 @@ def test_command_words_are_normalised_for_flows_check() -> None:
         ("too ours", 2.0),
         ("48 ours", 48.0),
         ("missing for hours", None),
+        # chat spellings of "and": never "a half" alone (30 minutes, a band too low)
+        ("bout 2 n a half hrs", 2.5),
+        ("a day n a half", 36.0),
+        ("day n half", 36.0),
+        ("two n half days", 60.0),
+        ("two and half days", 60.0),
+        ("roughly 3 hours", 3.0),
     ],
 )
 def test_durations_as_officers_say_them(said: str, hours: float | None) -> None:
@@ -463,6 +470,12 @@ def test_since_a_time_is_counted_from_the_clock_in_local_time() -> None:
     assert since("since friday") == 4 * 24 + 22.2
     assert since("since tuesday") == 7 * 24 + 22.2
     assert since("3 hours") == 3.0
+    # chat spellings and hedges between "since" and the time (numbers.yaml)
+    assert since("since last nite") == since("since last night") == 29.2
+    assert since("since yday") == since("since yest") == since("since yesterday")
+    assert since("since about 9") == since("since 9") == 13.2
+    assert since("since about 8 last night") == since("since 8 last night") == 26.2
+    assert since("since bout 6") == 16.2
 
 
 DANGER_PHRASES = {

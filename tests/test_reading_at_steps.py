@@ -108,3 +108,111 @@ def test_none_with_a_word_on_why_answers_a_which_of_these(
     new, _ = _step(engine, at["child-in-custody/aa-who"], said)
     assert new.step == "aa-present"
     assert new.answers[-1].step == "aa-who" and new.answers[-1].outcome == "none"
+
+
+@pytest.mark.parametrize("said", ["none of em", "nah not yet", "nowt", "none of those apply"])
+@pytest.mark.parametrize(
+    ("where", "outcome"),
+    [
+        ("missing-child/risk-factors", "none"),  # None of these: nothing applies
+        ("referral/strategy", "partial"),  # None yet: every action stays to do
+    ],
+)
+def test_none_in_an_officers_words_finishes_a_checklist_with_nothing_ticked(
+    engine: Engine, at: dict[str, Conversation], where: str, outcome: str, said: str
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    assert new.step != at[where].step, replies  # not "I didn't catch that"
+    assert new.answers[-1].step == where.split("/")[1]
+    assert new.answers[-1].outcome == outcome
+
+
+@pytest.mark.parametrize("said", ["later, next shift", "sarge is doing it", "pending"])
+def test_a_grade_still_to_come_is_not_graded_yet(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    new, replies = _step(engine, at["missing-child/grading"], said)
+    assert "Not graded yet" in replies
+    assert new.answers[-1].outcome == "not-graded"
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("end of shift", "yes"),
+        ("before i go off", "yes"),
+        ("later, next shift", "no"),
+        ("tomorrow", "no"),
+    ],
+)
+def test_when_the_record_is_written_in_an_officers_words(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    new, replies = _step(engine, at["record-check/timely"], said)
+    assert new.answers[-1].step == "timely", replies
+    assert new.answers[-1].outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("bout 2 n a half hrs", "Under a day"),
+        ("two n half days", "1 to 3 days"),
+        ("since last nite", "1 to 3 days"),  # 22:13 on a Tuesday: since 17:00 on Monday
+        ("since yday", "1 to 3 days"),
+    ],
+)
+def test_how_long_missing_in_chat_spellings(
+    engine: Engine, at: dict[str, Conversation], said: str, band: str
+) -> None:
+    _, replies = _step(engine, at["missing-child/how-long"], said)
+    assert f": {band}." in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "done"),
+    [
+        ("gave him a plaster n calmed him down", "Taken as done: medical care and reassurance"),
+        ("put an ice pack on her knee", "Taken as done: medical care"),
+    ],
+)
+def test_first_aid_in_an_officers_words_is_medical_care_done(
+    engine: Engine, at: dict[str, Conversation], said: str, done: str
+) -> None:
+    _, replies = _step(engine, at["initial-contact/needs"], said)
+    assert done in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("initial-contact/see-child", "mum is here but shes drunk"),
+        ("initial-contact/see-child", "nan is present but shes kicking off"),
+    ],
+)
+def test_an_action_word_then_but_and_a_risk_is_not_done(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    step = where.split("/")[1]
+    assert [a.outcome for a in new.answers if a.step == step] != ["yes"], replies
+
+
+@pytest.mark.parametrize("said", ["tick all", "all of em", "they all apply"])
+def test_every_point_at_once_in_an_officers_words(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    _, replies = _step(engine, at["missing-child/risk-factors"], said)
+    # every point ticked, and the list waits for Done (not "I didn't catch that")
+    assert "didn't catch" not in replies
+    assert "Ticked: Very young, Out of character, Missing before, Self-harm risk" in replies
+
+
+@pytest.mark.parametrize("said", ["yes", "done", "all sorted"])
+def test_done_typed_at_done_or_not_yet_says_what_was_taken_as_done(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    asked, _ = _step(engine, at["initial-contact/needs"], "calmed her down")
+    assert asked.pending is not None  # "Done or not yet?" for the other points
+    _, replies = _step(engine, asked, said)
+    assert "Taken as done: medical care and a safe adult." in replies, replies

@@ -327,6 +327,11 @@ def _plain(
     if done and any(_done_said(heard, word) for word in DONE_WORDS):
         if _part_not_done(said, 0):
             return ConfirmReading(None, mixed="yes")
+        # "mum is here but shes drunk": an action word followed by "but" and a risk is no
+        # plain "done", as a "yes but" is no plain yes.
+        rest = _contrast_after(said, 0)
+        if rest is not None and _risky(rest, step, "yes"):
+            return ConfirmReading(None, mixed="yes")
         return ConfirmReading("yes")
     if len(heard) <= 2:
         # A word that is a word is meant as written: "hes" is "he's", never a slip for "yes".

@@ -101,6 +101,29 @@ EVENING = word_list(
 )
 YESTERDAY = word_list(_NUMBERS.yesterday)
 
+_TIME_SHORTHAND: dict[str, str] = {
+    words(short): words(meant) for short, meant in _NUMBERS.time_shorthand.items()
+}
+_TIME_SHORTHAND_AT = re.compile(
+    r"(?<![a-z0-9])("
+    + "|".join(map(re.escape, sorted(_TIME_SHORTHAND, key=len, reverse=True)))
+    + r")(?![a-z0-9])"
+)
+_HEDGES = frozenset(word_list(_NUMBERS.hedges))
+
+
+def _time_words(text: str) -> str:
+    """The answer as :func:`words` reads it, with chat spellings of time mended and hedges dropped.
+
+    "bout 2 n a half hrs" must read as two and a half hours, not as "a half" (30 minutes, a
+    band too low), and "since about 9" as since 09:00: the shorthand and hedges are data in
+    numbers.yaml, so a trainer can add the next one an officer types.
+    """
+    said = words(text)
+    if _TIME_SHORTHAND:
+        said = _TIME_SHORTHAND_AT.sub(lambda found: _TIME_SHORTHAND[found.group(1)], said)
+    return " ".join(word for word in said.split() if word not in _HEDGES)
+
 
 class Estimate(float):
     """A length of time read from a rough answer, and how to say it back to the officer."""
@@ -344,7 +367,7 @@ def _duration_words(text: str) -> list[str]:
         if re.fullmatch(r"\d+\.\d+", piece):
             found.append(piece)
         else:
-            found += words(re.sub(r"(?<=\d)\s*-\s*(?=\d)", " to ", piece)).split()
+            found += _time_words(re.sub(r"(?<=\d)\s*-\s*(?=\d)", " to ", piece)).split()
     for index, word in enumerate(found[:-1]):
         if word in SPOKEN_NUMBERS and found[index + 1] in SPOKEN_UNITS:
             found[index] = f"{SPOKEN_NUMBERS[word]:g}"
@@ -437,7 +460,7 @@ def read_hours(text: str, now: float | None = None) -> float | str | None:
     ("a couple of days" is 2 days, "2 or 3 days" is 3), so a band is never lower than meant.
     """
     text = _fractions(text)
-    said = words(text)
+    said = _time_words(text)
     since = _since(said, now)
     if since is not None:
         return since

@@ -518,7 +518,12 @@ def _read_text(
         # "Done" vouches for the remaining points but names none of them, so it raises no red
         # flag tied to a point: only the officer's own words can do that.
         answer = Answer(step_id, "complete", covered=(*ordered, *missing))
-        return Reading(answer, flag_items=ordered)
+        if value is None and missing:
+            # A typed "yes" at "Done or not yet?" is said back, so the officer can correct it
+            # ('back') if it was meant for only some of the points still to cover.
+            labels = {item.id: item.label.lower() for item in step.items}
+            echo = f"Taken as done: {join([labels[i] for i in missing])}."
+        return Reading(answer, flag_items=ordered, echo=echo)
     if verdict == NOT_NEEDED:
         # Only optional points can be not needed; the core ones stay on the follow-up list.
         optional = _optional_missing(step, ordered)

@@ -167,6 +167,8 @@ class Numbers(_Strict):
     days: dict[Phrase, Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=dict)
     parts_of_day: dict[Phrase, Annotated[int, Field(ge=0, le=23)]] = Field(default_factory=dict)
     yesterday: Phrases = ()
+    time_shorthand: dict[Phrase, Phrase] = Field(default_factory=dict)
+    hedges: Phrases = ()
 
 
 class Spelling(_Strict):
