@@ -8,10 +8,13 @@ For each read set (never a sealed one: they are refused), the learnt opinion is 
 every other read set (and the read answers set's plain answers, as the shipped examples are)
 and measured on the one left out, at the detector (each message read
 once): alone, at 0.5 and at the shipped threshold (``LEARNT_CATCH``) or ``--catch``; and
-combined with the cues as the product combines them (the cues, or the learnt opinion at the
-threshold where the cues found no cue word and set nothing aside). The cues were tuned on
-every read set, so the combined figures flatter them; the learnt opinion's figures alone are
-honest estimates of what it does on fresh text, since it never saw the set it is measured on.
+combined with the cues as the product combines them (``learnt_says``: the learnt opinion at the
+threshold where the cues found no cue word and set nothing aside, and the cues' danger set
+aside where it is below ``LEARNT_QUIET`` or ``--quiet`` in a long enough message with no plea
+for help, no word of now and no kind it may not set aside). The cues were tuned on every read
+set, so the cues' figures flatter them; the learnt opinion's figures alone, and what it adds
+to or takes from the cues, are honest estimates of what it does on fresh text, since it never
+saw the set it is measured on.
 
 Also timed: reading every line with and without the learnt opinion (CPU, median of repeats),
 and training it once on every read set. A table is printed and the numbers saved as JSON
@@ -41,6 +44,7 @@ from make_danger_examples import plain_answers  # noqa: E402
 
 from bot.engine._danger import (  # noqa: E402
     LEARNT_CATCH,
+    LEARNT_QUIET,
     DangerCues,
     DangerReading,
     _learnt_words,
@@ -58,6 +62,7 @@ def main() -> int:
     read_sets = [n for n, p in SETS.items() if n not in SEALED and p.is_file()]
     parser.add_argument("--sets", default=",".join(read_sets), help="the sets left out in turn")
     parser.add_argument("--catch", type=float, default=LEARNT_CATCH, help="threshold to raise")
+    parser.add_argument("--quiet", type=float, default=LEARNT_QUIET, help="threshold to quiet")
     parser.add_argument("--sweep", action="store_true", help="combined at other thresholds")
     parser.add_argument("--repeats", type=int, default=3, help="timing repeats")
     parser.add_argument(
@@ -71,7 +76,7 @@ def main() -> int:
     cues = DangerCues()
     shipped = cues.learnt
     cues.learnt = None  # the cues alone, for their readings
-    lines: dict[str, list[tuple[list[Word], bool, DangerReading]]] = {}
+    lines: dict[str, list[tuple[list[Word], bool, DangerReading, int, bool]]] = {}
     texts: list[str] = []
     for name in read_sets:
         danger, ordinary = _rows(SETS[name])
@@ -79,12 +84,14 @@ def main() -> int:
         for label, items in ((True, danger), (False, ordinary)):
             for row in items:
                 reading = cues.read(row["text"])
-                said = _learnt_words(cues._tokens(row["text"]))
-                rows.append((said, label, reading))
+                tokens = cues._tokens(row["text"])
+                said = _learnt_words(tokens)
+                told = len(tokens) - cues._answered(tokens) if tokens else 0
+                rows.append((said, label, reading, told, cues.keeps(tokens, reading)))
                 texts.append(row["text"])
         lines[name] = rows
     results: list[dict[str, Any]] = []
-    scored: list[tuple[float, bool, DangerReading, int]] = []
+    scored: list[tuple[float, bool, DangerReading, int, bool]] = []
     answers = [(_learnt_words(cues._tokens(text)), False) for text in plain_answers()]
     totals = dict.fromkeys(("d", "o", "a5", "f5", "ac", "fc", "rc", "rf", "cc", "cf"), 0)
     for name in held_out:
@@ -94,17 +101,17 @@ def main() -> int:
                     (said, label)
                     for other, rows in lines.items()
                     if other != name
-                    for said, label, _ in rows
+                    for said, label, *_ in rows
                 ),
                 *answers,
             ]
         )
         counts = dict.fromkeys(totals, 0)
-        for said, label, reading in lines[name]:
+        for said, label, reading, told, kept in lines[name]:
             p = learnt.probability(said)
-            scored.append((p, label, reading, len(said)))
+            scored.append((p, label, reading, told, kept))
             alone5, alone = p >= 0.5, p >= args.catch
-            combined = learnt_says(reading, len(said), p, args.catch)
+            combined = learnt_says(reading, told, p, args.catch, args.quiet, kept)
             rules = bool(reading)
             side = "d" if label else "o"
             counts[side] += 1
@@ -126,7 +133,7 @@ def main() -> int:
                 cues.read(text)
             timing[label].append((time.process_time() - started) * 1000 / len(texts))
     started = time.process_time()
-    LearntDanger([*((s, label) for rows in lines.values() for s, label, _ in rows), *answers])
+    LearntDanger([*((s, label) for rows in lines.values() for s, label, *_ in rows), *answers])
     train_s = time.process_time() - started
     header = (
         f"{'set':5} {'danger':>6} {'ordin':>6} | {'alone .5':>13} | "
@@ -144,17 +151,19 @@ def main() -> int:
     sweep = []
     if args.sweep:
         print("combined over the sets left out, by threshold (caught, false alarms):")
-        for catch in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01):
+        d = sum(1 for row in scored if row[1])
+        o = len(scored) - d
+        settings = [(catch, args.quiet) for catch in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)]
+        settings += [(args.catch, quiet) for quiet in (0.0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2)]
+        for catch, quiet in settings:
             caught = alarms = 0
-            for p, label, reading, said in scored:
-                fired = learnt_says(reading, said, p, catch)
+            for p, label, reading, said, kept in scored:
+                fired = learnt_says(reading, said, p, catch, quiet, kept)
                 caught += fired and label
                 alarms += fired and not label
-            d = sum(1 for row in scored if row[1])
-            o = len(scored) - d
-            sweep.append({"catch": catch, "c": caught, "a": alarms})
+            sweep.append({"catch": catch, "quiet": quiet, "c": caught, "a": alarms})
             print(
-                f"  catch {catch:4.2f}: "
+                f"  catch {catch:4.2f} quiet {quiet:4.2f}: "
                 f"{caught}/{d} {_share(caught, d):.3f}, {alarms}/{o} {_share(alarms, o):.3f}"
             )
     ms = {label: round(statistics.median(values), 3) for label, values in timing.items()}
@@ -169,6 +178,7 @@ def main() -> int:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "catch": args.catch,
+        "quiet": args.quiet,
         "columns": "d/o: lines; a5/f5 and ac/fc: learnt alone at 0.5 and at catch, caught of "
         "danger and alarms of ordinary; rc/rf: cues alone; cc/cf: combined",
         "sets": results,

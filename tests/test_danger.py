@@ -18,7 +18,7 @@ import pytest
 
 from bot.engine import Engine, FlowSet, Text, positions, protects_first
 from bot.engine._confirm import read_yes_no
-from bot.engine._danger import LEARNT, LEARNT_CATCH, DangerCues
+from bot.engine._danger import LEARNT, LEARNT_CATCH, LEARNT_ORDINARY, DangerCues
 from bot.engine._danger_learnt import LearntDanger
 from bot.engine._words import words
 from bot.knowledge import stem
@@ -1173,18 +1173,76 @@ def test_the_learnt_opinion_is_deterministic_and_survives_the_cache() -> None:
         assert DANGER.read(text) == DANGER.read(text)
 
 
+# Pleas for help long enough for the learnt opinion to have a say, written for these tests: a
+# plea reads like the questions about procedure the examples label ordinary.
+PLEAS = [
+    "what do i do hes got a knife to her throat in the kitchen",
+    "how do i get the knife off him hes waving it at the kids",
+    "can we get an ambulance hes not breathing and his lips are going blue",
+    "please hurry hes got the baby and is threatening to jump off the balcony",
+    "need backup now the stepdad is kicking the door in and the kids are inside",
+    "help me he has locked the toddler in the car and it is boiling hot",
+]
+
+
 @pytest.mark.parametrize(
     "said",
     [
-        *(said for examples in BY_KIND.values() for said in examples),
+        *PLEAS,
         "what do i do hes got a knife",
         "how do i get the knife off him",
         "can we get an ambulance hes not breathing",
+        *(said for examples in BY_KIND.values() for said in examples if len(said.split()) < 8),
+        # Told as now: a record reads as ordinary, the "now" makes it danger.
+        "the man we arrested last week for gbh is now back at the door",
+        "his dad who has a violence marker is at the house right now with the kids",
     ],
 )
-def test_the_learnt_opinion_never_sets_aside_the_cues_danger(said: str) -> None:
-    """However sure it is that a message is ordinary: a plea for help reads like a question."""
+def test_the_learnt_opinion_never_sets_aside_a_plea_a_short_message_or_now(said: str) -> None:
+    """However sure it is that a message is ordinary: a plea for help reads like a question,
+    a short message is all cue, its wording saying nothing more, and a cue told as now is so."""
     assert _with_opinion(0.0).read(said).kinds == DANGER.read(said).kinds != ()
+
+
+@pytest.mark.parametrize("said", [*PLEAS, *(said for kind in BY_KIND.values() for said in kind)])
+def test_the_shipped_learnt_opinion_keeps_the_cues_danger(said: str) -> None:
+    """The shipped opinion is not sure enough that any danger of each kind is ordinary."""
+    reading = DANGER.read(said)
+    assert reading and reading.kinds != (LEARNT,), f"{said!r} read as {reading}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # A cue word in a sentence that tells of no danger, each kind written for this test.
+        "my tutor asked me what the signs of poisoning in a toddler are for my portfolio",
+        "the trainers are fire according to the fifteen year old and the party was lit",
+        "he got shut in the car for a couple of minutes by accident but the keys were found",
+        "she said the tea was that hot it nearly burnt her mouth off and she was giggling",
+    ],
+)
+def test_a_sure_learnt_opinion_sets_aside_a_cue_in_an_ordinary_report(said: str) -> None:
+    """Very sure the message is ordinary, long enough, no plea: the cue word is set aside, and
+    the reason is recorded by name only."""
+    reading = _with_opinion(0.0).read(said)
+    assert not reading
+    assert LEARNT_ORDINARY in reading.quieted
+    assert not reading.terms
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my tutor asked me what the signs of poisoning in a toddler are for my portfolio",
+        "she said the tea was that hot it nearly burnt her mouth off and she was giggling",
+    ],
+)
+def test_the_shipped_learnt_opinion_sets_aside_a_cue_word_in_a_story(said: str) -> None:
+    """A homework question, a child's exaggeration: the shipped opinion is sure of these."""
+    cues_alone = copy.copy(DANGER)
+    cues_alone.learnt = None
+    assert cues_alone.read(said), "no cue found it: no test of setting a cue aside"
+    assert LEARNT_ORDINARY in DANGER.read(said).quieted
 
 
 @pytest.mark.parametrize("said", ["hes", "the boy", "mum and dad"])
@@ -1211,3 +1269,63 @@ def test_the_cached_pack_holds_no_example_text() -> None:
     again = pickle.loads(kept)
     assert again == pack
     assert again.danger_examples.loaded().danger == examples.danger
+
+
+# -- a person dangerous by what they did, back now -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "arrested last week for GBH now back at the door",
+        "the stepdad who put the baby in hospital last month is back in the house with the baby",
+        "dad who broke her jaw in 2021 is at the door asking to see the kids",
+        "hes back now, drunk, and the little ones are upstairs in bed, he went for her last time",
+        "the one we nicked last week for battering her is back at the address with the kids",
+    ],
+)
+def test_a_person_dangerous_by_past_acts_arriving_now_is_danger(said: str) -> None:
+    """The time dates what the person did; their coming back is now."""
+    assert DANGER.read(said).kinds == ("dangerous-person",), DANGER.read(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "the one who hit her turned up last week but has not been back since",
+        "he was arrested last year for gbh and has been in prison since",
+        "the ex who assaulted her came back in 2019 and was arrested at the door",
+    ],
+)
+def test_a_return_itself_told_as_past_is_not_danger_now(said: str) -> None:
+    """A time after the return, its record told first, dates the return."""
+    assert not DANGER.read(said), DANGER.read(said)
+
+
+# -- the children told as somewhere else ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "two grown men are scrapping outside the pub and the kids are at school",
+        "the knife is bagged in the boot of the car and the kids are at their nans",
+        "a colleague got headbutted by the prisoner but the children were not there",
+    ],
+)
+def test_danger_with_the_children_somewhere_else_is_no_childs_danger(said: str) -> None:
+    """The children told as away ("at school", "at their nans", "not there"), none named else."""
+    reading = DANGER.read(said)
+    assert not reading, reading
+    assert "no child" in reading.quieted
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "dad is battering mum in the kitchen and the baby is upstairs, the older two are at school",
+        "hes got a knife and the toddler is with him, his sisters are at their nans",
+    ],
+)
+def test_a_child_named_with_the_danger_keeps_it_though_others_are_away(said: str) -> None:
+    assert DANGER.read(said), DANGER.read(said)

@@ -68,6 +68,10 @@ _ACTS = frozenset(["arriving"])
 """Classes of what a person does now: a negation in the part naming the person before one
 ("not allowed near") is that person's condition and does not deny the act."""
 
+RETURNING = "returning"
+"""The class naming a person back or there now: with a record in the same cue, a time nearer the
+record dates the record only."""
+
 PEOPLE = ("child", "young-child", "adult")
 """Classes naming who is involved: no clue to what the danger is."""
 
@@ -317,6 +321,9 @@ def _learnt_words(tokens: Sequence[_Token]) -> list[Word]:
 LEARNT = "learnt"
 """The kind recorded for danger only the learnt opinion found: no cue says which kind it is."""
 
+LEARNT_ORDINARY = "learnt ordinary"
+"""The reason recorded when the learnt opinion set the cues' danger aside as an ordinary report."""
+
 LEARNT_CATCH = 0.9
 """How sure the learnt opinion must be to raise danger the cues found no word of. Chosen on
 the validation set ``v`` (written blind, never learnt from while choosing; 3 December 2026):
@@ -327,27 +334,54 @@ LEARNT_FEWEST_WORDS = 4
 """The fewest words a message must have for the learnt opinion to raise danger: "hes", "the
 boy", "mum and dad" tell of nothing, though danger is often told with them."""
 
+LEARNT_QUIET = 0.08
+"""How sure the learnt opinion must be that a message is ordinary (its probability of danger
+below this) to set aside danger the cues found. Chosen leave-one-set-out over the read sets
+(``benchmarks/bench_danger_learnt.py``, 3 December 2026; see ``benchmarks/README.md``): below
+0.1, one danger line of 3680 was lost and 34 of 134 false alarms cut; 0.08 keeps a margin
+below danger lines scored 0.108 to 0.143 ("nominal wanted for attempted murder is at the
+address with his three children")."""
+
+LEARNT_QUIET_FEWEST_WORDS = 8
+"""The fewest words a message must have for the learnt opinion to set the cues' danger aside:
+a short message ("baby isnt breathing") is all cue, and its wording alone says nothing more."""
+
 
 def learnt_says(
-    reading: DangerReading, said: int, probability: float, catch: float = LEARNT_CATCH
+    reading: DangerReading,
+    said: int,
+    probability: float,
+    catch: float = LEARNT_CATCH,
+    quiet: float = LEARNT_QUIET,
+    kept: bool = False,
 ) -> bool:
     """Whether there is danger now, given the cues' reading and the learnt opinion's.
 
     The learnt opinion may add danger the cues found no word of, in a message of a few words
     at least, but never where a cue was found and set aside (denied, over, elsewhere, a
     grown-up's alone, no child): the cues have read what the message says of it, and that
-    stands ("knife seized and bagged" never fires). It never sets the cues' danger aside:
-    tried (below 0.05 for danger not told as now), it cut 4 of ``v``'s 20 false alarms but
-    also read pleas for help as questions about procedure ("what do i do hes got a knife").
+    stands ("knife seized and bagged" never fires).
+
+    It may set the cues' danger aside only when it is very sure the message is ordinary (a
+    band called "the knife edge", a baby "screaming the place down" for her bottle, a
+    colleague bitten with no child there: a cue word in a sentence that tells of no danger),
+    in a message long enough for its wording to say more than the cue, where no word of now
+    stands with a cue ("arrested last week for GBH, now back at the door": a record reads as
+    ordinary, the "now" makes it danger), and never where the cues keep it
+    (:meth:`DangerCues.keeps`: the officer asks for help anywhere in it, as a plea such as "what
+    do i do hes got a knife" reads like the questions about procedure that officers ask, which
+    the examples label ordinary; or a kind the learnt opinion may not set aside).
 
     Args:
         reading: what the cues alone read.
-        said: how many words the message has.
+        said: how many words the message has (after an answer opening it).
         probability: the learnt opinion's probability of danger.
         catch: the threshold to raise danger.
+        quiet: the threshold below which the cues' danger is set aside.
+        kept: whether the cues keep their danger whatever the learnt opinion says.
     """
     if reading:
-        return True
+        return kept or reading.now or said < LEARNT_QUIET_FEWEST_WORDS or probability >= quiet
     return not reading.quieted and said >= LEARNT_FEWEST_WORDS and probability >= catch
 
 
@@ -404,6 +438,7 @@ class DangerCues:
         self._procedure = self._list(danger.procedure)
         self._lasting = {kind for kind, d in danger.kinds.items() if d.lasting}
         self._child_needed = {kind for kind, d in danger.kinds.items() if d.child_needed}
+        self._learnt_keeps = {kind for kind, d in danger.kinds.items() if not d.learnt_quiets}
         self._adult_only = self._list(danger.adult_only)
         self._no_child = self._list(danger.no_child)
         self._any_child = (*self._expand("child"), *self._expand("young-child"))
@@ -417,6 +452,12 @@ class DangerCues:
         # a real question, never before a clause that tells of now.
         self._openers = frozenset((*self._procedure, *self._questions, *self._list(danger.pleas)))
         self._pleas = frozenset(self._list(danger.pleas))
+        # A plea for help anywhere keeps the cues' danger from the learnt opinion's "ordinary":
+        # the data's calls for help and every opener that may plead but a lone "is" or "can".
+        self._calls_for_help = (
+            *self._list(danger.calls_for_help),
+            *(plea for plea in self._pleas if len(plea) > 1),
+        )
         self._class_words = {
             name: tuple(_stems(phrase) for phrase in word_list(said))
             for name, said in danger.class_words.items()
@@ -576,6 +617,7 @@ class DangerCues:
             self._present,
             self._hypothetical,
             self._law_words,
+            self._calls_for_help,
             self._told_back,
             self._told_elsewhere,
             self._adult_only,
@@ -1348,15 +1390,34 @@ class DangerCues:
         self, tokens: Sequence[_Token], reading: DangerReading
     ) -> DangerReading:
         """The cues' reading, with the learnt opinion's say where :func:`learnt_says` gives one."""
-        if self.learnt is None or reading or reading.quieted:
+        if self.learnt is None or (reading.quieted and not reading):
             return reading
         told = len(tokens) - self._answered(tokens)
-        if told < LEARNT_FEWEST_WORDS:
+        if reading:
+            if reading.now or told < LEARNT_QUIET_FEWEST_WORDS or self.keeps(tokens, reading):
+                return reading
+        elif told < LEARNT_FEWEST_WORDS:
             return reading
         probability = self.learnt.probability(_learnt_words(tokens))
-        if learnt_says(reading, told, probability):
-            return DangerReading((LEARNT,), frozenset(), learnt=probability)
-        return reading
+        says = learnt_says(reading, told, probability)
+        if not reading:
+            return DangerReading((LEARNT,), frozenset(), learnt=probability) if says else reading
+        if says:
+            return reading
+        # The cues' danger set aside: the reasons' names stay, the words found go.
+        return DangerReading(
+            (), frozenset(), learnt=probability, quieted=reading.quieted | {LEARNT_ORDINARY}
+        )
+
+    def keeps(self, tokens: Sequence[_Token], reading: DangerReading) -> bool:
+        """Whether the cues' danger stands whatever the learnt opinion says.
+
+        So it does when the message asks for help anywhere in it (``calls_for_help``), or a kind
+        found is one the learnt opinion may not set aside (``learnt_quiets: false``).
+        """
+        if any(kind in self._learnt_keeps for kind in reading.kinds):
+            return True
+        return bool(self._phrases_in(tokens, self._calls_for_help, {t.clause for t in tokens}))
 
     def _answered(self, tokens: Sequence[_Token]) -> int:
         """How many words at the start answer the question ("no", "yes done", "not sure").
@@ -1489,6 +1550,8 @@ class DangerCues:
         for at, token in enumerate(tokens):
             if token.clause in whole and self._year_gone(tokens, at):
                 times[(at, at)] = True  # "shut in the bedroom, 2022"
+        for span in [span for span in times if self._dates_the_record(cue, placed, span)]:
+            del times[span]  # "the stepdad who put the baby in hospital last month is back"
         # A "now" after a time said after the cue tells of a later state, not of the cue: "he
         # overdosed last year no episodes since", "stabbed last year family still grieving". A
         # record ("two adults known for county lines") is no time, and parts nothing.
@@ -1560,6 +1623,29 @@ class DangerCues:
             ):
                 return "label: " + tokens[after].text
         return None
+
+    @staticmethod
+    def _dates_the_record(cue: _Cue, placed: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+        """Whether a time dates what a person did, not their coming back now.
+
+        In a cue of a person's record and their return (``<returning>``), a time on the
+        record's side of the return is the record's: between a record told first and the
+        return ("the stepdad who put the baby in hospital last month is back in the house"), or
+        after a record told last ("hes back now, he went for her last time"). A time after the
+        return, its record told first, dates the return ("the one who hit her turned up last
+        week"), and sets it aside.
+        """
+        classes = cue.classes or ()
+        if RETURNING not in classes:
+            return False
+        parts = list(zip(placed, classes, strict=True))
+        back = min(start for (start, _), named in parts if named == RETURNING)
+        return any(
+            (start < back and start <= span[0] and span[1] < back)
+            or (start > back and span[0] >= start)
+            for (start, _), named in parts
+            if named != RETURNING
+        )
 
     def _told_back_of(
         self,

@@ -244,6 +244,10 @@ class DangerKind(_Strict):
     """A person's record ("violence marker", "convicted") makes it worse, not past."""
     lasting: bool = False
     """Earlier today still matters ("took the pills an hour ago"): only long ago is past."""
+    learnt_quiets: bool = True
+    """The learnt opinion may set this kind's cues aside when very sure a message is ordinary.
+    Not a dangerous person's: "the man she was abused by is at the door" reads, word by word,
+    as the records officers report every day."""
     child_needed: bool = False
     """The one in danger is whoever is named ("not breathing", "trapped in the fire"): about a
     grown-up named so (danger.yaml's `adult_only`, or a grown-up's age) with no child named
@@ -281,6 +285,10 @@ class Danger(_Strict):
     pleas: Marked = ()
     """Openers that may ask for help in the middle of it ("how do I stop him"): they ask about
     procedure only in a real question (a question mark, or an "if" or "when" clause)."""
+    calls_for_help: Marked = ()
+    """Words asking for help now ("help", "ambulance", "backup"), or an opener that may plead
+    ("what do I do"): said anywhere, the learnt opinion may not set the cues' danger aside, as a
+    plea reads like the questions officers ask about procedure."""
     still_there: Marked = ()
     label_after: Marked = ()
     not_danger: Marked = ()
