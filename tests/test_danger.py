@@ -1329,3 +1329,33 @@ def test_danger_with_the_children_somewhere_else_is_no_childs_danger(said: str) 
 )
 def test_a_child_named_with_the_danger_keeps_it_though_others_are_away(said: str) -> None:
     assert DANGER.read(said), DANGER.read(said)
+
+
+# -- how long a missing child has been gone ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["gone since sat", "been gone since yesterday", "got a misper been gone since yest"],
+)
+def test_a_missing_child_gone_since_is_no_alarm(engine: Engine, flows: FlowSet, said: str) -> None:
+    """ "Gone since" is how an officer says how long a missing child has been away (the missing
+    flow asks exactly that): only a carer gone since, leaving a child, is danger (review of 3
+    December 2026: "gone since sat" raised protect-first at every question)."""
+    fired = [
+        position.name
+        for position in positions(flows)
+        if protects_first(engine, position, said, 1_700_000_100.0)
+    ]
+    assert fired == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "mum has been gone since tuesday and the 3 year old is in the flat",
+        "the toddler is there and mum has been gone since this morning",
+    ],
+)
+def test_a_carer_gone_since_with_a_small_child_is_still_danger(said: str) -> None:
+    assert "alone-danger" in DANGER.read(said).kinds
