@@ -13,7 +13,7 @@ import pytest
 from bot.engine import Engine
 from bot.voice._audio import RATE, Pcm, Samples, decode, encode_ogg, speech_over_noise_db
 from bot.voice._denoise import Denoiser
-from bot.voice._domain import step_expected
+from bot.voice._domain import READ_BACK, step_expected
 from bot.voice._listen import VERY_NOISY_DB, Listener
 from bot.voice._recognise import Transcript
 from bot.voice._speak import EspeakSpeaker
@@ -132,7 +132,11 @@ def test_yes_said_in_roaring_noise_is_heard_and_asked_about(
     listener: Listener, engine: Engine, yes: Samples
 ) -> None:
     expected = step_expected(engine, "initial-contact", "danger")
-    heard = listener.hear_pcm(Pcm(with_noise(yes, 8)), expected)
+    roaring = Pcm(with_noise(yes, 8))
+    heard = listener.hear_pcm(roaring, expected)
     assert (heard.answer, heard.sure) == ("yes", False), heard
     clean = listener.hear_pcm(Pcm(yes), expected)
     assert (clean.answer, clean.sure) == ("yes", True), clean
+    # The same yes, said to "is that right?", confirms: it is not asked about again.
+    confirmed = listener.hear_pcm(roaring, READ_BACK)
+    assert (confirmed.answer, confirmed.sure) == ("yes", True), confirmed

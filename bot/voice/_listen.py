@@ -26,6 +26,7 @@ from bot.voice._denoise import Denoiser, DenoiserMissing
 from bot.voice._domain import (
     COMMANDS,
     LANGUAGE,
+    READ_BACK,
     Answer,
     Expected,
     domain_corpus,
@@ -341,9 +342,11 @@ class Listener:
         biased = any(answer.id not in COMMANDS for answer in expected.answers)
         hints = [phrase for phrase, _answer in expected.phrases()] if biased else []
         transcript = self.recogniser.transcribe(pcm, hints)
-        heard = self._meaning(
-            transcript, expected, syllables_heard(pcm), very_noisy=noise < VERY_NOISY_DB
-        )
+        # The yes or no to "is that right?" is itself the officer's check: asking it again
+        # would only ask again, so a very noisy note's caution is for the conversation's own
+        # questions.
+        very_noisy = noise < VERY_NOISY_DB and expected is not READ_BACK
+        heard = self._meaning(transcript, expected, syllables_heard(pcm), very_noisy=very_noisy)
         took = time.perf_counter() - started
         return Heard(
             transcript=transcript.text,
