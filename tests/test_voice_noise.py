@@ -14,7 +14,7 @@ from bot.engine import Engine
 from bot.voice._audio import RATE, Pcm, Samples, decode, encode_ogg, speech_over_noise_db
 from bot.voice._denoise import Denoiser
 from bot.voice._domain import READ_BACK, step_expected
-from bot.voice._listen import VERY_NOISY_DB, Listener
+from bot.voice._listen import VERY_NOISY_DB, Listener, syllables
 from bot.voice._recognise import Transcript
 from bot.voice._speak import EspeakSpeaker
 
@@ -140,3 +140,41 @@ def test_yes_said_in_roaring_noise_is_heard_and_asked_about(
     # The same yes, said to "is that right?", confirms: it is not asked about again.
     confirmed = listener.hear_pcm(roaring, READ_BACK)
     assert (confirmed.answer, confirmed.sure) == ("yes", True), confirmed
+
+
+@pytest.mark.parametrize(
+    ("step", "reading", "answer"),
+    [
+        ("danger", "nothing yet", "no"),  # how a held-out "yes she's in danger" was heard
+        ("danger", "child is safe now", "no"),
+        ("exploitation-signs", "none of them", "nothing"),  # its items raise a flag
+        ("da-children-seen", "yes i have", "yes"),  # a No there raises one
+    ],
+)
+def test_an_answer_that_clears_a_safety_question_is_read_back_in_a_very_noisy_note(
+    listener: Listener, engine: Engine, step: str, reading: str, answer: str
+) -> None:
+    expected = step_expected(engine, "initial-contact", step)
+    assert answer in expected.clears_safety
+    heard = Transcript(reading, 0.9)
+    beats = syllables(reading)
+    assert listener._meaning(heard, expected, beats, very_noisy=False)[1:] == (answer, 1.0, True)
+    assert listener._meaning(heard, expected, beats, very_noisy=True)[1:] == (answer, 1.0, False)
+
+
+def test_the_same_no_at_a_question_no_safety_prompt_hangs_on_is_taken(
+    listener: Listener, engine: Engine
+) -> None:
+    expected = step_expected(engine, "initial-contact", "see-child")
+    assert not expected.clears_safety
+    heard = listener._meaning(Transcript("nothing yet", 0.9), expected, 3, very_noisy=True)
+    assert heard[1:] == ("no", 1.0, True)
+
+
+def test_what_raises_the_safety_prompt_is_never_held_back_by_the_read_back(
+    listener: Listener, engine: Engine
+) -> None:
+    expected = step_expected(engine, "initial-contact", "danger")
+    assert expected.clears_safety == {"no"}
+    heard = listener._meaning(Transcript("not sure", 0.9), expected, 2, very_noisy=True)
+    assert heard[1:] == ("unsure", 1.0, True)

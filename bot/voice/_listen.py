@@ -75,7 +75,7 @@ VERY_NOISY_DB = 20.0
 """A note whose speech stands less than this above its background (``speech_over_noise_db``)
 is as noisy as the voice set's 10 dB SNR notes (95% of them come under 20.5, none of its 20 dB
 or clean ones): it is denoised before recognition, and a one-syllable answer heard in it is
-read back, never taken. Denoising a note at 20 dB SNR lost more answers than it won."""
+read back, never taken, as is any answer that would clear a safety question (``clears_safety``). Denoising a note at 20 dB SNR lost more answers than it won."""
 _AROUND = _FILLERS | _FRAMING | frozenset({"got", "there", "their", "theyve", "ive", "weve"})
 """Words that may stand between and around an answer's phrases said whole ("yes she's in
 danger", "she's got a social worker"); "there" and "their" are how a recogniser writes "they're"."""
@@ -382,6 +382,10 @@ class Listener:
                 and not _heard_alike(_core(reading), answer, expected)
                 and not _rivalled(readings, answer, expected, beats)
                 and not (very_noisy and syllables(_core(reading)) < 2)
+                # In a roaring street a No at "Is the child in danger?" is read back however
+                # long it sounded: "yes she's in danger" was heard as "nothing yet". A wrong
+                # Yes costs a tap; a wrong No leaves a child unprotected.
+                and not (very_noisy and answer.id in expected.clears_safety)
             )
             return answer.text, answer.id, score, sure
         if any(self.engine.danger.read(reading) for reading in readings if reading):
