@@ -75,7 +75,8 @@ VERY_NOISY_DB = 20.0
 """A note whose speech stands less than this above its background (``speech_over_noise_db``)
 is as noisy as the voice set's 10 dB SNR notes (95% of them come under 20.5, none of its 20 dB
 or clean ones): it is denoised before recognition, and a one-syllable answer heard in it is
-read back, never taken, as is any answer that would clear a safety question (``clears_safety``). Denoising a note at 20 dB SNR lost more answers than it won."""
+read back, never taken, as is any answer that would clear a safety question
+(``clears_safety``). Denoising a note at 20 dB SNR lost more answers than it won."""
 _AROUND = _FILLERS | _FRAMING | frozenset({"got", "there", "their", "theyve", "ive", "weve"})
 """Words that may stand between and around an answer's phrases said whole ("yes she's in
 danger", "she's got a social worker"); "there" and "their" are how a recogniser writes "they're"."""
