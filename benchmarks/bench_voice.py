@@ -14,6 +14,9 @@ recognisers built the product's way:
 * ``general``: pocketsphinx with the domain language model only, the same at every question;
 * ``step-biased``: the product, whose model at a question with set answers leans to them.
 
+Both hear a very noisy note (``bot.voice._listen.VERY_NOISY_DB``) as the product does: through
+WebRTC's noise suppressor first, with a one-syllable answer in it read back.
+
 For each it reports the word error rate (jiwer) and real-time factor; at questions with set
 answers, what became of the answer (taken right, right after the read-back, not understood,
 wrong but read back so the officer says No, wrong and taken); for knowledge questions asked at

@@ -251,6 +251,7 @@ def files_under(directory: Path) -> bytes:
 
 _SYNTHESISE = """
 import base64, json, sys
+import numpy as np
 from bot.voice._audio import encode_ogg
 from bot.voice._speak import EspeakSpeaker
 
@@ -260,7 +261,9 @@ notes = {}
 for take in range(takes):
     for words in phrases:
         samples, rate = speaker.synthesise(words)
-        notes.setdefault(words, []).append(base64.b64encode(encode_ogg(samples, rate)).decode())
+        quiet = np.zeros(rate // 4, dtype=np.int16)  # the breath either side of a held button
+        note = encode_ogg(np.concatenate([quiet, samples, quiet]), rate)
+        notes.setdefault(words, []).append(base64.b64encode(note).decode())
 json.dump(notes, sys.stdout)
 """
 
@@ -271,7 +274,9 @@ def spoken_notes(phrases: Iterable[str], takes: int = 1) -> dict[str, list[bytes
     espeak-ng's output for a text depends on what it synthesised before in the same process
     (its seed does not fix that), so the notes are made in a fresh process, in a fixed order:
     the same phrases give the same audio every run, whatever ran before. Takes after the first
-    differ a little, as an officer says a word a little differently each time.
+    differ a little, as an officer says a word a little differently each time. Each note has a
+    quarter second of quiet either side, as a note recorded by holding a button has: espeak-ng
+    starts on the word, and a note with no pause at all reads as a very noisy one.
     """
     made = subprocess.run(
         [sys.executable, "-c", _SYNTHESISE],

@@ -46,8 +46,15 @@ def listener(engine: Engine) -> Listener:
 
 
 def spoken(text: str, speaker: EspeakSpeaker = CLEAR) -> bytes:
+    """``text`` as a voice note, with the moment of quiet a note has before and after the words.
+
+    espeak-ng starts and stops on the word itself; a note recorded by holding a button has a
+    breath either side, and without it the note's own noise estimate has nothing quiet to
+    measure from and takes it for a very noisy one (see ``tests/test_voice_noise.py``).
+    """
     samples, rate = speaker.synthesise(text)
-    return encode_ogg(samples, rate)
+    quiet = np.zeros(rate // 4, dtype=np.int16)
+    return encode_ogg(np.concatenate([quiet, samples, quiet]), rate)
 
 
 # -- decoding and limits -----------------------------------------------------------------------

@@ -74,7 +74,7 @@ from bot.engine._state import (
     RaisedFlag,
     StateError,
 )
-from bot.engine._steps import is_action
+from bot.engine._steps import is_action, safety_depends_on
 from bot.engine._summary import build_summary, render_summary, summary_data
 from bot.event_fields import (
     COMMENT_FIELD,
@@ -156,6 +156,7 @@ __all__ = [
     "read_number",
     "render_summary",
     "replay",
+    "safety_depends_on",
     "speakable",
     "summary_data",
 ]

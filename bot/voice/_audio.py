@@ -178,6 +178,25 @@ def syllables_heard(pcm: Pcm) -> int:
     return beats
 
 
+def speech_over_noise_db(pcm: Pcm) -> float:
+    """How far the note's speech stands above its background noise, in dB: a per-note SNR.
+
+    The loud end of the note's 20 ms levels is speech, the quiet end what lies under it (a
+    pause, the breath before the first word), so their gap is the note's signal-to-noise
+    ratio near enough to tell a quiet room from a street. On the voice set, clean notes come
+    at 61 dB and more, those mixed at 20 dB SNR at 20 to 33, and at 10 dB at 12 to 24 (95% of
+    them under 20.5). A note
+    spoken without a pause reads lower than it is, which only makes it treated as noisy.
+    """
+    window = RATE * 20 // 1000
+    usable = len(pcm.samples) - len(pcm.samples) % window
+    if usable < 2 * window:
+        return 0.0
+    frames = pcm.samples[:usable].astype(np.float64).reshape(-1, window)
+    level = 10 * np.log10((frames**2).mean(axis=1) + 1.0)
+    return float(np.percentile(level, 95) - np.percentile(level, 10))
+
+
 def encode_ogg(samples: Samples, rate: int, *, bit_rate: int | None = None) -> bytes:
     """Mono 16-bit samples at ``rate`` as an OGG/Opus voice note (48 kHz, as Telegram sends).
 

@@ -20,6 +20,7 @@ from bot.engine import (
     InfoStep,
     TextStep,
     is_action,
+    safety_depends_on,
 )
 from bot.language import english
 
@@ -57,6 +58,10 @@ class Expected:
     echoes: frozenset[str] = frozenset()
     """The question's own words, which an answer may repeat around its phrases without
     changing it ("the appropriate adult is on the way")."""
+    clears_safety: frozenset[str] = frozenset()
+    """Answers that raise no safety prompt where another answer here would (the No to "Is the
+    child in danger?", "none" to a list whose items raise one): heard wrongly, they are the
+    error that leaves a child unprotected, so in a very noisy note they are read back."""
 
     def phrases(self) -> Iterator[tuple[str, Answer]]:
         """Every phrase with the answer it means."""
@@ -179,7 +184,12 @@ def step_expected(engine: Engine, flow_id: str, step_id: str) -> Expected:
         no_answer = frozenset(_DONE) if step.phrases and not action else frozenset()
         every = (*answers, *_COMMANDS)
         return Expected(
-            where, every, closed=True, no_answer=no_answer, echoes=echoed_words(step.ask, every)
+            where,
+            every,
+            closed=True,
+            no_answer=no_answer,
+            echoes=echoed_words(step.ask, every),
+            clears_safety=_clearing(step, [answer.id for answer in answers]),
         )
     if isinstance(step, ChoiceStep):
         options = tuple(
@@ -187,7 +197,13 @@ def step_expected(engine: Engine, flow_id: str, step_id: str) -> Expected:
             for option in step.options
         )
         every = (*options, *_COMMANDS)
-        return Expected(where, every, closed=True, echoes=echoed_words(step.ask, every))
+        return Expected(
+            where,
+            every,
+            closed=True,
+            echoes=echoed_words(step.ask, every),
+            clears_safety=_clearing(step, [option.id for option in options]),
+        )
     if isinstance(step, InfoStep):
         carry_on = Answer("next", step.button, _phrases([step.button], _ANSWERS.carry_on))
         return Expected(where, (carry_on, *_COMMANDS), closed=True)
@@ -203,8 +219,22 @@ def step_expected(engine: Engine, flow_id: str, step_id: str) -> Expected:
         )
         extra = ends if isinstance(step, ChecklistStep) else ()
         every = (*items, *extra, *_COMMANDS)
-        return Expected(where, every, closed=False, echoes=echoed_words(step.ask, every))
+        raises = any(safety_depends_on(step, item.id) for item in items)
+        return Expected(
+            where,
+            every,
+            closed=False,
+            echoes=echoed_words(step.ask, every),
+            clears_safety=frozenset(end.id for end in extra) if raises else frozenset(),
+        )
     return Expected(where, _COMMANDS, closed=False)
+
+
+def _clearing(step: ConfirmStep | ChoiceStep, outcomes: Iterable[str]) -> frozenset[str]:
+    """The outcomes that raise no safety prompt, where another of them would raise one."""
+    outcomes = tuple(outcomes)
+    raising = {o for o in outcomes if safety_depends_on(step, o)}
+    return frozenset(o for o in outcomes if o not in raising) if raising else frozenset()
 
 
 @dataclass
