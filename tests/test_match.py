@@ -310,22 +310,25 @@ READ_SETS = {
     # (knowledge/questions.yaml), so the confident-and-right floors are in-sample; the
     # leave-one-set-out figures (benchmarks/bench_learnt.py) are in benchmarks/README.md.
     "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.96, 0.0, None),
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.98, 0.0, 1.0),
+    # 3 December 2026, officers' words added to entries' terms: extra's confident-and-right
+    # floor 0.98 -> 0.95 and blind6's 0.82 -> 0.81, as two-topic questions are now offered as
+    # a choice of right entries (ambiguous, never wrong); top-3 floors raised.
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.95, 0.0, 1.0),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 0.98, 0.94, 0.0, 0.90),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 1.0, 0.97, 0.0, 0.90),
     "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 0.98, 0.93, 0.0, 0.92),
     # blind3, blind4 and blind5 were sealed until 3 December 2026, blind7 and blind8 until
     # later that day (their last sealed measures are in benchmarks/README.md); held at what
     # they score in-sample since. None is answered confidently and wrongly in-sample since the
     # learnt prototypes were corrected on the officers' questions (3 December 2026); left out
     # one set at a time (benchmarks/bench_learnt.py) blind3 still answers 2 wrongly, blind5 3.
-    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 0.94, 0.90, 0.0, 0.93),
-    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 0.91, 0.78, 0.0, 0.85),
-    "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 0.88, 0.78, 0.0, 0.90),
+    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 0.98, 0.92, 0.0, 0.93),
+    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 0.97, 0.85, 0.0, 0.85),
+    "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 0.93, 0.82, 0.0, 0.90),
     # blind6 was first measured (before any tuning) at 0.033 confidently wrong.
-    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 0.95, 0.82, 0.0, 0.80),
-    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 0.93, 0.78, 0.0, 0.76),
-    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 0.93, 0.80, 0.0, 1.0),
+    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 0.95, 0.81, 0.0, 0.80),
+    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 0.95, 0.80, 0.0, 0.76),
+    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 0.95, 0.81, 0.0, 1.0),
 }
 
 
