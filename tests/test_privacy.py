@@ -141,8 +141,12 @@ class TooManyObjects(AssertionError):
     """The walk reached its limit: it cannot vouch for what it did not see."""
 
 
-def _strings_reachable_from(root: object, limit: int = 1_000_000) -> list[str]:
+def _strings_reachable_from(root: object, limit: int = 3_000_000) -> list[str]:
     """Strings held by an object, through its attributes, slots and containers.
+
+    The limit only stops a walk that would never end: the shipped engine, loaded from the
+    start-up cache (where unpickled strings are no longer shared), passed a million objects on 3
+    December 2026 as the danger cues and the knowledge base grew, so it is set well above that.
 
     Raises:
         TooManyObjects: more objects than ``limit`` are reachable; the walk would otherwise
