@@ -811,15 +811,8 @@ class Matcher:
                 belief + _LEAST_BELIEF
             ) > top + self.LEARNT_ODDS_POINTS * math.log(learnt + _LEAST_BELIEF):
                 ranked = [ranked[1], ranked[0], *ranked[2:]]
-                tied = any(
-                    its_topic in self.entries[index].topics
-                    for score, index in ranked[1:]
-                    if score >= second_score - self.LEARNT_TIE
-                )
-                sure = (
-                    belief >= self.REORDERED_SURE_AT
-                    and not tied
-                    and not self.learnt.nearest_off_topic(query.words)
+                sure = belief >= self.REORDERED_SURE_AT and self._unrivalled(
+                    ranked, its_topic, query
                 )
                 return ("confident" if sure else "ambiguous"), ranked
         if sure and learnt >= self.LEARNT_DOUBT_BELOW:
@@ -846,11 +839,6 @@ class Matcher:
             top = ranked[0][0]
         elif sure:
             return "ambiguous", ranked
-        tied = any(
-            topic in self.entries[index].topics
-            for score, index in ranked[1:]
-            if score >= top - self.LEARNT_TIE
-        )
         # A message with two topics is split between them: the leader's may be the second.
         first, second = sorted(probabilities, key=probabilities.__getitem__, reverse=True)[:2]
         split = (
@@ -861,13 +849,26 @@ class Matcher:
             and learnt + probabilities[first] >= self.LEARNT_SPLIT_MASS
             and top >= self.LEARNT_SPLIT_SCORE
         )
-        if (
-            (learnt >= self.LEARNT_SURE_AT or split)
-            and not tied
-            and not self.learnt.nearest_off_topic(query.words)
-        ):
+        if (learnt >= self.LEARNT_SURE_AT or split) and self._unrivalled(ranked, topic, query):
             return "confident", ranked
         return "ambiguous", ranked
+
+    def _unrivalled(self, ranked: list[tuple[float, int]], topic: str, query: _Query) -> bool:
+        """Whether the learnt opinion may call the first entry sure for ``topic``.
+
+        Not when another entry of that topic scores within ``LEARNT_TIE`` of it (the search
+        cannot tell them apart, so the officer chooses), nor when the labelled message most like
+        this one is off-topic.
+        """
+        first = ranked[0][0]
+        tied = any(
+            topic in self.entries[index].topics
+            for score, index in ranked[1:]
+            if score >= first - self.LEARNT_TIE
+        )
+        return (
+            not tied and self.learnt is not None and not self.learnt.nearest_off_topic(query.words)
+        )
 
     def _learnt_topic(self, probabilities: Mapping[str, float], index: int) -> tuple[float, str]:
         """The entry's topic the learnt opinion believes most in, and that belief."""
