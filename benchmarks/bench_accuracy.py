@@ -18,10 +18,12 @@ The product is judged on a held-out set of officers' messages that the project n
   sets) for the final measure of a session, sealed until 3 December 2026 and read for
   development since (benchmarks/README.md keeps their sealed measures);
 * ``blind7`` and ``blind8``: written the same way, sealed until 3 December 2026 (measured
-  only in totals) and read for development since;
-* ``blind9`` and ``blind10``: sealed: their failures are counted but neither printed
-  nor saved unless ``--unseal`` is given, so whoever tunes the base can run this script as
-  usual and still not see which of its messages fail (``--read`` measures the read sets only);
+  only in totals) and read for development since; ``blind9`` and ``blind10`` likewise, unsealed
+  in the afternoon of that day;
+* ``blind11``, ``blind12``, ``blind13`` and ``blind14``: sealed: their failures are counted
+  but neither printed nor saved unless ``--unseal`` is given, so whoever tunes the base can run
+  this script as usual and still not see which of its messages fail (``--read`` measures the
+  read sets only);
 * ``blind6``: ``benchmarks/data/blind6_utterances.yaml``, written blind like the others and
   measured once on arrival before being read for development (benchmarks/README.md keeps
   that first figure).
@@ -73,11 +75,13 @@ SETS: dict[str, Path] = {
     "blind10": ROOT / "benchmarks" / "data" / "blind10_utterances.yaml",
     "blind11": ROOT / "benchmarks" / "data" / "blind11_utterances.yaml",
     "blind12": ROOT / "benchmarks" / "data" / "blind12_utterances.yaml",
+    "blind13": ROOT / "benchmarks" / "data" / "blind13_utterances.yaml",
+    "blind14": ROOT / "benchmarks" / "data" / "blind14_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 # blind3, blind4 and blind5 were unsealed on 3 December 2026 for the knowledge work, blind7 and
-# blind8 later that day: read since.
-SEALED: frozenset[str] = frozenset({"blind9", "blind10", "blind11", "blind12"})
+# blind8 later that day, blind9 and blind10 in the afternoon: read since.
+SEALED: frozenset[str] = frozenset({"blind11", "blind12", "blind13", "blind14"})
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
 READ_SETS: tuple[str, ...] = (
@@ -91,6 +95,8 @@ READ_SETS: tuple[str, ...] = (
     "blind6",
     "blind7",
     "blind8",
+    "blind9",
+    "blind10",
 )
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "accuracy.json"
 LIMIT = 3
@@ -352,7 +358,10 @@ def main(argv: list[str] | None = None) -> int:
 
     base = load_knowledge()
     chosen = [*(args.sets or []), *(READ_SETS if args.read else ())] or list(SETS)
-    sets = [read_set(name, path) for name, path in SETS.items() if name in chosen]
+    # A set not yet written (or kept only beside the project's own checkout) is skipped.
+    sets = [
+        read_set(name, path) for name, path in SETS.items() if name in chosen and path.is_file()
+    ]
     check_topics(sets, base)
 
     summaries: dict[str, dict[str, Any]] = {}

@@ -22,7 +22,9 @@ Sets (``benchmarks/data`` unless said):
   honest ones, are kept in ``benchmarks/README.md``;
 * ``q``, ``s`` and ``t``: written blind later and sealed like ``b`` until 3 December 2026
   (measured only in totals before and after each round), read for development since;
-* ``u``, ``w``, ``x`` and ``y``: written blind later and SEALED like ``b`` (totals only);
+* ``w``: written blind later, sealed like ``b`` until the afternoon of 3 December 2026, read
+  since;
+* ``u``, ``x``, ``y``, ``z`` and ``zz``: written blind later and SEALED like ``b`` (totals only);
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -79,8 +81,10 @@ SETS: dict[str, Path] = {
     "w": DATA / "danger_blind_w.yaml",
     "x": DATA / "danger_blind_x.yaml",
     "y": DATA / "danger_blind_y.yaml",
+    "z": DATA / "danger_blind_z.yaml",
+    "zz": DATA / "danger_blind_zz.yaml",
 }
-SEALED = {"b", "u", "w", "x", "y"}
+SEALED = {"b", "u", "x", "y", "z", "zz"}
 NOW = 1_700_000_100.0
 
 
