@@ -349,8 +349,9 @@ class Matcher:
       though neither reading alone is: the two agree. Over 2,166 questions: confident and right
       1,727 -> 1,779, confident and wrong 16 -> 16, negatives answered confidently 2 -> 3 (an
       officer's own divorce: "how do i get custody of my kids"). The rescue at 0.8 to 0.95 and
-      a floor of 0 to 20 gave 1,771 to 1,781 right and no more wrong; whatever its belief, a
-      message under the floor stays ``none`` ("missing cat flyer" scores 6). A confidence
+      a floor of 10 to 20 gave 1,771 to 1,781 right and no more wrong; with no floor a
+      negative more is answered ("missing cat flyer" scores 6, its belief 1.0), so under the
+      floor a message stays ``none`` whatever the belief. A confidence
       learnt from belief, score, margin, coverage and length together (a logistic model over
       the ambiguous answers, nested left out) lost: 18 more right for 8 more wrong.
 
