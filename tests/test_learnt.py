@@ -288,3 +288,97 @@ def test_a_leader_holding_one_of_two_topics_the_learnt_opinion_splits_is_sure() 
     result = matcher.search(said, limit=3)
     assert result.status == "confident"
     assert result.matches[0].entry.id == plain.matches[0].entry.id == "domestic-abuse"
+
+
+# Officers describe a child who keeps leaving a care home in words the small base never uses.
+RUNNING_OFF = LabelledQuestions(
+    labelled=(
+        ("keeps running off from the care home at night", ("missing-child",)),
+        ("she keeps running off from her foster placement", ("missing-child",)),
+        ("lad running off from the care home again, staff rang it in", ("missing-child",)),
+        ("fridge empty and the kids are filthy", ("neglect",)),
+        ("kids filthy, fridge empty, mum asleep", ("neglect",)),
+    ),
+)
+
+
+def test_a_situation_the_base_lacks_words_for_is_answered_when_the_learnt_opinion_is_sure() -> None:
+    """Under NONE_BELOW nothing fits by the entries' words; the labelled wording settles it."""
+    said = "keeps running off from the care home"
+    matcher = Matcher(SMALL_BASE, questions=RUNNING_OFF)
+    query = matcher._query(said)
+    _, scores = matcher._ranked(query)
+    assert Matcher.LEARNT_RESCUE_FLOOR <= scores.lexical_best < Matcher.NONE_BELOW
+    assert Matcher(SMALL_BASE).search(said).status == "none"
+    assert matcher.learnt is not None
+    belief = matcher.learnt.probabilities(query.words)["missing-child"]
+    assert belief >= Matcher.LEARNT_RESCUE_AT
+    result = matcher.search(said)
+    assert result.status == "confident"
+    assert result.matches[0].entry.id == "missing-child"
+
+
+def test_a_message_under_the_rescue_floor_stays_none_however_sure_the_learnt_opinion() -> None:
+    """A score of a point or two is one shared word: too little to lead an officer anywhere."""
+    said = "fridge empty and the kids are filthy"
+    matcher = Matcher(SMALL_BASE, questions=RUNNING_OFF)
+    query = matcher._query(said)
+    _, scores = matcher._ranked(query)
+    assert scores.lexical_best < Matcher.LEARNT_RESCUE_FLOOR
+    assert matcher.learnt is not None
+    assert matcher.learnt.probabilities(query.words)["neglect"] >= Matcher.LEARNT_RESCUE_AT
+    assert matcher.search(said).status == "none"
+
+
+def test_a_rescue_the_learnt_opinion_is_not_sure_enough_of_stays_none() -> None:
+    class Demanding(Matcher):
+        LEARNT_RESCUE_AT = 1.01
+
+    said = "keeps running off from the care home"
+    assert Demanding(SMALL_BASE, questions=RUNNING_OFF).search(said).status == "none"
+
+
+# Officers asking to refer a neglect job mean the neglect guidance first.
+REFER_NEGLECT = LabelledQuestions(
+    labelled=(
+        ("refer the neglect job", ("neglect",)),
+        ("neglect at the house, refer?", ("neglect",)),
+        ("refer to the MASH", ("referral",)),
+    ),
+)
+
+
+class AgreementOnly(Matcher):
+    """The learnt opinion's own sure level out of reach, so only its agreement can make sure."""
+
+    LEARNT_SURE_AT = 1.01
+
+
+def test_a_leader_at_the_jargon_level_that_is_the_learnt_first_topic_is_sure() -> None:
+    said = "refer the neglect"
+    plain = Matcher(SMALL_BASE).search(said, limit=3)
+    assert plain.status == "ambiguous"
+    assert plain.matches[0].entry.id == "neglect"
+    assert plain.matches[0].score >= Matcher.JARGON_CONFIDENT_AT
+    matcher = AgreementOnly(SMALL_BASE, questions=REFER_NEGLECT)
+    assert matcher.learnt is not None
+    belief = matcher.learnt.probabilities(normalised_words(said))
+    assert belief["neglect"] >= Matcher.LEARNT_AGREE_AT
+    result = matcher.search(said, limit=3)
+    assert result.status == "confident"
+    assert result.matches[0].entry.id == "neglect"
+
+
+def test_agreement_under_the_jargon_level_is_offered_as_a_choice() -> None:
+    """A middling leader the learnt opinion only half believes in is not enough together."""
+    said = "juvenile saw the domestic"
+    plain = Matcher(SMALL_BASE).search(said, limit=3)
+    assert plain.matches[0].entry.id == "domestic-abuse"
+    assert plain.matches[0].score < Matcher.JARGON_CONFIDENT_AT
+    questions = LabelledQuestions(labelled=(("saw the domestic", ("domestic-abuse",)),))
+    matcher = AgreementOnly(SMALL_BASE, questions=questions)
+    assert matcher.learnt is not None
+    assert matcher.learnt.probabilities(normalised_words(said))["domestic-abuse"] >= 0.5
+    result = matcher.search(said, limit=3)
+    assert result.matches[0].entry.id == "domestic-abuse"
+    assert result.status == "ambiguous"

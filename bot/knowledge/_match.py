@@ -337,6 +337,23 @@ class Matcher:
       negatives answered confidently 2 -> 2. Weighing 4 to 6 points gives the same; 8 or
       more, or the first three entries reordered, or a bar of 0.55 to 0.85, lets 2 to 15 more
       wrong answers through.
+    * ``LEARNT_RESCUE_AT`` (0.9), ``LEARNT_RESCUE_FLOOR`` (15) and ``LEARNT_AGREE_AT`` (0.5):
+      fitted left out one set at a time over twelve read sets once ``blind9`` and ``blind10``
+      were unsealed (3 December 2026), for right leaders the rules above withheld. Of 268, 90
+      were ``none``: situations told in words the entries never use (a bruised baby "not even
+      rolling yet", "forgot to put my collar number on the entry"), scoring under
+      ``NONE_BELOW`` while the learnt opinion, which has read such wording, was sure. Such a
+      leader scoring at least 15 whose topic the learnt opinion gives at least 0.9 (no tie, not
+      nearest an off-topic message) is shown directly. And a leader scoring at least
+      ``JARGON_CONFIDENT_AT`` that is the learnt opinion's first topic (over one half) is sure
+      though neither reading alone is: the two agree. Over 2,166 questions: confident and right
+      1,727 -> 1,779, confident and wrong 16 -> 16, negatives answered confidently 2 -> 3 (an
+      officer's own divorce: "how do i get custody of my kids"). The rescue at 0.8 to 0.95 and
+      a floor of 10 to 20 gave 1,771 to 1,781 right and no more wrong; with no floor a
+      negative more is answered ("missing cat flyer" scores 6, its belief 1.0), so under the
+      floor a message stays ``none`` whatever the belief. A confidence
+      learnt from belief, score, margin, coverage and length together (a logistic model over
+      the ambiguous answers, nested left out) lost: 18 more right for 8 more wrong.
 
     Refitted on 2 December 2026 once the full-text second opinion was blended into the score,
     leave-one-set-out over the five read sets (``dev``, ``extra``, ``blind``, ``blind2``,
@@ -387,6 +404,9 @@ class Matcher:
     LEARNT_ODDS_POINTS = 5.0
     LEARNT_ODDS_WITHIN = 30.0
     REORDERED_SURE_AT = 0.9
+    LEARNT_RESCUE_AT = 0.9
+    LEARNT_RESCUE_FLOOR = 15.0
+    LEARNT_AGREE_AT = 0.5
 
     def __init__(
         self,
@@ -787,8 +807,10 @@ class Matcher:
         """
         # Whether anything fits at all is the main score's call: the second opinion only
         # reorders the entries and tempers the leader (see the module notes).
-        if not ranked or scores.lexical_best < self.NONE_BELOW:
+        if not ranked:
             return "none", ranked
+        if scores.lexical_best < self.NONE_BELOW:
+            return self._rescued(ranked, query, scores), ranked
         top, leader = ranked[0]
         rival = next(
             (score for score, index in ranked[1:] if index not in self._neighbours[leader]), 0.0
@@ -849,9 +871,32 @@ class Matcher:
             and learnt + probabilities[first] >= self.LEARNT_SPLIT_MASS
             and top >= self.LEARNT_SPLIT_SCORE
         )
-        if (learnt >= self.LEARNT_SURE_AT or split) and self._unrivalled(ranked, topic, query):
+        # A leader scoring at the jargon level that is the learnt opinion's first topic too.
+        agreed = learnt >= self.LEARNT_AGREE_AT and top >= self.JARGON_CONFIDENT_AT
+        if (learnt >= self.LEARNT_SURE_AT or split or agreed) and self._unrivalled(
+            ranked, topic, query
+        ):
             return "confident", ranked
         return "ambiguous", ranked
+
+    def _rescued(
+        self, ranked: list[tuple[float, int]], query: _Query, scores: _Scores
+    ) -> MatchStatus:
+        """A message the base has too few words for: sure when the learnt opinion is.
+
+        Officers describe a situation in words the entries never use ("6 month old with a
+        bruise on the cheek, parents say she rolled into the cot bars"), so the main score stays
+        under ``NONE_BELOW``; the labelled questions carry that wording. The leader is shown
+        directly when it scores at least ``LEARNT_RESCUE_FLOOR`` and the learnt opinion gives
+        its topic at least ``LEARNT_RESCUE_AT`` (with no tie and not nearest an off-topic
+        message); otherwise nothing fits, as before. See the class notes.
+        """
+        if self.learnt is None or scores.lexical_best < self.LEARNT_RESCUE_FLOOR:
+            return "none"
+        belief, topic = self._learnt_topic(self.learnt.probabilities(query.words), ranked[0][1])
+        if belief >= self.LEARNT_RESCUE_AT and self._unrivalled(ranked, topic, query):
+            return "confident"
+        return "none"
 
     def _unrivalled(self, ranked: list[tuple[float, int]], topic: str, query: _Query) -> bool:
         """Whether the learnt opinion may call the first entry sure for ``topic``.
