@@ -216,3 +216,70 @@ def test_done_typed_at_done_or_not_yet_says_what_was_taken_as_done(
     assert asked.pending is not None  # "Done or not yet?" for the other points
     _, replies = _step(engine, asked, said)
     assert "Taken as done: medical care and a safe adult." in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("initial-contact/see-child", "spoke to mum", None),
+        ("initial-contact/see-child", "mum is here", None),
+        ("initial-contact/da-children-seen", "spoken to the ex partner", None),
+        ("missing-child/safe-well", "nan is with us", None),
+        ("initial-contact/see-child", "shes here with me", "yes"),
+        ("initial-contact/see-child", "spoke to her on her own", "yes"),
+        ("missing-child/safe-well", "spoke to mum and the lad", "yes"),
+    ],
+)
+def test_an_action_said_of_an_adult_does_not_answer_a_question_about_the_child(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str | None
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    step = where.split("/")[1]
+    recorded = [a.outcome for a in new.answers if a.step == step]
+    assert recorded == ([outcome] if outcome else []), replies
+    if outcome is None:
+        assert "That sounds like an adult, not the child." in replies
+
+
+@pytest.mark.parametrize(
+    "said", ["yes but its been passed to cid", "yeah but its been handed over to the dsl"]
+)
+def test_yes_then_but_and_the_questions_no_words_is_not_a_plain_answer(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    """Passed on may or may not be acted on: doubt is recorded, and the red flag still shows."""
+    new, replies = _step(engine, at["record-check/urgent"], said)
+    assert [a.outcome for a in new.answers if a.step == "urgent"] == ["unsure"], replies
+    assert "you said yes, but added something that may change it" in replies
+    assert "RED FLAG: Something urgent in the record" in replies
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [("its been passed to cid", "no"), ("no but its still outstanding", "yes")],
+)
+def test_the_urgent_matter_in_an_officers_words(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    new, replies = _step(engine, at["record-check/urgent"], said)
+    assert [a.outcome for a in new.answers if a.step == "urgent"] == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    "said", ["scratch that, auntie hasnt turned up yet", "no wait, first aid done and nan's here"]
+)
+def test_a_correction_said_first_that_answers_nothing_here_points_to_back(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    """It changes the answer before: never read as this question's yes or no."""
+    new, replies = _step(engine, at["initial-contact/see-child"], said)
+    assert not [a for a in new.answers if a.step == "see-child"], replies
+    assert "'back' goes to it" in replies
+
+
+@pytest.mark.parametrize(("said", "outcome"), [("sorry, not yet", "no"), ("well yeh", "yes")])
+def test_a_correction_said_first_then_an_answer_is_the_answer(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    new, replies = _step(engine, at["initial-contact/see-child"], said)
+    assert [a.outcome for a in new.answers if a.step == "see-child"] == [outcome], replies

@@ -267,7 +267,14 @@ def _read_confirm(
         return Reading(Answer(step_id, value)) if value in CONFIRM_LABELS else None
     labels: dict[str, str] = {o: step.labels.get(o, default) for o, default in _CONFIRM_ITEMS}
     action = is_action(step)
-    read = read_yes_no(text, step_words.labels, step_words.meaning, done=action)
+    read = read_yes_no(
+        text, step_words.labels, step_words.meaning, done=action, for_child=step.for_child
+    )
+    options = f"{labels['yes']}, {labels['no']} or {labels['unsure']}"
+    if read.earlier:
+        return Reading(retry="That sounds like a change to an earlier answer: 'back' goes to it.")
+    if read.of_an_adult:
+        return Reading(retry="That sounds like an adult, not the child.")
     if read.mixed is not None and action and read.mixed in ("yes", "ask"):
         # "dash done but the baby isn't on it yet", "partly": an action part done is not done,
         # and what is left stays on the follow-up list.
@@ -290,7 +297,6 @@ def _read_confirm(
                 echo=f"Noted: {labels['unsure']} ({said}), so it counts as yes for safety.",
                 flag_as="yes",
             )
-        options = f"{labels['yes']}, {labels['no']} or {labels['unsure']}"
         if read.mixed == "ask":
             return Reading(
                 retry=f"You said both. If any part is not done, that part is {labels['no']}: "
