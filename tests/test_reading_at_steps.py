@@ -110,7 +110,9 @@ def test_none_with_a_word_on_why_answers_a_which_of_these(
     assert new.answers[-1].step == "aa-who" and new.answers[-1].outcome == "none"
 
 
-@pytest.mark.parametrize("said", ["none of em", "nah not yet", "nowt", "none of those apply"])
+@pytest.mark.parametrize(
+    "said", ["none of em", "nah not yet", "nowt", "none of those apply", "nothing in hand yet"]
+)
 @pytest.mark.parametrize(
     ("where", "outcome"),
     [
@@ -283,3 +285,62 @@ def test_a_correction_said_first_then_an_answer_is_the_answer(
 ) -> None:
     new, replies = _step(engine, at["initial-contact/see-child"], said)
     assert [a.outcome for a in new.answers if a.step == "see-child"] == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        # 22:13: the 24-hour clock says which half of the day
+        ("since 0200", "since 02:00 today, about 20 hours: Under a day."),
+        ("since 02:00", "since 02:00 today, about 20 hours: Under a day."),
+        ("since about half 8 this eve", "since 20:30 today, about 1.7 hours: Under a day."),
+        ("since the early hours", "since 00:00 today, about 22 hours: Under a day."),
+        # a correction: the last figure counts, never the two added up
+        ("3 hours, no wait 30 hours", "about 30 hours: 1 to 3 days."),
+    ],
+)
+def test_how_long_missing_said_oddly(
+    engine: Engine, at: dict[str, Conversation], said: str, read: str
+) -> None:
+    _, replies = _step(engine, at["missing-child/how-long"], said)
+    assert f"Read as {read}" in replies, replies
+
+
+@pytest.mark.parametrize("said", ["14, no wait 15", "13 sorry 15"])
+def test_an_age_corrected_counts_the_last(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    _, replies = _step(engine, at["child-in-custody/age"], said)
+    assert "Read as 15 years: 12 to 17." in replies, replies
+
+
+@pytest.mark.parametrize("said", ["needs doing", "still needs doing", "on my list"])
+def test_still_to_do_in_an_officers_words_is_not_yet(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    new, replies = _step(engine, at["record-check/child-voice"], said)
+    assert [a.outcome for a in new.answers if a.step == "child-voice"] == ["no"], replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("record-check/big-decision", "on its way to skipper"),
+        ("initial-contact/danger", "on its way"),
+    ],
+)
+def test_something_under_way_does_not_answer_whether_something_is_so(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    assert new.step == at[where].step and not new.answers[len(at[where].answers) :], replies
+    assert "didn't catch" in replies
+
+
+@pytest.mark.parametrize("said", ["what is a strat", "whats a strat"])
+def test_a_question_asked_mid_flow_without_ask_is_looked_up(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    new, replies = _step(engine, at["record-check/timely"], said)
+    assert "Strategy discussion" in replies and "didn't catch" not in replies, replies
+    assert new.step == "timely" and len(new.answers) == len(at["record-check/timely"].answers)

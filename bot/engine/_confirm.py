@@ -368,6 +368,10 @@ def _plain(
         if for_child and not reported and start > 0 and _only_adults(heard):
             # "auntie hasnt turned up yet": an answer said of an adult, not of the child.
             return ConfirmReading(None, of_an_adult=True)
+        if category == "not-yet" and not done:
+            # "on its way", "needs doing": something under way answers whether it was done,
+            # never whether something is so ("Was a decision made?", "In danger now?").
+            continue
         denied = end < len(heard) and heard[end] in ("not", "nt", "never")
         if category == "yes" and denied:
             category = "no"

@@ -34,6 +34,9 @@ QUESTION_WORDS_OPENING = (QUESTION_WORDS - {"nothing"}) | {
 }
 """Words that open a question when they come first ("whats a strat", "do I need an AA")."""
 
+_ALSO_ANSWERS = frozenset({"do", "does", "is", "are"})
+"""Question words that open an answer as often as a question ("is with nan", "do it later")."""
+
 # How strongly a flow fits an entry: the flow names the entry itself, shares one of its topics,
 # or only works in the same stage of the child's journey.
 _NAMES_ENTRY = 4
@@ -139,6 +142,16 @@ class Menu:
         """
         said = words(text).split()
         return text.strip().endswith("?") or bool(said and said[0] in QUESTION_WORDS_OPENING)
+
+    @staticmethod
+    def asks(text: str) -> bool:
+        """True for a message that opens with a question word and says more ("whats a strat").
+
+        Read only where a message answered nothing: then it is a question to look up, not an
+        answer the bot failed to read. "do", "is" and "are" open answers too ("is with nan").
+        """
+        said = words(text).split()
+        return len(said) >= 2 and said[0] in QUESTION_WORDS_OPENING - _ALSO_ANSWERS
 
     def fitting(self, entry: Entry) -> Flow | None:
         """The flow that best fits a knowledge entry, or None if none touches it at all.
