@@ -344,3 +344,18 @@ def test_a_question_asked_mid_flow_without_ask_is_looked_up(
     new, replies = _step(engine, at["record-check/timely"], said)
     assert "Strategy discussion" in replies and "didn't catch" not in replies, replies
     assert new.step == "timely" and len(new.answers) == len(at["record-check/timely"].answers)
+
+
+@pytest.mark.parametrize(
+    ("said", "ticked"),
+    [
+        ("shes 13 and in care, first time missing", "Ticked: Out of character, In care."),
+        ("never gone missing before", "Ticked: Out of character."),
+        ("goes missing a lot, in care", "Ticked: Missing before, In care."),
+    ],
+)
+def test_a_first_time_missing_is_not_missing_before(
+    engine: Engine, at: dict[str, Conversation], said: str, ticked: str
+) -> None:
+    _, replies = _step(engine, at["missing-child/risk-factors"], said)
+    assert ticked in replies, replies
