@@ -359,3 +359,20 @@ def test_a_first_time_missing_is_not_missing_before(
 ) -> None:
     _, replies = _step(engine, at["missing-child/risk-factors"], said)
     assert ticked in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("yeah, all except the baby who was asleep", "partial"),
+        ("yes apart from the little one", "partial"),
+        ("yes done", "complete"),
+    ],
+)
+def test_done_or_not_yet_with_a_part_left_is_not_yet(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    asked, _ = _step(engine, at["initial-contact/needs"], "first aid done, nan here")
+    assert asked.pending is not None  # "Done or not yet?" for reassurance
+    new, replies = _step(engine, asked, said)
+    assert [a.outcome for a in new.answers if a.step == "needs"] == [outcome], replies

@@ -250,7 +250,7 @@ PART_NOT_DONE = (
 """After a yes to an action, words that leave part of it undone ("dash done, baby not on")."""
 
 
-def _part_not_done(said: str, after: int) -> bool:
+def part_not_done(said: str, after: int) -> bool:
     """Whether something is said to be not done yet after ``after`` ("dash done, baby not on").
 
     A finding ("search done, nothing known") is no part left undone.
@@ -318,13 +318,15 @@ def _plain(
     done: bool,
     starts: frozenset[int] = frozenset({0}),
     for_child: bool = False,
+    under_way: bool = True,
 ) -> ConfirmReading:
     """Read an answer holding no self-correction.
 
     ``starts`` are the word positions where a clause begins ("spoke to sarge, yes we're taking
     it": a yes there answers as a yes at the start would); ``done`` marks a question about an
     action, where something said to be not yet done alongside a yes makes the whole a no;
-    ``for_child`` a question about the child, which an action said of an adult does not answer.
+    ``for_child`` a question about the child, which an action said of an adult does not answer;
+    ``under_way`` whether something under way ("on its way") answers the question, as not yet.
     """
     for category, named in labels.items():
         if any(said == item.said or _opens(said, item.said) for item in named):
@@ -368,7 +370,7 @@ def _plain(
         if for_child and not reported and start > 0 and _only_adults(heard):
             # "auntie hasnt turned up yet": an answer said of an adult, not of the child.
             return ConfirmReading(None, of_an_adult=True)
-        if category == "not-yet" and not done:
+        if category == "not-yet" and not under_way:
             # "on its way", "needs doing": something under way answers whether it was done,
             # never whether something is so ("Was a decision made?", "In danger now?").
             continue
@@ -376,7 +378,7 @@ def _plain(
         if category == "yes" and denied:
             category = "no"
         outcome = "no" if category == "not-yet" else category
-        if done and outcome == "yes" and _part_not_done(said, end):
+        if done and outcome == "yes" and part_not_done(said, end):
             return ConfirmReading(None, mixed="yes")
         rest = _contrast_after(said, end)
         if rest is not None and _risky(rest, step, outcome):
@@ -386,7 +388,7 @@ def _plain(
         if for_child and _only_adults(heard):
             # "spoke to mum", "mum is here": done, but not with the child the question is about.
             return ConfirmReading(None, of_an_adult=True)
-        if _part_not_done(said, 0):
+        if part_not_done(said, 0):
             return ConfirmReading(None, mixed="yes")
         # "mum is here but shes drunk": an action word followed by "but" and a risk is no
         # plain "done", as a "yes but" is no plain yes.
@@ -420,6 +422,7 @@ def read_yes_no(
     *,
     done: bool = False,
     for_child: bool = False,
+    under_way: bool = True,
 ) -> ConfirmReading:
     """How a message answers a yes/no question (see :class:`ConfirmReading`).
 
@@ -429,6 +432,8 @@ def read_yes_no(
     recorded wrongly. ``done`` is True where the Yes button reads "Done": an action said on its
     own ("requested", "mum told") is then a yes, unless ``for_child`` says the question is about
     the child and the action was said only of an adult ("spoke to mum"): see ``of_an_adult``.
+    ``under_way`` False is for a question whether something is so ("Was a decision made?"):
+    something under way ("on its way to skipper") is then no answer to it.
 
     Not sure wins over yes and no, except inside a longer phrase ("I don't think so" is a no).
     Something under way ("working on it") is not done yet, so it reads as no and stays on the
@@ -450,7 +455,12 @@ def read_yes_no(
         # this message. The rest may still answer this question; if not, it is a change to
         # an earlier answer.
         rest = read_yes_no(
-            " ".join(said.split()[opening:]), labels, step, done=done, for_child=for_child
+            " ".join(said.split()[opening:]),
+            labels,
+            step,
+            done=done,
+            for_child=for_child,
+            under_way=under_way,
         )
         if rest.outcome is not None or rest.mixed is not None:
             return rest
@@ -458,13 +468,19 @@ def read_yes_no(
     split = _split_at_correction(said)
     if split is not None:
         before, after = split
-        last = _plain(after, compiled_labels, compiled_step, done, for_child=for_child)
+        last = _plain(
+            after, compiled_labels, compiled_step, done, for_child=for_child, under_way=under_way
+        )
         if last.outcome is not None:
             return ConfirmReading(last.outcome, corrected=True)
-        first = _plain(before, compiled_labels, compiled_step, done, for_child=for_child)
+        first = _plain(
+            before, compiled_labels, compiled_step, done, for_child=for_child, under_way=under_way
+        )
         if first.outcome is not None or first.mixed is not None:
             return first
-    return _plain(said, compiled_labels, compiled_step, done, _clause_starts(text), for_child)
+    return _plain(
+        said, compiled_labels, compiled_step, done, _clause_starts(text), for_child, under_way
+    )
 
 
 def _clause_starts(text: str) -> frozenset[int]:
