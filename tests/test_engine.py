@@ -720,8 +720,6 @@ def test_skip_refusals_are_worded_per_kind_of_step(flows: FlowSet) -> None:
 @pytest.mark.parametrize(
     ("opener", "label"),
     [
-        ("dv job kids present", "First contact"),
-        ("neglect job", "First contact"),
         ("ppo", "First contact"),
         ("transfer to la accommodation after charge", "Child in custody"),
     ],
@@ -736,6 +734,26 @@ def test_a_menu_opener_that_names_no_flow_suggests_the_one_that_fits(
     assert chat.buttons[0] == "First contact" and len(chat.buttons) == len(engine.flows)
     assert chat.state.phase == "menu", "a guess never starts a flow"
     assert "search" in chat.kinds
+
+
+@pytest.mark.parametrize(
+    ("opener", "step"),
+    [
+        ("da job kids in the house", "initial-contact/danger"),
+        ("dv job kids present", "initial-contact/danger"),
+        ("neglect job", "initial-contact/danger"),
+        # a flow named beats the job it came from
+        ("need to do a referral after a da job", "referral/significant-harm"),
+        ("misper from a domestic job", "missing-child/status"),
+    ],
+)
+def test_a_job_named_at_the_menu_starts_the_flow_it_is_done_in(
+    engine: Engine, opener: str, step: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert f"{chat.state.flow}/{chat.state.step}" == step
+    assert "flow_started" in chat.kinds
 
 
 @pytest.mark.parametrize("greeting", ["hi", "Hello!", "/start", "morning"])

@@ -12,6 +12,7 @@ from bot.engine._commands import (
     read_command,
     read_indexes,
 )
+from bot.engine._confirm import read_yes_no
 from bot.engine._numbers import describe_hours
 from bot.engine._phrases import best_option, phrase, phrases
 from bot.engine._points import Point, covered_items, read_points
@@ -559,3 +560,9 @@ def test_a_pronoun_beside_an_adult_is_someone_else_the_child() -> None:
         "first aid done, nan with her, calmed her down", (reassurance,), actions=True
     )
     assert read.covered == ("reassurance",)
+
+
+@pytest.mark.parametrize("said", ["working on it", "on its way", "needs doing"])
+def test_something_under_way_answers_only_a_question_about_an_action(said: str) -> None:
+    assert read_yes_no(said, done=True, under_way=True).outcome == "no"
+    assert read_yes_no(said, under_way=False).outcome is None

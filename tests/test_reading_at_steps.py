@@ -110,7 +110,9 @@ def test_none_with_a_word_on_why_answers_a_which_of_these(
     assert new.answers[-1].step == "aa-who" and new.answers[-1].outcome == "none"
 
 
-@pytest.mark.parametrize("said", ["none of em", "nah not yet", "nowt", "none of those apply"])
+@pytest.mark.parametrize(
+    "said", ["none of em", "nah not yet", "nowt", "none of those apply", "nothing in hand yet"]
+)
 @pytest.mark.parametrize(
     ("where", "outcome"),
     [
@@ -216,3 +218,161 @@ def test_done_typed_at_done_or_not_yet_says_what_was_taken_as_done(
     assert asked.pending is not None  # "Done or not yet?" for the other points
     _, replies = _step(engine, asked, said)
     assert "Taken as done: medical care and a safe adult." in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("initial-contact/see-child", "spoke to mum", None),
+        ("initial-contact/see-child", "mum is here", None),
+        ("initial-contact/da-children-seen", "spoken to the ex partner", None),
+        ("missing-child/safe-well", "nan is with us", None),
+        ("initial-contact/see-child", "shes here with me", "yes"),
+        ("initial-contact/see-child", "spoke to her on her own", "yes"),
+        ("missing-child/safe-well", "spoke to mum and the lad", "yes"),
+    ],
+)
+def test_an_action_said_of_an_adult_does_not_answer_a_question_about_the_child(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str | None
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    step = where.split("/")[1]
+    recorded = [a.outcome for a in new.answers if a.step == step]
+    assert recorded == ([outcome] if outcome else []), replies
+    if outcome is None:
+        assert "That sounds like an adult, not the child." in replies
+
+
+@pytest.mark.parametrize(
+    "said", ["yes but its been passed to cid", "yeah but its been handed over to the dsl"]
+)
+def test_yes_then_but_and_the_questions_no_words_is_not_a_plain_answer(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    """Passed on may or may not be acted on: doubt is recorded, and the red flag still shows."""
+    new, replies = _step(engine, at["record-check/urgent"], said)
+    assert [a.outcome for a in new.answers if a.step == "urgent"] == ["unsure"], replies
+    assert "you said yes, but added something that may change it" in replies
+    assert "RED FLAG: Something urgent in the record" in replies
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [("its been passed to cid", "no"), ("no but its still outstanding", "yes")],
+)
+def test_the_urgent_matter_in_an_officers_words(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    new, replies = _step(engine, at["record-check/urgent"], said)
+    assert [a.outcome for a in new.answers if a.step == "urgent"] == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    "said", ["scratch that, auntie hasnt turned up yet", "no wait, first aid done and nan's here"]
+)
+def test_a_correction_said_first_that_answers_nothing_here_points_to_back(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    """It changes the answer before: never read as this question's yes or no."""
+    new, replies = _step(engine, at["initial-contact/see-child"], said)
+    assert not [a for a in new.answers if a.step == "see-child"], replies
+    assert "'back' goes to it" in replies
+
+
+@pytest.mark.parametrize(("said", "outcome"), [("sorry, not yet", "no"), ("well yeh", "yes")])
+def test_a_correction_said_first_then_an_answer_is_the_answer(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    new, replies = _step(engine, at["initial-contact/see-child"], said)
+    assert [a.outcome for a in new.answers if a.step == "see-child"] == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        # 22:13: the 24-hour clock says which half of the day
+        ("since 0200", "since 02:00 today, about 20 hours: Under a day."),
+        ("since 02:00", "since 02:00 today, about 20 hours: Under a day."),
+        ("since about half 8 this eve", "since 20:30 today, about 1.7 hours: Under a day."),
+        ("since the early hours", "since 00:00 today, about 22 hours: Under a day."),
+        # a correction: the last figure counts, never the two added up
+        ("3 hours, no wait 30 hours", "about 30 hours: 1 to 3 days."),
+    ],
+)
+def test_how_long_missing_said_oddly(
+    engine: Engine, at: dict[str, Conversation], said: str, read: str
+) -> None:
+    _, replies = _step(engine, at["missing-child/how-long"], said)
+    assert f"Read as {read}" in replies, replies
+
+
+@pytest.mark.parametrize("said", ["14, no wait 15", "13 sorry 15"])
+def test_an_age_corrected_counts_the_last(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    _, replies = _step(engine, at["child-in-custody/age"], said)
+    assert "Read as 15 years: 12 to 17." in replies, replies
+
+
+@pytest.mark.parametrize("said", ["needs doing", "still needs doing", "on my list"])
+def test_still_to_do_in_an_officers_words_is_not_yet(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    new, replies = _step(engine, at["record-check/child-voice"], said)
+    assert [a.outcome for a in new.answers if a.step == "child-voice"] == ["no"], replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("record-check/big-decision", "on its way to skipper"),
+        ("initial-contact/danger", "on its way"),
+    ],
+)
+def test_something_under_way_does_not_answer_whether_something_is_so(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    assert new.step == at[where].step and not new.answers[len(at[where].answers) :], replies
+    assert "didn't catch" in replies
+
+
+@pytest.mark.parametrize("said", ["what is a strat", "whats a strat"])
+def test_a_question_asked_mid_flow_without_ask_is_looked_up(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    new, replies = _step(engine, at["record-check/timely"], said)
+    assert "Strategy discussion" in replies and "didn't catch" not in replies, replies
+    assert new.step == "timely" and len(new.answers) == len(at["record-check/timely"].answers)
+
+
+@pytest.mark.parametrize(
+    ("said", "ticked"),
+    [
+        ("shes 13 and in care, first time missing", "Ticked: Out of character, In care."),
+        ("never gone missing before", "Ticked: Out of character."),
+        ("goes missing a lot, in care", "Ticked: Missing before, In care."),
+    ],
+)
+def test_a_first_time_missing_is_not_missing_before(
+    engine: Engine, at: dict[str, Conversation], said: str, ticked: str
+) -> None:
+    _, replies = _step(engine, at["missing-child/risk-factors"], said)
+    assert ticked in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("yeah, all except the baby who was asleep", "partial"),
+        ("yes apart from the little one", "partial"),
+        ("yes done", "complete"),
+    ],
+)
+def test_done_or_not_yet_with_a_part_left_is_not_yet(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    asked, _ = _step(engine, at["initial-contact/needs"], "first aid done, nan here")
+    assert asked.pending is not None  # "Done or not yet?" for reassurance
+    new, replies = _step(engine, asked, said)
+    assert [a.outcome for a in new.answers if a.step == "needs"] == [outcome], replies

@@ -485,7 +485,11 @@ class _Checker:
         self._check_button_value(spec.id, "flow id", None)
         self._check_command_words(
             None,
-            [("menu_label", spec.menu_label), *(("menu phrase", p) for p in spec.phrases)],
+            [
+                ("menu_label", spec.menu_label),
+                *(("menu phrase", p) for p in spec.phrases),
+                *(("job", p) for p in spec.jobs),
+            ],
         )
         for step_id in spec.steps:
             if step_id == END or not KEBAB_CASE.match(step_id):

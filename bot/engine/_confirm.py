@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.engine._negation import NEGATION_WORDS
 from bot.engine._phrases import Phrase, phrases
+from bot.engine._points import ADULT_WORDS, CHILD_WORDS
 from bot.engine._words import LANGUAGE, has, near, spans, word_list, words
 from bot.knowledge import english_words, tokens
 
@@ -80,11 +81,17 @@ class ConfirmReading:
             The step decides whether to ask again or read it as not sure.
         corrected: the officer corrected themselves ("no, actually yes"); ``outcome`` is what
             they said last.
+        of_an_adult: an action was said only of an adult ("spoke to mum") at a question about
+            the child; ``outcome`` is then None, and the officer is asked about the child.
+        earlier: the message opens with a correction ("scratch that, ...") and the rest does
+            not answer this question: it changes an earlier answer, which 'back' is for.
     """
 
     outcome: str | None
     mixed: str | None = None
     corrected: bool = False
+    of_an_adult: bool = False
+    earlier: bool = False
 
 
 def _categories(said: str) -> list[tuple[int, int, str]]:
@@ -165,6 +172,16 @@ def corrected_part(text: str) -> str | None:
     return split[1] if split is not None else None
 
 
+def _opening_correction(said: str) -> int:
+    """How many words a self-correction takes at the very start ("scratch that, ..."), or 0.
+
+    Only when more follows: "sorry" alone, or "wait", is no correction of anything.
+    """
+    heard = said.split()
+    ends = [end for start, end in spans(said, CORRECTIONS) if start == 0 and end < len(heard)]
+    return max(ends, default=0)
+
+
 def _split_at_correction(said: str) -> tuple[str, str] | None:
     """The answer before and after the last self-correction ("no, actually yes"), if any."""
     heard = said.split()
@@ -233,7 +250,7 @@ PART_NOT_DONE = (
 """After a yes to an action, words that leave part of it undone ("dash done, baby not on")."""
 
 
-def _part_not_done(said: str, after: int) -> bool:
+def part_not_done(said: str, after: int) -> bool:
     """Whether something is said to be not done yet after ``after`` ("dash done, baby not on").
 
     A finding ("search done, nothing known") is no part left undone.
@@ -266,18 +283,50 @@ def _leads(said: str, idiom: str) -> bool:
     return said.startswith(idiom + " ")
 
 
+def _yes_then_but_no(said: str, step: Mapping[str, Sequence[Phrase]]) -> bool:
+    """Whether a bare yes opens the answer and only after a "but" come the question's no words.
+
+    "yes but it's been passed to CID" at "anything urgent nobody has acted on?". The other way
+    round ("no but he has a knife") the question's own words are read: its yes is the safe side.
+    """
+    found = _categories(said)
+    if not found or found[0][0] != 0 or found[0][2] != "yes":
+        return False
+    rest = _contrast_after(said, found[0][1])
+    if rest is None:
+        return False
+    heard = said.split()
+    before = " ".join(heard[: len(heard) - len(rest.split())])
+    return not _step_meaning(before, step)[0] and _step_meaning(rest, step) == (True, "no")
+
+
+def _only_adults(heard: Sequence[str]) -> bool:
+    """Whether words name an adult ("mum", "nan's") and nobody who may be the child.
+
+    A pronoun may be the child ("mum is here, spoke to her"), so it keeps the answer.
+    """
+    named = [word for word in heard if word not in CHILD_WORDS]
+    return len(named) == len(heard) and any(
+        word in ADULT_WORDS or (word.endswith("s") and word[:-1] in ADULT_WORDS) for word in named
+    )
+
+
 def _plain(
     said: str,
     labels: Mapping[str, Sequence[Phrase]],
     step: Mapping[str, Sequence[Phrase]],
     done: bool,
     starts: frozenset[int] = frozenset({0}),
+    for_child: bool = False,
+    under_way: bool = True,
 ) -> ConfirmReading:
     """Read an answer holding no self-correction.
 
     ``starts`` are the word positions where a clause begins ("spoke to sarge, yes we're taking
     it": a yes there answers as a yes at the start would); ``done`` marks a question about an
-    action, where something said to be not yet done alongside a yes makes the whole a no.
+    action, where something said to be not yet done alongside a yes makes the whole a no;
+    ``for_child`` a question about the child, which an action said of an adult does not answer;
+    ``under_way`` whether something under way ("on its way") answers the question, as not yet.
     """
     for category, named in labels.items():
         if any(said == item.said or _opens(said, item.said) for item in named):
@@ -287,6 +336,10 @@ def _plain(
             return ConfirmReading(None, mixed=ASK) if verdict == ASK else ConfirmReading(verdict)
     if step:
         said_one, meant = _step_meaning(said, step)
+        if said_one and meant == "no" and _yes_then_but_no(said, step):
+            # "yes but it's been passed to CID": what follows may undo the yes, or only say
+            # who has it now; never a plain no, so the yes's red flag is not dropped.
+            return ConfirmReading(None, mixed="yes")
         if said_one:
             return ConfirmReading(meant)
     found = _categories(said)
@@ -314,18 +367,28 @@ def _plain(
         reported = start > 0 and heard[start - 1] in ("says", "said", "say")
         if len(heard) > 3 and not (leading or reported):
             continue
+        if for_child and not reported and start > 0 and _only_adults(heard):
+            # "auntie hasnt turned up yet": an answer said of an adult, not of the child.
+            return ConfirmReading(None, of_an_adult=True)
+        if category == "not-yet" and not under_way:
+            # "on its way", "needs doing": something under way answers whether it was done,
+            # never whether something is so ("Was a decision made?", "In danger now?").
+            continue
         denied = end < len(heard) and heard[end] in ("not", "nt", "never")
         if category == "yes" and denied:
             category = "no"
         outcome = "no" if category == "not-yet" else category
-        if done and outcome == "yes" and _part_not_done(said, end):
+        if done and outcome == "yes" and part_not_done(said, end):
             return ConfirmReading(None, mixed="yes")
         rest = _contrast_after(said, end)
         if rest is not None and _risky(rest, step, outcome):
             return ConfirmReading(None, mixed=outcome)
         return ConfirmReading(outcome)
     if done and any(_done_said(heard, word) for word in DONE_WORDS):
-        if _part_not_done(said, 0):
+        if for_child and _only_adults(heard):
+            # "spoke to mum", "mum is here": done, but not with the child the question is about.
+            return ConfirmReading(None, of_an_adult=True)
+        if part_not_done(said, 0):
             return ConfirmReading(None, mixed="yes")
         # "mum is here but shes drunk": an action word followed by "but" and a risk is no
         # plain "done", as a "yes but" is no plain yes.
@@ -358,6 +421,8 @@ def read_yes_no(
     step: Mapping[str, Sequence[str | Phrase]] | None = None,
     *,
     done: bool = False,
+    for_child: bool = False,
+    under_way: bool = True,
 ) -> ConfirmReading:
     """How a message answers a yes/no question (see :class:`ConfirmReading`).
 
@@ -365,7 +430,10 @@ def read_yes_no(
     ``step`` the question's own ways of saying each answer, read first and anywhere in the
     message; when they disagree the answer is None, so the officer is asked again rather than
     recorded wrongly. ``done`` is True where the Yes button reads "Done": an action said on its
-    own ("requested", "mum told") is then a yes.
+    own ("requested", "mum told") is then a yes, unless ``for_child`` says the question is about
+    the child and the action was said only of an adult ("spoke to mum"): see ``of_an_adult``.
+    ``under_way`` False is for a question whether something is so ("Was a decision made?"):
+    something under way ("on its way to skipper") is then no answer to it.
 
     Not sure wins over yes and no, except inside a longer phrase ("I don't think so" is a no).
     Something under way ("working on it") is not done yet, so it reads as no and stays on the
@@ -381,16 +449,38 @@ def read_yes_no(
         return ConfirmReading(None)
     compiled_labels = {k: phrases(v) for k, v in (labels or {}).items()}
     compiled_step = {k: phrases(v) for k, v in (step or {}).items()}
+    opening = _opening_correction(said)
+    if opening:
+        # "no wait, first aid done": a correction said first corrects what was said before
+        # this message. The rest may still answer this question; if not, it is a change to
+        # an earlier answer.
+        rest = read_yes_no(
+            " ".join(said.split()[opening:]),
+            labels,
+            step,
+            done=done,
+            for_child=for_child,
+            under_way=under_way,
+        )
+        if rest.outcome is not None or rest.mixed is not None:
+            return rest
+        return ConfirmReading(None, earlier=True)
     split = _split_at_correction(said)
     if split is not None:
         before, after = split
-        last = _plain(after, compiled_labels, compiled_step, done)
+        last = _plain(
+            after, compiled_labels, compiled_step, done, for_child=for_child, under_way=under_way
+        )
         if last.outcome is not None:
             return ConfirmReading(last.outcome, corrected=True)
-        first = _plain(before, compiled_labels, compiled_step, done)
+        first = _plain(
+            before, compiled_labels, compiled_step, done, for_child=for_child, under_way=under_way
+        )
         if first.outcome is not None or first.mixed is not None:
             return first
-    return _plain(said, compiled_labels, compiled_step, done, _clause_starts(text))
+    return _plain(
+        said, compiled_labels, compiled_step, done, _clause_starts(text), for_child, under_way
+    )
 
 
 def _clause_starts(text: str) -> frozenset[int]:

@@ -749,7 +749,10 @@ class Engine:
     def _not_understood(
         self, flow: Flow, state: Conversation, turn: Turn, event: Text | Press
     ) -> Conversation:
-        if isinstance(event, Text) and event.text.strip().endswith("?"):
+        if isinstance(event, Text) and (
+            event.text.strip().endswith("?") or self.menu.asks(event.text)
+        ):
+            # "whats a strat" mid-question: looked up, then back to the question.
             self._search(event.text, turn, flow.id, state.step)
             turn.say(BACK_TO_QUESTION)
             self._prompt(flow, state, turn)

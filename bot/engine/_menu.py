@@ -1,7 +1,8 @@
 """The menu: which flow an officer's opening message asks for.
 
 Officers open with whatever is in front of them ("dv job kids present", "kid in cells", "ppo",
-"hi"), not with a flow's name. A message that names a flow starts it; a greeting shows the menu;
+"hi"), not with a flow's name. A message that names a flow starts it, and so does one that names
+a job the flow is for ("da job kids in the house": First contact); a greeting shows the menu;
 anything else is looked up in the knowledge base and the flow that best fits the guidance found
 is suggested (never started on a guess), so an opener is never a dead end.
 """
@@ -32,6 +33,9 @@ QUESTION_WORDS_OPENING = (QUESTION_WORDS - {"nothing"}) | {
     "whys",
 }
 """Words that open a question when they come first ("whats a strat", "do I need an AA")."""
+
+_ALSO_ANSWERS = frozenset({"do", "does", "is", "are"})
+"""Question words that open an answer as often as a question ("is with nan", "do it later")."""
 
 # How strongly a flow fits an entry: the flow names the entry itself, shares one of its topics,
 # or only works in the same stage of the child's journey.
@@ -90,6 +94,11 @@ class Menu:
             )
             for flow in flows
         )
+        self._jobs: tuple[tuple[str, tuple[Phrase, ...]], ...] = tuple(
+            (flow.id, tuple(phrase(text) for text in flow.spec.jobs))
+            for flow in flows
+            if flow.spec.jobs
+        )
 
     def buttons(self) -> list[Button]:
         """One button per flow, in menu order."""
@@ -104,6 +113,9 @@ class Menu:
         # "need to do a referral" names the referral: only a real negation ("not a referral")
         # keeps a flow's name from counting here.
         chosen = best_option(text, self._names, cues=OPENER_CUES)
+        if chosen is None and self._jobs:
+            # "da job kids in the house": a job that names no flow starts the one it is done in.
+            chosen = best_option(text, self._jobs, cues=OPENER_CUES)
         return None if chosen is None else self.flows[chosen]
 
     def says_more(self, flow: Flow, text: str) -> bool:
@@ -130,6 +142,16 @@ class Menu:
         """
         said = words(text).split()
         return text.strip().endswith("?") or bool(said and said[0] in QUESTION_WORDS_OPENING)
+
+    @staticmethod
+    def asks(text: str) -> bool:
+        """True for a message that opens with a question word and says more ("whats a strat").
+
+        Read only where a message answered nothing: then it is a question to look up, not an
+        answer the bot failed to read. "do", "is" and "are" open answers too ("is with nan").
+        """
+        said = words(text).split()
+        return len(said) >= 2 and said[0] in QUESTION_WORDS_OPENING - _ALSO_ANSWERS
 
     def fitting(self, entry: Entry) -> Flow | None:
         """The flow that best fits a knowledge entry, or None if none touches it at all.

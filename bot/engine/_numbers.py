@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.engine._confirm import read_confirm
+from bot.engine._confirm import corrected_part, read_confirm
 from bot.engine._words import LANGUAGE, has, word_list, words
 
 _DECIMAL = re.compile(r"\d\s*[.,]\s*\d")
@@ -157,6 +157,14 @@ class _When:
     """"am" or "pm" when the answer says which half of the day."""
 
 
+def _twenty_four_hour(word: str) -> tuple[int, int] | None:
+    """A time written the 24-hour way in one word ("0200", "1430"): (hour, minute), or None."""
+    if len(word) != 4 or not word.isdigit():
+        return None
+    hour, minute = int(word[:2]), int(word[2:])
+    return (hour, minute) if hour <= 23 and minute <= 59 else None
+
+
 def _clock(said: list[str], at: int) -> tuple[int, int, int] | None:
     """A clock time from ``said[at]``: (hour, minute, words used), "half 3" and "22 30" too."""
 
@@ -179,6 +187,9 @@ def _clock(said: list[str], at: int) -> tuple[int, int, int] | None:
             if said[at + 1] == "past":
                 return hour, minutes, 3
             return (hour - 1) % 12 or 12, 60 - minutes, 3
+    written = _twenty_four_hour(word)
+    if written is not None:
+        return written[0], written[1], 1
     hour = number(at, 23)
     if hour is None:
         return None
@@ -264,6 +275,8 @@ def _when(said: list[str], at: int, *, clock: bool) -> _When | None:
             found = _clock(said, index)
             if found is not None:
                 hour, minute, took = found
+                if hour < 12 and (word.startswith("0") or _twenty_four_hour(word)) and took < 3:
+                    half = "am"  # "02:00", "0200": the 24-hour clock says which half
                 index += took
                 continue
         break
@@ -459,6 +472,12 @@ def read_hours(text: str, now: float | None = None) -> float | str | None:
     as under a day, but a day name cannot be read. Rough amounts are read on the long side
     ("a couple of days" is 2 days, "2 or 3 days" is 3), so a band is never lower than meant.
     """
+    after = corrected_part(text)
+    if after is not None:
+        # "3 hours, no wait 30 hours": what was said last counts, never the two added up.
+        corrected = read_hours(after, now)
+        if corrected is not None:
+            return corrected
     text = _fractions(text)
     said = _time_words(text)
     since = _since(said, now)
@@ -552,6 +571,12 @@ def read_age(
     time ``now``). A number outside ``least`` and ``most``, the believable range the step sets,
     is not taken: "0" or "2010" as an age is asked again with the reason.
     """
+    after = corrected_part(text)
+    if after is not None:
+        # "14, no wait 15": what was said last counts.
+        corrected = read_age(after, now, least=least, most=most, unit=unit)
+        if corrected.value is not None or corrected.retry is not None:
+            return corrected
     text = _fractions(text)
     said = words(text)
     heard = said.split()

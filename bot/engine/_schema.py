@@ -162,7 +162,12 @@ class _StepBase(_Strict):
 
 
 class ConfirmStep(_StepBase):
-    """Yes, no or not sure; ``action`` is the follow-up owed when the answer is not yes."""
+    """Yes, no or not sure; ``action`` is the follow-up owed when the answer is not yes.
+
+    ``for_child`` marks a question about something done with the child ("Have you seen and
+    spoken to the child?"): an action said only of an adult ("spoke to mum", "mum is here")
+    does not answer it.
+    """
 
     kind: Literal["confirm"]
     ask: str
@@ -172,6 +177,7 @@ class ConfirmStep(_StepBase):
     child in danger?" with yes, though "not" alone would read as no."""
     action: str | None = None
     outstanding_when: tuple[Literal["yes", "no", "unsure"], ...] = ("no", "unsure")
+    for_child: bool = False
 
 
 class ChoiceStep(_StepBase):
@@ -235,7 +241,12 @@ Step = Annotated[
 
 
 class FlowFile(_Strict):
-    """One flow file."""
+    """One flow file.
+
+    ``phrases`` name the flow at the menu ("need to do a referral"); ``jobs`` are the jobs an
+    officer opens it from ("da job kids in the house"), read only when no flow is named, so
+    "referral after a da job" is still the referral.
+    """
 
     schema_version: int
     id: str
@@ -243,6 +254,7 @@ class FlowFile(_Strict):
     menu_label: str
     menu_order: int = 100
     phrases: tuple[str, ...] = ()
+    jobs: tuple[str, ...] = ()
     stage: str
     intro: str | None = None
     start: str
@@ -251,7 +263,7 @@ class FlowFile(_Strict):
     steps: dict[str, Step]
     summary: SummarySpec = SummarySpec()
 
-    _lists = field_validator("sources", "phrases", mode="before")(_as_list)
+    _lists = field_validator("sources", "phrases", "jobs", mode="before")(_as_list)
 
 
 SummaryLine.model_rebuild()

@@ -16,7 +16,7 @@ from typing import Literal
 
 from bot.engine._commands import read_acknowledgement, read_indexes
 from bot.engine._compile import StepWords
-from bot.engine._confirm import RISK_WORDS, corrected_part, read_yes_no
+from bot.engine._confirm import RISK_WORDS, corrected_part, part_not_done, read_yes_no
 from bot.engine._effects import Button
 from bot.engine._numbers import describe_hours, read_age, read_hours
 from bot.engine._phrases import best_option
@@ -267,7 +267,19 @@ def _read_confirm(
         return Reading(Answer(step_id, value)) if value in CONFIRM_LABELS else None
     labels: dict[str, str] = {o: step.labels.get(o, default) for o, default in _CONFIRM_ITEMS}
     action = is_action(step)
-    read = read_yes_no(text, step_words.labels, step_words.meaning, done=action)
+    read = read_yes_no(
+        text,
+        step_words.labels,
+        step_words.meaning,
+        done=action,
+        for_child=step.for_child,
+        under_way=action,
+    )
+    options = f"{labels['yes']}, {labels['no']} or {labels['unsure']}"
+    if read.earlier:
+        return Reading(retry="That sounds like a change to an earlier answer: 'back' goes to it.")
+    if read.of_an_adult:
+        return Reading(retry="That sounds like an adult, not the child.")
     if read.mixed is not None and action and read.mixed in ("yes", "ask"):
         # "dash done but the baby isn't on it yet", "partly": an action part done is not done,
         # and what is left stays on the follow-up list.
@@ -290,7 +302,6 @@ def _read_confirm(
                 echo=f"Noted: {labels['unsure']} ({said}), so it counts as yes for safety.",
                 flag_as="yes",
             )
-        options = f"{labels['yes']}, {labels['no']} or {labels['unsure']}"
         if read.mixed == "ask":
             return Reading(
                 retry=f"You said both. If any part is not done, that part is {labels['no']}: "
@@ -453,6 +464,9 @@ def _verdict(text: str, pending: tuple[str, ...] | None) -> str | None:
         return NOT_NEEDED
     read = read_yes_no(text)
     if read.mixed is not None:
+        return NOT_YET
+    if read.outcome == "yes" and part_not_done(said, 1):
+        # "yeah, all except the baby": part of what is left is still to do.
         return NOT_YET
     return {"yes": DONE, "no": NOT_YET, "unsure": NOT_YET}.get(read.outcome or "")
 
