@@ -334,3 +334,51 @@ def test_a_supervisor_sees_practice_red_flags_apart_from_real_ones(tmp_path: Pat
     assert not any("trainee" in line for line in lines)
     assert "Safety prompts not acknowledged: 1" in lines
     assert "Red flags in practice conversations (not listed): 1" in lines
+
+
+@pytest.mark.parametrize("damaged", ["not json", "[1, 2]", '"a string"'])
+def test_an_event_damaged_into_something_not_an_object_is_named_everywhere(
+    logged: tuple[Store, Signer, Path], damaged: str
+) -> None:
+    store, signer, path = logged
+    _sql(path, f"UPDATE audit SET event = ? WHERE id = {_at_leaf(6)}", damaged)
+    report = verify(store, signer.verifier)
+    assert report.problems == ["Event 7 was altered after it was logged."]
+    assert report.checkpoints == 2
+    runner = CliRunner()
+    where = ["--data-dir", str(path)]
+    verified = runner.invoke(audit, ["verify", *where])
+    assert verified.exit_code == 1
+    assert verified.output == (
+        "NOT OK: 12 events (0 purged), 2 checkpoints.\nEvent 7 was altered after it was logged.\n"
+    )
+    unreadable = (
+        f"Error: {path / DATABASE}: the audit log's event 7 cannot be read: it was damaged or "
+        "altered after it was logged. Run 'guidebot audit verify' to check the log, and "
+        "restore a backup that verifies.\n"
+    )
+    for command in (["list"], ["show", "c-1800000000-0:1"], ["export"], ["prove", "7"]):
+        done = runner.invoke(audit, [*command, *where])
+        assert (done.exit_code, done.output) == (1, unreadable), command
+        assert done.exception is None or isinstance(done.exception, SystemExit)
+
+
+def test_verify_counts_the_stored_checkpoints_even_when_it_stops_at_an_event(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    store, signer, path = logged
+    _sql(path, f"DELETE FROM audit WHERE id = {_at_leaf(2)}")
+    report = verify(store, signer.verifier)
+    assert report.problems == ["Event 3 was deleted."]
+    assert (report.events, report.checkpoints) == (11, 2)
+
+
+def test_a_supervisor_asking_in_telegram_is_told_a_damaged_log_cannot_be_read(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    store, _, path = logged
+    _sql(path, f"UPDATE audit SET event = 'not json' WHERE id = {_at_leaf(1)}")
+    assert supervisor_summary(store, now=NOW + 400) == (
+        "The audit log cannot be read: an event in it was damaged or altered. Ask IT to run "
+        "'guidebot audit verify' and restore a backup that verifies."
+    )

@@ -31,7 +31,7 @@ from bot.audit._merkle import (
 from bot.audit._note import NoteError, Signer, Verifier, open_note
 from bot.audit._tree import BLOCK, StoredTree, block_root
 from bot.event_fields import PRACTICE_FIELD
-from bot.store import Store, leaf_content, leaf_content_of_text
+from bot.store import Store, StoreError, leaf_content, leaf_content_of_text
 
 KEY_FILE = "audit-signing.key"
 """The signing key's file in the data folder: owner-only, never in the database."""
@@ -152,9 +152,12 @@ def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Ver
     with ThreadPoolExecutor(max_workers=1) as worker:
         fields = worker.submit(store.first_event_unlike_its_fields)
         report, signed = _verify_tree(store, verifier, kept)
+        if report.problems:
+            # An event altered into something that is not JSON also stops the fields' read;
+            # the tree has already named that event, which is what the supervisor needs.
+            fields.exception()
+            return report
         unlike = fields.result()
-    if report.problems:
-        return report
     if unlike is not None:
         report.problems.append(
             "Report fields are kept for an event that is not in the log: the event was "
@@ -176,7 +179,10 @@ def _verify_tree(
 ) -> tuple[Verification, bool]:
     """The tree against the checkpoints; and whether any checkpoint, stored or kept, exists."""
     rows = store.audit_texts()
-    report = Verification(events=len(rows), purged=sum(not row[3] for row in rows))
+    stored = store.checkpoints()
+    report = Verification(
+        events=len(rows), purged=sum(not row[3] for row in rows), checkpoints=len(stored)
+    )
     leaves = _check_leaves(rows, report)
     if report.problems:
         return report, True
@@ -192,8 +198,6 @@ def _verify_tree(
     if len(blocks) != len(leaves) // BLOCK:
         report.problems.append("Stored block hashes are missing: proofs cannot be made.")
         return report, True
-    stored = store.checkpoints()
-    report.checkpoints = len(stored)
     notes = [(f"checkpoint {c.row_id} (signed {_when(c.signed_at)})", c.note) for c in stored]
     notes += [(f"kept checkpoint {n}", note) for n, note in enumerate(kept, 1)]
     read: list[tuple[str, Checkpoint]] = []
@@ -408,7 +412,15 @@ def supervisor_summary(store: Store, *, now: float, hours: float = 24) -> str:
     raised: dict[tuple[str, int, str], float] = {}
     acknowledged: set[tuple[str, int, str]] = set()
     practice: set[tuple[str, int, str]] = set()
-    for event in store.audit_events():
+    try:
+        events = store.audit_events()
+    except StoreError:
+        # The supervisor in Telegram cannot act on a server path; IT can, with verify.
+        return (
+            "The audit log cannot be read: an event in it was damaged or altered. Ask IT to "
+            "run 'guidebot audit verify' and restore a backup that verifies."
+        )
+    for event in events:
         at = float(event.get("at") or event["recorded_at"])
         if at < since:
             continue
