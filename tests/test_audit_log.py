@@ -382,3 +382,20 @@ def test_a_supervisor_asking_in_telegram_is_told_a_damaged_log_cannot_be_read(
         "The audit log cannot be read: an event in it was damaged or altered. Ask IT to run "
         "'guidebot audit verify' and restore a backup that verifies."
     )
+
+
+def test_an_output_in_a_missing_folder_is_explained_not_a_traceback(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    _, _, path = logged
+    runner = CliRunner()
+    missing = path / "no-such-folder"
+    for command, name in ((["export"], "events.csv"), (["prove", "3"], "proof.json")):
+        target = missing / name
+        done = runner.invoke(audit, [*command, "--data-dir", str(path), "--output", str(target)])
+        assert done.exit_code == 1, command
+        assert done.output == (
+            f"Error: Could not write {target}: no such file or directory. Check the folder "
+            "exists and this account can write to it.\n"
+        )
+    assert not missing.exists()

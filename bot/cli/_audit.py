@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.app import DATABASE
-from bot.cli._common import data_dir_option
+from bot.cli._common import data_dir_option, write_output
 
 if TYPE_CHECKING:  # imported when a command runs, so 'guidebot --help' stays quick
     from bot.audit import Verifier
@@ -158,7 +158,7 @@ def prove(data_dir: Path, event: int, output: Path | None) -> None:
         except AuditError as error:
             raise click.ClickException(str(error)) from error
     target = output or Path(f"proof-{event}.json")
-    target.write_text(json.dumps(proof, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_output(target, json.dumps(proof, indent=1, sort_keys=True) + "\n")
     click.echo(f"Wrote {target}.")
 
 
@@ -301,5 +301,5 @@ def export(data_dir: Path, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"Wrote {output}.")
