@@ -399,3 +399,43 @@ def test_an_output_in_a_missing_folder_is_explained_not_a_traceback(
             "exists and this account can write to it.\n"
         )
     assert not missing.exists()
+
+
+def test_a_lost_signing_key_is_refused_not_replaced_once_checkpoints_exist(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    _, _, path = logged
+    key_file = path / "audit-signing.key"
+    key_file.unlink()
+    runner = CliRunner()
+    refused = (
+        f"Error: No audit signing key at {key_file}, but the log's checkpoints were signed with "
+        "one: restore audit-signing.key from your backup (a new key could not vouch for the "
+        "log's past).\n"
+    )
+    for command in (["key"], ["checkpoint"], ["prove", "3"], ["purge", "--older-than", "0"]):
+        done = runner.invoke(audit, [*command, "--data-dir", str(path)])
+        assert (done.exit_code, done.output) == (1, refused), command
+        assert not key_file.exists(), command
+    with Store.open(path / DATABASE) as store:
+        assert len(store.checkpoints()) == 2
+        assert all(row.event is not None for row in store.audit_rows())  # nothing purged
+
+
+def test_a_mistyped_data_folder_gets_no_key_of_its_own(tmp_path: Path) -> None:
+    typo = tmp_path / "guidebto"
+    done = CliRunner().invoke(audit, ["key", "--data-dir", str(typo)])
+    assert done.exit_code == 1
+    assert done.output == (
+        f"Error: No guidebot database at {typo / DATABASE}: check --data-dir (on a new install, "
+        "'guidebot doctor' makes the database and keys as the first start would).\n"
+    )
+    assert not typo.exists()
+
+
+def test_a_log_never_checkpointed_gets_its_first_key_on_first_use(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        _log_some(store, 1)  # as the console chat logs, before any key is made
+    done = CliRunner().invoke(audit, ["checkpoint", "--data-dir", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "audit-signing.key").stat().st_mode & 0o777 == 0o600

@@ -70,6 +70,26 @@ def signing_key(data_dir: Path, *, create: bool = True) -> Signer:
         raise AuditError(f"The audit signing key at {path} is damaged: {error}.") from error
 
 
+def log_signing_key(store: Store, data_dir: Path) -> Signer:
+    """The key that signs this store's checkpoints; made only while none has been signed.
+
+    Once a checkpoint is signed, a missing key file means the key was lost or the wrong data
+    folder was named: a new key would sign checkpoints that the public key supervisors kept
+    cannot check, and could never vouch for the log's past, so it is refused, not replaced.
+
+    Raises:
+        AuditError: the key is missing though the log has checkpoints, or it is damaged.
+    """
+    path = data_dir / KEY_FILE
+    if not path.exists() and store.checkpoints():
+        raise AuditError(
+            f"No audit signing key at {path}, but the log's checkpoints were signed with one: "
+            "restore audit-signing.key from your backup (a new key could not vouch for the "
+            "log's past)."
+        )
+    return signing_key(data_dir)
+
+
 def origin_of(verifier: Verifier) -> str:
     """The log's origin line: the same key always signs the same log."""
     return f"{ORIGIN_PREFIX}{verifier.hash:08x}"
