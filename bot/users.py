@@ -256,15 +256,15 @@ class Users:
             StoreError: The database cannot be written.
         """
         role = _check_role(role)
-        if not 0 < valid_for <= MAX_CODE_SECONDS:
+        if valid_for <= 0:
+            raise UsersError("a code must work for some time: choose up to 30d, such as 24h")
+        if valid_for > MAX_CODE_SECONDS:
             raise UsersError(
-                f"a code must work for more than no time and at most 30 days, not "
-                f"{valid_for:g} seconds: choose a shorter or longer time"
+                f"a code can work for at most {duration_words(MAX_CODE_SECONDS)}, not "
+                f"{duration_words(valid_for)}: choose a shorter time, such as 7d"
             )
         if access_for is not None and access_for <= 0:
-            raise UsersError(
-                f"an enrolment must last more than no time, not {access_for:g} seconds"
-            )
+            raise UsersError("an enrolment must last some time: give --access-for as 30d or 90m")
         code = new_code()
         expires_at = now + valid_for
         self._store.add_enrolment_code(

@@ -13,7 +13,10 @@ Needs Debian's synthesisers on the machine that generates the set (never on CI, 
 reads the committed files)::
 
     apt-get install -y festival festvox-us-slt-hts festvox-kallpc16k flite sox
-    python scripts/make_voice_set.py
+    python scripts/make_voice_set.py [--output FOLDER]
+
+Without ``--output`` it replaces the committed set (``benchmarks/data/voice``): to try a change
+to the phrases or voices without touching it, name another folder.
 
 Deterministic where the tools allow: festival, flite and espeak-ng (seeded) give the same
 samples for the same text, sox's noise is made in its repeatable mode, and the noise's
@@ -22,6 +25,7 @@ offset comes from a seeded generator.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import shutil
@@ -42,7 +46,8 @@ from bot.language import read_yaml  # noqa: E402
 from bot.voice._audio import encode_ogg  # noqa: E402
 from bot.voice._speak import EspeakSpeaker  # noqa: E402
 
-OUT = ROOT / "benchmarks" / "data" / "voice"
+COMMITTED_SET = ROOT / "benchmarks" / "data" / "voice"
+"""Where the benchmark reads the set from, and where it is written unless told otherwise."""
 RATE = 16_000
 BITRATE = 16_000
 """Opus bits a second: Telegram's own notes are about this; speech stays clear at it."""
@@ -369,7 +374,7 @@ def manifest_entry(
     return entry
 
 
-def write_manifest(entries: list[dict[str, object]]) -> None:
+def write_manifest(entries: list[dict[str, object]], out: Path) -> None:
     """The manifest: the voices with their split, then one line a clip."""
     lines = [
         "# Made by scripts/make_voice_set.py: change the script and run it again, not this file.",
@@ -386,19 +391,43 @@ def write_manifest(entries: list[dict[str, object]]) -> None:
         *(f"  - {json.dumps(entry)}" for entry in entries),
     ]
     text = "\n".join(lines) + "\n"
-    (OUT / "manifest.yaml").write_text(text, encoding="utf-8")
+    (out / "manifest.yaml").write_text(text, encoding="utf-8")
 
 
-def main() -> None:
-    """Write every clip and the manifest (replacing the folder's clips)."""
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line: a script that overwrites committed files must say so before it runs."""
+    parser = argparse.ArgumentParser(
+        prog="make_voice_set.py",
+        description=(
+            "Speak every benchmark phrase in eight voices, three speeds and three noise levels, "
+            "as OGG/Opus voice notes, and write them with their manifest. Replaces every .ogg "
+            "clip in the output folder. Needs festival, flite and sox on this machine."
+        ),
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=COMMITTED_SET,
+        metavar="FOLDER",
+        help=(
+            "folder to write the clips and manifest.yaml into (default: the committed set, "
+            "benchmarks/data/voice; restore it with git checkout -- benchmarks/data/voice)"
+        ),
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Write every clip and the manifest (replacing the output folder's clips)."""
+    out: Path = parse_arguments(argv).output
     for tool in ("text2wave", "flite", "sox"):
         if shutil.which(tool) is None:
             sys.exit(
                 f"{tool} is missing: apt-get install -y festival festvox-us-slt-hts "
                 "festvox-kallpc16k flite sox"
             )
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.ogg"):
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.ogg"):
         old.unlink()
     entries = []
     total = 0
@@ -412,11 +441,11 @@ def main() -> None:
             noisy = with_noise(speech, beds[kind] if snr else None, snr, seed)
             name = f"{p_index:03d}-{voice.name}.ogg"
             data = encode(noisy)
-            (OUT / name).write_bytes(data)
+            (out / name).write_bytes(data)
             total += len(data)
             entries.append(manifest_entry(name, phrase, voice, speed, noise, kind))
         print(f"{len(entries)} clips, {total / 1e6:.2f} MB", file=sys.stderr)
-    write_manifest(entries)
+    write_manifest(entries, out)
 
 
 if __name__ == "__main__":

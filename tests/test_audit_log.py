@@ -334,3 +334,108 @@ def test_a_supervisor_sees_practice_red_flags_apart_from_real_ones(tmp_path: Pat
     assert not any("trainee" in line for line in lines)
     assert "Safety prompts not acknowledged: 1" in lines
     assert "Red flags in practice conversations (not listed): 1" in lines
+
+
+@pytest.mark.parametrize("damaged", ["not json", "[1, 2]", '"a string"'])
+def test_an_event_damaged_into_something_not_an_object_is_named_everywhere(
+    logged: tuple[Store, Signer, Path], damaged: str
+) -> None:
+    store, signer, path = logged
+    _sql(path, f"UPDATE audit SET event = ? WHERE id = {_at_leaf(6)}", damaged)
+    report = verify(store, signer.verifier)
+    assert report.problems == ["Event 7 was altered after it was logged."]
+    assert report.checkpoints == 2
+    runner = CliRunner()
+    where = ["--data-dir", str(path)]
+    verified = runner.invoke(audit, ["verify", *where])
+    assert verified.exit_code == 1
+    assert verified.output == (
+        "NOT OK: 12 events (0 purged), 2 checkpoints.\nEvent 7 was altered after it was logged.\n"
+    )
+    unreadable = (
+        f"Error: {path / DATABASE}: the audit log's event 7 cannot be read: it was damaged or "
+        "altered after it was logged. Run 'guidebot audit verify' to check the log, and "
+        "restore a backup that verifies.\n"
+    )
+    for command in (["list"], ["show", "c-1800000000-0:1"], ["export"], ["prove", "7"]):
+        done = runner.invoke(audit, [*command, *where])
+        assert (done.exit_code, done.output) == (1, unreadable), command
+        assert done.exception is None or isinstance(done.exception, SystemExit)
+
+
+def test_verify_counts_the_stored_checkpoints_even_when_it_stops_at_an_event(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    store, signer, path = logged
+    _sql(path, f"DELETE FROM audit WHERE id = {_at_leaf(2)}")
+    report = verify(store, signer.verifier)
+    assert report.problems == ["Event 3 was deleted."]
+    assert (report.events, report.checkpoints) == (11, 2)
+
+
+def test_a_supervisor_asking_in_telegram_is_told_a_damaged_log_cannot_be_read(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    store, _, path = logged
+    _sql(path, f"UPDATE audit SET event = 'not json' WHERE id = {_at_leaf(1)}")
+    assert supervisor_summary(store, now=NOW + 400) == (
+        "The audit log cannot be read: an event in it was damaged or altered. Ask IT to run "
+        "'guidebot audit verify' and restore a backup that verifies."
+    )
+
+
+def test_an_output_in_a_missing_folder_is_explained_not_a_traceback(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    _, _, path = logged
+    runner = CliRunner()
+    missing = path / "no-such-folder"
+    for command, name in ((["export"], "events.csv"), (["prove", "3"], "proof.json")):
+        target = missing / name
+        done = runner.invoke(audit, [*command, "--data-dir", str(path), "--output", str(target)])
+        assert done.exit_code == 1, command
+        assert done.output == (
+            f"Error: Could not write {target}: no such file or directory. Check the folder "
+            "exists and this account can write to it.\n"
+        )
+    assert not missing.exists()
+
+
+def test_a_lost_signing_key_is_refused_not_replaced_once_checkpoints_exist(
+    logged: tuple[Store, Signer, Path],
+) -> None:
+    _, _, path = logged
+    key_file = path / "audit-signing.key"
+    key_file.unlink()
+    runner = CliRunner()
+    refused = (
+        f"Error: No audit signing key at {key_file}, but the log's checkpoints were signed with "
+        "one: restore audit-signing.key from your backup (a new key could not vouch for the "
+        "log's past).\n"
+    )
+    for command in (["key"], ["checkpoint"], ["prove", "3"], ["purge", "--older-than", "0"]):
+        done = runner.invoke(audit, [*command, "--data-dir", str(path)])
+        assert (done.exit_code, done.output) == (1, refused), command
+        assert not key_file.exists(), command
+    with Store.open(path / DATABASE) as store:
+        assert len(store.checkpoints()) == 2
+        assert all(row.event is not None for row in store.audit_rows())  # nothing purged
+
+
+def test_a_mistyped_data_folder_gets_no_key_of_its_own(tmp_path: Path) -> None:
+    typo = tmp_path / "guidebto"
+    done = CliRunner().invoke(audit, ["key", "--data-dir", str(typo)])
+    assert done.exit_code == 1
+    assert done.output == (
+        f"Error: No guidebot database at {typo / DATABASE}: check --data-dir (on a new install, "
+        "'guidebot doctor' makes the database and keys as the first start would).\n"
+    )
+    assert not typo.exists()
+
+
+def test_a_log_never_checkpointed_gets_its_first_key_on_first_use(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        _log_some(store, 1)  # as the console chat logs, before any key is made
+    done = CliRunner().invoke(audit, ["checkpoint", "--data-dir", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "audit-signing.key").stat().st_mode & 0o777 == 0o600

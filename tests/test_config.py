@@ -207,7 +207,11 @@ def test_the_files_settings_reach_run_and_options_still_win(
 
 
 def test_other_commands_find_the_files_data_folder(tmp_path: Path) -> None:
+    from bot.app import DATABASE
+    from bot.store import Store
+
     data = tmp_path / "data"
+    Store.open(data / DATABASE).close()
     path = write(tmp_path, f"data_dir: {data}\n")
     result = CliRunner().invoke(
         cli,

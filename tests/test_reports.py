@@ -578,6 +578,21 @@ def test_the_command_explains_what_it_refuses(
     assert message in result.output
 
 
+def test_the_command_says_when_it_cannot_write_the_output(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "no-such-folder" / "november.html"
+    result = CliRunner().invoke(
+        report_command,
+        ["--period", "2026-11", "--format", "html", "--output", str(out), "--data-dir",
+         str(data_dir)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: Could not write {out}: no such file or directory. Check the folder exists and "
+        "this account can write to it.\n"
+    )
+    assert not out.parent.exists()
+
+
 def test_the_command_says_when_there_is_no_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         report_command, ["--period", "2026-11", "--data-dir", str(tmp_path)]

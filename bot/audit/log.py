@@ -31,7 +31,7 @@ from bot.audit._merkle import (
 from bot.audit._note import NoteError, Signer, Verifier, open_note
 from bot.audit._tree import BLOCK, StoredTree, block_root
 from bot.event_fields import PRACTICE_FIELD
-from bot.store import Store, leaf_content, leaf_content_of_text
+from bot.store import Store, StoreError, leaf_content, leaf_content_of_text
 
 KEY_FILE = "audit-signing.key"
 """The signing key's file in the data folder: owner-only, never in the database."""
@@ -68,6 +68,26 @@ def signing_key(data_dir: Path, *, create: bool = True) -> Signer:
         return Signer.parse(path.read_text(encoding="ascii"))
     except (NoteError, UnicodeDecodeError) as error:
         raise AuditError(f"The audit signing key at {path} is damaged: {error}.") from error
+
+
+def log_signing_key(store: Store, data_dir: Path) -> Signer:
+    """The key that signs this store's checkpoints; made only while none has been signed.
+
+    Once a checkpoint is signed, a missing key file means the key was lost or the wrong data
+    folder was named: a new key would sign checkpoints that the public key supervisors kept
+    cannot check, and could never vouch for the log's past, so it is refused, not replaced.
+
+    Raises:
+        AuditError: the key is missing though the log has checkpoints, or it is damaged.
+    """
+    path = data_dir / KEY_FILE
+    if not path.exists() and store.checkpoints():
+        raise AuditError(
+            f"No audit signing key at {path}, but the log's checkpoints were signed with one: "
+            "restore audit-signing.key from your backup (a new key could not vouch for the "
+            "log's past)."
+        )
+    return signing_key(data_dir)
 
 
 def origin_of(verifier: Verifier) -> str:
@@ -152,9 +172,12 @@ def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Ver
     with ThreadPoolExecutor(max_workers=1) as worker:
         fields = worker.submit(store.first_event_unlike_its_fields)
         report, signed = _verify_tree(store, verifier, kept)
+        if report.problems:
+            # An event altered into something that is not JSON also stops the fields' read;
+            # the tree has already named that event, which is what the supervisor needs.
+            fields.exception()
+            return report
         unlike = fields.result()
-    if report.problems:
-        return report
     if unlike is not None:
         report.problems.append(
             "Report fields are kept for an event that is not in the log: the event was "
@@ -176,7 +199,10 @@ def _verify_tree(
 ) -> tuple[Verification, bool]:
     """The tree against the checkpoints; and whether any checkpoint, stored or kept, exists."""
     rows = store.audit_texts()
-    report = Verification(events=len(rows), purged=sum(not row[3] for row in rows))
+    stored = store.checkpoints()
+    report = Verification(
+        events=len(rows), purged=sum(not row[3] for row in rows), checkpoints=len(stored)
+    )
     leaves = _check_leaves(rows, report)
     if report.problems:
         return report, True
@@ -192,8 +218,6 @@ def _verify_tree(
     if len(blocks) != len(leaves) // BLOCK:
         report.problems.append("Stored block hashes are missing: proofs cannot be made.")
         return report, True
-    stored = store.checkpoints()
-    report.checkpoints = len(stored)
     notes = [(f"checkpoint {c.row_id} (signed {_when(c.signed_at)})", c.note) for c in stored]
     notes += [(f"kept checkpoint {n}", note) for n, note in enumerate(kept, 1)]
     read: list[tuple[str, Checkpoint]] = []
@@ -408,7 +432,15 @@ def supervisor_summary(store: Store, *, now: float, hours: float = 24) -> str:
     raised: dict[tuple[str, int, str], float] = {}
     acknowledged: set[tuple[str, int, str]] = set()
     practice: set[tuple[str, int, str]] = set()
-    for event in store.audit_events():
+    try:
+        events = store.audit_events()
+    except StoreError:
+        # The supervisor in Telegram cannot act on a server path; IT can, with verify.
+        return (
+            "The audit log cannot be read: an event in it was damaged or altered. Ask IT to "
+            "run 'guidebot audit verify' and restore a backup that verifies."
+        )
+    for event in events:
         at = float(event.get("at") or event["recorded_at"])
         if at < since:
             continue

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.app import DATABASE
-from bot.cli._common import data_dir_option
+from bot.cli._common import data_dir_option, write_output
 
 if TYPE_CHECKING:  # imported when a command runs, so 'guidebot --help' stays quick
-    from bot.audit import Verifier
+    from bot.audit import Signer, Verifier
     from bot.store import Store
 
 DEFAULT_RETENTION_DAYS = 365
@@ -32,11 +32,24 @@ def _store(data_dir: Path) -> Iterator[Store]:
 
     path = data_dir / DATABASE
     if not path.exists():
-        raise click.ClickException(f"No guidebot database at {path}: check --data-dir.")
+        raise click.ClickException(
+            f"No guidebot database at {path}: check --data-dir (on a new install, "
+            "'guidebot doctor' makes the database and keys as the first start would)."
+        )
     try:
         with Store.open(path) as store:
             yield store
     except StoreError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _signer(store: Store, data_dir: Path) -> Signer:
+    """The log's signing key, never silently replaced once a checkpoint needs the old one."""
+    from bot.audit.log import AuditError, log_signing_key
+
+    try:
+        return log_signing_key(store, data_dir)
+    except AuditError as error:
         raise click.ClickException(str(error)) from error
 
 
@@ -71,19 +84,18 @@ def key(data_dir: Path) -> None:
     Supervisors and professional standards keep this line outside guidebot; with it, anyone
     can check the log or a proof, and nobody can forge a checkpoint without the signing key.
     """
-    from bot.audit.log import signing_key
-
-    click.echo(signing_key(data_dir).verifier.encoded())
+    with _store(data_dir) as store:
+        click.echo(_signer(store, data_dir).verifier.encoded())
 
 
 @audit.command()
 @data_dir_option
 def checkpoint(data_dir: Path) -> None:
     """Sign a checkpoint of the log now and print it (keep a copy to catch later tampering)."""
-    from bot.audit.log import sign_checkpoint, signing_key
+    from bot.audit.log import sign_checkpoint
 
-    signer = signing_key(data_dir)
     with _store(data_dir) as store:
+        signer = _signer(store, data_dir)
         click.echo(sign_checkpoint(store, signer, now=time.time(), reason="on demand"), nl=False)
 
 
@@ -148,17 +160,17 @@ def prove(data_dir: Path, event: int, output: Path | None) -> None:
     Give the file and the public key to whoever needs it (a complaint, a case review, a
     court): 'guidebot audit check-proof FILE --key KEY' checks it offline.
     """
-    from bot.audit.log import AuditError, signing_key
+    from bot.audit.log import AuditError
     from bot.audit.log import prove as make_proof
 
-    signer = signing_key(data_dir)
     with _store(data_dir) as store:
+        signer = _signer(store, data_dir)
         try:
             proof = make_proof(store, signer, event, now=time.time())
         except AuditError as error:
             raise click.ClickException(str(error)) from error
     target = output or Path(f"proof-{event}.json")
-    target.write_text(json.dumps(proof, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_output(target, json.dumps(proof, indent=1, sort_keys=True) + "\n")
     click.echo(f"Wrote {target}.")
 
 
@@ -203,10 +215,10 @@ def check_proof(data_dir: Path, proof_file: Path, public_key: str) -> None:
 def purge(data_dir: Path, days: float) -> None:
     """Delete old events' content, keeping their hashes so the log still verifies."""
     from bot.audit.log import purge as run_purge
-    from bot.audit.log import sign_checkpoint, signing_key
+    from bot.audit.log import sign_checkpoint
 
-    signer = signing_key(data_dir)
     with _store(data_dir) as store:
+        signer = _signer(store, data_dir)
         now = time.time()
         count = run_purge(store, older_than_days=days, now=now)
         sign_checkpoint(store, signer, now=now, reason="after purge")
@@ -301,5 +313,5 @@ def export(data_dir: Path, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"Wrote {output}.")

@@ -91,3 +91,19 @@ def open_knowledge(
         return open_knowledge_base(knowledge_dir, jurisdiction)
     except AppError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a command's ``--output`` file, or stop with what was wrong and what to do.
+
+    A mistyped folder is the usual cause, and a trainer or supervisor should read that, not a
+    traceback.
+    """
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        reason = (error.strerror or type(error).__name__).lower()
+        raise click.ClickException(
+            f"Could not write {path}: {reason}. Check the folder exists and this account can "
+            "write to it."
+        ) from error

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli._common import data_dir_option, flows_option, knowledge_option
+from bot.cli._common import data_dir_option, flows_option, knowledge_option, write_output
 
 FORMATS = ("table", "csv", "json", "html")
 
@@ -147,5 +147,5 @@ def report(
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    output.write_text(text, encoding="utf-8")
+    write_output(output, text)
     click.echo(f"Wrote {output}.")

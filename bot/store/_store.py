@@ -123,14 +123,35 @@ def _make_side_files_private(path: Path) -> None:
             continue
 
 
-def _logged(row: Sequence[Any]) -> LoggedEvent:
+def _parse_event(path: Path, row_id: int, leaf: int | None, text: str) -> dict[str, Any]:
+    """An audit event's stored JSON as a dict, or a StoreError naming the event to look at.
+
+    The store only ever writes an object here, so anything else was damaged or altered
+    outside guidebot: the supervisor is sent to ``verify`` rather than shown a traceback.
+    """
+    try:
+        event = json.loads(text)
+    except ValueError:
+        event = None
+    if not isinstance(event, dict):
+        number = f"event {leaf + 1}" if leaf is not None else f"the event in row {row_id}"
+        raise StoreError(
+            f"{path}: the audit log's {number} cannot be read: it was damaged or altered "
+            "after it was logged. Run 'guidebot audit verify' to check the log, and restore "
+            "a backup that verifies."
+        )
+    return event
+
+
+def _logged(path: Path, row: Sequence[Any]) -> LoggedEvent:
     """An audit row as read (id, leaf, key, time, event, salt, leaf hash, purged at)."""
+    leaf = None if row[1] is None else int(row[1])
     return LoggedEvent(
         row_id=int(row[0]),
-        leaf=None if row[1] is None else int(row[1]),
+        leaf=leaf,
         key=str(row[2]),
         recorded_at=float(row[3]),
-        event=json.loads(row[4]) if row[4] else None,
+        event=_parse_event(path, int(row[0]), leaf, row[4]) if row[4] else None,
         salt=None if row[5] is None else bytes(row[5]),
         leaf_hash=None if row[6] is None else bytes(row[6]),
         purged_at=None if row[7] is None else float(row[7]),
@@ -382,26 +403,32 @@ class Store:
         Each event comes back as saved with ``"key"`` and ``"recorded_at"`` added.
 
         Raises:
-            StoreError: The database cannot be read.
+            StoreError: The database cannot be read, or an event in it is not the JSON object
+                the store wrote (damaged or altered).
         """
         with self._using("read the audit log") as db:
             # A purged event keeps its row (and leaf hash) with its content emptied.
             if key is None:
                 rows = list(
                     db.query(
-                        "SELECT key, recorded_at, event FROM audit WHERE event != '' ORDER BY id"
+                        "SELECT id, leaf, key, recorded_at, event FROM audit "
+                        "WHERE event != '' ORDER BY id"
                     )
                 )
             else:
                 rows = list(
                     db.query(
-                        "SELECT key, recorded_at, event FROM audit "
+                        "SELECT id, leaf, key, recorded_at, event FROM audit "
                         "WHERE key = ? AND event != '' ORDER BY id",
                         [key],
                     )
                 )
         return [
-            {**json.loads(row["event"]), "key": row["key"], "recorded_at": row["recorded_at"]}
+            {
+                **_parse_event(self._path, row["id"], row["leaf"], row["event"]),
+                "key": row["key"],
+                "recorded_at": row["recorded_at"],
+            }
             for row in rows
         ]
 
@@ -556,7 +583,7 @@ class Store:
                 "FROM audit WHERE leaf = ?",
                 [leaf],
             ).fetchone()
-        return None if row is None else _logged(row)
+        return None if row is None else _logged(self._path, row)
 
     def audit_rows(self, *, first_leaf: int = 0) -> list[LoggedEvent]:
         """Every row of the audit log as stored, in the order appended, for verification.
@@ -570,7 +597,7 @@ class Store:
                 "FROM audit WHERE leaf IS NULL OR leaf >= ? ORDER BY id",
                 [first_leaf],
             ).fetchall()
-        return [_logged(row) for row in rows]
+        return [_logged(self._path, row) for row in rows]
 
     def leaf_hashes(self) -> list[bytes]:
         """Every event's leaf hash in leaf order: all a Merkle root or a proof needs.

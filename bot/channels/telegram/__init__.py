@@ -30,7 +30,8 @@ from bot.channels.telegram._run import (
 
 def run_bot(app: App, settings: TelegramSettings) -> None:
     """Run the bot with guidebot's keys, enrolled users and store until it is stopped."""
-    from bot.audit.log import Checkpointer, signing_key, supervisor_summary
+    from bot.app import AppError
+    from bot.audit.log import AuditError, Checkpointer, log_signing_key, supervisor_summary
     from bot.channels.telegram._personal import personal_data_described
     from bot.keys import Keys
     from bot.reports import trainers_headline
@@ -40,6 +41,10 @@ def run_bot(app: App, settings: TelegramSettings) -> None:
         raise ValueError("the Telegram bot needs the store: build the app with store=True")
     keys = Keys.open(app.settings.data_dir)
     store = app.store
+    try:
+        signer = log_signing_key(store, app.settings.data_dir)
+    except AuditError as error:
+        raise AppError(str(error)) from error
     run(
         app,
         settings,
@@ -48,7 +53,7 @@ def run_bot(app: App, settings: TelegramSettings) -> None:
         marks=StoreMarks(app.store),
         contacts=Contacts(app.store, keys),
         personal_data=personal_data_described,
-        checkpoints=Checkpointer(store, signing_key(app.settings.data_dir)),
+        checkpoints=Checkpointer(store, signer),
         audit_summary=lambda now: supervisor_summary(store, now=now),
         trainer_report=lambda now: trainers_headline(store.path, app.settings.data_dir, now),
     )
