@@ -302,15 +302,21 @@ def _new_key_file() -> bytes:
     return _key_file_content(1, {1: secrets.token_bytes(KEY_BYTES)})
 
 
-_NEW_PSEUDONYM_KEY = "every officer must then enrol again"
-_NEW_SEAL_KEY = "the bot then cannot message a chat unprompted until its officer writes again"
+_NEW_PSEUDONYM_KEY = (
+    "move it aside and run 'guidebot keys new' to make a new key (every officer must then "
+    "enrol again)"
+)
+_NEW_SEAL_KEY = (
+    "move it aside and guidebot will make a new key (the bot then cannot message a chat "
+    "unprompted until its officer writes again)"
+)
 
 
 def _damaged(path: Path, why: str, *, then: str = _NEW_PSEUDONYM_KEY) -> KeysError:
     """The error for a key file guidebot cannot read, with what the admin can do about it."""
     return KeysError(
         f"{path}: not a usable guidebot key file ({why}): restore it from a backup; only if "
-        f"there is none, move it aside and guidebot will make a new key ({then})"
+        f"there is none, {then}"
     )
 
 

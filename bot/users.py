@@ -19,9 +19,10 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final, Literal, get_args
 
-from bot.keys import Keys
+from bot.keys import PSEUDONYM_KEY_FILE, Keys, KeysError
 from bot.store import Store, UserRecord
 
 Role = Literal["officer", "trainer", "supervisor", "admin"]
@@ -52,6 +53,31 @@ MAX_DELAY_SECONDS: Final = 60 * 60
 Refusal = Literal["malformed", "unknown", "used", "expired", "throttled"]
 """Why a code was refused: not shaped like a code at all, no such code (or a typo), used
 already, past its time, or sent before the wait after too many wrong codes was over."""
+
+
+def keys_for(store: Store, data_dir: Path) -> Keys:
+    """The pseudonym keys of a store, made only while nobody has enrolled.
+
+    Every enrolled officer is known by the keyed pseudonym of their Telegram id: a new key
+    beside a store that has users (the key file lost, or a mistyped ``--data-dir`` pointing at
+    another store) would silently cut every one of them off, and nothing could link them back.
+    So a missing key is made on a new install only, as ``guidebot doctor`` already says; where
+    officers are enrolled it is refused with what to do. (A damaged key file is reported by
+    :meth:`Keys.open` as before.)
+
+    Raises:
+        KeysError: the key file is missing but the store has enrolled users, or a key file
+            cannot be made or read.
+    """
+    path = data_dir / PSEUDONYM_KEY_FILE
+    if not path.exists() and store.users():
+        raise KeysError(
+            f"No pseudonym key at {path}, but officers are enrolled in this database: restore "
+            "pseudonym.key from your backup (a new key would cut every enrolled officer off), "
+            "or check --data-dir; only if no backup holds it, 'guidebot keys new' makes a new "
+            "key and every officer must enrol again."
+        )
+    return Keys.open(data_dir)
 
 
 class UsersError(Exception):

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from bot.app import DATABASE
 from bot.cli._keys import keys as keys_group
 from bot.cli._users import users as users_group
-from bot.keys import Keys
+from bot.keys import PSEUDONYM_KEY_FILE, Keys, KeysError
 from bot.store import Store
 from bot.users import (
     CODE_ALPHABET,
@@ -25,6 +25,7 @@ from bot.users import (
     Users,
     UsersError,
     delay_after,
+    keys_for,
     new_code,
     normalise_code,
 )
@@ -512,3 +513,73 @@ def test_every_users_and_keys_command_has_help_and_data_dir(
 ) -> None:
     assert command.help and len(command.help.strip()) > 20, path
     assert "data_dir" in {param.name for param in command.params}
+
+
+# A lost pseudonym key
+
+
+def _enrolled_then_key_lost(data_dir: Path) -> str:
+    """A store with one enrolled officer whose pseudonym key file has since gone missing."""
+    keys = Keys.open(data_dir)
+    with Store.open(data_dir / DATABASE) as store:
+        library = Users(store, keys)
+        code = library.create_code("officer", now=NOW)
+        person = keys.pseudonym("user", OFFICER_ID)
+        assert library.redeem(person, code.code, NOW).enrolled
+    (data_dir / PSEUDONYM_KEY_FILE).unlink()
+    return person
+
+
+def test_a_missing_key_beside_enrolled_officers_is_refused_not_made_anew(data_dir: Path) -> None:
+    _enrolled_then_key_lost(data_dir)
+    with Store.open(data_dir / DATABASE) as store, pytest.raises(KeysError) as refused:
+        keys_for(store, data_dir)
+    assert "officers are enrolled in this database: restore pseudonym.key from your backup" in (
+        str(refused.value)
+    )
+    assert not (data_dir / PSEUDONYM_KEY_FILE).exists(), "no new key was made"
+
+
+def test_a_new_install_still_gets_its_first_key(data_dir: Path) -> None:
+    with Store.open(data_dir / DATABASE) as store:
+        made = keys_for(store, data_dir)
+        assert (data_dir / PSEUDONYM_KEY_FILE).exists()
+        assert keys_for(store, data_dir).pseudonym("user", OFFICER_ID) == made.pseudonym(
+            "user", OFFICER_ID
+        )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("users", "list"),
+        ("users", "enrol", "--role", "officer"),
+        ("keys", "show"),
+        ("keys", "rotate"),
+    ],
+)
+def test_the_commands_refuse_to_replace_a_lost_key_beside_enrolled_officers(
+    data_dir: Path, command: tuple[str, ...]
+) -> None:
+    _enrolled_then_key_lost(data_dir)
+    group = users_group if command[0] == "users" else keys_group
+    code, output = _invoke(group, *command[1:], "--data-dir", str(data_dir))
+    assert code == 1, output
+    assert output.startswith(f"Error: No pseudonym key at {data_dir / PSEUDONYM_KEY_FILE}, but")
+    assert "Traceback" not in output
+    assert not (data_dir / PSEUDONYM_KEY_FILE).exists()
+
+
+def test_keys_new_replaces_only_a_lost_key_and_says_everyone_enrols_again(data_dir: Path) -> None:
+    person = _enrolled_then_key_lost(data_dir)
+    code, output = _invoke(keys_group, "new", "--data-dir", str(data_dir))
+    assert code == 0, output
+    assert "Every officer enrolled before must enrol again" in output
+    with Store.open(data_dir / DATABASE) as store:
+        keys = keys_for(store, data_dir)  # the new key is there now: no refusal
+        assert keys.pseudonym("user", OFFICER_ID) != person
+    code, output = _invoke(keys_group, "new", "--data-dir", str(data_dir))
+    assert code == 1
+    assert "'keys new' only replaces a lost key. To change it, use 'guidebot keys rotate'." in (
+        output
+    )

@@ -11,10 +11,22 @@ from bot.keys import Keys, KeysError
 
 
 def _open_keys(data_dir: Path) -> Keys:
-    """The data directory's keys (made on first use), or a plain message and exit code 1."""
+    """The data directory's keys (made on first use), or a plain message and exit code 1.
+
+    Beside a database with enrolled officers a missing key is never made anew (it would cut
+    them all off): ``keys_for`` refuses and says to restore it from the backup.
+    """
+    from bot.app import DATABASE
+    from bot.store import Store, StoreError
+    from bot.users import keys_for
+
+    database = data_dir / DATABASE
     try:
-        return Keys.open(data_dir)
-    except KeysError as exc:
+        if not database.exists():
+            return Keys.open(data_dir)
+        with Store.open(database) as store:
+            return keys_for(store, data_dir)
+    except (KeysError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -68,3 +80,31 @@ def rotate(data_dir: Path, keep_old: bool) -> None:
     else:
         click.echo("The old key is gone, so earlier pseudonyms can never be linked to new ones.")
     click.echo("Restart the bot so it uses the new key.")
+
+
+@keys.command()
+@data_dir_option
+def new(data_dir: Path) -> None:
+    """Make a new pseudonym key where the old one is lost and no backup holds it.
+
+    Only when the key file is missing: every officer enrolled under the old key must then
+    enrol again with a new code. Restore pseudonym.key from your backup instead if you can;
+    to change a key that is still there, use 'guidebot keys rotate'.
+    """
+    from bot.keys import PSEUDONYM_KEY_FILE
+
+    path = data_dir / PSEUDONYM_KEY_FILE
+    if path.exists():
+        raise click.ClickException(
+            f"{path} is there: 'keys new' only replaces a lost key. To change it, use "
+            "'guidebot keys rotate'."
+        )
+    try:
+        made = Keys.open(data_dir)
+    except KeysError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"New pseudonym key made: {made.key_file} (period {made.period}).")
+    click.echo(
+        "Every officer enrolled before must enrol again with a new code (guidebot users "
+        "enrol). Back the new key up with the database, and restart the bot."
+    )

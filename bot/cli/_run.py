@@ -206,12 +206,16 @@ def first_admin_code(app: App, code_file: Path, *, valid_hours: float) -> bool:
 
     from bot._private import PrivateFileError, write_private_file
     from bot.app import AppError
-    from bot.keys import Keys
-    from bot.users import Users
+    from bot.keys import KeysError
+    from bot.users import Users, keys_for
 
     assert app.store is not None
     now = time.time()
-    users = Users(app.store, Keys.open(app.settings.data_dir))
+    try:
+        keys = keys_for(app.store, app.settings.data_dir)
+    except KeysError as error:
+        raise AppError(str(error)) from error
+    users = Users(app.store, keys)
     if any(user.role == "admin" and user.active(now) for user in users.list_users()):
         return False
     if code_file.exists():

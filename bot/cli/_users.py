@@ -12,7 +12,7 @@ import click
 
 from bot.app import Settings
 from bot.cli._common import data_dir_option
-from bot.keys import Keys, KeysError
+from bot.keys import KeysError
 from bot.store import Store, StoreError
 from bot.users import (
     ROLES,
@@ -20,6 +20,7 @@ from bot.users import (
     Users,
     UsersError,
     duration_words,
+    keys_for,
     parse_duration,
     role_phrase,
 )
@@ -59,9 +60,13 @@ def _opened(data_dir: Path) -> Iterator[Users]:
     """The users of the data directory's database, or a plain message and exit code 1."""
     settings = Settings(data_dir=data_dir)
     try:
-        keys = Keys.open(data_dir)
         store = Store.open(settings.database)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        keys = keys_for(store, data_dir)
     except (KeysError, StoreError) as exc:
+        store.close()
         raise click.ClickException(str(exc)) from exc
     try:
         yield Users(store, keys)

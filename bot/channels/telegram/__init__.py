@@ -33,13 +33,16 @@ def run_bot(app: App, settings: TelegramSettings) -> None:
     from bot.app import AppError
     from bot.audit.log import AuditError, Checkpointer, log_signing_key, supervisor_summary
     from bot.channels.telegram._personal import personal_data_described
-    from bot.keys import Keys
+    from bot.keys import KeysError
     from bot.reports import trainers_headline
-    from bot.users import Users
+    from bot.users import Users, keys_for
 
     if app.store is None:
         raise ValueError("the Telegram bot needs the store: build the app with store=True")
-    keys = Keys.open(app.settings.data_dir)
+    try:
+        keys = keys_for(app.store, app.settings.data_dir)
+    except KeysError as error:
+        raise AppError(str(error)) from error
     store = app.store
     try:
         signer = log_signing_key(store, app.settings.data_dir)
