@@ -85,6 +85,12 @@ SOUND_MARGIN = 0.15
 """How much nearer the answer reached by sound must be than any other answer."""
 SHORTEST_SOUND = 3
 """Phones a reading needs before its sound is matched: shorter ones sound like too much."""
+AGREEMENT_FREES = frozenset({"score", "rival", "half"})
+"""The read-backs an answer is spared when the second decoding (only the question's answers
+to choose from) chose it too: a match under :data:`ACCEPT`, a rival in the next readings, a
+reading that ends another answer's phrase ("found" of "not found"). Not a match found only in
+a lower reading ("lower"): freed, "that i think so" was taken as a Yes at "Is the child in
+danger?" in a 10 dB note (tuned voices). The very noisy note's rules and commands stay."""
 _AROUND = _FILLERS | _FRAMING | frozenset({"got", "there", "their", "theyve", "ive", "weve"})
 """Words that may stand between and around an answer's phrases said whole ("yes she's in
 danger", "she's got a social worker"); "there" and "their" are how a recogniser writes "they're"."""
@@ -436,13 +442,21 @@ class Listener:
             return None, None, 0.0, False
         if found is not None and found[1] >= CONFIRM:
             answer, score, reading = found
+            agreed = _agreed(transcript, answer, expected)
             sure = (
-                score >= ACCEPT
-                and reading == text  # a lower reading is only a guess: read it back
+                (score >= ACCEPT or (agreed and "score" in AGREEMENT_FREES))
+                # a lower reading is only a guess: read it back
+                and (reading == text or (agreed and "lower" in AGREEMENT_FREES))
                 and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
-                and not _half_of_another(_core(reading), answer, expected, beats)
+                and (
+                    (agreed and "half" in AGREEMENT_FREES)
+                    or not _half_of_another(_core(reading), answer, expected, beats)
+                )
                 and not _heard_alike(_core(reading), answer, expected)
-                and not _rivalled(readings, answer, expected, beats)
+                and (
+                    (agreed and "rival" in AGREEMENT_FREES)
+                    or not _rivalled(readings, answer, expected, beats)
+                )
                 and not (very_noisy and syllables(_core(reading)) < 2)
                 # In a roaring street a No at "Is the child in danger?" is read back however
                 # long it sounded: "yes she's in danger" was heard as "nothing yet". A wrong
@@ -460,6 +474,19 @@ class Listener:
         if expected.closed and not _asks(text):
             return None, None, found[1] if found else 0.0, False
         return text, None, transcript.confidence, transcript.confidence >= OPEN_SURE
+
+
+def _agreed(transcript: Transcript, answer: Answer, expected: Expected) -> bool:
+    """Whether the note decoded with only the question's answers to choose from chose this one.
+
+    Forced to pick, the second decoding weighs every answer's sound against the note's,
+    including the words the open reading may have lost ("not" before "found").
+    """
+    forced = transcript.answers_only
+    if not forced:
+        return False
+    chosen = best_match([forced], expected)
+    return chosen is not None and chosen[1] >= ACCEPT and chosen[0].id == answer.id
 
 
 def _half_of_another(

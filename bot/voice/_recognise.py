@@ -34,7 +34,7 @@ domain's words are the likely ones, and the strict match rejects what they canno
 DECODER_SETTINGS: dict[str, Any] = {"lw": LANGUAGE_WEIGHT}
 """pocketsphinx settings for the domain decoder, each measured on the voice set
 (``benchmarks/bench_voice.py``)."""
-AGREE = False
+AGREE = True
 """Whether a question's answers are listened for a second time, alone (``answers_only``)."""
 PAD_SECONDS = 0.25
 """Quiet added around a note: a recogniser misses a word that starts on the first sample."""
