@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import datetime as dt
 import json
 import platform
@@ -40,7 +41,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 from bot.app import Settings, load_engine  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.language import read_yaml  # noqa: E402
-from bot.voice._audio import decode, syllables_heard  # noqa: E402
+from bot.voice._audio import Pcm, decode, syllables_heard  # noqa: E402
 from bot.voice._domain import (  # noqa: E402
     CONFIRM,
     NO,
@@ -67,7 +68,7 @@ from bot.voice._domain import (  # noqa: E402
     step_expected,
 )
 from bot.voice._listen import Heard, Listener, explains, syllables  # noqa: E402
-from bot.voice._recognise import PocketsphinxRecogniser, spoken_words  # noqa: E402
+from bot.voice._recognise import PocketsphinxRecogniser, Transcript, spoken_words  # noqa: E402
 
 VOICE_SET = ROOT / "benchmarks" / "data" / "voice"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "voice.json"
@@ -167,16 +168,55 @@ def recognisers(engine: Engine) -> dict[str, Callable[[], PocketsphinxRecogniser
     }
 
 
-def run(engine: Engine, clips: list[Clip], names: Iterable[str], quiet: bool) -> list[Result]:
-    """Hear every clip with every recogniser named."""
+class Replaying:
+    """A recogniser that replays the readings a real one made of each clip before.
+
+    Tuning what is made of the readings (the matching, the read-back rules) needs no new
+    decoding: with ``--readings FILE`` each clip's readings at its question are kept in that
+    file (synthetic speech only, never an officer's) and a clip already there is not decoded
+    again. Any change to the recogniser itself (its settings, its models) needs a fresh file.
+    """
+
+    def __init__(self, name: str, build: Callable[[], PocketsphinxRecogniser], kept: dict) -> None:
+        self.name = name
+        self._build = build
+        self._real: PocketsphinxRecogniser | None = None
+        self._kept = kept
+        self.clip = ""
+
+    def transcribe(self, pcm: Pcm, hints: Sequence[str] = ()) -> Transcript:
+        key = f"{self.name}|{self.clip}|{'/'.join(sorted(set(hints)))}"
+        if key not in self._kept:
+            if self._real is None:
+                self._real = self._build()
+            self._kept[key] = dataclasses.asdict(self._real.transcribe(pcm, hints))
+        kept = self._kept[key]
+        return Transcript(**{k: tuple(v) if isinstance(v, list) else v for k, v in kept.items()})
+
+
+def run(
+    engine: Engine,
+    clips: list[Clip],
+    names: Iterable[str],
+    quiet: bool,
+    readings: Path | None = None,
+) -> list[Result]:
+    """Hear every clip with every recogniser named (replaying ``readings`` where kept)."""
     audio = {clip.file: decode((VOICE_SET / clip.file).read_bytes()) for clip in clips}
+    kept: dict[str, Any] = {}
+    if readings is not None and readings.exists():
+        kept = json.loads(readings.read_text(encoding="utf-8"))
     results = []
     for name in names:
         started = time.perf_counter()
-        listener = Listener(engine, recogniser=recognisers(engine)[name]())
+        build = recognisers(engine)[name]
+        recogniser: Any = Replaying(name, build, kept) if readings is not None else build()
+        listener = Listener(engine, recogniser=recogniser)
         if not quiet:
             print(f"{name}: built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         for clip in clips:
+            if readings is not None:
+                recogniser.clip = clip.file
             cpu = time.process_time()
             heard = listener.hear_pcm(audio[clip.file], expected_for(engine, clip.step))
             cpu = time.process_time() - cpu
@@ -197,6 +237,8 @@ def run(engine: Engine, clips: list[Clip], names: Iterable[str], quiet: bool) ->
                     cpu_rtf=cpu / heard.seconds,
                 )
             )
+    if readings is not None:
+        readings.write_text(json.dumps(kept), encoding="utf-8")
     return results
 
 
@@ -368,11 +410,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--readings",
+        type=Path,
+        help="keep each clip's readings in this file and replay them (real-time factor then "
+        "measures the matching alone)",
+    )
     args = parser.parse_args(argv)
     engine = load_engine(Settings(data_dir=Path(tempfile.mkdtemp()), cache=False))[2]
     clips = [c for c in load_clips() if args.split is None or c.split == args.split]
     names = args.recogniser or ["general", "step-biased"]
-    results = run(engine, clips, names, args.quiet)
+    results = run(engine, clips, names, args.quiet, args.readings)
     figures = grouped(results)
     print_table(figures)
     typed = typed_top3(engine, clips)

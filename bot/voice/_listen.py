@@ -33,7 +33,8 @@ from bot.voice._domain import (
     said,
     step_corpus,
 )
-from bot.voice._recognise import Recogniser, Transcript, load_recogniser
+from bot.voice._recognise import Recogniser, Transcript, load_recogniser, spoken_words
+from bot.voice._sounds import Sounds, phone_distance
 
 log = logging.getLogger("guidebot.voice")
 
@@ -77,6 +78,19 @@ is as noisy as the voice set's 10 dB SNR notes (95% of them come under 20.5, non
 or clean ones): it is denoised before recognition, and a one-syllable answer heard in it is
 read back, never taken, as is any answer that would clear a safety question
 (``clears_safety``). Denoising a note at 20 dB SNR lost more answers than it won."""
+SOUND_CUTOFF = 0.25
+"""How far (:func:`phone_distance`) a reading may sound from an answer's phrase and still be
+read back as it: "the phones" is 0.21 from "the offence"; "yes" is 0.83 from "no"."""
+SOUND_MARGIN = 0.15
+"""How much nearer the answer reached by sound must be than any other answer."""
+SHORTEST_SOUND = 3
+"""Phones a reading needs before its sound is matched: shorter ones sound like too much."""
+AGREEMENT_FREES = frozenset({"score", "rival", "half"})
+"""The read-backs an answer is spared when the second decoding (only the question's answers
+to choose from) chose it too: a match under :data:`ACCEPT`, a rival in the next readings, a
+reading that ends another answer's phrase ("found" of "not found"). Not a match found only in
+a lower reading ("lower"): freed, "that i think so" was taken as a Yes at "Is the child in
+danger?" in a 10 dB note (tuned voices). The very noisy note's rules and commands stay."""
 _AROUND = _FILLERS | _FRAMING | frozenset({"got", "there", "their", "theyve", "ive", "weve"})
 """Words that may stand between and around an answer's phrases said whole ("yes she's in
 danger", "she's got a social worker"); "there" and "their" are how a recogniser writes "they're"."""
@@ -280,6 +294,45 @@ def said_whole(reading: str, expected: Expected) -> Answer | None:
     return answers[next(iter(chosen))]
 
 
+def sounds_like(
+    reading: str, expected: Expected, sounds: Sounds, beats: int | None = None
+) -> Answer | None:
+    """The one answer whose phrase the reading sounds like, though its letters are far off.
+
+    A recogniser that cannot place a word writes one that sounds like it: "the phones" or
+    "defence" for "the offence". Reading and phrases are compared as phones, with and without
+    the words that frame them, and one answer must come within :data:`SOUND_CUTOFF` with every
+    other answer at least :data:`SOUND_MARGIN` further away. Only the best reading is heard so,
+    never one holding a word that denies, contrasts or brings a risk, and the answer it reaches
+    is only ever read back.
+    """
+    if not sounds or not explains(reading, beats):
+        return None
+    if set(said(reading).split()) & _CHANGES_AN_ANSWER:
+        return None
+    nearest: dict[str, tuple[float, Answer]] = {}
+    for core in {_core(reading), _core(reading, _FILLERS | _FRAMING)}:
+        heard = sounds.phones(core) if core and core not in expected.no_answer else None
+        if not heard or len(heard) < SHORTEST_SOUND:
+            continue
+        for phrase, answer in expected.phrases():
+            if answer.id in COMMANDS:
+                continue
+            for form in {phrase, _core(phrase, _FILLERS | _FRAMING)}:
+                meant = sounds.phones(form)
+                if not meant:
+                    continue
+                distance = phone_distance(heard, meant)
+                if distance < nearest.get(answer.id, (2.0, answer))[0]:
+                    nearest[answer.id] = (distance, answer)
+    ranked = sorted(nearest.values(), key=lambda pair: pair[0])
+    if not ranked or ranked[0][0] > SOUND_CUTOFF:
+        return None
+    if len(ranked) > 1 and ranked[1][0] < ranked[0][0] + SOUND_MARGIN:
+        return None
+    return ranked[0][1]
+
+
 def _rivalled(
     readings: Sequence[str], answer: Answer, expected: Expected, beats: int | None
 ) -> bool:
@@ -316,6 +369,7 @@ class Listener:
             corpus=domain_corpus(engine), step_corpus=step_corpus(engine)
         )
         self.denoiser = denoiser
+        self._sounds: Sounds | None = None
         if denoise and denoiser is None:
             try:
                 self.denoiser = Denoiser()
@@ -324,6 +378,19 @@ class Listener:
                 log.warning("the noise suppressor is not installed: noisy notes heard as sent")
         elif not denoise:
             self.denoiser = None
+
+    @property
+    def sounds(self) -> Sounds:
+        """The domain's words as phones, read from the recogniser's dictionary on first use."""
+        if self._sounds is None:
+            words = {
+                word
+                for corpus in (domain_corpus(self.engine), step_corpus(self.engine))
+                for sentence in corpus.sentences
+                for word in spoken_words(sentence)
+            }
+            self._sounds = Sounds.of(words)
+        return self._sounds
 
     def hear(self, audio: bytes, expected: Expected) -> Heard:
         """What a voice note (any audio file's bytes) meant at a point of the conversation.
@@ -375,13 +442,21 @@ class Listener:
             return None, None, 0.0, False
         if found is not None and found[1] >= CONFIRM:
             answer, score, reading = found
+            agreed = _agreed(transcript, answer, expected)
             sure = (
-                score >= ACCEPT
-                and reading == text  # a lower reading is only a guess: read it back
+                (score >= ACCEPT or (agreed and "score" in AGREEMENT_FREES))
+                # a lower reading is only a guess: read it back
+                and (reading == text or (agreed and "lower" in AGREEMENT_FREES))
                 and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
-                and not _half_of_another(_core(reading), answer, expected, beats)
+                and (
+                    (agreed and "half" in AGREEMENT_FREES)
+                    or not _half_of_another(_core(reading), answer, expected, beats)
+                )
                 and not _heard_alike(_core(reading), answer, expected)
-                and not _rivalled(readings, answer, expected, beats)
+                and (
+                    (agreed and "rival" in AGREEMENT_FREES)
+                    or not _rivalled(readings, answer, expected, beats)
+                )
                 and not (very_noisy and syllables(_core(reading)) < 2)
                 # In a roaring street a No at "Is the child in danger?" is read back however
                 # long it sounded: "yes she's in danger" was heard as "nothing yet". A wrong
@@ -392,9 +467,26 @@ class Listener:
         if any(self.engine.danger.read(reading) for reading in readings if reading):
             # Danger now is the engine's to act on, matched or not: as said, and no read-back.
             return text, None, transcript.confidence, True
+        if expected.closed:
+            near = sounds_like(text, expected, self.sounds, beats)
+            if near is not None:  # reached by sound alone: asked about, never taken
+                return near.text, near.id, CONFIRM, False
         if expected.closed and not _asks(text):
             return None, None, found[1] if found else 0.0, False
         return text, None, transcript.confidence, transcript.confidence >= OPEN_SURE
+
+
+def _agreed(transcript: Transcript, answer: Answer, expected: Expected) -> bool:
+    """Whether the note decoded with only the question's answers to choose from chose this one.
+
+    Forced to pick, the second decoding weighs every answer's sound against the note's,
+    including the words the open reading may have lost ("not" before "found").
+    """
+    forced = transcript.answers_only
+    if not forced:
+        return False
+    chosen = best_match([forced], expected)
+    return chosen is not None and chosen[1] >= ACCEPT and chosen[0].id == answer.id
 
 
 def _half_of_another(

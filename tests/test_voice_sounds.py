@@ -1,0 +1,213 @@
+"""What was heard, matched by sound: the dictionary's words as phones, and the read-back they earn.
+
+No speech is decoded here except where a note must be heard whole: the readings are given, so
+these run in seconds (the phones are read once for the module from pocketsphinx's wheel).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.engine import Engine
+from bot.voice._audio import Pcm
+from bot.voice._domain import CONFIRM, Expected, step_expected
+from bot.voice._listen import Listener, sounds_like
+from bot.voice._recognise import Transcript, pronunciations, spoken_words
+from bot.voice._sounds import Sounds, phone_distance
+
+
+class HeardAs:
+    """A recogniser that hears every note as one fixed reading."""
+
+    name = "fake"
+
+    def __init__(self, reading: str) -> None:
+        self.reading = reading
+
+    def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
+        return Transcript(self.reading, 0.9)
+
+
+@pytest.fixture(scope="module")
+def listener(engine: Engine) -> Listener:
+    return Listener(engine, recogniser=HeardAs(""), denoise=False)
+
+
+@pytest.fixture(scope="module")
+def transfer(engine: Engine) -> Expected:
+    return step_expected(engine, "child-in-custody", "transfer-reason")
+
+
+def speech_of(beats: int) -> Pcm:
+    """A note of ``beats`` loud bursts a fifth of a second apart, with quiet around them."""
+    rate = 16000
+    burst = (np.sin(np.arange(rate // 8) * 2 * np.pi * 600 / rate) * 9000).astype(np.int16)
+    gap = np.zeros(rate // 8, dtype=np.int16)
+    quiet = np.zeros(rate // 3, dtype=np.int16)
+    return Pcm(np.concatenate([quiet, *([burst, gap] * beats), quiet]))
+
+
+def test_british_spellings_and_compounds_are_in_the_decoders_dictionary() -> None:
+    # CMUdict is American: without these, "the offence" could never be heard at all.
+    sounds = pronunciations({"offence", "authorise", "paediatric", "carers", "stepdad", "yes"})
+    assert sounds["offence"] == ["AH F EH N S"]  # as "offense"
+    assert sounds["authorise"] == ["AO TH ER AY Z"]
+    assert sounds["carers"] == ["K EH R ER Z"]  # "carer" and its ending
+    assert sounds["stepdad"] == ["S T EH P D AE D"]  # its two halves
+    assert "Y EH S" in sounds["yes"]
+    # a typo is not a stem and its ending, nor an abbreviation two halves said as letters
+    assert "yess" not in pronunciations({"yess"})
+    assert "absconder" not in pronunciations({"absconder"})
+
+
+def test_a_section_typed_as_officers_type_it_is_said_as_a_section() -> None:
+    assert spoken_words("s47 strategy") == ["section", "forty", "seven", "strategy"]
+    assert spoken_words("s136a") == ["section", "one", "hundred", "and", "thirty", "six", "a"]
+
+
+def test_words_that_sound_alike_are_near_and_answers_that_differ_are_far() -> None:
+    sounds = Sounds(pronunciations({"the", "phones", "offence", "defence", "yes", "no"}))
+
+    def apart(heard: str, meant: str) -> float:
+        one, other = sounds.phones(heard), sounds.phones(meant)
+        assert one and other
+        return phone_distance(one, other)
+
+    assert apart("the phones", "the offence") < 0.25
+    assert apart("defence", "offence") <= 0.25
+    assert apart("yes", "no") > 0.8
+    assert apart("offence", "offence") == 0.0
+    assert sounds.phones("zzqx") is None
+
+
+@pytest.mark.parametrize("reading", ["the phones", "defence"])
+def test_a_misheard_word_that_sounds_like_an_answer_is_read_back(
+    engine: Engine, transfer: Expected, reading: str
+) -> None:
+    listener = Listener(engine, recogniser=HeardAs(reading), denoise=False)
+    heard = listener.hear_pcm(speech_of(3), transfer)
+    assert (heard.answer, heard.sure) == ("offence", False), heard
+
+
+def test_sound_alone_never_takes_an_answer_and_never_reaches_out_of_domain_speech(
+    listener: Listener, transfer: Expected, engine: Engine
+) -> None:
+    sounds = listener.sounds
+    assert sounds_like("the phones", transfer, sounds) is not None
+    for reading in (
+        "what time is it",
+        "who won the match last night",
+        "the bones",  # a single sound off more than one answer's phrase is too far
+        "could you order me a pizza",
+    ):
+        assert sounds_like(reading, transfer, sounds) is None, reading
+    danger = step_expected(engine, "initial-contact", "danger")
+    assert sounds_like("know", danger, sounds) is None  # too short to trust its sound
+
+
+def test_a_denial_or_a_risk_keeps_a_reading_from_being_heard_by_sound(
+    listener: Listener, transfer: Expected
+) -> None:
+    assert sounds_like("not the phones", transfer, listener.sounds) is None
+    assert sounds_like("the phones and a knife", transfer, listener.sounds) is None
+
+
+def test_two_answers_that_sound_alike_are_neither_reached_by_sound(
+    listener: Listener,
+) -> None:
+    sounds = listener.sounds
+    # "done" and "none" end a tick list in opposite ways and are a sound apart: neither wins.
+    ends = Expected(
+        "list",
+        (
+            *step_expected_answers("finished", ("all done",)),
+            *step_expected_answers("nothing", ("all none",)),
+        ),
+        closed=True,
+    )
+    assert sounds_like("all dun", ends, sounds) is None
+
+
+def step_expected_answers(answer_id: str, phrases: tuple[str, ...]) -> tuple:  # type: ignore[type-arg]
+    from bot.voice._domain import Answer
+
+    return (Answer(answer_id, answer_id, phrases),)
+
+
+def test_a_sound_match_is_only_for_a_question_with_set_answers(
+    engine: Engine, listener: Listener
+) -> None:
+    # At an open question the transcript goes to the engine as said.
+    needs = step_expected(engine, "initial-contact", "needs")
+    assert not needs.closed
+    heard = Listener(engine, recogniser=HeardAs("the phones"), denoise=False).hear_pcm(
+        speech_of(3), needs
+    )
+    assert heard.text == "the phones" and heard.answer is None
+    assert CONFIRM.closed
+
+
+class HeardTwice:
+    """A recogniser whose open reading and answers-only decoding are given."""
+
+    name = "fake"
+
+    def __init__(self, reading: str, answers_only: str | None, *others: str) -> None:
+        self.transcript = Transcript(reading, 0.9, others, answers_only)
+
+    def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
+        return self.transcript
+
+
+def test_a_second_decoding_that_agrees_frees_a_half_heard_answer(engine: Engine) -> None:
+    # "found" may be "not found" with its "not" lost; decoded with only the answers to choose
+    # from, the note chose "found" too: two judges agree, so it is taken.
+    status = step_expected(engine, "missing-child", "status")
+    agreeing = Listener(engine, recogniser=HeardTwice("found", "found"), denoise=False)
+    heard = agreeing.hear_pcm(speech_of(1), status)
+    assert (heard.answer, heard.sure) == ("returned", True), heard
+    for forced in ("still missing", None, ""):  # it chose another answer, or there was none
+        listener = Listener(engine, recogniser=HeardTwice("found", forced), denoise=False)
+        heard = listener.hear_pcm(speech_of(1), status)
+        assert (heard.answer, heard.sure) == ("returned", False), (forced, heard)
+
+
+def test_agreement_never_frees_a_command_a_sound_match_or_a_very_noisy_answer(
+    engine: Engine, transfer: Expected
+) -> None:
+    heard = Listener(engine, recogniser=HeardTwice("cancel", "cancel"), denoise=False).hear_pcm(
+        speech_of(2), CONFIRM
+    )
+    assert heard.answer == "cancel" and not heard.sure
+    heard = Listener(
+        engine, recogniser=HeardTwice("the phones", "the offence"), denoise=False
+    ).hear_pcm(speech_of(3), transfer)
+    assert (heard.answer, heard.sure) == ("offence", False)
+    # The No to "Is the child in danger?" in a roaring street is read back, agreed or not.
+    danger = step_expected(engine, "initial-contact", "danger")
+    rng = np.random.default_rng(5)
+    roaring = speech_of(2).samples + rng.normal(0, 3000, speech_of(2).samples.size)
+    note = Pcm(np.clip(roaring, -32768, 32767).astype(np.int16))
+    listener = Listener(engine, recogniser=HeardTwice("all calm", "all calm"), denoise=False)
+    heard = listener.hear_pcm(note, danger)
+    assert (heard.answer, heard.sure) == ("no", False), heard
+
+
+def test_the_decoder_hears_a_question_twice_the_second_time_only_its_answers(
+    engine: Engine, transfer: Expected, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.voice._recognise
+
+    monkeypatch.setattr(bot.voice._recognise, "AGREE", True)  # off in the product: see AGREE
+    from bot.voice._audio import decode
+    from bot.voice._domain import domain_corpus, step_corpus
+    from bot.voice._recognise import PocketsphinxRecogniser
+    from tests.test_voice import spoken
+
+    recogniser = PocketsphinxRecogniser(domain_corpus(engine), step_corpus(engine))
+    hints = [phrase for phrase, _answer in transfer.phrases()]
+    heard = recogniser.transcribe(decode(spoken("the offence")), hints)
+    assert heard.text == "the offence"  # in the dictionary now, as "offense" is said
+    assert heard.answers_only in dict(transfer.phrases())
+    assert recogniser.transcribe(decode(spoken("the offence"))).answers_only is None
