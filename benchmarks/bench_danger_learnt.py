@@ -66,6 +66,9 @@ def main() -> int:
     parser.add_argument("--sweep", action="store_true", help="combined at other thresholds")
     parser.add_argument("--repeats", type=int, default=3, help="timing repeats")
     parser.add_argument(
+        "--misses", action="store_true", help="list each read set's combined misses and alarms"
+    )
+    parser.add_argument(
         "--output", type=Path, default=ROOT / "benchmarks/results/danger_learnt.json"
     )
     args = parser.parse_args()
@@ -77,12 +80,15 @@ def main() -> int:
     shipped = cues.learnt
     cues.learnt = None  # the cues alone, for their readings
     lines: dict[str, list[tuple[list[Word], bool, DangerReading, int, bool]]] = {}
+    told_as: dict[str, list[tuple[str, str]]] = {}  # each line's text and kind, for --misses
     texts: list[str] = []
     for name in read_sets:
         danger, ordinary = _rows(SETS[name])
         rows = []
+        told_as[name] = []
         for label, items in ((True, danger), (False, ordinary)):
             for row in items:
+                told_as[name].append((row["text"], row["kind"]))
                 reading = cues.read(row["text"])
                 tokens = cues._tokens(row["text"])
                 said = _learnt_words(tokens)
@@ -107,11 +113,20 @@ def main() -> int:
             ]
         )
         counts = dict.fromkeys(totals, 0)
-        for said, label, reading, told, kept in lines[name]:
+        for (said, label, reading, told, kept), (text, kind) in zip(
+            lines[name], told_as[name], strict=True
+        ):
             p = learnt.probability(said)
             scored.append((p, label, reading, told, kept))
             alone5, alone = p >= 0.5, p >= args.catch
             combined = learnt_says(reading, told, p, args.catch, args.quiet, kept)
+            if args.misses and combined != label:
+                print(
+                    f"[{name}] {'miss' if label else 'alarm'} {kind or '-'} p={p:.3f} "
+                    f"cues={','.join(reading.kinds) or '-'} "
+                    f"quieted={','.join(sorted(reading.quieted)) or '-'} now={reading.now} "
+                    f"kept={kept} words={told}: {text}"
+                )
             rules = bool(reading)
             side = "d" if label else "o"
             counts[side] += 1
