@@ -352,14 +352,13 @@ LEARNT_QUIET_FEWEST_WORDS = 8
 a short message ("baby isnt breathing") is all cue, and its wording alone says nothing more."""
 
 
-LEARNT_OVERRULE = 0.95
+LEARNT_OVERRULE = 1.01
 """How sure the learnt opinion must be to raise danger the cues found and set aside only as over
-or past (:data:`LEARNT_OVERRULABLE`); above 1, never. Chosen leave-one-set-out over the 22 read
-sets (``benchmarks/bench_danger_learnt.py --sweep``, 3 December 2026, after set ``w`` was read):
-at 0.9 or 0.95, 6 more of 3880 danger lines caught and no false alarm more of 3825; at 0.97, 4
-more. The cues' "over" and "past" are most often wrong where an end or a time is someone
-else's or was before a turn ("mum has gone out", "earlier ... but hes just come home"); a
-denial, a question, a grown-up's or no child's reading is never overruled."""
+or past (:data:`LEARNT_OVERRULABLE`); above 1, never, as shipped. Measured leave-one-set-out over
+the 22 read sets (``benchmarks/bench_danger_learnt.py --sweep``, 3 December 2026, after set ``w``
+was read): at 0.95, 6 more of 3880 danger lines caught and no false alarm more of 3825. Not
+shipped: the issue asks that danger told as over never fire, and a learnt opinion sure enough
+would raise "the knife was seized and bagged an hour ago" (``tests/test_danger.py``)."""
 
 LEARNT_OVERRULABLE = frozenset(["over", "past"])
 """The cues' reasons for setting danger aside that a very sure learnt opinion may overrule."""
