@@ -44,6 +44,7 @@ from make_danger_examples import plain_answers  # noqa: E402
 
 from bot.engine._danger import (  # noqa: E402
     LEARNT_CATCH,
+    LEARNT_OVERRULE,
     LEARNT_QUIET,
     DangerCues,
     DangerReading,
@@ -63,8 +64,14 @@ def main() -> int:
     parser.add_argument("--sets", default=",".join(read_sets), help="the sets left out in turn")
     parser.add_argument("--catch", type=float, default=LEARNT_CATCH, help="threshold to raise")
     parser.add_argument("--quiet", type=float, default=LEARNT_QUIET, help="threshold to quiet")
+    parser.add_argument(
+        "--overrule", type=float, default=LEARNT_OVERRULE, help="threshold to raise over or past"
+    )
     parser.add_argument("--sweep", action="store_true", help="combined at other thresholds")
     parser.add_argument("--repeats", type=int, default=3, help="timing repeats")
+    parser.add_argument(
+        "--misses", action="store_true", help="list each read set's combined misses and alarms"
+    )
     parser.add_argument(
         "--output", type=Path, default=ROOT / "benchmarks/results/danger_learnt.json"
     )
@@ -77,12 +84,15 @@ def main() -> int:
     shipped = cues.learnt
     cues.learnt = None  # the cues alone, for their readings
     lines: dict[str, list[tuple[list[Word], bool, DangerReading, int, bool]]] = {}
+    told_as: dict[str, list[tuple[str, str]]] = {}  # each line's text and kind, for --misses
     texts: list[str] = []
     for name in read_sets:
         danger, ordinary = _rows(SETS[name])
         rows = []
+        told_as[name] = []
         for label, items in ((True, danger), (False, ordinary)):
             for row in items:
+                told_as[name].append((row["text"], row["kind"]))
                 reading = cues.read(row["text"])
                 tokens = cues._tokens(row["text"])
                 said = _learnt_words(tokens)
@@ -107,11 +117,20 @@ def main() -> int:
             ]
         )
         counts = dict.fromkeys(totals, 0)
-        for said, label, reading, told, kept in lines[name]:
+        for (said, label, reading, told, kept), (text, kind) in zip(
+            lines[name], told_as[name], strict=True
+        ):
             p = learnt.probability(said)
             scored.append((p, label, reading, told, kept))
             alone5, alone = p >= 0.5, p >= args.catch
-            combined = learnt_says(reading, told, p, args.catch, args.quiet, kept)
+            combined = learnt_says(reading, told, p, args.catch, args.quiet, kept, args.overrule)
+            if args.misses and combined != label:
+                print(
+                    f"[{name}] {'miss' if label else 'alarm'} {kind or '-'} p={p:.3f} "
+                    f"cues={','.join(reading.kinds) or '-'} "
+                    f"quieted={','.join(sorted(reading.quieted)) or '-'} now={reading.now} "
+                    f"kept={kept} words={told}: {text}"
+                )
             rules = bool(reading)
             side = "d" if label else "o"
             counts[side] += 1
@@ -153,17 +172,26 @@ def main() -> int:
         print("combined over the sets left out, by threshold (caught, false alarms):")
         d = sum(1 for row in scored if row[1])
         o = len(scored) - d
-        settings = [(catch, args.quiet) for catch in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)]
-        settings += [(args.catch, quiet) for quiet in (0.0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2)]
-        for catch, quiet in settings:
+        catches = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
+        settings = [(catch, args.quiet, args.overrule) for catch in catches]
+        settings += [
+            (args.catch, quiet, args.overrule) for quiet in (0.0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2)
+        ]
+        settings += [
+            (args.catch, args.quiet, overrule)
+            for overrule in (0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 1.01)
+        ]
+        for catch, quiet, overrule in settings:
             caught = alarms = 0
             for p, label, reading, said, kept in scored:
-                fired = learnt_says(reading, said, p, catch, quiet, kept)
+                fired = learnt_says(reading, said, p, catch, quiet, kept, overrule)
                 caught += fired and label
                 alarms += fired and not label
-            sweep.append({"catch": catch, "quiet": quiet, "c": caught, "a": alarms})
+            sweep.append(
+                {"catch": catch, "quiet": quiet, "overrule": overrule, "c": caught, "a": alarms}
+            )
             print(
-                f"  catch {catch:4.2f} quiet {quiet:4.2f}: "
+                f"  catch {catch:4.2f} quiet {quiet:4.2f} overrule {overrule:5.3f}: "
                 f"{caught}/{d} {_share(caught, d):.3f}, {alarms}/{o} {_share(alarms, o):.3f}"
             )
     ms = {label: round(statistics.median(values), 3) for label, values in timing.items()}

@@ -1359,3 +1359,96 @@ def test_a_missing_child_gone_since_is_no_alarm(engine: Engine, flows: FlowSet, 
 )
 def test_a_carer_gone_since_with_a_small_child_is_still_danger(said: str) -> None:
     assert "alone-danger" in DANGER.read(said).kinds
+
+
+# -- set w read: its kinds of miss, each with its twin that is over, elsewhere or denied -------
+
+CUES_ALONE = copy.copy(DANGER)
+CUES_ALONE.learnt = None
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        # a time before a turn dates what came before it; "just" after the turn is now
+        (
+            "saw him this morning he was calm but hes just come back and is kicking her",
+            "violence-now",
+        ),
+        (
+            "spoke to mum yesterday all ok but dad has just walked in and started hitting the boy",
+            "violence-now",
+        ),
+        # an end said, then the danger taken up again after a turn
+        (
+            "he dropped the blade earlier but now hes picked it back up and the kids are there",
+            "weapon",
+        ),
+        (
+            "the fire was put out but its flared up again and the baby is in the back bedroom",
+            "fire",
+        ),
+        # a carer or a child going, not the dangerous person
+        (
+            "the sex offender is in the lounge with the 6 year old, mum has gone to work",
+            "dangerous-person",
+        ),
+        (
+            "the perp has just walked in the back door, the kids are playing out there",
+            "dangerous-person",
+        ),
+        # wanted or charged for harm done, and there now
+        (
+            "the man wanted for the stabbing last night is in the house with the toddler",
+            "dangerous-person",
+        ),
+        # collected by someone nobody knows
+        (
+            "school say a woman they dont know collected the girl at 3 and mum never arranged it",
+            "abduction",
+        ),
+        # caught fast by the body
+        (
+            "the toddlers head is stuck between the stair gate bars and she cant breathe right",
+            "shut-in",
+        ),
+        # a car running in a closed garage
+        (
+            "dads sat in the car in the garage with the engine running and the lad is in the back",
+            "fire",
+        ),
+        # a small child's age told without "year old"
+        ("found a little girl on her own by the river, shes 3 and in her nightie", "alone-danger"),
+        ("boy is on his own at the bus stop in the snow in a t shirt, hes about 4", "alone-danger"),
+    ],
+)
+def test_set_w_kinds_of_miss_are_read(said: str, kind: str) -> None:
+    """The cues alone read each kind of `w`'s misses, in our own words (not `w`'s lines)."""
+    assert kind in CUES_ALONE.read(said).kinds, CUES_ALONE.read(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a time before a turn with no word of now still dates the cue
+        "last week she was fine but then he hit her",
+        # an end, and no danger taken up again
+        "he put the knife down ten minutes ago and hes calm now",
+        "knife seized but dad is still shouting at the neighbours",
+        # the dangerous person going, told by a pronoun after the carer
+        "the sex offender was in the flat with a 7 year old, mum says he has gone",
+        # wanted for harm done, and circulated, not there
+        "wanted for the stabbing on friday, circulated, no trace",
+        # collected as arranged
+        "nan collected the baby from nursery as arranged",
+        # caught fast, and freed
+        "the baby got her head stuck in the cot bars earlier, mum freed her, shes fine now",
+        # a grown-up alone in the cold, no child
+        "adult male on his own in a t shirt at the bus stop, its snowing, hes 40",
+        # an age that is a time ("for 3 years"), a past age ("was twelve")
+        "he has lived alone for 3 years",
+        "the grooming happened online when she was 12 and hes been sentenced",
+    ],
+)
+def test_set_w_kinds_twins_over_elsewhere_or_denied_are_no_alarm(said: str) -> None:
+    assert not CUES_ALONE.read(said), CUES_ALONE.read(said)

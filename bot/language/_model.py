@@ -290,6 +290,9 @@ class Danger(_Strict):
     ("what do I do"): said anywhere, the learnt opinion may not set the cues' danger aside, as a
     plea reads like the questions officers ask about procedure."""
     still_there: Marked = ()
+    taken_up_again: Marked = ()
+    """Words of a danger begun again after it ended ("put the knife down but hes just picked it
+    back up"): said after a turn, they undo an `over` said before the turn."""
     label_after: Marked = ()
     not_danger: Marked = ()
     answered_no: Marked = ()
