@@ -16,9 +16,9 @@ from bot.audit._merkle import canonical_json, event_leaf_hash
 from bot.audit._tree import BLOCK, block_root
 
 if TYPE_CHECKING:
-    from bot.audit._note import NoteError, Verifier
+    from bot.audit._note import NoteError, Signer, Verifier
 
-_SIGNED_NOTES = {"NoteError", "Verifier"}
+_SIGNED_NOTES = {"NoteError", "Signer", "Verifier"}
 """The names :mod:`bot.audit._note` hands on, imported when first asked for."""
 
 
@@ -30,4 +30,12 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-__all__ = ["BLOCK", "NoteError", "Verifier", "block_root", "canonical_json", "event_leaf_hash"]
+__all__ = [
+    "BLOCK",
+    "NoteError",
+    "Signer",
+    "Verifier",
+    "block_root",
+    "canonical_json",
+    "event_leaf_hash",
+]
