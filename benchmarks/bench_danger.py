@@ -24,7 +24,10 @@ Sets (``benchmarks/data`` unless said):
   (measured only in totals before and after each round), read for development since;
 * ``w``: written blind later, sealed like ``b`` until the afternoon of 3 December 2026, read
   since;
-* ``u``, ``x``, ``y``, ``z`` and ``zz``: written blind later and SEALED like ``b`` (totals only);
+* ``x`` and ``zz``: written blind later, sealed like ``b`` until the evening of 3 December 2026
+  (``zz`` measured in totals twice, ``x`` over several rounds), read since;
+* ``u``, ``y``, ``z``, ``aa`` and ``ab``: written blind later and SEALED like ``b`` (totals
+  only);
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -83,8 +86,10 @@ SETS: dict[str, Path] = {
     "y": DATA / "danger_blind_y.yaml",
     "z": DATA / "danger_blind_z.yaml",
     "zz": DATA / "danger_blind_zz.yaml",
+    "aa": DATA / "danger_blind_aa.yaml",
+    "ab": DATA / "danger_blind_ab.yaml",
 }
-SEALED = {"b", "u", "x", "y", "z", "zz"}
+SEALED = {"b", "u", "y", "z", "aa", "ab"}
 NOW = 1_700_000_100.0
 
 
