@@ -19,8 +19,8 @@ The product is judged on a held-out set of officers' messages that the project n
   development since (benchmarks/README.md keeps their sealed measures);
 * ``blind7`` and ``blind8``: written the same way, sealed until 3 December 2026 (measured
   only in totals) and read for development since; ``blind9`` and ``blind10`` likewise, unsealed
-  in the afternoon of that day;
-* ``blind11``, ``blind12``, ``blind13`` and ``blind14``: sealed: their failures are counted
+  in the afternoon of that day, ``blind11`` and ``blind12`` in the evening;
+* ``blind13``, ``blind14``, ``blind15`` and ``blind16``: sealed: their failures are counted
   but neither printed nor saved unless ``--unseal`` is given, so whoever tunes the base can run
   this script as usual and still not see which of its messages fail (``--read`` measures the
   read sets only);

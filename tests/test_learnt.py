@@ -382,3 +382,51 @@ def test_agreement_under_the_jargon_level_is_offered_as_a_choice() -> None:
     result = matcher.search(said, limit=3)
     assert result.matches[0].entry.id == "domestic-abuse"
     assert result.status == "ambiguous"
+
+
+# Officers ask when to write up in words the small base's recording entry never uses.
+NOTES_LATER = LabelledQuestions(
+    labelled=(
+        ("ok to do my notes at the end of the week", ("recording",)),
+        ("can my notes wait till im back on days", ("recording",)),
+        ("notes at the end of the set of shifts, is that ok", ("recording",)),
+        ("hasnt come home from school", ("missing-child",)),
+    ),
+    off_topic=("when is my annual leave year end",),
+)
+
+
+class NoOffer(Matcher):
+    """The learnt opinion never offers a topic: the order the search and its rules give."""
+
+    LEARNT_OFFER_AT = 1.01
+
+
+def test_the_learnt_first_topic_missing_from_the_three_shown_takes_the_third_place() -> None:
+    """A situation told without the topic's words still shows the topic among the three."""
+    said = "police protection and a domestic and a missing kid, can my notes wait till the end"
+    plain = NoOffer(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
+    assert len(plain.matches) == 3
+    assert "recording" not in [match.entry.id for match in plain.matches]
+    matcher = Matcher(SMALL_BASE, questions=NOTES_LATER)
+    assert matcher.learnt is not None
+    belief = matcher.learnt.probabilities(normalised_words(said))
+    assert max(belief, key=belief.__getitem__) == "recording"
+    assert belief["recording"] >= Matcher.LEARNT_OFFER_AT
+    result = matcher.search(said, limit=3)
+    assert result.matches[2].entry.id == "recording"
+    # The first two and the status are the search's own: the offer never makes anything sure.
+    assert result.matches[:2] == plain.matches[:2]
+    assert result.status == plain.status
+
+
+def test_a_topic_already_shown_or_off_topic_is_not_offered() -> None:
+    matcher = Matcher(SMALL_BASE, questions=NOTES_LATER)
+    shown = matcher.search("write up my notes, they can wait till the end of the week", limit=3)
+    assert [match.entry.id for match in shown.matches].count("recording") == 1
+    said = "when is my annual leave year end"
+    assert matcher.learnt is not None
+    belief = matcher.learnt.probabilities(normalised_words(said))
+    assert max(belief, key=belief.__getitem__) == OFF_TOPIC
+    plain = NoOffer(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
+    assert matcher.search(said, limit=3).matches == plain.matches

@@ -102,23 +102,40 @@ def read_questions(directory: Path, topics: Iterable[str]) -> LabelledQuestions 
     return LabelledQuestions(tuple(labelled), off_topic)
 
 
-def _features(words: Sequence[str]) -> dict[str, float]:
-    """The message's n-grams, each family scaled to its share (before IDF weighting)."""
+def _character_grams(word: str) -> list[str]:
+    """The word's character n-grams, its boundaries marked ("<kid>" gives "c <ki", ...)."""
+    marked = "<" + word + ">"
+    return [
+        "c " + marked[i : i + size]
+        for size in CHAR_SIZES
+        for i in range(max(len(marked) - size + 1, 0))
+    ]
+
+
+def _features(words: Sequence[str], grams: dict[str, list[str]] | None = None) -> dict[str, float]:
+    """The message's n-grams, each family scaled to its share (before IDF weighting).
+
+    Args:
+        words: the message's words as the matcher reads them.
+        grams: each word's character n-grams already worked out, filled in as words are met:
+            given only while the model is built (thousands of texts share their words), never
+            while a message is read, so nothing an officer types is kept.
+    """
     stems = content(words)
+    characters: Counter[str] = Counter()
+    for word in words:
+        if word in STOP_WORDS:
+            continue
+        if grams is None:
+            characters.update(_character_grams(word))
+        else:
+            if word not in grams:
+                grams[word] = _character_grams(word)
+            characters.update(grams[word])
     families: list[tuple[float, Counter[str]]] = [
         (WORD_SHARE, Counter("w " + token for token in stems)),
         (PAIR_SHARE, Counter("p " + a + " " + b for a, b in pairwise(stems))),
-        (
-            CHAR_SHARE,
-            Counter(
-                "c " + marked[i : i + size]
-                for word in words
-                if word not in STOP_WORDS
-                for marked in ("<" + word + ">",)
-                for size in CHAR_SIZES
-                for i in range(max(len(marked) - size + 1, 0))
-            ),
-        ),
+        (CHAR_SHARE, characters),
     ]
     found: dict[str, float] = {}
     for share, counts in families:
@@ -151,9 +168,10 @@ class LearntTopics:
         column = {topic: i for i, topic in enumerate(self.topics)}
         raw: list[dict[str, float]] = []
         targets: list[list[int]] = []
+        grams: dict[str, list[str]] = {}
         for words, labels in examples:
             wanted = [column[topic] for topic in labels if topic in column]
-            features = _features(words)
+            features = _features(words, grams)
             if wanted and features:
                 raw.append(features)
                 targets.append(wanted)

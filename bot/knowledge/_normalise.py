@@ -306,11 +306,21 @@ def numbers_to_digits(words: Sequence[str]) -> list[str]:
     A homophone of a number ("too", "for", "won") counts as that number only right before a unit
     of time, so "missing for too hours" becomes "missing for 2 hours". "for" is also plain
     English there ("missing for hours"), so it is a number only where the plain reading makes
-    no sense: before a singular unit ("a for hour wait") or after another "for".
+    no sense: before a singular unit ("a for hour wait") or after another "for". Right after a
+    word for a section and before a number, it is a digit of the section: a speech recogniser
+    writes "section four seven" as "section for seven" (s47).
     """
     spoken = list(words)
     for i in range(len(spoken) - 1):
         word, unit = spoken[i], spoken[i + 1]
+        if (
+            word in _NUMBER_HOMOPHONES
+            and i > 0
+            and spoken[i - 1] in _SECTION_WORDS
+            and unit in _NUMBER_WORDS
+        ):
+            spoken[i] = _NUMBER_HOMOPHONES[word]
+            continue
         if word not in _NUMBER_HOMOPHONES or unit not in TIME_UNITS:
             continue
         plain = (
