@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.engine._danger_learnt import LearntDanger, Word
+from bot.engine._danger_learnt import LearntDanger, Word, trained
 from bot.engine._negation import NEGATION_WORDS, PSEUDO_NEGATIONS
 from bot.engine._words import CLAUSE_WORDS, LANGUAGE, word_list, words
 from bot.knowledge import english_words, stem
@@ -682,7 +682,7 @@ class DangerCues:
         if not (examples.danger and examples.ordinary):
             return None
         memo: dict[str, tuple[str, str, bool]] = {}
-        return LearntDanger(
+        return trained(
             (_learnt_words(self._tokens(text, memo)), label)
             for label, texts in ((True, examples.danger), (False, examples.ordinary))
             for text in texts

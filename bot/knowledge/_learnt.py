@@ -19,6 +19,7 @@ development (``knowledge/questions.yaml``), never the sealed ones.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -86,12 +87,37 @@ def read_questions(directory: Path, topics: Iterable[str]) -> LabelledQuestions 
     """
     path = directory / QUESTIONS_FILE
     try:
-        data = read_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, YamlError):
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return _questions_in(text, frozenset(topics))
+
+
+_last_read: tuple[str, LabelledQuestions | None] | None = None
+"""The questions file read last in this process, by a digest of its text and the topics."""
+
+
+def _questions_in(text: str, known: frozenset[str]) -> LabelledQuestions | None:
+    """The questions in the file's text; the file read last again when it has not changed.
+
+    Thousands of questions take seconds to read as YAML 1.2, and a process that builds the
+    knowledge again (after an entry is edited, or each test that builds its own) reads the same
+    file: only the last is kept, by a digest, so the memo holds no question's words.
+    """
+    global _last_read
+    digest = hashlib.sha256(repr((text, sorted(known))).encode()).hexdigest()
+    if _last_read is None or _last_read[0] != digest:
+        _last_read = (digest, _parse_questions(text, known))
+    return _last_read[1]
+
+
+def _parse_questions(text: str, known: frozenset[str]) -> LabelledQuestions | None:
+    try:
+        data = read_yaml(text)
+    except YamlError:
         return None
     if not isinstance(data, dict):
         return None
-    known = set(topics)
     labelled = []
     for item in data.get("questions") or []:
         if isinstance(item, dict) and isinstance(item.get("text"), str):
@@ -142,6 +168,37 @@ def _features(words: Sequence[str], grams: dict[str, list[str]] | None = None) -
         for feature, times in counts.items():
             found[feature] = share * (1.0 + math.log(times))
     return found
+
+
+_last_trained: tuple[str, LearntTopics] | None = None
+"""The last opinion trained in this process and the digest of what it was trained on."""
+
+
+def trained(
+    examples: Iterable[tuple[Sequence[str], Sequence[str]]],
+    topics: Iterable[str],
+    remembered: int = 0,
+    remembered_weight: float = 1.0,
+) -> LearntTopics:
+    """:class:`LearntTopics` on these arguments: the one trained last when none of them changed.
+
+    Training takes seconds, and a process that builds the knowledge again from the same entries
+    and questions (a flow edited, each test that builds its own) would train the same opinion.
+    Only the last is kept, by a digest of its arguments and the training settings (so the memo
+    holds no words, and a setting a test or benchmark changes is a new digest). An opinion is
+    never changed once trained, so matchers can share it.
+    """
+    global _last_trained
+    listed = [(tuple(words), tuple(labels)) for words, labels in examples]
+    wanted = tuple(topics)
+    settings = sorted((name, repr(value)) for name, value in globals().items() if name.isupper())
+    digest = hashlib.sha256(
+        repr((settings, listed, wanted, remembered, remembered_weight)).encode()
+    ).hexdigest()
+    if _last_trained is None or _last_trained[0] != digest:
+        model = LearntTopics(listed, wanted, remembered, remembered_weight)
+        _last_trained = (digest, model)
+    return _last_trained[1]
 
 
 class LearntTopics:

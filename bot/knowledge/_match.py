@@ -56,7 +56,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.knowledge._learnt import OFF_TOPIC, QUESTION_WEIGHT, LabelledQuestions, LearntTopics
+from bot.knowledge._learnt import (
+    OFF_TOPIC,
+    QUESTION_WEIGHT,
+    LabelledQuestions,
+    LearntTopics,
+    trained,
+)
 from bot.knowledge._model import Entry
 from bot.knowledge._normalise import (
     STOP_WORDS,
@@ -609,7 +615,7 @@ class Matcher:
             examples.append((self.vocabulary.repair(text), (OFF_TOPIC,)))
         remembered = len(examples) - remembered
         known = {topic for entry in self.entries for topic in entry.topics}
-        return LearntTopics(
+        return trained(
             examples,
             (*sorted(known), OFF_TOPIC),
             remembered=remembered,
