@@ -145,3 +145,18 @@ def test_listeners_of_one_engine_read_the_dictionary_once(engine: Engine) -> Non
     other = Listener(engine, recogniser=HeardAs(""), denoise=False)
     assert one.sounds is other.sounds
     assert one.sounds.phones("offence") is not None
+
+
+def test_a_front_end_change_reaches_the_decoder_through_a_copy_of_the_models_settings() -> None:
+    # The acoustic model's feat.params outweighs a setting passed to the decoder ("-cmn live"
+    # passed is read as "batch"), so a change is made in a copy of that file, in memory.
+    import pocketsphinx
+
+    from bot.voice._recognise import _front_end
+
+    changed = _front_end(pocketsphinx, {"upperf": "6000", "cmn": "live"}).splitlines()
+    model = _front_end(pocketsphinx, {}).splitlines()
+    assert "-upperf 6000" in changed and "-cmn live" in changed
+    assert "-upperf 6800" in model and "-cmn batch" in model
+    assert [line for line in changed if line not in model] == ["-upperf 6000", "-cmn live"]
+    assert len(changed) == len(model)
