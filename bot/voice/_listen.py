@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -85,12 +86,6 @@ SOUND_MARGIN = 0.15
 """How much nearer the answer reached by sound must be than any other answer."""
 SHORTEST_SOUND = 3
 """Phones a reading needs before its sound is matched: shorter ones sound like too much."""
-AGREEMENT_FREES = frozenset({"score", "rival", "half"})
-"""The read-backs an answer is spared when the second decoding (only the question's answers
-to choose from) chose it too: a match under :data:`ACCEPT`, a rival in the next readings, a
-reading that ends another answer's phrase ("found" of "not found"). Not a match found only in
-a lower reading ("lower"): freed, "that i think so" was taken as a Yes at "Is the child in
-danger?" in a 10 dB note (tuned voices). The very noisy note's rules and commands stay."""
 _AROUND = _FILLERS | _FRAMING | frozenset({"got", "there", "their", "theyve", "ive", "weve"})
 """Words that may stand between and around an answer's phrases said whole ("yes she's in
 danger", "she's got a social worker"); "there" and "their" are how a recogniser writes "they're"."""
@@ -383,13 +378,7 @@ class Listener:
     def sounds(self) -> Sounds:
         """The domain's words as phones, read from the recogniser's dictionary on first use."""
         if self._sounds is None:
-            words = {
-                word
-                for corpus in (domain_corpus(self.engine), step_corpus(self.engine))
-                for sentence in corpus.sentences
-                for word in spoken_words(sentence)
-            }
-            self._sounds = Sounds.of(words)
+            self._sounds = _domain_sounds(self.engine)
         return self._sounds
 
     def hear(self, audio: bytes, expected: Expected) -> Heard:
@@ -442,21 +431,13 @@ class Listener:
             return None, None, 0.0, False
         if found is not None and found[1] >= CONFIRM:
             answer, score, reading = found
-            agreed = _agreed(transcript, answer, expected)
             sure = (
-                (score >= ACCEPT or (agreed and "score" in AGREEMENT_FREES))
-                # a lower reading is only a guess: read it back
-                and (reading == text or (agreed and "lower" in AGREEMENT_FREES))
+                score >= ACCEPT
+                and reading == text  # a lower reading is only a guess: read it back
                 and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
-                and (
-                    (agreed and "half" in AGREEMENT_FREES)
-                    or not _half_of_another(_core(reading), answer, expected, beats)
-                )
+                and not _half_of_another(_core(reading), answer, expected, beats)
                 and not _heard_alike(_core(reading), answer, expected)
-                and (
-                    (agreed and "rival" in AGREEMENT_FREES)
-                    or not _rivalled(readings, answer, expected, beats)
-                )
+                and not _rivalled(readings, answer, expected, beats)
                 and not (very_noisy and syllables(_core(reading)) < 2)
                 # In a roaring street a No at "Is the child in danger?" is read back however
                 # long it sounded: "yes she's in danger" was heard as "nothing yet". A wrong
@@ -476,17 +457,23 @@ class Listener:
         return text, None, transcript.confidence, transcript.confidence >= OPEN_SURE
 
 
-def _agreed(transcript: Transcript, answer: Answer, expected: Expected) -> bool:
-    """Whether the note decoded with only the question's answers to choose from chose this one.
+_SOUNDS: weakref.WeakKeyDictionary[Engine, Sounds] = weakref.WeakKeyDictionary()
+"""Each engine's words as phones: reading them from the wheel's dictionary takes half a second,
+and the same engine's listeners (one per channel, many in tests) need the same ones."""
 
-    Forced to pick, the second decoding weighs every answer's sound against the note's,
-    including the words the open reading may have lost ("not" before "found").
-    """
-    forced = transcript.answers_only
-    if not forced:
-        return False
-    chosen = best_match([forced], expected)
-    return chosen is not None and chosen[1] >= ACCEPT and chosen[0].id == answer.id
+
+def _domain_sounds(engine: Engine) -> Sounds:
+    """The phones of every word the engine's domain and question models can hear."""
+    sounds = _SOUNDS.get(engine)
+    if sounds is None:
+        words = {
+            word
+            for corpus in (domain_corpus(engine), step_corpus(engine))
+            for sentence in corpus.sentences
+            for word in spoken_words(sentence)
+        }
+        sounds = _SOUNDS[engine] = Sounds.of(words)
+    return sounds
 
 
 def _half_of_another(

@@ -34,12 +34,10 @@ domain's words are the likely ones, and the strict match rejects what they canno
 DECODER_SETTINGS: dict[str, Any] = {"lw": LANGUAGE_WEIGHT}
 """pocketsphinx settings for the domain decoder, each measured on the voice set
 (``benchmarks/bench_voice.py``)."""
-AGREE = False
-"""Whether a question's answers are listened for a second time, alone (``answers_only``).
-
-Off: on the tuned voices the agreement took 6 more answers clean, 4 at 20 dB and 3 at 10 dB
-with none wrong, but on the held-out voices it took two wrong (one clean, one at 20 dB), and
-no answer may be taken wrong. It costs 0.06 of CPU time per second of audio when on."""
+FRONT_END: dict[str, str] = {}
+"""Changes to the acoustic model's own front end (its ``feat.params``: ``upperf``, ``lowerf``,
+``cmn``), which the model applies over any setting passed to the decoder, so they go in a copy
+of that file, in memory. None is kept: see benchmarks/README.md's voice section."""
 PAD_SECONDS = 0.25
 """Quiet added around a note: a recogniser misses a word that starts on the first sample."""
 
@@ -50,17 +48,11 @@ class RecogniserError(Exception):
 
 @dataclass(frozen=True)
 class Transcript:
-    """What a recogniser heard: its best reading, its confidence (0 to 1) and other readings.
-
-    ``answers_only``: the note decoded again with nothing but the question's answers to choose
-    from (None where there was no second decoding). Forced to pick one, it tells which of them
-    the sound is nearest; where it agrees with the open reading, that is two judges, not one.
-    """
+    """What a recogniser heard: its best reading, its confidence (0 to 1) and other readings."""
 
     text: str
     confidence: float
     alternatives: tuple[str, ...] = ()
-    answers_only: str | None = None
 
 
 class Recogniser(Protocol):
@@ -155,7 +147,6 @@ class PocketsphinxRecogniser:
         self._ps = pocketsphinx
         self._lock = threading.Lock()
         self._steps: dict[tuple[str, ...], str] = {}
-        self._grammars: dict[tuple[str, ...], str | None] = {}
         self._step_corpus = step_corpus
         self.domain = corpus is not None
         if corpus is None:
@@ -167,6 +158,7 @@ class PocketsphinxRecogniser:
         if step_corpus is not None:
             words |= {w for sentence in step_corpus.sentences for w in spoken_words(sentence)}
         fd = _memory_file("guidebot-dictionary", _dictionary(pocketsphinx, words))
+        front = _memory_file("guidebot-front-end", _front_end(pocketsphinx, FRONT_END))
         try:
             self._decoder = pocketsphinx.Decoder(
                 samprate=RATE,
@@ -174,10 +166,12 @@ class PocketsphinxRecogniser:
                 bestpath=True,
                 lm=None,
                 dict=f"/proc/self/fd/{fd}",
+                featparams=f"/proc/self/fd/{front}",
                 **DECODER_SETTINGS,
             )
         finally:
             os.close(fd)
+            os.close(front)
         self._known = {w for w in words if self._decoder.lookup_word(w) is not None}
         self._cmn = self._decoder.get_cmn()
         self._add_model("domain", build_arpa(corpus, self._known))
@@ -210,34 +204,12 @@ class PocketsphinxRecogniser:
                 self._steps[key] = name
             return name
 
-    def grammar(self, hints: Sequence[str]) -> str | None:
-        """The search that hears only these phrases, built now if it is new (None: no words)."""
-        key = tuple(sorted(set(hints)))
-        with self._lock:
-            if key not in self._grammars:
-                said_ways = sorted(
-                    {
-                        " ".join(words)
-                        for hint in key
-                        if (words := spoken_words(hint)) and all(w in self._known for w in words)
-                    }
-                )
-                name = None
-                if said_ways:
-                    name = f"answers{len(self._grammars)}"
-                    rule = " | ".join(said_ways)
-                    grammar = f"#JSGF V1.0;\ngrammar answers;\npublic <answer> = {rule};\n"
-                    self._decoder.add_jsgf_string(name, grammar)
-                self._grammars[key] = name
-            return self._grammars[key]
-
     def transcribe(self, pcm: Pcm, hints: Sequence[str] = ()) -> Transcript:
         """The best reading, its posterior probability and the n-best alternatives.
 
         ``hints``: the phrases of a question with set answers, which bias recognition there.
         """
         search = self.prepare(hints) if self.domain else None
-        answers_only = self.grammar(hints) if self.domain and hints and AGREE else None
         pad = np.zeros(int(PAD_SECONDS * RATE), dtype=np.int16)
         raw = np.concatenate([pad, pcm.samples, pad]).astype("<i2").tobytes()
         with self._lock:
@@ -265,17 +237,8 @@ class PocketsphinxRecogniser:
                         alternatives.append(reading)
             except RuntimeError:
                 pass  # no lattice for this note: the best reading alone
-            forced = None
-            if answers_only is not None:
-                decoder.activate_search(answers_only)
-                decoder.set_cmn(self._cmn)
-                decoder.start_utt()
-                decoder.process_raw(raw, full_utt=True)
-                decoder.end_utt()
-                chosen = decoder.hyp()
-                forced = _clean(chosen.hypstr) if chosen is not None else ""
         confidence = probability if 0.0 <= probability <= 1.0 else 0.0
-        return Transcript(_clean(text), confidence, tuple(alternatives), forced)
+        return Transcript(_clean(text), confidence, tuple(alternatives))
 
 
 def _memory_file(name: str, text: str) -> int:
@@ -283,6 +246,17 @@ def _memory_file(name: str, text: str) -> int:
     fd = os.memfd_create(name)
     os.write(fd, text.encode())
     return fd
+
+
+def _front_end(pocketsphinx: Any, changes: dict[str, str]) -> str:
+    """The acoustic model's ``feat.params`` with ``changes`` made (name without its dash)."""
+    path = Path(pocketsphinx.get_model_path("en-us/en-us")) / "feat.params"
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, _, _value = line.strip().partition(" ")
+        key = name.lstrip("-")
+        lines.append(f"{name} {changes[key]}" if key in changes else line)
+    return "\n".join(lines) + "\n"
 
 
 def _dictionary(pocketsphinx: Any, words: set[str]) -> str:
