@@ -60,6 +60,8 @@ RELATIVE_HOURS: tuple[tuple[str, float], ...] = tuple(
 """Everyday answers to "how long?", read as a rough figure; the bot says how it read them."""
 
 DAY_NAMES: dict[str, int] = dict(_NUMBERS.days)
+MONTHS: dict[str, int] = {words(name): month for name, month in _NUMBERS.months.items()}
+APPEARANCE = word_list(_NUMBERS.appearance)
 PARTS_OF_DAY: dict[str, int] = {words(part): hour for part, hour in _NUMBERS.parts_of_day.items()}
 """When a part of today begins, taken early so that the time since it is never under-read."""
 
@@ -246,6 +248,9 @@ def _when(said: list[str], at: int, *, clock: bool) -> _When | None:
     index = at
     while index < len(said):
         word = said[index]
+        if word == "the" and index == at and index + 1 < len(said) and said[index + 1] in DAY_NAMES:
+            index += 1  # "since the weekend"
+            continue
         if word in YESTERDAY and index + 1 < len(said) and said[index + 1] in DAY_NAMES:
             index += 1  # "last friday"
             continue
@@ -373,6 +378,55 @@ def _since(said: str, now: float | None) -> float | None:
     return Estimate(hours, f"since {_shown(when, start, local)}, {describe_hours(hours)}")
 
 
+_MONTH_NAMES = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) or "(?!)"
+_SINCE_NAMES = "|".join(sorted(map(re.escape, SINCE_WORDS), key=len, reverse=True))
+_ORDINAL_DATE = re.compile(
+    rf"(?<![\w/])(\d{{1,2}})(?:st|nd|rd|th)\b(?:\s+(?:of\s+)?({_MONTH_NAMES})\b)?"
+)
+_PLAIN_DATE = re.compile(
+    rf"\b(?:{_SINCE_NAMES})\s+(?:the\s+)?(\d{{1,2}})\s+(?:of\s+)?({_MONTH_NAMES})\b"
+)
+_SLASH_DATE = re.compile(rf"\b(?:{_SINCE_NAMES})\s+(\d{{1,2}})/(\d{{1,2}})(?![\w/])")
+
+
+def _date_since(text: str, now: float | None) -> float | None:
+    """A length of time counted from a day of the month ("since the 1st", "from 30 nov").
+
+    Counted from that date's midnight, the long side; a day of the month not yet reached this
+    month is last month's, a date not yet reached this year last year's. Without ``now`` a date
+    cannot be counted, and the answer is asked again rather than guessed.
+    """
+    lowered = text.lower()
+    found = _ORDINAL_DATE.search(lowered) or _PLAIN_DATE.search(lowered)
+    if found is not None:
+        day, month = int(found[1]), MONTHS.get(words(found[2] or ""))
+    elif (slashed := _SLASH_DATE.search(lowered)) is not None:
+        day, month = int(slashed[1]), int(slashed[2])  # UK order: day first
+    else:
+        return None
+    if now is None or not 1 <= day <= 31 or (month is not None and not 1 <= month <= 12):
+        return None
+    local = _local(now)
+    start: dt.datetime | None = None
+    for back in range(13):  # this month (or year) first, then further back
+        year, wanted = local.year, month if month is not None else local.month - back
+        if month is not None:
+            year -= back
+        while wanted < 1:
+            wanted, year = wanted + 12, year - 1
+        try:
+            candidate = local.replace(year=year, month=wanted, day=day, hour=0, minute=0)
+        except ValueError:
+            continue  # the 31st of a short month
+        if candidate <= local:
+            start = candidate.replace(second=0, microsecond=0)
+            break
+    if start is None:
+        return None
+    hours = max(0.25, (now - start.timestamp()) / 3600)
+    return Estimate(hours, f"since {start:%A} {start.day} {start:%B}, {describe_hours(hours)}")
+
+
 def _duration_words(text: str) -> list[str]:
     """The answer as normalised words, with decimals kept whole and spoken units mended."""
     found: list[str] = []
@@ -479,6 +533,9 @@ def read_hours(text: str, now: float | None = None) -> float | str | None:
         if corrected is not None:
             return corrected
     text = _fractions(text)
+    dated = _date_since(text, now)
+    if dated is not None:
+        return dated
     said = _time_words(text)
     since = _since(said, now)
     if since is not None:
@@ -556,6 +613,23 @@ def _birth(heard: list[str], local: dt.datetime) -> tuple[int, int | None, str] 
     return None
 
 
+def _apparent(said: str) -> str | None:
+    """What follows the last word for how someone looks ("looks about 15"), if a number does."""
+    heard = said.split()
+    for at in range(len(heard) - 1, -1, -1):
+        took = max(
+            (len(p.split()) for p in APPEARANCE if heard[at : at + len(p.split())] == p.split()),
+            default=0,
+        )
+        if took and at + took < len(heard):
+            after = heard[at + took :]
+            if after[0] == "like":
+                after = after[1:]
+            if after and (_number(after[0]) is not None or read_number(after[0]) is not None):
+                return " ".join(after)
+    return None
+
+
 def read_age(
     text: str,
     now: float | None = None,
@@ -580,6 +654,13 @@ def read_age(
     text = _fractions(text)
     said = words(text)
     heard = said.split()
+    looked = _apparent(_time_words(text))
+    if looked is not None:
+        # "says hes 18 but looks about 15": the age they appear is the one asked for, and
+        # said to be so where the answer gave another age too.
+        apparent = read_age(looked, now, least=least, most=most, unit=unit)
+        if isinstance(apparent.value, float) and apparent.value != read_number(text):
+            return AgeReading(apparent.value, apparent.other, f"{apparent.shown}, as they appear")
     if now is not None and heard:
         birth = _birth(heard, _local(now))
         if birth is not None:

@@ -16,7 +16,13 @@ from typing import Literal
 
 from bot.engine._commands import read_acknowledgement, read_indexes
 from bot.engine._compile import StepWords
-from bot.engine._confirm import RISK_WORDS, corrected_part, part_not_done, read_yes_no
+from bot.engine._confirm import (
+    RISK_WORDS,
+    corrected_part,
+    part_not_done,
+    read_confirm,
+    read_yes_no,
+)
 from bot.engine._effects import Button
 from bot.engine._numbers import describe_hours, read_age, read_hours
 from bot.engine._phrases import best_option
@@ -387,7 +393,12 @@ def _read_band(
     band_id = _band_hit(step.bands, float(read))
     if band_id is None:
         return None
-    return Reading(Answer(step_id, band_id), echo=f"Read as {shown}: {bands[band_id].label}.")
+    # "not sure, mum reckons since last weekend": the time given is read, and the doubt said
+    # back, so the officer knows the band rests on a guess.
+    doubt = " (you weren't sure)" if read_confirm(text) == UNSURE else ""
+    return Reading(
+        Answer(step_id, band_id), echo=f"Read as {shown}: {bands[band_id].label}{doubt}."
+    )
 
 
 def _read_checklist(
