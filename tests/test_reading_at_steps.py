@@ -297,6 +297,11 @@ def test_a_correction_said_first_then_an_answer_is_the_answer(
         ("since the early hours", "since 00:00 today, about 22 hours: Under a day."),
         # a correction: the last figure counts, never the two added up
         ("3 hours, no wait 30 hours", "about 30 hours: 1 to 3 days."),
+        # a day of the month, counted from its midnight; school out at 15:00; a time with doubt
+        ("since the 12th", "since Sunday 12 November, about 2.9 days: 1 to 3 days."),
+        ("since 1st nov", "since Wednesday 1 November, about 13.9 days: Over 3 days."),
+        ("since she left school yesterday", "since 15:00 yesterday, about 31 hours: 1 to 3"),
+        ("not sure, mum reckons since last weekend", "since 00:00 Friday, about 4.9 days: Over 3"),
     ],
 )
 def test_how_long_missing_said_oddly(
@@ -304,6 +309,7 @@ def test_how_long_missing_said_oddly(
 ) -> None:
     _, replies = _step(engine, at["missing-child/how-long"], said)
     assert f"Read as {read}" in replies, replies
+    assert ("(you weren't sure)." in replies) == ("not sure" in said), replies
 
 
 @pytest.mark.parametrize("said", ["14, no wait 15", "13 sorry 15"])
@@ -312,6 +318,13 @@ def test_an_age_corrected_counts_the_last(
 ) -> None:
     _, replies = _step(engine, at["child-in-custody/age"], said)
     assert "Read as 15 years: 12 to 17." in replies, replies
+
+
+def test_the_age_a_child_appears_is_the_age_asked_for(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    _, replies = _step(engine, at["child-in-custody/age"], "he says hes 18 but looks about 15")
+    assert "Read as 15 years, as they appear: 12 to 17." in replies, replies
 
 
 @pytest.mark.parametrize("said", ["needs doing", "still needs doing", "on my list"])
