@@ -48,6 +48,8 @@ def test_why_the_child_is_in_custody(
         ("grandad is on his way over", "Still to come, so not done yet: a safe adult"),
         ("dads got a cut on his head, paramedics seen to him", "couldn't match"),
         ("her brother has a burn, ambulance checked him over", "Taken as done: medical care"),
+        ("told him hes not in trouble", "Taken as done: reassurance"),
+        ("yeah seen him", "couldn't match"),  # the child seen: no medical care named
     ],
 )
 def test_done_coming_or_done_for_someone_else_is_said_back(
@@ -302,6 +304,9 @@ def test_a_correction_said_first_then_an_answer_is_the_answer(
         ("since 1st nov", "since Wednesday 1 November, about 13.9 days: Over 3 days."),
         ("since she left school yesterday", "since 15:00 yesterday, about 31 hours: 1 to 3"),
         ("not sure, mum reckons since last weekend", "since 00:00 Friday, about 4.9 days: Over 3"),
+        # a correction keeps the unit or the "since" it corrects
+        ("2 days no wait 3", "about 3 days: Over 3 days."),
+        ("since 2am no wait 3am", "since 03:00 today, about 19 hours: Under a day."),
     ],
 )
 def test_how_long_missing_said_oddly(
@@ -350,13 +355,47 @@ def test_something_under_way_does_not_answer_whether_something_is_so(
     assert "didn't catch" in replies
 
 
-@pytest.mark.parametrize("said", ["what is a strat", "whats a strat"])
+@pytest.mark.parametrize(
+    ("where", "said", "card"),
+    [
+        ("record-check/timely", "what is a strat", "Strategy discussion"),
+        ("record-check/timely", "whats a strat", "Strategy discussion"),
+        # at a question answered in words too (review 3c)
+        ("referral/content", "what's a MASH", "MASH"),
+    ],
+)
 def test_a_question_asked_mid_flow_without_ask_is_looked_up(
-    engine: Engine, at: dict[str, Conversation], said: str
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, card: str
 ) -> None:
-    new, replies = _step(engine, at["record-check/timely"], said)
-    assert "Strategy discussion" in replies and "didn't catch" not in replies, replies
-    assert new.step == "timely" and len(new.answers) == len(at["record-check/timely"].answers)
+    new, replies = _step(engine, at[where], said)
+    assert card in replies and "didn't catch" not in replies, replies
+    assert "couldn't match" not in replies and "Back to your question" in replies, replies
+    assert new.step == at[where].step and len(new.answers) == len(at[where].answers)
+
+
+def test_option_numbers_said_to_be_still_to_do_are_left_unticked(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    ticked, _ = _step(engine, at["referral/strategy"], "1 and 2")
+    new, replies = _step(engine, ticked, "2 on its way")
+    assert "Not ticked, still to do: Our info ready." in replies, replies
+    assert new.pending == ("police-attend",)
+    # a typed number of an option already ticked: said so, not the question bare again
+    already, replies = _step(engine, ticked, "1")
+    assert replies.startswith("Already ticked: Police taking part."), replies
+    assert already.pending == ticked.pending
+
+
+def test_signed_off_by_the_sergeant_is_signed_off(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    for said, outcome in (
+        ("signed off by skipper", "signed-off"),
+        ("sarge has signed it", "signed-off"),
+        ("skipper hasnt signed it yet", "needed"),
+    ):
+        new, replies = _step(engine, at["record-check/signoff"], said)
+        assert new.answers[-1].step == "signoff" and new.answers[-1].outcome == outcome, replies
 
 
 @pytest.mark.parametrize(

@@ -168,7 +168,7 @@ def _negated(heard: Sequence[str], start: int) -> bool:
 
 def corrected_part(text: str) -> str | None:
     """What follows the last self-correction in a message ("arrested, no wait, voluntary")."""
-    split = _split_at_correction(words(text))
+    split = split_at_correction(words(text))
     return split[1] if split is not None else None
 
 
@@ -182,7 +182,7 @@ def _opening_correction(said: str) -> int:
     return max(ends, default=0)
 
 
-def _split_at_correction(said: str) -> tuple[str, str] | None:
+def split_at_correction(said: str) -> tuple[str, str] | None:
     """The answer before and after the last self-correction ("no, actually yes"), if any."""
     heard = said.split()
     found = [
@@ -465,7 +465,7 @@ def read_yes_no(
         if rest.outcome is not None or rest.mixed is not None:
             return rest
         return ConfirmReading(None, earlier=True)
-    split = _split_at_correction(said)
+    split = split_at_correction(said)
     if split is not None:
         before, after = split
         last = _plain(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.engine._confirm import corrected_part, read_confirm
+from bot.engine._confirm import corrected_part, read_confirm, split_at_correction
 from bot.engine._words import LANGUAGE, has, word_list, words
 
 _DECIMAL = re.compile(r"\d\s*[.,]\s*\d")
@@ -518,6 +518,26 @@ def _quantities(text: str) -> list[tuple[str, float]]:
     return found
 
 
+def _corrected_in_context(before: str, after: str) -> str:
+    """A correction read with what it corrects: "since 10pm, no wait 11pm" is since 11pm.
+
+    A bare number takes the unit said before it ("2 days no wait 3" is 3 days, never 3
+    hours), and a time the "since" said before it, so the correction is never read lower.
+    """
+    said, heard = _time_words(before).split(), _time_words(after).split()
+
+    def counts_from(answer: list[str]) -> bool:
+        return any(_phrase_at(answer, at, _SINCE) for at in range(len(answer)))
+
+    if counts_from(said) and not counts_from(heard):
+        return f"since {after}"
+    if len(heard) == 1 and _number(heard[0]) is not None:
+        units = [word for word in said if word in UNIT_HOURS]
+        if units:
+            return f"{after} {units[-1]}"
+    return after
+
+
 def read_hours(text: str, now: float | None = None) -> float | str | None:
     """A length of time in hours ("3 hours", "day and a half", "since 10pm"), or "unsure".
 
@@ -526,10 +546,10 @@ def read_hours(text: str, now: float | None = None) -> float | str | None:
     as under a day, but a day name cannot be read. Rough amounts are read on the long side
     ("a couple of days" is 2 days, "2 or 3 days" is 3), so a band is never lower than meant.
     """
-    after = corrected_part(text)
-    if after is not None:
+    split = split_at_correction(words(text))
+    if split is not None:
         # "3 hours, no wait 30 hours": what was said last counts, never the two added up.
-        corrected = read_hours(after, now)
+        corrected = read_hours(_corrected_in_context(*split), now)
         if corrected is not None:
             return corrected
     text = _fractions(text)

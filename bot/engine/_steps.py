@@ -24,6 +24,7 @@ from bot.engine._confirm import (
     read_yes_no,
 )
 from bot.engine._effects import Button
+from bot.engine._menu import Menu
 from bot.engine._numbers import describe_hours, read_age, read_hours
 from bot.engine._phrases import best_option
 from bot.engine._points import ADULT_WORDS, read_points
@@ -429,6 +430,13 @@ def _read_checklist(
             return None
     else:
         indexes = read_indexes(text, len(ids))
+        still_to_do = _numbers_not_yet(text, len(ids)) if indexes is None else None
+        if still_to_do is not None:
+            # "2 on its way", "3 not yet": left unticked, and said so.
+            waiting = [ids[i] for i in still_to_do]
+            ticked = [i for i in ticked if i not in waiting]
+            note = f"Not ticked, still to do: {join([labels[i] for i in waiting])}."
+            return Reading(pending=tuple(i for i in ids if i in ticked), note=note)
         found = (
             [ids[i] for i in indexes]
             if indexes is not None
@@ -437,7 +445,10 @@ def _read_checklist(
         said = words(text)
         if not found and said in ALL_WORDS:
             found = list(ids)
-        if found:
+        if found and all(i in ticked for i in found):
+            # Nothing new: said so, rather than the question again as if nothing was read.
+            note = f"Already ticked: {join([labels[i] for i in ids if i in found])}."
+        elif found:
             ticked += [i for i in found if i not in ticked]
         elif said in FINISHED_WORDS or said in NOTHING_WORDS:
             finish = True
@@ -456,6 +467,20 @@ def _read_checklist(
         outcome = "partial" if missing else "complete"
         return Reading(Answer(step_id, outcome, covered=ordered, outstanding=missing))
     return Reading(Answer(step_id, "some" if ordered else "none", covered=ordered))
+
+
+_NUMBERS_FIRST = re.compile(r"\s*(\d+(?:\s*(?:,|and|&|\s)\s*\d+)*)\b(.+)$", re.IGNORECASE)
+
+
+def _numbers_not_yet(text: str, count: int) -> tuple[int, ...] | None:
+    """The options of "2 on its way" or "1 and 3 not yet": numbers said to be still to do."""
+    found = _NUMBERS_FIRST.match(text)
+    if found is None:
+        return None
+    indexes = read_indexes(found[1], count)
+    if indexes is None or read_yes_no(found[2], done=True, under_way=True).outcome != "no":
+        return None
+    return indexes
 
 
 def _verdict(text: str, pending: tuple[str, ...] | None) -> str | None:
@@ -523,8 +548,8 @@ def _read_text(
         found = [i for i in read.covered if i not in covered]
         described = tuple(i for i in read.described if i not in covered)
         coming = tuple(i for i in read.coming if i not in covered)
-        if not found and not described and not coming and text.strip().endswith("?"):
-            return None
+        if not found and not described and not coming and Menu.asks_or_ends_in_question(text):
+            return None  # "what's a MASH" at "what does your referral say?": looked up
         if found:
             covered += found
         elif described and pending is None:
