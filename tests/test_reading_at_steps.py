@@ -49,6 +49,7 @@ def test_why_the_child_is_in_custody(
         ("dads got a cut on his head, paramedics seen to him", "couldn't match"),
         ("her brother has a burn, ambulance checked him over", "Taken as done: medical care"),
         ("told him hes not in trouble", "Taken as done: reassurance"),
+        ("grandad here but hes had a skinful", "couldn't match"),  # no safe adult
         ("yeah seen him", "couldn't match"),  # the child seen: no medical care named
     ],
 )
@@ -232,6 +233,9 @@ def test_done_typed_at_done_or_not_yet_says_what_was_taken_as_done(
         ("initial-contact/see-child", "shes here with me", "yes"),
         ("initial-contact/see-child", "spoke to her on her own", "yes"),
         ("missing-child/safe-well", "spoke to mum and the lad", "yes"),
+        # the paramedics there, not the officer seeing the child (review 3c)
+        ("initial-contact/see-child", "ambos here now checking the baby", None),
+        ("initial-contact/see-child", "paramedics with her, spoke to her after", "yes"),
     ],
 )
 def test_an_action_said_of_an_adult_does_not_answer_a_question_about_the_child(

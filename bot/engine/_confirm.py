@@ -300,6 +300,35 @@ def _yes_then_but_no(said: str, step: Mapping[str, Sequence[Phrase]]) -> bool:
     return not _step_meaning(before, step)[0] and _step_meaning(rest, step) == (True, "no")
 
 
+OTHERS = ADULT_WORDS | frozenset(word_list(LANGUAGE.people.professionals))
+"""Who an action word may be said of that is not the officer or the child."""
+_BEFORE_ACTION = frozenset({"is", "s", "are", "now", "just", "been", "has", "have", "all", "also"})
+
+
+def _done_only_by_others(heard: Sequence[str]) -> bool:
+    """Whether every action word said is said of an adult or a professional ("ambos here").
+
+    "ambos here now checking the baby" names the child, but says the paramedics are there,
+    not that the officer saw the child; "mum is here, spoke to her" is still the officer's.
+    """
+    places = [
+        (at, len(word.split()))
+        for word in DONE_WORDS
+        for at in range(len(heard))
+        if heard[at : at + len(word.split())] == word.split()
+    ]
+    if not places:
+        return False
+    for at, _ in places:
+        before = at - 1
+        while before >= 0 and heard[before] in _BEFORE_ACTION:
+            before -= 1
+        subject = heard[before] if before >= 0 else ""
+        if not (subject in OTHERS or (subject.endswith("s") and subject[:-1] in OTHERS)):
+            return False
+    return True
+
+
 def _only_adults(heard: Sequence[str]) -> bool:
     """Whether words name an adult ("mum", "nan's") and nobody who may be the child.
 
@@ -385,7 +414,7 @@ def _plain(
             return ConfirmReading(None, mixed=outcome)
         return ConfirmReading(outcome)
     if done and any(_done_said(heard, word) for word in DONE_WORDS):
-        if for_child and _only_adults(heard):
+        if for_child and (_only_adults(heard) or _done_only_by_others(heard)):
             # "spoke to mum", "mum is here": done, but not with the child the question is about.
             return ConfirmReading(None, of_an_adult=True)
         if part_not_done(said, 0):

@@ -224,6 +224,9 @@ class People(_Strict):
     women: Phrases = ()
     """The adults a "she" may stand for."""
     men: Phrases = ()
+    professionals: Phrases = ()
+    """People there in their work ("ambos", "paramedics"): "ambos here" is not the officer
+    having seen the child."""
     only_there: Phrases = ()
     """Words that only say an adult is there ("nan here", "mum arrived"): a pronoun after such a
     clause is not taken to be that adult's."""
