@@ -388,6 +388,8 @@ def test_option_numbers_said_to_be_still_to_do_are_left_unticked(
     already, replies = _step(engine, ticked, "1")
     assert replies.startswith("Already ticked: Police taking part."), replies
     assert already.pending == ticked.pending
+    everything, replies = _step(engine, at["referral/strategy"], "ticked all of them")
+    assert len(everything.pending or ()) == 3, replies
 
 
 def test_signed_off_by_the_sergeant_is_signed_off(
@@ -432,3 +434,12 @@ def test_done_or_not_yet_with_a_part_left_is_not_yet(
     assert asked.pending is not None  # "Done or not yet?" for reassurance
     new, replies = _step(engine, asked, said)
     assert [a.outcome for a in new.answers if a.step == "needs"] == [outcome], replies
+
+
+@pytest.mark.parametrize("said", ["yes - name yes, time no", "name yes, time no"])
+def test_a_part_answered_the_other_way_is_no_plain_answer(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    new, replies = _step(engine, at["record-check/author-date"], said)
+    assert [a.outcome for a in new.answers if a.step == "author-date"] == ["no"], replies
+    assert "Noted: Not yet (part of it is still to do)." in replies

@@ -117,6 +117,8 @@ def read_command(text: str, answers: Collection[str] = ()) -> Command | None:
     return None
 
 
+OPTION_WORDS = frozenset(word_list(LANGUAGE.commands.option_words))
+"""Words said around option numbers or "all of them" ("ticked", "press", "go with")."""
 _OPTION_WORDS = re.compile(
     r"(?<![\w'])(?:"
     + "|".join(

@@ -507,9 +507,26 @@ def read_yes_no(
         )
         if first.outcome is not None or first.mixed is not None:
             return first
-    return _plain(
+    plain = _plain(
         said, compiled_labels, compiled_step, done, _clause_starts(text), for_child, under_way
     )
+    if plain.outcome in _BARE_ANSWERS and _later_clause_ends_in(text, _BARE_ANSWERS[plain.outcome]):
+        # "yes - name yes, time no": a part answered the other way is no plain answer.
+        return ConfirmReading(None, mixed=plain.outcome)
+    return plain
+
+
+_BARE_ANSWERS = {
+    "yes": frozenset({"no", "nope", "nah", "not"}),
+    "no": frozenset({"yes", "yeah", "yep", "yup"}),
+}
+"""For each answer, the bare words of the other that may end a later clause ("time no")."""
+
+
+def _later_clause_ends_in(text: str, answers: frozenset[str]) -> bool:
+    """Whether a clause after the first ends in one of ``answers`` ("yes, name yes, time no")."""
+    clauses = [words(piece).split() for piece in re.split(r"[,.;:!?\n]+|\s[-–—]+\s", text)]
+    return any(clause and clause[-1] in answers for clause in clauses[1:])
 
 
 def _clause_starts(text: str) -> frozenset[int]:

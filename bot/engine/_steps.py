@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.engine._commands import read_acknowledgement, read_indexes
+from bot.engine._commands import OPTION_WORDS, read_acknowledgement, read_indexes
 from bot.engine._compile import StepWords
 from bot.engine._confirm import (
     RISK_WORDS,
@@ -443,7 +443,7 @@ def _read_checklist(
             else list(read_points(text, step_words.points, actions=step.purpose == "done").covered)
         )
         said = words(text)
-        if not found and said in ALL_WORDS:
+        if not found and _all_said(said):
             found = list(ids)
         if found and all(i in ticked for i in found):
             # Nothing new: said so, rather than the question again as if nothing was read.
@@ -467,6 +467,14 @@ def _read_checklist(
         outcome = "partial" if missing else "complete"
         return Reading(Answer(step_id, outcome, covered=ordered, outstanding=missing))
     return Reading(Answer(step_id, "some" if ordered else "none", covered=ordered))
+
+
+def _all_said(said: str) -> bool:
+    """Whether a checklist answer ticks everything: "all of them", "ticked all of them"."""
+    heard = said.split()
+    return said in ALL_WORDS or (
+        len(heard) > 1 and heard[0] in OPTION_WORDS and " ".join(heard[1:]) in ALL_WORDS
+    )
 
 
 _NUMBERS_FIRST = re.compile(r"\s*(\d+(?:\s*(?:,|and|&|\s)\s*\d+)*)\b(.+)$", re.IGNORECASE)
