@@ -306,6 +306,7 @@ def test_a_correction_said_first_then_an_answer_is_the_answer(
         # a day of the month, counted from its midnight; school out at 15:00; a time with doubt
         ("since the 12th", "since Sunday 12 November, about 2.9 days: 1 to 3 days."),
         ("since 1st nov", "since Wednesday 1 November, about 13.9 days: Over 3 days."),
+        ("since 2am, her 1st time", "since 02:00 today, about 20 hours: Under a day."),
         ("since she left school yesterday", "since 15:00 yesterday, about 31 hours: 1 to 3"),
         ("not sure, mum reckons since last weekend", "since 00:00 Friday, about 4.9 days: Over 3"),
         # a correction keeps the unit or the "since" it corrects

@@ -381,8 +381,10 @@ def _since(said: str, now: float | None) -> float | None:
 _MONTH_NAMES = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) or "(?!)"
 _SINCE_NAMES = "|".join(sorted(map(re.escape, SINCE_WORDS), key=len, reverse=True))
 _ORDINAL_DATE = re.compile(
-    rf"(?<![\w/])(\d{{1,2}})(?:st|nd|rd|th)\b(?:\s+(?:of\s+)?({_MONTH_NAMES})\b)?"
+    rf"(?<![\w/])(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:time|go|attempt|floor|year))"
+    rf"(?:\s+(?:of\s+)?({_MONTH_NAMES})\b)?"
 )
+"""A day of the month ("the 1st", "2nd of dec"), never "1st time missing" or "3rd floor"."""
 _PLAIN_DATE = re.compile(
     rf"\b(?:{_SINCE_NAMES})\s+(?:the\s+)?(\d{{1,2}})\s+(?:of\s+)?({_MONTH_NAMES})\b"
 )
