@@ -75,6 +75,21 @@ def test_a_number_press_says_which_button_it_pressed(engine: Engine) -> None:
     assert chat.state is not None and chat.state.step == "how-long"
 
 
+def test_a_ticked_option_pressed_again_is_not_noted_before_it_is_unticked(
+    engine: Engine,
+) -> None:
+    out = io.StringIO()
+    chat = ConsoleChat(sessions=_sessions(engine, None), output=out, clock=Clock())
+    chat.open(fresh=True)
+    for line in ("referral", "yes", "ok", "1"):
+        chat.send(line)
+    ticked = out.tell()
+    assert "guidebot: Noted: Police taking part.\n" in out.getvalue()
+    chat.send("1")
+    assert out.getvalue()[ticked:].startswith("guidebot: Unticked: Police taking part.\n")
+    assert chat.state is not None and chat.state.pending == ()
+
+
 def test_a_bare_number_answers_a_duration_question_instead_of_pressing(engine: Engine) -> None:
     out = io.StringIO()
     chat = ConsoleChat(sessions=_sessions(engine, None), output=out, clock=Clock())

@@ -156,6 +156,10 @@ def test_option_numbers() -> None:
     assert read_indexes("2, 4 and 1", 4) == (1, 3, 0)
     assert read_indexes("5", 4) is None
     assert read_indexes("1 cut", 4) is None
+    # the words said around the numbers (review 12): only the numbers are read
+    assert read_indexes("ticked 1 and 2", 4) == (0, 1)
+    assert read_indexes("press 3 pls", 4) == (2,)
+    assert read_indexes("1 and 2 but not 3", 4) is None
 
 
 SIGNOFF = [
@@ -560,6 +564,15 @@ def test_a_pronoun_beside_an_adult_is_someone_else_the_child() -> None:
         "first aid done, nan with her, calmed her down", (reassurance,), actions=True
     )
     assert read.covered == ("reassurance",)
+
+
+def test_a_pronoun_after_an_adult_who_is_only_there_is_the_child() -> None:
+    """'nan here, reassured her': nan is only there, so the child was reassured (review 22)."""
+    reassurance = Point("reassurance", phrases(("reassured",)), for_child=True)
+    done = read_points("first aid done, nan here, reassured her", (reassurance,), actions=True)
+    assert done.covered == ("reassurance",)
+    upset = read_points("nan here in bits, reassured her", (reassurance,), actions=True)
+    assert upset.covered == ()  # something is said of nan: "her" may be nan
 
 
 @pytest.mark.parametrize("said", ["working on it", "on its way", "needs doing"])

@@ -48,6 +48,9 @@ def test_why_the_child_is_in_custody(
         ("grandad is on his way over", "Still to come, so not done yet: a safe adult"),
         ("dads got a cut on his head, paramedics seen to him", "couldn't match"),
         ("her brother has a burn, ambulance checked him over", "Taken as done: medical care"),
+        ("told him hes not in trouble", "Taken as done: reassurance"),
+        ("grandad here but hes had a skinful", "couldn't match"),  # no safe adult
+        ("yeah seen him", "couldn't match"),  # the child seen: no medical care named
     ],
 )
 def test_done_coming_or_done_for_someone_else_is_said_back(
@@ -230,6 +233,9 @@ def test_done_typed_at_done_or_not_yet_says_what_was_taken_as_done(
         ("initial-contact/see-child", "shes here with me", "yes"),
         ("initial-contact/see-child", "spoke to her on her own", "yes"),
         ("missing-child/safe-well", "spoke to mum and the lad", "yes"),
+        # the paramedics there, not the officer seeing the child (review 3c)
+        ("initial-contact/see-child", "ambos here now checking the baby", None),
+        ("initial-contact/see-child", "paramedics with her, spoke to her after", "yes"),
     ],
 )
 def test_an_action_said_of_an_adult_does_not_answer_a_question_about_the_child(
@@ -297,6 +303,15 @@ def test_a_correction_said_first_then_an_answer_is_the_answer(
         ("since the early hours", "since 00:00 today, about 22 hours: Under a day."),
         # a correction: the last figure counts, never the two added up
         ("3 hours, no wait 30 hours", "about 30 hours: 1 to 3 days."),
+        # a day of the month, counted from its midnight; school out at 15:00; a time with doubt
+        ("since the 12th", "since Sunday 12 November, about 2.9 days: 1 to 3 days."),
+        ("since 1st nov", "since Wednesday 1 November, about 13.9 days: Over 3 days."),
+        ("since 2am, her 1st time", "since 02:00 today, about 20 hours: Under a day."),
+        ("since she left school yesterday", "since 15:00 yesterday, about 31 hours: 1 to 3"),
+        ("not sure, mum reckons since last weekend", "since 00:00 Friday, about 4.9 days: Over 3"),
+        # a correction keeps the unit or the "since" it corrects
+        ("2 days no wait 3", "about 3 days: Over 3 days."),
+        ("since 2am no wait 3am", "since 03:00 today, about 19 hours: Under a day."),
     ],
 )
 def test_how_long_missing_said_oddly(
@@ -304,6 +319,7 @@ def test_how_long_missing_said_oddly(
 ) -> None:
     _, replies = _step(engine, at["missing-child/how-long"], said)
     assert f"Read as {read}" in replies, replies
+    assert ("(you weren't sure)." in replies) == ("not sure" in said), replies
 
 
 @pytest.mark.parametrize("said", ["14, no wait 15", "13 sorry 15"])
@@ -312,6 +328,13 @@ def test_an_age_corrected_counts_the_last(
 ) -> None:
     _, replies = _step(engine, at["child-in-custody/age"], said)
     assert "Read as 15 years: 12 to 17." in replies, replies
+
+
+def test_the_age_a_child_appears_is_the_age_asked_for(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    _, replies = _step(engine, at["child-in-custody/age"], "he says hes 18 but looks about 15")
+    assert "Read as 15 years, as they appear: 12 to 17." in replies, replies
 
 
 @pytest.mark.parametrize("said", ["needs doing", "still needs doing", "on my list"])
@@ -337,13 +360,49 @@ def test_something_under_way_does_not_answer_whether_something_is_so(
     assert "didn't catch" in replies
 
 
-@pytest.mark.parametrize("said", ["what is a strat", "whats a strat"])
+@pytest.mark.parametrize(
+    ("where", "said", "card"),
+    [
+        ("record-check/timely", "what is a strat", "Strategy discussion"),
+        ("record-check/timely", "whats a strat", "Strategy discussion"),
+        # at a question answered in words too (review 3c)
+        ("referral/content", "what's a MASH", "MASH"),
+    ],
+)
 def test_a_question_asked_mid_flow_without_ask_is_looked_up(
-    engine: Engine, at: dict[str, Conversation], said: str
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, card: str
 ) -> None:
-    new, replies = _step(engine, at["record-check/timely"], said)
-    assert "Strategy discussion" in replies and "didn't catch" not in replies, replies
-    assert new.step == "timely" and len(new.answers) == len(at["record-check/timely"].answers)
+    new, replies = _step(engine, at[where], said)
+    assert card in replies and "didn't catch" not in replies, replies
+    assert "couldn't match" not in replies and "Back to your question" in replies, replies
+    assert new.step == at[where].step and len(new.answers) == len(at[where].answers)
+
+
+def test_option_numbers_said_to_be_still_to_do_are_left_unticked(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    ticked, _ = _step(engine, at["referral/strategy"], "1 and 2")
+    new, replies = _step(engine, ticked, "2 on its way")
+    assert "Not ticked, still to do: Our info ready." in replies, replies
+    assert new.pending == ("police-attend",)
+    # a typed number of an option already ticked: said so, not the question bare again
+    already, replies = _step(engine, ticked, "1")
+    assert replies.startswith("Already ticked: Police taking part."), replies
+    assert already.pending == ticked.pending
+    everything, replies = _step(engine, at["referral/strategy"], "ticked all of them")
+    assert len(everything.pending or ()) == 3, replies
+
+
+def test_signed_off_by_the_sergeant_is_signed_off(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    for said, outcome in (
+        ("signed off by skipper", "signed-off"),
+        ("sarge has signed it", "signed-off"),
+        ("skipper hasnt signed it yet", "needed"),
+    ):
+        new, replies = _step(engine, at["record-check/signoff"], said)
+        assert new.answers[-1].step == "signoff" and new.answers[-1].outcome == outcome, replies
 
 
 @pytest.mark.parametrize(
@@ -376,3 +435,12 @@ def test_done_or_not_yet_with_a_part_left_is_not_yet(
     assert asked.pending is not None  # "Done or not yet?" for reassurance
     new, replies = _step(engine, asked, said)
     assert [a.outcome for a in new.answers if a.step == "needs"] == [outcome], replies
+
+
+@pytest.mark.parametrize("said", ["yes - name yes, time no", "name yes, time no"])
+def test_a_part_answered_the_other_way_is_no_plain_answer(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    new, replies = _step(engine, at["record-check/author-date"], said)
+    assert [a.outcome for a in new.answers if a.step == "author-date"] == ["no"], replies
+    assert "Noted: Not yet (part of it is still to do)." in replies

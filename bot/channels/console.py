@@ -106,7 +106,8 @@ class ConsoleChat:
         """Handle one line from the officer: a button number presses it, anything else is text.
 
         A press is echoed as "Noted: <label>" like a typed answer, so the officer sees what the
-        number chose and can undo it with 'back'.
+        number chose and can undo it with 'back', unless the engine says what the press did
+        (a ticked option pressed again is "Unticked").
         """
         assert self.state is not None, "open() the chat first"
         typed = line.strip()
@@ -116,14 +117,18 @@ class ConsoleChat:
         pressed = self._pressed(typed)
         if pressed is not None:
             event = Press(pressed.value, self.clock())
-            self.output.write(f"guidebot: Noted: {pressed.label}.\n")
             turn: dict[str, Any] = {"press": event.value}
         else:
             event = Text(typed, self.clock())
             turn = {"text": typed}
         if self.record:
             self.turns.append(turn)
-        self._carry_out(self.sessions.handle(self.key, event))
+        result = self.sessions.handle(self.key, event)
+        if pressed is not None and not (result.replies and result.replies[0].role == "echo"):
+            # The engine says what some presses did ("Unticked: Police taking part."): then
+            # "Noted" would say the opposite first.
+            self.output.write(f"guidebot: Noted: {pressed.label}.\n")
+        self._carry_out(result)
 
     def _pressed(self, typed: str) -> Button | None:
         """The button a typed number presses, if it is one (never where a number is an answer)."""

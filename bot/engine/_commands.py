@@ -117,9 +117,32 @@ def read_command(text: str, answers: Collection[str] = ()) -> Command | None:
     return None
 
 
+OPTION_WORDS = frozenset(word_list(LANGUAGE.commands.option_words))
+"""Words said around option numbers or "all of them" ("ticked", "press", "go with")."""
+_OPTION_WORDS = re.compile(
+    r"(?<![\w'])(?:"
+    + "|".join(
+        re.escape(word).replace(r"\ ", r"['\s]?")
+        for word in sorted(LANGUAGE.commands.option_words, key=len, reverse=True)
+    )
+    + r")(?![\w'])[.!]*"
+)
+
+
+def _without_option_words(said: str) -> str:
+    """The numbers of "ticked 1 and 2" or "press 3 pls", with the words around them dropped.
+
+    Only words around numbers are dropped, and only when a number is left: "done" alone is
+    still the Done button's word, read elsewhere.
+    """
+    if not any(char.isdigit() for char in said):
+        return said
+    return re.sub(r"\s+", " ", _OPTION_WORDS.sub(" ", said)).strip(" ,")
+
+
 def read_indexes(text: str, count: int) -> tuple[int, ...] | None:
     """Option numbers typed as "1 3", "1,3" or "2 and 4" (1-based), if that is all the text is."""
-    said = text.strip().lower()
+    said = _without_option_words(text.strip().lower())
     if not re.fullmatch(r"\d+(?:\s*(?:,|and|&|\s)\s*\d+)*", said):
         return None
     numbers = tuple(int(n) for n in re.findall(r"\d+", said))

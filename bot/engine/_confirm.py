@@ -168,7 +168,7 @@ def _negated(heard: Sequence[str], start: int) -> bool:
 
 def corrected_part(text: str) -> str | None:
     """What follows the last self-correction in a message ("arrested, no wait, voluntary")."""
-    split = _split_at_correction(words(text))
+    split = split_at_correction(words(text))
     return split[1] if split is not None else None
 
 
@@ -182,7 +182,7 @@ def _opening_correction(said: str) -> int:
     return max(ends, default=0)
 
 
-def _split_at_correction(said: str) -> tuple[str, str] | None:
+def split_at_correction(said: str) -> tuple[str, str] | None:
     """The answer before and after the last self-correction ("no, actually yes"), if any."""
     heard = said.split()
     found = [
@@ -300,6 +300,35 @@ def _yes_then_but_no(said: str, step: Mapping[str, Sequence[Phrase]]) -> bool:
     return not _step_meaning(before, step)[0] and _step_meaning(rest, step) == (True, "no")
 
 
+OTHERS = ADULT_WORDS | frozenset(word_list(LANGUAGE.people.professionals))
+"""Who an action word may be said of that is not the officer or the child."""
+_BEFORE_ACTION = frozenset({"is", "s", "are", "now", "just", "been", "has", "have", "all", "also"})
+
+
+def _done_only_by_others(heard: Sequence[str]) -> bool:
+    """Whether every action word said is said of an adult or a professional ("ambos here").
+
+    "ambos here now checking the baby" names the child, but says the paramedics are there,
+    not that the officer saw the child; "mum is here, spoke to her" is still the officer's.
+    """
+    places = [
+        (at, len(word.split()))
+        for word in DONE_WORDS
+        for at in range(len(heard))
+        if heard[at : at + len(word.split())] == word.split()
+    ]
+    if not places:
+        return False
+    for at, _ in places:
+        before = at - 1
+        while before >= 0 and heard[before] in _BEFORE_ACTION:
+            before -= 1
+        subject = heard[before] if before >= 0 else ""
+        if not (subject in OTHERS or (subject.endswith("s") and subject[:-1] in OTHERS)):
+            return False
+    return True
+
+
 def _only_adults(heard: Sequence[str]) -> bool:
     """Whether words name an adult ("mum", "nan's") and nobody who may be the child.
 
@@ -385,7 +414,7 @@ def _plain(
             return ConfirmReading(None, mixed=outcome)
         return ConfirmReading(outcome)
     if done and any(_done_said(heard, word) for word in DONE_WORDS):
-        if for_child and _only_adults(heard):
+        if for_child and (_only_adults(heard) or _done_only_by_others(heard)):
             # "spoke to mum", "mum is here": done, but not with the child the question is about.
             return ConfirmReading(None, of_an_adult=True)
         if part_not_done(said, 0):
@@ -465,7 +494,7 @@ def read_yes_no(
         if rest.outcome is not None or rest.mixed is not None:
             return rest
         return ConfirmReading(None, earlier=True)
-    split = _split_at_correction(said)
+    split = split_at_correction(said)
     if split is not None:
         before, after = split
         last = _plain(
@@ -478,9 +507,26 @@ def read_yes_no(
         )
         if first.outcome is not None or first.mixed is not None:
             return first
-    return _plain(
+    plain = _plain(
         said, compiled_labels, compiled_step, done, _clause_starts(text), for_child, under_way
     )
+    if plain.outcome in _BARE_ANSWERS and _later_clause_ends_in(text, _BARE_ANSWERS[plain.outcome]):
+        # "yes - name yes, time no": a part answered the other way is no plain answer.
+        return ConfirmReading(None, mixed=plain.outcome)
+    return plain
+
+
+_BARE_ANSWERS = {
+    "yes": frozenset({"no", "nope", "nah", "not"}),
+    "no": frozenset({"yes", "yeah", "yep", "yup"}),
+}
+"""For each answer, the bare words of the other that may end a later clause ("time no")."""
+
+
+def _later_clause_ends_in(text: str, answers: frozenset[str]) -> bool:
+    """Whether a clause after the first ends in one of ``answers`` ("yes, name yes, time no")."""
+    clauses = [words(piece).split() for piece in re.split(r"[,.;:!?\n]+|\s[-–—]+\s", text)]
+    return any(clause and clause[-1] in answers for clause in clauses[1:])
 
 
 def _clause_starts(text: str) -> frozenset[int]:

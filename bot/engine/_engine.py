@@ -749,9 +749,7 @@ class Engine:
     def _not_understood(
         self, flow: Flow, state: Conversation, turn: Turn, event: Text | Press
     ) -> Conversation:
-        if isinstance(event, Text) and (
-            event.text.strip().endswith("?") or self.menu.asks(event.text)
-        ):
+        if isinstance(event, Text) and self.menu.asks_or_ends_in_question(event.text):
             # "whats a strat" mid-question: looked up, then back to the question.
             self._search(event.text, turn, flow.id, state.step)
             turn.say(BACK_TO_QUESTION)

@@ -153,6 +153,11 @@ class Menu:
         said = words(text).split()
         return len(said) >= 2 and said[0] in QUESTION_WORDS_OPENING - _ALSO_ANSWERS
 
+    @staticmethod
+    def asks_or_ends_in_question(text: str) -> bool:
+        """True for a question put mid-flow: one ending in "?", or :meth:`asks` one."""
+        return text.strip().endswith("?") or Menu.asks(text)
+
     def fitting(self, entry: Entry) -> Flow | None:
         """The flow that best fits a knowledge entry, or None if none touches it at all.
 

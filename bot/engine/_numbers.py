@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.engine._confirm import corrected_part, read_confirm
+from bot.engine._confirm import corrected_part, read_confirm, split_at_correction
 from bot.engine._words import LANGUAGE, has, word_list, words
 
 _DECIMAL = re.compile(r"\d\s*[.,]\s*\d")
@@ -60,6 +60,8 @@ RELATIVE_HOURS: tuple[tuple[str, float], ...] = tuple(
 """Everyday answers to "how long?", read as a rough figure; the bot says how it read them."""
 
 DAY_NAMES: dict[str, int] = dict(_NUMBERS.days)
+MONTHS: dict[str, int] = {words(name): month for name, month in _NUMBERS.months.items()}
+APPEARANCE = word_list(_NUMBERS.appearance)
 PARTS_OF_DAY: dict[str, int] = {words(part): hour for part, hour in _NUMBERS.parts_of_day.items()}
 """When a part of today begins, taken early so that the time since it is never under-read."""
 
@@ -246,6 +248,9 @@ def _when(said: list[str], at: int, *, clock: bool) -> _When | None:
     index = at
     while index < len(said):
         word = said[index]
+        if word == "the" and index == at and index + 1 < len(said) and said[index + 1] in DAY_NAMES:
+            index += 1  # "since the weekend"
+            continue
         if word in YESTERDAY and index + 1 < len(said) and said[index + 1] in DAY_NAMES:
             index += 1  # "last friday"
             continue
@@ -373,6 +378,57 @@ def _since(said: str, now: float | None) -> float | None:
     return Estimate(hours, f"since {_shown(when, start, local)}, {describe_hours(hours)}")
 
 
+_MONTH_NAMES = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) or "(?!)"
+_SINCE_NAMES = "|".join(sorted(map(re.escape, SINCE_WORDS), key=len, reverse=True))
+_ORDINAL_DATE = re.compile(
+    rf"(?<![\w/])(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:time|go|attempt|floor|year))"
+    rf"(?:\s+(?:of\s+)?({_MONTH_NAMES})\b)?"
+)
+"""A day of the month ("the 1st", "2nd of dec"), never "1st time missing" or "3rd floor"."""
+_PLAIN_DATE = re.compile(
+    rf"\b(?:{_SINCE_NAMES})\s+(?:the\s+)?(\d{{1,2}})\s+(?:of\s+)?({_MONTH_NAMES})\b"
+)
+_SLASH_DATE = re.compile(rf"\b(?:{_SINCE_NAMES})\s+(\d{{1,2}})/(\d{{1,2}})(?![\w/])")
+
+
+def _date_since(text: str, now: float | None) -> float | None:
+    """A length of time counted from a day of the month ("since the 1st", "from 30 nov").
+
+    Counted from that date's midnight, the long side; a day of the month not yet reached this
+    month is last month's, a date not yet reached this year last year's. Without ``now`` a date
+    cannot be counted, and the answer is asked again rather than guessed.
+    """
+    lowered = text.lower()
+    found = _ORDINAL_DATE.search(lowered) or _PLAIN_DATE.search(lowered)
+    if found is not None:
+        day, month = int(found[1]), MONTHS.get(words(found[2] or ""))
+    elif (slashed := _SLASH_DATE.search(lowered)) is not None:
+        day, month = int(slashed[1]), int(slashed[2])  # UK order: day first
+    else:
+        return None
+    if now is None or not 1 <= day <= 31 or (month is not None and not 1 <= month <= 12):
+        return None
+    local = _local(now)
+    start: dt.datetime | None = None
+    for back in range(13):  # this month (or year) first, then further back
+        year, wanted = local.year, month if month is not None else local.month - back
+        if month is not None:
+            year -= back
+        while wanted < 1:
+            wanted, year = wanted + 12, year - 1
+        try:
+            candidate = local.replace(year=year, month=wanted, day=day, hour=0, minute=0)
+        except ValueError:
+            continue  # the 31st of a short month
+        if candidate <= local:
+            start = candidate.replace(second=0, microsecond=0)
+            break
+    if start is None:
+        return None
+    hours = max(0.25, (now - start.timestamp()) / 3600)
+    return Estimate(hours, f"since {start:%A} {start.day} {start:%B}, {describe_hours(hours)}")
+
+
 def _duration_words(text: str) -> list[str]:
     """The answer as normalised words, with decimals kept whole and spoken units mended."""
     found: list[str] = []
@@ -464,6 +520,26 @@ def _quantities(text: str) -> list[tuple[str, float]]:
     return found
 
 
+def _corrected_in_context(before: str, after: str) -> str:
+    """A correction read with what it corrects: "since 10pm, no wait 11pm" is since 11pm.
+
+    A bare number takes the unit said before it ("2 days no wait 3" is 3 days, never 3
+    hours), and a time the "since" said before it, so the correction is never read lower.
+    """
+    said, heard = _time_words(before).split(), _time_words(after).split()
+
+    def counts_from(answer: list[str]) -> bool:
+        return any(_phrase_at(answer, at, _SINCE) for at in range(len(answer)))
+
+    if counts_from(said) and not counts_from(heard):
+        return f"since {after}"
+    if len(heard) == 1 and _number(heard[0]) is not None:
+        units = [word for word in said if word in UNIT_HOURS]
+        if units:
+            return f"{after} {units[-1]}"
+    return after
+
+
 def read_hours(text: str, now: float | None = None) -> float | str | None:
     """A length of time in hours ("3 hours", "day and a half", "since 10pm"), or "unsure".
 
@@ -472,13 +548,16 @@ def read_hours(text: str, now: float | None = None) -> float | str | None:
     as under a day, but a day name cannot be read. Rough amounts are read on the long side
     ("a couple of days" is 2 days, "2 or 3 days" is 3), so a band is never lower than meant.
     """
-    after = corrected_part(text)
-    if after is not None:
+    split = split_at_correction(words(text))
+    if split is not None:
         # "3 hours, no wait 30 hours": what was said last counts, never the two added up.
-        corrected = read_hours(after, now)
+        corrected = read_hours(_corrected_in_context(*split), now)
         if corrected is not None:
             return corrected
     text = _fractions(text)
+    dated = _date_since(text, now)
+    if dated is not None:
+        return dated
     said = _time_words(text)
     since = _since(said, now)
     if since is not None:
@@ -556,6 +635,23 @@ def _birth(heard: list[str], local: dt.datetime) -> tuple[int, int | None, str] 
     return None
 
 
+def _apparent(said: str) -> str | None:
+    """What follows the last word for how someone looks ("looks about 15"), if a number does."""
+    heard = said.split()
+    for at in range(len(heard) - 1, -1, -1):
+        took = max(
+            (len(p.split()) for p in APPEARANCE if heard[at : at + len(p.split())] == p.split()),
+            default=0,
+        )
+        if took and at + took < len(heard):
+            after = heard[at + took :]
+            if after[0] == "like":
+                after = after[1:]
+            if after and (_number(after[0]) is not None or read_number(after[0]) is not None):
+                return " ".join(after)
+    return None
+
+
 def read_age(
     text: str,
     now: float | None = None,
@@ -580,6 +676,13 @@ def read_age(
     text = _fractions(text)
     said = words(text)
     heard = said.split()
+    looked = _apparent(_time_words(text))
+    if looked is not None:
+        # "says hes 18 but looks about 15": the age they appear is the one asked for, and
+        # said to be so where the answer gave another age too.
+        apparent = read_age(looked, now, least=least, most=most, unit=unit)
+        if isinstance(apparent.value, float) and apparent.value != read_number(text):
+            return AgeReading(apparent.value, apparent.other, f"{apparent.shown}, as they appear")
     if now is not None and heard:
         birth = _birth(heard, _local(now))
         if birth is not None:

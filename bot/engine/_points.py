@@ -78,6 +78,21 @@ HE = frozenset(word_list(_PEOPLE.he))
 WOMEN = frozenset(word_list(_PEOPLE.women))
 MEN = frozenset(word_list(_PEOPLE.men))
 NOUNS = ADULT_WORDS | (CHILD_WORDS - PRONOUNS)
+ONLY_THERE = frozenset(word_list(_PEOPLE.only_there))
+"""Words that only say an adult is there ("nan here", "mum arrived")."""
+
+
+def _only_there(clause: Sequence[Word]) -> bool:
+    """Whether a clause only says who is there ("nan here", "mum's just arrived").
+
+    A pronoun after it is not taken to be that adult's: "nan here, reassured her" reassured the
+    child, while "mum's got a cut lip, paramedics saw to her" says something of mum.
+    """
+    said = [word.text for word in clause]
+    joined = f" {' '.join(said)} "
+    for phrase in sorted(ADULT_WORDS | ONLY_THERE, key=len, reverse=True):
+        joined = joined.replace(f" {phrase} ", " ")
+    return not joined.strip() and _names(clause, ADULT_WORDS)
 
 
 def _someone_else(clause: Sequence[Word]) -> bool:
@@ -127,6 +142,7 @@ def _for_someone_else(said: Sequence[Word], span: tuple[int, int]) -> bool:
             if _names(earlier, NOUNS):
                 return (
                     _names(earlier, people)
+                    and not _only_there(earlier)
                     and not _someone_beside(earlier, pronouns)
                     and not _names(earlier, CHILD_WORDS - PRONOUNS)
                 )

@@ -14,10 +14,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.engine._commands import read_acknowledgement, read_indexes
+from bot.engine._commands import OPTION_WORDS, read_acknowledgement, read_indexes
 from bot.engine._compile import StepWords
-from bot.engine._confirm import RISK_WORDS, corrected_part, part_not_done, read_yes_no
+from bot.engine._confirm import (
+    RISK_WORDS,
+    corrected_part,
+    part_not_done,
+    read_confirm,
+    read_yes_no,
+)
 from bot.engine._effects import Button
+from bot.engine._menu import Menu
 from bot.engine._numbers import describe_hours, read_age, read_hours
 from bot.engine._phrases import best_option
 from bot.engine._points import ADULT_WORDS, read_points
@@ -387,7 +394,12 @@ def _read_band(
     band_id = _band_hit(step.bands, float(read))
     if band_id is None:
         return None
-    return Reading(Answer(step_id, band_id), echo=f"Read as {shown}: {bands[band_id].label}.")
+    # "not sure, mum reckons since last weekend": the time given is read, and the doubt said
+    # back, so the officer knows the band rests on a guess.
+    doubt = " (you weren't sure)" if read_confirm(text) == UNSURE else ""
+    return Reading(
+        Answer(step_id, band_id), echo=f"Read as {shown}: {bands[band_id].label}{doubt}."
+    )
 
 
 def _read_checklist(
@@ -418,15 +430,25 @@ def _read_checklist(
             return None
     else:
         indexes = read_indexes(text, len(ids))
+        still_to_do = _numbers_not_yet(text, len(ids)) if indexes is None else None
+        if still_to_do is not None:
+            # "2 on its way", "3 not yet": left unticked, and said so.
+            waiting = [ids[i] for i in still_to_do]
+            ticked = [i for i in ticked if i not in waiting]
+            note = f"Not ticked, still to do: {join([labels[i] for i in waiting])}."
+            return Reading(pending=tuple(i for i in ids if i in ticked), note=note)
         found = (
             [ids[i] for i in indexes]
             if indexes is not None
             else list(read_points(text, step_words.points, actions=step.purpose == "done").covered)
         )
         said = words(text)
-        if not found and said in ALL_WORDS:
+        if not found and _all_said(said):
             found = list(ids)
-        if found:
+        if found and all(i in ticked for i in found):
+            # Nothing new: said so, rather than the question again as if nothing was read.
+            note = f"Already ticked: {join([labels[i] for i in ids if i in found])}."
+        elif found:
             ticked += [i for i in found if i not in ticked]
         elif said in FINISHED_WORDS or said in NOTHING_WORDS:
             finish = True
@@ -445,6 +467,28 @@ def _read_checklist(
         outcome = "partial" if missing else "complete"
         return Reading(Answer(step_id, outcome, covered=ordered, outstanding=missing))
     return Reading(Answer(step_id, "some" if ordered else "none", covered=ordered))
+
+
+def _all_said(said: str) -> bool:
+    """Whether a checklist answer ticks everything: "all of them", "ticked all of them"."""
+    heard = said.split()
+    return said in ALL_WORDS or (
+        len(heard) > 1 and heard[0] in OPTION_WORDS and " ".join(heard[1:]) in ALL_WORDS
+    )
+
+
+_NUMBERS_FIRST = re.compile(r"\s*(\d+(?:\s*(?:,|and|&|\s)\s*\d+)*)\b(.+)$", re.IGNORECASE)
+
+
+def _numbers_not_yet(text: str, count: int) -> tuple[int, ...] | None:
+    """The options of "2 on its way" or "1 and 3 not yet": numbers said to be still to do."""
+    found = _NUMBERS_FIRST.match(text)
+    if found is None:
+        return None
+    indexes = read_indexes(found[1], count)
+    if indexes is None or read_yes_no(found[2], done=True, under_way=True).outcome != "no":
+        return None
+    return indexes
 
 
 def _verdict(text: str, pending: tuple[str, ...] | None) -> str | None:
@@ -512,8 +556,8 @@ def _read_text(
         found = [i for i in read.covered if i not in covered]
         described = tuple(i for i in read.described if i not in covered)
         coming = tuple(i for i in read.coming if i not in covered)
-        if not found and not described and not coming and text.strip().endswith("?"):
-            return None
+        if not found and not described and not coming and Menu.asks_or_ends_in_question(text):
+            return None  # "what's a MASH" at "what does your referral say?": looked up
         if found:
             covered += found
         elif described and pending is None:

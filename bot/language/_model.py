@@ -116,6 +116,8 @@ class Commands(_Strict):
     ask: Phrases = Field(min_length=1)
     greetings: Phrases = ()
     question_words: Phrases = ()
+    option_words: Phrases = ()
+    """Words said around option numbers ("ticked 1 and 2", "press 3", "options 1 & 3")."""
 
 
 class Scope(_Strict):
@@ -166,6 +168,10 @@ class Numbers(_Strict):
     relative_hours: dict[Phrase, float] = Field(default_factory=dict)
     days: dict[Phrase, Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=dict)
     parts_of_day: dict[Phrase, Annotated[int, Field(ge=0, le=23)]] = Field(default_factory=dict)
+    months: dict[Phrase, Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=dict)
+    """Month names, read after a day of the month ("since the 1st of Dec", "from 30 nov")."""
+    appearance: Phrases = ()
+    """Words before the age a person looks ("looks about 15"): that age is the one asked for."""
     yesterday: Phrases = ()
     time_shorthand: dict[Phrase, Phrase] = Field(default_factory=dict)
     hedges: Phrases = ()
@@ -218,6 +224,12 @@ class People(_Strict):
     women: Phrases = ()
     """The adults a "she" may stand for."""
     men: Phrases = ()
+    professionals: Phrases = ()
+    """People there in their work ("ambos", "paramedics"): "ambos here" is not the officer
+    having seen the child."""
+    only_there: Phrases = ()
+    """Words that only say an adult is there ("nan here", "mum arrived"): a pronoun after such a
+    clause is not taken to be that adult's."""
 
 
 class ProtectFirst(_Strict):
