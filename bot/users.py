@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal, get_args
 
-from bot.keys import PSEUDONYM_KEY_FILE, Keys, KeysError
+from bot.keys import PSEUDONYM_KEY_FILE, Keys, refuse_a_lost_key
 from bot.store import Store, UserRecord
 
 Role = Literal["officer", "trainer", "supervisor", "admin"]
@@ -69,14 +69,17 @@ def keys_for(store: Store, data_dir: Path) -> Keys:
         KeysError: the key file is missing but the store has enrolled users, or a key file
             cannot be made or read.
     """
-    path = data_dir / PSEUDONYM_KEY_FILE
-    if not path.exists() and store.users():
-        raise KeysError(
-            f"No pseudonym key at {path}, but officers are enrolled in this database: restore "
-            "pseudonym.key from your backup (a new key would cut every enrolled officer off), "
-            "or check --data-dir; only if no backup holds it, 'guidebot keys new' makes a new "
-            "key and every officer must enrol again."
-        )
+    refuse_a_lost_key(
+        data_dir / PSEUDONYM_KEY_FILE,
+        relied_on=store.user_count(),
+        name="pseudonym key",
+        reliance="officers are enrolled in this database",
+        loss=(
+            "(a new key would cut every enrolled officer off), or check --data-dir; only if no "
+            "backup holds it, 'guidebot keys new' makes a new key and every officer must enrol "
+            "again"
+        ),
+    )
     return Keys.open(data_dir)
 
 

@@ -507,6 +507,15 @@ class Store:
         with self._using("read the users") as db:
             return _users.all_users(db)
 
+    def user_count(self) -> int:
+        """How many users were ever enrolled (revoked and expired ones too), without reading them.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("count the users") as db:
+            return int(db.execute("SELECT count(*) FROM users").fetchone()[0])
+
     def revoke_user(self, pseudonym: str, *, now: float) -> bool:
         """Mark the user revoked from ``now`` (an earlier revocation keeps its time).
 
@@ -658,6 +667,15 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?)",
                 [size, root, note, signed_at, reason],
             )
+
+    def checkpoint_count(self) -> int:
+        """How many checkpoints were signed, without reading their notes.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("count the checkpoints") as db:
+            return int(db.execute("SELECT count(*) FROM checkpoints").fetchone()[0])
 
     def checkpoints(self) -> list[StoredCheckpoint]:
         """Every signed checkpoint, oldest first.
