@@ -3,6 +3,8 @@ purged log verifies; proofs check out offline with the public key alone."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 import time
@@ -439,3 +441,46 @@ def test_a_log_never_checkpointed_gets_its_first_key_on_first_use(tmp_path: Path
     done = CliRunner().invoke(audit, ["checkpoint", "--data-dir", str(tmp_path)])
     assert done.exit_code == 0, done.output
     assert (tmp_path / "audit-signing.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_enrolled_users_pseudonym_is_explained_not_answered_with_no_runs(
+    tmp_path: Path,
+) -> None:
+    """'users list' names u-...; the log c-...: "0 runs." would read as never prompted."""
+    with Store.open(tmp_path / DATABASE) as store:
+        _log_some(store, 1)
+    done = CliRunner().invoke(
+        audit, ["list", "--data-dir", str(tmp_path), "--officer", "u-5mibuczhdjj2wqhgd55d"]
+    )
+    assert done.exit_code == 1
+    assert done.output == (
+        "Error: u-5mibuczhdjj2wqhgd55d names an enrolled user ('guidebot users list'); the log "
+        "names each conversation by its chat's pseudonym (c-...), which guidebot cannot link to "
+        "a user without their Telegram id. Find the runs by day, flow or red flag (--since, "
+        "--until, --flow, --red-flags).\n"
+    )
+
+
+def test_the_csv_export_keeps_every_field_the_json_lines_keep(tmp_path: Path) -> None:
+    voice = {"kind": "answer", "flow": "referral", "step": "history", "outcome": "not_sure"}
+    rated = {"kind": "feedback", "entries": ["case-history"], "rating": "wrong"}
+    with Store.open(tmp_path / DATABASE) as store:
+        store.save(
+            "c-one",
+            {"phase": "step"},
+            expected_version=0,
+            audit=[{**voice, "via": "voice", "confidence": 0.62}, rated],
+            now=NOW,
+        )
+    where = ["--data-dir", str(tmp_path)]
+    runner = CliRunner()
+    lines = runner.invoke(audit, ["export", *where, "--format", "jsonl"]).output.splitlines()
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(audit, ["export", *where]).output)))
+    for line, row in zip(lines, rows, strict=True):
+        held = json.loads(line)
+        assert {n: str(v) for n, v in held.items() if v is not None and n != "entries"} == {
+            name: value for name, value in row.items() if value and name != "entries"
+        }
+    assert (rows[0]["via"], rows[0]["confidence"], rows[1]["rating"]) == ("voice", "0.62", "wrong")
+    shown = runner.invoke(audit, ["show", "c-one:0", *where]).output
+    assert "via=voice confidence=0.62" in shown

@@ -135,6 +135,8 @@ SHOWN = (
     "withdrawn",
     "step_seconds",
     "channel",
+    "via",
+    "confidence",
 )
 
 
@@ -169,13 +171,21 @@ EXPORT_FIELDS = (
 
 
 def export(events: Iterable[Mapping[str, Any]], fmt: str) -> str:
-    """Every event as CSV (one column per field) or JSON lines."""
+    """Every event as CSV (one column per field) or JSON lines.
+
+    The CSV has a column for every field any event holds, the usual ones first, so that a
+    spreadsheet holds what the JSON lines hold: a field no column named (a feedback's rating,
+    a voice note's confidence) is never dropped without a word.
+    """
     if fmt == "jsonl":
         return "".join(
             json.dumps(dict(e), sort_keys=True, ensure_ascii=False) + "\n" for e in events
         )
+    events = list(events)
+    known = ["kind", *EXPORT_FIELDS]
+    others = sorted({name for event in events for name in event} - set(known))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["kind", *EXPORT_FIELDS], extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=[*known, *others])
     writer.writeheader()
     for event in events:
         writer.writerow({k: _value(v) if isinstance(v, list) else v for k, v in event.items()})
