@@ -241,7 +241,11 @@ def _day(text: str | None) -> float | None:
 @data_dir_option
 @click.option("--since", default=None, help="First day, YYYY-MM-DD (UTC), inclusive.")
 @click.option("--until", default=None, help="Day to stop before, YYYY-MM-DD (UTC).")
-@click.option("--officer", default=None, help="Only this pseudonym's conversations.")
+@click.option(
+    "--officer",
+    default=None,
+    help="Only this conversation's runs (its c-... pseudonym, as this list names it).",
+)
 @click.option("--flow", default=None, help="Only runs of this flow.")
 @click.option("--red-flags", is_flag=True, help="Only runs that raised a red flag.")
 def list_runs(
@@ -258,6 +262,13 @@ def list_runs(
     """
     from bot.audit.runs import runs, select, table
 
+    if officer is not None and officer.startswith("u-"):
+        raise click.ClickException(
+            f"{officer} names an enrolled user ('guidebot users list'); the log names each "
+            "conversation by its chat's pseudonym (c-...), which guidebot cannot link to a "
+            "user without their Telegram id. Find the runs by day, flow or red flag "
+            "(--since, --until, --flow, --red-flags)."
+        )
     with _store(data_dir) as store:
         every = runs(store.audit_events())
     chosen = select(
