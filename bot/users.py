@@ -106,6 +106,9 @@ class User:
     expires_at: float | None
     revoked_at: float | None
     key_period: int
+    conversation: str | None = None
+    """The pseudonym of the chat they enrolled from, the audit log's key for their
+    conversations (``guidebot audit list --officer``); None if enrolled before it was kept."""
 
     def active(self, now: float) -> bool:
         """Whether the enrolment holds at ``now``: not revoked and not past its expiry."""
@@ -305,8 +308,13 @@ class Users:
         )
         return EnrolmentCode(code=code, role=role, expires_at=expires_at)
 
-    def redeem(self, user: str, code: str, now: float) -> Redemption:
+    def redeem(
+        self, user: str, code: str, now: float, *, conversation: str | None = None
+    ) -> Redemption:
         """Enrol ``user`` (a pseudonym) with the role of ``code``, or say why not.
+
+        ``conversation`` is the pseudonym of the chat the code came from, kept with the
+        enrolment so that ``guidebot audit list --officer`` can find the person's runs.
 
         A code that is well formed but unknown, used or expired counts as a wrong code; after
         three, :func:`delay_after` says how long the person must wait, during which any code,
@@ -326,6 +334,7 @@ class Users:
             now=now,
             key_period=self._keys.period,
             delay_after=delay_after,
+            conversation=conversation,
         )
         if result.outcome == "enrolled":
             role = as_role(result.role or "")
@@ -402,6 +411,7 @@ def _user(record: UserRecord) -> User | None:
         expires_at=record.expires_at,
         revoked_at=record.revoked_at,
         key_period=record.key_period,
+        conversation=record.conversation,
     )
 
 

@@ -443,21 +443,41 @@ def test_a_log_never_checkpointed_gets_its_first_key_on_first_use(tmp_path: Path
     assert (tmp_path / "audit-signing.key").stat().st_mode & 0o777 == 0o600
 
 
-def test_an_enrolled_users_pseudonym_is_explained_not_answered_with_no_runs(
+def test_a_supervisor_finds_an_enrolled_persons_runs_by_the_pseudonym_users_list_shows(
     tmp_path: Path,
 ) -> None:
-    """'users list' names u-...; the log c-...: "0 runs." would read as never prompted."""
+    """The log is keyed by chat (c-...), 'users list' by person (u-...): enrolment links them."""
+    from bot.keys import Keys
+    from bot.users import Users
+
+    keys = Keys.open(tmp_path)
+    person, chat = keys.pseudonym("user", 4242), keys.pseudonym("chat", 4242)
+    earlier = keys.pseudonym("user", 77)
     with Store.open(tmp_path / DATABASE) as store:
-        _log_some(store, 1)
-    done = CliRunner().invoke(
-        audit, ["list", "--data-dir", str(tmp_path), "--officer", "u-5mibuczhdjj2wqhgd55d"]
+        users = Users(store, keys)
+        assert users.redeem(
+            person, users.create_code("officer", now=NOW).code, NOW, conversation=chat
+        ).enrolled
+        assert users.redeem(earlier, users.create_code("officer", now=NOW).code, NOW).enrolled
+        _log_some(store, 2)
+        store.save(chat, {"phase": "step"}, expected_version=0, audit=[
+            {"kind": "flow_started", "flow": "referral", "run": 1, "seq": 1}
+        ], now=NOW + 500)  # fmt: skip
+    where = ["--data-dir", str(tmp_path)]
+    runner = CliRunner()
+    found = runner.invoke(audit, ["list", *where, "--officer", person])
+    assert found.exit_code == 0, found.output
+    assert found.output.splitlines()[0] == f"{person}'s conversations are logged as {chat}."
+    assert f"{chat}:1" in found.output and found.output.endswith("1 runs.\n")
+    unlinked = runner.invoke(audit, ["list", *where, "--officer", earlier])
+    assert unlinked.exit_code == 1
+    assert unlinked.output.startswith(
+        f"Error: {earlier} enrolled before guidebot kept the chat each person enrolled from"
     )
-    assert done.exit_code == 1
-    assert done.output == (
-        "Error: u-5mibuczhdjj2wqhgd55d names an enrolled user ('guidebot users list'); the log "
-        "names each conversation by its chat's pseudonym (c-...), which guidebot cannot link to "
-        "a user without their Telegram id. Find the runs by day, flow or red flag (--since, "
-        "--until, --flow, --red-flags).\n"
+    unknown = runner.invoke(audit, ["list", *where, "--officer", "u-5mibuczhdjj2wqhgd55d"])
+    assert unknown.output == (
+        "Error: No one is enrolled as u-5mibuczhdjj2wqhgd55d: 'guidebot users list' names "
+        "everyone enrolled.\n"
     )
 
 

@@ -244,7 +244,8 @@ def _day(text: str | None) -> float | None:
 @click.option(
     "--officer",
     default=None,
-    help="Only this conversation's runs (its c-... pseudonym, as this list names it).",
+    help="Only one person's runs: their pseudonym (u-..., as 'users list' names them) or "
+    "their conversation's (c-..., as this list names it).",
 )
 @click.option("--flow", default=None, help="Only runs of this flow.")
 @click.option("--red-flags", is_flag=True, help="Only runs that raised a red flag.")
@@ -262,14 +263,9 @@ def list_runs(
     """
     from bot.audit.runs import runs, select, table
 
-    if officer is not None and officer.startswith("u-"):
-        raise click.ClickException(
-            f"{officer} names an enrolled user ('guidebot users list'); the log names each "
-            "conversation by its chat's pseudonym (c-...), which guidebot cannot link to a "
-            "user without their Telegram id. Find the runs by day, flow or red flag "
-            "(--since, --until, --flow, --red-flags)."
-        )
     with _store(data_dir) as store:
+        if officer is not None and officer.startswith("u-"):
+            officer = _conversation_of(store, officer)
         every = runs(store.audit_events())
     chosen = select(
         every,
@@ -280,6 +276,29 @@ def list_runs(
         red_flags_only=red_flags,
     )
     click.echo(table(chosen))
+
+
+def _conversation_of(store: Store, user: str) -> str:
+    """The chat pseudonym the log keeps an enrolled user's conversations under.
+
+    The log is keyed by chat, ``users list`` by person: without the link kept at enrolment a
+    supervisor asking for a person would get "0 runs.", which reads as never prompted.
+    """
+    found = store.user(user)
+    if found is None:
+        raise click.ClickException(
+            f"No one is enrolled as {user}: 'guidebot users list' names everyone enrolled."
+        )
+    if found.conversation is None:
+        raise click.ClickException(
+            f"{user} enrolled before guidebot kept the chat each person enrolled from, and the "
+            "log names conversations by chat (c-...), which cannot be linked to a person "
+            "without their Telegram id. Once they enrol again with a new code, this finds all "
+            "their runs of this key period; until then, find them by day, flow or red flag "
+            "(--since, --until, --flow, --red-flags)."
+        )
+    click.echo(f"{user}'s conversations are logged as {found.conversation}.")
+    return found.conversation
 
 
 @audit.command()

@@ -473,8 +473,12 @@ class Store:
         now: float,
         key_period: int,
         delay_after: Callable[[int], float],
+        conversation: str | None = None,
     ) -> CodeRedemption:
         """Enrol ``pseudonym`` with the code's role, all in one transaction, or say why not.
+
+        ``conversation``, the pseudonym of the chat the code was sent from, is kept with the
+        enrolment: the audit log is keyed by chat, and this is its one link to the person.
 
         The code is used once however many attempts arrive at the same moment. A person with
         ``n`` failed attempts must wait ``delay_after(n)`` seconds after the last before any
@@ -486,7 +490,13 @@ class Store:
         """
         with self._using("redeem an enrolment code") as db, write_transaction(db):
             return _users.redeem_code(
-                db, code_hash, pseudonym, now=now, key_period=key_period, delay_after=delay_after
+                db,
+                code_hash,
+                pseudonym,
+                now=now,
+                key_period=key_period,
+                delay_after=delay_after,
+                conversation=conversation,
             )
 
     def user(self, pseudonym: str) -> UserRecord | None:
