@@ -504,3 +504,15 @@ def test_the_csv_export_keeps_every_field_the_json_lines_keep(tmp_path: Path) ->
     assert (rows[0]["via"], rows[0]["confidence"], rows[1]["rating"]) == ("voice", "0.62", "wrong")
     shown = runner.invoke(audit, ["show", "c-one:0", *where]).output
     assert "via=voice confidence=0.62" in shown
+
+
+def test_the_menu_before_any_flow_is_not_listed_as_a_run_left_open(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        store.save("c-one", {"phase": "menu"}, expected_version=0, audit=[
+            {"kind": "menu_shown", "run": 0, "seq": 1},
+            {"kind": "flow_started", "flow": "referral", "run": 1, "seq": 2},
+        ], now=NOW)  # fmt: skip
+    listed = CliRunner().invoke(audit, ["list", "--data-dir", str(tmp_path)]).output
+    menu, started = listed.splitlines()[1:3]
+    assert menu.split()[1:2] + menu.split()[4:] == ["(menu)", "-", "-"]
+    assert started.split()[1:2] + started.split()[4:] == ["referral", "open", "-"]

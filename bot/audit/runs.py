@@ -67,6 +67,11 @@ def runs(events: Iterable[Mapping[str, Any]]) -> list[Run]:
             run.acknowledged.add(str(event["red_flag"]))
         elif kind in ENDINGS:
             run.ended, run.ended_at = ENDINGS[kind], _time(event)
+    for run in found.values():
+        if run.flow is None and run.ended == "open":
+            # The menu before any flow was picked: nothing was started, so nothing is left
+            # open, and "open" there would swell a supervisor's count of runs left open.
+            run.ended = "-"
     return list(found.values())
 
 
