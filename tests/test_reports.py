@@ -599,3 +599,16 @@ def test_the_command_says_when_there_is_no_database(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.output == f"Error: No guidebot database in {tmp_path}: nothing to report.\n"
+
+
+def test_shares_and_rates_round_halves_up_as_a_trainer_checking_by_hand_does() -> None:
+    from bot.reports._model import Rate, Share
+
+    assert [str(Share(n / d, ("a", "b"))) for n, d in ((10, 16), (1, 8), (2, 3), (0, 12))] == [
+        "63%",
+        "13%",
+        "67%",
+        "0%",
+    ]
+    assert str(Rate(51 * 100 / 80, ("a", "b"))) == "63.8"
+    assert str(Rate(20 * 100 / 80, ("a", "b"))) == "25.0"
