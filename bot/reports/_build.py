@@ -796,11 +796,12 @@ def build_report(
     protection: int = PROTECTION,
     counted: Mapping[tuple[bool, int], Counts] | None = None,
     only: Sequence[str] = ("operational", "practice"),
+    purged: int = 0,
 ) -> Report:
     """Count the events of one period once, withhold small counts, and lay the report out.
 
     ``counted`` are counts already made (by :func:`bot.reports.tally_store`, in SQL); then
-    ``events`` is not read.
+    ``events`` is not read. ``purged`` (:func:`bot.reports.purged_in`) is said in the legend.
 
     Raises:
         PeriodError: the period is not over yet (its figures would still change, and two
@@ -838,7 +839,7 @@ def build_report(
             self_assessment = _self_assessment(
                 section, ledger, decided, catalogue, chosen, threshold
             )
-    return Report(period, threshold, tuple(sections), self_assessment, tuple(flows))
+    return Report(period, threshold, tuple(sections), self_assessment, tuple(flows), purged=purged)
 
 
 def _only(section: Section, flows: Sequence[str]) -> Section:

@@ -121,6 +121,8 @@ class Report:
     """The flows the report is limited to (empty: all)."""
     versions: tuple[str, ...] = field(default=())
     """The content versions (flows and knowledge) in force during the period."""
+    purged: int = 0
+    """Events of the period purged under the retention rule: the figures leave them out."""
 
     def section(self, name: str) -> Section | None:
         """The operational or practice section."""
