@@ -208,13 +208,14 @@ def test_keys_missing_beside_a_database_nothing_relies_on_are_made_not_sent_to_a
     """A console chat opens the database before any key exists: there is no backup to restore."""
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
-    shutil.copytree(BUILT[0], data / "cache")
     with Store.open(data / DATABASE) as store:
         store.save("o-1", {"phase": "menu"}, expected_version=0, audit=[{"kind": "x"}], now=1.0)
-    result = doctor(data)
-    assert result.exit_code == 0, result.output
-    assert line(result, "pseudonym key").endswith("(made now: nobody enrolled yet)")
-    assert line(result, "audit log").startswith("WARN  audit log: No signed checkpoint")
+    ctx = _doctor.Context(None, data, None, None, "", online=False)
+    assert _doctor.check_data_dir(ctx).outcome == "PASS" and not ctx.fresh
+    keys = _doctor.check_pseudonym_key(ctx)
+    assert (keys.outcome, keys.detail.endswith("(made now: nobody enrolled yet)")) == ("PASS", True)
+    log = _doctor.check_audit(ctx)
+    assert (log.outcome, log.detail.startswith("No signed checkpoint")) == ("WARN", True)
     assert (data / PSEUDONYM_KEY_FILE).exists() and (data / KEY_FILE).exists()
 
 
