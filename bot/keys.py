@@ -64,6 +64,33 @@ class KeysError(Exception):
     """A key cannot be made, read or used: the message says which file and what to do."""
 
 
+def refuse_a_lost_key(path: Path, *, relied_on: int, name: str, reliance: str, loss: str) -> None:
+    """Stop a key from being made anew where the store already holds what only it fits.
+
+    Each key file is made on a new install. Once the store holds something made with it (an
+    officer enrolled under a pseudonym, a checkpoint signed), a missing file means the key was
+    lost or the wrong ``--data-dir`` was named, and a new key would silently break what is held:
+    every officer cut off, or checkpoints the supervisors' public key cannot check. The one rule
+    for the pseudonym key (:func:`bot.users.keys_for`), the audit signing key
+    (:func:`bot.audit.log.log_signing_key`) and ``guidebot doctor``.
+
+    Args:
+        path: The key file.
+        relied_on: How many rows of the store only this key fits (0 on a new install).
+        name: The key as the message names it ("pseudonym key").
+        reliance: What relies on it, as the message says it ("officers are enrolled in this
+            database").
+        loss: What a new key would break, and any other way out, after "restore it".
+
+    Raises:
+        KeysError: the key file is missing and something relies on it.
+    """
+    if relied_on and not path.exists():
+        raise KeysError(
+            f"No {name} at {path}, but {reliance}: restore {path.name} from your backup {loss}."
+        )
+
+
 class SealError(KeysError):
     """A sealed token cannot be opened: it was sealed under another key, or has been altered."""
 

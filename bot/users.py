@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal, get_args
 
-from bot.keys import PSEUDONYM_KEY_FILE, Keys, KeysError
+from bot.keys import PSEUDONYM_KEY_FILE, Keys, refuse_a_lost_key
 from bot.store import Store, UserRecord
 
 Role = Literal["officer", "trainer", "supervisor", "admin"]
@@ -69,14 +69,17 @@ def keys_for(store: Store, data_dir: Path) -> Keys:
         KeysError: the key file is missing but the store has enrolled users, or a key file
             cannot be made or read.
     """
-    path = data_dir / PSEUDONYM_KEY_FILE
-    if not path.exists() and store.users():
-        raise KeysError(
-            f"No pseudonym key at {path}, but officers are enrolled in this database: restore "
-            "pseudonym.key from your backup (a new key would cut every enrolled officer off), "
-            "or check --data-dir; only if no backup holds it, 'guidebot keys new' makes a new "
-            "key and every officer must enrol again."
-        )
+    refuse_a_lost_key(
+        data_dir / PSEUDONYM_KEY_FILE,
+        relied_on=store.user_count(),
+        name="pseudonym key",
+        reliance="officers are enrolled in this database",
+        loss=(
+            "(a new key would cut every enrolled officer off), or check --data-dir; only if no "
+            "backup holds it, 'guidebot keys new' makes a new key and every officer must enrol "
+            "again"
+        ),
+    )
     return Keys.open(data_dir)
 
 
@@ -103,6 +106,9 @@ class User:
     expires_at: float | None
     revoked_at: float | None
     key_period: int
+    conversation: str | None = None
+    """The pseudonym of the chat they enrolled from, the audit log's key for their
+    conversations (``guidebot audit list --officer``); None if enrolled before it was kept."""
 
     def active(self, now: float) -> bool:
         """Whether the enrolment holds at ``now``: not revoked and not past its expiry."""
@@ -302,8 +308,13 @@ class Users:
         )
         return EnrolmentCode(code=code, role=role, expires_at=expires_at)
 
-    def redeem(self, user: str, code: str, now: float) -> Redemption:
+    def redeem(
+        self, user: str, code: str, now: float, *, conversation: str | None = None
+    ) -> Redemption:
         """Enrol ``user`` (a pseudonym) with the role of ``code``, or say why not.
+
+        ``conversation`` is the pseudonym of the chat the code came from, kept with the
+        enrolment so that ``guidebot audit list --officer`` can find the person's runs.
 
         A code that is well formed but unknown, used or expired counts as a wrong code; after
         three, :func:`delay_after` says how long the person must wait, during which any code,
@@ -323,6 +334,7 @@ class Users:
             now=now,
             key_period=self._keys.period,
             delay_after=delay_after,
+            conversation=conversation,
         )
         if result.outcome == "enrolled":
             role = as_role(result.role or "")
@@ -399,6 +411,7 @@ def _user(record: UserRecord) -> User | None:
         expires_at=record.expires_at,
         revoked_at=record.revoked_at,
         key_period=record.key_period,
+        conversation=record.conversation,
     )
 
 

@@ -3,6 +3,8 @@ purged log verifies; proofs check out offline with the public key alone."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 import time
@@ -439,3 +441,78 @@ def test_a_log_never_checkpointed_gets_its_first_key_on_first_use(tmp_path: Path
     done = CliRunner().invoke(audit, ["checkpoint", "--data-dir", str(tmp_path)])
     assert done.exit_code == 0, done.output
     assert (tmp_path / "audit-signing.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_supervisor_finds_an_enrolled_persons_runs_by_the_pseudonym_users_list_shows(
+    tmp_path: Path,
+) -> None:
+    """The log is keyed by chat (c-...), 'users list' by person (u-...): enrolment links them."""
+    from bot.keys import Keys
+    from bot.users import Users
+
+    keys = Keys.open(tmp_path)
+    person, chat = keys.pseudonym("user", 4242), keys.pseudonym("chat", 4242)
+    earlier = keys.pseudonym("user", 77)
+    with Store.open(tmp_path / DATABASE) as store:
+        users = Users(store, keys)
+        assert users.redeem(
+            person, users.create_code("officer", now=NOW).code, NOW, conversation=chat
+        ).enrolled
+        assert users.redeem(earlier, users.create_code("officer", now=NOW).code, NOW).enrolled
+        _log_some(store, 2)
+        store.save(chat, {"phase": "step"}, expected_version=0, audit=[
+            {"kind": "flow_started", "flow": "referral", "run": 1, "seq": 1}
+        ], now=NOW + 500)  # fmt: skip
+    where = ["--data-dir", str(tmp_path)]
+    runner = CliRunner()
+    found = runner.invoke(audit, ["list", *where, "--officer", person])
+    assert found.exit_code == 0, found.output
+    assert found.output.splitlines()[0] == f"{person}'s conversations are logged as {chat}."
+    assert f"{chat}:1" in found.output and found.output.endswith("1 runs.\n")
+    unlinked = runner.invoke(audit, ["list", *where, "--officer", earlier])
+    assert unlinked.exit_code == 1
+    assert unlinked.output.startswith(
+        f"Error: {earlier} enrolled before guidebot kept the chat each person enrolled from"
+    )
+    unknown = runner.invoke(audit, ["list", *where, "--officer", "u-5mibuczhdjj2wqhgd55d"])
+    assert unknown.output == (
+        "Error: No one is enrolled as u-5mibuczhdjj2wqhgd55d: 'guidebot users list' names "
+        "everyone enrolled.\n"
+    )
+
+
+def test_the_csv_export_keeps_every_field_the_json_lines_keep(tmp_path: Path) -> None:
+    voice = {"kind": "answer", "flow": "referral", "step": "history", "outcome": "not_sure"}
+    rated = {"kind": "feedback", "entries": ["case-history"], "rating": "wrong"}
+    with Store.open(tmp_path / DATABASE) as store:
+        store.save(
+            "c-one",
+            {"phase": "step"},
+            expected_version=0,
+            audit=[{**voice, "via": "voice", "confidence": 0.62}, rated],
+            now=NOW,
+        )
+    where = ["--data-dir", str(tmp_path)]
+    runner = CliRunner()
+    lines = runner.invoke(audit, ["export", *where, "--format", "jsonl"]).output.splitlines()
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(audit, ["export", *where]).output)))
+    for line, row in zip(lines, rows, strict=True):
+        held = json.loads(line)
+        assert {n: str(v) for n, v in held.items() if v is not None and n != "entries"} == {
+            name: value for name, value in row.items() if value and name != "entries"
+        }
+    assert (rows[0]["via"], rows[0]["confidence"], rows[1]["rating"]) == ("voice", "0.62", "wrong")
+    shown = runner.invoke(audit, ["show", "c-one:0", *where]).output
+    assert "via=voice confidence=0.62" in shown
+
+
+def test_the_menu_before_any_flow_is_not_listed_as_a_run_left_open(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        store.save("c-one", {"phase": "menu"}, expected_version=0, audit=[
+            {"kind": "menu_shown", "run": 0, "seq": 1},
+            {"kind": "flow_started", "flow": "referral", "run": 1, "seq": 2},
+        ], now=NOW)  # fmt: skip
+    listed = CliRunner().invoke(audit, ["list", "--data-dir", str(tmp_path)]).output
+    menu, started = listed.splitlines()[1:3]
+    assert menu.split()[1:2] + menu.split()[4:] == ["(menu)", "-", "-"]
+    assert started.split()[1:2] + started.split()[4:] == ["referral", "open", "-"]

@@ -314,3 +314,17 @@ def test_sigterm_mid_answer_then_restart_loses_nothing(
             replies = person.send("/summary")
             assert any("Child in danger now: no" in m.text for m in replies)
             assert second.stop()[0] == 0
+
+
+def test_the_install_steps_let_the_service_user_read_its_config() -> None:
+    """The unit runs as guidebot and reads GUIDEBOT_CONFIG: a root-only folder stops its start."""
+    settings = unit_settings()
+    (user,) = settings["User"]
+    config = next(
+        v.split("=", 1)[1] for v in settings["Environment"] if v.startswith("GUIDEBOT_CONFIG=")
+    )
+    steps = [line.lstrip("# ").strip() for line in UNIT.read_text(encoding="utf-8").splitlines()]
+    installs = [step.split() for step in steps if step.startswith("install ")]
+    for target in (str(Path(config).parent), config):
+        (made,) = [words for words in installs if target in words]
+        assert "-g" in made and made[made.index("-g") + 1] == user, made

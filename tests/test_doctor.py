@@ -14,8 +14,9 @@ from click.testing import CliRunner, Result
 from bot.app import DATABASE
 from bot.audit.log import KEY_FILE, sign_checkpoint, signing_key
 from bot.cli import _doctor, cli
-from bot.keys import PSEUDONYM_KEY_FILE
+from bot.keys import PSEUDONYM_KEY_FILE, Keys
 from bot.store import Store
+from bot.users import Users
 from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 
@@ -186,11 +187,36 @@ def test_a_data_folder_that_is_a_file_fails(tmp_path: Path) -> None:
 
 
 def test_a_lost_pseudonym_key_is_reported_not_replaced(installed: Path) -> None:
+    with Store.open(installed / DATABASE) as store:
+        users = Users(store, Keys.open(installed))
+        code = users.create_code("officer", now=time.time())
+        assert users.redeem("u-officer", code.code, time.time()).enrolled
     (installed / PSEUDONYM_KEY_FILE).unlink()
     result = doctor(installed)
     assert result.exit_code == 1
-    assert "restore the key from your backup" in line(result, "pseudonym key")
+    assert line(result, "pseudonym key") == (
+        f"FAIL  pseudonym key: No key at {installed / PSEUDONYM_KEY_FILE}, but officers are "
+        "enrolled in this database: restore pseudonym.key from your backup (a new key would "
+        "cut every enrolled officer off)."
+    )
     assert not (installed / PSEUDONYM_KEY_FILE).exists()
+
+
+def test_keys_missing_beside_a_database_nothing_relies_on_are_made_not_sent_to_a_backup(
+    tmp_path: Path,
+) -> None:
+    """A console chat opens the database before any key exists: there is no backup to restore."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    with Store.open(data / DATABASE) as store:
+        store.save("o-1", {"phase": "menu"}, expected_version=0, audit=[{"kind": "x"}], now=1.0)
+    ctx = _doctor.Context(None, data, None, None, "", online=False)
+    assert _doctor.check_data_dir(ctx).outcome == "PASS" and not ctx.fresh
+    keys = _doctor.check_pseudonym_key(ctx)
+    assert (keys.outcome, keys.detail.endswith("(made now: nobody enrolled yet)")) == ("PASS", True)
+    log = _doctor.check_audit(ctx)
+    assert (log.outcome, log.detail.startswith("No signed checkpoint")) == ("WARN", True)
+    assert (data / PSEUDONYM_KEY_FILE).exists() and (data / KEY_FILE).exists()
 
 
 def test_a_pseudonym_key_others_can_read_fails(installed: Path) -> None:
@@ -202,7 +228,8 @@ def test_a_pseudonym_key_others_can_read_fails(installed: Path) -> None:
 def test_a_lost_signing_key_is_reported_not_replaced(installed: Path) -> None:
     (installed / KEY_FILE).unlink()
     result = doctor(installed)
-    assert result.exit_code == 1 and "restore it from your backup" in line(result, "audit log")
+    assert result.exit_code == 1
+    assert "restore audit-signing.key from your backup" in line(result, "audit log")
     assert not (installed / KEY_FILE).exists()
 
 

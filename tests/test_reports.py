@@ -30,6 +30,7 @@ from bot.reports import (
     default_outcomes,
     parse_period,
     protect,
+    purged_in,
     render_csv,
     render_json,
     render_text,
@@ -599,3 +600,37 @@ def test_the_command_says_when_there_is_no_database(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.output == f"Error: No guidebot database in {tmp_path}: nothing to report.\n"
+
+
+def test_shares_and_rates_round_halves_up_as_a_trainer_checking_by_hand_does() -> None:
+    from bot.reports._model import Rate, Share
+
+    assert [str(Share(n / d, ("a", "b"))) for n, d in ((10, 16), (1, 8), (2, 3), (0, 12))] == [
+        "63%",
+        "13%",
+        "67%",
+        "0%",
+    ]
+    assert str(Rate(51 * 100 / 80, ("a", "b"))) == "63.8"
+    assert str(Rate(20 * 100 / 80, ("a", "b"))) == "25.0"
+
+
+def test_a_month_purged_in_part_says_so_in_every_format(data_dir: Path, tmp_path: Path) -> None:
+    """After retention a report counts what is left: unsaid, a trainer reads a quiet month."""
+    import shutil
+
+    shutil.copy(data_dir / DATABASE, tmp_path / DATABASE)
+    november = parse_period("2026-11")
+    with Store.open(tmp_path / DATABASE) as store:
+        middle = november.start.timestamp() + 15 * 24 * 3600
+        purged = store.purge_audit(middle, now=middle)
+    assert purged > 0 and purged_in(tmp_path / DATABASE, november) == purged
+    assert purged_in(data_dir / DATABASE, november) == 0
+    said = (
+        f"Retention: {purged:,} events logged in this period were purged ('guidebot audit "
+        "purge'); the figures count only the events still held, so they understate the period."
+    )
+    report = build_report((), november, Catalogue({}), now=LATER, purged=purged)
+    as_json = json.loads(render_json(report))
+    assert as_json["purged_events"] == purged and as_json["legend"].endswith(said)
+    assert render_text(report).splitlines()[1].endswith(said)

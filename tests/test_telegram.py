@@ -164,6 +164,19 @@ def test_enrolment_codes_are_single_use_and_expire(
     assert "expired" in late.lower()
 
 
+def test_enrolment_keeps_the_chat_the_audit_log_knows_the_officer_by(
+    fake: FakeBotApi, bot: BotProcess, data_dir: Path
+) -> None:
+    """The log is keyed by chat and 'users list' by person: this link is the only way across."""
+    newcomer = Officer(fake, 7_099_000_031)
+    assert "enrolled" in newcomer.send(f"/enrol {enrolment_code(data_dir)}")[0].text
+    keys = Keys.open(data_dir)
+    with Store.open(data_dir / DATABASE) as store:
+        enrolled = store.user(keys.pseudonym("user", newcomer.id))
+    assert enrolled is not None
+    assert enrolled.conversation == keys.pseudonym("chat", newcomer.id)
+
+
 def test_group_chats_are_refused_with_nothing_kept(
     fake: FakeBotApi, officer: Officer, data_dir: Path
 ) -> None:

@@ -82,3 +82,15 @@ def test_report_is_for_trainers_only(fake: FakeBotApi, bot: BotProcess, data_dir
     (reply,) = officer.send("/report")
     assert reply.text.startswith("/report is for trainers and admins")
     assert not [m for m in officer.chat if m.kind == "photo"]
+
+
+def test_the_headline_of_a_purged_month_says_its_figures_leave_the_purged_events_out() -> None:
+    from bot.reports import Report, Table, telegram_report
+
+    november = last_complete_month(time.mktime((2026, 12, 3, 12, 0, 0, 0, 0, 0)))
+    emptied = Report(november, 10, (), Table("self_assessment", "", (), ()), purged=4478)
+    assert telegram_report(emptied).lines == (
+        "No conversations in November 2026.",
+        "Retention: 4,478 events of November 2026 were purged; these figures count only the "
+        "events still held.",
+    )

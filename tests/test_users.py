@@ -433,14 +433,18 @@ def test_list_revoke_and_set_role_from_the_command_line(data_dir: Path) -> None:
     person = keys.pseudonym("user", OFFICER_ID)
     with Store.open(data_dir / DATABASE) as store:
         library = Users(store, keys)
-        library.redeem(person, library.create_code("officer", now=NOW).code, NOW + 1)
+        chat = keys.pseudonym("chat", OFFICER_ID)
+        code_made = library.create_code("officer", now=NOW).code
+        library.redeem(person, code_made, NOW + 1, conversation=chat)
 
     code, output = _invoke(users_group, "list", "--data-dir", folder)
     assert code == 0
     header, row, total = output.splitlines()
-    assert header.split() == ["pseudonym", "role", "enrolled", "expires", "revoked", "period"]
+    assert header.split() == [
+        "pseudonym", "role", "enrolled", "expires", "revoked", "period", "conversations"
+    ]  # fmt: skip
     assert row.startswith(f"{person}  officer  ")
-    assert row.split()[-3:] == ["-", "-", "1"]
+    assert row.split()[-4:] == ["-", "-", "1", chat]
     assert total == "1 enrolled, 1 active now."
 
     assert _invoke(users_group, "set-role", "--data-dir", folder, person.upper(), "trainer") == (

@@ -31,6 +31,7 @@ from bot.audit._merkle import (
 from bot.audit._note import NoteError, Signer, Verifier, open_note
 from bot.audit._tree import BLOCK, StoredTree, block_root
 from bot.event_fields import PRACTICE_FIELD
+from bot.keys import KeysError, refuse_a_lost_key
 from bot.store import Store, StoreError, leaf_content, leaf_content_of_text
 
 KEY_FILE = "audit-signing.key"
@@ -80,13 +81,16 @@ def log_signing_key(store: Store, data_dir: Path) -> Signer:
     Raises:
         AuditError: the key is missing though the log has checkpoints, or it is damaged.
     """
-    path = data_dir / KEY_FILE
-    if not path.exists() and store.checkpoints():
-        raise AuditError(
-            f"No audit signing key at {path}, but the log's checkpoints were signed with one: "
-            "restore audit-signing.key from your backup (a new key could not vouch for the "
-            "log's past)."
+    try:
+        refuse_a_lost_key(
+            data_dir / KEY_FILE,
+            relied_on=store.checkpoint_count(),
+            name="audit signing key",
+            reliance="the log's checkpoints were signed with one",
+            loss="(a new key could not vouch for the log's past)",
         )
+    except KeysError as error:
+        raise AuditError(str(error)) from error
     return signing_key(data_dir)
 
 

@@ -67,6 +67,11 @@ def runs(events: Iterable[Mapping[str, Any]]) -> list[Run]:
             run.acknowledged.add(str(event["red_flag"]))
         elif kind in ENDINGS:
             run.ended, run.ended_at = ENDINGS[kind], _time(event)
+    for run in found.values():
+        if run.flow is None and run.ended == "open":
+            # The menu before any flow was picked: nothing was started, so nothing is left
+            # open, and "open" there would swell a supervisor's count of runs left open.
+            run.ended = "-"
     return list(found.values())
 
 
@@ -135,6 +140,8 @@ SHOWN = (
     "withdrawn",
     "step_seconds",
     "channel",
+    "via",
+    "confidence",
 )
 
 
@@ -169,13 +176,21 @@ EXPORT_FIELDS = (
 
 
 def export(events: Iterable[Mapping[str, Any]], fmt: str) -> str:
-    """Every event as CSV (one column per field) or JSON lines."""
+    """Every event as CSV (one column per field) or JSON lines.
+
+    The CSV has a column for every field any event holds, the usual ones first, so that a
+    spreadsheet holds what the JSON lines hold: a field no column named (a feedback's rating,
+    a voice note's confidence) is never dropped without a word.
+    """
     if fmt == "jsonl":
         return "".join(
             json.dumps(dict(e), sort_keys=True, ensure_ascii=False) + "\n" for e in events
         )
+    events = list(events)
+    known = ["kind", *EXPORT_FIELDS]
+    others = sorted({name for event in events for name in event} - set(known))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["kind", *EXPORT_FIELDS], extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=[*known, *others])
     writer.writeheader()
     for event in events:
         writer.writerow({k: _value(v) if isinstance(v, list) else v for k, v in event.items()})

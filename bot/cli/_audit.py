@@ -241,7 +241,12 @@ def _day(text: str | None) -> float | None:
 @data_dir_option
 @click.option("--since", default=None, help="First day, YYYY-MM-DD (UTC), inclusive.")
 @click.option("--until", default=None, help="Day to stop before, YYYY-MM-DD (UTC).")
-@click.option("--officer", default=None, help="Only this pseudonym's conversations.")
+@click.option(
+    "--officer",
+    default=None,
+    help="Only one person's runs: their pseudonym (u-..., as 'users list' names them) or "
+    "their conversation's (c-..., as this list names it).",
+)
 @click.option("--flow", default=None, help="Only runs of this flow.")
 @click.option("--red-flags", is_flag=True, help="Only runs that raised a red flag.")
 def list_runs(
@@ -259,6 +264,8 @@ def list_runs(
     from bot.audit.runs import runs, select, table
 
     with _store(data_dir) as store:
+        if officer is not None and officer.startswith("u-"):
+            officer = _conversation_of(store, officer)
         every = runs(store.audit_events())
     chosen = select(
         every,
@@ -269,6 +276,29 @@ def list_runs(
         red_flags_only=red_flags,
     )
     click.echo(table(chosen))
+
+
+def _conversation_of(store: Store, user: str) -> str:
+    """The chat pseudonym the log keeps an enrolled user's conversations under.
+
+    The log is keyed by chat, ``users list`` by person: without the link kept at enrolment a
+    supervisor asking for a person would get "0 runs.", which reads as never prompted.
+    """
+    found = store.user(user)
+    if found is None:
+        raise click.ClickException(
+            f"No one is enrolled as {user}: 'guidebot users list' names everyone enrolled."
+        )
+    if found.conversation is None:
+        raise click.ClickException(
+            f"{user} enrolled before guidebot kept the chat each person enrolled from, and the "
+            "log names conversations by chat (c-...), which cannot be linked to a person "
+            "without their Telegram id. Once they enrol again with a new code, this finds all "
+            "their runs of this key period; until then, find them by day, flow or red flag "
+            "(--since, --until, --flow, --red-flags)."
+        )
+    click.echo(f"{user}'s conversations are logged as {found.conversation}.")
+    return found.conversation
 
 
 @audit.command()

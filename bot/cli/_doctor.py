@@ -189,17 +189,26 @@ def check_data_dir(ctx: Context) -> Check:
 
 def check_pseudonym_key(ctx: Context) -> Check:
     """The pseudonym and seal keys are there, owner-only and readable."""
-    from bot.keys import PSEUDONYM_KEY_FILE, SEAL_KEY_FILE, Keys, KeysError
+    from bot.keys import PSEUDONYM_KEY_FILE, SEAL_KEY_FILE, Keys, KeysError, refuse_a_lost_key
+    from bot.store import Store, StoreError
 
     files = [ctx.data_dir / PSEUDONYM_KEY_FILE, ctx.data_dir / SEAL_KEY_FILE]
     missing = [path for path in files if not path.exists()]
-    if missing and not ctx.fresh:
-        return Check(
-            "pseudonym key",
-            "FAIL",
-            f"{missing[0]} is missing but the database exists: restore the key from your "
-            "backup (a new key would cut every enrolled officer off)",
-        )
+    try:
+        enrolled = 0
+        if missing and not ctx.fresh:
+            with Store.open(ctx.data_dir / DATABASE) as store:
+                enrolled = store.user_count()
+        for path in missing:
+            refuse_a_lost_key(
+                path,
+                relied_on=enrolled,
+                name="key",
+                reliance="officers are enrolled in this database",
+                loss="(a new key would cut every enrolled officer off)",
+            )
+    except (StoreError, KeysError) as error:
+        return Check("pseudonym key", "FAIL", str(error))
     for path in files:
         if path.exists() and (unsafe := _private(path)):
             return Check("pseudonym key", "FAIL", unsafe)
@@ -207,26 +216,22 @@ def check_pseudonym_key(ctx: Context) -> Check:
         keys = Keys.open(ctx.data_dir)
     except KeysError as error:
         return Check("pseudonym key", "FAIL", str(error))
-    made = " (made now: a new install)" if missing else ""
+    made = ""
+    if missing:
+        made = " (made now: a new install)" if ctx.fresh else " (made now: nobody enrolled yet)"
     return Check("pseudonym key", "PASS", f"present, owner-only, period {keys.period}{made}")
 
 
 def check_audit(ctx: Context) -> Check:
     """The signing key is there and owner-only, and the log verifies against its public key."""
-    from bot.audit.log import KEY_FILE, AuditError, signing_key, verify
+    from bot.audit.log import KEY_FILE, AuditError, log_signing_key, verify
     from bot.store import Store, StoreError
 
     key_file = ctx.data_dir / KEY_FILE
-    if not key_file.exists() and not ctx.fresh:
-        return Check(
-            "audit log",
-            "FAIL",
-            f"no signing key at {key_file} but the database exists: restore it from your "
-            "backup, or the log's checkpoints cannot be checked",
-        )
     try:
-        verifier = signing_key(ctx.data_dir, create=ctx.fresh).verifier
-    except AuditError as error:
+        with Store.open(ctx.data_dir / DATABASE) as store:
+            verifier = log_signing_key(store, ctx.data_dir).verifier
+    except (AuditError, StoreError) as error:
         return Check("audit log", "FAIL", str(error))
     if unsafe := _private(key_file):
         return Check("audit log", "FAIL", unsafe)

@@ -88,6 +88,7 @@ def report(
         build_report,
         default_outcomes,
         parse_period,
+        purged_in,
         render_csv,
         render_html,
         render_json,
@@ -115,6 +116,7 @@ def report(
     try:
         knowledge, flow_set, _ = load_engine(settings)
         counted = tally_store(database, chosen, default_outcomes())
+        purged = purged_in(database, chosen)
     except (AppError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     except sqlite3.Error as exc:
@@ -129,6 +131,7 @@ def report(
             flows=flows,
             counted=counted,
             only=("practice",) if practice else ("operational", "practice"),
+            purged=purged,
         )
     except PeriodError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -130,14 +130,16 @@ def list_command(data_dir: Path) -> None:
     """List everyone enrolled: pseudonym, role, when enrolled, expiry, revocation, key period.
 
     People appear only as pseudonyms (codes made from their Telegram account); times are in
-    this computer's time zone.
+    this computer's time zone. The last column is the pseudonym the audit log keeps their
+    conversations under ('guidebot audit list --officer' takes either); '-' for someone who
+    enrolled before guidebot kept it.
     """
     with _opened(data_dir) as opened:
         found = opened.list_users()
     if not found:
         click.echo("No one is enrolled yet. Make a code with: guidebot users enrol --role officer")
         return
-    rows = [("pseudonym", "role", "enrolled", "expires", "revoked", "period")]
+    rows = [("pseudonym", "role", "enrolled", "expires", "revoked", "period", "conversations")]
     rows += [
         (
             user.pseudonym,
@@ -146,6 +148,7 @@ def list_command(data_dir: Path) -> None:
             _when(user.expires_at),
             _when(user.revoked_at),
             str(user.key_period),
+            user.conversation or "-",
         )
         for user in found
     ]

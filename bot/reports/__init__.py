@@ -21,7 +21,7 @@ from bot.reports._render import (
     render_text,
     report_json,
 )
-from bot.reports._sql import tally_store
+from bot.reports._sql import purged_in, tally_store
 from bot.reports._suppress import PROTECTION, Relation, Suppression, protect
 from bot.reports._tally import QUESTION_FIELD, Counts, tally
 from bot.reports._telegram import (
@@ -58,6 +58,7 @@ __all__ = [
     "last_complete_month",
     "parse_period",
     "protect",
+    "purged_in",
     "read_outcomes",
     "render_csv",
     "render_html",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.reports._model import Count, Section, Share, Table
+from bot.reports._model import Count, Section, Share, Table, percent
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -100,7 +100,8 @@ def gap_bars(section: Section, limit: int = 8) -> list[Bar]:
             if not isinstance(share, Share) or share.value is None:
                 continue
             label = str(row[label_at]) if key == "gaps" else f"{row[0]} ({row[1]})"
-            found.append((share.value, Bar(label, share.value, f"{share.value:.0%} of {whole}")))
+            shown = f"{percent(share.value)} of {whole}"
+            found.append((share.value, Bar(label, share.value, shown)))
     found.sort(key=lambda pair: -pair[0])
     return [bar for _, bar in found[:limit]]
 
@@ -112,7 +113,7 @@ def outcome_bars(section: Section) -> list[Bar]:
     for row in table.rows if table else ():
         share, asked = row[-1], row[3]
         if isinstance(share, Share) and share.value is not None:
-            bars.append(Bar(str(row[0]), share.value, f"{share.value:.0%} of {asked}"))
+            bars.append(Bar(str(row[0]), share.value, f"{percent(share.value)} of {asked}"))
         else:
             why = "none asked" if isinstance(asked, Count) and asked.value == 0 else "withheld"
             bars.append(Bar(str(row[0]), None, why))

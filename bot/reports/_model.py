@@ -7,12 +7,28 @@ once, when the report was built, so every format shows the same figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from bot.reports._period import Period
 from bot.reports._suppress import Relation
 
 SECONDARY = "[c]"
 """The mark of a figure withheld so that a small one cannot be worked out from it."""
+
+
+def half_up(value: float, places: int = 0, *, scale: int = 1) -> str:
+    """``value`` times ``scale`` to ``places`` decimals, halves rounded up, as trainers round.
+
+    Python's own formatting rounds halves to even (10 of 16 would print 62%, where anyone
+    checking by hand writes 63%), and scaling the float first can fall just under a half.
+    """
+    exact = Decimal(repr(value)) * scale
+    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage: 0.625 -> '63%'."""
+    return f"{half_up(share, scale=100)}%"
 
 
 @dataclass(frozen=True)
@@ -35,7 +51,7 @@ class Share:
     of: tuple[str, str]
 
     def __str__(self) -> str:
-        return "–" if self.value is None else f"{self.value:.0%}"
+        return "–" if self.value is None else percent(self.value)
 
 
 @dataclass(frozen=True)
@@ -46,7 +62,7 @@ class Rate:
     of: tuple[str, str]
 
     def __str__(self) -> str:
-        return "–" if self.value is None else f"{self.value:.1f}"
+        return "–" if self.value is None else half_up(self.value, 1)
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,8 @@ class Report:
     """The flows the report is limited to (empty: all)."""
     versions: tuple[str, ...] = field(default=())
     """The content versions (flows and knowledge) in force during the period."""
+    purged: int = 0
+    """Events of the period purged under the retention rule: the figures leave them out."""
 
     def section(self, name: str) -> Section | None:
         """The operational or practice section."""

@@ -19,7 +19,14 @@ LEGEND = (
 
 def legend(report: Report) -> str:
     """What the marks in the report mean."""
-    return LEGEND.format(t=report.threshold, s=report.threshold - 1)
+    said = LEGEND.format(t=report.threshold, s=report.threshold - 1)
+    if report.purged:
+        said += (
+            f" Retention: {report.purged:,} events logged in this period were purged "
+            "('guidebot audit purge'); the figures count only the events still held, so they "
+            "understate the period."
+        )
+    return said
 
 
 def _tables(report: Report) -> list[tuple[str, Table]]:
@@ -152,6 +159,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "end": report.period.end.isoformat(),
         },
         "threshold": report.threshold,
+        "purged_events": report.purged,
         "flows": list(report.flows),
         "legend": legend(report),
         "sections": [

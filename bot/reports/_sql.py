@@ -161,6 +161,25 @@ def tally_store(
         db.close()
 
 
+def purged_in(database: Path, period: Period) -> int:
+    """How many of the events logged in the period were purged under the retention rule.
+
+    A purge keeps each event's time and hash but not its fields, so a report of a purged
+    period counts only what is left: a trainer must be told, or a month purged in part reads
+    as a quiet one.
+    """
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        row = db.execute(
+            "SELECT count(*) FROM audit WHERE purged_at IS NOT NULL "
+            "AND recorded_at >= ? AND recorded_at < ?",
+            [period.start.timestamp(), period.end.timestamp()],
+        ).fetchone()
+    finally:
+        db.close()
+    return int(row[0])
+
+
 def _count(
     db: sqlite3.Connection, period: Period, outcomes: Sequence[Outcome]
 ) -> dict[tuple[bool, int], Counts]:

@@ -42,8 +42,14 @@ def telegram_report(report: Report) -> TelegramReport:
     report withholds.
     """
     section = report.section("operational")
+    purged = (
+        [f"Retention: {report.purged:,} events of {report.period.title} were purged; these "
+         "figures count only the events still held."]
+        if report.purged
+        else []
+    )  # fmt: skip
     if section is None:
-        return TelegramReport((), (f"No conversations in {report.period.title}.",))
+        return TelegramReport((), (f"No conversations in {report.period.title}.", *purged))
     pictures: list[tuple[str, bytes]] = []
     outcomes = _charts.outcome_bars(section)
     if outcomes:
@@ -58,6 +64,7 @@ def telegram_report(report: Report) -> TelegramReport:
     if not gaps:
         lines.append("None to show: too few answers to report without singling anyone out.")
     lines += _wanting(section)
+    lines += purged
     lines.append("The full report: guidebot report --period " + report.period.name)
     return TelegramReport(tuple(pictures), tuple(lines))
 
@@ -100,10 +107,17 @@ def trainers_headline(database: Path, data_dir: Path, now: float) -> TelegramRep
     from bot.reports._build import build_report
     from bot.reports._catalogue import build_catalogue
     from bot.reports._outcomes import default_outcomes
-    from bot.reports._sql import tally_store
+    from bot.reports._sql import purged_in, tally_store
 
     period = last_complete_month(now)
     knowledge, flows, _ = load_engine(Settings(data_dir=data_dir))
     counted = tally_store(database, period, default_outcomes())
-    report = build_report((), period, build_catalogue(flows, knowledge), now=now, counted=counted)
+    report = build_report(
+        (),
+        period,
+        build_catalogue(flows, knowledge),
+        now=now,
+        counted=counted,
+        purged=purged_in(database, period),
+    )
     return telegram_report(report)

@@ -64,6 +64,15 @@ def _index_audit_by_conversation(db: sqlite_utils.Database) -> None:
     db.table("audit").create_index(["key", "id"], index_name="audit_by_key")
 
 
+def _add_users_conversation(db: sqlite_utils.Database) -> None:
+    """The pseudonym of the chat a user enrolled from: the audit log's key for their conversations.
+
+    Users enrolled before stay NULL (their chat was never seen with their enrolment); enrolling
+    again fills it.
+    """
+    db.execute("ALTER TABLE users ADD COLUMN conversation TEXT")
+
+
 def _create_users_codes_and_contacts(db: sqlite_utils.Database) -> None:
     """Who may use the bot, the codes that enrol them, and the chats the bot may message first.
 
@@ -147,6 +156,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "make the audit log a Merkle tree", add_leaves_to_existing_events),
     Migration(6, "keep the hashes of complete blocks of the audit log", add_blocks),
     Migration(7, "keep the fields reports count beside each audit event", create_fields),
+    Migration(8, "keep the chat each user enrolled from", _add_users_conversation),
 )
 """Every schema change, oldest first, numbered 1..N. Add to the end; never edit one in place,
 since databases already made by it will not run it again."""

@@ -473,8 +473,12 @@ class Store:
         now: float,
         key_period: int,
         delay_after: Callable[[int], float],
+        conversation: str | None = None,
     ) -> CodeRedemption:
         """Enrol ``pseudonym`` with the code's role, all in one transaction, or say why not.
+
+        ``conversation``, the pseudonym of the chat the code was sent from, is kept with the
+        enrolment: the audit log is keyed by chat, and this is its one link to the person.
 
         The code is used once however many attempts arrive at the same moment. A person with
         ``n`` failed attempts must wait ``delay_after(n)`` seconds after the last before any
@@ -486,7 +490,13 @@ class Store:
         """
         with self._using("redeem an enrolment code") as db, write_transaction(db):
             return _users.redeem_code(
-                db, code_hash, pseudonym, now=now, key_period=key_period, delay_after=delay_after
+                db,
+                code_hash,
+                pseudonym,
+                now=now,
+                key_period=key_period,
+                delay_after=delay_after,
+                conversation=conversation,
             )
 
     def user(self, pseudonym: str) -> UserRecord | None:
@@ -506,6 +516,15 @@ class Store:
         """
         with self._using("read the users") as db:
             return _users.all_users(db)
+
+    def user_count(self) -> int:
+        """How many users were ever enrolled (revoked and expired ones too), without reading them.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("count the users") as db:
+            return int(db.execute("SELECT count(*) FROM users").fetchone()[0])
 
     def revoke_user(self, pseudonym: str, *, now: float) -> bool:
         """Mark the user revoked from ``now`` (an earlier revocation keeps its time).
@@ -658,6 +677,15 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?)",
                 [size, root, note, signed_at, reason],
             )
+
+    def checkpoint_count(self) -> int:
+        """How many checkpoints were signed, without reading their notes.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("count the checkpoints") as db:
+            return int(db.execute("SELECT count(*) FROM checkpoints").fetchone()[0])
 
     def checkpoints(self) -> list[StoredCheckpoint]:
         """Every signed checkpoint, oldest first.

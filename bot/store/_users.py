@@ -27,6 +27,9 @@ class UserRecord:
     expires_at: float | None
     revoked_at: float | None
     key_period: int
+    conversation: str | None = None
+    """The pseudonym of the private chat they enrolled from, under which the audit log keeps
+    their conversations; None for an enrolment made before guidebot kept it."""
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,12 @@ class CodeRedemption:
     wait_seconds: float = 0.0
 
 
-_USER_COLUMNS = "pseudonym, role, enrolled_at, expires_at, revoked_at, key_period"
+_USER_COLUMNS = "pseudonym, role, enrolled_at, expires_at, revoked_at, key_period, conversation"
 
 
 def _user(row: Sequence[Any]) -> UserRecord:
     """A users row, in :data:`_USER_COLUMNS` order, as a record."""
-    pseudonym, role, enrolled_at, expires_at, revoked_at, key_period = row
+    pseudonym, role, enrolled_at, expires_at, revoked_at, key_period, conversation = row
     return UserRecord(
         pseudonym=str(pseudonym),
         role=str(role),
@@ -55,6 +58,7 @@ def _user(row: Sequence[Any]) -> UserRecord:
         expires_at=None if expires_at is None else float(expires_at),
         revoked_at=None if revoked_at is None else float(revoked_at),
         key_period=int(key_period),
+        conversation=None if conversation is None else str(conversation),
     )
 
 
@@ -85,8 +89,12 @@ def redeem_code(
     now: float,
     key_period: int,
     delay_after: Callable[[int], float],
+    conversation: str | None = None,
 ) -> CodeRedemption:
     """Enrol ``pseudonym`` with the code's role if the code is good and they need not wait.
+
+    ``conversation`` is the pseudonym of the chat the code came from, kept so that a
+    supervisor can find the person's conversations in the audit log, which is keyed by chat.
 
     Runs inside the caller's write transaction, so the checks and the writes cannot be split
     by another attempt: a code is used once however many people send it at the same moment.
@@ -125,13 +133,14 @@ def redeem_code(
         # expiry, and any revocation (an admin chose to hand this person a new code).
         db.execute(
             f"""
-            INSERT INTO users ({_USER_COLUMNS}) VALUES (?, ?, ?, ?, NULL, ?)
+            INSERT INTO users ({_USER_COLUMNS}) VALUES (?, ?, ?, ?, NULL, ?, ?)
             ON CONFLICT (pseudonym) DO UPDATE SET
                 role = excluded.role,
                 enrolled_at = excluded.enrolled_at,
                 expires_at = excluded.expires_at,
                 revoked_at = NULL,
-                key_period = excluded.key_period
+                key_period = excluded.key_period,
+                conversation = coalesce(excluded.conversation, conversation)
             """,
             [
                 pseudonym,
@@ -139,6 +148,7 @@ def redeem_code(
                 now,
                 None if access_seconds is None else now + float(access_seconds),
                 key_period,
+                conversation,
             ],
         )
         db.execute("DELETE FROM enrolment_failures WHERE pseudonym = ?", [pseudonym])

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, Protocol
 
 from telegram import (
@@ -114,8 +115,10 @@ class Roles(Protocol):
         """The user's role, or None for an unknown, revoked or expired user."""
         ...
 
-    def redeem(self, user: str, code: str, now: float) -> Redeemed:
-        """Enrol with a one-time code."""
+    def redeem(
+        self, user: str, code: str, now: float, *, conversation: str | None = None
+    ) -> Redeemed:
+        """Enrol with a one-time code, from the chat whose pseudonym is ``conversation``."""
         ...
 
 
@@ -266,7 +269,10 @@ class TelegramChannel:
             return
         who = self.pseudonyms.pseudonym("user", user)
         redeemed = await asyncio.to_thread(
-            self.roles.redeem, who, " ".join(context.args), self.clock()
+            partial(self.roles.redeem, conversation=self.chat_key(chat)),
+            who,
+            " ".join(context.args),
+            self.clock(),
         )
         await self._send_plain(chat, redeemed.message)
 
