@@ -1526,3 +1526,11 @@ def test_set_x_and_zz_kinds_of_miss_are_read(said: str, kind: str) -> None:
 )
 def test_set_x_and_zz_kinds_twins_over_elsewhere_or_denied_are_no_alarm(said: str) -> None:
     assert not CUES_ALONE.read(said), CUES_ALONE.read(said)
+
+
+def test_no_cue_joins_words_across_a_correction() -> None:
+    """What is taken back ("no wait") joins nothing to what follows; each side still counts."""
+    # the review's false alarm in custody (docs/review-2026-12-03b.md)
+    assert not CUES_ALONE.read("nicked for assault, no wait hes here voluntary")
+    assert CUES_ALONE.read("hes got a knife no wait a machete and the baby is right by him")
+    assert CUES_ALONE.read("no wait scratch that, hes just grabbed the baby and is hitting her")

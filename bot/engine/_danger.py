@@ -1832,6 +1832,8 @@ class DangerCues:
                 following = tokens[at + 1].text if at + 1 < begin else ""
                 if following in _STATE_AFTER_WHO or not following:
                     return False
+                if any(at < part_start and part_end < begin for part_start, part_end in placed):
+                    return False  # "the one who hit her turned up last week": the cue's own
                 return start < at or end > finish
         return False
 
