@@ -44,6 +44,7 @@ from make_danger_examples import plain_answers  # noqa: E402
 
 from bot.engine._danger import (  # noqa: E402
     LEARNT_CATCH,
+    LEARNT_FEWEST_WORDS,
     LEARNT_OVERRULE,
     LEARNT_QUIET,
     DangerCues,
@@ -181,17 +182,28 @@ def main() -> int:
             (args.catch, args.quiet, overrule)
             for overrule in (0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 1.01)
         ]
-        for catch, quiet, overrule in settings:
+        settings4 = [(*setting, LEARNT_FEWEST_WORDS) for setting in settings]
+        settings4 += [(args.catch, args.quiet, args.overrule, fewest) for fewest in (3, 5, 6)]
+        settings4 += [(0.85, args.quiet, args.overrule, fewest) for fewest in (5, 6)]
+        for catch, quiet, overrule, fewest in settings4:
             caught = alarms = 0
             for p, label, reading, said, kept in scored:
-                fired = learnt_says(reading, said, p, catch, quiet, kept, overrule)
+                fired = learnt_says(reading, said, p, catch, quiet, kept, overrule, fewest)
                 caught += fired and label
                 alarms += fired and not label
             sweep.append(
-                {"catch": catch, "quiet": quiet, "overrule": overrule, "c": caught, "a": alarms}
+                {
+                    "catch": catch,
+                    "quiet": quiet,
+                    "overrule": overrule,
+                    "fewest": fewest,
+                    "c": caught,
+                    "a": alarms,
+                }
             )
             print(
-                f"  catch {catch:4.2f} quiet {quiet:4.2f} overrule {overrule:5.3f}: "
+                f"  catch {catch:4.2f} quiet {quiet:4.2f} overrule {overrule:5.3f} "
+                f"fewest {fewest}: "
                 f"{caught}/{d} {_share(caught, d):.3f}, {alarms}/{o} {_share(alarms, o):.3f}"
             )
     ms = {label: round(statistics.median(values), 3) for label, values in timing.items()}

@@ -43,6 +43,15 @@ PEOPLE_WORDS = frozenset(
 """A person right before an -ing form tells of it going on, as officers type it: "dads
 dragging her" is "dad is dragging her" (the run-on "s" is gone by the time words are read)."""
 
+_RELATIVES = frozenset(["who", "that", "which", "whose", "whove"])
+"""Words opening a clause that tells of someone: a time in it dates their act, not the cue."""
+
+_STATE_AFTER_WHO = frozenset(["is", "was", "were", "are", "be", "been", "has", "had", "s"])
+"""After a "who" or "that", a word of being or having tells of a state ("who was fine")."""
+
+_CORRECTIONS = frozenset([("no", "wait"), ("scratch", "that"), ("sorry", "no")])
+"""Two words with which an officer takes back what they just said ("nicked, no wait ...")."""
+
 _CONDITIONS = frozenset(["if", "case", "incase", "suppose", "supposing", "whether", "event"])
 """Words of a hypothetical phrase that make a whole question conditional, clause after clause."""
 
@@ -372,6 +381,7 @@ def learnt_says(
     quiet: float = LEARNT_QUIET,
     kept: bool = False,
     overrule: float = LEARNT_OVERRULE,
+    fewest: int = LEARNT_FEWEST_WORDS,
 ) -> bool:
     """Whether there is danger now, given the cues' reading and the learnt opinion's.
 
@@ -398,10 +408,11 @@ def learnt_says(
         quiet: the threshold below which the cues' danger is set aside.
         kept: whether the cues keep their danger whatever the learnt opinion says.
         overrule: the threshold to raise danger the cues set aside as over or past.
+        fewest: the fewest words (after an opening answer) for the learnt opinion to raise.
     """
     if reading:
         return kept or reading.now or said < LEARNT_QUIET_FEWEST_WORDS or probability >= quiet
-    if said < LEARNT_FEWEST_WORDS:
+    if said < fewest:
         return False
     if reading.quieted:
         return reading.quieted <= LEARNT_OVERRULABLE and probability >= overrule
@@ -1394,7 +1405,7 @@ class DangerCues:
         # ("knife on the side ... now holding the machete to her") brings its own words and
         # its own "now", and is set aside or not by its own reading. The same words found by
         # several cues of a kind are read once.
-        decided: dict[tuple[str, bool, tuple[tuple[int, int], ...]], bool] = {}
+        decided: dict[tuple[str, bool, tuple[tuple[int, int], ...], bool], bool] = {}
         quieted: set[str] = set()
         found = list(self._found(tokens, ()))
         covers = [
@@ -1408,7 +1419,17 @@ class DangerCues:
             for (cue, _), covered in zip(found, covers, strict=True)
             if grown_up_only and cue.kind in self._child_needed
         ]
+        # "nicked for assault, no wait hes here voluntary": what is said before a correction
+        # is taken back, so no cue joins words across it; a cue on either side still stands.
+        corrected = [
+            at
+            for at in range(len(tokens) - 1)
+            if (tokens[at].text, tokens[at + 1].text) in _CORRECTIONS
+        ]
         for n, (cue, placed) in enumerate(found):
+            if any(placed[0][0] < at and at + 1 < placed[-1][1] for at in corrected):
+                quieted.add("corrected")
+                continue
             if any(covers[n] <= covered for covered in grown_ups):
                 quieted.add("grown-up only")
                 continue
@@ -1424,7 +1445,9 @@ class DangerCues:
             } - self._people
             if cue.kind in kinds and said <= terms and (now or not self._now(tokens, placed)):
                 continue  # nothing this cue could add: its kind, its words and "now" are in
-            key = (cue.kind, cue.negated_inside, tuple(placed))
+            # A cue of a record and a return reads its times otherwise ("who stabbed him last
+            # night ~ turned up"), so it is not decided by another cue on the same words.
+            key = (cue.kind, cue.negated_inside, tuple(placed), RETURNING in cue.classes)
             stands = decided.get(key)
             if stands is None:
                 reason = self.set_aside(tokens, cue, placed)
@@ -1614,7 +1637,12 @@ class DangerCues:
         for at, token in enumerate(tokens):
             if token.clause in whole and self._year_gone(tokens, at):
                 times[(at, at)] = True  # "shut in the bedroom, 2022"
-        for span in [span for span in times if self._dates_the_record(cue, placed, span)]:
+        for span in [
+            span
+            for span in times
+            if self._dates_the_record(cue, placed, span)
+            or self._relative_time(tokens, placed, span)
+        ]:
             del times[span]  # "the stepdad who put the baby in hospital last month is back"
         # A "now" after a time said after the cue tells of a later state, not of the cue: "he
         # overdosed last year no episodes since", "stabbed last year family still grieving". A
@@ -1781,6 +1809,33 @@ class DangerCues:
             for (start, _), named in parts
             if named != RETURNING
         )
+
+    @staticmethod
+    def _relative_time(
+        tokens: Sequence[_Token], placed: list[tuple[int, int]], span: tuple[int, int]
+    ) -> bool:
+        """Whether a time belongs to a clause of "who" or "that" told of someone, not to the cue.
+
+        "left in the flat with the dog that bit him last week", "with his father who beat him
+        unconscious in march, he picked him up an hour ago": the time dates what the dog or the
+        father did once, not the child left with it now. It does when the "who" opens a clause
+        of doing ("who was" tells of a state: "who was fine last week") in the time's own
+        clause, and some of the cue stands outside that clause of "who" and its time; a cue
+        wholly inside it ("the baby that stopped breathing an hour ago") is dated by it.
+        """
+        begin, finish = span
+        start, end = placed[0][0], placed[-1][1]
+        for at in range(begin - 1, max(start, begin - REACH) - 1, -1):
+            if tokens[at].clause != tokens[begin].clause:
+                return False
+            if tokens[at].text in _RELATIVES:
+                following = tokens[at + 1].text if at + 1 < begin else ""
+                if following in _STATE_AFTER_WHO or not following:
+                    return False
+                if any(at < part_start and part_end < begin for part_start, part_end in placed):
+                    return False  # "the one who hit her turned up last week": the cue's own
+                return start < at or end > finish
+        return False
 
     def _told_back_of(
         self,
