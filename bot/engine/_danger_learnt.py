@@ -32,6 +32,8 @@ from itertools import pairwise
 
 import numpy as np
 
+from bot.last_built import LastBuilt, settings_of
+
 CHAR_SIZES = (3, 4, 5)
 """Lengths of the character n-grams taken from each word (its boundaries marked)."""
 
@@ -79,27 +81,19 @@ def _key(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
 
 
-_last_trained: tuple[str, LearntDanger] | None = None
-"""The last model trained in this process and the digest of what it was trained on."""
+_last_trained: LastBuilt[LearntDanger] = LastBuilt()
 
 
 def trained(examples: Iterable[tuple[Sequence[Word], bool]]) -> LearntDanger:
     """A model trained on ``examples``: the one trained last when nothing it learns from changed.
 
-    Training takes seconds. A process that builds the engine again from the same examples (the
-    cues recompiled after a flow or knowledge edit, each test that builds its own) gets the
-    model already trained rather than training it again. Only the last is kept, by a digest of
-    its examples and of the training settings: the memo holds no word of any example, and an
-    edited example, or a setting a benchmark changes, is a new digest and a new model. The
-    model is never changed once trained, so engines can share it.
+    Training takes seconds; a process that builds the engine again from the same examples (the
+    cues recompiled after a flow or knowledge edit, each test that builds its own) reuses the
+    model (see :mod:`bot.last_built`: by a digest, with the training settings). The model is
+    never changed once trained, so engines can share it.
     """
-    global _last_trained
     listed = [(tuple(said), danger) for said, danger in examples]
-    settings = sorted((name, repr(value)) for name, value in globals().items() if name.isupper())
-    digest = hashlib.sha256(repr((settings, listed)).encode()).hexdigest()
-    if _last_trained is None or _last_trained[0] != digest:
-        _last_trained = (digest, LearntDanger(listed))
-    return _last_trained[1]
+    return _last_trained.get(lambda: LearntDanger(listed), settings_of(globals()), listed)
 
 
 class LearntDanger:

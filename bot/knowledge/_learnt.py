@@ -19,7 +19,6 @@ development (``knowledge/questions.yaml``), never the sealed ones.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -31,6 +30,7 @@ import numpy as np
 
 from bot.knowledge._normalise import STOP_WORDS, content
 from bot.language import YamlError, read_yaml
+from bot.last_built import LastBuilt, settings_of
 
 # Lengths of the character n-grams taken from each word (with its boundaries marked).
 CHAR_SIZES = (3, 4, 5)
@@ -93,8 +93,7 @@ def read_questions(directory: Path, topics: Iterable[str]) -> LabelledQuestions 
     return _questions_in(text, frozenset(topics))
 
 
-_last_read: tuple[str, LabelledQuestions | None] | None = None
-"""The questions file read last in this process, by a digest of its text and the topics."""
+_last_read: LastBuilt[LabelledQuestions | None] = LastBuilt()
 
 
 def _questions_in(text: str, known: frozenset[str]) -> LabelledQuestions | None:
@@ -102,13 +101,9 @@ def _questions_in(text: str, known: frozenset[str]) -> LabelledQuestions | None:
 
     Thousands of questions take seconds to read as YAML 1.2, and a process that builds the
     knowledge again (after an entry is edited, or each test that builds its own) reads the same
-    file: only the last is kept, by a digest, so the memo holds no question's words.
+    file (see :mod:`bot.last_built`).
     """
-    global _last_read
-    digest = hashlib.sha256(repr((text, sorted(known))).encode()).hexdigest()
-    if _last_read is None or _last_read[0] != digest:
-        _last_read = (digest, _parse_questions(text, known))
-    return _last_read[1]
+    return _last_read.get(lambda: _parse_questions(text, known), text, sorted(known))
 
 
 def _parse_questions(text: str, known: frozenset[str]) -> LabelledQuestions | None:
@@ -170,8 +165,7 @@ def _features(words: Sequence[str], grams: dict[str, list[str]] | None = None) -
     return found
 
 
-_last_trained: tuple[str, LearntTopics] | None = None
-"""The last opinion trained in this process and the digest of what it was trained on."""
+_last_trained: LastBuilt[LearntTopics] = LastBuilt()
 
 
 def trained(
@@ -183,22 +177,20 @@ def trained(
     """:class:`LearntTopics` on these arguments: the one trained last when none of them changed.
 
     Training takes seconds, and a process that builds the knowledge again from the same entries
-    and questions (a flow edited, each test that builds its own) would train the same opinion.
-    Only the last is kept, by a digest of its arguments and the training settings (so the memo
-    holds no words, and a setting a test or benchmark changes is a new digest). An opinion is
-    never changed once trained, so matchers can share it.
+    and questions (a flow edited, each test that builds its own) would train the same opinion
+    (see :mod:`bot.last_built`: by a digest, with the training settings). An opinion is never
+    changed once trained, so matchers can share it.
     """
-    global _last_trained
     listed = [(tuple(words), tuple(labels)) for words, labels in examples]
     wanted = tuple(topics)
-    settings = sorted((name, repr(value)) for name, value in globals().items() if name.isupper())
-    digest = hashlib.sha256(
-        repr((settings, listed, wanted, remembered, remembered_weight)).encode()
-    ).hexdigest()
-    if _last_trained is None or _last_trained[0] != digest:
-        model = LearntTopics(listed, wanted, remembered, remembered_weight)
-        _last_trained = (digest, model)
-    return _last_trained[1]
+    return _last_trained.get(
+        lambda: LearntTopics(listed, wanted, remembered, remembered_weight),
+        settings_of(globals()),
+        listed,
+        wanted,
+        remembered,
+        remembered_weight,
+    )
 
 
 class LearntTopics:
