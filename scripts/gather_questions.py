@@ -2,7 +2,7 @@
 
 The matcher's learnt second opinion (bot/knowledge/_learnt.py) is trained on officers'
 questions that people have labelled with their topics. Those are the evaluation sets already
-read for development: the sealed sets (blind13 to blind16 and any the lead names)
+read for development: the sealed sets (blind15, blind16 and any the lead names)
 are never gathered, so they still measure the product on words it never learnt from. Rerun
 after a read set changes:
 
