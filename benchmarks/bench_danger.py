@@ -30,6 +30,9 @@ Sets (``benchmarks/data`` unless said):
   only);
 * ``ac`` (long end-of-job updates and handovers, one danger in passing): written blind later,
   sealed like ``b`` until 4 December 2026 (measured once, in totals), read since;
+* ``ad`` (questions and hypotheticals: "what do I do, he has a knife" against "what if a kid
+  ever has a knife") and ``ae`` (one-thumb text-speak answers to the bot's questions, danger
+  slipped in): written blind on 4 December 2026 and SEALED like ``b``;
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -91,8 +94,10 @@ SETS: dict[str, Path] = {
     "aa": DATA / "danger_blind_aa.yaml",
     "ab": DATA / "danger_blind_ab.yaml",
     "ac": DATA / "danger_blind_ac.yaml",
+    "ad": DATA / "danger_blind_ad.yaml",
+    "ae": DATA / "danger_blind_ae.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ad", "ae"}
 NOW = 1_700_000_100.0
 
 
