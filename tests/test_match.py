@@ -359,8 +359,8 @@ READ_SETS = {
     "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1.0, 0.80, 0.0, 0.90),
     # blind11 and blind12 were sealed until the evening of 3 December 2026 (their last sealed
     # measures are in benchmarks/README.md); they have no negatives.
-    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.83, 0.0, None),
-    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 0.99, 0.74, 0.0, None),
+    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.84, 0.0, None),
+    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 0.99, 0.75, 0.0, None),
     # blind13 and blind14 were sealed until 4 December 2026 (last sealed measures, top-3;
     # confident and right; confident and wrong: blind13 0.943; 0.770; 0.026, blind14 0.984;
     # 0.673; 0.004). Learning from them brought nine older sets' confident-and-right floors
@@ -369,6 +369,8 @@ READ_SETS = {
     # -> 0.83, blind10 0.81 -> 0.80, blind11 0.85 -> 0.83) and three top-3 floors from 1.0 to
     # 0.99 (blind3, blind7, blind9: one message each), before any rule of that round; left
     # out one set at a time the sixteen sets answer 2,518 of 3,187 confidently and rightly.
+    # The learnt opinion's first topic agreeing with a leader from 48 (``AGREED_FIRST_AT``)
+    # raised blind11's floor 0.83 -> 0.84 and blind12's 0.74 -> 0.75 (2,543 left out).
     "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.99, 0.83, 0.0, None),
     "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 0.99, 0.80, 0.0, None),
 }
