@@ -116,6 +116,8 @@ def test_an_exact_term_leads_confidently(small: Matcher) -> None:
         ("one three six for a 15 year old", "mental-health"),
         ("section won three six for a 15 year old", "mental-health"),
         ("does section for six let me take him", "police-protection"),
+        ("does section for tea six let me take him", "police-protection"),
+        ("section 1 3 6 for a 15 year old", "mental-health"),
         ("la accommodation under three eight six", "transfer"),
         ("juvie needs an a a", "appropriate-adult"),
         ("DOMESTIC VIOLENCE!!!", "domestic-abuse"),
@@ -134,11 +136,32 @@ def test_typos_slips_and_spoken_numbers_still_find_the_entry(
         ("sec won three six", ["s136"]),
         ("refer under section to protect", ["refer", "under", "section", "to", "protect"]),
         ("missing for two hours", ["missing", "for", "2", "hours"]),
+        ("section for tea seven", ["s47"]),
+        ("ess for ty six", ["s46"]),
+        ("gone for tea at seven", ["gone", "for", "tea", "at", "7"]),
     ],
 )
 def test_a_number_sound_alike_after_section_is_a_digit_of_it(said: str, read: list[str]) -> None:
     """A speech recogniser writes "section four seven" as "section for seven"."""
     assert normalised_words(said) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("section 1 3 6", ["s136"]),
+        ("section fourty 6", ["s46"]),
+        ("sec 3 8 6", ["s38(6)"]),
+        # Not a section the base cites, or a quantity after the pieces: left as said.
+        ("section 20 7 kids", ["s20", "7", "child"]),
+        ("section 1 3 6 hours", ["s1", "3", "6", "hours"]),
+        ("4 6 kids", ["4", "6", "child"]),
+    ],
+)
+def test_a_cited_section_said_in_pieces_is_read_whole(
+    small: Matcher, said: str, read: list[str]
+) -> None:
+    assert small.vocabulary.repair(said) == read
 
 
 def test_a_term_outranks_a_word_mentioned_in_passing(small: Matcher) -> None:
