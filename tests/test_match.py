@@ -353,15 +353,15 @@ READ_SETS = {
     # Since 3 December 2026 these sets are also what the learnt second opinion is trained on
     # (knowledge/questions.yaml), so the confident-and-right floors are in-sample; the
     # leave-one-set-out figures (benchmarks/bench_learnt.py) are in benchmarks/README.md.
-    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.93, 0.0, None),
+    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.96, 0.0, None),
     # 3 December 2026, officers' words added to entries' terms: extra's confident-and-right
     # floor 0.98 -> 0.95 and blind6's 0.82 -> 0.81, as two-topic questions are now offered as
     # a choice of right entries (ambiguous, never wrong); top-3 floors raised. Back to 1.0
     # with blind9 and blind10 learnt from and the learnt opinion's agreement (seventh round).
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 1.0, 0.0, 1.0),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.98, 0.0, 1.0),
     # Blind sets already read for development: no longer blind, still worth holding.
     "blind": (BLIND / "blind_utterances.yaml", "utterances", 1.0, 0.97, 0.0, 0.90),
-    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 1.0, 0.93, 0.0, 0.92),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 1.0, 0.94, 0.0, 0.92),
     # blind3, blind4 and blind5 were sealed until 3 December 2026, blind7 and blind8 until
     # later that day, blind9 and blind10 until that afternoon (their last sealed measures are
     # in benchmarks/README.md); held at what they score in-sample since. None is answered
@@ -371,19 +371,19 @@ READ_SETS = {
     # at 0.99 or 1.0 in-sample since the learnt opinion offers its first topic third (eighth
     # round); blind9's and blind10's confident-and-right floors came down (0.89 -> 0.88, 0.84
     # -> 0.81) when blind11 and blind12 were learnt from, before any rule of that round.
-    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 0.99, 0.94, 0.0, 0.93),
-    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 1.0, 0.90, 0.0, 0.85),
+    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 1.0, 0.95, 0.0, 0.93),
+    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 1.0, 0.92, 0.0, 0.85),
     "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 1.0, 0.86, 0.0, 0.90),
     # blind6 was first measured (before any tuning) at 0.033 confidently wrong.
     "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 1.0, 0.84, 0.0, 0.83),
-    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 0.99, 0.84, 0.0, 0.76),
-    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 0.99, 0.83, 0.0, 1.0),
-    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 0.99, 0.88, 0.0, 0.96),
-    "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1.0, 0.80, 0.0, 0.90),
+    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 1.0, 0.85, 0.0, 0.76),
+    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 1.0, 0.84, 0.004, 1.0),
+    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 1.0, 0.89, 0.0, 0.96),
+    "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1.0, 0.81, 0.0, 0.90),
     # blind11 and blind12 were sealed until the evening of 3 December 2026 (their last sealed
     # measures are in benchmarks/README.md); they have no negatives.
     "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.84, 0.0, None),
-    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 0.99, 0.75, 0.0, None),
+    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 1.0, 0.78, 0.0, None),
     # blind13 and blind14 were sealed until 4 December 2026 (last sealed measures, top-3;
     # confident and right; confident and wrong: blind13 0.943; 0.770; 0.026, blind14 0.984;
     # 0.673; 0.004). Learning from them brought nine older sets' confident-and-right floors
@@ -394,8 +394,18 @@ READ_SETS = {
     # out one set at a time the sixteen sets answer 2,518 of 3,187 confidently and rightly.
     # The learnt opinion's first topic agreeing with a leader from 48 (``AGREED_FIRST_AT``)
     # raised blind11's floor 0.83 -> 0.84 and blind12's 0.74 -> 0.75 (2,543 left out).
-    "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.99, 0.83, 0.0, None),
-    "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 0.99, 0.80, 0.0, None),
+    # Gentler corrections of the learnt prototypes (REFINE_RATE 0.2 -> 0.05, SHARPNESS 60 ->
+    # 51) and LEARNT_DOUBT_BELOW 0.15 -> 0.25 (2,573 right and 26 wrong left out, from 2,543
+    # and 28): the learnt opinion memorises the questions it learnt from less, so in-sample
+    # figures moved both ways. Raised: top-3 on blind3, blind7, blind8, blind9 and blind12 to
+    # 1.0, confident-and-right on dev (0.93 -> 0.96), blind2, blind3, blind4, blind7, blind8,
+    # blind9, blind10, blind12 and blind14. Lowered by one message each: extra's
+    # confident-and-right 1.0 -> 0.98 ("family only speak polish and the child is deaf" is now
+    # a choice of its two right entries), blind13's top-3 0.99 -> 0.98, and one confident wrong
+    # answer in-sample on blind8 and on blind13 (ceiling 0.0 -> 0.004; left out, blind8 4 -> 3
+    # and blind13 5 -> 2 wrong).
+    "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.98, 0.85, 0.004, None),
+    "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 1.0, 0.81, 0.0, None),
 }
 
 
