@@ -633,6 +633,26 @@ def test_the_shipped_synonyms_are_read_and_only_the_search_uses_them() -> None:
 
 
 @pytest.mark.parametrize(
+    ("asked", "meant"),
+    [
+        ("what does MASH stand for", "what does MASH mean"),
+        ("whats CSE short for", "whats CSE mean"),
+    ],
+)
+def test_asking_what_a_term_stands_for_finds_what_asking_its_meaning_finds(
+    shipped: KnowledgeBase, asked: str, meant: str
+) -> None:
+    """Officers ask what a term stands for: "stand" and "short" must not bury the term."""
+    said, plain = shipped.search(asked, limit=3), shipped.search(meant, limit=3)
+    assert said.status == plain.status != "none"
+    assert [m.entry.id for m in said.matches] == [m.entry.id for m in plain.matches]
+
+
+def test_short_for_in_passing_is_no_term_to_look_up(shipped: KnowledgeBase) -> None:
+    assert shipped.search("we are short for cover on nights").status != "confident"
+
+
+@pytest.mark.parametrize(
     ("text", "problem"),
     [
         ("groups: [[perp]]", "group 1 must list two or more members"),
