@@ -17,6 +17,7 @@ from bot.knowledge._learnt import (
 )
 from bot.knowledge._match import Matcher
 from bot.knowledge._normalise import normalised_words
+from bot.knowledge._result import SearchResult
 from bot.language import read_yaml
 from tests.conftest import shipped_knowledge
 from tests.test_match import SMALL_BASE
@@ -374,13 +375,76 @@ def test_agreement_under_the_jargon_level_is_offered_as_a_choice() -> None:
     said = "juvenile saw the domestic"
     plain = Matcher(SMALL_BASE).search(said, limit=3)
     assert plain.matches[0].entry.id == "domestic-abuse"
-    assert plain.matches[0].score < Matcher.JARGON_CONFIDENT_AT
+    assert plain.matches[0].score < Matcher.AGREED_FIRST_AT < Matcher.JARGON_CONFIDENT_AT
     questions = LabelledQuestions(labelled=(("saw the domestic", ("domestic-abuse",)),))
     matcher = AgreementOnly(SMALL_BASE, questions=questions)
     assert matcher.learnt is not None
     assert matcher.learnt.probabilities(normalised_words(said))["domestic-abuse"] >= 0.5
     result = matcher.search(said, limit=3)
     assert result.matches[0].entry.id == "domestic-abuse"
+    assert result.status == "ambiguous"
+
+
+class AgreementAlone(AgreementOnly):
+    """Nothing reorders the entries, so the leader is the search's own."""
+
+    LEARNT_ODDS_WITHIN = -1.0
+    LEARNT_PROMOTE_AT = 1.01
+    LEARNT_SPLIT_AT = 1.01
+
+
+# "misper and neglect today": the missing-child entry leads at 52, under the jargon level.
+MISPER_TODAY = "misper and neglect today"
+
+
+def _agreement_case(labelled: tuple[tuple[str, str], ...]) -> tuple[float, SearchResult]:
+    questions = LabelledQuestions(labelled=tuple((text, (topic,)) for text, topic in labelled))
+    matcher = AgreementAlone(SMALL_BASE, questions=questions)
+    assert matcher.learnt is not None
+    belief = matcher.learnt.probabilities(normalised_words(MISPER_TODAY))
+    return belief["missing-child"], matcher.search(MISPER_TODAY, limit=3)
+
+
+def test_a_leader_under_the_jargon_level_that_is_the_learnt_first_topic_is_sure() -> None:
+    """The officer's situation explains less of itself to the entries; the questions read it."""
+    plain = Matcher(SMALL_BASE).search(MISPER_TODAY, limit=3)
+    assert plain.status == "ambiguous"
+    assert plain.matches[0].entry.id == "missing-child"
+    assert Matcher.AGREED_FIRST_AT <= plain.matches[0].score < Matcher.JARGON_CONFIDENT_AT
+    belief, result = _agreement_case(
+        (
+            ("misper back today, anything else to do", "missing-child"),
+            ("misper found today", "missing-child"),
+            ("neglect job today", "neglect"),
+        )
+    )
+    assert belief >= Matcher.LEARNT_AGREE_AT
+    assert result.status == "confident"
+    assert result.matches[0].entry.id == "missing-child"
+
+
+def test_a_leader_under_the_jargon_level_the_learnt_opinion_puts_second_is_a_choice() -> None:
+    belief, result = _agreement_case(
+        (("misper today", "missing-child"), ("neglect today", "neglect"))
+    )
+    assert belief < 0.5
+    assert result.matches[0].entry.id == "missing-child"
+    assert result.status == "ambiguous"
+
+
+def test_a_leader_under_the_first_topic_bar_is_a_choice_however_the_learnt_opinion_agrees() -> None:
+    class HigherBar(AgreementAlone):
+        AGREED_FIRST_AT = 53.0
+
+    questions = LabelledQuestions(
+        labelled=(
+            ("misper back today, anything else to do", ("missing-child",)),
+            ("misper found today", ("missing-child",)),
+            ("neglect job today", ("neglect",)),
+        )
+    )
+    result = HigherBar(SMALL_BASE, questions=questions).search(MISPER_TODAY, limit=3)
+    assert result.matches[0].entry.id == "missing-child"
     assert result.status == "ambiguous"
 
 

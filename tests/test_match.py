@@ -116,6 +116,8 @@ def test_an_exact_term_leads_confidently(small: Matcher) -> None:
         ("one three six for a 15 year old", "mental-health"),
         ("section won three six for a 15 year old", "mental-health"),
         ("does section for six let me take him", "police-protection"),
+        ("does section for tea six let me take him", "police-protection"),
+        ("section 1 3 6 for a 15 year old", "mental-health"),
         ("la accommodation under three eight six", "transfer"),
         ("juvie needs an a a", "appropriate-adult"),
         ("DOMESTIC VIOLENCE!!!", "domestic-abuse"),
@@ -134,11 +136,32 @@ def test_typos_slips_and_spoken_numbers_still_find_the_entry(
         ("sec won three six", ["s136"]),
         ("refer under section to protect", ["refer", "under", "section", "to", "protect"]),
         ("missing for two hours", ["missing", "for", "2", "hours"]),
+        ("section for tea seven", ["s47"]),
+        ("ess for ty six", ["s46"]),
+        ("gone for tea at seven", ["gone", "for", "tea", "at", "7"]),
     ],
 )
 def test_a_number_sound_alike_after_section_is_a_digit_of_it(said: str, read: list[str]) -> None:
     """A speech recogniser writes "section four seven" as "section for seven"."""
     assert normalised_words(said) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("section 1 3 6", ["s136"]),
+        ("section fourty 6", ["s46"]),
+        ("sec 3 8 6", ["s38(6)"]),
+        # Not a section the base cites, or a quantity after the pieces: left as said.
+        ("section 20 7 kids", ["s20", "7", "child"]),
+        ("section 1 3 6 hours", ["s1", "3", "6", "hours"]),
+        ("4 6 kids", ["4", "6", "child"]),
+    ],
+)
+def test_a_cited_section_said_in_pieces_is_read_whole(
+    small: Matcher, said: str, read: list[str]
+) -> None:
+    assert small.vocabulary.repair(said) == read
 
 
 def test_a_term_outranks_a_word_mentioned_in_passing(small: Matcher) -> None:
@@ -335,10 +358,10 @@ READ_SETS = {
     # floor 0.98 -> 0.95 and blind6's 0.82 -> 0.81, as two-topic questions are now offered as
     # a choice of right entries (ambiguous, never wrong); top-3 floors raised. Back to 1.0
     # with blind9 and blind10 learnt from and the learnt opinion's agreement (seventh round).
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 1.0, 0.0, 1.0),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.98, 0.0, 1.0),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 1.0, 0.98, 0.0, 0.90),
-    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 1.0, 0.96, 0.0, 0.92),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 1.0, 0.97, 0.0, 0.90),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 1.0, 0.94, 0.0, 0.92),
     # blind3, blind4 and blind5 were sealed until 3 December 2026, blind7 and blind8 until
     # later that day, blind9 and blind10 until that afternoon (their last sealed measures are
     # in benchmarks/README.md); held at what they score in-sample since. None is answered
@@ -352,15 +375,37 @@ READ_SETS = {
     "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 1.0, 0.92, 0.0, 0.85),
     "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 1.0, 0.86, 0.0, 0.90),
     # blind6 was first measured (before any tuning) at 0.033 confidently wrong.
-    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 0.99, 0.85, 0.0, 0.83),
-    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 1.0, 0.84, 0.0, 0.76),
-    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 0.99, 0.84, 0.0, 1.0),
-    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 1.0, 0.88, 0.0, 0.96),
+    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 1.0, 0.84, 0.0, 0.83),
+    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 1.0, 0.85, 0.0, 0.76),
+    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 1.0, 0.84, 0.004, 1.0),
+    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 1.0, 0.89, 0.0, 0.96),
     "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1.0, 0.81, 0.0, 0.90),
     # blind11 and blind12 were sealed until the evening of 3 December 2026 (their last sealed
     # measures are in benchmarks/README.md); they have no negatives.
-    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.85, 0.0, None),
-    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 0.99, 0.74, 0.0, None),
+    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.84, 0.0, None),
+    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 1.0, 0.78, 0.0, None),
+    # blind13 and blind14 were sealed until 4 December 2026 (last sealed measures, top-3;
+    # confident and right; confident and wrong: blind13 0.943; 0.770; 0.026, blind14 0.984;
+    # 0.673; 0.004). Learning from them brought nine older sets' confident-and-right floors
+    # down by one to three messages in a hundred (dev 0.96 -> 0.93, blind 0.98 -> 0.97, blind2
+    # 0.96 -> 0.93, blind3 0.95 -> 0.94, blind4 0.92 -> 0.90, blind6 0.85 -> 0.84, blind8 0.84
+    # -> 0.83, blind10 0.81 -> 0.80, blind11 0.85 -> 0.83) and three top-3 floors from 1.0 to
+    # 0.99 (blind3, blind7, blind9: one message each), before any rule of that round; left
+    # out one set at a time the sixteen sets answer 2,518 of 3,187 confidently and rightly.
+    # The learnt opinion's first topic agreeing with a leader from 48 (``AGREED_FIRST_AT``)
+    # raised blind11's floor 0.83 -> 0.84 and blind12's 0.74 -> 0.75 (2,543 left out).
+    # Gentler corrections of the learnt prototypes (REFINE_RATE 0.2 -> 0.05, SHARPNESS 60 ->
+    # 51) and LEARNT_DOUBT_BELOW 0.15 -> 0.25 (2,573 right and 26 wrong left out, from 2,543
+    # and 28): the learnt opinion memorises the questions it learnt from less, so in-sample
+    # figures moved both ways. Raised: top-3 on blind3, blind7, blind8, blind9 and blind12 to
+    # 1.0, confident-and-right on dev (0.93 -> 0.96), blind2, blind3, blind4, blind7, blind8,
+    # blind9, blind10, blind12 and blind14. Lowered by one message each: extra's
+    # confident-and-right 1.0 -> 0.98 ("family only speak polish and the child is deaf" is now
+    # a choice of its two right entries), blind13's top-3 0.99 -> 0.98, and one confident wrong
+    # answer in-sample on blind8 and on blind13 (ceiling 0.0 -> 0.004; left out, blind8 4 -> 3
+    # and blind13 5 -> 2 wrong).
+    "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.98, 0.85, 0.004, None),
+    "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 1.0, 0.81, 0.0, None),
 }
 
 
@@ -585,6 +630,26 @@ def test_the_shipped_synonyms_are_read_and_only_the_search_uses_them() -> None:
     assert all(len(group) >= 2 for group in groups)
     assert normalise("the perp") == "the perp"  # flows and danger cues read the officer's words
     assert shipped_knowledge().matcher.vocabulary.repair("the perp") == ["the", "suspect"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "meant"),
+    [
+        ("what does MASH stand for", "what does MASH mean"),
+        ("whats CSE short for", "whats CSE mean"),
+    ],
+)
+def test_asking_what_a_term_stands_for_finds_what_asking_its_meaning_finds(
+    shipped: KnowledgeBase, asked: str, meant: str
+) -> None:
+    """Officers ask what a term stands for: "stand" and "short" must not bury the term."""
+    said, plain = shipped.search(asked, limit=3), shipped.search(meant, limit=3)
+    assert said.status == plain.status != "none"
+    assert [m.entry.id for m in said.matches] == [m.entry.id for m in plain.matches]
+
+
+def test_short_for_in_passing_is_no_term_to_look_up(shipped: KnowledgeBase) -> None:
+    assert shipped.search("we are short for cover on nights").status != "confident"
 
 
 @pytest.mark.parametrize(

@@ -377,6 +377,27 @@ class Matcher:
       other thirteen from a grid with ``LEARNT_SURE_AT`` 0.65 to 0.75), thirteen folds of
       fourteen chose these four and a sure level of 0.65, which adds 15 right and 1 wrong: not
       kept, as no confident wrong answer may be added.
+    * ``AGREED_FIRST_AT`` (48): fitted left out one set at a time over sixteen read sets once
+      ``blind13`` and ``blind14`` were unsealed (4 December 2026). The commonest right leader
+      still asked about scored 45 to 55 with its topic the learnt opinion's first (at least
+      ``LEARNT_AGREE_AT``) but under the jargon level: a message that tells its situation in
+      the officer's words ("misper 15 found, anything i need to do apart from closing the
+      log") explains less of itself to the entries, while the labelled questions read it. Such
+      a leader is sure from 48 (no tie, not nearest an off-topic message): over 3,187
+      questions, confident and right 2,518 -> 2,543, confident and wrong 28 -> 28, negatives
+      answered confidently 4 -> 4, top-3 unchanged. Chosen nested (each left-out set's bar
+      picked on the other fifteen from 40 to 55 and a belief of 0.3 to 0.5, a wrong answer
+      counted as ten right ones lost): fifteen folds of sixteen chose 48 and 0.3, one chose 45
+      (one more wrong answer in its set). Without the leader being the learnt opinion's first
+      topic, 48 adds 27 right and 1 wrong; at 45, 33 right and 1 wrong.
+    * ``LEARNT_DOUBT_BELOW`` 0.15 -> 0.25, in the same round, once the learnt opinion's
+      corrections were made gentler and its probabilities less sharp (``REFINE_RATE`` 0.05,
+      ``SHARPNESS`` 51 in :mod:`bot.knowledge._learnt`): a belief of 0.15 to 0.25 in a sure
+      leader's topic now often means the labelled questions put the message elsewhere ("a
+      child looks like they're about to get hurt right now": immediate needs 74, its belief
+      0.15, the message is immediate danger). Chosen nested from 0.1 to 0.25 (a wrong answer
+      counted as twenty right ones lost: all sixteen folds chose 0.25; as ten, fifteen of
+      sixteen): 16 fewer right and 4 fewer wrong than at 0.15.
 
     Refitted on 2 December 2026 once the full-text second opinion was blended into the score,
     leave-one-set-out over the five read sets (``dev``, ``extra``, ``blind``, ``blind2``,
@@ -414,7 +435,7 @@ class Matcher:
     JARGON_RIVAL_SHARE = 0.7
     EXPLAINED_SHARE = 0.65
     LEARNT_SURE_AT = 0.75
-    LEARNT_DOUBT_BELOW = 0.15
+    LEARNT_DOUBT_BELOW = 0.25
     LEARNT_TIE = 1.0
     LEARNT_PROMOTE_AT = 0.8
     LEARNT_PROMOTE_WITHIN = 5.0
@@ -430,6 +451,7 @@ class Matcher:
     LEARNT_RESCUE_AT = 0.85
     LEARNT_RESCUE_FLOOR = 15.0
     LEARNT_AGREE_AT = 0.3
+    AGREED_FIRST_AT = 48.0
     LEARNT_OFFER_AT = 0.5
     OFFER_PLACE = 2
 
@@ -914,8 +936,11 @@ class Matcher:
             and learnt + probabilities[first] >= self.LEARNT_SPLIT_MASS
             and top >= self.LEARNT_SPLIT_SCORE
         )
-        # A leader scoring at the jargon level that is the learnt opinion's first topic too.
-        agreed = learnt >= self.LEARNT_AGREE_AT and top >= self.JARGON_CONFIDENT_AT
+        # A leader scoring at the jargon level with the learnt opinion's belief, or a little
+        # lower when its topic is the learnt opinion's first: the two readings agree.
+        agreed = learnt >= self.LEARNT_AGREE_AT and (
+            top >= self.JARGON_CONFIDENT_AT or (topic == first and top >= self.AGREED_FIRST_AT)
+        )
         if (learnt >= self.LEARNT_SURE_AT or split or agreed) and self._unrivalled(
             ranked, topic, query
         ):

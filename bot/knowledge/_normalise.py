@@ -104,6 +104,11 @@ _NUMBER_HOMOPHONES: dict[str, str] = {
     word: next(name for name, value in _UNITS.items() if value == number)
     for word, number in _NUMBERS.number_homophones.items()
 }
+# Sound-alikes of a number word after a word for a section, by their words: ("for", "tea") is
+# "forty" in "section for tea seven".
+_SECTION_HOMOPHONES: dict[tuple[str, ...], str] = {
+    tuple(heard.split()): said for heard, said in _NUMBERS.section_homophones.items()
+}
 # Homophones that also read as plain English before a plural unit: "missing for hours" means
 # for hours, not four; only "for hour", "for day" or a doubled "for for hours" is a number.
 _PLAIN_BEFORE_PLURAL = frozenset(_NUMBERS.plain_before_plural)
@@ -308,9 +313,10 @@ def numbers_to_digits(words: Sequence[str]) -> list[str]:
     English there ("missing for hours"), so it is a number only where the plain reading makes
     no sense: before a singular unit ("a for hour wait") or after another "for". Right after a
     word for a section and before a number, it is a digit of the section: a speech recogniser
-    writes "section four seven" as "section for seven" (s47).
+    writes "section four seven" as "section for seven" (s47), and "section forty seven" as
+    "section for tea seven" (a sound-alike of a ten, ``section_homophones`` in numbers.yaml).
     """
-    spoken = list(words)
+    spoken = _section_sound_alikes(words)
     for i in range(len(spoken) - 1):
         word, unit = spoken[i], spoken[i + 1]
         if (
@@ -353,6 +359,33 @@ def numbers_to_digits(words: Sequence[str]) -> list[str]:
                 break
         out.extend(_parse_number_run(spoken[i:j]))
         i = j
+    return out
+
+
+def _section_sound_alikes(words: Sequence[str]) -> list[str]:
+    """The words with a sound-alike of a number word right after a section word read as it."""
+    spoken = list(words)
+    if not _SECTION_WORDS.intersection(spoken):
+        return spoken
+    out: list[str] = []
+    i = 0
+    while i < len(spoken):
+        heard = next(
+            (
+                phrase
+                for phrase in _SECTION_HOMOPHONES
+                if out
+                and out[-1] in _SECTION_WORDS
+                and tuple(spoken[i : i + len(phrase)]) == phrase
+            ),
+            None,
+        )
+        if heard is None:
+            out.append(spoken[i])
+            i += 1
+        else:
+            out.append(_SECTION_HOMOPHONES[heard])
+            i += len(heard)
     return out
 
 
@@ -930,6 +963,11 @@ class Vocabulary:
                 out.append(word)
                 i += 1
                 continue
+            joined = self._said_apart(digits, words[i + 1 :]) if explicit else None
+            if joined is not None:
+                out.append(f"s{joined[0]}")
+                i += 1 + joined[1]
+                continue
             if (
                 nxt.isdigit()
                 and f"s{digits}({nxt})" in self.cited_sections
@@ -951,6 +989,30 @@ class Vocabulary:
                 out.append(self._split_subsection(digits) or word)
             i += 1
         return out
+
+    def _said_apart(self, digits: str, after: Sequence[str]) -> tuple[str, int] | None:
+        """A cited section said in pieces after a section word, and how many pieces followed.
+
+        A speech recogniser, or a thumb, writes "section one three six" as "section 1 3 6" and
+        "section fourty seven" as "section 40 7": digits said one at a time run together, and
+        a ten followed by a digit adds up; the last digit may be a subsection ("section 3 8 6"
+        is s38(6)). Only a section the base cites is read this way, and never before a quantity
+        word ("section 1 3 hours").
+        """
+        singles = list(itertools.takewhile(lambda word: len(word) == 1 and word.isdigit(), after))
+        candidates: list[tuple[str, int]] = []
+        if len(digits) == 1 and digits.isdigit():
+            for n in range(len(singles), 0, -1):
+                said = digits + "".join(singles[: n - 1])
+                # "section 3 8 6" is s38(6) where the base cites the subsection, not s386.
+                candidates += [(said + singles[n - 1], n), (f"{said}({singles[n - 1]})", n)]
+        if len(digits) == 2 and digits.endswith("0") and digits[0] != "1" and singles:
+            candidates.append((str(int(digits) + int(singles[0])), 1))
+        for section, used in candidates:
+            following = after[used] if used < len(after) else ""
+            if f"s{section}" in self.cited_sections and following not in _QUANTITY_WORDS:
+                return section, used
+        return None
 
     def _split_subsection(self, digits: str) -> str | None:
         for cut in range(len(digits) - 1, 0, -1):

@@ -157,6 +157,8 @@ class Numbers(_Strict):
     teens: dict[Phrase, int]
     tens: dict[Phrase, int]
     number_homophones: dict[Phrase, int] = Field(default_factory=dict)
+    section_homophones: dict[Phrase, Phrase] = Field(default_factory=dict)
+    """Sound-alikes of a number word, read as it only right after a word for a section."""
     plain_before_plural: Phrases = ()
     unit_homophones: dict[Phrase, Phrase] = Field(default_factory=dict)
     unit_hours: dict[Phrase, float] = Field(min_length=1)
