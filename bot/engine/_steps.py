@@ -40,7 +40,7 @@ from bot.engine._schema import (
     TextStep,
 )
 from bot.engine._state import Answer
-from bot.engine._turn import join
+from bot.engine._turn import join, separator
 from bot.engine._words import LANGUAGE, has, word_list, words
 
 # Button values: what a press sends back. Labels may change; these never do.
@@ -149,7 +149,7 @@ def prompt_text(
         return step.text
     if isinstance(step, ChecklistStep):
         ticked = [item.label for item in step.items if item.id in (pending or ())]
-        so_far = f" Ticked: {', '.join(ticked)}." if ticked else ""
+        so_far = f" Ticked: {separator(ticked).join(ticked)}." if ticked else ""
         return f"{step.ask} Tick all that apply, then Done.{so_far}"
     if isinstance(step, TextStep) and pending is not None:
         return follow_up_text(step, pending, described, coming)

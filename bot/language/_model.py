@@ -175,6 +175,8 @@ class Numbers(_Strict):
     yesterday: Phrases = ()
     time_shorthand: dict[Phrase, Phrase] = Field(default_factory=dict)
     hedges: Phrases = ()
+    reported_times: Phrases = ()
+    """Words giving someone's guess at a clock time ("mum reckons half 9"): read as "since"."""
 
 
 class Spelling(_Strict):
@@ -227,6 +229,8 @@ class People(_Strict):
     professionals: Phrases = ()
     """People there in their work ("ambos", "paramedics"): "ambos here" is not the officer
     having seen the child."""
+    possessives: Phrases = ()
+    """Pronouns that say whose an adult is ("her nan"): then not the child themselves."""
     only_there: Phrases = ()
     """Words that only say an adult is there ("nan here", "mum arrived"): a pronoun after such a
     clause is not taken to be that adult's."""
