@@ -114,7 +114,15 @@ def test_none_with_a_word_on_why_answers_a_which_of_these(
 
 
 @pytest.mark.parametrize(
-    "said", ["none of em", "nah not yet", "nowt", "none of those apply", "nothing in hand yet"]
+    "said",
+    [
+        "none of em",
+        "nah not yet",
+        "nowt",
+        "none of those apply",
+        "nothing in hand yet",
+        "nothing in place yet",
+    ],
 )
 @pytest.mark.parametrize(
     ("where", "outcome"),
@@ -319,6 +327,9 @@ def test_a_correction_said_first_then_an_answer_is_the_answer(
         # a correction keeps the unit or the "since" it corrects
         ("2 days no wait 3", "about 3 days: Over 3 days."),
         ("since 2am no wait 3am", "since 03:00 today, about 19 hours: Under a day."),
+        # a date and a time on it: from that time, not the date's midnight
+        ("since the 12th at 6pm", "since 18:00 Sunday 12 November, about 2.2 days: 1 to 3"),
+        ("since 12/11 at half 10", "since 10:30 Sunday 12 November, about 2.5 days: 1 to 3"),
         # two guesses joined by "or": the earlier, each borrowing the other's half of the day
         ("since 7, or maybe half 6", "since 06:30 today, about 16 hours: Under a day"),
         ("since 9 this eve or maybe 8", "since 20:00 today, about 2.2 hours: Under a day"),
@@ -505,6 +516,57 @@ def test_a_check_denied_is_not_a_finding_of_no_injuries(
     ],
 )
 def test_a_firm_no_after_a_yes_word_and_nobody_yet_are_no(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    step = where.split("/")[1]
+    assert [a.outcome for a in new.answers if a.step == step] == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("said", "ticked"),
+    [
+        ("all except the opinion one", ("facts", "judgement", "sources")),
+        ("all but 3", ("facts", "judgement", "sources")),
+        ("ticked all except 2 and 4", ("facts", "opinion")),
+        ("all of them", ("facts", "judgement", "opinion", "sources")),
+    ],
+)
+def test_all_except_some_ticks_every_option_but_those(
+    engine: Engine, at: dict[str, Conversation], said: str, ticked: tuple[str, ...]
+) -> None:
+    new, replies = _step(engine, at["record-check/fact-opinion"], said)
+    assert new.pending == ticked, replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("missing-child/status", "was gone since tuesday but turned up now", "returned"),
+        ("missing-child/status", "turned up at 6 but gone again since", "still-missing"),
+        ("child-in-custody/reason", "arrested but now voluntary", "voluntary"),
+        ("child-in-custody/reason", "voluntary but arrested now", "arrested"),
+        ("missing-child/status", "found but not seen him yet", "returned"),
+    ],
+)
+def test_what_follows_but_is_how_things_stand_at_a_choice(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    step = where.split("/")[1]
+    assert [a.outcome for a in new.answers if a.step == step] == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("record-check/timely", "end of tour", "yes"),
+        ("record-check/timely", "next tour", "no"),
+        ("initial-contact/see-child", "got her account on bwv, she seemed scared", "yes"),
+        ("initial-contact/see-child", "havent got her account yet", "no"),
+    ],
+)
+def test_an_officers_words_for_this_shift_and_for_having_seen_the_child(
     engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str
 ) -> None:
     new, replies = _step(engine, at[where], said)

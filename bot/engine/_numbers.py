@@ -460,8 +460,8 @@ def _date_since(text: str, now: float | None) -> float | None:
     found = _ORDINAL_DATE.search(lowered) or _PLAIN_DATE.search(lowered)
     if found is not None:
         day, month = int(found[1]), MONTHS.get(words(found[2] or ""))
-    elif (slashed := _SLASH_DATE.search(lowered)) is not None:
-        day, month = int(slashed[1]), int(slashed[2])  # UK order: day first
+    elif (found := _SLASH_DATE.search(lowered)) is not None:
+        day, month = int(found[1]), int(found[2])  # UK order: day first
     else:
         return None
     if now is None or not 1 <= day <= 31 or (month is not None and not 1 <= month <= 12):
@@ -483,8 +483,34 @@ def _date_since(text: str, now: float | None) -> float | None:
             break
     if start is None:
         return None
+    shown = f"{start:%A} {start.day} {start:%B}"
+    timed = _time_on(lowered[found.end() :], start, local)
+    if timed is not None:
+        start, shown = timed, f"{timed:%H:%M} {shown}"
     hours = max(0.25, (now - start.timestamp()) / 3600)
-    return Estimate(hours, f"since {start:%A} {start.day} {start:%B}, {describe_hours(hours)}")
+    return Estimate(hours, f"since {shown}, {describe_hours(hours)}")
+
+
+def _time_on(after: str, day: dt.datetime, local: dt.datetime) -> dt.datetime | None:
+    """The clock time said right after a date ("since the 3rd at 6pm"), on that date.
+
+    Read on the long side as any clock time is: "the 3rd at 6" is 06:00 unless that half of
+    the day is said, and never a time still to come.
+    """
+    heard = _time_words(after).split()
+    at = 1 if heard[:1] == ["at"] else 0
+    when = _when(heard, at, clock=True)
+    if when is None or when.hour is None or when.day is not None:
+        return None
+    if when.half == "am":
+        hours = [when.hour % 12]
+    elif when.half == "pm":
+        hours = [when.hour % 12 + 12]
+    else:
+        hours = [when.hour] if when.hour > 12 else [when.hour % 12, when.hour % 12 + 12]
+    starts = [day.replace(hour=hour, minute=when.minute) for hour in hours]
+    earlier = [start for start in starts if start <= local]
+    return min(earlier) if earlier else None
 
 
 def _duration_words(text: str) -> list[str]:

@@ -86,6 +86,8 @@ class Answers(_Strict):
     nothing: Phrases = ()
     carry_on: Phrases = ()
     everything: Phrases = ()
+    everything_but: Phrases = ()
+    """Words after "all" that leave the options named next out ("all except 3")."""
 
     @model_validator(mode="after")
     def _yes_is_not_no(self) -> Answers:
