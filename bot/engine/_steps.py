@@ -459,7 +459,7 @@ def _read_checklist(
                 else read_points(left_out, step_words.points, actions=False).covered
             )
             if out:
-                indexes = [at for at, item in enumerate(ids) if item not in out]
+                indexes = tuple(at for at, item in enumerate(ids) if item not in out)
         found = (
             [ids[i] for i in indexes]
             if indexes is not None
