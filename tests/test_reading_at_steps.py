@@ -370,6 +370,25 @@ def test_a_date_of_birth_however_written_gives_the_age(
     assert "Read as born 03/05/2011: 12: 12 to 17." in replies, replies
 
 
+@pytest.mark.parametrize(
+    ("said", "says"),
+    [
+        ("year 9 at school", "Read as year 9 at school: 13 or 14: 12 to 17."),  # never Under 10
+        ("yr 5", "Year 5 at school: they could be 9 or 10. Which is it, in years?"),
+        ("turns 18 tomorrow", "Read as 17 years, not yet 18: 12 to 17."),  # still a child
+        ("17 next week", "Read as 16 years, not yet 17: 12 to 17."),
+        ("just turned 18", "Read as 18 years: 18 or over."),
+        ("could be 15", "Read as 15 years: 12 to 17 (you weren't sure)."),
+        ("15 year old", "Read as 15 years: 12 to 17."),
+    ],
+)
+def test_a_school_year_or_an_age_still_to_come_is_read_as_the_age_now(
+    engine: Engine, at: dict[str, Conversation], said: str, says: str
+) -> None:
+    _, replies = _step(engine, at["child-in-custody/age"], said)
+    assert says in replies, replies
+
+
 def test_the_age_a_child_appears_is_the_age_asked_for(
     engine: Engine, at: dict[str, Conversation]
 ) -> None:

@@ -756,6 +756,39 @@ def _birth(heard: list[str], local: dt.datetime) -> tuple[int, int | None, str] 
     return None
 
 
+SCHOOL_YEAR = word_list(_NUMBERS.school_year)
+AGE_TO_COME = word_list(_NUMBERS.age_to_come)
+AGE_SOON = word_list(_NUMBERS.age_soon)
+
+
+def _school_year(heard: list[str]) -> tuple[int, int, str] | None:
+    """An age from a school year ("year 9 at school": 13 or 14), and how it reads."""
+    for at in range(len(heard) - 1):
+        for name in SCHOOL_YEAR:
+            size = len(name.split())
+            number = heard[at + size] if at + size < len(heard) else ""
+            after = heard[at + size + 1] if at + size + 1 < len(heard) else ""
+            if (
+                heard[at : at + size] == name.split()
+                and number.isdigit()
+                and 1 <= int(number) <= 13
+                and after not in ("old", "olds")
+                and not (at and heard[at - 1].isdigit())  # "15 year old" is an age
+            ):
+                young = int(number) + _NUMBERS.school_starts
+                return young, young + 1, f"year {number} at school: {young} or {young + 1}"
+    return None
+
+
+def _to_come(heard: list[str], value: float) -> bool:
+    """Whether the age said is one not reached yet ("turns 18 tomorrow", "17 next week")."""
+    said = f" {' '.join(heard)} "
+    number = f"{value:g}"
+    return any(f" {word} {number} " in said for word in AGE_TO_COME) or any(
+        f" {number} {word} " in said for word in AGE_SOON
+    )
+
+
 def _apparent(said: str) -> str | None:
     """What follows the last word for how someone looks ("looks about 15"), if a number does."""
     heard = said.split()
@@ -811,6 +844,10 @@ def read_age(
             if age < 0 or (least is not None and (other or age) < least):
                 return AgeReading(None, retry=f"{shown.capitalize()} isn't a believable age here.")
             return AgeReading(float(age), float(other) if other is not None else None, shown)
+    school = _school_year(heard)
+    if school is not None and unit == "years":
+        young, old, shown = school
+        return AgeReading(float(young), float(old), shown)
     if (
         len(heard) == 2
         and all(len(w) == 1 and w.isdigit() for w in heard)
@@ -823,6 +860,10 @@ def read_age(
     if value is None or isinstance(value, str):
         return AgeReading(value)
     shown = f"{value:g} {unit}"
+    if unit == "years" and value >= 1 and _to_come(heard, value):
+        # "turns 18 tomorrow": 17 today, still a child.
+        shown = f"{value - 1:g} {unit}, not yet {value:g}"
+        value -= 1
     outside = (least is not None and value < least) or (most is not None and value > most)
     if outside:
         return AgeReading(

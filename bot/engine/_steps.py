@@ -382,16 +382,16 @@ def _read_band(
             return Reading(retry=age.retry)
         read: float | str | None = age.value
         other = age.other
+        shown = age.shown
         if (
             isinstance(read, float)
             and other is not None
             and _band_hit(step.bands, read) != _band_hit(step.bands, other)
         ):
             return Reading(
-                retry=f"Born then, they could be {read:g} or {age.other:g}. "
-                f"Which is it, in {step.unit}?"
+                retry=f"{(shown or '').split(':')[0].capitalize()}: they could be {read:g} or "
+                f"{age.other:g}. Which is it, in {step.unit}?"
             )
-        shown = age.shown
     else:
         read = read_hours(text, now)
         shown = None if isinstance(read, str) or read is None else describe_hours(read)

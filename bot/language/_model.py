@@ -177,6 +177,14 @@ class Numbers(_Strict):
     yesterday: Phrases = ()
     time_shorthand: dict[Phrase, Phrase] = Field(default_factory=dict)
     hedges: Phrases = ()
+    school_year: Phrases = ()
+    """Words before a school year ("year 9", "yr 7"): an age from the year, never the number."""
+    school_starts: int = Field(default=4, ge=3, le=6)
+    """The age at which Year 1 starts is this plus one: in Year N a child is N+4 or N+5."""
+    age_to_come: Phrases = ()
+    """Words before an age not reached yet ("turns 18 tomorrow", "will be 17"): one less now."""
+    age_soon: Phrases = ()
+    """Words after an age not reached yet ("18 next week"): one less now."""
     reported_times: Phrases = ()
     """Words giving someone's guess at a clock time ("mum reckons half 9"): read as "since"."""
 
