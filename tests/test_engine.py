@@ -785,6 +785,19 @@ def test_a_greeting_shows_the_menu(engine: Engine, greeting: str) -> None:
     assert chat.kinds == ["menu_shown"]
 
 
+@pytest.mark.parametrize("thanks", ["cheers", "ta mate", "Thanks!", "nice one"])
+def test_thanks_at_the_menu_gets_a_word_back_and_the_menu(engine: Engine, thanks: str) -> None:
+    chat = Chat(engine)
+    assert chat.send(thanks) == "No problem. Anything else? Pick one:"
+    assert chat.kinds == ["menu_shown"] and len(chat.buttons) == len(engine.flows)
+
+
+def test_thanks_with_a_request_is_still_the_request(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("cheers, need to do a referral")
+    assert chat.state.flow == "referral"
+
+
 def test_an_opener_with_no_guidance_gets_the_menu_with_a_plain_message(engine: Engine) -> None:
     chat = Chat(engine)
     assert chat.send("wot") == "I didn't catch that. Pick one of these:"

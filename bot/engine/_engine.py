@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.engine._commands import Command, read_acknowledgement, read_command
+from bot.engine._commands import Command, is_thanks, read_acknowledgement, read_command
 from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
 from bot.engine._confirm import read_meaning
 from bot.engine._danger import DangerCues, DangerReading
@@ -457,6 +457,9 @@ class Engine:
             return self._start_flow(named, state, turn, opener=text)
         if self.menu.is_greeting(text):
             self._show_menu(turn, ASK_MENU)
+            return state
+        if is_thanks(text):
+            self._show_menu(turn, "No problem. Anything else? Pick one:")
             return state
         if self.menu.is_question(text):
             self._search(text, turn, None, None)

@@ -117,6 +117,8 @@ class Commands(_Strict):
     ]
     ask: Phrases = Field(min_length=1)
     greetings: Phrases = ()
+    thanks: Phrases = ()
+    """Whole messages that only thank the bot ("cheers", "ta mate")."""
     question_words: Phrases = ()
     option_words: Phrases = ()
     """Words said around option numbers ("ticked 1 and 2", "press 3", "options 1 & 3")."""
