@@ -452,6 +452,21 @@ def test_option_numbers_said_to_be_still_to_do_are_left_unticked(
     assert len(everything.pending or ()) == 3, replies
 
 
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("skipper's off, will get it done tomorrow", "needed"),
+        ("sgt signed", "signed-off"),
+        ("done", "signed-off"),
+    ],
+)
+def test_a_sign_off_still_to_come_is_needed(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    new, replies = _step(engine, at["record-check/signoff"], said)
+    assert [a.outcome for a in new.answers if a.step == "signoff"] == [outcome], replies
+
+
 def test_signed_off_by_the_sergeant_is_signed_off(
     engine: Engine, at: dict[str, Conversation]
 ) -> None:
@@ -583,6 +598,11 @@ def test_what_follows_but_is_how_things_stand_at_a_choice(
         ("record-check/timely", "next tour", "no"),
         ("initial-contact/see-child", "got her account on bwv, she seemed scared", "yes"),
         ("initial-contact/see-child", "havent got her account yet", "no"),
+        # an AA who will not come is not an AA called (the delay red flag follows)
+        ("child-in-custody/appropriate-adult", "mum said she wont come", "no"),
+        ("child-in-custody/appropriate-adult", "mums coming", "yes"),
+        ("record-check/sharing", "shared with MASH", "yes"),
+        ("record-check/sharing", "not shared with mash yet", "no"),
     ],
 )
 def test_an_officers_words_for_this_shift_and_for_having_seen_the_child(
