@@ -460,6 +460,21 @@ def test_option_numbers_said_to_be_still_to_do_are_left_unticked(
         ("done", "signed-off"),
     ],
 )
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("skipper graded it high", "high"),
+        ("graded medium", "medium"),
+        ("skipper is doing it", "not-graded"),
+    ],
+)
+def test_a_grade_given_by_someone_else_is_that_grade(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    new, replies = _step(engine, at["missing-child/grading"], said)
+    assert [a.outcome for a in new.answers if a.step == "grading"] == [outcome], replies
+
+
 def test_a_sign_off_still_to_come_is_needed(
     engine: Engine, at: dict[str, Conversation], said: str, outcome: str
 ) -> None:
@@ -603,6 +618,10 @@ def test_what_follows_but_is_how_things_stand_at_a_choice(
         ("child-in-custody/appropriate-adult", "mums coming", "yes"),
         ("record-check/sharing", "shared with MASH", "yes"),
         ("record-check/sharing", "not shared with mash yet", "no"),
+        # a disclosure in the child's reported words is harm told (the red flag follows)
+        ("missing-child/harm", "says a man gave her drugs", "yes"),
+        ("missing-child/harm", "says she had to sell stuff for them", "yes"),
+        ("missing-child/harm", "no, says nobody gave her drugs", "no"),
     ],
 )
 def test_an_officers_words_for_this_shift_and_for_having_seen_the_child(
