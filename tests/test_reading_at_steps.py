@@ -455,14 +455,6 @@ def test_option_numbers_said_to_be_still_to_do_are_left_unticked(
 @pytest.mark.parametrize(
     ("said", "outcome"),
     [
-        ("skipper's off, will get it done tomorrow", "needed"),
-        ("sgt signed", "signed-off"),
-        ("done", "signed-off"),
-    ],
-)
-@pytest.mark.parametrize(
-    ("said", "outcome"),
-    [
         ("skipper graded it high", "high"),
         ("graded medium", "medium"),
         ("skipper is doing it", "not-graded"),
@@ -475,6 +467,14 @@ def test_a_grade_given_by_someone_else_is_that_grade(
     assert [a.outcome for a in new.answers if a.step == "grading"] == [outcome], replies
 
 
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("skipper's off, will get it done tomorrow", "needed"),
+        ("sgt signed", "signed-off"),
+        ("done", "signed-off"),
+    ],
+)
 def test_a_sign_off_still_to_come_is_needed(
     engine: Engine, at: dict[str, Conversation], said: str, outcome: str
 ) -> None:
