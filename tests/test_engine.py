@@ -263,10 +263,15 @@ def test_cancel_during_a_red_flag_keeps_it_on_the_summary(engine: Engine) -> Non
     assert chat.state.red_flags[0].acknowledged is False
 
 
-def test_back_undoes_the_last_answer_and_stops_at_the_first(engine: Engine) -> None:
+def test_back_undoes_the_last_answer_and_at_the_first_goes_back_to_the_menu(
+    engine: Engine,
+) -> None:
     chat = Chat(engine)
     chat.send("first contact")
-    assert chat.send("back").startswith("This is the first question: there is nothing to undo.")
+    assert chat.send("back").startswith("Back to the menu: nothing was answered yet.")
+    assert chat.state.phase == "ended" and len(chat.buttons) == len(engine.flows)
+    assert "cancelled" in chat.kinds
+    chat.send("first contact")
     _ = chat.send("no")
     chat.send("first aid, calmed him")
     assert chat.state.pending == ("medical-care", "reassurance")
@@ -756,11 +761,41 @@ def test_a_job_named_at_the_menu_starts_the_flow_it_is_done_in(
     assert "flow_started" in chat.kinds
 
 
+@pytest.mark.parametrize(
+    ("opener", "step"),
+    [
+        ("missing kid found", "missing-child/safe-well"),  # "missing" named the flow
+        ("missing kid, not found yet", "missing-child/how-long"),
+        ("misper still not back", "missing-child/how-long"),
+        ("misper returned home", "missing-child/safe-well"),
+    ],
+)
+def test_a_missing_child_opener_goes_on_as_found_or_still_missing(
+    engine: Engine, opener: str, step: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert f"{chat.state.flow}/{chat.state.step}" == step
+
+
 @pytest.mark.parametrize("greeting", ["hi", "Hello!", "/start", "morning"])
 def test_a_greeting_shows_the_menu(engine: Engine, greeting: str) -> None:
     chat = Chat(engine)
     assert chat.send(greeting) == "What do you need help with?"
     assert chat.kinds == ["menu_shown"]
+
+
+@pytest.mark.parametrize("thanks", ["cheers", "ta mate", "Thanks!", "nice one"])
+def test_thanks_at_the_menu_gets_a_word_back_and_the_menu(engine: Engine, thanks: str) -> None:
+    chat = Chat(engine)
+    assert chat.send(thanks) == "No problem. Anything else? Pick one:"
+    assert chat.kinds == ["menu_shown"] and len(chat.buttons) == len(engine.flows)
+
+
+def test_thanks_with_a_request_is_still_the_request(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("cheers, need to do a referral")
+    assert chat.state.flow == "referral"
 
 
 def test_an_opener_with_no_guidance_gets_the_menu_with_a_plain_message(engine: Engine) -> None:

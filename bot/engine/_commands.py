@@ -71,6 +71,14 @@ def read_acknowledgement(text: str) -> bool:
     return True
 
 
+THANKS = frozenset(word_list(_COMMANDS.thanks))
+
+
+def is_thanks(text: str) -> bool:
+    """True for a message that only thanks the bot ("cheers", "ta mate")."""
+    return words(text) in THANKS
+
+
 def is_greeting(text: str) -> bool:
     """True for a message that only opens the chat ("hi", "/start", "morning")."""
     return words(text) in GREETINGS

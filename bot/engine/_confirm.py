@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.engine._negation import NEGATION_WORDS
 from bot.engine._phrases import Phrase, phrases
-from bot.engine._points import ADULT_WORDS, CHILD_WORDS
+from bot.engine._points import ADULT_WORDS, CHILD_WORDS, POSSESSIVES
 from bot.engine._words import LANGUAGE, has, near, spans, word_list, words
 from bot.knowledge import english_words, tokens
 
@@ -329,15 +329,29 @@ def _done_only_by_others(heard: Sequence[str]) -> bool:
     return True
 
 
-def _only_adults(heard: Sequence[str]) -> bool:
+def _adult_word(word: str) -> bool:
+    return word in ADULT_WORDS or (word.endswith("s") and word[:-1] in ADULT_WORDS)
+
+
+def _only_adults(heard: Sequence[str], starts: frozenset[int] = frozenset()) -> bool:
     """Whether words name an adult ("mum", "nan's") and nobody who may be the child.
 
-    A pronoun may be the child ("mum is here, spoke to her"), so it keeps the answer.
+    A pronoun may be the child ("mum is here, spoke to her"), so it keeps the answer, unless
+    it only says whose adult it is: "spoke to her nan" is the nan, not the child. ``starts``
+    are where clauses begin, so "spoke to her, nan here" still may be the child.
     """
-    named = [word for word in heard if word not in CHILD_WORDS]
-    return len(named) == len(heard) and any(
-        word in ADULT_WORDS or (word.endswith("s") and word[:-1] in ADULT_WORDS) for word in named
-    )
+    named = [
+        word
+        for at, word in enumerate(heard)
+        if word not in CHILD_WORDS
+        or (
+            word in POSSESSIVES
+            and at + 1 < len(heard)
+            and at + 1 not in starts
+            and _adult_word(heard[at + 1])
+        )
+    ]
+    return len(named) == len(heard) and any(_adult_word(word) for word in named)
 
 
 def _plain(
@@ -396,14 +410,18 @@ def _plain(
         reported = start > 0 and heard[start - 1] in ("says", "said", "say")
         if len(heard) > 3 and not (leading or reported):
             continue
-        if for_child and not reported and start > 0 and _only_adults(heard):
+        if for_child and not reported and start > 0 and _only_adults(heard, starts):
             # "auntie hasnt turned up yet": an answer said of an adult, not of the child.
             return ConfirmReading(None, of_an_adult=True)
         if category == "not-yet" and not under_way:
             # "on its way", "needs doing": something under way answers whether it was done,
             # never whether something is so ("Was a decision made?", "In danger now?").
             continue
-        denied = end < len(heard) and heard[end] in ("not", "nt", "never")
+        # "yeh defo not": a yes followed at once by a firm no ("definitely not") is that no.
+        denied = (end < len(heard) and heard[end] in ("not", "nt", "never")) or any(
+            begin == end and kind == "no" and finish - begin > 1 and heard[finish - 1] == "not"
+            for begin, finish, kind in found
+        )
         if category == "yes" and denied:
             category = "no"
         outcome = "no" if category == "not-yet" else category
@@ -414,7 +432,7 @@ def _plain(
             return ConfirmReading(None, mixed=outcome)
         return ConfirmReading(outcome)
     if done and any(_done_said(heard, word) for word in DONE_WORDS):
-        if for_child and (_only_adults(heard) or _done_only_by_others(heard)):
+        if for_child and (_only_adults(heard, starts) or _done_only_by_others(heard)):
             # "spoke to mum", "mum is here": done, but not with the child the question is about.
             return ConfirmReading(None, of_an_adult=True)
         if part_not_done(said, 0):

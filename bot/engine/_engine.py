@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.engine._commands import Command, read_acknowledgement, read_command
+from bot.engine._commands import Command, is_thanks, read_acknowledgement, read_command
 from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
 from bot.engine._confirm import read_meaning
 from bot.engine._danger import DangerCues, DangerReading
@@ -458,6 +458,9 @@ class Engine:
         if self.menu.is_greeting(text):
             self._show_menu(turn, ASK_MENU)
             return state
+        if is_thanks(text):
+            self._show_menu(turn, "No problem. Anything else? Pick one:")
+            return state
         if self.menu.is_question(text):
             self._search(text, turn, None, None)
             self._show_menu(turn, "Anything else? Pick one:")
@@ -661,6 +664,15 @@ class Engine:
             last = state.answers[-1]
             state = state.with_changes(step=last.step, answers=state.answers[:-1])
             withdrawn = last.outcome
+        elif not state.red_flags:
+            # 'back' at the first question, nothing answered: a colleague would go back to the
+            # menu (the flow may have been picked by mistake).
+            turn.audit("cancelled", flow=flow.id, step=state.step, red_flags=())
+            turn.say("Back to the menu: nothing was answered yet.")
+            if state.practice:
+                turn.say(PRACTICE_OVER)
+            self._show_menu(turn, ASK_MENU)
+            return state.with_changes(phase="ended", ended="cancelled", pending=None, resume=None)
         else:
             turn.say("This is the first question: there is nothing to undo.")
             return self._reopen(flow, state, turn)
@@ -978,9 +990,11 @@ class Engine:
         """
         step = flow.step(step_id)
         if isinstance(step, ChoiceStep | NumberStep):
-            reading = read_answer(step, flow.words_of(step_id), step_id, None, None, opener)
-            if reading is not None and reading.answer is not None:
-                return reading.answer, reading.echo
+            # "missing kid found": "missing" named the flow; the rest says where things are.
+            for said in dict.fromkeys((opener, self.menu.without_name_words(flow, opener))):
+                reading = read_answer(step, flow.words_of(step_id), step_id, None, None, said)
+                if reading is not None and reading.answer is not None:
+                    return reading.answer, reading.echo
         elif isinstance(step, ConfirmStep):
             meant = read_meaning(opener, flow.words_of(step_id).meaning)
             if meant is not None:

@@ -128,6 +128,16 @@ class Menu:
         names = next(found for flow_id, found in self._names if flow_id == flow.id)
         return not said.isdigit() and all(said != name.said for name in names)
 
+    def without_name_words(self, flow: Flow, text: str) -> str:
+        """The opener without the single words that named the flow ("missing kid found").
+
+        Read again at the first question when the whole opener ties there: the word that
+        picked Missing child says nothing about whether the child is still missing.
+        """
+        names = next(found for flow_id, found in self._names if flow_id == flow.id)
+        single = {name.said for name in names if " " not in name.said}
+        return " ".join(word for word in words(text).split() if word not in single)
+
     @staticmethod
     def is_greeting(text: str) -> bool:
         """True for a message that only opens the chat ("hi", "/start", "morning")."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.engine._confirm import corrected_part, read_confirm, split_at_correction
@@ -82,6 +82,7 @@ SINCE_WORDS = word_list(
         "gone since",
         "missing since",
         "at",
+        *_NUMBERS.reported_times,
     ]
 )
 """Words before a time that an answer counts from ("since 10pm", "last seen at half 3")."""
@@ -112,6 +113,8 @@ _TIME_SHORTHAND_AT = re.compile(
     + r")(?![a-z0-9])"
 )
 _HEDGES = frozenset(word_list(_NUMBERS.hedges))
+_ISH = re.compile(r"\b(\d+(?: am| pm)?) (am|pm)?ish\b")
+"""A number with "ish" after it ("11ish", "11 ish"): the number, the hedge dropped."""
 
 
 def _time_words(text: str) -> str:
@@ -121,7 +124,7 @@ def _time_words(text: str) -> str:
     band too low), and "since about 9" as since 09:00: the shorthand and hedges are data in
     numbers.yaml, so a trainer can add the next one an officer types.
     """
-    said = words(text)
+    said = _ISH.sub(lambda found: " ".join(filter(None, found.groups())), words(text))
     if _TIME_SHORTHAND:
         said = _TIME_SHORTHAND_AT.sub(lambda found: _TIME_SHORTHAND[found.group(1)], said)
     return " ".join(word for word in said.split() if word not in _HEDGES)
@@ -197,6 +200,13 @@ def _clock(said: list[str], at: int) -> tuple[int, int, int] | None:
         return None
     if at + 1 < len(said) and said[at + 1] in UNIT_HOURS:
         return None  # "since 2 days": a length of time, not a clock time
+    if (
+        at + 3 < len(said)
+        and said[at + 1] in ("or", "to")
+        and said[at + 2].isdigit()
+        and said[at + 3] in UNIT_HOURS
+    ):
+        return None  # "mum says 3 or 4 hours": a length of time too
     minute = number(at + 1, 59)
     if minute is not None and len(said[at + 1]) == 2:
         return hour, minute, 2
@@ -248,8 +258,13 @@ def _when(said: list[str], at: int, *, clock: bool) -> _When | None:
     index = at
     while index < len(said):
         word = said[index]
-        if word == "the" and index == at and index + 1 < len(said) and said[index + 1] in DAY_NAMES:
-            index += 1  # "since the weekend"
+        if (
+            word == "the"
+            and index == at
+            and index + 1 < len(said)
+            and (said[index + 1] in DAY_NAMES or _phrase_at(said, index + 1, _PARTS))
+        ):
+            index += 1  # "since the weekend", "or maybe the morning"
             continue
         if word in YESTERDAY and index + 1 < len(said) and said[index + 1] in DAY_NAMES:
             index += 1  # "last friday"
@@ -374,8 +389,51 @@ def _since(said: str, now: float | None) -> float | None:
     start = _start(when, local)
     if start is None:
         return None
+    when, start = _longest_alternative(heard, index, when, start, local)
     hours = max(0.25, (now - start.timestamp()) / 3600)
     return Estimate(hours, f"since {_shown(when, start, local)}, {describe_hours(hours)}")
+
+
+ALTERNATIVE_REACH = 6.0
+"""Hours an "or" alternative may lie before the first time and still be one: "since 7, or
+maybe half 6" is two guesses at one evening, while "11 or 12 last night" is no noon."""
+
+
+def _longest_alternative(
+    heard: list[str], at: int, when: _When, start: dt.datetime, local: dt.datetime
+) -> tuple[_When, dt.datetime]:
+    """The earliest of two times joined by "or" ("since 7, or maybe half 6"): the long side.
+
+    Each guess borrows what the other says and it does not (the day, which half of the day),
+    so "since 11 or 12 last night" is 23:00 and "since 7 this morning, or half 6" is 06:30.
+    Only an "or" joins guesses: "since tea time, mum rang it in at 8" is since tea time.
+    """
+    for index in range(at + 1, len(heard)):
+        if heard[index] != "or":
+            continue
+        other = _when(heard, index + 1, clock=True)
+        if other is None or (other.hour is None and other.part is None):
+            continue
+        half = None
+        if when.hour is not None:
+            half = when.half or ("am" if start.hour < 12 else "pm")
+        other = replace(other, day=other.day if other.day is not None else when.day)
+        if other.hour is not None and other.half is None and other.part is None:
+            other = replace(other, half=half)
+        first = replace(
+            when,
+            day=when.day if when.day is not None else other.day,
+            half=when.half or (other.half if when.hour is not None else None),
+        )
+        first_start = _start(first, local) or start
+        other_start = _start(other, local)
+        if other_start is None:
+            continue
+        gap = (first_start - other_start).total_seconds() / 3600
+        if 0 < gap <= ALTERNATIVE_REACH:
+            return other, other_start
+        return first, first_start
+    return when, start
 
 
 _MONTH_NAMES = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) or "(?!)"
@@ -402,8 +460,8 @@ def _date_since(text: str, now: float | None) -> float | None:
     found = _ORDINAL_DATE.search(lowered) or _PLAIN_DATE.search(lowered)
     if found is not None:
         day, month = int(found[1]), MONTHS.get(words(found[2] or ""))
-    elif (slashed := _SLASH_DATE.search(lowered)) is not None:
-        day, month = int(slashed[1]), int(slashed[2])  # UK order: day first
+    elif (found := _SLASH_DATE.search(lowered)) is not None:
+        day, month = int(found[1]), int(found[2])  # UK order: day first
     else:
         return None
     if now is None or not 1 <= day <= 31 or (month is not None and not 1 <= month <= 12):
@@ -425,8 +483,34 @@ def _date_since(text: str, now: float | None) -> float | None:
             break
     if start is None:
         return None
+    shown = f"{start:%A} {start.day} {start:%B}"
+    timed = _time_on(lowered[found.end() :], start, local)
+    if timed is not None:
+        start, shown = timed, f"{timed:%H:%M} {shown}"
     hours = max(0.25, (now - start.timestamp()) / 3600)
-    return Estimate(hours, f"since {start:%A} {start.day} {start:%B}, {describe_hours(hours)}")
+    return Estimate(hours, f"since {shown}, {describe_hours(hours)}")
+
+
+def _time_on(after: str, day: dt.datetime, local: dt.datetime) -> dt.datetime | None:
+    """The clock time said right after a date ("since the 3rd at 6pm"), on that date.
+
+    Read on the long side as any clock time is: "the 3rd at 6" is 06:00 unless that half of
+    the day is said, and never a time still to come.
+    """
+    heard = _time_words(after).split()
+    at = 1 if heard[:1] == ["at"] else 0
+    when = _when(heard, at, clock=True)
+    if when is None or when.hour is None or when.day is not None:
+        return None
+    if when.half == "am":
+        hours = [when.hour % 12]
+    elif when.half == "pm":
+        hours = [when.hour % 12 + 12]
+    else:
+        hours = [when.hour] if when.hour > 12 else [when.hour % 12, when.hour % 12 + 12]
+    starts = [day.replace(hour=hour, minute=when.minute) for hour in hours]
+    earlier = [start for start in starts if start <= local]
+    return min(earlier) if earlier else None
 
 
 def _duration_words(text: str) -> list[str]:
@@ -610,6 +694,43 @@ class AgeReading:
     retry: str | None = None
 
 
+_WRITTEN_BIRTH = re.compile(
+    rf"(?<![\w.])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAMES})\b,?\s+(\d{{4}}|\d{{2}})(?![\w.])"
+)
+"""A date of birth with the month in words ("3rd of May 2011", "3 may 11")."""
+_DOTTED_BIRTH = re.compile(r"(?<![\w./])(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?![\w/]|\.\d)")
+"""A date of birth written with dots, dashes or slashes, UK order ("3.5.11", "03-05-2011")."""
+
+
+def _birth_date(text: str, local: dt.datetime) -> tuple[int, int | None, str] | None:
+    """An exact age from a written date of birth, or None when the answer holds none.
+
+    "d.o.b. 3.5.11" must never be read as 3.5 years (a band that changes what the law says
+    about the child): a day, a month and a year together are a date, whatever joins them.
+    A two-digit year is this century's unless that would be in the future.
+    """
+    lowered = text.lower()
+    found = _WRITTEN_BIRTH.search(lowered)
+    if found is not None:
+        day, month, year = int(found[1]), MONTHS.get(words(found[2])), found[3]
+    elif (dotted := _DOTTED_BIRTH.search(lowered)) is not None:
+        day, month, year = int(dotted[1]), int(dotted[2]), dotted[3]
+    else:
+        return None
+    whole = int(year)
+    if len(year) == 2:
+        whole += 2000 if 2000 + whole <= local.year else 1900
+    try:
+        born = dt.date(whole, month or 0, day)
+    except ValueError:
+        return None
+    if born > local.date():
+        return None
+    had = (local.month, local.day) >= (born.month, born.day)
+    age = local.year - whole - (0 if had else 1)
+    return age, None, f"born {born:%d/%m/%Y}: {age}"
+
+
 def _birth(heard: list[str], local: dt.datetime) -> tuple[int, int | None, str] | None:
     """An age from a date or year of birth ("dob 03/04/2012", "born 2010"), and how it reads.
 
@@ -633,6 +754,39 @@ def _birth(heard: list[str], local: dt.datetime) -> tuple[int, int | None, str] 
         older = local.year - year
         return older - 1, older, f"born {year}: {max(older - 1, 0)} or {older}"
     return None
+
+
+SCHOOL_YEAR = word_list(_NUMBERS.school_year)
+AGE_TO_COME = word_list(_NUMBERS.age_to_come)
+AGE_SOON = word_list(_NUMBERS.age_soon)
+
+
+def _school_year(heard: list[str]) -> tuple[int, int, str] | None:
+    """An age from a school year ("year 9 at school": 13 or 14), and how it reads."""
+    for at in range(len(heard) - 1):
+        for name in SCHOOL_YEAR:
+            size = len(name.split())
+            number = heard[at + size] if at + size < len(heard) else ""
+            after = heard[at + size + 1] if at + size + 1 < len(heard) else ""
+            if (
+                heard[at : at + size] == name.split()
+                and number.isdigit()
+                and 1 <= int(number) <= 13
+                and after not in ("old", "olds")
+                and not (at and heard[at - 1].isdigit())  # "15 year old" is an age
+            ):
+                young = int(number) + _NUMBERS.school_starts
+                return young, young + 1, f"year {number} at school: {young} or {young + 1}"
+    return None
+
+
+def _to_come(heard: list[str], value: float) -> bool:
+    """Whether the age said is one not reached yet ("turns 18 tomorrow", "17 next week")."""
+    said = f" {' '.join(heard)} "
+    number = f"{value:g}"
+    return any(f" {word} {number} " in said for word in AGE_TO_COME) or any(
+        f" {number} {word} " in said for word in AGE_SOON
+    )
 
 
 def _apparent(said: str) -> str | None:
@@ -684,12 +838,16 @@ def read_age(
         if isinstance(apparent.value, float) and apparent.value != read_number(text):
             return AgeReading(apparent.value, apparent.other, f"{apparent.shown}, as they appear")
     if now is not None and heard:
-        birth = _birth(heard, _local(now))
+        birth = _birth_date(text, _local(now)) or _birth(heard, _local(now))
         if birth is not None:
             age, other, shown = birth
             if age < 0 or (least is not None and (other or age) < least):
                 return AgeReading(None, retry=f"{shown.capitalize()} isn't a believable age here.")
             return AgeReading(float(age), float(other) if other is not None else None, shown)
+    school = _school_year(heard)
+    if school is not None and unit == "years":
+        young, old, shown = school
+        return AgeReading(float(young), float(old), shown)
     if (
         len(heard) == 2
         and all(len(w) == 1 and w.isdigit() for w in heard)
@@ -702,6 +860,10 @@ def read_age(
     if value is None or isinstance(value, str):
         return AgeReading(value)
     shown = f"{value:g} {unit}"
+    if unit == "years" and value >= 1 and _to_come(heard, value):
+        # "turns 18 tomorrow": 17 today, still a child.
+        shown = f"{value - 1:g} {unit}, not yet {value:g}"
+        value -= 1
     outside = (least is not None and value < least) or (most is not None and value > most)
     if outside:
         return AgeReading(

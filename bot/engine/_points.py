@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.engine._negation import ACTION_CUES, FINDING_CUES, Cues
+from bot.engine._negation import ACTION_CUES, DENIAL_WORDS, FINDING_CUES, Cues
 from bot.engine._phrases import Heard, Phrase, covers, phrases
 from bot.engine._words import LANGUAGE, Word, word_list
 
 _PEOPLE = LANGUAGE.people
 ADULT_WORDS = frozenset(word_list(_PEOPLE.adult))
 PRONOUNS = frozenset(word_list(_PEOPLE.pronouns))
+POSSESSIVES = frozenset(word_list(_PEOPLE.possessives))
 CHILD_WORDS = frozenset(word_list(_PEOPLE.child)) | PRONOUNS
 """Words naming someone: an adult, or the child (a pronoun may stand for the child)."""
 
@@ -162,15 +163,35 @@ def _said_of(said: Sequence[Word], span: tuple[int, int]) -> list[Word]:
     return clause
 
 
+def _denies_an_action(point: Point, said: Sequence[Word], span: tuple[int, int]) -> bool:
+    """Whether the denial before a finding denies one of the point's actions instead.
+
+    "no injuries" is a check done, but in "not checked for injuries yet" the "not" is of the
+    checking: the child has not been looked at, and medical care is still to do.
+    """
+    actions = {
+        item.stems[0] for item in point.phrases if len(item.stems) == 1 and not item.negation
+    }
+    for index in range(span[0] - 1, -1, -1):
+        word = said[index]
+        if word.clause != said[span[0]].clause or word.text in DENIAL_WORDS:
+            return False
+        if word.stem in actions:
+            return True
+    return False
+
+
 def _counts(point: Point, heard: Heard, cues: Cues) -> bool:
     for item in point.phrases:
         found = covers(item, heard, cues)
         if not found:
             continue
-        if not point.unless and not point.for_child:
+        if not point.unless and not point.for_child and not item.negation:
             return True
         said = heard.placed
         for span in found:
+            if item.negation and _denies_an_action(point, said, span):
+                continue
             if point.unless and any(word.text in point.unless for word in _said_of(said, span)):
                 continue
             if point.for_child and _for_someone_else(said, span):

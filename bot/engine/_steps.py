@@ -40,7 +40,7 @@ from bot.engine._schema import (
     TextStep,
 )
 from bot.engine._state import Answer
-from bot.engine._turn import join
+from bot.engine._turn import join, separator
 from bot.engine._words import LANGUAGE, has, word_list, words
 
 # Button values: what a press sends back. Labels may change; these never do.
@@ -67,6 +67,7 @@ FINISHED_WORDS = word_list(_ANSWERS.finished)
 NOTHING_WORDS = word_list(_ANSWERS.nothing)
 NEXT_WORDS = word_list(_ANSWERS.carry_on)
 ALL_WORDS = word_list(_ANSWERS.everything)
+ALL_BUT_WORDS = word_list(_ANSWERS.everything_but)
 """Every point of a checklist at once ("all of them", "all 4 ticked")."""
 
 
@@ -149,7 +150,7 @@ def prompt_text(
         return step.text
     if isinstance(step, ChecklistStep):
         ticked = [item.label for item in step.items if item.id in (pending or ())]
-        so_far = f" Ticked: {', '.join(ticked)}." if ticked else ""
+        so_far = f" Ticked: {separator(ticked).join(ticked)}." if ticked else ""
         return f"{step.ask} Tick all that apply, then Done.{so_far}"
     if isinstance(step, TextStep) and pending is not None:
         return follow_up_text(step, pending, described, coming)
@@ -334,14 +335,24 @@ def _read_choice(
     if indexes is not None and len(indexes) == 1:
         chosen: str | None = ids[indexes[0]]
     else:
-        # "arrested, no wait, he's here voluntary": what was said last counts.
-        after = corrected_part(text)
+        # "arrested, no wait, he's here voluntary": what was said last counts, and so does
+        # what follows a "but" ("was gone since tuesday but turned up now" is found).
+        after = corrected_part(text) or _after_but(text)
         chosen = best_option(after, step_words.options) if after else None
         chosen = chosen or best_option(text, step_words.options)
     if chosen is None:
         return None
     label = next(o.label for o in step.options if o.id == chosen)
     return Reading(Answer(step_id, chosen), echo=f"Noted: {label}.")
+
+
+def _after_but(text: str) -> str | None:
+    """What an answer says after its last "but", where things stand now, if it says more."""
+    said = words(text).split()
+    if "but" not in said[1:-1]:
+        return None
+    last = len(said) - 1 - said[::-1].index("but")
+    return " ".join(said[last + 1 :])
 
 
 def _band_hit(bands: Sequence[Band], value: float) -> str | None:
@@ -371,16 +382,16 @@ def _read_band(
             return Reading(retry=age.retry)
         read: float | str | None = age.value
         other = age.other
+        shown = age.shown
         if (
             isinstance(read, float)
             and other is not None
             and _band_hit(step.bands, read) != _band_hit(step.bands, other)
         ):
             return Reading(
-                retry=f"Born then, they could be {read:g} or {age.other:g}. "
-                f"Which is it, in {step.unit}?"
+                retry=f"{(shown or '').split(':')[0].capitalize()}: they could be {read:g} or "
+                f"{age.other:g}. Which is it, in {step.unit}?"
             )
-        shown = age.shown
     else:
         read = read_hours(text, now)
         shown = None if isinstance(read, str) or read is None else describe_hours(read)
@@ -437,12 +448,23 @@ def _read_checklist(
             ticked = [i for i in ticked if i not in waiting]
             note = f"Not ticked, still to do: {join([labels[i] for i in waiting])}."
             return Reading(pending=tuple(i for i in ids if i in ticked), note=note)
+        said = words(text)
+        left_out = _all_but(said)
+        if left_out is not None:
+            # "all except the opinion one": every option but those named after the exception.
+            named = read_indexes(left_out, len(ids))
+            out = (
+                [ids[i] for i in named]
+                if named is not None
+                else read_points(left_out, step_words.points, actions=False).covered
+            )
+            if out:
+                indexes = tuple(at for at, item in enumerate(ids) if item not in out)
         found = (
             [ids[i] for i in indexes]
             if indexes is not None
             else list(read_points(text, step_words.points, actions=step.purpose == "done").covered)
         )
-        said = words(text)
         if not found and _all_said(said):
             found = list(ids)
         if found and all(i in ticked for i in found):
@@ -475,6 +497,22 @@ def _all_said(said: str) -> bool:
     return said in ALL_WORDS or (
         len(heard) > 1 and heard[0] in OPTION_WORDS and " ".join(heard[1:]) in ALL_WORDS
     )
+
+
+def _all_but(said: str) -> str | None:
+    """What an "all except ..." answer leaves out ("all but 3" gives "3"), or None."""
+    heard = said.split()
+    for end in range(1, len(heard)):
+        before = heard[:end]
+        if before[0] in OPTION_WORDS and len(before) > 1:
+            before = before[1:]
+        if " ".join(before) not in ALL_WORDS:
+            continue
+        for but in sorted(ALL_BUT_WORDS, key=len, reverse=True):
+            size = len(but.split())
+            if " ".join(heard[end : end + size]) == but and end + size < len(heard):
+                return " ".join(heard[end + size :])
+    return None
 
 
 _NUMBERS_FIRST = re.compile(r"\s*(\d+(?:\s*(?:,|and|&|\s)\s*\d+)*)\b(.+)$", re.IGNORECASE)

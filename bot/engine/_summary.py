@@ -21,6 +21,7 @@ from bot.engine._schema import (
     TextStep,
 )
 from bot.engine._state import Answer, Conversation
+from bot.engine._turn import separator
 
 CONFIRM_WORDS = {"yes": "yes", "no": "no", "unsure": "not sure"}
 
@@ -72,7 +73,8 @@ def _lines_for(flow: Flow, answer: Answer) -> tuple[list[str], list[str], list[s
     elif isinstance(step, ChecklistStep | TextStep):
         names = {item.id: item.label for item in step.items}
         if isinstance(step, ChecklistStep) and step.purpose == "present":
-            found = ", ".join(names[i] for i in answer.covered) or "none"
+            present = [names[i] for i in answer.covered]
+            found = separator(present).join(present) or "none"
             noted.append(f"{label}: {found}")
         else:
             prompts = {item.id: item.prompt for item in step.items}

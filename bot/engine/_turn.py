@@ -103,11 +103,20 @@ class Turn:
         self.effects.append(AuditEvent(kind, **fields))  # type: ignore[arg-type]
 
 
+def separator(names: Sequence[str]) -> str:
+    """How to separate names in a list: a semicolon when one of them holds a comma itself.
+
+    "What you saw, heard, Your judgement" reads as three things ticked where two were:
+    "What you saw, heard; Your judgement" does not.
+    """
+    return "; " if any("," in name for name in names) else ", "
+
+
 def join(names: Sequence[str]) -> str:
     """Names as a sentence would list them: "a", "a and b", "a, b and c"."""
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{separator(names).join(names[:-1])} and {names[-1]}"
 
 
 def sources(knowledge: KnowledgeSource, entry_ids: Sequence[str]) -> str:

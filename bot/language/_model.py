@@ -86,6 +86,8 @@ class Answers(_Strict):
     nothing: Phrases = ()
     carry_on: Phrases = ()
     everything: Phrases = ()
+    everything_but: Phrases = ()
+    """Words after "all" that leave the options named next out ("all except 3")."""
 
     @model_validator(mode="after")
     def _yes_is_not_no(self) -> Answers:
@@ -115,6 +117,8 @@ class Commands(_Strict):
     ]
     ask: Phrases = Field(min_length=1)
     greetings: Phrases = ()
+    thanks: Phrases = ()
+    """Whole messages that only thank the bot ("cheers", "ta mate")."""
     question_words: Phrases = ()
     option_words: Phrases = ()
     """Words said around option numbers ("ticked 1 and 2", "press 3", "options 1 & 3")."""
@@ -177,6 +181,16 @@ class Numbers(_Strict):
     yesterday: Phrases = ()
     time_shorthand: dict[Phrase, Phrase] = Field(default_factory=dict)
     hedges: Phrases = ()
+    school_year: Phrases = ()
+    """Words before a school year ("year 9", "yr 7"): an age from the year, never the number."""
+    school_starts: int = Field(default=4, ge=3, le=6)
+    """The age at which Year 1 starts is this plus one: in Year N a child is N+4 or N+5."""
+    age_to_come: Phrases = ()
+    """Words before an age not reached yet ("turns 18 tomorrow", "will be 17"): one less now."""
+    age_soon: Phrases = ()
+    """Words after an age not reached yet ("18 next week"): one less now."""
+    reported_times: Phrases = ()
+    """Words giving someone's guess at a clock time ("mum reckons half 9"): read as "since"."""
 
 
 class Spelling(_Strict):
@@ -229,6 +243,8 @@ class People(_Strict):
     professionals: Phrases = ()
     """People there in their work ("ambos", "paramedics"): "ambos here" is not the officer
     having seen the child."""
+    possessives: Phrases = ()
+    """Pronouns that say whose an adult is ("her nan"): then not the child themselves."""
     only_there: Phrases = ()
     """Words that only say an adult is there ("nan here", "mum arrived"): a pronoun after such a
     clause is not taken to be that adult's."""
