@@ -231,7 +231,8 @@ def test_out_of_domain_notes_stay_not_understood_with_the_sounds_weighed_more(
     listener: Listener, engine: Engine
 ) -> None:
     # The twin: a lighter language model lets more of the sound through, and real out-of-domain
-    # notes (every fifth of the tuned voices', decoded for real) must still answer nothing.
+    # notes (every fifth of the tuned voices', all four voices, decoded for real) must still
+    # answer nothing.
     from bot.language import read_yaml
 
     manifest = read_yaml((VOICE_SET / "manifest.yaml").read_text(encoding="utf-8"))
