@@ -361,6 +361,18 @@ LEARNT_QUIET_FEWEST_WORDS = 8
 a short message ("baby isnt breathing") is all cue, and its wording alone says nothing more."""
 
 
+LEARNT_QUIET_NOW = 0.0
+"""How sure the learnt opinion must be that a long report is ordinary to set aside danger the
+cues found told as now (a "now", "still", "again" or "since" with the cue): in a handover of
+:data:`LEARNT_QUIET_NOW_FEWEST_WORDS` words or more such words are everywhere ("she was worried
+he'd make threats again but he's on a tag", "bleach now in a high cupboard", "has since fixed
+the fence") and say nothing of the cue. 0 (never) until measured (see below)."""
+
+LEARNT_QUIET_NOW_FEWEST_WORDS = 25
+"""The fewest words for :data:`LEARNT_QUIET_NOW`: a long end-of-job update or handover (set
+``ac``, 25 to 80 words), never a short report where the "now" is the cue's own."""
+
+
 LEARNT_OVERRULE = 1.01
 """How sure the learnt opinion must be to raise danger the cues found and set aside only as over
 or past (:data:`LEARNT_OVERRULABLE`); above 1, never, as shipped. Measured leave-one-set-out over
@@ -382,6 +394,7 @@ def learnt_says(
     kept: bool = False,
     overrule: float = LEARNT_OVERRULE,
     fewest: int = LEARNT_FEWEST_WORDS,
+    quiet_now: float = LEARNT_QUIET_NOW,
 ) -> bool:
     """Whether there is danger now, given the cues' reading and the learnt opinion's.
 
@@ -409,9 +422,15 @@ def learnt_says(
         kept: whether the cues keep their danger whatever the learnt opinion says.
         overrule: the threshold to raise danger the cues set aside as over or past.
         fewest: the fewest words (after an opening answer) for the learnt opinion to raise.
+        quiet_now: the threshold below which the cues' danger told as now is set aside in a
+            long report (:data:`LEARNT_QUIET_NOW`).
     """
     if reading:
-        return kept or reading.now or said < LEARNT_QUIET_FEWEST_WORDS or probability >= quiet
+        if kept or said < LEARNT_QUIET_FEWEST_WORDS:
+            return True
+        if reading.now:
+            return said < LEARNT_QUIET_NOW_FEWEST_WORDS or probability >= quiet_now
+        return probability >= quiet
     if said < fewest:
         return False
     if reading.quieted:
@@ -520,6 +539,7 @@ class DangerCues:
             tuple(w.split()) for w in word_list(danger.fillers) if " " in w
         )
         self._fillers_kept_after = frozenset(word_list(danger.fillers_kept_after))
+        self._fillers_open = frozenset(word_list(danger.fillers_open))
         self._told_now = frozenset(word_list(danger.told_now))
         self._carries_into = frozenset(word_list(danger.carries_into))
         self._answer_openers = frozenset(word_list(danger.answer_openers))
@@ -856,13 +876,22 @@ class DangerCues:
         return found
 
     def _without_fillers(self, said: list[str]) -> Iterator[str]:
-        """The words said, without the recogniser's "um" and "er": "last um year" is "last year"."""
+        """The words said, without the recogniser's "um" and "er": "last um year" is "last year".
+
+        A filler before a word that opens a statement (``fillers_open``) is kept as a clause
+        break: a voice note's pause is where a handover's routine ends and the news begins.
+        """
         skip = 0
         for at, word in enumerate(said):
             if skip:
                 skip -= 1
                 continue
             if word in self._fillers:
+                # "happy with the plan for the family erm the car is on fire": a pause before
+                # a word that opens a statement starts a clause, as a comma would.
+                following = said[at + 1] if at + 1 < len(said) else ""
+                if at and said[at - 1] not in self._fillers and following in self._fillers_open:
+                    yield _CLAUSE
                 continue
             filler = next(
                 (f for f in self._filler_phrases if tuple(said[at : at + len(f)]) == f), None
@@ -1477,7 +1506,11 @@ class DangerCues:
             return reading
         told = len(tokens) - self._answered(tokens)
         if reading:
-            if reading.now or told < LEARNT_QUIET_FEWEST_WORDS or self.keeps(tokens, reading):
+            if (
+                (reading.now and (told < LEARNT_QUIET_NOW_FEWEST_WORDS or LEARNT_QUIET_NOW <= 0))
+                or told < LEARNT_QUIET_FEWEST_WORDS
+                or self.keeps(tokens, reading)
+            ):
                 return reading
         elif told < LEARNT_FEWEST_WORDS:
             return reading
