@@ -540,6 +540,7 @@ class DangerCues:
         )
         self._fillers_kept_after = frozenset(word_list(danger.fillers_kept_after))
         self._fillers_open = frozenset(word_list(danger.fillers_open))
+        self._sentence_openers = frozenset(word_list(danger.sentence_openers))
         self._told_now = frozenset(word_list(danger.told_now))
         self._carries_into = frozenset(word_list(danger.carries_into))
         self._answer_openers = frozenset(word_list(danger.answer_openers))
@@ -1918,6 +1919,14 @@ class DangerCues:
             if tuple(token.text for token in tokens[first : end + 1]) not in self._answer_set:
                 break
             first = end + 1
+        # "so is it still immediate danger if ...", "right what are the signs ...": a voice
+        # note's "so" or "right" comes before the question it opens.
+        while (
+            first + 1 < len(tokens)
+            and tokens[first].text in self._sentence_openers
+            and tokens[first + 1].sentence == tokens[first].sentence
+        ):
+            first += 1
         return first
 
     def _opens_now(self, tokens: Sequence[_Token], begin: int, start: int) -> bool:
