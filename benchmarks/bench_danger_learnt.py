@@ -44,6 +44,7 @@ from make_danger_examples import plain_answers  # noqa: E402
 
 from bot.engine._danger import (  # noqa: E402
     LEARNT_CATCH,
+    LEARNT_CATCH_SHORT,
     LEARNT_FEWEST_WORDS,
     LEARNT_OVERRULE,
     LEARNT_QUIET,
@@ -206,11 +207,16 @@ def main() -> int:
             (args.catch, args.quiet, args.overrule, LEARNT_FEWEST_WORDS, quiet_now)
             for quiet_now in (0.0, 0.01, 0.02, 0.03, 0.05, 0.08)
         ]
-        for catch, quiet, overrule, fewest, quiet_now in settings5:
+        settings6 = [(*setting, LEARNT_CATCH_SHORT) for setting in settings5]
+        settings6 += [
+            (args.catch, args.quiet, args.overrule, LEARNT_FEWEST_WORDS, args.quiet_now, short)
+            for short in (0.9, 0.93, 0.95, 0.97, 0.99)
+        ]
+        for catch, quiet, overrule, fewest, quiet_now, short in settings6:
             caught = alarms = 0
             for p, label, reading, said, kept in scored:
                 fired = learnt_says(
-                    reading, said, p, catch, quiet, kept, overrule, fewest, quiet_now
+                    reading, said, p, catch, quiet, kept, overrule, fewest, quiet_now, short
                 )
                 caught += fired and label
                 alarms += fired and not label
@@ -221,13 +227,14 @@ def main() -> int:
                     "overrule": overrule,
                     "fewest": fewest,
                     "quiet_now": quiet_now,
+                    "catch_short": short,
                     "c": caught,
                     "a": alarms,
                 }
             )
             print(
                 f"  catch {catch:4.2f} quiet {quiet:4.2f} overrule {overrule:5.3f} "
-                f"fewest {fewest} quiet now {quiet_now:4.2f}: "
+                f"fewest {fewest} quiet now {quiet_now:4.2f} short {short:4.2f}: "
                 f"{caught}/{d} {_share(caught, d):.3f}, {alarms}/{o} {_share(alarms, o):.3f}"
             )
     ms = {label: round(statistics.median(values), 3) for label, values in timing.items()}

@@ -344,9 +344,16 @@ the validation set ``v`` (written blind, never learnt from while choosing; 3 Dec
 at 0.9 the cues' 178/200 caught became 195/200 and their 20/200 false alarms 25/200; at 0.95,
 191/200 and 23/200 (see ``benchmarks/README.md``). Missing danger is worse than a false alarm."""
 
-LEARNT_FEWEST_WORDS = 4
+LEARNT_FEWEST_WORDS = 5
 """The fewest words a message must have for the learnt opinion to raise danger: "hes", "the
-boy", "mum and dad" tell of nothing, though danger is often told with them."""
+boy", "mum and dad", "kids in the house" (typed at the menu, 0.91) tell of nothing, though
+danger is often told with them. 4 until 4 December 2026; 5 lost no danger line of 4480 left
+out in turn (``benchmarks/bench_danger_learnt.py --sweep``)."""
+
+LEARNT_CATCH_SHORT = 0.9
+"""How sure the learnt opinion must be to raise danger the cues found no word of in a short
+message (fewer than :data:`LEARNT_QUIET_FEWEST_WORDS` words): "136 on a 14 year old girl"
+scores 0.91 on a child's age alone. See ``benchmarks/README.md`` for the sweep."""
 
 LEARNT_QUIET = 0.08
 """How sure the learnt opinion must be that a message is ordinary (its probability of danger
@@ -395,6 +402,7 @@ def learnt_says(
     overrule: float = LEARNT_OVERRULE,
     fewest: int = LEARNT_FEWEST_WORDS,
     quiet_now: float = LEARNT_QUIET_NOW,
+    catch_short: float = LEARNT_CATCH_SHORT,
 ) -> bool:
     """Whether there is danger now, given the cues' reading and the learnt opinion's.
 
@@ -424,6 +432,7 @@ def learnt_says(
         fewest: the fewest words (after an opening answer) for the learnt opinion to raise.
         quiet_now: the threshold below which the cues' danger told as now is set aside in a
             long report (:data:`LEARNT_QUIET_NOW`).
+        catch_short: the threshold to raise danger in a short message.
     """
     if reading:
         if kept or said < LEARNT_QUIET_FEWEST_WORDS:
@@ -435,6 +444,8 @@ def learnt_says(
         return False
     if reading.quieted:
         return reading.quieted <= LEARNT_OVERRULABLE and probability >= overrule
+    if said < LEARNT_QUIET_FEWEST_WORDS:
+        return probability >= max(catch, catch_short)
     return probability >= catch
 
 
