@@ -96,7 +96,11 @@ def test_a_pause_before_a_new_statement_starts_a_clause(said: str, danger: bool)
         ("the traffic is murder on the ring road, be there in ten", False),
         ("the lads new trainers are fire apparently and his band is called the knife edge", False),
         ("mum says shes dying to get the kids back to school after the holidays", False),
+        ("the lad is 15 and watching his sister while mum pops to tesco", False),
+        ("the boy says his teacher will literally kill him if he forgets his kit", False),
         # Their twins: the same words telling of danger now.
+        ("hes got a knife and hes in tesco with the kids", True),
+        ("the older brother says if she tells the teacher hell batter her", True),
         ("the olders have got the boy in a car and are driving off with him", True),
         ("emergency, the house is on fire and the baby is still inside", True),
         ("the toddler has got into the bleach under the sink and drunk some", True),
