@@ -44,9 +44,11 @@ from make_danger_examples import plain_answers  # noqa: E402
 
 from bot.engine._danger import (  # noqa: E402
     LEARNT_CATCH,
+    LEARNT_CATCH_SHORT,
     LEARNT_FEWEST_WORDS,
     LEARNT_OVERRULE,
     LEARNT_QUIET,
+    LEARNT_QUIET_NOW,
     DangerCues,
     DangerReading,
     _learnt_words,
@@ -67,6 +69,12 @@ def main() -> int:
     parser.add_argument("--quiet", type=float, default=LEARNT_QUIET, help="threshold to quiet")
     parser.add_argument(
         "--overrule", type=float, default=LEARNT_OVERRULE, help="threshold to raise over or past"
+    )
+    parser.add_argument(
+        "--quiet-now",
+        type=float,
+        default=LEARNT_QUIET_NOW,
+        help="threshold to quiet danger told as now in a long report",
     )
     parser.add_argument("--sweep", action="store_true", help="combined at other thresholds")
     parser.add_argument("--repeats", type=int, default=3, help="timing repeats")
@@ -124,7 +132,16 @@ def main() -> int:
             p = learnt.probability(said)
             scored.append((p, label, reading, told, kept))
             alone5, alone = p >= 0.5, p >= args.catch
-            combined = learnt_says(reading, told, p, args.catch, args.quiet, kept, args.overrule)
+            combined = learnt_says(
+                reading,
+                told,
+                p,
+                args.catch,
+                args.quiet,
+                kept,
+                args.overrule,
+                quiet_now=args.quiet_now,
+            )
             if args.misses and combined != label:
                 print(
                     f"[{name}] {'miss' if label else 'alarm'} {kind or '-'} p={p:.3f} "
@@ -185,10 +202,22 @@ def main() -> int:
         settings4 = [(*setting, LEARNT_FEWEST_WORDS) for setting in settings]
         settings4 += [(args.catch, args.quiet, args.overrule, fewest) for fewest in (3, 5, 6)]
         settings4 += [(0.85, args.quiet, args.overrule, fewest) for fewest in (5, 6)]
-        for catch, quiet, overrule, fewest in settings4:
+        settings5 = [(*setting, args.quiet_now) for setting in settings4]
+        settings5 += [
+            (args.catch, args.quiet, args.overrule, LEARNT_FEWEST_WORDS, quiet_now)
+            for quiet_now in (0.0, 0.01, 0.02, 0.03, 0.05, 0.08)
+        ]
+        settings6 = [(*setting, LEARNT_CATCH_SHORT) for setting in settings5]
+        settings6 += [
+            (args.catch, args.quiet, args.overrule, LEARNT_FEWEST_WORDS, args.quiet_now, short)
+            for short in (0.9, 0.93, 0.95, 0.97, 0.99)
+        ]
+        for catch, quiet, overrule, fewest, quiet_now, short in settings6:
             caught = alarms = 0
             for p, label, reading, said, kept in scored:
-                fired = learnt_says(reading, said, p, catch, quiet, kept, overrule, fewest)
+                fired = learnt_says(
+                    reading, said, p, catch, quiet, kept, overrule, fewest, quiet_now, short
+                )
                 caught += fired and label
                 alarms += fired and not label
             sweep.append(
@@ -197,13 +226,15 @@ def main() -> int:
                     "quiet": quiet,
                     "overrule": overrule,
                     "fewest": fewest,
+                    "quiet_now": quiet_now,
+                    "catch_short": short,
                     "c": caught,
                     "a": alarms,
                 }
             )
             print(
                 f"  catch {catch:4.2f} quiet {quiet:4.2f} overrule {overrule:5.3f} "
-                f"fewest {fewest}: "
+                f"fewest {fewest} quiet now {quiet_now:4.2f} short {short:4.2f}: "
                 f"{caught}/{d} {_share(caught, d):.3f}, {alarms}/{o} {_share(alarms, o):.3f}"
             )
     ms = {label: round(statistics.median(values), 3) for label, values in timing.items()}

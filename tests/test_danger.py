@@ -1216,9 +1216,10 @@ def test_the_shipped_learnt_opinion_keeps_the_cues_danger(said: str) -> None:
     [
         # A cue word in a sentence that tells of no danger, each kind written for this test.
         "my tutor asked me what the signs of poisoning in a toddler are for my portfolio",
-        "the trainers are fire according to the fifteen year old and the party was lit",
+        # ("the trainers are fire", "burnt her mouth" are figures of speech the cues now know.)
+        "the fifteen year old says the new drill track is straight fire and the party was lit",
         "he got shut in the car for a couple of minutes by accident but the keys were found",
-        "she said the tea was that hot it nearly burnt her mouth off and she was giggling",
+        "she said the tea was that hot it nearly burnt the skin off her lip and she was giggling",
     ],
 )
 def test_a_sure_learnt_opinion_sets_aside_a_cue_in_an_ordinary_report(said: str) -> None:
@@ -1234,7 +1235,7 @@ def test_a_sure_learnt_opinion_sets_aside_a_cue_in_an_ordinary_report(said: str)
     "said",
     [
         "my tutor asked me what the signs of poisoning in a toddler are for my portfolio",
-        "she said the tea was that hot it nearly burnt her mouth off and she was giggling",
+        "she said the tea was that hot it nearly burnt the skin off her lip and she was giggling",
     ],
 )
 def test_the_shipped_learnt_opinion_sets_aside_a_cue_word_in_a_story(said: str) -> None:
@@ -1245,7 +1246,7 @@ def test_the_shipped_learnt_opinion_sets_aside_a_cue_word_in_a_story(said: str) 
     assert LEARNT_ORDINARY in DANGER.read(said).quieted
 
 
-@pytest.mark.parametrize("said", ["hes", "the boy", "mum and dad"])
+@pytest.mark.parametrize("said", ["hes", "the boy", "mum and dad", "kids in the house"])
 def test_the_learnt_opinion_needs_a_few_words(said: str) -> None:
     """A word or two tells of nothing, though danger is often told with them."""
     assert not _with_opinion(1.0).read(said)

@@ -344,9 +344,16 @@ the validation set ``v`` (written blind, never learnt from while choosing; 3 Dec
 at 0.9 the cues' 178/200 caught became 195/200 and their 20/200 false alarms 25/200; at 0.95,
 191/200 and 23/200 (see ``benchmarks/README.md``). Missing danger is worse than a false alarm."""
 
-LEARNT_FEWEST_WORDS = 4
+LEARNT_FEWEST_WORDS = 5
 """The fewest words a message must have for the learnt opinion to raise danger: "hes", "the
-boy", "mum and dad" tell of nothing, though danger is often told with them."""
+boy", "mum and dad", "kids in the house" (typed at the menu, 0.91) tell of nothing, though
+danger is often told with them. 4 until 4 December 2026; 5 lost no danger line of 4480 left
+out in turn (``benchmarks/bench_danger_learnt.py --sweep``)."""
+
+LEARNT_CATCH_SHORT = 0.9
+"""How sure the learnt opinion must be to raise danger the cues found no word of in a short
+message (fewer than :data:`LEARNT_QUIET_FEWEST_WORDS` words): "136 on a 14 year old girl"
+scores 0.91 on a child's age alone. See ``benchmarks/README.md`` for the sweep."""
 
 LEARNT_QUIET = 0.08
 """How sure the learnt opinion must be that a message is ordinary (its probability of danger
@@ -359,6 +366,20 @@ address with his three children")."""
 LEARNT_QUIET_FEWEST_WORDS = 8
 """The fewest words a message must have for the learnt opinion to set the cues' danger aside:
 a short message ("baby isnt breathing") is all cue, and its wording alone says nothing more."""
+
+
+LEARNT_QUIET_NOW = 0.05
+"""How sure the learnt opinion must be that a long report is ordinary to set aside danger the
+cues found told as now (a "now", "still", "again" or "since" with the cue): in a handover of
+:data:`LEARNT_QUIET_NOW_FEWEST_WORDS` words or more such words are everywhere ("she was worried
+he'd make threats again but he's on a tag", "bleach now in a high cupboard", "has since fixed
+the fence") and say nothing of the cue. Chosen leave-one-set-out over the 25 read sets
+(``benchmarks/bench_danger_learnt.py --sweep``, 4 December 2026): at 0.05 no danger line of
+4480 lost and 3 false alarms of 4425 fewer; at 0.08, 2 danger lines lost."""
+
+LEARNT_QUIET_NOW_FEWEST_WORDS = 25
+"""The fewest words for :data:`LEARNT_QUIET_NOW`: a long end-of-job update or handover (set
+``ac``, 25 to 80 words), never a short report where the "now" is the cue's own."""
 
 
 LEARNT_OVERRULE = 1.01
@@ -382,6 +403,8 @@ def learnt_says(
     kept: bool = False,
     overrule: float = LEARNT_OVERRULE,
     fewest: int = LEARNT_FEWEST_WORDS,
+    quiet_now: float = LEARNT_QUIET_NOW,
+    catch_short: float = LEARNT_CATCH_SHORT,
 ) -> bool:
     """Whether there is danger now, given the cues' reading and the learnt opinion's.
 
@@ -409,13 +432,22 @@ def learnt_says(
         kept: whether the cues keep their danger whatever the learnt opinion says.
         overrule: the threshold to raise danger the cues set aside as over or past.
         fewest: the fewest words (after an opening answer) for the learnt opinion to raise.
+        quiet_now: the threshold below which the cues' danger told as now is set aside in a
+            long report (:data:`LEARNT_QUIET_NOW`).
+        catch_short: the threshold to raise danger in a short message.
     """
     if reading:
-        return kept or reading.now or said < LEARNT_QUIET_FEWEST_WORDS or probability >= quiet
+        if kept or said < LEARNT_QUIET_FEWEST_WORDS:
+            return True
+        if reading.now:
+            return said < LEARNT_QUIET_NOW_FEWEST_WORDS or probability >= quiet_now
+        return probability >= quiet
     if said < fewest:
         return False
     if reading.quieted:
         return reading.quieted <= LEARNT_OVERRULABLE and probability >= overrule
+    if said < LEARNT_QUIET_FEWEST_WORDS:
+        return probability >= max(catch, catch_short)
     return probability >= catch
 
 
@@ -520,6 +552,8 @@ class DangerCues:
             tuple(w.split()) for w in word_list(danger.fillers) if " " in w
         )
         self._fillers_kept_after = frozenset(word_list(danger.fillers_kept_after))
+        self._fillers_open = frozenset(word_list(danger.fillers_open))
+        self._sentence_openers = frozenset(word_list(danger.sentence_openers))
         self._told_now = frozenset(word_list(danger.told_now))
         self._carries_into = frozenset(word_list(danger.carries_into))
         self._answer_openers = frozenset(word_list(danger.answer_openers))
@@ -856,13 +890,22 @@ class DangerCues:
         return found
 
     def _without_fillers(self, said: list[str]) -> Iterator[str]:
-        """The words said, without the recogniser's "um" and "er": "last um year" is "last year"."""
+        """The words said, without the recogniser's "um" and "er": "last um year" is "last year".
+
+        A filler before a word that opens a statement (``fillers_open``) is kept as a clause
+        break: a voice note's pause is where a handover's routine ends and the news begins.
+        """
         skip = 0
         for at, word in enumerate(said):
             if skip:
                 skip -= 1
                 continue
             if word in self._fillers:
+                # "happy with the plan for the family erm the car is on fire": a pause before
+                # a word that opens a statement starts a clause, as a comma would.
+                following = said[at + 1] if at + 1 < len(said) else ""
+                if at and said[at - 1] not in self._fillers and following in self._fillers_open:
+                    yield _CLAUSE
                 continue
             filler = next(
                 (f for f in self._filler_phrases if tuple(said[at : at + len(f)]) == f), None
@@ -1477,7 +1520,11 @@ class DangerCues:
             return reading
         told = len(tokens) - self._answered(tokens)
         if reading:
-            if reading.now or told < LEARNT_QUIET_FEWEST_WORDS or self.keeps(tokens, reading):
+            if (
+                (reading.now and (told < LEARNT_QUIET_NOW_FEWEST_WORDS or LEARNT_QUIET_NOW <= 0))
+                or told < LEARNT_QUIET_FEWEST_WORDS
+                or self.keeps(tokens, reading)
+            ):
                 return reading
         elif told < LEARNT_FEWEST_WORDS:
             return reading
@@ -1885,6 +1932,14 @@ class DangerCues:
             if tuple(token.text for token in tokens[first : end + 1]) not in self._answer_set:
                 break
             first = end + 1
+        # "so is it still immediate danger if ...", "right what are the signs ...": a voice
+        # note's "so" or "right" comes before the question it opens.
+        while (
+            first + 1 < len(tokens)
+            and tokens[first].text in self._sentence_openers
+            and tokens[first + 1].sentence == tokens[first].sentence
+        ):
+            first += 1
         return first
 
     def _opens_now(self, tokens: Sequence[_Token], begin: int, start: int) -> bool:

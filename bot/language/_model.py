@@ -343,6 +343,12 @@ class Danger(_Strict):
     """Sounds a speech recogniser writes that mean nothing ("um", "er"): read as not said."""
     fillers_kept_after: Phrases = ()
     """Words after which a filler of two words is meant ("do you know", "if you know")."""
+    sentence_openers: Phrases = ()
+    """Words a spoken sentence starts with before what it says ("so", "right", "basically"):
+    "so is it still immediate danger if ..." is opened as a question by its "is it"."""
+    fillers_open: Phrases = ()
+    """Words that, after a filler, open a statement of its own ("erm the car is on fire"): the
+    pause starts a clause though no punctuation marks it."""
     told_now: Phrases = ()
     """Words that open a statement of their own ("hes", "shes", "theres"): a clause starts
     there though no punctuation marks it, as in a voice note."""
