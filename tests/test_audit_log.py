@@ -572,3 +572,17 @@ def test_a_run_whose_start_was_purged_is_not_listed_as_the_menu(tmp_path: Path) 
     assert half.split() == ["c-one:2", "referral", "-", "open", "-"]  # its start was purged too
     shown = CliRunner().invoke(audit, ["show", "c-one:1", "--data-dir", str(tmp_path)]).output
     assert shown.splitlines()[0] == "Run c-one:1: (purged), purged, channel -"
+
+
+def test_verify_on_an_empty_log_passes_as_doctor_does(tmp_path: Path) -> None:
+    """Nothing logged: nothing to be NOT OK about (doctor already says "empty")."""
+    with Store.open(tmp_path / DATABASE):
+        pass
+    for key_made in (False, True):
+        if key_made:
+            signing_key(tmp_path)
+        checked = CliRunner().invoke(audit, ["verify", "--data-dir", str(tmp_path)])
+        assert (checked.exit_code, checked.output) == (
+            0,
+            "OK: 0 events (0 purged), 0 checkpoints: the log is empty, nothing to verify yet.\n",
+        )

@@ -154,6 +154,10 @@ def verify(data_dir: Path, public_key: str | None, kept: tuple[Path, ...]) -> No
                 _signer(store, data_dir)  # refused, in run's words: the lost key is not made
             report = check(store, _verifier(public_key, data_dir), kept=notes)
     summary = f"{report.events} events ({report.purged} purged), {report.checkpoints} checkpoints"
+    if not report.events and report.problems[:1] and "No signed checkpoint" in report.problems[0]:
+        # Nothing logged yet: nothing can have been altered, as doctor says ("empty").
+        click.echo(f"OK: {summary}: the log is empty, nothing to verify yet.")
+        return
     if report.ok:
         click.echo(f"OK: {summary}, all consistent.")
         return
@@ -202,7 +206,7 @@ def prove(data_dir: Path, event: int, output: Path | None) -> None:
 def check_proof(data_dir: Path, proof_file: Path, public_key: str) -> None:
     """Check a proof file with the public key alone: no database, no network.
 
-    ``--data-dir`` is accepted like every command's, and not used.
+    --data-dir is accepted like every command's, and not used.
     """
     from bot.audit.log import AuditError, read_proof
     from bot.audit.log import check_proof as check
