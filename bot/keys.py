@@ -71,8 +71,9 @@ def refuse_a_lost_key(path: Path, *, relied_on: int, name: str, reliance: str, l
     officer enrolled under a pseudonym, a checkpoint signed), a missing file means the key was
     lost or the wrong ``--data-dir`` was named, and a new key would silently break what is held:
     every officer cut off, or checkpoints the supervisors' public key cannot check. The one rule
-    for the pseudonym key (:func:`bot.users.keys_for`), the audit signing key
-    (:func:`bot.audit.log.log_signing_key`) and ``guidebot doctor``.
+    for the pseudonym key (:func:`bot.users.keys_for`) and the audit signing key
+    (:func:`bot.audit.log.log_signing_key`); ``guidebot doctor`` calls those two, so it says
+    what ``guidebot run`` would. (The seal key is replaced instead: :func:`a_new_seal_key`.)
 
     Args:
         path: The key file.
@@ -89,6 +90,29 @@ def refuse_a_lost_key(path: Path, *, relied_on: int, name: str, reliance: str, l
         raise KeysError(
             f"No {name} at {path}, but {reliance}: restore {path.name} from your backup {loss}."
         )
+
+
+def a_new_seal_key(path: Path, *, sealed: int) -> str | None:
+    """What a seal key made anew costs, or None when nothing was sealed under the lost one.
+
+    The seal key is the one key guidebot replaces rather than refuses: what it seals is only
+    how to reach a chat unprompted (an idle notice), and each chat's id is sealed again under
+    the new key when its officer next writes (:class:`bot.channels.telegram.Contacts`). So
+    ``guidebot run`` makes a missing one and says this, and ``guidebot doctor`` warns with the
+    same words; the pseudonym and signing keys, which nothing can replace, go through
+    :func:`refuse_a_lost_key` instead.
+
+    Args:
+        path: The seal key file, just made.
+        sealed: How many chats' ids the store keeps sealed (under the lost key, if it was lost).
+    """
+    if not sealed:
+        return None
+    return (
+        f"a new seal key was made at {path}: the {sealed} chat ids sealed under the old one "
+        "cannot be opened, so those chats get no idle notice until their officers next write; "
+        f"if your backup holds {path.name}, stop guidebot and restore it"
+    )
 
 
 class SealError(KeysError):
@@ -119,6 +143,8 @@ class Keys:
         self._key_file = key_file
         self._seal_file = seal_file
         self._lock = threading.Lock()
+        self.seal_key_made = False
+        """Whether :meth:`open` found no seal key and made one (see :func:`a_new_seal_key`)."""
 
     @classmethod
     def open(cls, data_dir: Path, *, secret: bytes | Path | None = None) -> Self:
@@ -141,6 +167,7 @@ class Keys:
         data_dir = Path(data_dir)
         _private_dirs(data_dir)
         seal_file = data_dir / SEAL_KEY_FILE
+        seal_made = not seal_file.exists()
         seal_key = _read_or_make(seal_file, _new_seal_file, _read_seal_file)
         if isinstance(secret, bytes | bytearray):
             if len(secret) < KEY_BYTES:
@@ -148,20 +175,24 @@ class Keys:
                     f"the pseudonym key in the settings is {len(secret)} bytes: use at least "
                     f"{KEY_BYTES} random bytes (or leave it out, and guidebot makes one)"
                 )
-            return cls(
+            opened = cls(
                 period=1,
                 keys={1: bytes(secret)},
                 seal_key=seal_key,
                 key_file=None,
                 seal_file=seal_file,
             )
+            opened.seal_key_made = seal_made
+            return opened
         key_file = Path(secret) if secret is not None else data_dir / PSEUDONYM_KEY_FILE
         if secret is not None:
             _private_dirs(key_file.parent)
         period, keys = _read_or_make(key_file, _new_key_file, _read_key_file)
-        return cls(
+        opened = cls(
             period=period, keys=keys, seal_key=seal_key, key_file=key_file, seal_file=seal_file
         )
+        opened.seal_key_made = seal_made
+        return opened
 
     @property
     def period(self) -> int:

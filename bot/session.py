@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.engine import (
     Conversation,
@@ -30,7 +30,17 @@ from bot.store import Saved, StaleState
 
 SET_ASIDE = "The saved conversation was set aside."
 HEARD_KINDS = frozenset(
-    {"answer", "not_understood", "red_flag_acknowledged", "danger_now", "search", "back", "skip"}
+    {
+        "answer",
+        "not_understood",
+        "red_flag_acknowledged",
+        "danger_now",
+        "search",
+        "back",
+        "skip",
+        "read_back",
+        "not_heard",
+    }
 )
 """Audit events that a message's words brought about: marked when the words were spoken."""
 
@@ -147,6 +157,36 @@ class Sessions:
                 key, event.now, lambda state: self._stepped(state, event), spoken=spoken
             )
 
+    def voice_checked(
+        self,
+        key: str,
+        kind: Literal["read_back", "not_heard"],
+        outcome: str,
+        *,
+        confidence: float | None,
+        now: float,
+    ) -> tuple[Conversation, Conversation]:
+        """Log what became of a voice note that reached no answer (see Engine.voice_checked).
+
+        Marked "by voice" with the recogniser's confidence, like what a voice note's words do;
+        the words themselves are never passed here.
+
+        Returns:
+            The conversation the event was logged on, and as saved after it (its log's
+            sequence moved on): a channel that keeps where a voice note was heard moves it on
+            too, or its own event would read as the conversation having moved.
+        """
+        spoken = Text("", now, via="voice", confidence=confidence)
+        logged_on: list[Conversation] = []
+
+        def log(state: Conversation | None) -> StepResult:
+            logged_on.append(state if state is not None else self._new(now))
+            return self.engine.voice_checked(logged_on[-1], kind, outcome, now)
+
+        with self._lock(key):
+            result = self._apply(key, now, log, spoken=spoken)
+        return logged_on[-1], result.state
+
     def tick(self, key: str, now: float) -> StepResult:
         """Let time pass for a conversation: an idle one is closed and the officer told."""
         return self.handle(key, Tick(now))
@@ -182,11 +222,14 @@ class Sessions:
         if state is None:
             # A first message goes straight to the menu's reading ("child in danger" is
             # protect-first at once), without a menu shown first that nobody saw.
-            state = Conversation(
-                expires_at=event.now + self.engine.idle_seconds,
-                idle_seconds=self.engine.idle_seconds,
-            )
+            state = self._new(event.now)
         return self.engine.step(state, event)
+
+    def _new(self, now: float) -> Conversation:
+        """A conversation at the menu, for a first message."""
+        return Conversation(
+            expires_at=now + self.engine.idle_seconds, idle_seconds=self.engine.idle_seconds
+        )
 
     def _apply(
         self,

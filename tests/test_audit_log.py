@@ -406,19 +406,25 @@ def test_an_output_in_a_missing_folder_is_explained_not_a_traceback(
 def test_a_lost_signing_key_is_refused_not_replaced_once_checkpoints_exist(
     logged: tuple[Store, Signer, Path],
 ) -> None:
-    _, _, path = logged
+    _, signer, path = logged
     key_file = path / "audit-signing.key"
     key_file.unlink()
     runner = CliRunner()
     refused = (
         f"Error: No audit signing key at {key_file}, but the log's checkpoints were signed with "
-        "one: restore audit-signing.key from your backup (a new key could not vouch for the "
-        "log's past).\n"
+        "one: restore audit-signing.key from your backup (without it those checkpoints cannot "
+        "be verified here, and a new key could not vouch for the log's past); meanwhile "
+        "'guidebot audit verify --key' checks the log with the public key your supervisors "
+        "kept.\n"
     )
-    for command in (["key"], ["checkpoint"], ["prove", "3"], ["purge", "--older-than", "0"]):
+    commands = (["key"], ["checkpoint"], ["prove", "3"], ["purge", "--older-than", "0"], ["verify"])
+    for command in commands:
         done = runner.invoke(audit, [*command, "--data-dir", str(path)])
         assert (done.exit_code, done.output) == (1, refused), command
         assert not key_file.exists(), command
+    kept = signer.verifier.encoded()  # the public key the supervisors kept still checks it
+    checked = runner.invoke(audit, ["verify", "--data-dir", str(path), "--key", kept])
+    assert checked.exit_code == 0 and checked.output.startswith("OK: 12 events")
     with Store.open(path / DATABASE) as store:
         assert len(store.checkpoints()) == 2
         assert all(row.event is not None for row in store.audit_rows())  # nothing purged
@@ -516,3 +522,67 @@ def test_the_menu_before_any_flow_is_not_listed_as_a_run_left_open(tmp_path: Pat
     menu, started = listed.splitlines()[1:3]
     assert menu.split()[1:2] + menu.split()[4:] == ["(menu)", "-", "-"]
     assert started.split()[1:2] + started.split()[4:] == ["referral", "open", "-"]
+
+
+def test_verify_where_a_console_chat_logged_but_nothing_was_signed_says_so_and_what_to_do(
+    tmp_path: Path,
+) -> None:
+    """No key was ever made (a chat logs without signing): not "restore it from your backup"."""
+    with Store.open(tmp_path / DATABASE) as store:
+        _log_some(store, 1)
+    checked = CliRunner().invoke(audit, ["verify", "--data-dir", str(tmp_path)])
+    assert checked.exit_code == 1
+    assert checked.output.splitlines() == [
+        "NOT OK: 3 events (0 purged), 0 checkpoints.",
+        "No signed checkpoint vouches for the log, and no signing key was made for this folder "
+        "yet (the first checkpoint makes it): run 'guidebot audit checkpoint' to make the key "
+        "and sign the first.",
+    ]
+    assert not (tmp_path / "audit-signing.key").exists()  # verify makes no key of its own
+    CliRunner().invoke(audit, ["checkpoint", "--data-dir", str(tmp_path)])
+    after = CliRunner().invoke(audit, ["verify", "--data-dir", str(tmp_path)])
+    assert after.exit_code == 0
+    assert after.output == "OK: 3 events (0 purged), 1 checkpoints, all consistent.\n"
+
+
+def test_verify_without_a_key_still_finds_an_altered_event(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        _log_some(store, 1)
+        store._db.execute("UPDATE audit SET event = ? WHERE leaf = 1", ['{"kind":"z"}'])
+    checked = CliRunner().invoke(audit, ["verify", "--data-dir", str(tmp_path)])
+    assert checked.exit_code == 1 and "Event 2" in checked.output
+    assert "no signing key was made" not in checked.output
+
+
+def test_a_run_whose_start_was_purged_is_not_listed_as_the_menu(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        store.save("c-one", {"phase": "menu"}, expected_version=0, audit=[
+            {"kind": "flow_started", "flow": "referral", "run": 1, "seq": 1, "at": NOW},
+            {"kind": "flow_completed", "flow": "referral", "run": 1, "seq": 2, "at": NOW + 60},
+            {"kind": "menu_shown", "run": 1, "seq": 3, "at": NOW + 600},
+            {"kind": "flow_started", "flow": "referral", "run": 2, "seq": 4, "at": NOW + 700},
+            {"kind": "answer", "flow": "referral", "run": 2, "seq": 5, "at": NOW + 800},
+        ], now=NOW)  # fmt: skip
+        store._db.execute(
+            "UPDATE audit SET event = '' WHERE leaf IN (0, 1, 3)"
+        )  # as a purge leaves them: rows kept, content emptied
+    listed = CliRunner().invoke(audit, ["list", "--data-dir", str(tmp_path)]).output
+    remnant, half, *_ = listed.splitlines()[1:]
+    assert remnant.split() == ["c-one:1", "(purged)", "-", "purged", "-"]
+    assert half.split() == ["c-one:2", "referral", "-", "open", "-"]  # its start was purged too
+    shown = CliRunner().invoke(audit, ["show", "c-one:1", "--data-dir", str(tmp_path)]).output
+    assert shown.splitlines()[0] == "Run c-one:1: (purged), purged, channel -"
+
+
+def test_verify_on_an_empty_log_passes_as_doctor_does(tmp_path: Path) -> None:
+    """Nothing logged: nothing to be NOT OK about (doctor already says "empty")."""
+    with Store.open(tmp_path / DATABASE):
+        pass
+    for key_made in (False, True):
+        if key_made:
+            signing_key(tmp_path)
+        checked = CliRunner().invoke(audit, ["verify", "--data-dir", str(tmp_path)])
+        assert (checked.exit_code, checked.output) == (
+            0,
+            "OK: 0 events (0 purged), 0 checkpoints: the log is empty, nothing to verify yet.\n",
+        )

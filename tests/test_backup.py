@@ -242,3 +242,35 @@ def test_the_backup_itself_is_not_changed_by_checking_it(data_dir: Path, tmp_pat
 def _no_leftovers(tmp_path: Path) -> Iterator[None]:
     yield
     assert not list(tmp_path.rglob("*.partial")) and not list(tmp_path.rglob("*.restoring"))
+
+
+def test_restoring_into_a_folder_without_its_keys_says_which_to_put_back(tmp_path: Path) -> None:
+    """A backup holds no keys: restored to a new folder, the admin is told which to bring."""
+    from bot.audit.log import KEY_FILE
+    from bot.cli._backup import KEY_FILES
+    from bot.keys import PSEUDONYM_KEY_FILE, SEAL_KEY_FILE, Keys
+
+    assert KEY_FILES == (PSEUDONYM_KEY_FILE, SEAL_KEY_FILE, KEY_FILE)
+    old = tmp_path / "old"
+    with Store.open(old / DATABASE) as store:
+        store.save("c-1", {"phase": "menu"}, expected_version=0, audit=[{"kind": "x"}], now=1.0)
+    public = signing_key(old).verifier.encoded()
+    Keys.open(old)
+    copy = tmp_path / "copy.sqlite3"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["backup", str(copy), "--data-dir", str(old)]).exit_code == 0
+    new = tmp_path / "new"
+    refused = runner.invoke(cli, ["restore", str(copy), "--data-dir", str(new)])
+    assert refused.exit_code == 1
+    assert f"there is no audit-signing.key in {new}. Put it back" in refused.output
+    assert "--key" in refused.output and "'guidebot run'" not in refused.output
+    done = runner.invoke(cli, ["restore", str(copy), "--data-dir", str(new), "--key", public])
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines()[-1] == (
+        "Before starting guidebot, put pseudonym.key, seal.key, audit-signing.key from your "
+        f"secret store in {new}: the backup holds no keys."
+    )
+    for name in KEY_FILES:
+        (new / name).write_bytes((old / name).read_bytes())
+    again = runner.invoke(cli, ["restore", str(copy), "--data-dir", str(new), "--key", public])
+    assert "Before starting guidebot" not in again.output

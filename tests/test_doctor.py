@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.app import DATABASE
-from bot.audit.log import KEY_FILE, sign_checkpoint, signing_key
+from bot.audit.log import KEY_FILE, AuditError, log_signing_key, sign_checkpoint, signing_key
+from bot.channels.telegram import Contacts
 from bot.cli import _doctor, cli
-from bot.keys import PSEUDONYM_KEY_FILE, Keys
+from bot.keys import PSEUDONYM_KEY_FILE, SEAL_KEY_FILE, Keys, KeysError, a_new_seal_key
 from bot.store import Store
-from bot.users import Users
+from bot.users import Users, keys_for
 from tests.conftest import WarmCache
 from tests.fake_bot_api import FakeBotApi
 
@@ -80,6 +81,7 @@ def test_a_new_install_passes_every_check(tmp_path: Path) -> None:
         "knowledge and flows",
         "data folder",
         "pseudonym key",
+        "seal key",
         "audit log",
         "speech engine",
         "voice replies",
@@ -194,12 +196,63 @@ def test_a_lost_pseudonym_key_is_reported_not_replaced(installed: Path) -> None:
     (installed / PSEUDONYM_KEY_FILE).unlink()
     result = doctor(installed)
     assert result.exit_code == 1
-    assert line(result, "pseudonym key") == (
-        f"FAIL  pseudonym key: No key at {installed / PSEUDONYM_KEY_FILE}, but officers are "
-        "enrolled in this database: restore pseudonym.key from your backup (a new key would "
-        "cut every enrolled officer off)."
-    )
+    with Store.open(installed / DATABASE) as store, pytest.raises(KeysError) as run_says:
+        keys_for(store, installed)  # what 'guidebot run' does at its start
+    assert line(result, "pseudonym key") == f"FAIL  pseudonym key: {run_says.value}"
+    assert "a new key would cut every enrolled officer off" in str(run_says.value)
     assert not (installed / PSEUDONYM_KEY_FILE).exists()
+    assert line(result, "seal key").startswith("PASS")  # its own line, not the pseudonym rule
+
+
+def enrolled_with_a_sealed_chat(data: Path) -> None:
+    with Store.open(data / DATABASE) as store:
+        users = Users(store, Keys.open(data))
+        code = users.create_code("officer", now=time.time())
+        assert users.redeem("u-officer", code.code, time.time()).enrolled
+        Contacts(store, Keys.open(data)).remember("c-officer", 7012345678, now=time.time())
+
+
+def test_a_lost_seal_key_is_made_anew_as_run_makes_it_and_warns_what_that_costs(
+    installed: Path,
+) -> None:
+    """Not the pseudonym key's words: a new seal key cuts nobody off, it delays idle notices."""
+    enrolled_with_a_sealed_chat(installed)
+    (installed / SEAL_KEY_FILE).unlink()
+    result = doctor(installed)
+    assert result.exit_code == 0, result.output
+    assert line(result, "pseudonym key").startswith("PASS")
+    assert line(result, "seal key") == "WARN  seal key: " + str(
+        a_new_seal_key(installed / SEAL_KEY_FILE, sealed=1)
+    )
+    assert "cut every enrolled officer off" not in result.output
+    assert (installed / SEAL_KEY_FILE).exists()
+    again = doctor(installed)
+    assert line(again, "seal key") == "PASS  seal key: present, owner-only"
+
+
+def test_a_lost_seal_key_beside_officers_but_no_sealed_chat_is_made_without_a_warning(
+    installed: Path,
+) -> None:
+    with Store.open(installed / DATABASE) as store:
+        users = Users(store, Keys.open(installed))
+        code = users.create_code("officer", now=time.time())
+        assert users.redeem("u-officer", code.code, time.time()).enrolled
+    (installed / SEAL_KEY_FILE).unlink()
+    ctx = _doctor.Context(None, installed, None, None, "", online=False)
+    assert _doctor.check_data_dir(ctx).outcome == "PASS"
+    assert _doctor.check_pseudonym_key(ctx).outcome == "PASS"
+    assert _doctor.check_seal_key(ctx) == _doctor.Check(
+        "seal key", "PASS", "present, owner-only (made now: no chat id was sealed yet)"
+    )
+
+
+def test_a_seal_key_others_can_read_fails(installed: Path) -> None:
+    os.chmod(installed / SEAL_KEY_FILE, 0o644)
+    ctx = _doctor.Context(None, installed, None, None, "", online=False)
+    assert _doctor.check_data_dir(ctx).outcome == "PASS"
+    assert _doctor.check_pseudonym_key(ctx).outcome == "PASS"
+    seal = _doctor.check_seal_key(ctx)
+    assert seal.outcome == "FAIL" and "chmod 600" in seal.detail
 
 
 def test_keys_missing_beside_a_database_nothing_relies_on_are_made_not_sent_to_a_backup(
@@ -229,7 +282,11 @@ def test_a_lost_signing_key_is_reported_not_replaced(installed: Path) -> None:
     (installed / KEY_FILE).unlink()
     result = doctor(installed)
     assert result.exit_code == 1
-    assert "restore audit-signing.key from your backup" in line(result, "audit log")
+    with Store.open(installed / DATABASE) as store, pytest.raises(AuditError) as run_says:
+        log_signing_key(store, installed)  # what 'guidebot run' does at its start
+    assert line(result, "audit log") == f"FAIL  audit log: {run_says.value}"
+    assert "restore audit-signing.key from your backup" in str(run_says.value)
+    assert "those checkpoints cannot be verified" in str(run_says.value)
     assert not (installed / KEY_FILE).exists()
 
 

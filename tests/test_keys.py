@@ -274,3 +274,35 @@ def test_a_token_sealed_under_another_key_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SealError) as refused:
         other.unseal(token)
     assert str(tmp_path / "two" / SEAL_KEY_FILE) in str(refused.value)
+
+
+def test_a_chat_sealed_under_a_lost_seal_key_is_sealed_again_when_its_officer_writes(
+    data_dir: Path,
+) -> None:
+    """The seal key is replaced, not refused: each chat mends at its officer's next message."""
+    from bot.channels.telegram import Contacts
+    from bot.store import Store
+
+    with Store.open(data_dir / "guidebot.sqlite3") as store:
+        Contacts(store, Keys.open(data_dir)).remember("c-one", TELEGRAM_ID, now=1.0)
+        (data_dir / SEAL_KEY_FILE).unlink()
+        renewed = Keys.open(data_dir)
+        assert renewed.seal_key_made and store.contact_count() == 1
+        contacts = Contacts(store, renewed)  # a restarted bot, under the new seal key
+        assert contacts.chat_of("c-one") is None  # no idle notice: the old token does not open
+        contacts.remember("c-one", TELEGRAM_ID, now=2.0)
+        assert contacts.chat_of("c-one") == TELEGRAM_ID
+        assert not Keys.open(data_dir).seal_key_made  # kept, not made again at the next start
+
+
+def test_a_new_seal_key_warns_only_where_chats_were_sealed_under_the_old_one(
+    data_dir: Path,
+) -> None:
+    from bot.keys import a_new_seal_key
+
+    path = data_dir / SEAL_KEY_FILE
+    assert a_new_seal_key(path, sealed=0) is None
+    said = a_new_seal_key(path, sealed=3)
+    assert said is not None
+    assert "the 3 chat ids sealed under the old one cannot be opened" in said
+    assert said.endswith(f"if your backup holds {SEAL_KEY_FILE}, stop guidebot and restore it")

@@ -458,6 +458,9 @@ def test_list_revoke_and_set_role_from_the_command_line(data_dir: Path) -> None:
     with Store.open(data_dir / DATABASE) as store:
         [user] = Users(store, keys).list_users()
     assert user.role == "trainer" and user.revoked_at is not None
+    code, output = _invoke(users_group, "revoke", "--data-dir", folder, person)
+    assert (code, output.startswith(f"{person} was already revoked on ")) == (0, True)
+    assert output.endswith(": nothing changed.\n")  # not "Revoked" as if it happened now
 
     code, output = _invoke(users_group, "revoke", "--data-dir", folder, "u-nobody")
     assert code == 1

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from bot.app import DATABASE
 from bot.cli import cli
+from bot.keys import Keys
 from bot.store import Store
 from bot.voice._audio import decode
 from tests.telegram_harness import BotProcess, Officer, settle, spoken_notes
@@ -65,7 +66,18 @@ def test_a_voice_note_answers_the_question_and_moves_the_flow_on(
     assert 0 <= answers[-1]["confidence"] <= 1
 
 
-def test_a_doubtful_voice_note_is_read_back_before_acting(officer: Officer) -> None:
+def read_backs(data_dir: Path, officer: Officer) -> list[dict[str, object]]:
+    """The officer's read-back events as logged (categories only, never the words)."""
+    key = Keys.open(data_dir).pseudonym("chat", officer.id)
+    with Store.open(data_dir / DATABASE) as store:
+        return [e for e in store.audit_events(key) if e["kind"] == "read_back"]
+
+
+LOGGED_FIELDS = {"kind", "flow", "step", "outcome", "at", "run", "seq", "version", "channel"}
+"""What a read-back event may hold: where, what became of it, "by voice" and the confidence."""
+
+
+def test_a_doubtful_voice_note_is_read_back_before_acting(officer: Officer, data_dir: Path) -> None:
     officer.send("/start")
     officer.press("First contact")
     replies = say(officer, "undo")  # a command is always read back before it acts
@@ -78,9 +90,18 @@ def test_a_doubtful_voice_note_is_read_back_before_acting(officer: Officer) -> N
     assert "is that right?" in replies[-1], replies
     after = officer.press("Yes")  # now the words act, exactly as if typed
     assert after and all("is that right" not in m.text and "ignored" not in m.text for m in after)
+    logged = read_backs(data_dir, officer)
+    assert [e["outcome"] for e in logged] == ["asked", "corrected", "asked", "confirmed"]
+    for event in logged:  # for the trainers' voice table: where, and what became of it
+        assert (event["flow"], event["step"], event["via"]) == (
+            "initial-contact",
+            "danger",
+            "voice",
+        )
+        assert set(event) <= LOGGED_FIELDS | {"via", "confidence", "key", "recorded_at"}
 
 
-def test_a_read_back_can_be_answered_by_voice_hands_free(officer: Officer) -> None:
+def test_a_read_back_can_be_answered_by_voice_hands_free(officer: Officer, data_dir: Path) -> None:
     officer.send("/start")
     officer.press("First contact")
     replies = say(officer, "undo")
@@ -88,10 +109,11 @@ def test_a_read_back_can_be_answered_by_voice_hands_free(officer: Officer) -> No
     replies = say(officer, "no")  # to the read-back, not to the question
     assert "ignored" in replies[-1], replies
     assert officer.buttons() == ["Yes", "No", "Not sure"]  # still at the question
+    assert [e["outcome"] for e in read_backs(data_dir, officer)] == ["asked", "corrected"]
 
 
 def test_a_read_back_left_unanswered_cannot_act_after_the_flow_moved_on(
-    officer: Officer,
+    officer: Officer, data_dir: Path
 ) -> None:
     officer.send("/start")
     officer.press("First contact")
@@ -104,6 +126,7 @@ def test_a_read_back_left_unanswered_cannot_act_after_the_flow_moved_on(
     officer.fake.wait_for(
         lambda: any("moved on" in m.text for m in officer.chat[before:]), timeout=30
     )
+    assert [e["outcome"] for e in read_backs(data_dir, officer)] == ["asked"]  # unanswered
 
 
 def test_out_of_domain_speech_is_not_taken_as_an_answer(officer: Officer) -> None:

@@ -57,8 +57,9 @@ def signing_key(data_dir: Path, *, create: bool = True) -> Signer:
     if not path.exists():
         if not create:
             raise AuditError(
-                f"No audit signing key at {path}: it is made when guidebot first logs, or "
-                "restore it from your backup."
+                f"No audit signing key at {path}: guidebot makes one when it first signs a "
+                "checkpoint ('guidebot run' at its start, or 'guidebot audit checkpoint'); if "
+                "one was made for this folder, restore it from your backup."
             )
         make_private_dirs(data_dir, what="the data folder")
         signer = Signer.generate(KEY_NAME)
@@ -87,7 +88,11 @@ def log_signing_key(store: Store, data_dir: Path) -> Signer:
             relied_on=store.checkpoint_count(),
             name="audit signing key",
             reliance="the log's checkpoints were signed with one",
-            loss="(a new key could not vouch for the log's past)",
+            loss=(
+                "(without it those checkpoints cannot be verified here, and a new key could "
+                "not vouch for the log's past); meanwhile 'guidebot audit verify --key' checks "
+                "the log with the public key your supervisors kept"
+            ),
         )
     except KeysError as error:
         raise AuditError(str(error)) from error

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 ENDINGS = {"flow_completed": "completed", "cancelled": "cancelled", "expired": "expired"}
+STARTS = frozenset({"flow_started", "practice_started"})
+"""The events a run after the first menu begins with (``run`` counts flow starts)."""
 
 
 @dataclass
@@ -32,6 +34,13 @@ class Run:
     red_flags: list[str] = field(default_factory=list)
     acknowledged: set[str] = field(default_factory=set)
     events: list[Mapping[str, Any]] = field(default_factory=list)
+    purged: bool = False
+    """Its first events were emptied by retention: what is left is the run's later part."""
+
+    @property
+    def label(self) -> str:
+        """The run's flow as listed: its id, "(menu)" before any flow, "(purged)" if unknown."""
+        return self.flow or ("(purged)" if self.purged else "(menu)")
 
     @property
     def name(self) -> str:
@@ -68,7 +77,15 @@ def runs(events: Iterable[Mapping[str, Any]]) -> list[Run]:
         elif kind in ENDINGS:
             run.ended, run.ended_at = ENDINGS[kind], _time(event)
     for run in found.values():
-        if run.flow is None and run.ended == "open":
+        if run.run > 0 and not any(event["kind"] in STARTS for event in run.events):
+            # Each run after the first menu begins with its flow's start, so a run without
+            # one had its first events purged: its start time is not known, and if it has
+            # no flow left it is named for what happened, not shown as the menu.
+            run.started_at = None
+            run.purged = True
+            if run.ended == "open" and any(event["kind"] == "menu_shown" for event in run.events):
+                run.ended = "purged"  # the menu came back, so the run ended: how is purged
+        elif run.flow is None and run.ended == "open":
             # The menu before any flow was picked: nothing was started, so nothing is left
             # open, and "open" there would swell a supervisor's count of runs left open.
             run.ended = "-"
@@ -119,7 +136,7 @@ def table(selected: Sequence[Run]) -> str:
         )
         practice = " [practice]" if run.practice else ""
         lines.append(
-            f"{run.name:36} {run.flow or '(menu)':18} {when(run.started_at):20} "
+            f"{run.name:36} {run.label:18} {when(run.started_at):20} "
             f"{run.ended:10} {flags}{practice}"
         )
     lines.append(f"{len(selected)} runs.")
@@ -147,7 +164,7 @@ SHOWN = (
 
 def show(run: Run) -> str:
     """One run's events in order, each on one line (categories and ids only)."""
-    lines = [f"Run {run.name}: {run.flow or '(menu)'}, {run.ended}, channel {run.channel or '-'}"]
+    lines = [f"Run {run.name}: {run.label}, {run.ended}, channel {run.channel or '-'}"]
     for event in run.events:
         fields = " ".join(
             f"{name}={_value(event[name])}"

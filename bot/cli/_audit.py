@@ -131,13 +131,33 @@ def verify(data_dir: Path, public_key: str | None, kept: tuple[Path, ...]) -> No
     Exits 0 and prints OK, or exits 1 naming the first event altered, deleted, inserted or
     moved, or the events cut off after a kept checkpoint.
     """
+    from bot.audit import Signer
+    from bot.audit.log import KEY_FILE, KEY_NAME
     from bot.audit.log import verify as check
 
-    verifier = _verifier(public_key, data_dir)
     notes = [path.read_text(encoding="utf-8") for path in kept]
     with _store(data_dir) as store:
-        report = check(store, verifier, kept=notes)
+        unsigned = public_key is None and not (data_dir / KEY_FILE).exists()
+        if unsigned and not notes and not store.checkpoint_count():
+            # A console chat logs without ever signing, so there is no key yet and nothing
+            # signed to check: the events' own hashes are still checked (a throwaway key
+            # checks no signature), and the supervisor is told what is true and what to do.
+            report = check(store, Signer.generate(KEY_NAME).verifier)
+            if report.problems and report.problems[0].startswith("No signed checkpoint"):
+                report.problems[0] = (
+                    "No signed checkpoint vouches for the log, and no signing key was made for "
+                    "this folder yet (the first checkpoint makes it): run 'guidebot audit "
+                    "checkpoint' to make the key and sign the first."
+                )
+        else:
+            if unsigned and store.checkpoint_count():
+                _signer(store, data_dir)  # refused, in run's words: the lost key is not made
+            report = check(store, _verifier(public_key, data_dir), kept=notes)
     summary = f"{report.events} events ({report.purged} purged), {report.checkpoints} checkpoints"
+    if not report.events and report.problems[:1] and "No signed checkpoint" in report.problems[0]:
+        # Nothing logged yet: nothing can have been altered, as doctor says ("empty").
+        click.echo(f"OK: {summary}: the log is empty, nothing to verify yet.")
+        return
     if report.ok:
         click.echo(f"OK: {summary}, all consistent.")
         return
@@ -186,7 +206,7 @@ def prove(data_dir: Path, event: int, output: Path | None) -> None:
 def check_proof(data_dir: Path, proof_file: Path, public_key: str) -> None:
     """Check a proof file with the public key alone: no database, no network.
 
-    ``--data-dir`` is accepted like every command's, and not used.
+    --data-dir is accepted like every command's, and not used.
     """
     from bot.audit.log import AuditError, read_proof
     from bot.audit.log import check_proof as check

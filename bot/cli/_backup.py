@@ -26,6 +26,8 @@ from bot.cli._common import data_dir_option
 BACKUP_NAME = "guidebot-{stamp}.sqlite3"
 """A backup's name when DEST is a folder: sorts by time, says what it is."""
 SIDE_FILES = ("", "-wal", "-shm")
+KEY_FILES = ("pseudonym.key", "seal.key", "audit-signing.key")
+"""The data folder's keys (bot.keys and bot.audit.log name each), never in a backup."""
 KEYS_REMINDER = (
     "The keys are not in the backup: keep pseudonym.key, seal.key and audit-signing.key from "
     "the data folder in your secret store, apart from the database copies."
@@ -116,6 +118,12 @@ def check_backup(source: Path, data_dir: Path, public_key: str | None = None) ->
         raise BackupError(
             f"{source} was made by a newer guidebot (schema {schema}; this one reads up to "
             f"{len(MIGRATIONS)}): restore it with that version."
+        )
+    if public_key is None and not (data_dir / KEY_FILES[2]).exists():
+        raise BackupError(
+            f"Cannot check the backup's audit log: there is no {KEY_FILES[2]} in {data_dir}. Put "
+            "it back from your secret store first, or give the log's public key with --key "
+            "(the line 'guidebot audit key' printed)."
         )
     try:
         verifier = (
@@ -240,3 +248,11 @@ def restore(data_dir: Path, source: Path, public_key: str | None) -> None:
         click.echo(f"Restored. The database it replaced is kept at {aside}.")
     else:
         click.echo("Restored.")
+    missing = [name for name in KEY_FILES if not (data_dir / name).exists()]
+    if missing:
+        # The keys are never in a backup: without them guidebot would refuse to start beside
+        # enrolled officers or signed checkpoints, or make new keys that fit nothing here.
+        click.echo(
+            f"Before starting guidebot, put {', '.join(missing)} from your secret store in "
+            f"{data_dir}: the backup holds no keys."
+        )

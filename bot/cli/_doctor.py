@@ -5,9 +5,11 @@ says what it found and, when something is wrong, what to do, in one line. Nothin
 holds the token, a key or anything an officer typed.
 
 On a new install (no database yet) it prepares what ``guidebot run`` would at its first start:
-the data folder, the keys and the database. Where a database already exists a missing key is
-reported, never silently replaced: a new pseudonym key would cut every officer off from their
-enrolment, and a new signing key would leave the audit log's checkpoints unverifiable.
+the data folder, the keys and the database. Beside an existing database each key is opened by
+the same function ``run`` uses, so both follow one rule per key: a missing pseudonym key beside
+enrolled officers is refused (a new one would cut them all off), as is a missing signing key
+beside signed checkpoints (they could no longer be checked); a missing seal key is made anew,
+with a warning where chat ids were sealed under the old one.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ class Context:
     token: str | None = None
     server_date: float | None = None
     fresh: bool = False
+    seal_key_made: bool = False
+    sealed: int = 0
 
 
 def _private(path: Path, *, folder: bool = False) -> str | None:
@@ -188,38 +192,57 @@ def check_data_dir(ctx: Context) -> Check:
 
 
 def check_pseudonym_key(ctx: Context) -> Check:
-    """The pseudonym and seal keys are there, owner-only and readable."""
-    from bot.keys import PSEUDONYM_KEY_FILE, SEAL_KEY_FILE, Keys, KeysError, refuse_a_lost_key
-    from bot.store import Store, StoreError
+    """The pseudonym key is there (or may be made), owner-only and readable.
 
-    files = [ctx.data_dir / PSEUDONYM_KEY_FILE, ctx.data_dir / SEAL_KEY_FILE]
-    missing = [path for path in files if not path.exists()]
+    Beside an existing database it is opened exactly as ``guidebot run`` opens it
+    (:func:`bot.users.keys_for`), so doctor refuses, makes or passes it by run's own rule and
+    in run's own words.
+    """
+    from bot.keys import PSEUDONYM_KEY_FILE, Keys, KeysError
+    from bot.store import Store, StoreError
+    from bot.users import keys_for
+
+    path = ctx.data_dir / PSEUDONYM_KEY_FILE
+    missing = not path.exists()
+    if not missing and (unsafe := _private(path)):
+        return Check("pseudonym key", "FAIL", unsafe)
     try:
-        enrolled = 0
-        if missing and not ctx.fresh:
+        if ctx.fresh:
+            keys = Keys.open(ctx.data_dir)
+        else:
             with Store.open(ctx.data_dir / DATABASE) as store:
-                enrolled = store.user_count()
-        for path in missing:
-            refuse_a_lost_key(
-                path,
-                relied_on=enrolled,
-                name="key",
-                reliance="officers are enrolled in this database",
-                loss="(a new key would cut every enrolled officer off)",
-            )
+                keys = keys_for(store, ctx.data_dir)
+                ctx.sealed = store.contact_count()
     except (StoreError, KeysError) as error:
         return Check("pseudonym key", "FAIL", str(error))
-    for path in files:
-        if path.exists() and (unsafe := _private(path)):
-            return Check("pseudonym key", "FAIL", unsafe)
-    try:
-        keys = Keys.open(ctx.data_dir)
-    except KeysError as error:
-        return Check("pseudonym key", "FAIL", str(error))
+    ctx.seal_key_made = keys.seal_key_made
     made = ""
     if missing:
         made = " (made now: a new install)" if ctx.fresh else " (made now: nobody enrolled yet)"
     return Check("pseudonym key", "PASS", f"present, owner-only, period {keys.period}{made}")
+
+
+def check_seal_key(ctx: Context) -> Check:
+    """The seal key is there and owner-only; one made anew warns what it costs, as run does.
+
+    A lost seal key is replaced, not refused (:func:`bot.keys.a_new_seal_key` says why), so a
+    missing one was made with the pseudonym key's check; it warns only where chat ids were
+    sealed under the lost one.
+    """
+    from bot.keys import SEAL_KEY_FILE, a_new_seal_key
+
+    path = ctx.data_dir / SEAL_KEY_FILE
+    if not path.exists():
+        return Check("seal key", "SKIP", "not made: see the pseudonym key's line")
+    if unsafe := _private(path):
+        return Check("seal key", "FAIL", unsafe)
+    if not ctx.seal_key_made:
+        return Check("seal key", "PASS", "present, owner-only")
+    cost = a_new_seal_key(path, sealed=ctx.sealed)
+    if cost is not None:
+        return Check("seal key", "WARN", cost)
+    why = "a new install" if ctx.fresh else "no chat id was sealed yet"
+    return Check("seal key", "PASS", f"present, owner-only (made now: {why})")
 
 
 def check_audit(ctx: Context) -> Check:
@@ -477,6 +500,7 @@ CHECKS: tuple[Callable[[Context], Check], ...] = (
     check_content,
     check_data_dir,
     check_pseudonym_key,
+    check_seal_key,
     check_audit,
     check_speech,
     check_speaking,
@@ -487,6 +511,7 @@ CHECKS: tuple[Callable[[Context], Check], ...] = (
 NEED_THE_DATA_FOLDER = {
     check_data_dir: "data folder",
     check_pseudonym_key: "pseudonym key",
+    check_seal_key: "seal key",
     check_audit: "audit log",
 }
 """Checks that make or read files in the data folder, by the name their line shows."""

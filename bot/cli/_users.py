@@ -172,7 +172,14 @@ def revoke(data_dir: Path, pseudonym: str) -> None:
     """
     pseudonym = _pseudonym(pseudonym)
     with _opened(data_dir) as opened:
+        earlier = next(
+            (u.revoked_at for u in opened.list_users() if u.pseudonym == pseudonym), None
+        )
         opened.revoke(pseudonym, time.time())
+    if earlier is not None:
+        # The first revocation keeps its time: say so, not "revoked" as if it happened now.
+        click.echo(f"{pseudonym} was already revoked on {_when(earlier)}: nothing changed.")
+        return
     click.echo(f"Revoked {pseudonym}: they can no longer use guidebot.")
 
 

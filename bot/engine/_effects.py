@@ -188,6 +188,8 @@ AuditKind = Literal[
     "state_outdated",
     "practice_started",
     "feedback",
+    "read_back",
+    "not_heard",
 ]
 """Every kind of audit event; mypy refuses any other."""
 

@@ -14,6 +14,7 @@ import copy
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from bot.engine._commands import Command, is_thanks, read_acknowledgement, read_command
 from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
@@ -246,6 +247,23 @@ class Engine:
         flow = self.flows[state.flow]  # type: ignore[index]
         turn.say(f"Picking up where you left off: {flow.title}.")
         return self._result(before, self._reopen(flow, state, turn), turn, now)
+
+    def voice_checked(
+        self, state: Conversation, kind: Literal["read_back", "not_heard"], outcome: str, now: float
+    ) -> StepResult:
+        """Log what became of a voice note the channel dealt with before any answer was taken.
+
+        A voice note read back for a yes or no (``read_back``, outcome ``asked``, then
+        ``confirmed`` or ``corrected``; one left unanswered logs only ``asked``), or one with no
+        words the channel could use (``not_heard``: ``no-words``, ``not-an-answer``) never
+        reaches :meth:`step`, yet
+        a trainer needs to see where voice falters. The event is stamped where the conversation
+        stands (its flow and step, run and sequence) and nothing else changes: no reply, and
+        the idle deadline is left as it was.
+        """
+        turn = Turn()
+        turn.audit(kind, flow=state.flow, step=state.step, outcome=outcome)
+        return self._result(state, state, turn, now)
 
     def step(self, state: Conversation, event: Event) -> StepResult:
         """Apply one event; return the new state and the replies and audit events to carry out.

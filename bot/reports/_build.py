@@ -31,7 +31,7 @@ from bot.reports._model import (
 from bot.reports._outcomes import Outcome, default_outcomes
 from bot.reports._period import Period, PeriodError
 from bot.reports._suppress import PROTECTION, Relation, Suppression, protect
-from bot.reports._tally import NO_ENTRY, REASONS, Counts, tally
+from bot.reports._tally import MENU, NO_ENTRY, REASONS, VOICE_COLUMNS, Counts, tally
 
 THRESHOLD = 10
 """Counts from 1 to 9 are withheld (the ONS threshold for counts of people)."""
@@ -156,6 +156,7 @@ def build_ledger(
         _outcome_relations(ledger, outcome)
     _search_relations(ledger)
     _feedback_relations(ledger, entries)
+    _voice_relations(ledger)
     ledger.broken = [r for r in relations if sum(v(c) * k for c, k in r.terms)]
     ledger.relations = [r for r in relations if r not in ledger.broken]
     return ledger
@@ -293,6 +294,45 @@ def _search_relations(ledger: Ledger) -> None:
     if other >= 0:
         values["question_other"] = other
         relations.append(Relation.total("search|none", [*texts, "question_other"]))
+
+
+def _voiced_at(values: Mapping[str, int]) -> list[str]:
+    """The places ("flow|step") where a voice figure of the period is counted."""
+    return sorted(
+        {c.split("|", 1)[1] for c in values if c.startswith("voice_") and "|" in c and values[c]}
+    )
+
+
+def _voice_relations(ledger: Ledger) -> None:
+    """Each voice column's total is the sum of its questions; a read-back is one of its three.
+
+    A read-back ends confirmed, corrected or unanswered (the conversation moved on): the
+    unanswered are never printed, but anyone can subtract, so the identity is stated, at each
+    question and in the totals, and the suppression honours it like every other.
+    """
+    values, relations, shown = ledger.values, ledger.relations, ledger.shown
+    places = _voiced_at(values)
+    if not places:
+        return
+    for column in VOICE_COLUMNS:
+        parts = [f"voice_{column}|{place}" for place in places]
+        values[f"voice_{column}"] = sum(values.get(part, 0) for part in parts)
+        relations.append(Relation.total(f"voice_{column}", parts))
+        shown.update([f"voice_{column}", *parts])
+    for suffix in (*(f"|{place}" for place in places), ""):
+        asked, confirmed, corrected = (
+            values.get(f"voice_{c}{suffix}", 0) for c in ("asked", "confirmed", "corrected")
+        )
+        if asked - confirmed - corrected < 0:
+            continue  # a read-back asked before the period and answered in it: no identity
+        unanswered = f"voice_unanswered{suffix}"
+        values[unanswered] = asked - confirmed - corrected
+        relations.append(
+            Relation.total(
+                f"voice_asked{suffix}",
+                [f"voice_confirmed{suffix}", f"voice_corrected{suffix}", unanswered],
+            )
+        )
 
 
 def _rated(values: Mapping[str, int]) -> list[str]:
@@ -664,8 +704,56 @@ def build_section(
             ),
         )
     )
+    tables.append(_voice_table(values, pub, catalogue))
     title = "Operational use" if name == "operational" else "Practice"
     return Section(name, title, tuple(tables), tuple(ledger.relations))
+
+
+def _voice_table(values: Mapping[str, int], pub: _Publish, catalogue: Catalogue) -> Table:
+    """Where officers answer by voice, and where voice is read back, corrected or missed."""
+    order = {
+        flow: (number, list(info.steps))
+        for number, (flow, info) in enumerate(catalogue.flows.items())
+    }
+
+    def place_order(place: str) -> tuple[int, int, str]:
+        flow, step = place.split("|", 1)
+        number, steps = order.get(flow, (len(order), []))
+        return (-1 if flow == MENU else number, steps.index(step) if step in steps else 999, place)
+
+    rows: list[tuple[Value, ...]] = []
+    for place in sorted(_voiced_at(values), key=place_order):
+        flow, step = place.split("|", 1)
+        if flow == MENU:
+            where, question = "At the menu", "-"
+        else:
+            where = catalogue.flow_title(flow)
+            question = (
+                "(between questions)" if step == NO_STEP else catalogue.step_label(flow, step)
+            )
+        rows.append((question, where, *(pub.count(f"voice_{c}|{place}") for c in VOICE_COLUMNS)))
+    if rows:
+        rows.append(("All questions", "", *(pub.count(f"voice_{c}") for c in VOICE_COLUMNS)))
+    return Table(
+        "voice",
+        "Voice notes",
+        (
+            "Question",
+            "Flow",
+            "Answers by voice",
+            "Read back",
+            "Confirmed",
+            "Corrected",
+            "Not understood",
+        ),
+        tuple(rows),
+        "Where the conversation stood when a voice note came. Read back: guidebot was not sure "
+        "what it heard and asked \u201cis that right?\u201d; confirmed: the officer said yes; "
+        "corrected: no, and said it again; the rest went unanswered. Not understood: no words "
+        "made out, or words that were no answer to the question. No words are ever kept."
+        if rows
+        else "No voice notes in this period.",
+    )
 
 
 def _feedback_tables(

@@ -24,7 +24,7 @@ from pathlib import Path
 from bot.event_fields import FEEDBACK_KIND, RATINGS
 from bot.reports._outcomes import Outcome
 from bot.reports._period import Period
-from bot.reports._tally import NO_ENTRY, Counts
+from bot.reports._tally import MENU, NO_ENTRY, Counts
 from bot.store import STEP_EVENT_KINDS, create_fields
 
 MARGIN = 2 * 24 * 3600.0
@@ -329,11 +329,44 @@ def _count(
         found[f"feedback|{entry}|{rating}"] += number
         if comment:
             bucket(practice).comments[(str(entry), str(comment))] += number
+    _count_voice(db, period, cells)
     single = [o for o in outcomes if _one_step(o)]
     for counts in buckets.values():
         _outcomes_from_cells(counts.cells, single)
     _count_outcomes(db, [o for o in outcomes if not _one_step(o)], cells)
     return buckets
+
+
+def _count_voice(
+    db: sqlite3.Connection, period: Period, cells: Callable[[object], Counter[str]]
+) -> None:
+    """The voice table's counts, by :func:`bot.reports._tally.voice_column`'s rule.
+
+    ``audit_fields`` keeps no "by voice", so the few kinds that can carry it are read with
+    their event's JSON, matched first as text (cheap) and then exactly.
+    """
+    start, end = period.start.timestamp(), period.end.timestamp()
+    window = _window(period)
+    for practice, flow, step, column, number in db.execute(
+        f"""
+        SELECT p, flow, step, col, count(*) FROM (
+            SELECT f.practice AS p, coalesce(f.flow, '{MENU}') AS flow,
+                   coalesce(f.step, '-') AS step,
+                   CASE WHEN f.kind = 'not_heard' THEN 'missed'
+                        WHEN json_extract(a.event, '$.via') IS NOT 'voice' THEN NULL
+                        WHEN f.kind = 'answer' THEN 'answers'
+                        WHEN f.kind = 'not_understood' THEN 'missed'
+                        WHEN f.outcome IN ('asked', 'confirmed', 'corrected') THEN f.outcome
+                   END AS col
+            FROM audit_fields f JOIN audit a ON a.id = f.id
+            WHERE f.kind IN ('answer', 'not_understood', 'read_back', 'not_heard')
+              AND f.recorded_at >= ? AND f.recorded_at < ? AND f.at >= ? AND f.at < ?
+              AND (f.kind = 'not_heard' OR a.event LIKE '%"via":"voice"%')
+        ) WHERE col IS NOT NULL GROUP BY 1, 2, 3, 4
+        """,
+        (*window, start, end),
+    ):
+        cells(practice)[f"voice_{column}|{flow}|{step}"] += number
 
 
 def _elements(text: str | None) -> list[object]:

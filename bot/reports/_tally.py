@@ -37,8 +37,35 @@ open (no end in the log, or the flows changed under it)."""
 NO_ENTRY = "-"
 """The entry feedback is counted under when it rated guidance with no knowledge id."""
 
+VOICE_COLUMNS = ("answers", "asked", "confirmed", "corrected", "missed")
+"""What the voice table counts at each question: answers taken from voice notes; read-backs
+("I heard ... is that right?") asked, confirmed and corrected; and voice notes not understood
+(no words made out, words that were no answer, or words the question could not read)."""
+
+MENU = "menu"
+"""The flow a figure is counted under when it happened at the menu, before any flow."""
+
+
+def voice_column(event: Mapping[str, Any]) -> str | None:
+    """The voice table's column an event counts in, or None (the SQL holds to the same rule)."""
+    kind = event["kind"]
+    if kind == "not_heard":
+        return "missed"
+    if event.get("via") != "voice":
+        return None
+    if kind == "answer":
+        return "answers"
+    if kind == "not_understood":
+        return "missed"
+    if kind == "read_back" and event.get("outcome") in ("asked", "confirmed", "corrected"):
+        return str(event["outcome"])
+    return None
+
+
 _IGNORED = frozenset(
     {
+        "read_back",
+        "not_heard",
         "transition",
         "menu_shown",
         "help",
@@ -52,6 +79,9 @@ _IGNORED = frozenset(
         "danger_now",
     }
 )
+
+
+_VOICE_KINDS = frozenset({"answer", "not_understood", "read_back", "not_heard"})
 
 
 @dataclass
@@ -146,6 +176,8 @@ class Tally:
         ignored = _IGNORED
         for event in events:
             kind = event["kind"]
+            if kind in _VOICE_KINDS:
+                self._voice(event)
             if kind in ignored:
                 continue
             key = event.get("key", "")
@@ -206,6 +238,15 @@ class Tally:
             elif kind == "state_outdated":
                 run.end = ("open", run.where)
         return self
+
+    def _voice(self, event: Mapping[str, Any]) -> None:
+        """A voice note's fate, counted where the conversation stood, in the period it happened."""
+        column = voice_column(event)
+        bucket = self._bucket_at(event) if column is not None else None
+        if bucket is None:
+            return
+        flow, step = event.get("flow") or MENU, event.get("step") or "-"
+        bucket.cells[f"voice_{column}|{flow}|{step}"] += 1
 
     def _search(self, event: Mapping[str, Any]) -> None:
         bucket = self._bucket_at(event)

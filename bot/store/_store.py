@@ -568,6 +568,15 @@ class Store:
         with self._using("read a contact") as db:
             return _users.get_contact(db, key)
 
+    def contact_count(self) -> int:
+        """How many chats' ids are kept sealed, without reading them.
+
+        Raises:
+            StoreError: The database cannot be read.
+        """
+        with self._using("count the contacts") as db:
+            return int(db.execute("SELECT count(*) FROM contacts").fetchone()[0])
+
     def forget_contact(self, key: str) -> None:
         """Drop the sealed chat id kept for conversation ``key``, if any.
 

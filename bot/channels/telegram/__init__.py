@@ -5,6 +5,7 @@ The public front door; :func:`run_bot` puts the parts together for ``guidebot ru
 
 from __future__ import annotations
 
+import logging
 import os
 
 # python-telegram-bot 22 warns on every flood-control error that "retry after" will become a
@@ -33,7 +34,7 @@ def run_bot(app: App, settings: TelegramSettings) -> None:
     from bot.app import AppError
     from bot.audit.log import AuditError, Checkpointer, log_signing_key, supervisor_summary
     from bot.channels.telegram._personal import personal_data_described
-    from bot.keys import KeysError
+    from bot.keys import KeysError, a_new_seal_key
     from bot.reports import trainers_headline
     from bot.users import Users, keys_for
 
@@ -44,6 +45,9 @@ def run_bot(app: App, settings: TelegramSettings) -> None:
     except KeysError as error:
         raise AppError(str(error)) from error
     store = app.store
+    sealed = store.contact_count() if keys.seal_key_made else 0
+    if cost := a_new_seal_key(keys.seal_file, sealed=sealed):
+        logging.getLogger("guidebot").warning(cost)
     try:
         signer = log_signing_key(store, app.settings.data_dir)
     except AuditError as error:

@@ -752,6 +752,26 @@ class TelegramChannel:
         """Send an OGG/Opus voice note (errors are the caller's to log)."""
         await self._bot.send_voice(chat, note)
 
+    async def voice_checked(
+        self,
+        key: str,
+        kind: Literal["read_back", "not_heard"],
+        outcome: str,
+        confidence: float | None,
+    ) -> tuple[Conversation, Conversation]:
+        """Log what became of a voice note that reached no answer: categories, never words.
+
+        Returns the conversation the event was logged on and as it stands after.
+        """
+        return await asyncio.to_thread(
+            self.sessions.voice_checked,
+            key,
+            kind,
+            outcome,
+            confidence=confidence,
+            now=self.now(),
+        )
+
     # -- errors ----------------------------------------------------------------------------
 
     async def _error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

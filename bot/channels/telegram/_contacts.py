@@ -45,10 +45,14 @@ class Contacts:
         self._known: set[str] = set()
 
     def remember(self, key: str, chat: int, *, now: float) -> None:
-        """Keep the chat id for ``key`` once per process (it never changes for a private chat)."""
+        """Keep the chat id for ``key``, checked once per process (a private chat's never changes).
+
+        A kept id that no longer opens (sealed under a seal key since lost and made anew) is
+        sealed again: that is what lets a new seal key mend itself as officers write.
+        """
         if key in self._known:
             return
-        if self._store.contact(key) is None:
+        if self.chat_of(key) != chat:
             self._store.save_contact(key, self._sealer.seal(str(chat)), now=now)
         self._known.add(key)
 

@@ -20,10 +20,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -111,6 +111,19 @@ class VoiceChannel(Protocol):
         """Send an OGG/Opus voice note (errors are the caller's to log)."""
         ...
 
+    async def voice_checked(
+        self,
+        key: str,
+        kind: Literal["read_back", "not_heard"],
+        outcome: str,
+        confidence: float | None,
+    ) -> tuple[Conversation, Conversation]:
+        """Log what became of a voice note that reached no answer: categories, never words.
+
+        Returns the conversation the event was logged on and as it stands after.
+        """
+        ...
+
 
 class NoteStore(Protocol):
     """Where the /voice choice is kept (:class:`bot.store.Store` keeps channel notes)."""
@@ -138,6 +151,22 @@ class MemoryNotes:
     def set_channel_note(self, channel: str, key: str, note: dict[str, Any], *, now: float) -> None:
         """Replace the note."""
         self._notes[(channel, key)] = dict(note)
+
+
+async def _checked(channel: VoiceChannel, key: str, pending: _Pending, right: bool) -> None:
+    """Log the officer's yes or no to a read-back, before the words (if yes) are used."""
+    outcome = "confirmed" if right else "corrected"
+    await channel.voice_checked(key, "read_back", outcome, pending.confidence)
+
+
+def _moved_by_the_log(at: tuple[object, ...], logged: tuple[Conversation, Conversation]) -> bool:
+    """Whether a voice event was logged on the conversation exactly where ``at`` says it was.
+
+    Logging moves the conversation's sequence on, and a read-back's position includes it (so
+    that any answer since is noticed): a position the log itself moved is moved with it. (A
+    chat with no conversation yet has none: the log starts one, at the menu.)
+    """
+    return _position(logged[0]) == at or (at == () and logged[0].seq == 0)
 
 
 @dataclass(frozen=True)
@@ -249,6 +278,7 @@ class VoiceDesk:
                     if reply.sure and reply.answer in ("yes", "no"):
                         await channel.remove_keyboard(chat, pending.message_id)
                         del self._pending[key]
+                        await _checked(channel, key, pending, reply.answer == "yes")
                         if reply.answer == "yes":
                             await self._handle(
                                 channel,
@@ -280,6 +310,11 @@ class VoiceDesk:
         at: tuple[object, ...],
     ) -> None:
         if heard.text is None:
+            missed = "not-an-answer" if heard.transcript else "no-words"
+            logged = await channel.voice_checked(key, "not_heard", missed, heard.confidence)
+            waiting = self._pending.get(key)
+            if waiting is not None and _moved_by_the_log(waiting.at, logged):
+                self._pending[key] = replace(waiting, at=_position(logged[1]))
             if not heard.transcript:
                 await self._tell(channel, chat, NOT_HEARD)
             else:
@@ -303,6 +338,9 @@ class VoiceDesk:
             except TelegramError as error:
                 log.warning("a read-back could not be sent: %s", type(error).__name__)
                 return
+            logged = await channel.voice_checked(key, "read_back", "asked", heard.confidence)
+            if _moved_by_the_log(at, logged):
+                at = _position(logged[1])
             self._pending[key] = _Pending(
                 heard.text, heard.confidence, alternatives, sent.message_id, at
             )
@@ -362,6 +400,7 @@ class VoiceDesk:
         if _position(state) != pending.at:
             await self._tell(channel, chat, MOVED_ON)
             return
+        await _checked(channel, key, pending, query.data == YES)
         if query.data == YES:
             await self._handle(
                 channel, chat, key, pending.text, pending.confidence, pending.alternatives
