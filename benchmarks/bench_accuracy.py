@@ -21,11 +21,11 @@ The product is judged on a held-out set of officers' messages that the project n
   only in totals) and read for development since; ``blind9`` and ``blind10`` likewise, unsealed
   in the afternoon of that day, ``blind11`` and ``blind12`` in the evening, ``blind13`` and
   ``blind14`` on 4 December 2026;
-* ``blind15``, ``blind16``, ``blind17`` (terms and roles officers half-know) and ``blind18``
-  (situations in 15 to 45 words that never name the topic): sealed: their failures are counted
-  but neither printed nor saved unless ``--unseal`` is given, so whoever tunes the base can
-  run this script as usual and still not see which of its messages fail (``--read`` measures
-  the read sets only);
+* ``blind15``, ``blind16``, ``blind17`` (terms and roles officers half-know), ``blind18`` and
+  ``blind19`` (situations in 15 to 45 words that never name the topic): sealed: their
+  failures are counted but neither printed nor saved unless ``--unseal`` is given, so whoever
+  tunes the base can run this script as usual and still not see which of its messages fail
+  (``--read`` measures the read sets only);
 * ``blind6``: ``benchmarks/data/blind6_utterances.yaml``, written blind like the others and
   measured once on arrival before being read for development (benchmarks/README.md keeps
   that first figure).
@@ -83,12 +83,13 @@ SETS: dict[str, Path] = {
     "blind16": ROOT / "benchmarks" / "data" / "blind16_utterances.yaml",
     "blind17": ROOT / "benchmarks" / "data" / "blind17_utterances.yaml",
     "blind18": ROOT / "benchmarks" / "data" / "blind18_utterances.yaml",
+    "blind19": ROOT / "benchmarks" / "data" / "blind19_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 # blind3, blind4 and blind5 were unsealed on 3 December 2026 for the knowledge work, blind7 and
 # blind8 later that day, blind9 and blind10 in the afternoon, blind11 and blind12 in the evening,
 # blind13 and blind14 on 4 December (each measured in totals over two rounds or more): read since.
-SEALED: frozenset[str] = frozenset({"blind15", "blind16", "blind17", "blind18"})
+SEALED: frozenset[str] = frozenset({"blind15", "blind16", "blind17", "blind18", "blind19"})
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
 READ_SETS: tuple[str, ...] = (
