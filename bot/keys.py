@@ -135,6 +135,7 @@ class Keys:
         seal_key: bytes,
         key_file: Path | None,
         seal_file: Path,
+        seal_key_made: bool = False,
     ) -> None:
         """Hold keys :meth:`open` has read; building one directly skips its checks."""
         self._period = period
@@ -143,7 +144,7 @@ class Keys:
         self._key_file = key_file
         self._seal_file = seal_file
         self._lock = threading.Lock()
-        self.seal_key_made = False
+        self.seal_key_made = seal_key_made
         """Whether :meth:`open` found no seal key and made one (see :func:`a_new_seal_key`)."""
 
     @classmethod
@@ -175,24 +176,26 @@ class Keys:
                     f"the pseudonym key in the settings is {len(secret)} bytes: use at least "
                     f"{KEY_BYTES} random bytes (or leave it out, and guidebot makes one)"
                 )
-            opened = cls(
+            return cls(
                 period=1,
                 keys={1: bytes(secret)},
                 seal_key=seal_key,
                 key_file=None,
                 seal_file=seal_file,
+                seal_key_made=seal_made,
             )
-            opened.seal_key_made = seal_made
-            return opened
         key_file = Path(secret) if secret is not None else data_dir / PSEUDONYM_KEY_FILE
         if secret is not None:
             _private_dirs(key_file.parent)
         period, keys = _read_or_make(key_file, _new_key_file, _read_key_file)
-        opened = cls(
-            period=period, keys=keys, seal_key=seal_key, key_file=key_file, seal_file=seal_file
+        return cls(
+            period=period,
+            keys=keys,
+            seal_key=seal_key,
+            key_file=key_file,
+            seal_file=seal_file,
+            seal_key_made=seal_made,
         )
-        opened.seal_key_made = seal_made
-        return opened
 
     @property
     def period(self) -> int:

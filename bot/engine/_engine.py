@@ -256,10 +256,9 @@ class Engine:
         A voice note read back for a yes or no (``read_back``, outcome ``asked``, then
         ``confirmed`` or ``corrected``; one left unanswered logs only ``asked``), or one with no
         words the channel could use (``not_heard``: ``no-words``, ``not-an-answer``) never
-        reaches :meth:`step`, yet
-        a trainer needs to see where voice falters. The event is stamped where the conversation
-        stands (its flow and step, run and sequence) and nothing else changes: no reply, and
-        the idle deadline is left as it was.
+        reaches :meth:`step`, yet a trainer needs to see where voice falters. The event is
+        stamped where the conversation stands (its flow and step, run and sequence) and nothing
+        else changes: no reply, and the idle deadline is left as it was.
         """
         turn = Turn()
         turn.audit(kind, flow=state.flow, step=state.step, outcome=outcome)

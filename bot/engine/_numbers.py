@@ -724,10 +724,15 @@ def _birth_date(text: str, local: dt.datetime) -> tuple[int, int | None, str] | 
         born = dt.date(whole, month or 0, day)
     except ValueError:
         return None
+    return _exact_age(born, local)
+
+
+def _exact_age(born: dt.date, local: dt.datetime) -> tuple[int, None, str] | None:
+    """The age on a date of birth, and how it reads; None for a birth still to come."""
     if born > local.date():
         return None
     had = (local.month, local.day) >= (born.month, born.day)
-    age = local.year - whole - (0 if had else 1)
+    age = local.year - born.year - (0 if had else 1)
     return age, None, f"born {born:%d/%m/%Y}: {age}"
 
 
@@ -744,13 +749,11 @@ def _birth(heard: list[str], local: dt.datetime) -> tuple[int, int | None, str] 
         if index >= 2 and heard[index - 2].isdigit() and heard[index - 1].isdigit():
             day, month = int(heard[index - 2]), int(heard[index - 1])
             try:
-                born = dt.date(year, month, day)
+                exact = _exact_age(dt.date(year, month, day), local)
             except ValueError:
-                born = None
-            if born is not None and born <= local.date():
-                had = (local.month, local.day) >= (born.month, born.day)
-                age = local.year - year - (0 if had else 1)
-                return age, None, f"born {born:%d/%m/%Y}: {age}"
+                exact = None
+            if exact is not None:
+                return exact
         older = local.year - year
         return older - 1, older, f"born {year}: {max(older - 1, 0)} or {older}"
     return None

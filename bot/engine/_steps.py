@@ -67,8 +67,9 @@ FINISHED_WORDS = word_list(_ANSWERS.finished)
 NOTHING_WORDS = word_list(_ANSWERS.nothing)
 NEXT_WORDS = word_list(_ANSWERS.carry_on)
 ALL_WORDS = word_list(_ANSWERS.everything)
-ALL_BUT_WORDS = word_list(_ANSWERS.everything_but)
 """Every point of a checklist at once ("all of them", "all 4 ticked")."""
+ALL_BUT_WORDS = sorted(word_list(_ANSWERS.everything_but), key=len, reverse=True)
+"""What turns "all" into "all but ..." ("except", "apart from"), longest first."""
 
 
 @dataclass(frozen=True)
@@ -508,7 +509,7 @@ def _all_but(said: str) -> str | None:
             before = before[1:]
         if " ".join(before) not in ALL_WORDS:
             continue
-        for but in sorted(ALL_BUT_WORDS, key=len, reverse=True):
+        for but in ALL_BUT_WORDS:
             size = len(but.split())
             if " ".join(heard[end : end + size]) == but and end + size < len(heard):
                 return " ".join(heard[end + size :])
