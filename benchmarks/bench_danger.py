@@ -31,10 +31,11 @@ Sets (``benchmarks/data`` unless said):
 * ``ac`` (long end-of-job updates and handovers, one danger in passing): written blind later,
   sealed like ``b`` until 4 December 2026 (measured once, in totals), read since;
 * ``ad`` (questions and hypotheticals: "what do I do, he has a knife" against "what if a kid
-  ever has a knife") and ``ae`` (one-thumb text-speak answers to the bot's questions, danger
-  slipped in): written blind on 4 December 2026 and SEALED like ``b``; ``af`` (questions and
-  hypotheticals again, by another writer, to judge work on ``ad``): written blind at the end of
-  that session and SEALED like ``b``;
+  ever has a knife"): written blind on 4 December 2026, sealed like ``b`` until the evening of
+  that day (measured in totals twice), read since;
+* ``ae`` (one-thumb text-speak answers to the bot's questions, danger slipped in): written blind
+  on 4 December 2026 and SEALED like ``b``; ``af`` (questions and hypotheticals again, by
+  another writer, to judge work on ``ad``): written blind at the end of that day and SEALED;
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -100,7 +101,7 @@ SETS: dict[str, Path] = {
     "ae": DATA / "danger_blind_ae.yaml",
     "af": DATA / "danger_blind_af.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ad", "ae", "af"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "af"}
 NOW = 1_700_000_100.0
 
 
