@@ -36,6 +36,8 @@ Sets (``benchmarks/data`` unless said):
 * ``ae`` (one-thumb text-speak answers to the bot's questions, danger slipped in): written blind
   on 4 December 2026 and SEALED like ``b``; ``af`` (questions and hypotheticals again, by
   another writer, to judge work on ``ad``): written blind at the end of that day and SEALED;
+* ``ag`` (regional English and street words: bairn, our kid, a shank, "mam'll kill me"):
+  written blind on the evening of 4 December 2026 and SEALED like ``b``;
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -100,8 +102,9 @@ SETS: dict[str, Path] = {
     "ad": DATA / "danger_blind_ad.yaml",
     "ae": DATA / "danger_blind_ae.yaml",
     "af": DATA / "danger_blind_af.yaml",
+    "ag": DATA / "danger_blind_ag.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "af"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "af", "ag"}
 NOW = 1_700_000_100.0
 
 
