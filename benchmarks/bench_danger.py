@@ -37,7 +37,9 @@ Sets (``benchmarks/data`` unless said):
   on 4 December 2026 and SEALED like ``b``; ``af`` (questions and hypotheticals again, by
   another writer, to judge work on ``ad``): written blind at the end of that day and SEALED;
 * ``ag`` (regional English and street words: bairn, our kid, a shank, "mam'll kill me"):
-  written blind on the evening of 4 December 2026 and SEALED like ``b``;
+  written blind on the evening of 4 December 2026 and SEALED like ``b``; ``ah`` (the same
+  kind, by another writer, written blind that evening and read for development at once: the
+  round's work on the kind is judged by ``ag``);
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -103,6 +105,7 @@ SETS: dict[str, Path] = {
     "ae": DATA / "danger_blind_ae.yaml",
     "af": DATA / "danger_blind_af.yaml",
     "ag": DATA / "danger_blind_ag.yaml",
+    "ah": DATA / "danger_blind_ah.yaml",
 }
 SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "af", "ag"}
 NOW = 1_700_000_100.0
