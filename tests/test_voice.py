@@ -35,7 +35,7 @@ from bot.voice._recognise import (
     spoken_words,
 )
 from bot.voice._speak import EspeakSpeaker
-from tests.voice_fakes import HeardAs
+from tests.voice_fakes import HeardAs, HeardTwice
 
 CLEAR = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
 """The clearest of espeak's voices for pocketsphinx; the benchmark tries the others."""
@@ -402,6 +402,47 @@ def test_a_lost_first_word_is_only_feared_where_the_syllables_leave_room_for_it(
         spoken("significant harm"), harm
     )
     assert (heard.answer, heard.sure) == ("yes", False), heard
+
+
+def test_a_guess_the_unbiased_decoding_hears_plainly_is_taken(engine: Engine) -> None:
+    # "no" close behind "yes" in the question's own model is a coin toss; decoded again without
+    # the lean to the question's answers, the note is still a plain "yes": that is taken.
+    guess = Transcript("yes", 0.4, ("no",))
+    fake = HeardTwice(guess, Transcript("yes", 0.4, ("yeah",)))
+    heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
+    assert (heard.answer, heard.sure, fake.decoded) == ("yes", True, 2), heard
+
+
+@pytest.mark.parametrize(
+    "unbiased",
+    [
+        Transcript("no", 0.4),  # the other answer
+        Transcript("", 0.0),  # nothing
+        Transcript("yes", 0.4, ("no",)),  # the same coin toss
+        Transcript("yesh", 0.4),  # close, not plain
+    ],
+)
+def test_a_guess_the_unbiased_decoding_does_not_bear_out_is_read_back(
+    engine: Engine, unbiased: Transcript
+) -> None:
+    fake = HeardTwice(Transcript("yes", 0.4, ("no",)), unbiased)
+    heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
+    assert (heard.answer, heard.sure, fake.decoded) == ("yes", False, 2), heard
+
+
+def test_a_doubt_no_second_decoding_can_settle_is_read_back_without_one(engine: Engine) -> None:
+    # A lost "not" ("sure" of "not sure") and a misheard command are lost the same way by any
+    # decoding of the same sound: they are read back, and the note is decoded once.
+    for reading, said in (("sure", "not sure"), ("cancel", "cancel")):
+        fake = HeardTwice(Transcript(reading, 0.4), Transcript(reading, 0.4))
+        heard = Listener(engine, recogniser=fake).hear(spoken(said), CONFIRM)
+        assert (heard.sure, fake.decoded) == (False, 1), heard
+
+
+def test_an_answer_heard_plainly_is_decoded_once(engine: Engine) -> None:
+    fake = HeardTwice(Transcript("yes", 0.4), Transcript("no", 0.4))
+    heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
+    assert (heard.answer, heard.sure, fake.decoded) == ("yes", True, 1), heard
 
 
 def test_a_spoken_command_is_read_back_before_it_acts(engine: Engine) -> None:
