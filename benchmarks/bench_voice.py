@@ -111,6 +111,9 @@ class Result:
     top3: bool | None
     rtf: float
     cpu_rtf: float
+    handed_on: bool = False
+    """No answer taken, but the transcript handed to the engine as said: at a question with
+    set answers, only a reading the danger check acts on is (``Listener._meaning``)."""
 
 
 def load_clips(folder: Path = VOICE_SET) -> list[Clip]:
@@ -235,6 +238,7 @@ def run(
                     top3=top3,
                     rtf=heard.rtf,
                     cpu_rtf=cpu / heard.seconds,
+                    handed_on=heard.answer is None and heard.text is not None,
                 )
             )
     if readings is not None:
@@ -278,6 +282,8 @@ def summary(results: list[Result]) -> dict[str, Any]:
         out["out of domain"] = total
         out["ood rejected"] = round(ood["not understood"] / total, 3)
         out["ood taken"] = round(ood["wrong, taken"] / total, 3)
+        # Counted as not understood (no answer taken), yet handed to the engine as danger.
+        out["ood handed on"] = sum(r.handed_on for r in results if r.clip.kind == "out-of-domain")
     return out
 
 
@@ -370,7 +376,10 @@ def print_table(figures: dict[str, dict[str, Any]]) -> None:
             if "top3" in s:
                 extra = f"top-3 {_pct(s['top3'])}"
             if "ood rejected" in s:
-                extra = f"rejected {_pct(s['ood rejected'])}, taken {_pct(s['ood taken'])}"
+                extra = (
+                    f"rejected {_pct(s['ood rejected'])}, taken {_pct(s['ood taken'])}; "
+                    f"{s['ood handed on']} handed to the engine as said (danger heard)"
+                )
             print(f"  {group:14} n={s['clips']:<4} WER {s['wer']:.2f}  {extra}")
 
 

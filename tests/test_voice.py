@@ -35,7 +35,7 @@ from bot.voice._recognise import (
     spoken_words,
 )
 from bot.voice._speak import EspeakSpeaker
-from tests.voice_fakes import HeardAs
+from tests.voice_fakes import HeardAs, HeardTwice
 
 CLEAR = EspeakSpeaker(voice="en+f2", words_per_minute=160, seed=11)
 """The clearest of espeak's voices for pocketsphinx; the benchmark tries the others."""
@@ -402,6 +402,64 @@ def test_a_lost_first_word_is_only_feared_where_the_syllables_leave_room_for_it(
         spoken("significant harm"), harm
     )
     assert (heard.answer, heard.sure) == ("yes", False), heard
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [
+        Transcript("yesh", 0.4),  # a near miss
+        Transcript("chess", 0.4, ("yes",)),  # the answer only in a lower reading
+    ],
+)
+def test_a_guess_the_unbiased_decoding_hears_plainly_is_taken(
+    engine: Engine, guess: Transcript
+) -> None:
+    # The question's own model may have pulled the sound towards its answers; decoded again
+    # without that pull, the note is a plain "yes": that is taken.
+    fake = HeardTwice(guess, Transcript("yes", 0.4, ("yeah",)))
+    heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
+    assert (heard.answer, heard.sure, fake.decoded) == ("yes", True, 2), heard
+
+
+@pytest.mark.parametrize(
+    "unbiased",
+    [
+        Transcript("no", 0.4),  # the other answer
+        Transcript("", 0.0),  # nothing
+        Transcript("yes", 0.4, ("no",)),  # a coin toss
+        Transcript("yesh", 0.4),  # the same near miss
+    ],
+)
+def test_a_guess_the_unbiased_decoding_does_not_bear_out_is_read_back(
+    engine: Engine, unbiased: Transcript
+) -> None:
+    fake = HeardTwice(Transcript("yesh", 0.4), unbiased)
+    heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
+    assert (heard.answer, heard.sure, fake.decoded) == ("yes", False, 2), heard
+
+
+@pytest.mark.parametrize(
+    ("biased", "said"),
+    [
+        (Transcript("yes", 0.4, ("no",)), "yes"),  # a rival answer close behind
+        (Transcript("sure", 0.4), "not sure"),  # a lost "not"
+        (Transcript("cancel", 0.4), "cancel"),  # a command
+    ],
+)
+def test_a_doubt_no_second_decoding_can_settle_is_read_back_without_one(
+    engine: Engine, biased: Transcript, said: str
+) -> None:
+    # The same sound decoded again is heard with the same acoustic model: a rival, a lost
+    # "not" or a misheard command would be heard the same way, so they are read back.
+    fake = HeardTwice(biased, Transcript(biased.text, 0.4))
+    heard = Listener(engine, recogniser=fake).hear(spoken(said), CONFIRM)
+    assert (heard.sure, fake.decoded) == (False, 1), heard
+
+
+def test_an_answer_heard_plainly_is_decoded_once(engine: Engine) -> None:
+    fake = HeardTwice(Transcript("yes", 0.4), Transcript("no", 0.4))
+    heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
+    assert (heard.answer, heard.sure, fake.decoded) == ("yes", True, 1), heard
 
 
 def test_a_spoken_command_is_read_back_before_it_acts(engine: Engine) -> None:

@@ -21,3 +21,23 @@ class HeardAs:
 
     def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
         return self.transcript
+
+
+class HeardTwice:
+    """A recogniser whose reading leans to the question's answers when it is given them.
+
+    The listener decodes a note again without the question's bias to check a guess; this one
+    hears ``biased`` with the question's phrases as hints and ``unbiased`` without, and counts
+    the decodings asked of it.
+    """
+
+    name = "fake"
+
+    def __init__(self, biased: Transcript, unbiased: Transcript) -> None:
+        self.biased = biased
+        self.unbiased = unbiased
+        self.decoded = 0
+
+    def transcribe(self, pcm: Pcm, hints: object = ()) -> Transcript:
+        self.decoded += 1
+        return self.biased if hints else self.unbiased

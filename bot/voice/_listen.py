@@ -6,8 +6,10 @@ choice, "Understood"), the transcript and the recogniser's other readings are ma
 question's phrases with a strict whole-message score: close enough and the answer is taken,
 nearly close enough and the officer is asked "I heard ... is that right?", below that it is not
 understood. Speech from outside the domain therefore comes out as not understood rather than a
-confident wrong answer. Danger is never held back by this: a reading in which the engine hears
-danger now goes to the engine as said, so a misheard "knife" still brings protect-first.
+confident wrong answer. An answer the question's model only nearly heard, or heard only in a
+lower reading, is taken where the note, decoded again with the domain's model alone, says it
+plainly (:func:`_bears_out`). Danger is never held back by this: a reading in which the engine
+hears danger now goes to the engine as said, so a misheard "knife" still brings protect-first.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import logging
 import re
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -403,7 +405,13 @@ class Listener:
         # would only ask again, so a very noisy note's caution is for the conversation's own
         # questions.
         very_noisy = noise < VERY_NOISY_DB and expected is not READ_BACK
-        heard = self._meaning(transcript, expected, syllables_heard(pcm), very_noisy=very_noisy)
+        heard = self._meaning(
+            transcript,
+            expected,
+            syllables_heard(pcm),
+            very_noisy=very_noisy,
+            unbiased=(lambda: self.recogniser.transcribe(pcm, ())) if hints else None,
+        )
         took = time.perf_counter() - started
         return Heard(
             transcript=transcript.text,
@@ -423,6 +431,7 @@ class Listener:
         beats: int | None = None,
         *,
         very_noisy: bool = False,
+        unbiased: Callable[[], Transcript] | None = None,
     ) -> tuple[str | None, str | None, float, bool]:
         readings = [transcript.text, *transcript.alternatives]
         found = best_match(readings, expected, beats)
@@ -431,20 +440,26 @@ class Listener:
             return None, None, 0.0, False
         if found is not None and found[1] >= CONFIRM:
             answer, score, reading = found
-            sure = (
-                score >= ACCEPT
-                and reading == text  # a lower reading is only a guess: read it back
-                and answer.id not in COMMANDS  # a misheard "cancel" must not act unasked
-                and not _half_of_another(_core(reading), answer, expected, beats)
-                and not _heard_alike(_core(reading), answer, expected)
-                and not _rivalled(readings, answer, expected, beats)
-                and not (very_noisy and syllables(_core(reading)) < 2)
+            # A near miss or a lower reading may be no more than the question's model pulling
+            # the sound towards its answers: a decoding without that pull can settle it.
+            guessed = score < ACCEPT or reading != text
+            doubted = (
+                answer.id in COMMANDS  # a misheard "cancel" must not act unasked
+                # Another answer close behind is the sound itself in two minds, and a second
+                # decoding of the same sound hears it with the same acoustic model: "the
+                # appropriate adult is on the way" was "on my way" in both, and taken wrong.
+                or _rivalled(readings, answer, expected, beats)
+                or _half_of_another(_core(reading), answer, expected, beats)
+                or _heard_alike(_core(reading), answer, expected)
+                or (very_noisy and syllables(_core(reading)) < 2)
                 # In a roaring street a No at "Is the child in danger?" is read back however
                 # long it sounded: "yes she's in danger" was heard as "nothing yet". A wrong
                 # Yes costs a tap; a wrong No leaves a child unprotected.
-                and not (very_noisy and answer.id in expected.clears_safety)
+                or (very_noisy and answer.id in expected.clears_safety)
             )
-            return answer.text, answer.id, score, sure
+            if guessed and not doubted and unbiased is not None:
+                guessed = not _bears_out(unbiased(), answer, expected, beats)
+            return answer.text, answer.id, score, not guessed and not doubted
         if any(self.engine.danger.read(reading) for reading in readings if reading):
             # Danger now is the engine's to act on, matched or not: as said, and no read-back.
             return text, None, transcript.confidence, True
@@ -474,6 +489,34 @@ def _domain_sounds(engine: Engine) -> Sounds:
         }
         sounds = _SOUNDS[engine] = Sounds.of(words)
     return sounds
+
+
+def _bears_out(
+    transcript: Transcript, answer: Answer, expected: Expected, beats: int | None
+) -> bool:
+    """Whether the note decoded without the question's lean hears the same answer plainly.
+
+    The question's own model pulls what was heard towards its answers, so a guess there (a
+    near miss, or an answer only in a lower reading: "shape goes to school" first, "she goes to
+    school" second) may be that pull and nothing more. The domain model, which leans to no
+    answer, hearing the same answer as its best reading, whole and unrivalled, is a second
+    witness: the guess is taken. What a second decoding of the same sound cannot settle (a
+    rival answer close behind, a lost "not", a command, a very noisy note) is read back all the
+    same. See benchmarks/README.md's voice section, tenth round.
+    """
+    readings = [transcript.text, *transcript.alternatives]
+    found = best_match(readings, expected, beats)
+    if found is None or not transcript.text:
+        return False
+    other, score, reading = found
+    return (
+        other.id == answer.id
+        and score >= ACCEPT
+        and reading == transcript.text
+        and not _rivalled(readings, answer, expected, beats)
+        and not _half_of_another(_core(reading), answer, expected, beats)
+        and not _heard_alike(_core(reading), answer, expected)
+    )
 
 
 def _half_of_another(
