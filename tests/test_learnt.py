@@ -537,6 +537,19 @@ def test_the_learnt_first_topic_missing_from_the_three_shown_takes_the_third_pla
     assert result.status == plain.status
 
 
+def test_a_learnt_first_topic_under_the_offer_bar_is_not_offered() -> None:
+    said = "police protection and a domestic and a missing kid, can my notes wait till the end"
+    matcher = Matcher(SMALL_BASE, questions=NOTES_LATER)
+    assert matcher.learnt is not None
+    belief = matcher.learnt.probabilities(normalised_words(said))["recording"]
+
+    class JustOver(Matcher):
+        LEARNT_OFFER_AT = belief + 0.01
+
+    result = JustOver(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
+    assert "recording" not in [match.entry.id for match in result.matches]
+
+
 def test_a_topic_already_shown_or_off_topic_is_not_offered() -> None:
     matcher = Matcher(SMALL_BASE, questions=NOTES_LATER)
     shown = matcher.search("write up my notes, they can wait till the end of the week", limit=3)
