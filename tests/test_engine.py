@@ -841,7 +841,7 @@ def test_a_knowledge_card_is_its_summary_and_source_then_two_points(engine: Engi
 def test_an_unsure_search_says_so_and_points_to_a_supervisor(engine: Engine) -> None:
     chat = Chat(engine)
     _to_needs(chat)
-    said = chat.send("ask police protection")
+    said = chat.send("ask child protection")
     search = [e for e in chat.events if e.kind == "search"]
     assert search[-1].status == "ambiguous"
     assert said.startswith("I'm not sure which guidance you mean. The closest:")
@@ -860,6 +860,28 @@ def test_a_confident_search_shows_the_card_without_hedging(engine: Engine) -> No
     assert [e.status for e in chat.events if e.kind == "search"] == ["confident"]
     assert "not sure" not in said.lower()
     assert "38(6)" in said
+
+
+def test_a_sure_search_names_the_card_it_could_hardly_tell_from_the_one_shown(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    said = chat.send("ask LA wont take the kid after charge")
+    search = [e for e in chat.events if e.kind == "search"]
+    assert [e.status for e in search] == ["confident"]
+    first, second = (engine.knowledge.get(entry_id) for entry_id in search[-1].entries[:2])
+    assert first is not None and second is not None
+    assert "not sure" not in said.lower()
+    assert said.startswith(f"{first.title}: ")
+    assert f"Related: {second.title}." in said.splitlines()
+
+
+def test_a_sure_search_with_a_clear_leader_names_nothing_related(engine: Engine) -> None:
+    chat = Chat(engine)
+    _to_needs(chat)
+    said = chat.send("ask PACE 38(6) transfer")
+    assert "Related: " not in said
 
 
 def test_an_emergency_typed_at_the_menu_gets_protect_first_before_the_menu(

@@ -50,14 +50,14 @@ def test_json_lines_from_standard_input_one_answer_per_query() -> None:
 
 
 def test_ambiguous_answers_say_so_before_the_options() -> None:
-    result = CliRunner().invoke(cli, ["kb", "search", "police protection", "--limit", "3"])
+    result = CliRunner().invoke(cli, ["kb", "search", "child protection", "--limit", "3"])
     lines = result.output.splitlines()
     assert lines[0] == "Not sure which you mean. Closest options:"
     assert [line[:3] for line in lines if line[:1].isdigit()] == ["1. ", "2. ", "3. "]
 
 
 def test_ambiguous_answers_end_by_pointing_to_advice() -> None:
-    result = CliRunner().invoke(cli, ["kb", "search", "police protection", "--limit", "3"])
+    result = CliRunner().invoke(cli, ["kb", "search", "child protection", "--limit", "3"])
     assert result.output.splitlines()[-1] == (
         "If none of these fits, ask your supervisor or specialist child protection advice."
     )

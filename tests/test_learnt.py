@@ -448,6 +448,59 @@ def test_a_leader_under_the_first_topic_bar_is_a_choice_however_the_learnt_opini
     assert result.status == "ambiguous"
 
 
+class LongSituations(AgreementAlone):
+    """The short-message bar out of reach, so only the long-situation bar can make it sure.
+
+    The small base's leader scores 52: the long bar is set under that and the first-topic bar
+    over it, and "long" made four words, the length of the message, to test the rule's logic.
+    """
+
+    AGREED_FIRST_AT = 53.0
+    LONG_AGREED_FIRST_AT = 50.0
+    LONG_FROM = 4
+
+
+AGREEING = (
+    ("misper back today, anything else to do", "missing-child"),
+    ("misper found today", "missing-child"),
+    ("neglect job today", "neglect"),
+)
+
+
+def _long_case(matcher_class: type[Matcher], labelled: tuple[tuple[str, str], ...]) -> SearchResult:
+    questions = LabelledQuestions(labelled=tuple((text, (topic,)) for text, topic in labelled))
+    return matcher_class(SMALL_BASE, questions=questions).search(MISPER_TODAY, limit=3)
+
+
+def test_a_long_situation_whose_leader_is_the_learnt_first_topic_is_sure_from_a_lower_score() -> (
+    None
+):
+    """A long message explains less of itself to the entries; the questions still read it."""
+    result = _long_case(LongSituations, AGREEING)
+    assert result.matches[0].entry.id == "missing-child"
+    assert result.matches[0].score >= LongSituations.LONG_AGREED_FIRST_AT
+    assert result.matches[0].score < LongSituations.AGREED_FIRST_AT
+    assert result.status == "confident"
+
+
+def test_a_shorter_message_at_the_same_score_is_still_a_choice() -> None:
+    class Shorter(LongSituations):
+        LONG_FROM = 5
+
+    result = _long_case(Shorter, AGREEING)
+    assert result.matches[0].entry.id == "missing-child"
+    assert result.status == "ambiguous"
+
+
+def test_a_long_situation_the_learnt_opinion_reads_weakly_is_still_a_choice() -> None:
+    class Doubting(LongSituations):
+        LONG_AGREE_AT = 0.95
+
+    result = _long_case(Doubting, AGREEING)
+    assert result.matches[0].entry.id == "missing-child"
+    assert result.status == "ambiguous"
+
+
 # Officers ask when to write up in words the small base's recording entry never uses.
 NOTES_LATER = LabelledQuestions(
     labelled=(
@@ -482,6 +535,19 @@ def test_the_learnt_first_topic_missing_from_the_three_shown_takes_the_third_pla
     # The first two and the status are the search's own: the offer never makes anything sure.
     assert result.matches[:2] == plain.matches[:2]
     assert result.status == plain.status
+
+
+def test_a_learnt_first_topic_under_the_offer_bar_is_not_offered() -> None:
+    said = "police protection and a domestic and a missing kid, can my notes wait till the end"
+    matcher = Matcher(SMALL_BASE, questions=NOTES_LATER)
+    assert matcher.learnt is not None
+    belief = matcher.learnt.probabilities(normalised_words(said))["recording"]
+
+    class JustOver(Matcher):
+        LEARNT_OFFER_AT = belief + 0.01
+
+    result = JustOver(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
+    assert "recording" not in [match.entry.id for match in result.matches]
 
 
 def test_a_topic_already_shown_or_off_topic_is_not_offered() -> None:

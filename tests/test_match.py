@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import Entry, KnowledgeBase, SearchResult
-from bot.knowledge._match import EntryScore, Matcher, phrase_score
+from bot.knowledge._match import EntryScore, Matcher, phrase_score, without_openers
 from bot.knowledge._normalise import normalised_words
 from bot.language import read_yaml
 from tests.conftest import DATA, ROOT, shipped_knowledge
@@ -358,10 +358,10 @@ READ_SETS = {
     # floor 0.98 -> 0.95 and blind6's 0.82 -> 0.81, as two-topic questions are now offered as
     # a choice of right entries (ambiguous, never wrong); top-3 floors raised. Back to 1.0
     # with blind9 and blind10 learnt from and the learnt opinion's agreement (seventh round).
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 0.98, 0.0, 1.0),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 1.0, 0.0, 1.0),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 1.0, 0.97, 0.0, 0.90),
-    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 1.0, 0.94, 0.0, 0.92),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 1.0, 0.98, 0.0, 0.90),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 1.0, 0.95, 0.0, 0.92),
     # blind3, blind4 and blind5 were sealed until 3 December 2026, blind7 and blind8 until
     # later that day, blind9 and blind10 until that afternoon (their last sealed measures are
     # in benchmarks/README.md); held at what they score in-sample since. None is answered
@@ -372,18 +372,18 @@ READ_SETS = {
     # round); blind9's and blind10's confident-and-right floors came down (0.89 -> 0.88, 0.84
     # -> 0.81) when blind11 and blind12 were learnt from, before any rule of that round.
     "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 1.0, 0.95, 0.0, 0.93),
-    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 1.0, 0.92, 0.0, 0.85),
+    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 1.0, 0.93, 0.0, 0.85),
     "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 1.0, 0.86, 0.0, 0.90),
     # blind6 was first measured (before any tuning) at 0.033 confidently wrong.
-    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 1.0, 0.84, 0.0, 0.83),
-    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 1.0, 0.85, 0.0, 0.76),
-    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 1.0, 0.84, 0.004, 1.0),
-    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 1.0, 0.89, 0.0, 0.96),
-    "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1.0, 0.81, 0.0, 0.90),
+    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 1.0, 0.86, 0.0, 0.83),
+    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 1.0, 0.87, 0.0, 0.76),
+    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 1.0, 0.85, 0.004, 1.0),
+    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 1.0, 0.90, 0.0, 0.96),
+    "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1.0, 0.82, 0.0, 0.90),
     # blind11 and blind12 were sealed until the evening of 3 December 2026 (their last sealed
     # measures are in benchmarks/README.md); they have no negatives.
-    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.84, 0.0, None),
-    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 1.0, 0.78, 0.0, None),
+    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.85, 0.0, None),
+    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 1.0, 0.77, 0.0, None),
     # blind13 and blind14 were sealed until 4 December 2026 (last sealed measures, top-3;
     # confident and right; confident and wrong: blind13 0.943; 0.770; 0.026, blind14 0.984;
     # 0.673; 0.004). Learning from them brought nine older sets' confident-and-right floors
@@ -404,9 +404,84 @@ READ_SETS = {
     # a choice of its two right entries), blind13's top-3 0.99 -> 0.98, and one confident wrong
     # answer in-sample on blind8 and on blind13 (ceiling 0.0 -> 0.004; left out, blind8 4 -> 3
     # and blind13 5 -> 2 wrong).
-    "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.98, 0.85, 0.004, None),
-    "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 1.0, 0.81, 0.0, None),
+    "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.99, 0.84, 0.004, None),
+    "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 1.0, 0.83, 0.0, None),
+    # blind18 (long situations that never name the topic) was sealed until the evening of 4
+    # December 2026 (last sealed measure: top-3 0.875, confident and right 0.449, confident and
+    # wrong 0.034); it has no negatives. Learning from it, before any rule of that round, brought
+    # five older sets' floors down by one or two messages in a hundred (confident and right:
+    # blind5 0.86 -> 0.85, blind8 0.84 -> 0.83, blind10 0.81 -> 0.80, blind12 0.78 -> 0.76,
+    # blind13 0.85 -> 0.84; top-3: blind10 1.0 -> 0.99, one message); left out one set at a time
+    # the seventeen sets answer 2,685 of 3,452 confidently and rightly, 36 wrongly. Then a card
+    # of the leader's own topic a point or less behind it no longer made the officer choose
+    # (``Matcher.LEARNT_TIE`` 1 -> 0, the other card named as related): confident-and-right
+    # floors ratcheted to what every set scores in-sample (left out: 2,685 -> 2,706 right, 36
+    # wrong), and blind13's top-3 0.98 -> 0.99.
+    "blind18": (BLIND / "blind18_utterances.yaml", "utterances", 1.0, 0.63, 0.0, None),
 }
+
+
+def test_a_same_topic_entry_a_point_behind_is_named_beside_a_sure_answer(
+    shipped: KnowledgeBase,
+) -> None:
+    """Two cards of one topic the search can hardly tell apart: lead with one, name the other."""
+    result = shipped.search("LA wont take the kid after charge", limit=3)
+    assert result.status == "confident"
+    first, second = result.matches[0], result.matches[1]
+    assert 0 < first.score - second.score <= Matcher.SAME_TOPIC_NEAR
+    assert set(first.entry.topics) & set(second.entry.topics)
+    assert second.entry in result.also
+    assert result.to_json()["also"] == [entry.id for entry in result.also]
+
+
+def test_a_clear_leader_names_no_related_entry(shipped: KnowledgeBase) -> None:
+    result = shipped.search("PACE 38(6) transfer", limit=3)
+    assert result.status == "confident"
+    assert result.matches[0].score - result.matches[1].score > Matcher.SAME_TOPIC_NEAR
+    assert result.also == ()
+
+
+def test_every_card_of_the_topic_close_behind_is_named(shipped: KnowledgeBase) -> None:
+    """Asked "police protection", three s46 cards score within a point: two are named."""
+    result = shipped.search("police protection", limit=3)
+    assert result.status == "confident"
+    assert {match.entry.id for match in result.matches[1:]} == {e.id for e in result.also}
+    assert all(
+        "police-protection-s46" in match.entry.topics and match.score >= result.matches[0].score - 1
+        for match in result.matches
+    )
+
+
+def test_an_answer_left_as_a_choice_names_nothing_beside_it(shipped: KnowledgeBase) -> None:
+    result = shipped.search("child protection", limit=3)
+    assert result.status == "ambiguous"
+    assert result.also == ()
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("voice note so we took the two kids under s46", "so we took the two kids under s46"),
+        ("Voice note, sorry weird one: mum says", "mum says"),
+        ("quick one - kid in the cells", "kid in the cells"),
+    ],
+)
+def test_how_a_message_was_sent_is_not_read_as_what_it_is_about(said: str, read: str) -> None:
+    assert without_openers(said) == read
+
+
+@pytest.mark.parametrize(
+    "said", ["she sent him a voice note saying sorry", "sorrowful kid at the door", "quickly now"]
+)
+def test_the_same_words_later_in_a_message_or_inside_a_word_are_kept(said: str) -> None:
+    assert without_openers(said) == said
+
+
+def test_a_voice_note_opener_does_not_point_at_the_childs_voice(shipped: KnowledgeBase) -> None:
+    said = "mum says a man on a game console asked her eleven year old son to turn his camera on"
+    plain, dictated = shipped.search(said, limit=3), shipped.search("voice note " + said, limit=3)
+    assert dictated.status == plain.status
+    assert [m.entry.id for m in dictated.matches] == [m.entry.id for m in plain.matches]
 
 
 @pytest.mark.parametrize("name", READ_SETS)

@@ -765,6 +765,10 @@ class Engine:
             # Never a silent guess: say it is not sure before showing the closest entry.
             turn.say("I'm not sure which guidance you mean. The closest:")
         say_card(turn, result.matches[0].entry)
+        if result.also:
+            # Guidance the search could hardly tell from the card shown: named, never hidden.
+            related = "; ".join(entry.title for entry in result.also)
+            turn.say(f"Related: {related}.")
         if result.status == "ambiguous":
             others = "; ".join(match.entry.title for match in result.matches[1:])
             also = f"Also close: {others}. " if others else ""

@@ -25,12 +25,15 @@ class SearchResult:
     ``status`` lets every caller say honestly how sure it is: ``confident`` (lead with the top
     entry), ``ambiguous`` (offer the top options and let the officer choose) or ``none`` (say
     nothing fits and point to a supervisor or specialist advice). ``matches`` is best first and
-    may be non-empty even for ``none`` (the closest guesses, for display as such).
+    may be non-empty even for ``none`` (the closest guesses, for display as such). ``also``
+    holds, for a ``confident`` answer, entries of the first one's topic that the search could
+    hardly tell from it: shown as related guidance, so leading with one never hides the other.
     """
 
     query: str
     status: MatchStatus
     matches: tuple[Match, ...]
+    also: tuple[Entry, ...] = ()
 
     def to_json(self) -> dict:
         """The JSON line shape of ``guidebot kb search --json``."""
@@ -48,4 +51,5 @@ class SearchResult:
                 }
                 for m in self.matches
             ],
+            "also": [entry.id for entry in self.also],
         }

@@ -224,6 +224,8 @@ class StopWords(_Strict):
 
     stop_words: Phrases = Field(min_length=1)
     verb_forms: dict[Phrase, Phrase] = Field(default_factory=dict)
+    openers: Phrases = ()
+    """How a message was sent or is begun ("voice note"), said before what it is about."""
 
 
 class People(_Strict):
