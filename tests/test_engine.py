@@ -778,6 +778,55 @@ def test_a_missing_child_opener_goes_on_as_found_or_still_missing(
     assert f"{chat.state.flow}/{chat.state.step}" == step
 
 
+@pytest.mark.parametrize(
+    ("opener", "age", "taken", "step"),
+    [
+        ("on a 136", "15", "Reason: Section 136", "child-in-custody/s136-place"),
+        ("vol interview", "14", "Reason: Voluntary interview", "child-in-custody/aa-voluntary"),
+        ("on a 136", "8", "Under 10: section 136: Yes", "child-in-custody/s136-place"),
+    ],
+)
+def test_what_an_opener_says_of_a_later_question_is_taken_there_and_said_back(
+    engine: Engine, opener: str, age: str, taken: str, step: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert chat.state.step == "age" and chat.state.ahead  # asked the age first, the rest kept
+    said = chat.send(age)
+    assert f"Taken from what you said: {taken}." in said
+    assert f"{chat.state.flow}/{chat.state.step}" == step
+    taken_at = chat.state.answers[-1].step
+    assert taken_at not in {answer.step for answer in chat.state.ahead}  # taken once
+    # 'back' undoes the taken answer: the officer is then asked the question itself.
+    chat.send("back")
+    assert chat.state.step == taken_at and chat.state.answers[-1].step == "age"
+
+
+@pytest.mark.parametrize("opener", ["kid in custody", "juvenile in custody", "custody"])
+def test_the_words_that_picked_a_flow_answer_no_later_question(engine: Engine, opener: str) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    chat.send("15")
+    assert chat.state.step == "reason"  # "in custody" does not say the child was arrested
+
+
+@pytest.mark.parametrize(
+    ("opener", "step"),
+    [
+        ("misper 14 since yesterday", "missing-child/immediate-risk"),  # a length of time
+        ("misper 14", "missing-child/how-long"),  # an age, never 14 hours
+        ("misper 15 from care", "missing-child/how-long"),
+    ],
+)
+def test_a_length_of_time_in_an_opener_is_taken_only_when_said_as_one(
+    engine: Engine, opener: str, step: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    chat.send("still missing")
+    assert f"{chat.state.flow}/{chat.state.step}" == step
+
+
 @pytest.mark.parametrize("greeting", ["hi", "Hello!", "/start", "morning"])
 def test_a_greeting_shows_the_menu(engine: Engine, greeting: str) -> None:
     chat = Chat(engine)

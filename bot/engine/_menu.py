@@ -139,6 +139,16 @@ class Menu:
         return " ".join(word for word in words(text).split() if word not in single)
 
     @staticmethod
+    def without_title_words(flow: Flow, text: str) -> str:
+        """The opener without the words of the flow's own title ("kid in custody": "kid").
+
+        Read for the questions further on: "in custody" is why Child in custody was picked and
+        says nothing of why the child is there, where "on a 136" or "arrested" does.
+        """
+        title = set(words(f"{flow.spec.menu_label} {flow.id.replace('-', ' ')}").split())
+        return " ".join(word for word in words(text).split() if word not in title)
+
+    @staticmethod
     def is_greeting(text: str) -> bool:
         """True for a message that only opens the chat ("hi", "/start", "morning")."""
         return is_greeting(text)

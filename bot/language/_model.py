@@ -191,6 +191,8 @@ class Numbers(_Strict):
     """Words after an age not reached yet ("18 next week"): one less now."""
     reported_times: Phrases = ()
     """Words giving someone's guess at a clock time ("mum reckons half 9"): read as "since"."""
+    opener_times: Phrases = ()
+    """Words showing an opener gives a length of time ("misper since yesterday"), not an age."""
 
 
 class Spelling(_Strict):
