@@ -60,6 +60,9 @@ def test_why_the_child_is_in_custody(
         ("told him hes not in trouble", "Taken as done: reassurance"),
         ("grandad here but hes had a skinful", "couldn't match"),  # no safe adult
         ("yeah seen him", "couldn't match"),  # the child seen: no medical care named
+        ("ambos otw, nan with her", "Still to come, so not done yet: medical care"),
+        ("paramedics due in 10", "Still to come, so not done yet: medical care"),
+        ("he has a wound on his arm, paramedics on way", "Still to come, so not done yet"),
     ],
 )
 def test_done_coming_or_done_for_someone_else_is_said_back(
@@ -584,6 +587,9 @@ def test_a_firm_no_after_a_yes_word_and_nobody_yet_are_no(
         ("all but 3", ("facts", "judgement", "sources")),
         ("ticked all except 2 and 4", ("facts", "opinion")),
         ("all of them", ("facts", "judgement", "opinion", "sources")),
+        # the option left out named in its label's words, not one of its phrases
+        ("everything apart from where the info came from", ("facts", "judgement", "opinion")),
+        ("all except my judgement", ("facts", "opinion", "sources")),
     ],
 )
 def test_all_except_some_ticks_every_option_but_those(
@@ -633,3 +639,39 @@ def test_an_officers_words_for_this_shift_and_for_having_seen_the_child(
 ) -> None:
     recorded, replies = _recorded(engine, at, where, said)
     assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("said", "need"),
+    [
+        ("she's with her aunty now who seems sound", False),  # "sound" is a word, not "wound"
+        ("nan here, she is calmer now", False),
+        ("she has a wound on her leg, nan here", True),
+        ("she has a wund on her leg, nan here", True),  # a slip, not another word
+    ],
+)
+def test_an_everyday_word_is_never_mended_into_another(
+    engine: Engine, at: dict[str, Conversation], said: str, need: bool
+) -> None:
+    _, replies = _step(engine, at["initial-contact/needs"], said)
+    assert ("described a need for medical care" in replies) == need, replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("initial-contact/see-child", "nan has seen her", None),  # the nan saw her, not you
+        ("initial-contact/see-child", "sw has spoken with him", None),
+        ("missing-child/safe-well", "mum has seen him, hes home", None),
+        ("initial-contact/see-child", "seen her, nan here", "yes"),
+        ("initial-contact/see-child", "nan and i have seen her", "yes"),
+        ("missing-child/safe-well", "seen him at the house", "yes"),
+    ],
+)
+def test_a_child_seen_by_someone_else_is_not_seen_by_the_officer(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str | None
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == ([] if outcome is None else [outcome]), replies
+    if outcome is None:
+        assert replies.startswith("That sounds like someone else did it, not you."), replies

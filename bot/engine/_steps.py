@@ -289,6 +289,8 @@ def _read_confirm(
         return Reading(retry="That sounds like a change to an earlier answer: 'back' goes to it.")
     if read.of_an_adult:
         return Reading(retry="That sounds like an adult, not the child.")
+    if read.by_someone_else:
+        return Reading(retry="That sounds like someone else did it, not you.")
     if read.mixed is not None and action and read.mixed in ("yes", "ask"):
         # "dash done but the baby isn't on it yet", "partly": an action part done is not done,
         # and what is left stays on the follow-up list.
@@ -459,6 +461,11 @@ def _read_checklist(
                 if named is not None
                 else read_points(left_out, step_words.points, actions=False).covered
             )
+            if not out:
+                # "everything apart from where the info came from": the option named by its
+                # label in other words, not by one of its phrases.
+                by_label = best_option(left_out, step_words.options)
+                out = () if by_label is None else (by_label,)
             if out:
                 indexes = tuple(at for at, item in enumerate(ids) if item not in out)
         found = (
