@@ -768,6 +768,9 @@ def test_a_job_named_at_the_menu_starts_the_flow_it_is_done_in(
         ("missing kid, not found yet", "missing-child/how-long"),
         ("misper still not back", "missing-child/how-long"),
         ("misper returned home", "missing-child/safe-well"),
+        ("found missing child", "missing-child/safe-well"),
+        ("misssing child", "missing-child/status"),  # the flow's name mistyped says no more
+        ("mising kid found", "missing-child/safe-well"),
     ],
 )
 def test_a_missing_child_opener_goes_on_as_found_or_still_missing(
@@ -825,6 +828,25 @@ def test_a_length_of_time_in_an_opener_is_taken_only_when_said_as_one(
     chat.send(opener)
     chat.send("still missing")
     assert f"{chat.state.flow}/{chat.state.step}" == step
+
+
+@pytest.mark.parametrize(
+    "question", ["whats the time limit on a 136", "what is a mash referral", "when does a 136 end"]
+)
+def test_a_question_after_a_fact_at_the_menu_gets_guidance_not_a_flow(
+    engine: Engine, question: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(question)
+    assert chat.state.phase == "menu" and chat.state.flow is None
+    assert "flow_started" not in chat.kinds
+
+
+@pytest.mark.parametrize("opener", ["how do i do a referral", "can you help with a misper"])
+def test_a_question_about_doing_a_job_at_the_menu_starts_it(engine: Engine, opener: str) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert "flow_started" in chat.kinds
 
 
 @pytest.mark.parametrize("greeting", ["hi", "Hello!", "/start", "morning"])

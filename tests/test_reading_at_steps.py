@@ -41,6 +41,8 @@ def _recorded(
         ("hes on a sec 136 for his own safety", "s136"),
         ("got nicked for robbery", "arrested"),
         ("in the cells at the nick", None),  # where the child is, not why: asked again
+        ("charged", "arrested"),  # a child charged was arrested first
+        ("charged and bail refused", "arrested"),
     ],
 )
 def test_why_the_child_is_in_custody(
@@ -675,3 +677,57 @@ def test_a_child_seen_by_someone_else_is_not_seen_by_the_officer(
     assert recorded == ([] if outcome is None else [outcome]), replies
     if outcome is None:
         assert replies.startswith("That sounds like someone else did it, not you."), replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        # a question naming several things: all of them is yes, and a no to all of them no
+        ("record-check/child-voice", "all of them", "yes"),
+        ("record-check/child-voice", "all three", "yes"),
+        ("record-check/child-voice", "none of them", "no"),
+    ],
+)
+def test_all_of_them_at_a_question_naming_several_things(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "ticked"),
+    [
+        ("initial-contact/child-account", "got her account", ("own-words",)),
+        ("missing-child/child-account", "didnt go home cos she rowed with mum", ("why",)),
+        # the child not talking to you is not why they went
+        ("missing-child/child-account", "didnt want to talk", ()),
+        ("missing-child/child-account", "she didnt want to say", ()),
+    ],
+)
+def test_what_the_child_told_or_would_not_tell(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, ticked: tuple[str, ...]
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    answer = new.answer_to(where.split("/")[1])
+    covered = tuple(new.pending or ()) + (answer.covered if answer is not None else ())
+    assert covered == ticked, replies
+
+
+def test_yes_after_ticking_finishes_a_list_and_yes_alone_is_asked_again(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    ticked, _ = _step(engine, at["referral/diversity"], "1 2")
+    finished, replies = _step(engine, ticked, "yes")
+    assert finished.answer_to("diversity") is not None, replies
+    assert finished.answer_to("diversity").covered == ticked.pending  # type: ignore[union-attr]
+    untouched, replies = _step(engine, at["referral/diversity"], "yes")
+    assert untouched.answer_to("diversity") is None and "didn't catch" in replies
+
+
+@pytest.mark.parametrize("said", ["all of it", "the lot"])
+def test_all_of_it_at_a_free_answer_is_an_answer_not_the_more_command(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    _, replies = _step(engine, at["referral/content"], said)
+    assert "nothing more to show" not in replies and "Still to cover" in replies, replies

@@ -56,6 +56,9 @@ MAX_BUTTON = 20
 MAX_MESSAGE = 300
 
 ABBREVIATIONS: dict[str, str] = dict(LANGUAGE.abbreviations.spell_out)
+EVERYTHING = frozenset(w for w in map(words, LANGUAGE.answers.everything) if w)
+"""Every point at once ("all of it", "the lot"): at a list or a free answer, an answer, never
+the 'more' command that "all of it" is elsewhere."""
 """Abbreviations a flow should spell out the first time it uses them (an advisory check)."""
 
 
@@ -1006,6 +1009,8 @@ def _step_words(
     found: dict[str, StepWords] = {}
     for step_id, step in spec.steps.items():
         answers = frozenset(w for w in map(words, _offered_words(step)) if w)
+        if isinstance(step, ChecklistStep | TextStep):
+            answers |= EVERYTHING
         terms = _expected_terms(step)
         if isinstance(step, ConfirmStep):
             found[step_id] = StepWords(

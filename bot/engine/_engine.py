@@ -472,7 +472,7 @@ class Engine:
         return state
 
     def _menu_text(self, state: Conversation, text: str, turn: Turn, now: float) -> Conversation:
-        named = self.menu.named(text)
+        named = None if self.menu.asks_a_fact(text) else self.menu.named(text)
         if named is not None:
             return self._start_flow(named, state, turn, opener=text, now=now)
         if self.menu.is_greeting(text):

@@ -18,6 +18,7 @@ from bot.engine._commands import OPTION_WORDS, read_acknowledgement, read_indexe
 from bot.engine._compile import StepWords
 from bot.engine._confirm import (
     RISK_WORDS,
+    YES_WORDS,
     corrected_part,
     part_not_done,
     read_confirm,
@@ -481,6 +482,9 @@ def _read_checklist(
         elif found:
             ticked += [i for i in found if i not in ticked]
         elif said in FINISHED_WORDS or said in NOTHING_WORDS:
+            finish = True
+        elif ticked and said in YES_WORDS:
+            # "yes" after ticking: that's the lot. With nothing ticked it says nothing of which.
             finish = True
             if said in NOTHING_WORDS and said not in FINISHED_WORDS:
                 ticked = []

@@ -120,6 +120,9 @@ class Commands(_Strict):
     thanks: Phrases = ()
     """Whole messages that only thank the bot ("cheers", "ta mate")."""
     question_words: Phrases = ()
+    fact_questions: Phrases = ()
+    """Words opening a question after a fact ("whats the time limit on a 136"): at the menu it
+    gets guidance even when it names a flow, where "how do i do a referral" starts one."""
     option_words: Phrases = ()
     """Words said around option numbers ("ticked 1 and 2", "press 3", "options 1 & 3")."""
 
