@@ -686,6 +686,9 @@ def test_a_child_seen_by_someone_else_is_not_seen_by_the_officer(
         ("record-check/child-voice", "all of them", "yes"),
         ("record-check/child-voice", "all three", "yes"),
         ("record-check/child-voice", "none of them", "no"),
+        # "n/a" at sign-off: not required
+        ("record-check/signoff", "n/a", "not-required"),
+        ("record-check/signoff", "na", "not-required"),
     ],
 )
 def test_all_of_them_at_a_question_naming_several_things(
@@ -703,6 +706,7 @@ def test_all_of_them_at_a_question_naming_several_things(
         # the child not talking to you is not why they went
         ("missing-child/child-account", "didnt want to talk", ()),
         ("missing-child/child-account", "she didnt want to say", ()),
+        ("initial-contact/needs", "told him he wasnt in trouble", ("reassurance",)),
     ],
 )
 def test_what_the_child_told_or_would_not_tell(
