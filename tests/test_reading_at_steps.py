@@ -689,6 +689,9 @@ def test_a_child_seen_by_someone_else_is_not_seen_by_the_officer(
         # "n/a" at sign-off: not required
         ("record-check/signoff", "n/a", "not-required"),
         ("record-check/signoff", "na", "not-required"),
+        # the AA named: told and asked (a refusal to come is still not yet)
+        ("child-in-custody/appropriate-adult", "mums the AA", "yes"),
+        ("child-in-custody/appropriate-adult", "waiting for the aa", "no"),
     ],
 )
 def test_all_of_them_at_a_question_naming_several_things(
@@ -735,3 +738,18 @@ def test_all_of_it_at_a_free_answer_is_an_answer_not_the_more_command(
 ) -> None:
     _, replies = _step(engine, at["referral/content"], said)
     assert "nothing more to show" not in replies and "Still to cover" in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "ticked"),
+    [
+        ("2 3 no wait just 3", ("missing-before",)),  # the numbers after the correction
+        ("just 3", ("missing-before",)),
+        ("1 2, sorry 1 and 4", ("very-young", "self-harm")),
+    ],
+)
+def test_option_numbers_corrected_tick_the_last_ones_said(
+    engine: Engine, at: dict[str, Conversation], said: str, ticked: tuple[str, ...]
+) -> None:
+    new, replies = _step(engine, at["missing-child/risk-factors"], said)
+    assert new.pending == ticked, replies

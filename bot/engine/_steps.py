@@ -445,6 +445,10 @@ def _read_checklist(
             return None
     else:
         indexes = read_indexes(text, len(ids))
+        if indexes is None:
+            # "2 3 no wait just 3": the numbers after the correction are the ones meant.
+            after = corrected_part(text)
+            indexes = read_indexes(after, len(ids)) if after else None
         still_to_do = _numbers_not_yet(text, len(ids)) if indexes is None else None
         if still_to_do is not None:
             # "2 on its way", "3 not yet": left unticked, and said so.
