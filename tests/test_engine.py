@@ -768,6 +768,9 @@ def test_a_job_named_at_the_menu_starts_the_flow_it_is_done_in(
         ("missing kid, not found yet", "missing-child/how-long"),
         ("misper still not back", "missing-child/how-long"),
         ("misper returned home", "missing-child/safe-well"),
+        ("found missing child", "missing-child/safe-well"),
+        ("misssing child", "missing-child/status"),  # the flow's name mistyped says no more
+        ("mising kid found", "missing-child/safe-well"),
     ],
 )
 def test_a_missing_child_opener_goes_on_as_found_or_still_missing(
@@ -776,6 +779,74 @@ def test_a_missing_child_opener_goes_on_as_found_or_still_missing(
     chat = Chat(engine)
     chat.send(opener)
     assert f"{chat.state.flow}/{chat.state.step}" == step
+
+
+@pytest.mark.parametrize(
+    ("opener", "age", "taken", "step"),
+    [
+        ("on a 136", "15", "Reason: Section 136", "child-in-custody/s136-place"),
+        ("vol interview", "14", "Reason: Voluntary interview", "child-in-custody/aa-voluntary"),
+        ("on a 136", "8", "Under 10: section 136: Yes", "child-in-custody/s136-place"),
+    ],
+)
+def test_what_an_opener_says_of_a_later_question_is_taken_there_and_said_back(
+    engine: Engine, opener: str, age: str, taken: str, step: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert chat.state.step == "age" and chat.state.ahead  # asked the age first, the rest kept
+    said = chat.send(age)
+    assert f"Taken from what you said: {taken}." in said
+    assert f"{chat.state.flow}/{chat.state.step}" == step
+    taken_at = chat.state.answers[-1].step
+    assert taken_at not in {answer.step for answer in chat.state.ahead}  # taken once
+    # 'back' undoes the taken answer: the officer is then asked the question itself.
+    chat.send("back")
+    assert chat.state.step == taken_at and chat.state.answers[-1].step == "age"
+
+
+@pytest.mark.parametrize("opener", ["kid in custody", "juvenile in custody", "custody"])
+def test_the_words_that_picked_a_flow_answer_no_later_question(engine: Engine, opener: str) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    chat.send("15")
+    assert chat.state.step == "reason"  # "in custody" does not say the child was arrested
+
+
+@pytest.mark.parametrize(
+    ("opener", "step"),
+    [
+        ("misper 14 since yesterday", "missing-child/immediate-risk"),  # a length of time
+        ("misper 14", "missing-child/how-long"),  # an age, never 14 hours
+        ("misper 15 from care", "missing-child/how-long"),
+    ],
+)
+def test_a_length_of_time_in_an_opener_is_taken_only_when_said_as_one(
+    engine: Engine, opener: str, step: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    chat.send("still missing")
+    assert f"{chat.state.flow}/{chat.state.step}" == step
+
+
+@pytest.mark.parametrize(
+    "question", ["whats the time limit on a 136", "what is a mash referral", "when does a 136 end"]
+)
+def test_a_question_after_a_fact_at_the_menu_gets_guidance_not_a_flow(
+    engine: Engine, question: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(question)
+    assert chat.state.phase == "menu" and chat.state.flow is None
+    assert "flow_started" not in chat.kinds
+
+
+@pytest.mark.parametrize("opener", ["how do i do a referral", "can you help with a misper"])
+def test_a_question_about_doing_a_job_at_the_menu_starts_it(engine: Engine, opener: str) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert "flow_started" in chat.kinds
 
 
 @pytest.mark.parametrize("greeting", ["hi", "Hello!", "/start", "morning"])

@@ -41,6 +41,8 @@ def _recorded(
         ("hes on a sec 136 for his own safety", "s136"),
         ("got nicked for robbery", "arrested"),
         ("in the cells at the nick", None),  # where the child is, not why: asked again
+        ("charged", "arrested"),  # a child charged was arrested first
+        ("charged and bail refused", "arrested"),
     ],
 )
 def test_why_the_child_is_in_custody(
@@ -60,6 +62,9 @@ def test_why_the_child_is_in_custody(
         ("told him hes not in trouble", "Taken as done: reassurance"),
         ("grandad here but hes had a skinful", "couldn't match"),  # no safe adult
         ("yeah seen him", "couldn't match"),  # the child seen: no medical care named
+        ("ambos otw, nan with her", "Still to come, so not done yet: medical care"),
+        ("paramedics due in 10", "Still to come, so not done yet: medical care"),
+        ("he has a wound on his arm, paramedics on way", "Still to come, so not done yet"),
     ],
 )
 def test_done_coming_or_done_for_someone_else_is_said_back(
@@ -584,6 +589,9 @@ def test_a_firm_no_after_a_yes_word_and_nobody_yet_are_no(
         ("all but 3", ("facts", "judgement", "sources")),
         ("ticked all except 2 and 4", ("facts", "opinion")),
         ("all of them", ("facts", "judgement", "opinion", "sources")),
+        # the option left out named in its label's words, not one of its phrases
+        ("everything apart from where the info came from", ("facts", "judgement", "opinion")),
+        ("all except my judgement", ("facts", "opinion", "sources")),
     ],
 )
 def test_all_except_some_ticks_every_option_but_those(
@@ -633,3 +641,115 @@ def test_an_officers_words_for_this_shift_and_for_having_seen_the_child(
 ) -> None:
     recorded, replies = _recorded(engine, at, where, said)
     assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("said", "need"),
+    [
+        ("she's with her aunty now who seems sound", False),  # "sound" is a word, not "wound"
+        ("nan here, she is calmer now", False),
+        ("she has a wound on her leg, nan here", True),
+        ("she has a wund on her leg, nan here", True),  # a slip, not another word
+    ],
+)
+def test_an_everyday_word_is_never_mended_into_another(
+    engine: Engine, at: dict[str, Conversation], said: str, need: bool
+) -> None:
+    _, replies = _step(engine, at["initial-contact/needs"], said)
+    assert ("described a need for medical care" in replies) == need, replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("initial-contact/see-child", "nan has seen her", None),  # the nan saw her, not you
+        ("initial-contact/see-child", "sw has spoken with him", None),
+        ("missing-child/safe-well", "mum has seen him, hes home", None),
+        ("initial-contact/see-child", "seen her, nan here", "yes"),
+        ("initial-contact/see-child", "nan and i have seen her", "yes"),
+        ("missing-child/safe-well", "seen him at the house", "yes"),
+    ],
+)
+def test_a_child_seen_by_someone_else_is_not_seen_by_the_officer(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str | None
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == ([] if outcome is None else [outcome]), replies
+    if outcome is None:
+        assert replies.startswith("That sounds like someone else did it, not you."), replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        # a question naming several things: all of them is yes, and a no to all of them no
+        ("record-check/child-voice", "all of them", "yes"),
+        ("record-check/child-voice", "all three", "yes"),
+        ("record-check/child-voice", "none of them", "no"),
+        # "n/a" at sign-off: not required
+        ("record-check/signoff", "n/a", "not-required"),
+        ("record-check/signoff", "na", "not-required"),
+        # the AA named: told and asked (a refusal to come is still not yet)
+        ("child-in-custody/appropriate-adult", "mums the AA", "yes"),
+        ("child-in-custody/appropriate-adult", "waiting for the aa", "no"),
+    ],
+)
+def test_all_of_them_at_a_question_naming_several_things(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "ticked"),
+    [
+        ("initial-contact/child-account", "got her account", ("own-words",)),
+        ("missing-child/child-account", "didnt go home cos she rowed with mum", ("why",)),
+        # the child not talking to you is not why they went
+        ("missing-child/child-account", "didnt want to talk", ()),
+        ("missing-child/child-account", "she didnt want to say", ()),
+        ("initial-contact/needs", "told him he wasnt in trouble", ("reassurance",)),
+    ],
+)
+def test_what_the_child_told_or_would_not_tell(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, ticked: tuple[str, ...]
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    answer = new.answer_to(where.split("/")[1])
+    covered = tuple(new.pending or ()) + (answer.covered if answer is not None else ())
+    assert covered == ticked, replies
+
+
+def test_yes_after_ticking_finishes_a_list_and_yes_alone_is_asked_again(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    ticked, _ = _step(engine, at["referral/diversity"], "1 2")
+    finished, replies = _step(engine, ticked, "yes")
+    assert finished.answer_to("diversity") is not None, replies
+    assert finished.answer_to("diversity").covered == ticked.pending  # type: ignore[union-attr]
+    untouched, replies = _step(engine, at["referral/diversity"], "yes")
+    assert untouched.answer_to("diversity") is None and "didn't catch" in replies
+
+
+@pytest.mark.parametrize("said", ["all of it", "the lot"])
+def test_all_of_it_at_a_free_answer_is_an_answer_not_the_more_command(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    _, replies = _step(engine, at["referral/content"], said)
+    assert "nothing more to show" not in replies and "Still to cover" in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "ticked"),
+    [
+        ("2 3 no wait just 3", ("missing-before",)),  # the numbers after the correction
+        ("just 3", ("missing-before",)),
+        ("1 2, sorry 1 and 4", ("very-young", "self-harm")),
+    ],
+)
+def test_option_numbers_corrected_tick_the_last_ones_said(
+    engine: Engine, at: dict[str, Conversation], said: str, ticked: tuple[str, ...]
+) -> None:
+    new, replies = _step(engine, at["missing-child/risk-factors"], said)
+    assert new.pending == ticked, replies

@@ -56,6 +56,9 @@ MAX_BUTTON = 20
 MAX_MESSAGE = 300
 
 ABBREVIATIONS: dict[str, str] = dict(LANGUAGE.abbreviations.spell_out)
+EVERYTHING = frozenset(w for w in map(words, LANGUAGE.answers.everything) if w)
+"""Every point at once ("all of it", "the lot"): at a list or a free answer, an answer, never
+the 'more' command that "all of it" is elsewhere."""
 """Abbreviations a flow should spell out the first time it uses them (an advisory check)."""
 
 
@@ -197,7 +200,8 @@ class StepWords:
     Attributes:
         labels: a confirm step's buttons by answer ("Done" for yes), taken when said exactly.
         meaning: a confirm step's own phrases by answer ("not safe" for yes), read anywhere.
-        options: a choice step's options, or a number step's bands, each with its phrases.
+        options: a choice step's options, a number step's bands, or a checklist's items, each
+            with its label and phrases.
         points: a checklist or text step's points.
         answers: every label and phrase the step offers, as typed words: such an answer is
             read as the answer, never as an everywhere-word ("back" as in "the child is back").
@@ -1005,6 +1009,8 @@ def _step_words(
     found: dict[str, StepWords] = {}
     for step_id, step in spec.steps.items():
         answers = frozenset(w for w in map(words, _offered_words(step)) if w)
+        if isinstance(step, ChecklistStep | TextStep):
+            answers |= EVERYTHING
         terms = _expected_terms(step)
         if isinstance(step, ConfirmStep):
             found[step_id] = StepWords(
@@ -1037,7 +1043,16 @@ def _step_words(
                 )
                 for item in step.items
             )
-            found[step_id] = StepWords(points=step_points, answers=answers, terms=terms)
+            # A checklist's items by label too: "everything apart from where the info came
+            # from" names an item in its label's words, not one of its phrases.
+            labelled = (
+                tuple((item.id, read.all([item.label, *item.phrases])) for item in step.items)
+                if isinstance(step, ChecklistStep)
+                else ()
+            )
+            found[step_id] = StepWords(
+                options=labelled, points=step_points, answers=answers, terms=terms
+            )
         else:
             found[step_id] = StepWords(answers=answers, terms=terms)
     return found

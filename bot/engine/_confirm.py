@@ -85,6 +85,8 @@ class ConfirmReading:
             the child; ``outcome`` is then None, and the officer is asked about the child.
         earlier: the message opens with a correction ("scratch that, ...") and the rest does
             not answer this question: it changes an earlier answer, which 'back' is for.
+        by_someone_else: the question's own words for yes were said of someone else ("nan has
+            seen her") at a question about what the officer did with the child.
     """
 
     outcome: str | None
@@ -92,6 +94,7 @@ class ConfirmReading:
     corrected: bool = False
     of_an_adult: bool = False
     earlier: bool = False
+    by_someone_else: bool = False
 
 
 def _categories(said: str) -> list[tuple[int, int, str]]:
@@ -305,6 +308,26 @@ OTHERS = ADULT_WORDS | frozenset(word_list(LANGUAGE.people.professionals))
 _BEFORE_ACTION = frozenset({"is", "s", "are", "now", "just", "been", "has", "have", "all", "also"})
 
 
+def _said_of_others(heard: Sequence[str], at: int) -> bool:
+    """Whether the action said at ``at`` has an adult or a professional for its subject."""
+    before = at - 1
+    while before >= 0 and heard[before] in _BEFORE_ACTION:
+        before -= 1
+    subject = heard[before] if before >= 0 else ""
+    return subject in OTHERS or (subject.endswith("s") and subject[:-1] in OTHERS)
+
+
+def _step_yes_by_others(said: str, step: Mapping[str, Sequence[Phrase]]) -> bool:
+    """Whether every one of the question's yes phrases said has someone else for its subject.
+
+    "nan has seen her", "sw has spoken with him": the child was seen, but not by the officer
+    the question asks; "seen her, nan here" and "i have seen her" are the officer's.
+    """
+    heard = said.split()
+    found = spans(said, [item.said for item in step.get("yes", ()) if item.said])
+    return bool(found) and all(_said_of_others(heard, start) for start, _ in found)
+
+
 def _done_only_by_others(heard: Sequence[str]) -> bool:
     """Whether every action word said is said of an adult or a professional ("ambos here").
 
@@ -319,14 +342,7 @@ def _done_only_by_others(heard: Sequence[str]) -> bool:
     ]
     if not places:
         return False
-    for at, _ in places:
-        before = at - 1
-        while before >= 0 and heard[before] in _BEFORE_ACTION:
-            before -= 1
-        subject = heard[before] if before >= 0 else ""
-        if not (subject in OTHERS or (subject.endswith("s") and subject[:-1] in OTHERS)):
-            return False
-    return True
+    return all(_said_of_others(heard, at) for at, _ in places)
 
 
 def _adult_word(word: str) -> bool:
@@ -383,6 +399,8 @@ def _plain(
             # "yes but it's been passed to CID": what follows may undo the yes, or only say
             # who has it now; never a plain no, so the yes's red flag is not dropped.
             return ConfirmReading(None, mixed="yes")
+        if said_one and for_child and meant == "yes" and _step_yes_by_others(said, step):
+            return ConfirmReading(None, by_someone_else=True)
         if said_one:
             return ConfirmReading(meant)
     found = _categories(said)

@@ -42,6 +42,7 @@ from bot.engine._feedback import (
 from bot.engine._fit import misfits
 from bot.engine._kept import Keeper
 from bot.engine._menu import Menu
+from bot.engine._numbers import says_a_length_of_time
 from bot.engine._schema import (
     END,
     SKIPPED,
@@ -66,14 +67,16 @@ from bot.engine._steps import (
     ACK,
     CONFIRM_LABELS,
     SKIP,
+    UNSURE,
     Reading,
     buttons_for,
+    is_action,
     not_understood_text,
     prompt_text,
     read_answer,
     skip_refusal,
 )
-from bot.engine._summary import condition_holds, render_summary, summary_data
+from bot.engine._summary import condition_holds, render_summary, step_label, summary_data
 from bot.engine._turn import MESSAGE_LIMIT, Turn, say_card, say_full_card, sources
 from bot.engine._words import words
 from bot.knowledge import KnowledgeBase, one_message, warm_up
@@ -429,7 +432,7 @@ class Engine:
         if command is not None:
             return self._menu_command(state, command, turn)
         if isinstance(event, Text):
-            return self._menu_text(state, event.text, turn)
+            return self._menu_text(state, event.text, turn, event.now)
         if event.value in self.flows:
             return self._start_flow(self.flows[event.value], state, turn)
         if event.value == SUMMARY and self._finished_flow(state) is not None:
@@ -468,10 +471,10 @@ class Engine:
         self._show_menu(turn, ASK_MENU)
         return state
 
-    def _menu_text(self, state: Conversation, text: str, turn: Turn) -> Conversation:
-        named = self.menu.named(text)
+    def _menu_text(self, state: Conversation, text: str, turn: Turn, now: float) -> Conversation:
+        named = None if self.menu.asks_a_fact(text) else self.menu.named(text)
         if named is not None:
-            return self._start_flow(named, state, turn, opener=text)
+            return self._start_flow(named, state, turn, opener=text, now=now)
         if self.menu.is_greeting(text):
             self._show_menu(turn, ASK_MENU)
             return state
@@ -513,6 +516,7 @@ class Engine:
         turn: Turn,
         *,
         opener: str | None = None,
+        now: float | None = None,
         prompt: bool = True,
     ) -> Conversation:
         """Start a flow; an opener typed at the menu may also answer its first questions.
@@ -521,7 +525,25 @@ class Engine:
         section 136; "referral, definitely significant harm" answers the referral's first
         question. A yes/no question is answered only by its own phrases ("significant harm",
         "safe with the neighbour"), never by a bare yes or no in words that named the flow.
+        What the opener answers of a question further on ("on a 136", where age is asked
+        first) is kept, as categories, and taken when the flow gets there.
         """
+        state = self._open_flow(flow, state, turn, opener=opener, now=now, prompt=prompt)
+        if opener is None or state.flow != flow.id or state.phase not in ("step", "red_flag"):
+            return state
+        rest = self.menu.without_title_words(flow, opener)
+        return state.with_changes(ahead=self._answers_ahead(flow, state, rest, now))
+
+    def _open_flow(
+        self,
+        flow: Flow,
+        state: Conversation,
+        turn: Turn,
+        *,
+        opener: str | None,
+        now: float | None,
+        prompt: bool,
+    ) -> Conversation:
         state = Conversation(
             phase="step",
             flow=flow.id,
@@ -543,11 +565,11 @@ class Engine:
             for _ in range(OPENER_STEPS):
                 if state.phase != "step" or state.step is None:
                     return state
-                read = self._opener_answer(flow, state.step, opener, state)
+                read = self._opener_answer(flow, state.step, opener, now)
                 if read is None:
                     break
                 answer, echo = read
-                after = self._opener_answer_follows(flow, answer, opener, state)
+                after = self._opener_answer_follows(flow, answer, opener, state, now)
                 state = self._record(flow, state, answer, turn, echo=echo, prompt=not after)
                 answered = True
                 if not after:
@@ -1002,18 +1024,21 @@ class Engine:
     # -- recording an answer and moving on -----------------------------------------------------
 
     def _opener_answer(
-        self, flow: Flow, step_id: str, opener: str, state: Conversation
+        self, flow: Flow, step_id: str, opener: str, now: float | None
     ) -> tuple[Answer, str | None] | None:
         """What an opener typed at the menu answers at one of the flow's first questions.
 
-        A choice, a number, or a yes/no question's own phrases ("significant harm", "safe with
-        the neighbour"), never a bare yes or no in the words that named the flow.
+        A choice, a number, a length of time said as one ("since yesterday", never the 14 of
+        "misper 14"), or a yes/no question's own phrases ("significant harm", "safe with the
+        neighbour"), never a bare yes or no in the words that named the flow.
         """
         step = flow.step(step_id)
-        if isinstance(step, ChoiceStep | NumberStep):
+        if isinstance(step, DurationStep) and not says_a_length_of_time(opener):
+            return None
+        if isinstance(step, ChoiceStep | NumberStep | DurationStep):
             # "missing kid found": "missing" named the flow; the rest says where things are.
             for said in dict.fromkeys((opener, self.menu.without_name_words(flow, opener))):
-                reading = read_answer(step, flow.words_of(step_id), step_id, None, None, said)
+                reading = read_answer(step, flow.words_of(step_id), step_id, None, None, said, now)
                 if reading is not None and reading.answer is not None:
                     return reading.answer, reading.echo
         elif isinstance(step, ConfirmStep):
@@ -1024,13 +1049,59 @@ class Engine:
         return None
 
     def _opener_answer_follows(
-        self, flow: Flow, answer: Answer, opener: str, state: Conversation
+        self, flow: Flow, answer: Answer, opener: str, state: Conversation, now: float | None
     ) -> bool:
         """Whether the opener also answers the question this answer leads to."""
         target = flow.target(answer.step, answer.outcome)
         if target == END or _raised(flow.step(answer.step), answer.step, answer.outcome, (), state):
             return False
-        return self._opener_answer(flow, target, opener, state) is not None
+        return self._opener_answer(flow, target, opener, now) is not None
+
+    def _answers_ahead(
+        self, flow: Flow, state: Conversation, opener: str, now: float | None
+    ) -> tuple[Answer, ...]:
+        """What the opener answers of the questions a few steps on, kept for when they come.
+
+        "on a 136" cannot answer "How old is the child?", asked first, but says why the child
+        is in custody. A yes/no about something done, or done with the child, is asked when
+        it comes: telling done from described needs the question. A doubt ("not sure") is
+        left for the question itself to hear.
+        """
+        answered = {answer.step for answer in state.answers}
+        here = state.step if state.phase == "step" else state.resume
+        seen = {here} | answered
+        frontier = [here] if here is not None else []
+        found: list[Answer] = []
+        for _ in range(OPENER_STEPS):
+            following: list[str] = []
+            for source in frontier:
+                for (step_id, _outcome), target in flow.table.items():
+                    if step_id != source or target in seen or target == END:
+                        continue
+                    seen.add(target)
+                    following.append(target)
+                    step = flow.step(target)
+                    if isinstance(step, ConfirmStep) and (is_action(step) or step.for_child):
+                        continue
+                    read = self._opener_answer(flow, target, opener, now)
+                    if read is not None and read[0].outcome != UNSURE:
+                        found.append(read[0])
+            frontier = following
+        return tuple(found)
+
+    def _take_ahead(
+        self, flow: Flow, state: Conversation, turn: Turn, *, prompt: bool
+    ) -> Conversation | None:
+        """Answer the question just reached from the opener, if it said ("on a 136")."""
+        given = next((answer for answer in state.ahead if answer.step == state.step), None)
+        if given is None:
+            return None
+        state = state.with_changes(ahead=tuple(a for a in state.ahead if a is not given))
+        echo = (
+            f"Taken from what you said: {step_label(flow, given.step)}: "
+            f"{_outcome_label(flow.step(given.step), given.outcome)}. Say 'back' to change it."
+        )
+        return self._record(flow, state, given, turn, echo=echo, prompt=prompt)
 
     def _record(
         self,
@@ -1108,6 +1179,9 @@ class Engine:
             self._say_summary(flow, state, turn, final=True, buttons=[Button("Menu", MENU)])
             return state
         state = state.with_changes(phase="step", step=target, resume=None)
+        taken = self._take_ahead(flow, state, turn, prompt=prompt)
+        if taken is not None:
+            return taken
         if prompt:
             self._prompt(flow, state, turn)
         return state
@@ -1443,3 +1517,14 @@ def _guidance_shown(state: Conversation, turn: Turn) -> Shown | None:
         flow, step, entries = turn.prompted
         return Shown(flow, step, entries)
     return None
+
+
+def _outcome_label(step: AnyStep, outcome: str) -> str:
+    """An answer as its button says it ("Section 136", "12 to 17"), for saying it back."""
+    if isinstance(step, ChoiceStep):
+        return next(option.label for option in step.options if option.id == outcome)
+    if isinstance(step, NumberStep | DurationStep):
+        return next(band.label for band in step.bands if band.id == outcome)
+    if isinstance(step, ConfirmStep):
+        return str(step.labels.get(outcome, CONFIRM_LABELS[outcome]))  # type: ignore[call-overload]
+    return outcome

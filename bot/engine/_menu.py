@@ -16,7 +16,7 @@ from bot.engine._compile import Flow, FlowSet
 from bot.engine._effects import Button
 from bot.engine._negation import OPENER_CUES
 from bot.engine._phrases import Phrase, best_option, phrase
-from bot.engine._words import words
+from bot.engine._words import LANGUAGE, typo_of, word_list, words
 from bot.knowledge import Entry
 
 QUESTION_WORDS_OPENING = (QUESTION_WORDS - {"nothing"}) | {
@@ -36,6 +36,9 @@ QUESTION_WORDS_OPENING = (QUESTION_WORDS - {"nothing"}) | {
 
 _ALSO_ANSWERS = frozenset({"do", "does", "is", "are"})
 """Question words that open an answer as often as a question ("is with nan", "do it later")."""
+
+FACT_QUESTIONS = frozenset(word_list(LANGUAGE.commands.fact_questions))
+"""Words opening a question after a fact ("whats the time limit on a 136"), not help with a job."""
 
 # How strongly a flow fits an entry: the flow names the entry itself, shares one of its topics,
 # or only works in the same stage of the child's journey.
@@ -126,17 +129,62 @@ class Menu:
         """
         said = words(text)
         names = next(found for flow_id, found in self._names if flow_id == flow.id)
-        return not said.isdigit() and all(said != name.said for name in names)
+        return (
+            not said.isdigit()
+            and all(said != name.said for name in names)
+            and not self.names_without_more(flow, text)
+        )
 
     def without_name_words(self, flow: Flow, text: str) -> str:
-        """The opener without the single words that named the flow ("missing kid found").
+        """The opener without the single words that named the flow, mistyped or not.
 
         Read again at the first question when the whole opener ties there: the word that
         picked Missing child says nothing about whether the child is still missing.
         """
         names = next(found for flow_id, found in self._names if flow_id == flow.id)
         single = {name.said for name in names if " " not in name.said}
-        return " ".join(word for word in words(text).split() if word not in single)
+        return " ".join(
+            word
+            for word in words(text).split()
+            if not any(word == name or typo_of(word, name) for name in single)
+        )
+
+    @staticmethod
+    def without_title_words(flow: Flow, text: str) -> str:
+        """The opener without the words of the flow's own title ("kid in custody": "kid").
+
+        Read for the questions further on: "in custody" is why Child in custody was picked and
+        says nothing of why the child is there, where "on a 136" or "arrested" does.
+        """
+        title = set(words(f"{flow.spec.menu_label} {flow.id.replace('-', ' ')}").split())
+        return " ".join(word for word in words(text).split() if word not in title)
+
+    @staticmethod
+    def asks_a_fact(text: str) -> bool:
+        """True for a question after a fact ("whats the time limit on a 136", "what is a PPO").
+
+        Typed at the menu it gets the guidance that answers it, even when a word in it names a
+        flow: walking the officer through Child in custody does not tell them the time limit.
+        """
+        said = words(text).split()
+        return len(said) >= 2 and said[0] in FACT_QUESTIONS
+
+    def names_without_more(self, flow: Flow, text: str) -> bool:
+        """Whether an opener only names the flow, however misspelt ("misssing child", "custdy").
+
+        Then it answers none of the flow's questions: "misssing" is "missing" mistyped, and
+        says nothing about whether the child is still missing.
+        """
+        names = next(found for flow_id, found in self._names if flow_id == flow.id)
+        said = words(text).split()
+        return any(
+            len(said) == len(name.said.split())
+            and all(
+                word == meant or typo_of(word, meant)
+                for word, meant in zip(said, name.said.split(), strict=True)
+            )
+            for name in names
+        )
 
     @staticmethod
     def is_greeting(text: str) -> bool:

@@ -624,6 +624,19 @@ def _corrected_in_context(before: str, after: str) -> str:
     return after
 
 
+_OPENER_TIMES = word_list(_NUMBERS.opener_times)
+
+
+def says_a_length_of_time(text: str) -> bool:
+    """Whether a message typed at the menu gives a length of time, not only a number.
+
+    "misper since yesterday" says how long; "misper 14" gives an age, and read at "How long
+    has the child been missing?" its 14 would be hours.
+    """
+    said = words(text)
+    return any(has(said, mark) for mark in _OPENER_TIMES)
+
+
 def read_hours(text: str, now: float | None = None) -> float | str | None:
     """A length of time in hours ("3 hours", "day and a half", "since 10pm"), or "unsure".
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails
 
-STATE_SCHEMA_VERSION = 5
+STATE_SCHEMA_VERSION = 6
 DEFAULT_IDLE_SECONDS = 30 * 60
 
 Phase = Literal["menu", "step", "red_flag", "ended", "expired"]
@@ -52,11 +52,17 @@ def _add_practice_and_feedback(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "practice": False, "guidance": None, "feedback": None}
 
 
+def _add_ahead(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 6 keeps the answers an opener gave to later questions (none, in an older state)."""
+    return {**data, "ahead": []}
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _add_misses,
     2: _add_shown,
     3: _add_log_counters,
     4: _add_practice_and_feedback,
+    5: _add_ahead,
 }
 """Upgrades of saved state: ``MIGRATIONS[n]`` turns a version ``n`` state into version ``n + 1``.
 
@@ -141,7 +147,10 @@ class Conversation(BaseModel):
     ``asked_at`` is when the open question was shown, so the log can say how long it took.
     ``practice`` marks a practice conversation: every audit event it gives is marked too, and
     it lasts until the flow it covers ends. ``guidance`` is what was shown last, for
-    'feedback', and ``feedback`` a rating in progress.
+    'feedback', and ``feedback`` a rating in progress. ``ahead`` holds what an opener typed at
+    the menu answered of questions further on ("on a 136" says why the child is in custody,
+    though age is asked first), as categories only: each is taken, and said back, when the flow
+    reaches its question, so the officer is not asked twice and can still undo it with 'back'.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -165,6 +174,7 @@ class Conversation(BaseModel):
     practice: bool = False
     guidance: Shown | None = None
     feedback: FeedbackDraft | None = None
+    ahead: tuple[Answer, ...] = ()
 
     def with_changes(self, **changes: Any) -> Conversation:
         """A copy with some fields changed (the state itself never changes).

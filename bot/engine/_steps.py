@@ -18,6 +18,7 @@ from bot.engine._commands import OPTION_WORDS, read_acknowledgement, read_indexe
 from bot.engine._compile import StepWords
 from bot.engine._confirm import (
     RISK_WORDS,
+    YES_WORDS,
     corrected_part,
     part_not_done,
     read_confirm,
@@ -289,6 +290,8 @@ def _read_confirm(
         return Reading(retry="That sounds like a change to an earlier answer: 'back' goes to it.")
     if read.of_an_adult:
         return Reading(retry="That sounds like an adult, not the child.")
+    if read.by_someone_else:
+        return Reading(retry="That sounds like someone else did it, not you.")
     if read.mixed is not None and action and read.mixed in ("yes", "ask"):
         # "dash done but the baby isn't on it yet", "partly": an action part done is not done,
         # and what is left stays on the follow-up list.
@@ -442,6 +445,10 @@ def _read_checklist(
             return None
     else:
         indexes = read_indexes(text, len(ids))
+        if indexes is None:
+            # "2 3 no wait just 3": the numbers after the correction are the ones meant.
+            after = corrected_part(text)
+            indexes = read_indexes(after, len(ids)) if after else None
         still_to_do = _numbers_not_yet(text, len(ids)) if indexes is None else None
         if still_to_do is not None:
             # "2 on its way", "3 not yet": left unticked, and said so.
@@ -459,6 +466,11 @@ def _read_checklist(
                 if named is not None
                 else read_points(left_out, step_words.points, actions=False).covered
             )
+            if not out:
+                # "everything apart from where the info came from": the option named by its
+                # label in other words, not by one of its phrases.
+                by_label = best_option(left_out, step_words.options)
+                out = () if by_label is None else (by_label,)
             if out:
                 indexes = tuple(at for at, item in enumerate(ids) if item not in out)
         found = (
@@ -474,6 +486,9 @@ def _read_checklist(
         elif found:
             ticked += [i for i in found if i not in ticked]
         elif said in FINISHED_WORDS or said in NOTHING_WORDS:
+            finish = True
+        elif ticked and said in YES_WORDS:
+            # "yes" after ticking: that's the lot. With nothing ticked it says nothing of which.
             finish = True
             if said in NOTHING_WORDS and said not in FINISHED_WORDS:
                 ticked = []

@@ -16,8 +16,13 @@ from rapidfuzz.distance import OSA
 
 from bot.knowledge import content, normalise
 from bot.language import english
+from bot.scrub import load_common_words
 
 LANGUAGE = english()
+
+ENGLISH_WORDS = load_common_words()
+"""Everyday English words (language/en/common_words.txt), read once: one of them is never taken
+for a typo of another ("sound" is not "wound", "calmer" is not "calmed")."""
 
 
 def words(text: str) -> str:
@@ -68,12 +73,15 @@ def typo_of(said: str, wanted: str) -> bool:
     """True when a said word is the wanted word with a typo or two, not another word.
 
     One slip in a short word, two in a long one, or a short form: "ambulence" is "ambulance"
-    and "gran" is "granny", but "social" is not "soiled", though the two are 80% alike.
+    and "gran" is "granny", but "social" is not "soiled", though the two are 80% alike, and an
+    everyday word is never a slip for another: "aunty who seems sound" has no wound in it.
     """
     if min(len(said), len(wanted)) < 4 or not (said.isalpha() and wanted.isalpha()):
         return said == wanted
     if said.startswith(wanted) or wanted.startswith(said):
         return True  # a short form: "gran" for "granny"
+    if said in ENGLISH_WORDS and wanted in ENGLISH_WORDS:
+        return False
     return OSA.distance(said, wanted) <= (1 if max(len(said), len(wanted)) <= 6 else 2)
 
 

@@ -120,6 +120,9 @@ class Commands(_Strict):
     thanks: Phrases = ()
     """Whole messages that only thank the bot ("cheers", "ta mate")."""
     question_words: Phrases = ()
+    fact_questions: Phrases = ()
+    """Words opening a question after a fact ("whats the time limit on a 136"): at the menu it
+    gets guidance even when it names a flow, where "how do i do a referral" starts one."""
     option_words: Phrases = ()
     """Words said around option numbers ("ticked 1 and 2", "press 3", "options 1 & 3")."""
 
@@ -191,6 +194,8 @@ class Numbers(_Strict):
     """Words after an age not reached yet ("18 next week"): one less now."""
     reported_times: Phrases = ()
     """Words giving someone's guess at a clock time ("mum reckons half 9"): read as "since"."""
+    opener_times: Phrases = ()
+    """Words showing an opener gives a length of time ("misper since yesterday"), not an age."""
 
 
 class Spelling(_Strict):
