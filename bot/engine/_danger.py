@@ -171,32 +171,53 @@ Sequence_ = tuple[str, ...]
 
 
 class _Index:
-    """Word sequences keyed by how their first word is compared, for quick look-up.
+    """Word sequences as a tree of words (as :class:`_Trie`'s), for quick look-up.
 
-    A message is compared with hundreds of sequences (every weapon, every harm verb); only those
-    whose first word could stand at a position are tried there.
+    A message is compared with hundreds of sequences (every weapon, every harm verb): one walk
+    down the tree from a word finds those standing there, instead of comparing every sequence
+    that starts with the word (a list such as "no child" holds dozens starting "no").
     """
 
-    __slots__ = ("by_first", "negated")
+    __slots__ = ("tree",)
 
     def __init__(self, sequences: Iterable[Sequence_]) -> None:
-        self.by_first: dict[str, list[Sequence_]] = {}
-        self.negated: list[Sequence_] = []
-        for sequence in dict.fromkeys(sequences):
-            first = sequence[0]
-            if first == NEGATED:
-                self.negated.append(sequence)
-            else:
-                self.by_first.setdefault(first.removeprefix(EXACT), []).append(sequence)
+        self.tree: dict[str, Any] = {}
+        """Under ``""`` a node lists each sequence ending there as (its first word, its place
+        in the list, its length)."""
+        for rank, sequence in enumerate(dict.fromkeys(sequences)):
+            node = self.tree
+            for word in sequence:
+                node = node.setdefault(word, {})
+            node.setdefault("", []).append((sequence[0], rank, len(sequence)))
 
-    def at(self, token: _Token) -> Sequence[Sequence_]:
-        """The sequences that may start at this word (the index's own list where it can be)."""
-        found: Sequence[Sequence_] = self.by_first.get(token.stem, ())
-        if token.text != token.stem and token.text in self.by_first:
-            found = [*found, *self.by_first[token.text]]
-        if token.text in VERB_NEGATIONS and self.negated:
-            found = [*found, *self.negated]
-        return found
+    def lengths(self, tokens: Sequence[_Token], at: int) -> list[int]:
+        """The length of each sequence standing at ``at``, in a fixed order.
+
+        Those whose first word is the word's stem (compared as a stem or as written) come
+        first, then those whose first word is the word as written where it differs from its
+        stem, then those starting with a negation; each in the list's order. The order is the
+        one the look-up has always given: a reason for setting a cue aside names the first
+        phrase found.
+        """
+        ended: list[tuple[int, int, int]] = []
+        frontier = [self.tree]
+        for offset in range(at, len(tokens)):
+            token = tokens[offset]
+            keys = [token.stem, EXACT + token.text]
+            if token.text in VERB_NEGATIONS:
+                keys.append(NEGATED)
+            frontier = [node[key] for node in frontier for key in keys if key in node]
+            if not frontier:
+                break
+            for node in frontier:
+                for first, rank, length in node.get("", ()):
+                    if first == NEGATED:
+                        group = 2
+                    else:
+                        group = 0 if first.removeprefix(EXACT) == tokens[at].stem else 1
+                    ended.append((group, rank, length))
+        ended.sort()
+        return [length for _, _, length in ended]
 
 
 class _Trie:
@@ -1323,13 +1344,9 @@ class DangerCues:
         for at, token in enumerate(tokens):
             if token.clause not in clauses:
                 continue
-            for phrase in index.at(token):
-                end = at + len(phrase) - 1
-                if (
-                    end < len(tokens)
-                    and tokens[end].clause in clauses
-                    and self._at(tokens, at, phrase)
-                ):
+            for length in index.lengths(tokens, at):
+                end = at + length - 1
+                if tokens[end].clause in clauses:
                     found.append((at, end))
         return found
 
