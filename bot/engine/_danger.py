@@ -171,24 +171,20 @@ Sequence_ = tuple[str, ...]
 
 
 class _Index:
-    """Word sequences as a tree of words (as :class:`_Trie`'s), for quick look-up.
+    """Word sequences as a :class:`_Trie`, for quick look-up, that knows their order.
 
     A message is compared with hundreds of sequences (every weapon, every harm verb): one walk
     down the tree from a word finds those standing there, instead of comparing every sequence
     that starts with the word (a list such as "no child" holds dozens starting "no").
     """
 
-    __slots__ = ("tree",)
+    __slots__ = ("firsts", "tree")
 
     def __init__(self, sequences: Iterable[Sequence_]) -> None:
-        self.tree: dict[str, Any] = {}
-        """Under ``""`` a node lists each sequence ending there as (its first word, its place
-        in the list, its length)."""
-        for rank, sequence in enumerate(dict.fromkeys(sequences)):
-            node = self.tree
-            for word in sequence:
-                node = node.setdefault(word, {})
-            node.setdefault("", []).append((sequence[0], rank, len(sequence)))
+        listed = dict.fromkeys(sequences)
+        self.tree = _Trie({sequence: rank for rank, sequence in enumerate(listed)})
+        self.firsts = [sequence[0] for sequence in listed]
+        """Each sequence's first word, by its place in the list."""
 
     def lengths(self, tokens: Sequence[_Token], at: int) -> list[int]:
         """The length of each sequence standing at ``at``, in a fixed order.
@@ -199,25 +195,17 @@ class _Index:
         one the look-up has always given: a reason for setting a cue aside names the first
         phrase found.
         """
-        ended: list[tuple[int, int, int]] = []
-        frontier = [self.tree]
-        for offset in range(at, len(tokens)):
-            token = tokens[offset]
-            keys = [token.stem, EXACT + token.text]
-            if token.text in VERB_NEGATIONS:
-                keys.append(NEGATED)
-            frontier = [node[key] for node in frontier for key in keys if key in node]
-            if not frontier:
-                break
-            for node in frontier:
-                for first, rank, length in node.get("", ()):
-                    if first == NEGATED:
-                        group = 2
-                    else:
-                        group = 0 if first.removeprefix(EXACT) == tokens[at].stem else 1
-                    ended.append((group, rank, length))
-        ended.sort()
-        return [length for _, _, length in ended]
+        found = self.tree.walk(tokens, at)
+        if len(found) > 1:
+            stem = tokens[at].stem
+            found = tuple(sorted(found, key=lambda hit: (self._group(hit[0], stem), hit[0])))
+        return [length for _, length in found]
+
+    def _group(self, rank: int, stem: str) -> int:
+        first = self.firsts[rank]
+        if first == NEGATED:
+            return 2
+        return 0 if first.removeprefix(EXACT) == stem else 1
 
 
 class _Trie:
