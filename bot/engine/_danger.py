@@ -657,12 +657,10 @@ class DangerCues:
             )
             for kind in danger.kinds
         }
-        # Every part and phrase list is indexed now: nothing is built while a message is read.
+        # Every phrase list is indexed below: nothing is built while a message is read. A cue's
+        # parts are not: they are found through the numbered sequences (_matched, _filled).
         self._indexes: dict[int, _Index] = {}
         self._kept: list[tuple[Sequence_, ...]] = []
-        for cue in self._cues:
-            for part in cue.parts:
-                self._index(part)
         # Every sequence of every cue part, numbered: a message is matched against them once
         # per word, and each part then asks only which of its numbers matched there.
         numbered = dict.fromkeys(seq for cue in self._cues for part in cue.parts for seq in part)
@@ -1135,7 +1133,7 @@ class DangerCues:
         return (being and (ends or years)) or (roughly and years)
 
     def _index(self, sequences: tuple[Sequence_, ...]) -> _Index:
-        """The index of a cue part or phrase list, built at construction, kept by identity.
+        """The index of a phrase list, built at construction, kept by identity.
 
         Keyed by the object rather than its value: hashing a tuple of tuples for every word of
         every message cost more than the comparisons it saved.
