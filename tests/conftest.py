@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bot._cache import FOLDER as CACHE_FOLDER
-from bot.app import DATABASE
+from bot.app import DATABASE, App, Settings, build_app, load_engine
 from bot.engine import Engine, FlowSet
 from bot.knowledge import KnowledgeBase
+from bot.reports import Catalogue, build_catalogue
 from bot.session import Sessions
 from bot.store import Store
 from tests.shipped import (
@@ -110,6 +111,20 @@ def engine() -> Engine:
 def warm_cache() -> WarmCache:
     """The cache a first start on the shipped files writes (see :class:`WarmCache`)."""
     return WarmCache(shipped_start() / CACHE_FOLDER)
+
+
+@pytest.fixture(scope="module")
+def reporting(
+    tmp_path_factory: pytest.TempPathFactory, warm_cache: WarmCache
+) -> tuple[App, Catalogue]:
+    """An app started on the shipped files with no store, and the reports' catalogue of them.
+
+    The reports tests drive real sessions through the app and count what they log against the
+    catalogue; one a module, started from the warm cache.
+    """
+    data_dir = warm_cache.seed(tmp_path_factory.mktemp("engine"))
+    knowledge, flows, _ = load_engine(Settings(data_dir=data_dir))
+    return build_app(Settings(data_dir=data_dir), store=False), build_catalogue(flows, knowledge)
 
 
 def shared_path(*parts: str) -> Path:

@@ -18,6 +18,7 @@ from bot.app import DATABASE
 from bot.audit._merkle import event_leaf_hash
 from bot.audit._note import Signer
 from bot.audit.log import (
+    Wrong,
     check_proof,
     prove,
     purge,
@@ -84,31 +85,64 @@ def test_each_event_is_a_salted_leaf(logged: tuple[Store, Signer, Path]) -> None
 
 
 @pytest.mark.parametrize(
-    ("tamper", "found"),
+    ("tamper", "found", "wrong"),
     [
         (
             "UPDATE audit SET event = replace(event, '\"no\"', '\"yes\"') WHERE leaf = 4",
             "Event 5 was altered",
+            Wrong.ALTERED,
         ),
-        ("UPDATE audit SET key = 'c-9999' WHERE leaf = 2", "Event 3 was altered"),
-        ("UPDATE audit SET recorded_at = recorded_at + 1 WHERE leaf = 7", "Event 8 was altered"),
-        ("DELETE FROM audit WHERE leaf = 3", "Event 4 was deleted"),
+        ("UPDATE audit SET key = 'c-9999' WHERE leaf = 2", "Event 3 was altered", Wrong.ALTERED),
+        (
+            "UPDATE audit SET recorded_at = recorded_at + 1 WHERE leaf = 7",
+            "Event 8 was altered",
+            Wrong.ALTERED,
+        ),
+        ("DELETE FROM audit WHERE leaf = 3", "Event 4 was deleted", Wrong.DELETED),
         (
             "INSERT INTO audit (key, recorded_at, event) "
             "VALUES ('c-1', 1, '{\"kind\":\"answer\"}')",
             "was inserted",
+            Wrong.INSERTED,
         ),
-        ("UPDATE audit SET id = id + 1000 WHERE leaf = 5", "out of order"),
+        ("UPDATE audit SET id = id + 1000 WHERE leaf = 5", "out of order", Wrong.MOVED),
     ],
 )
 def test_each_change_to_an_event_is_caught(
-    logged: tuple[Store, Signer, Path], tamper: str, found: str
+    logged: tuple[Store, Signer, Path], tamper: str, found: str, wrong: Wrong
 ) -> None:
     store, signer, path = logged
     _sql(path, tamper)
     report = verify(store, signer.verifier)
     assert not report.ok
     assert found in report.problems[0]
+    assert report.wrong is wrong and not report.never_signed
+
+
+def test_a_log_never_signed_is_told_apart_by_its_kind_not_its_words(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        signer = signing_key(tmp_path)
+        empty = verify(store, signer.verifier)
+        assert (empty.events, empty.wrong, empty.never_signed) == (0, Wrong.NEVER_SIGNED, True)
+        _log_some(store, 1)
+        logged = verify(store, signer.verifier)
+        assert (logged.events, logged.wrong, logged.never_signed) == (3, Wrong.NEVER_SIGNED, True)
+        assert logged.problems == [
+            "No signed checkpoint vouches for the log: run 'guidebot audit checkpoint'."
+        ]
+        sign_checkpoint(store, signer, now=NOW + 100, reason="test")
+        signed = verify(store, signer.verifier)
+        assert (signed.ok, signed.wrong, signed.never_signed) == (True, None, False)
+
+
+def test_a_log_never_signed_and_altered_is_told_as_altered(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE) as store:
+        signer = signing_key(tmp_path)
+        _log_some(store, 1)
+        _sql(tmp_path, "UPDATE audit SET key = 'c-9999' WHERE leaf = 1")
+        report = verify(store, signer.verifier)
+        assert (report.wrong, report.never_signed) == (Wrong.ALTERED, False)
+        assert report.problems == ["Event 2 was altered after it was logged."]
 
 
 def _at_leaf(leaf: int) -> str:

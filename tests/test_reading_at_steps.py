@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Engine, Text, positions
+from bot.engine._numbers import read_age
 from bot.engine._state import Conversation
 
 NOW = 1_700_000_000.0
@@ -386,6 +387,8 @@ def test_a_date_of_birth_however_written_gives_the_age(
     [
         ("year 9 at school", "Read as year 9 at school: 13 or 14: 12 to 17."),  # never Under 10
         ("yr 5", "Year 5 at school: they could be 9 or 10. Which is it, in years?"),
+        ("born 2005", "Born 2005: they could be 17 or 18. Which is it, in years?"),
+        ("born 2008", "Read as born 2008: 14 or 15: 12 to 17."),  # one band: nothing to ask
         ("turns 18 tomorrow", "Read as 17 years, not yet 18: 12 to 17."),  # still a child
         ("17 next week", "Read as 16 years, not yet 17: 12 to 17."),
         ("just turned 18", "Read as 18 years: 18 or over."),
@@ -398,6 +401,24 @@ def test_a_school_year_or_an_age_still_to_come_is_read_as_the_age_now(
 ) -> None:
     _, replies = _step(engine, at["child-in-custody/age"], said)
     assert says in replies, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "source", "shown"),
+    [
+        ("born 2005", "born 2005", "born 2005: 17 or 18"),
+        ("dob 03/05/2011", "born 03/05/2011", "born 03/05/2011: 12"),
+        ("yr 5", "year 5 at school", "year 5 at school: 9 or 10"),
+        ("15", None, "15 years"),
+    ],
+)
+def test_an_age_keeps_what_it_was_read_from_apart_from_how_it_is_said_back(
+    said: str, source: str | None, shown: str
+) -> None:
+    # The question "which is it?" names the source; it is kept, not cut from the words said
+    # back at their colon, so a source holding a colon (a time, a note) would stay whole.
+    age = read_age(said, NOW, least=0, most=25, unit="years")
+    assert (age.said, age.shown) == (source, shown)
 
 
 def test_the_age_a_child_appears_is_the_age_asked_for(

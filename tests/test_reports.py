@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot.app import DATABASE, Settings, build_app, load_engine
+from bot.app import DATABASE, App, Settings, build_app
 from bot.cli._report import report as report_command
 from bot.engine import Press, Text
 from bot.reports import (
@@ -24,7 +24,6 @@ from bot.reports import (
     Report,
     Share,
     Suppression,
-    build_catalogue,
     build_ledger,
     build_report,
     default_outcomes,
@@ -57,15 +56,8 @@ FULL_FIRST_CONTACT = [
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, warm_cache: WarmCache) -> tuple[Any, Catalogue]:
-    data_dir = warm_cache.seed(tmp_path_factory.mktemp("engine"))
-    knowledge, flows, _ = load_engine(Settings(data_dir=data_dir))
-    return build_app(Settings(data_dir=data_dir), store=False), build_catalogue(flows, knowledge)
-
-
-@pytest.fixture(scope="module")
-def catalogue(built: tuple[Any, Catalogue]) -> Catalogue:
-    return built[1]
+def catalogue(reporting: tuple[App, Catalogue]) -> Catalogue:
+    return reporting[1]
 
 
 def drive(
@@ -102,8 +94,8 @@ def synthetic(
 
 
 @pytest.fixture(scope="module")
-def month_events(built: tuple[Any, Catalogue]) -> list[dict[str, Any]]:
-    app, _ = built
+def month_events(reporting: tuple[App, Catalogue]) -> list[dict[str, Any]]:
+    app, _ = reporting
     return synthetic(app.sessions("telegram"), 160, seed=7, gap=12000)
 
 
@@ -127,9 +119,9 @@ def test_a_month_is_its_calendar_days_in_utc_and_a_week_is_monday_to_sunday() ->
 
 
 def test_the_events_of_a_month_are_those_whose_conversation_started_in_it(
-    built: tuple[Any, Catalogue],
+    reporting: tuple[App, Catalogue],
 ) -> None:
-    app, _ = built
+    app, _ = reporting
     sessions = app.sessions("console")
     last_of_october, _ = drive(sessions, "oct", ["Referral", "Yes"], FIRST_OF_NOVEMBER - 200)
     first_of_november, _ = drive(sessions, "nov", ["Referral", "Yes"], FIRST_OF_NOVEMBER)
@@ -156,9 +148,9 @@ def test_a_period_not_yet_over_is_refused(catalogue: Catalogue) -> None:
 
 
 def test_a_completed_first_contact_is_counted_step_by_step(
-    built: tuple[Any, Catalogue], catalogue: Catalogue
+    reporting: tuple[App, Catalogue], catalogue: Catalogue
 ) -> None:
-    app, _ = built
+    app, _ = reporting
     events, _ = drive(app.sessions("console"), "one", FULL_FIRST_CONTACT, NOVEMBER + 60)
     cells = tally(events, parse_period("2026-W45"), default_outcomes())[(False, 0)].cells
     assert cells["runs|initial-contact"] == 1
@@ -176,9 +168,9 @@ def test_a_completed_first_contact_is_counted_step_by_step(
 
 
 def test_back_withdraws_an_answer_and_a_step_counts_once_however_often_reached(
-    built: tuple[Any, Catalogue],
+    reporting: tuple[App, Catalogue],
 ) -> None:
-    app, _ = built
+    app, _ = reporting
     moves = ["First contact", "Not sure", "Understood", "back", "back", "No", "cancel"]
     events, _ = drive(app.sessions("console"), "back", moves, NOVEMBER + 60)
     assert [e["withdrawn"] for e in events if e["kind"] == "back"], "the engine logged a back"
@@ -193,16 +185,16 @@ def test_back_withdraws_an_answer_and_a_step_counts_once_however_often_reached(
 
 
 def test_a_red_flag_cancelled_before_it_was_acknowledged_is_counted_as_not_acknowledged(
-    built: tuple[Any, Catalogue],
+    reporting: tuple[App, Catalogue],
 ) -> None:
-    app, _ = built
+    app, _ = reporting
     events, _ = drive(app.sessions("console"), "flag", ["First contact", "Yes", "cancel"], NOVEMBER)
     cells = tally(events, parse_period("2026-W45"))[(False, 0)].cells
     assert cells["flag_open|initial-contact|child-in-danger"] == 1
 
 
-def test_danger_at_the_menu_is_a_red_flag_of_the_menu(built: tuple[Any, Catalogue]) -> None:
-    app, _ = built
+def test_danger_at_the_menu_is_a_red_flag_of_the_menu(reporting: tuple[App, Catalogue]) -> None:
+    app, _ = reporting
     sessions = app.sessions("console")
     events, now = drive(sessions, "menu", ["dad has a knife and is going for the kids"], NOVEMBER)
     more, _ = drive(sessions, "menu2", ["dad has a knife and is going for the kids", "ok"], now)

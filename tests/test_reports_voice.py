@@ -11,13 +11,12 @@ from typing import Any
 
 import pytest
 
-from bot.app import DATABASE, Settings, build_app, load_engine
+from bot.app import DATABASE, App
 from bot.engine import Text
 from bot.reports import (
     Catalogue,
     Count,
     Report,
-    build_catalogue,
     build_ledger,
     build_report,
     default_outcomes,
@@ -33,7 +32,6 @@ from bot.reports._suppress import exposed
 from bot.reports._tally import VOICE_COLUMNS, Counts
 from bot.session import Sessions
 from bot.store import Store
-from tests.conftest import WarmCache
 
 NOVEMBER = 1_793_577_600.0  # Monday 2 November 2026 00:00 UTC
 LATER = 1_900_000_000.0
@@ -42,19 +40,12 @@ DANGER = "initial-contact|danger"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, warm_cache: WarmCache) -> tuple[Any, Catalogue]:
-    data_dir = warm_cache.seed(tmp_path_factory.mktemp("engine"))
-    knowledge, flows, _ = load_engine(Settings(data_dir=data_dir))
-    return build_app(Settings(data_dir=data_dir), store=False), build_catalogue(flows, knowledge)
-
-
-@pytest.fixture(scope="module")
 def logged(
-    built: tuple[Any, Catalogue], tmp_path_factory: pytest.TempPathFactory
+    reporting: tuple[App, Catalogue], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, list[dict[str, Any]]]:
     """Twelve first contacts whose first answer came by voice in each way it can, and one
     voice note at the menu; logged through the real sessions into a real store."""
-    app, _ = built
+    app, _ = reporting
     folder = tmp_path_factory.mktemp("voice")
     with Store.open(folder / DATABASE) as store:
         sessions = Sessions(app.engine, store, channel="telegram")
@@ -131,9 +122,9 @@ def test_voice_in_another_month_is_not_counted_in_this_one(
 
 
 @pytest.fixture(scope="module")
-def report(logged: tuple[Path, list[dict[str, Any]]], built: tuple[Any, Catalogue]) -> Report:
+def report(logged: tuple[Path, list[dict[str, Any]]], reporting: tuple[App, Catalogue]) -> Report:
     _, events = logged
-    return build_report(events, parse_period("2026-11"), built[1], now=LATER)
+    return build_report(events, parse_period("2026-11"), reporting[1], now=LATER)
 
 
 def test_the_voice_table_is_in_every_format_with_small_counts_withheld(report: Report) -> None:
@@ -165,13 +156,13 @@ def test_the_voice_table_is_in_every_format_with_small_counts_withheld(report: R
 
 
 def test_the_read_back_identity_is_stated_and_nothing_withheld_is_pinned(
-    logged: tuple[Path, list[dict[str, Any]]], built: tuple[Any, Catalogue]
+    logged: tuple[Path, list[dict[str, Any]]], reporting: tuple[App, Catalogue]
 ) -> None:
     """Read back = confirmed + corrected + unanswered: 12 published beside two withheld 4s
     would give one away from the other if the unanswered were printed anywhere."""
     _, events = logged
     counts = tally(events, parse_period("2026-11"))[(False, 0)]
-    ledger = build_ledger(counts, built[1], default_outcomes())
+    ledger = build_ledger(counts, reporting[1], default_outcomes())
     identities = {frozenset(r.cells) for r in ledger.relations}
     assert (
         frozenset(f"voice_{c}|{DANGER}" for c in ("asked", "confirmed", "corrected", "unanswered"))

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,25 @@ def checkpoint_due(store: Store, now: float, every: float = DAY_SECONDS) -> bool
     return now - kept[-1].signed_at >= every and store.audit_size() > kept[-1].size
 
 
+class Wrong(StrEnum):
+    """What kind of thing ``verify`` found wrong: what a command decides on, never the words."""
+
+    INSERTED = "inserted"
+    DELETED = "deleted"
+    MOVED = "moved"
+    ALTERED = "altered"
+    BLOCK_ALTERED = "block altered"
+    BLOCKS_MISSING = "blocks missing"
+    NOT_SIGNED_BY_KEY = "not signed by this key"
+    ANOTHER_LOG = "another log"
+    CUT_OFF = "cut off"
+    UNLIKE_CHECKPOINT = "unlike a checkpoint"
+    FIELDS_UNLIKE = "report fields unlike the log"
+    NEVER_SIGNED = "never signed"
+    """No checkpoint, stored or kept, vouches for the log: an empty log, or one logged before
+    its first checkpoint. Nothing was found altered: commands tell it apart from tampering."""
+
+
 @dataclass
 class Verification:
     """What ``verify`` found: OK, or the first thing wrong, in words a supervisor can act on."""
@@ -161,11 +181,24 @@ class Verification:
     purged: int = 0
     checkpoints: int = 0
     problems: list[str] = field(default_factory=list)
+    wrong: Wrong | None = None
+    """The kind of the first problem; None when nothing is wrong."""
 
     @property
     def ok(self) -> bool:
         """Nothing was found wrong."""
         return not self.problems
+
+    @property
+    def never_signed(self) -> bool:
+        """The one thing wrong is that no checkpoint vouches for the log yet."""
+        return self.wrong is Wrong.NEVER_SIGNED
+
+    def found(self, wrong: Wrong, problem: str) -> None:
+        """Record a problem with its kind; the first one found is the one shown and decided on."""
+        if self.wrong is None:
+            self.wrong = wrong
+        self.problems.append(problem)
 
 
 def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Verification:
@@ -188,17 +221,19 @@ def verify(store: Store, verifier: Verifier, *, kept: Sequence[str] = ()) -> Ver
             return report
         unlike = fields.result()
     if unlike is not None:
-        report.problems.append(
+        report.found(
+            Wrong.FIELDS_UNLIKE,
             "Report fields are kept for an event that is not in the log: the event was "
             "deleted, or the fields were added, so reports made from them cannot be trusted."
             if unlike < 0
             else f"Event {unlike + 1}'s report fields do not match its logged content: they "
-            "were altered, so reports made from them cannot be trusted."
+            "were altered, so reports made from them cannot be trusted.",
         )
         return report
     if not signed:
-        report.problems.append(
-            "No signed checkpoint vouches for the log: run 'guidebot audit checkpoint'."
+        report.found(
+            Wrong.NEVER_SIGNED,
+            "No signed checkpoint vouches for the log: run 'guidebot audit checkpoint'.",
         )
     return report
 
@@ -219,13 +254,16 @@ def _verify_tree(
     for number, block in enumerate(blocks):
         if block != block_root(leaves[number * BLOCK : (number + 1) * BLOCK]):
             first = number * BLOCK + 1
-            report.problems.append(
+            report.found(
+                Wrong.BLOCK_ALTERED,
                 f"The stored hash of events {first} to {first + BLOCK - 1} was altered: proofs "
-                "made from it would not check out."
+                "made from it would not check out.",
             )
             return report, True
     if len(blocks) != len(leaves) // BLOCK:
-        report.problems.append("Stored block hashes are missing: proofs cannot be made.")
+        report.found(
+            Wrong.BLOCKS_MISSING, "Stored block hashes are missing: proofs cannot be made."
+        )
         return report, True
     notes = [(f"checkpoint {c.row_id} (signed {_when(c.signed_at)})", c.note) for c in stored]
     notes += [(f"kept checkpoint {n}", note) for n, note in enumerate(kept, 1)]
@@ -234,15 +272,16 @@ def _verify_tree(
         try:
             checkpoint = Checkpoint.read(note, verifier)
         except NoteError as error:
-            report.problems.append(f"{name} is not signed by this key: {error}.")
+            report.found(Wrong.NOT_SIGNED_BY_KEY, f"{name} is not signed by this key: {error}.")
             return report, True
         if checkpoint.origin != origin_of(verifier):
-            report.problems.append(f"{name} is for another log ({checkpoint.origin}).")
+            report.found(Wrong.ANOTHER_LOG, f"{name} is for another log ({checkpoint.origin}).")
             return report, True
         if checkpoint.size > len(leaves):
-            report.problems.append(
+            report.found(
+                Wrong.CUT_OFF,
                 f"{name} vouches for {checkpoint.size} events but the log holds "
-                f"{len(leaves)}: events after event {len(leaves)} were cut off."
+                f"{len(leaves)}: events after event {len(leaves)} were cut off.",
             )
             return report, True
         read.append((name, checkpoint))
@@ -251,9 +290,10 @@ def _verify_tree(
     roots = _roots_at(leaves, {checkpoint.size for _, checkpoint in read})
     for name, checkpoint in read:
         if roots[checkpoint.size] != checkpoint.root:
-            report.problems.append(
+            report.found(
+                Wrong.UNLIKE_CHECKPOINT,
                 f"The log does not match {name}: an event among the first {checkpoint.size} "
-                "was altered, or the tree was rebuilt without the signing key."
+                "was altered, or the tree was rebuilt without the signing key.",
             )
             return report, True
     return report, bool(notes)
@@ -277,19 +317,19 @@ def _check_leaves(rows: Sequence[AuditText], report: Verification) -> list[bytes
     for position, (leaf, key, recorded_at, text, salt, digest) in enumerate(rows):
         number = position + 1
         if leaf is None or digest is None:
-            report.problems.append(f"Event {number} was inserted: it is not in the tree.")
+            report.found(Wrong.INSERTED, f"Event {number} was inserted: it is not in the tree.")
             return leaves
         if leaf != position:
             if leaf in seen:
-                report.problems.append(f"Event {number} was inserted: its place is taken.")
+                report.found(Wrong.INSERTED, f"Event {number} was inserted: its place is taken.")
             elif leaf > position and all(row[0] != position for row in rows[position:]):
-                report.problems.append(f"Event {position + 1} was deleted.")
+                report.found(Wrong.DELETED, f"Event {position + 1} was deleted.")
             else:
-                report.problems.append(f"Event {number} was moved: the log is out of order.")
+                report.found(Wrong.MOVED, f"Event {number} was moved: the log is out of order.")
             return leaves
         seen.add(leaf)
         if text and not _holds(key, recorded_at, text, salt, digest):
-            report.problems.append(f"Event {number} was altered after it was logged.")
+            report.found(Wrong.ALTERED, f"Event {number} was altered after it was logged.")
             return leaves
         leaves.append(bytes(digest))
     return leaves

@@ -143,7 +143,7 @@ def verify(data_dir: Path, public_key: str | None, kept: tuple[Path, ...]) -> No
             # signed to check: the events' own hashes are still checked (a throwaway key
             # checks no signature), and the supervisor is told what is true and what to do.
             report = check(store, Signer.generate(KEY_NAME).verifier)
-            if report.problems and report.problems[0].startswith("No signed checkpoint"):
+            if report.never_signed:
                 report.problems[0] = (
                     "No signed checkpoint vouches for the log, and no signing key was made for "
                     "this folder yet (the first checkpoint makes it): run 'guidebot audit "
@@ -154,7 +154,7 @@ def verify(data_dir: Path, public_key: str | None, kept: tuple[Path, ...]) -> No
                 _signer(store, data_dir)  # refused, in run's words: the lost key is not made
             report = check(store, _verifier(public_key, data_dir), kept=notes)
     summary = f"{report.events} events ({report.purged} purged), {report.checkpoints} checkpoints"
-    if not report.events and report.problems[:1] and "No signed checkpoint" in report.problems[0]:
+    if not report.events and report.never_signed:
         # Nothing logged yet: nothing can have been altered, as doctor says ("empty").
         click.echo(f"OK: {summary}: the log is empty, nothing to verify yet.")
         return

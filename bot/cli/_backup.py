@@ -151,7 +151,7 @@ def check_backup(source: Path, data_dir: Path, public_key: str | None = None) ->
     note = ""
     if not report.ok:
         problem = report.problems[0]
-        if not (report.checkpoints == 0 and problem.startswith("No signed checkpoint")):
+        if not report.never_signed:
             raise BackupError(f"{source}: its audit log does not verify: {problem}")
         if report.events:
             note = "no checkpoint vouches for its log yet (it was backed up before the first)"

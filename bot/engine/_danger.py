@@ -171,32 +171,41 @@ Sequence_ = tuple[str, ...]
 
 
 class _Index:
-    """Word sequences keyed by how their first word is compared, for quick look-up.
+    """Word sequences as a :class:`_Trie`, for quick look-up, that knows their order.
 
-    A message is compared with hundreds of sequences (every weapon, every harm verb); only those
-    whose first word could stand at a position are tried there.
+    A message is compared with hundreds of sequences (every weapon, every harm verb): one walk
+    down the tree from a word finds those standing there, instead of comparing every sequence
+    that starts with the word (a list such as "no child" holds dozens starting "no").
     """
 
-    __slots__ = ("by_first", "negated")
+    __slots__ = ("firsts", "tree")
 
     def __init__(self, sequences: Iterable[Sequence_]) -> None:
-        self.by_first: dict[str, list[Sequence_]] = {}
-        self.negated: list[Sequence_] = []
-        for sequence in dict.fromkeys(sequences):
-            first = sequence[0]
-            if first == NEGATED:
-                self.negated.append(sequence)
-            else:
-                self.by_first.setdefault(first.removeprefix(EXACT), []).append(sequence)
+        listed = dict.fromkeys(sequences)
+        self.tree = _Trie({sequence: rank for rank, sequence in enumerate(listed)})
+        self.firsts = [sequence[0] for sequence in listed]
+        """Each sequence's first word, by its place in the list."""
 
-    def at(self, token: _Token) -> Sequence[Sequence_]:
-        """The sequences that may start at this word (the index's own list where it can be)."""
-        found: Sequence[Sequence_] = self.by_first.get(token.stem, ())
-        if token.text != token.stem and token.text in self.by_first:
-            found = [*found, *self.by_first[token.text]]
-        if token.text in VERB_NEGATIONS and self.negated:
-            found = [*found, *self.negated]
-        return found
+    def lengths(self, tokens: Sequence[_Token], at: int) -> list[int]:
+        """The length of each sequence standing at ``at``, in a fixed order.
+
+        Those whose first word is the word's stem (compared as a stem or as written) come
+        first, then those whose first word is the word as written where it differs from its
+        stem, then those starting with a negation; each in the list's order. The order is the
+        one the look-up has always given: a reason for setting a cue aside names the first
+        phrase found.
+        """
+        found = self.tree.walk(tokens, at)
+        if len(found) > 1:
+            stem = tokens[at].stem
+            found = tuple(sorted(found, key=lambda hit: (self._group(hit[0], stem), hit[0])))
+        return [length for _, length in found]
+
+    def _group(self, rank: int, stem: str) -> int:
+        first = self.firsts[rank]
+        if first == NEGATED:
+            return 2
+        return 0 if first.removeprefix(EXACT) == stem else 1
 
 
 class _Trie:
@@ -648,12 +657,10 @@ class DangerCues:
             )
             for kind in danger.kinds
         }
-        # Every part and phrase list is indexed now: nothing is built while a message is read.
+        # Every phrase list is indexed below: nothing is built while a message is read. A cue's
+        # parts are not: they are found through the numbered sequences (_matched, _filled).
         self._indexes: dict[int, _Index] = {}
         self._kept: list[tuple[Sequence_, ...]] = []
-        for cue in self._cues:
-            for part in cue.parts:
-                self._index(part)
         # Every sequence of every cue part, numbered: a message is matched against them once
         # per word, and each part then asks only which of its numbers matched there.
         numbered = dict.fromkeys(seq for cue in self._cues for part in cue.parts for seq in part)
@@ -1126,7 +1133,7 @@ class DangerCues:
         return (being and (ends or years)) or (roughly and years)
 
     def _index(self, sequences: tuple[Sequence_, ...]) -> _Index:
-        """The index of a cue part or phrase list, built at construction, kept by identity.
+        """The index of a phrase list, built at construction, kept by identity.
 
         Keyed by the object rather than its value: hashing a tuple of tuples for every word of
         every message cost more than the comparisons it saved.
@@ -1323,13 +1330,9 @@ class DangerCues:
         for at, token in enumerate(tokens):
             if token.clause not in clauses:
                 continue
-            for phrase in index.at(token):
-                end = at + len(phrase) - 1
-                if (
-                    end < len(tokens)
-                    and tokens[end].clause in clauses
-                    and self._at(tokens, at, phrase)
-                ):
+            for length in index.lengths(tokens, at):
+                end = at + length - 1
+                if tokens[end].clause in clauses:
                     found.append((at, end))
         return found
 

@@ -699,12 +699,15 @@ class AgeReading:
             or 16, depending on the birthday).
         shown: how it was read, to say back ("16 years", "born 2010: 15 or 16").
         retry: why it cannot be taken ("0 can't be an age here"), said before asking again.
+        said: what the age was read from, without the ages it gives ("born 2010", "year 9 at
+            school"), to ask which of the two it is; None for an age said as a number.
     """
 
     value: float | str | None
     other: float | None = None
     shown: str | None = None
     retry: str | None = None
+    said: str | None = None
 
 
 _WRITTEN_BIRTH = re.compile(
@@ -741,19 +744,20 @@ def _birth_date(text: str, local: dt.datetime) -> tuple[int, int | None, str] | 
 
 
 def _exact_age(born: dt.date, local: dt.datetime) -> tuple[int, None, str] | None:
-    """The age on a date of birth, and how it reads; None for a birth still to come."""
+    """The age on a date of birth, and what it was read from; None for a birth still to come."""
     if born > local.date():
         return None
     had = (local.month, local.day) >= (born.month, born.day)
     age = local.year - born.year - (0 if had else 1)
-    return age, None, f"born {born:%d/%m/%Y}: {age}"
+    return age, None, f"born {born:%d/%m/%Y}"
 
 
 def _birth(heard: list[str], local: dt.datetime) -> tuple[int, int | None, str] | None:
-    """An age from a date or year of birth ("dob 03/04/2012", "born 2010"), and how it reads.
+    """An age from a date or year of birth ("dob 03/04/2012", "born 2010"), and its source.
 
-    Returns (age, the other possible age or None, how to show it). A day and month before the
-    year give the exact age (UK order, day first); a year alone gives two possible ages.
+    Returns (age, the other possible age or None, what it was read from: "born 2010"). A day
+    and month before the year give the exact age (UK order, day first); a year alone gives two
+    possible ages.
     """
     for index, word in enumerate(heard):
         if not (len(word) == 4 and word.isdigit() and 1900 <= int(word) <= local.year):
@@ -768,7 +772,7 @@ def _birth(heard: list[str], local: dt.datetime) -> tuple[int, int | None, str] 
             if exact is not None:
                 return exact
         older = local.year - year
-        return older - 1, older, f"born {year}: {max(older - 1, 0)} or {older}"
+        return older - 1, older, f"born {year}"
     return None
 
 
@@ -778,7 +782,7 @@ AGE_SOON = word_list(_NUMBERS.age_soon)
 
 
 def _school_year(heard: list[str]) -> tuple[int, int, str] | None:
-    """An age from a school year ("year 9 at school": 13 or 14), and how it reads."""
+    """An age from a school year ("year 9 at school": 13 or 14), and what it was read from."""
     for at in range(len(heard) - 1):
         for name in SCHOOL_YEAR:
             size = len(name.split())
@@ -792,8 +796,13 @@ def _school_year(heard: list[str]) -> tuple[int, int, str] | None:
                 and not (at and heard[at - 1].isdigit())  # "15 year old" is an age
             ):
                 young = int(number) + _NUMBERS.school_starts
-                return young, young + 1, f"year {number} at school: {young} or {young + 1}"
+                return young, young + 1, f"year {number} at school"
     return None
+
+
+def _shown_from(said: str, age: int, other: int | None) -> str:
+    """How an age read from a birth or a school year is said back ("born 2010: 15 or 16")."""
+    return f"{said}: {age}" if other is None else f"{said}: {max(age, 0)} or {other}"
 
 
 def _to_come(heard: list[str], value: float) -> bool:
@@ -852,18 +861,26 @@ def read_age(
         # said to be so where the answer gave another age too.
         apparent = read_age(looked, now, least=least, most=most, unit=unit)
         if isinstance(apparent.value, float) and apparent.value != read_number(text):
-            return AgeReading(apparent.value, apparent.other, f"{apparent.shown}, as they appear")
+            return AgeReading(
+                apparent.value,
+                apparent.other,
+                f"{apparent.shown}, as they appear",
+                said=f"{apparent.said}, as they appear" if apparent.said else None,
+            )
     if now is not None and heard:
         birth = _birth_date(text, _local(now)) or _birth(heard, _local(now))
         if birth is not None:
-            age, other, shown = birth
+            age, other, said = birth
+            shown = _shown_from(said, age, other)
             if age < 0 or (least is not None and (other or age) < least):
                 return AgeReading(None, retry=f"{shown.capitalize()} isn't a believable age here.")
-            return AgeReading(float(age), float(other) if other is not None else None, shown)
+            return AgeReading(
+                float(age), float(other) if other is not None else None, shown, said=said
+            )
     school = _school_year(heard)
     if school is not None and unit == "years":
-        young, old, shown = school
-        return AgeReading(float(young), float(old), shown)
+        young, old, said = school
+        return AgeReading(float(young), float(old), _shown_from(said, young, old), said=said)
     if (
         len(heard) == 2
         and all(len(w) == 1 and w.isdigit() for w in heard)

@@ -4,8 +4,9 @@ Options, checklist points and confirm answers are recognised by their phrases ("
 "nan", "not safe"). Everything the matcher needs to know about a phrase (its words, stems,
 negation, the scorer that mends a message against it) is worked out in :func:`phrase` at
 compile time and kept in the compiled flow. Reading an officer's message then only compares:
-nothing is built or cached while a message is read, so no cache can grow with, or keep, what an
-officer typed.
+nothing is built or cached beyond the message's own :class:`Heard` (its phrase scores, worked
+out once for every point that asks), which is dropped with it, so no cache can grow with, or
+keep, what an officer typed.
 """
 
 from __future__ import annotations
@@ -163,6 +164,25 @@ class Heard:
         """The answer's words with their clauses, worked out only once a phrase matches."""
         return clause_words(self.text)
 
+    @cached_property
+    def scores(self) -> dict[int, tuple[Phrase, float]]:
+        """Each phrase's score against this answer, by the phrase's id, once it is worked out.
+
+        A point's phrases are read with the action cues and again with the finding cues, and a
+        score does not depend on the cues. The phrase is kept with its score so that its id
+        cannot pass to another phrase while this answer is read.
+        """
+        return {}
+
+    @cached_property
+    def close_to(self) -> dict[str, bool]:
+        """Whether a phrase's word is close to a word said, for each word asked about so far.
+
+        Hundreds of phrases share their words ("mum", "child", "called"): each is compared
+        with the answer's words once.
+        """
+        return {}
+
 
 def _plausible(wanted: tuple[str, ...], heard: Heard) -> bool:
     """A cheap first look: could the full phrase score reach the threshold at all?
@@ -174,17 +194,31 @@ def _plausible(wanted: tuple[str, ...], heard: Heard) -> bool:
         return False
     if not heard.words.isdisjoint(wanted):
         return True  # a word said exactly: its look-up below would find it
+    close_to = heard.close_to
     for word in wanted:
-        if process.extractOne(word, heard.words, scorer=fuzz.ratio, score_cutoff=PLAUSIBLE_WORD):
+        close = close_to.get(word)
+        if close is None:
+            close = close_to[word] = bool(
+                process.extractOne(
+                    word, heard.words, scorer=fuzz.ratio, score_cutoff=PLAUSIBLE_WORD
+                )
+            )
+        if close:
             return True
     return fuzz.partial_ratio(" ".join(wanted), heard.joined) >= PLAUSIBLE_WORD
 
 
 def score(item: Phrase, heard: Heard) -> float:
     """How well the phrase appears in the answer (0 to 100), ignoring negation."""
+    known = heard.scores.get(id(item))
+    if known is not None:
+        return known[1]
     if not item.stems or not _plausible(item.stems, heard):
-        return 0.0
-    return item.scorer.score(heard.text, heard.near(item.scorer.expected))
+        value = 0.0
+    else:
+        value = item.scorer.score(heard.text, heard.near(item.scorer.expected))
+    heard.scores[id(item)] = (item, value)
+    return value
 
 
 def _another_word(wanted: tuple[str, ...], said: Sequence[Word]) -> bool:

@@ -393,7 +393,7 @@ def _read_band(
             and _band_hit(step.bands, read) != _band_hit(step.bands, other)
         ):
             return Reading(
-                retry=f"{(shown or '').split(':')[0].capitalize()}: they could be {read:g} or "
+                retry=f"{(age.said or '').capitalize()}: they could be {read:g} or "
                 f"{age.other:g}. Which is it, in {step.unit}?"
             )
     else:

@@ -436,11 +436,30 @@ def build_section(
     outcomes: Sequence[Outcome],
     threshold: int,
 ) -> Section:
-    """Lay one section's tables out from its published cells."""
+    """Lay one section's tables out from its published cells, in the order a report shows them."""
     pub = _Publish(ledger, suppression, threshold)
     values = ledger.values
     flows = _flows_in(values, catalogue)
-    tables: list[Table] = []
+    tables = [
+        _conversations_table(flows, values, pub, catalogue),
+        _gaps_table(flows, values, pub, catalogue),
+        _points_table(flows, values, pub, catalogue),
+        *_funnel_tables(flows, values, pub, catalogue),
+        _flags_table(values, pub, catalogue),
+        _outcomes_table(outcomes, pub, catalogue),
+        *_search_tables(ledger, pub, threshold),
+        _looked_up_table(values, pub, catalogue),
+        *_feedback_tables(ledger, pub, catalogue, threshold),
+        _usage_table(values, pub),
+        _voice_table(values, pub, catalogue),
+    ]
+    title = "Operational use" if name == "operational" else "Practice"
+    return Section(name, title, tuple(tables), tuple(ledger.relations))
+
+
+def _conversations_table(
+    flows: Mapping[str, list[str]], values: Mapping[str, int], pub: _Publish, catalogue: Catalogue
+) -> Table:
     overview: list[tuple[Value, ...]] = [
         (
             catalogue.flow_title(f),
@@ -453,24 +472,28 @@ def build_section(
         if values.get(f"runs|{f}", 0)
     ]
     overview.append(("All flows", pub.count("runs"), "", "", "", "", ""))
-    tables.append(
-        Table(
-            "conversations",
+    return Table(
+        "conversations",
+        "Conversations",
+        (
+            "Flow",
             "Conversations",
-            (
-                "Flow",
-                "Conversations",
-                "Completed",
-                "Cancelled",
-                "Timed out",
-                "Left open",
-                "Completed share",
-            ),
-            tuple(overview),
-            "A conversation is one run of a flow, from its start to its summary, a cancel, a "
-            "time-out, or being left.",
-        )
+            "Completed",
+            "Cancelled",
+            "Timed out",
+            "Left open",
+            "Completed share",
+        ),
+        tuple(overview),
+        "A conversation is one run of a flow, from its start to its summary, a cancel, a "
+        "time-out, or being left.",
     )
+
+
+def _gaps_table(
+    flows: Mapping[str, list[str]], values: Mapping[str, int], pub: _Publish, catalogue: Catalogue
+) -> Table:
+    """The yes/no questions, ranked by the share of answers that leave a gap."""
     gaps: list[tuple[Value, ...]] = []
     for f, steps in flows.items():
         for step in steps:
@@ -496,27 +519,31 @@ def build_section(
                 )
             )
     gaps.sort(key=lambda row: (-_published(row[-1]), str(row[0])))
-    tables.append(
-        Table(
-            "gaps",
-            "Training gaps: yes/no questions",
-            (
-                "Question",
-                "Flow",
-                "Knowledge",
-                "Answered",
-                "Yes",
-                "No",
-                "Not sure",
-                "Gap answers",
-                "Gap share",
-            ),
-            tuple(gaps),
-            'Ranked by the share of gap answers: "no" and "not sure" where the question '
-            'leaves a follow-up owed, otherwise "not sure" alone. The answer counted is the '
-            "one that stood at the end of the conversation, after any 'back'.",
-        )
+    return Table(
+        "gaps",
+        "Training gaps: yes/no questions",
+        (
+            "Question",
+            "Flow",
+            "Knowledge",
+            "Answered",
+            "Yes",
+            "No",
+            "Not sure",
+            "Gap answers",
+            "Gap share",
+        ),
+        tuple(gaps),
+        'Ranked by the share of gap answers: "no" and "not sure" where the question '
+        'leaves a follow-up owed, otherwise "not sure" alone. The answer counted is the '
+        "one that stood at the end of the conversation, after any 'back'.",
     )
+
+
+def _points_table(
+    flows: Mapping[str, list[str]], values: Mapping[str, int], pub: _Publish, catalogue: Catalogue
+) -> Table:
+    """The expected points of free-text questions and checklists, ranked by how often left out."""
     points: list[tuple[Value, ...]] = []
     for f, steps in flows.items():
         for step in steps:
@@ -538,16 +565,21 @@ def build_section(
                     )
                 )
     points.sort(key=lambda row: (-_published(row[-1]), str(row[0])))
-    tables.append(
-        Table(
-            "points",
-            "Training gaps: points left out",
-            ("Point", "Question", "Flow", "Knowledge", "Answered", "Left out", "Left-out share"),
-            tuple(points),
-            "For free-text questions and checklists of things done: the expected points "
-            "still outstanding when the answer was given.",
-        )
+    return Table(
+        "points",
+        "Training gaps: points left out",
+        ("Point", "Question", "Flow", "Knowledge", "Answered", "Left out", "Left-out share"),
+        tuple(points),
+        "For free-text questions and checklists of things done: the expected points "
+        "still outstanding when the answer was given.",
     )
+
+
+def _funnel_tables(
+    flows: Mapping[str, list[str]], values: Mapping[str, int], pub: _Publish, catalogue: Catalogue
+) -> list[Table]:
+    """One funnel a flow run in the period: where its conversations reached and stopped."""
+    tables: list[Table] = []
     for f, steps in flows.items():
         if not values.get(f"runs|{f}", 0):
             continue
@@ -590,6 +622,10 @@ def build_section(
                 flow=f,
             )
         )
+    return tables
+
+
+def _flags_table(values: Mapping[str, int], pub: _Publish, catalogue: Catalogue) -> Table:
     flags: list[tuple[Value, ...]] = []
     for cell in sorted(c for c in values if c.startswith("flag|")):
         _, f, flag = cell.split("|")
@@ -605,16 +641,17 @@ def build_section(
             )
         )
     flags.sort(key=lambda row: (-_published(row[3]), str(row[0])))
-    tables.append(
-        Table(
-            "red_flags",
-            "Red flags",
-            ("Red flag", "Where", "Conversations", "Per 100 conversations", "Not acknowledged"),
-            tuple(flags),
-            "Conversations in which the flag was raised; not acknowledged: cancelled, timed "
-            "out or left while the prompt waited.",
-        )
+    return Table(
+        "red_flags",
+        "Red flags",
+        ("Red flag", "Where", "Conversations", "Per 100 conversations", "Not acknowledged"),
+        tuple(flags),
+        "Conversations in which the flag was raised; not acknowledged: cancelled, timed "
+        "out or left while the prompt waited.",
     )
+
+
+def _outcomes_table(outcomes: Sequence[Outcome], pub: _Publish, catalogue: Catalogue) -> Table:
     outcome_rows = [
         (
             outcome.label,
@@ -626,16 +663,20 @@ def build_section(
         )
         for outcome in outcomes
     ]
-    tables.append(
-        Table(
-            "outcomes",
-            "Outcomes the inspection looks for",
-            ("Outcome", "Flow", "Conversations", "Asked", "Evidenced", "Evidenced share"),
-            tuple(outcome_rows),
-            "Asked: the conversation reached a question that evidences it. Share: of those "
-            "asked. The answers behind each outcome: bot/reports/outcomes.yaml.",
-        )
+    return Table(
+        "outcomes",
+        "Outcomes the inspection looks for",
+        ("Outcome", "Flow", "Conversations", "Asked", "Evidenced", "Evidenced share"),
+        tuple(outcome_rows),
+        "Asked: the conversation reached a question that evidences it. Share: of those "
+        "asked. The answers behind each outcome: bot/reports/outcomes.yaml.",
     )
+
+
+def _search_tables(ledger: Ledger, pub: _Publish, threshold: int) -> list[Table]:
+    """What 'ask' found, and the questions it found nothing for (those asked often enough)."""
+    values = ledger.values
+    tables: list[Table] = []
     statuses = sorted(c.split("|")[1] for c in values if c.startswith("search|") and values[c])
     search_rows: list[tuple[Value, ...]] = [
         (_STATUS.get(s, s), pub.count(f"search|{s}"), pub.share(f"search|{s}", "searches"))
@@ -670,6 +711,10 @@ def build_section(
             ),
         )
     )
+    return tables
+
+
+def _looked_up_table(values: Mapping[str, int], pub: _Publish, catalogue: Catalogue) -> Table:
     looked = [
         (
             catalogue.entries.get(c.split("|", 1)[1], c.split("|", 1)[1]),
@@ -681,32 +726,27 @@ def build_section(
     ]
     looked = [row for row in looked if row[2].value]
     looked.sort(key=lambda row: (-_published(row[2]), row[1]))
-    tables.append(
-        Table(
-            "looked_up",
-            "Guidance found by questions",
-            ("Guidance", "Knowledge", "Questions"),
-            tuple(looked[:15]),
-        )
+    return Table(
+        "looked_up",
+        "Guidance found by questions",
+        ("Guidance", "Knowledge", "Questions"),
+        tuple(looked[:15]),
     )
-    tables.extend(_feedback_tables(ledger, pub, catalogue, threshold))
-    tables.append(
-        Table(
-            "usage",
-            "How guidebot was used",
-            ("Measure", "Count"),
-            (
-                *(
-                    (f"Conversations on {c.split('|')[1]}", pub.count(c))
-                    for c in sorted(values)
-                    if c.startswith("channel|")
-                ),
+
+
+def _usage_table(values: Mapping[str, int], pub: _Publish) -> Table:
+    return Table(
+        "usage",
+        "How guidebot was used",
+        ("Measure", "Count"),
+        (
+            *(
+                (f"Conversations on {c.split('|')[1]}", pub.count(c))
+                for c in sorted(values)
+                if c.startswith("channel|")
             ),
-        )
+        ),
     )
-    tables.append(_voice_table(values, pub, catalogue))
-    title = "Operational use" if name == "operational" else "Practice"
-    return Section(name, title, tuple(tables), tuple(ledger.relations))
 
 
 def _voice_table(values: Mapping[str, int], pub: _Publish, catalogue: Catalogue) -> Table:
