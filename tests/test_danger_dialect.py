@@ -50,6 +50,8 @@ CUES_ALONE.learnt = None
             "the violent ex has gone straight back round to hers and the bairns are in",
             "dangerous-person",
         ),
+        # the carer gone out, leaving the child locked in
+        ("mam locks the bairn in the box room when she goes out, she's gone out now", "shut-in"),
         # unconscious said with a negation
         ("the bairn's still not conscious after the fit", "medical"),
         # "'ll" run on to a person is the person and "will"
@@ -68,6 +70,7 @@ def test_danger_in_regional_and_street_words_is_read(said: str, kind: str) -> No
         "mam's fella has put the machete down and it's been seized",
         "the mandem who had him on the line are all remanded",
         "the bairn wasn't conscious after the fit but she's come round and talking now",
+        "she was locked in her room by mum, mum's gone out now and we've let her out, she's fine",
         # past
         "the young un was snatched off the street last year, the man got sentenced",
         "he got wet up two years back, fully recovered, no threats since",
