@@ -563,6 +563,7 @@ class DangerCues:
         self._refused = self._list(danger.refused)
         self._reported = self._list(danger.reported)
         self._premise_to_come = self._list(danger.premise_to_come)
+        self._asks_what_it_is = self._list(danger.asks_what_it_is)
         self._in_general = self._list(danger.in_general)
         self._asking = (*self._questions, *self._procedure)
         # Voice notes: no punctuation, so clauses are read from the words (see danger.yaml).
@@ -696,6 +697,7 @@ class DangerCues:
             self._refused,
             self._reported,
             self._premise_to_come,
+            self._asks_what_it_is,
             self._in_general,
             self._asking,
             self._held,
@@ -1686,7 +1688,7 @@ class DangerCues:
                     continue  # the cue's own words ("made off with" is not "made off")
                 if set(range(begin, finish + 1)) <= excused:
                     continue  # "says she feels fine" after an overdose ends nothing
-                if self._asked_of(tokens, begin) or self._refused_before(tokens, begin):
+                if self._asked_of(tokens, begin, start) or self._refused_before(tokens, begin):
                     continue  # "can I arrest?", "dad's refusing to unlock it": nothing ended
                 if tokens[begin].clause not in own and begin < start:
                     continue
@@ -2023,7 +2025,7 @@ class DangerCues:
                 break
             if token.text in _WHEN:
                 # "is it s46 if hes sat there with a loaded crossbow": the premise is told
-                return not (token.text == "if" and self._premise_told(tokens, at))
+                return not (token.text == "if" and at < start and self._premise_told(tokens, at))
             if at > start:
                 continue  # a condition may come after the cue: "can we force entry if ..."
             told = token.text in _TOLD or (
@@ -2053,6 +2055,15 @@ class DangerCues:
         sentence = tokens[at].sentence
         if at + 1 >= len(tokens) or tokens[at + 1].sentence != sentence:
             return False
+        first_word = self._after_answers(
+            tokens, next(n for n, token in enumerate(tokens) if token.sentence == sentence)
+        )
+        opened = {tokens[first_word].clause}
+        if not any(
+            begin == first_word
+            for begin, _ in self._phrases_in(tokens, self._asks_what_it_is, opened)
+        ):
+            return False  # "what powers have I got if he's got a knife": a case asked about
         clauses = {token.clause for token in tokens[at:] if token.sentence == sentence}
         if any(begin > at for begin, _ in self._phrases_in(tokens, self._premise_to_come, clauses)):
             return False
@@ -2081,13 +2092,16 @@ class DangerCues:
             for _, finish in self._phrases_in(tokens, self._reported, {tokens[at].clause})
         )
 
-    def _asked_of(self, tokens: Sequence[_Token], begin: int) -> bool:
+    def _asked_of(self, tokens: Sequence[_Token], begin: int, start: int) -> bool:
         """Whether the end at ``begin`` is asked about in a question opening its clause.
 
         "can I arrest?", "can I move him on", "how do I talk her down", "is it s136 if ...": the
-        officer asks about ending the danger, so nothing has ended yet.
+        officer asks about ending the danger, so nothing has ended yet. The danger asked about
+        as the end's object ("do we seize the kitchen knives") is asked about, not told.
         """
         clause = tokens[begin].clause
+        if tokens[start].clause == clause and begin < start <= begin + ASKED_REACH:
+            return False
         return any(
             finish < begin <= finish + 1 + ASKED_REACH
             and (opener == 0 or tokens[opener - 1].clause != clause)

@@ -335,6 +335,9 @@ class Danger(_Strict):
     """Words reporting what someone says ("mum says", "shouting"): an "if" right after them is
     part of the threat reported ("mum says if they take her kids she'll kill them"), not the
     officer's own hypothetical."""
+    asks_what_it_is: Marked = ()
+    """Openers asking what the job in front of the officer is ("is it s46 if ..."): after one,
+    an "if" with a present-tense clause about someone definite tells of now."""
     premise_to_come: Marked = ()
     """Words after an "if" that put its clause to come ("if a kid ever", "when we next call"):
     the premise is planned or imagined, not the job in front of the officer."""
