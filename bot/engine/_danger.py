@@ -369,13 +369,16 @@ LEARNT_CATCH_SHORT = 0.9
 message (fewer than :data:`LEARNT_QUIET_FEWEST_WORDS` words): "136 on a 14 year old girl"
 scores 0.91 on a child's age alone. See ``benchmarks/README.md`` for the sweep."""
 
-LEARNT_QUIET = 0.08
+LEARNT_QUIET = 0.07
 """How sure the learnt opinion must be that a message is ordinary (its probability of danger
 below this) to set aside danger the cues found. Chosen leave-one-set-out over the read sets
 (``benchmarks/bench_danger_learnt.py``, 3 December 2026; see ``benchmarks/README.md``): below
 0.1, one danger line of 3680 was lost and 34 of 134 false alarms cut; 0.08 keeps a margin
 below danger lines scored 0.108 to 0.143 ("nominal wanted for attempted murder is at the
-address with his three children")."""
+address with his three children"). Lowered to 0.07 on 4 December 2026 when set ad joined the
+examples: "mum said it was a hoax but the 6 yr old is locked in the shed" then scored 0.0799;
+at 0.07 the detector's figures on every read set are unchanged but w's (one false alarm more),
+and on v, the validation set, unchanged (97.5% caught, 7.0% false alarms)."""
 
 LEARNT_QUIET_FEWEST_WORDS = 8
 """The fewest words a message must have for the learnt opinion to set the cues' danger aside:
