@@ -336,6 +336,21 @@ class Danger(_Strict):
     """A form's question answered "no" after the cue: "Weapons: none seen"."""
     not_over: Marked = ()
     """Phrases holding an `over` word that do not end a danger ("says she feels fine")."""
+    refused: Marked = ()
+    """Words before an `over` word saying it is refused, not done ("refusing to unlock it")."""
+    reported: Marked = ()
+    """Words reporting what someone says ("mum says", "shouting"): an "if" right after them is
+    part of the threat reported ("mum says if they take her kids she'll kill them"), not the
+    officer's own hypothetical."""
+    asks_what_it_is: Marked = ()
+    """Openers asking what the job in front of the officer is ("is it s46 if ..."): after one,
+    an "if" with a present-tense clause about someone definite tells of now."""
+    premise_to_come: Marked = ()
+    """Words after an "if" that put its clause to come ("if a kid ever", "when we next call"):
+    the premise is planned or imagined, not the job in front of the officer."""
+    in_general: Marked = ()
+    """Said anywhere in the message, it asks in general, for study or planning ("just revising",
+    "for future reference", "for the school talk"): no cue in it is danger now."""
     ongoing_from: Marked = ()
     """Words before a past time that make it the start of something still going on ("since")."""
     law_words: Marked = ()

@@ -47,6 +47,11 @@ CONFIRM = 0.75
 """A match at least this close (but under :data:`ACCEPT`) is read back for a yes or no."""
 OPEN_SURE = 0.5
 """At an open question, a transcript with a posterior under this is read back first."""
+
+LONE_DANGER_WORDS = 1
+"""A reading of at most this many words that holds danger is a lone danger word: under
+:data:`OPEN_SURE` it is read back, not acted on silently (noise decodes to "threat")."""
+
 RANK_PENALTY = 0.04
 """Each step down the recogniser's n-best list costs this much of a match's score."""
 _FILLERS = frozenset(
@@ -461,8 +466,13 @@ class Listener:
                 guessed = not _bears_out(unbiased(), answer, expected, beats)
             return answer.text, answer.id, score, not guessed and not doubted
         if any(self.engine.danger.read(reading) for reading in readings if reading):
-            # Danger now is the engine's to act on, matched or not: as said, and no read-back.
-            return text, None, transcript.confidence, True
+            # Danger now is the engine's to act on, matched or not: as said, and no read-back,
+            # when it is clear: told in words ("he's got a knife"), or heard with confidence. A
+            # lone danger word the recogniser doubts is what noise decodes to ("threat" out of a
+            # roaring street): read back like any doubtful reading, so a Yes brings protect-first
+            # a tap later and noise never raises it silently.
+            lone = len(set(_core(text).split())) <= LONE_DANGER_WORDS
+            return text, None, transcript.confidence, not lone or transcript.confidence >= OPEN_SURE
         if expected.closed:
             near = sounds_like(text, expected, self.sounds, beats)
             if near is not None:  # reached by sound alone: asked about, never taken
