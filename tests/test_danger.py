@@ -170,6 +170,14 @@ def test_typos_and_dropped_letters_are_read_as_the_cue_they_slip_from() -> None:
     assert DANGER.read("hes kickin the kid rn").kinds == ("violence-now",)
 
 
+def test_an_everyday_word_typed_short_is_not_mended_into_a_cue() -> None:
+    """ "chek" has "choke"'s consonants but is "check": a menu command raised protect-first."""
+    for said in ("record chek", "misper chek", "chek on the kids", "cheked the kids, all fine"):
+        assert not DANGER.read(said), said
+    assert "medical" in DANGER.read("shes chokin").kinds, "a typo of the cue word still is"
+    assert DANGER.read("ive cheked the kids, hes chokin her"), "checking hides no danger beside it"
+
+
 def test_a_trainer_can_add_a_cue_with_no_code(tmp_path: Path) -> None:
     pack = tmp_path / "en"
     pack.mkdir()

@@ -23,7 +23,7 @@ from bot.knowledge import english_words, tokens
 
 _ANSWERS = LANGUAGE.answers
 
-YES_WORDS = word_list(_ANSWERS.yes)
+YES_WORDS = word_list((*_ANSWERS.yes, *_ANSWERS.yes_to_all))
 NO_WORDS = word_list(_ANSWERS.no)
 UNSURE_WORDS = word_list(_ANSWERS.unsure)
 NOT_YET_WORDS = word_list(_ANSWERS.not_yet)

@@ -602,7 +602,7 @@ class DangerCues:
                     **dict.fromkeys(self._whole_answers, False),
                     **{
                         tuple(p.split()): False
-                        for p in word_list((*answers.yes, *answers.no))
+                        for p in word_list((*answers.yes, *answers.yes_to_all, *answers.no))
                         if p != "not"  # "not a ligature" denies; it answers nothing
                     },
                     **{tuple(p.split()): True for p in word_list(answers.unsure)},

@@ -68,6 +68,8 @@ class Answers(_Strict):
     """answers.yaml: how officers say yes, no, not sure, not yet, not needed."""
 
     yes: Phrases = Field(min_length=1)
+    yes_to_all: Phrases = ()
+    """Yes to a question naming several things, typed; never offered to speech recognition."""
     no: Phrases = Field(min_length=1)
     unsure: Phrases = Field(min_length=1)
     unsure_hedges: Phrases = ()
@@ -91,7 +93,7 @@ class Answers(_Strict):
 
     @model_validator(mode="after")
     def _yes_is_not_no(self) -> Answers:
-        both = sorted(set(self.yes) & set(self.no))
+        both = sorted(set(self.yes + self.yes_to_all) & set(self.no))
         if both:
             raise ValueError(f"'{both[0]}' is under both yes and no: keep it under one")
         return self
