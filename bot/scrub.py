@@ -34,18 +34,14 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterator
 from collections.abc import Set as AbstractSet
-from functools import cache
-from pathlib import Path
 
-from bot.language import default_language_dir
+from bot.language import load_common_words
 from bot.personal_data import find_personal_data
 
 __all__ = ["CONTRACTIONS", "GAP", "load_common_words", "scrub_question"]
 
 GAP = "[…]"
 """What a removed word, number or detail becomes; a run of them becomes one."""
-
-COMMON_WORDS_FILE = "common_words.txt"
 
 _CONTRACTIONS_TEXT = """
     i'm i've i'll i'd you're you've you'll you'd he's he'll he'd she's she'll she'd it's it'll
@@ -87,30 +83,6 @@ _GAP_RUN = re.compile(r"\[…\](?:[\s,;:()\"'/&\-]*\[…\])+")
 full stop or question mark between them stays, since it only says where a sentence ended."""
 
 _SPACES = re.compile(r"\s+")
-
-
-def _default_path() -> Path:
-    return default_language_dir() / COMMON_WORDS_FILE
-
-
-@cache
-def load_common_words(path: Path | None = None) -> frozenset[str]:
-    """The everyday English words a kept question may show: names taken out, read once.
-
-    Cached per path, since the list is needed only when an unmatched question is kept, and
-    then for every such question of the process.
-
-    Args:
-        path: a word list, one lower-case word a line, ``#`` lines ignored; by default the
-            shipped ``language/en/common_words.txt`` (``bot/_data/language`` in a wheel).
-
-    Raises:
-        OSError: the file cannot be read (guidebot's language folder is missing or damaged).
-    """
-    lines = (path or _default_path()).read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        word for line in lines if (word := line.strip().lower()) and not word.startswith("#")
-    )
 
 
 def scrub_question(

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import content, normalise
-from bot.language import english
-from bot.scrub import load_common_words
+from bot.language import english, load_common_words
 
 LANGUAGE = english()
 

@@ -13,7 +13,12 @@ from functools import cache
 from pathlib import Path
 
 from bot import _cache
-from bot.language._load import LanguageError, default_language_dir, read_language
+from bot.language._load import (
+    LanguageError,
+    default_language_dir,
+    load_common_words,
+    read_language,
+)
 from bot.language._model import FILES, Language, Phrase, Phrases
 from bot.language._yaml import YamlError, read_yaml, read_yaml_for_editing, write_yaml
 
@@ -69,6 +74,7 @@ __all__ = [
     "default_language_dir",
     "english",
     "keep_english",
+    "load_common_words",
     "read_language",
     "read_yaml",
     "read_yaml_for_editing",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,31 @@ def default_language_dir() -> Path:
             return candidate / "en"
     raise FileNotFoundError(
         "guidebot's language folder is missing. Reinstall guidebot to restore it."
+    )
+
+
+COMMON_WORDS_FILE = "common_words.txt"
+
+
+@cache
+def load_common_words(path: Path | None = None) -> frozenset[str]:
+    """The pack's everyday English words (names taken out), read once per path.
+
+    Kept with the pack's loaders, not the scrubber, because the engine reads it too ("sound" is
+    never a typo of "wound") and must not import the scrubber's word lists to do so.
+
+    Args:
+        path: a word list, one lower-case word a line, ``#`` lines ignored; by default the
+            shipped ``language/en/common_words.txt`` (``bot/_data/language`` in a wheel).
+
+    Raises:
+        OSError: the file cannot be read (guidebot's language folder is missing or damaged).
+    """
+    lines = (path or default_language_dir() / COMMON_WORDS_FILE).read_text(encoding="utf-8")
+    return frozenset(
+        word
+        for line in lines.splitlines()
+        if (word := line.strip().lower()) and not word.startswith("#")
     )
 
 
