@@ -22,10 +22,11 @@ The product is judged on a held-out set of officers' messages that the project n
   in the afternoon of that day, ``blind11`` and ``blind12`` in the evening, ``blind13`` and
   ``blind14`` on 4 December 2026, ``blind18`` (long situations) that evening;
 * ``blind15``, ``blind16``, ``blind17`` (terms and roles officers half-know), ``blind19``
-  (situations in 15 to 45 words that never name the topic) and ``blind20`` (a whole shift,
-  every way of asking): sealed: their failures are counted but neither printed nor saved
-  unless ``--unseal`` is given, so whoever tunes the base can run this script as usual and
-  still not see which of its messages fail (``--read`` measures the read sets only);
+  (situations in 15 to 45 words that never name the topic), ``blind20`` (a whole shift,
+  every way of asking) and ``blind21`` (as ``blind19``, by a third writer): sealed: their
+  failures are counted but neither printed nor saved unless ``--unseal`` is given, so whoever
+  tunes the base can run this script as usual and still not see which of its messages fail
+  (``--read`` measures the read sets only);
 * ``blind6``: ``benchmarks/data/blind6_utterances.yaml``, written blind like the others and
   measured once on arrival before being read for development (benchmarks/README.md keeps
   that first figure).
@@ -85,13 +86,16 @@ SETS: dict[str, Path] = {
     "blind18": ROOT / "benchmarks" / "data" / "blind18_utterances.yaml",
     "blind19": ROOT / "benchmarks" / "data" / "blind19_utterances.yaml",
     "blind20": ROOT / "benchmarks" / "data" / "blind20_utterances.yaml",
+    "blind21": ROOT / "benchmarks" / "data" / "blind21_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 # blind3, blind4 and blind5 were unsealed on 3 December 2026 for the knowledge work, blind7 and
 # blind8 later that day, blind9 and blind10 in the afternoon, blind11 and blind12 in the evening,
 # blind13 and blind14 on 4 December (each measured in totals over two rounds or more), blind18
 # (long situations, measured in totals twice) on the evening of 4 December: read since.
-SEALED: frozenset[str] = frozenset({"blind15", "blind16", "blind17", "blind19", "blind20"})
+SEALED: frozenset[str] = frozenset(
+    {"blind15", "blind16", "blind17", "blind19", "blind20", "blind21"}
+)
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
 READ_SETS: tuple[str, ...] = (

@@ -40,6 +40,9 @@ Sets (``benchmarks/data`` unless said):
   written blind on the evening of 4 December 2026 and SEALED like ``b``; ``ah`` (the same
   kind, by another writer, written blind that evening and read for development at once: the
   round's work on the kind is judged by ``ag``);
+* ``ai`` (questions and hypotheticals, a third writer) and ``aj`` (regional English and street
+  words, a third writer): written blind at the end of 4 December 2026 and SEALED like ``b``,
+  so a later round can read ``af`` and ``ag`` and still be judged on their kinds;
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -106,8 +109,10 @@ SETS: dict[str, Path] = {
     "af": DATA / "danger_blind_af.yaml",
     "ag": DATA / "danger_blind_ag.yaml",
     "ah": DATA / "danger_blind_ah.yaml",
+    "ai": DATA / "danger_blind_ai.yaml",
+    "aj": DATA / "danger_blind_aj.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "af", "ag"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "af", "ag", "ai", "aj"}
 NOW = 1_700_000_100.0
 
 
