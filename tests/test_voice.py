@@ -182,31 +182,35 @@ def test_a_sentence_squeezed_into_a_short_answer_is_not_understood(
         assert heard.answer is None and not heard.understood, (reading, heard)
 
 
+VOICE_SET = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "voice"
+
+
+def _tuned_out_of_domain_notes() -> list[str]:
+    """The committed voice set's out-of-domain notes in the voices tuned on, in its order."""
+    from bot.language import read_yaml
+
+    manifest = read_yaml((VOICE_SET / "manifest.yaml").read_text(encoding="utf-8"))
+    tuned = {name for name, voice in manifest["voices"].items() if voice["split"] == "tune"}
+    return [
+        clip["file"]
+        for clip in manifest["clips"]
+        if clip["kind"] == "out-of-domain" and clip["voice"] in tuned
+    ]
+
+
 def test_the_voice_sets_out_of_domain_notes_are_never_a_one_syllable_answer(
     engine: Engine,
 ) -> None:
     # Real notes of the committed voice set (the voices tuned on), read as a bare "yes" or
     # "no" whatever was said: the sound has too many syllables for either.
-    from bot.language import read_yaml
-
-    folder = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "voice"
-    manifest = read_yaml((folder / "manifest.yaml").read_text(encoding="utf-8"))
-    tuned = {name for name, voice in manifest["voices"].items() if voice["split"] == "tune"}
-    notes = [
-        clip["file"]
-        for clip in manifest["clips"]
-        if clip["kind"] == "out-of-domain" and clip["voice"] in tuned
-    ]
+    notes = _tuned_out_of_domain_notes()
     assert len(notes) == 40
     danger = step_expected(engine, "initial-contact", "danger")
     for reading in ("yes", "no"):
         listener = Listener(engine, recogniser=HeardAs(reading))
         for name in notes:
-            heard = listener.hear((folder / name).read_bytes(), danger)
+            heard = listener.hear((VOICE_SET / name).read_bytes(), danger)
             assert heard.answer is None and not heard.understood, (name, reading)
-
-
-VOICE_SET = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "voice"
 
 
 @pytest.mark.parametrize(
@@ -233,15 +237,7 @@ def test_out_of_domain_notes_stay_not_understood_with_the_sounds_weighed_more(
     # The twin: a lighter language model lets more of the sound through, and real out-of-domain
     # notes (every fifth of the tuned voices', all four voices, decoded for real) must still
     # answer nothing.
-    from bot.language import read_yaml
-
-    manifest = read_yaml((VOICE_SET / "manifest.yaml").read_text(encoding="utf-8"))
-    tuned = {name for name, voice in manifest["voices"].items() if voice["split"] == "tune"}
-    notes = [
-        clip["file"]
-        for clip in manifest["clips"]
-        if clip["kind"] == "out-of-domain" and clip["voice"] in tuned
-    ][::5]
+    notes = _tuned_out_of_domain_notes()[::5]
     assert len(notes) == 8
     danger = step_expected(engine, "initial-contact", "danger")
     for name in notes:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 from bot.engine._compile import KnowledgeSource
+from bot.engine._words import ENGLISH_WORDS
 from bot.event_fields import COMMENT_LIMIT
 from bot.knowledge import KnowledgeBase
 
@@ -53,10 +54,8 @@ class Keeper:
     """
 
     def __init__(self, knowledge: KnowledgeSource) -> None:
-        from bot.scrub import load_common_words
-
         self.vocabulary = vocabulary_of(knowledge)
-        self.common = load_common_words()
+        self.common = ENGLISH_WORDS
 
     def question(self, text: str) -> str | None:
         """An unmatched question as trainers may see it, or None if nothing but gaps is left."""
