@@ -20,10 +20,11 @@ The product is judged on a held-out set of officers' messages that the project n
 * ``blind7`` and ``blind8``: written the same way, sealed until 3 December 2026 (measured
   only in totals) and read for development since; ``blind9`` and ``blind10`` likewise, unsealed
   in the afternoon of that day, ``blind11`` and ``blind12`` in the evening, ``blind13`` and
-  ``blind14`` on 4 December 2026, ``blind18`` (long situations) that evening;
-* ``blind15``, ``blind16``, ``blind17`` (terms and roles officers half-know), ``blind19``
-  (situations in 15 to 45 words that never name the topic), ``blind20`` (a whole shift,
-  every way of asking) and ``blind21`` (as ``blind19``, by a third writer): sealed: their
+  ``blind14`` on 4 December 2026, ``blind18`` (long situations) that evening and ``blind19``
+  (the same kind, by another writer) that night;
+* ``blind15``, ``blind16``, ``blind17`` (terms and roles officers half-know), ``blind20`` (a
+  whole shift, every way of asking) and ``blind21`` (situations in 15 to 45 words that never
+  name the topic, as ``blind18`` and ``blind19``, by a third writer): sealed: their
   failures are counted but neither printed nor saved unless ``--unseal`` is given, so whoever
   tunes the base can run this script as usual and still not see which of its messages fail
   (``--read`` measures the read sets only);
@@ -92,10 +93,9 @@ SETS: dict[str, Path] = {
 # blind3, blind4 and blind5 were unsealed on 3 December 2026 for the knowledge work, blind7 and
 # blind8 later that day, blind9 and blind10 in the afternoon, blind11 and blind12 in the evening,
 # blind13 and blind14 on 4 December (each measured in totals over two rounds or more), blind18
-# (long situations, measured in totals twice) on the evening of 4 December: read since.
-SEALED: frozenset[str] = frozenset(
-    {"blind15", "blind16", "blind17", "blind19", "blind20", "blind21"}
-)
+# (long situations, measured in totals twice) on the evening of 4 December, blind19 (the same
+# kind, measured in totals twice) that night: read since.
+SEALED: frozenset[str] = frozenset({"blind15", "blind16", "blind17", "blind20", "blind21"})
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
 READ_SETS: tuple[str, ...] = (
@@ -116,6 +116,7 @@ READ_SETS: tuple[str, ...] = (
     "blind13",
     "blind14",
     "blind18",
+    "blind19",
 )
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "accuracy.json"
 LIMIT = 3

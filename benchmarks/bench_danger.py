@@ -35,11 +35,12 @@ Sets (``benchmarks/data`` unless said):
   that day (measured in totals twice), read since;
 * ``ae`` (one-thumb text-speak answers to the bot's questions, danger slipped in): written blind
   on 4 December 2026 and SEALED like ``b``; ``af`` (questions and hypotheticals again, by
-  another writer, to judge work on ``ad``): written blind at the end of that day and SEALED;
+  another writer, to judge work on ``ad``): written blind at the end of that day, sealed until
+  the night of 4 December 2026 (measured in totals twice), read since;
 * ``ag`` (regional English and street words: bairn, our kid, a shank, "mam'll kill me"):
-  written blind on the evening of 4 December 2026 and SEALED like ``b``; ``ah`` (the same
-  kind, by another writer, written blind that evening and read for development at once: the
-  round's work on the kind is judged by ``ag``);
+  written blind on the evening of 4 December 2026, sealed until that night (measured in totals
+  twice), read since; ``ah`` (the same kind, by another writer, written blind that evening and
+  read for development at once);
 * ``ai`` (questions and hypotheticals, a third writer) and ``aj`` (regional English and street
   words, a third writer): written blind at the end of 4 December 2026 and SEALED like ``b``,
   so a later round can read ``af`` and ``ag`` and still be judged on their kinds;
@@ -112,7 +113,7 @@ SETS: dict[str, Path] = {
     "ai": DATA / "danger_blind_ai.yaml",
     "aj": DATA / "danger_blind_aj.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "af", "ag", "ai", "aj"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj"}
 NOW = 1_700_000_100.0
 
 
