@@ -24,7 +24,8 @@ The product is judged on a held-out set of officers' messages that the project n
   (the same kind, by another writer) that night;
 * ``blind15``, ``blind16``, ``blind17`` (terms and roles officers half-know), ``blind20`` (a
   whole shift, every way of asking) and ``blind21`` (situations in 15 to 45 words that never
-  name the topic, as ``blind18`` and ``blind19``, by a third writer): sealed: their
+  name the topic, as ``blind18`` and ``blind19``, by a third writer) and ``blind22`` (beliefs
+  to check, situations and keyword searches, as ``blind15``, by another writer): sealed: their
   failures are counted but neither printed nor saved unless ``--unseal`` is given, so whoever
   tunes the base can run this script as usual and still not see which of its messages fail
   (``--read`` measures the read sets only);
@@ -88,6 +89,7 @@ SETS: dict[str, Path] = {
     "blind19": ROOT / "benchmarks" / "data" / "blind19_utterances.yaml",
     "blind20": ROOT / "benchmarks" / "data" / "blind20_utterances.yaml",
     "blind21": ROOT / "benchmarks" / "data" / "blind21_utterances.yaml",
+    "blind22": ROOT / "benchmarks" / "data" / "blind22_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 # blind3, blind4 and blind5 were unsealed on 3 December 2026 for the knowledge work, blind7 and
@@ -95,7 +97,9 @@ SETS: dict[str, Path] = {
 # blind13 and blind14 on 4 December (each measured in totals over two rounds or more), blind18
 # (long situations, measured in totals twice) on the evening of 4 December, blind19 (the same
 # kind, measured in totals twice) that night: read since.
-SEALED: frozenset[str] = frozenset({"blind15", "blind16", "blind17", "blind20", "blind21"})
+SEALED: frozenset[str] = frozenset(
+    {"blind15", "blind16", "blind17", "blind20", "blind21", "blind22"}
+)
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
 READ_SETS: tuple[str, ...] = (
