@@ -44,6 +44,9 @@ Sets (``benchmarks/data`` unless said):
 * ``ai`` (questions and hypotheticals, a third writer) and ``aj`` (regional English and street
   words, a third writer): written blind at the end of 4 December 2026 and SEALED like ``b``,
   so a later round can read ``af`` and ``ag`` and still be judged on their kinds;
+* ``ak`` (history and the present in one message: past harm, records, bail and disclosures
+  told with how things stand now): written blind on the night of 4 December 2026 and SEALED
+  like ``b``;
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -112,8 +115,9 @@ SETS: dict[str, Path] = {
     "ah": DATA / "danger_blind_ah.yaml",
     "ai": DATA / "danger_blind_ai.yaml",
     "aj": DATA / "danger_blind_aj.yaml",
+    "ak": DATA / "danger_blind_ak.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak"}
 NOW = 1_700_000_100.0
 
 
