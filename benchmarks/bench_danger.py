@@ -46,7 +46,9 @@ Sets (``benchmarks/data`` unless said):
   so a later round can read ``af`` and ``ag`` and still be judged on their kinds;
 * ``ak`` (history and the present in one message: past harm, records, bail and disclosures
   told with how things stand now): written blind on the night of 4 December 2026 and SEALED
-  like ``b``;
+  like ``b``; ``al`` (the same kind, by another writer, written blind that night and read for
+  development at once: the round's work on the kind is judged by ``ak``); ``am`` (the same
+  kind, a third writer): written blind that night and SEALED, so a later round can read ``ak``;
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -116,8 +118,10 @@ SETS: dict[str, Path] = {
     "ai": DATA / "danger_blind_ai.yaml",
     "aj": DATA / "danger_blind_aj.yaml",
     "ak": DATA / "danger_blind_ak.yaml",
+    "al": DATA / "danger_blind_al.yaml",
+    "am": DATA / "danger_blind_am.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak", "am"}
 NOW = 1_700_000_100.0
 
 
