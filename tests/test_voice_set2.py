@@ -154,17 +154,20 @@ def test_the_benchmark_reads_the_second_set_when_asked_and_the_first_by_default(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # A set whose files disagree stops the run before the engine is built: which set was read
-    # shows in the message.
-    (tmp_path / "manifest.yaml").write_text(
-        'voices: {}\nclips:\n  - {"file": "000-gone.ogg", "voice": "v"}\n', encoding="utf-8"
-    )
-    monkeypatch.setitem(bench.SETS, "voice2", tmp_path)
+    # A set whose files disagree stops the run before the engine is built, and names the
+    # clip: so which folder was read shows in the message.
+    for name, gone in (("voice", "111-first.ogg"), ("voice2", "222-second.ogg")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "manifest.yaml").write_text(
+            f'voices: {{}}\nclips:\n  - {{"file": "{gone}", "voice": "v"}}\n', encoding="utf-8"
+        )
+        monkeypatch.setitem(bench.SETS, name, folder)
     assert bench.main(["--set", "voice2", "--quiet"]) == 1
-    assert f"000-gone.ogg is listed in {tmp_path / 'manifest.yaml'}" in capsys.readouterr().err
-    monkeypatch.setitem(bench.SETS, "voice", tmp_path)
+    err = capsys.readouterr().err
+    assert err.startswith(f"222-second.ogg is listed in {tmp_path / 'voice2' / 'manifest.yaml'}")
     assert bench.main(["--quiet"]) == 1
-    assert "000-gone.ogg is listed" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("111-first.ogg is listed")
 
 
 def test_the_second_set_has_no_voices_to_tune_on(
