@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_voice.py [--split tune|held-out] [--recogniser NAME]
-        [--output PATH] [--quiet]
+    .venv/bin/python benchmarks/bench_voice.py [--set voice|voice2] [--split tune|held-out]
+        [--recogniser NAME] [--output PATH] [--quiet]
 
 Every clip of the committed voice set (``benchmarks/data/voice/``, made by
 ``scripts/make_voice_set.py``: eight voices from festival, flite and espeak-ng, three speeds,
@@ -26,7 +26,12 @@ that it is never taken as an answer. Figures come by synthesiser and noise level
 voices tuned on apart from the held-out ones (the manifest's ``split``): tune only on the first,
 judge on the second.
 
-A table is printed and the numbers saved as JSON (default ``benchmarks/results/voice.json``).
+``--set voice2`` hears the second set instead (``benchmarks/data/voice2/``, made by
+``scripts/make_voice_set2.py``: its own phrases, six voices the first set never used, babble,
+wind and siren noise, a phone or clipped channel). Every voice of it is held out and nobody
+tunes on it: it is measured once, to judge.
+
+A table is printed and the numbers saved as JSON (default ``benchmarks/results/SET.json``).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import argparse
 import collections
 import dataclasses
 import datetime as dt
+import functools
 import json
 import platform
 import statistics
@@ -71,7 +77,10 @@ from bot.voice._listen import Heard, Listener, explains, syllables  # noqa: E402
 from bot.voice._recognise import PocketsphinxRecogniser, Transcript, spoken_words  # noqa: E402
 
 VOICE_SET = ROOT / "benchmarks" / "data" / "voice"
-DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "voice.json"
+SETS = {"voice": VOICE_SET, "voice2": ROOT / "benchmarks" / "data" / "voice2"}
+"""The committed voice sets: ``voice`` (tune and held-out voices) and ``voice2`` (all held
+out, made differently, never tuned on)."""
+RESULTS = ROOT / "benchmarks" / "results"
 OUTCOMES = ("right", "right, read back", "not understood", "wrong, read back", "wrong, taken")
 ANSWER_KINDS = ("confirm", "choice", "checklist")
 """Clips whose step has an answer to take: the accuracy the aims are about."""
@@ -93,6 +102,8 @@ class Clip:
     noise: str
     answer: str | None
     topics: tuple[str, ...]
+    channel: str = "direct"
+    """How the phone took the note: ``direct``, ``phone`` (300 to 3,400 Hz) or ``clipped``."""
 
     @property
     def level(self) -> str:
@@ -116,9 +127,21 @@ class Result:
     set answers, only a reading the danger check acts on is (``Listener._meaning``)."""
 
 
+@functools.cache
+def _parsed(path: Path, stamp: tuple[int, int]) -> dict[str, Any]:
+    return dict(read_yaml(path.read_text(encoding="utf-8")))
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """A set's manifest, parsed once while the file is unchanged (a second or two a set)."""
+    path = folder / "manifest.yaml"
+    stat = path.stat()
+    return _parsed(path, (stat.st_mtime_ns, stat.st_size))
+
+
 def load_clips(folder: Path = VOICE_SET) -> list[Clip]:
     """The manifest's clips, each with its voice's synthesiser and split."""
-    manifest = read_yaml((folder / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     voices = manifest["voices"]
     return [
         Clip(
@@ -133,9 +156,43 @@ def load_clips(folder: Path = VOICE_SET) -> list[Clip]:
             noise=raw["noise"],
             answer=raw.get("answer"),
             topics=tuple(raw.get("topics", ())),
+            channel=raw.get("channel", "direct"),
         )
         for raw in manifest["clips"]
     ]
+
+
+def disagreements(folder: Path) -> list[str]:
+    """Where a set's manifest and its files part ways: each a sentence saying what to do.
+
+    A clip listed but missing (or not an OGG file) would stop a half-hour run midway, and a
+    clip on disk but not listed would never be heard: both are found before anything runs.
+    """
+    manifest_path = folder / "manifest.yaml"
+    if not manifest_path.is_file():
+        return [f"{manifest_path} is missing: make the set again with its script."]
+    manifest = read_manifest(folder)
+    voices = manifest["voices"]
+    listed = [raw["file"] for raw in manifest["clips"]]
+    problems = [
+        f"{name} is listed twice in {manifest_path}."
+        for name, count in collections.Counter(listed).items()
+        if count > 1
+    ]
+    for raw in manifest["clips"]:
+        path = folder / raw["file"]
+        if not path.is_file():
+            problems.append(f"{raw['file']} is listed in {manifest_path} but not in {folder}.")
+        elif path.read_bytes()[:4] != b"OggS":
+            problems.append(f"{raw['file']} is not an OGG voice note: make the set again.")
+        if raw["voice"] not in voices:
+            problems.append(f"{raw['file']}: voice {raw['voice']!r} is not among the voices.")
+    problems += [
+        f"{path.name} is in {folder} but not in its manifest: delete it or make the set again."
+        for path in sorted(folder.glob("*.ogg"))
+        if path.name not in set(listed)
+    ]
+    return problems
 
 
 def expected_for(engine: Engine, step: str) -> Expected:
@@ -203,9 +260,10 @@ def run(
     names: Iterable[str],
     quiet: bool,
     readings: Path | None = None,
+    folder: Path = VOICE_SET,
 ) -> list[Result]:
     """Hear every clip with every recogniser named (replaying ``readings`` where kept)."""
-    audio = {clip.file: decode((VOICE_SET / clip.file).read_bytes()) for clip in clips}
+    audio = {clip.file: decode((folder / clip.file).read_bytes()) for clip in clips}
     kept: dict[str, Any] = {}
     if readings is not None and readings.exists():
         kept = json.loads(readings.read_text(encoding="utf-8"))
@@ -296,6 +354,8 @@ def grouped(results: list[Result]) -> dict[str, dict[str, Any]]:
         "voice": lambda r: r.clip.voice,
         "speed": lambda r: r.clip.speed,
         "kind": lambda r: r.clip.kind,
+        "noise, channel": lambda r: f"{r.clip.noise}, {r.clip.channel}",
+        "channel": lambda r: r.clip.channel,
     }
     out: dict[str, dict[str, Any]] = {}
     for name in dict.fromkeys(r.recogniser for r in results):
@@ -322,7 +382,7 @@ def typed_top3(engine: Engine, clips: list[Clip]) -> float | None:
     return round(hits / len(texts), 3)
 
 
-def squeezed_rejected(clips: list[Clip]) -> dict[str, float]:
+def squeezed_rejected(clips: list[Clip], folder: Path = VOICE_SET) -> dict[str, float]:
     """Out-of-domain notes as if a recogniser had heard each as a short yes, no or not sure.
 
     Whatever the recogniser makes of them, the syllables in the sound must fit the reading: the
@@ -331,7 +391,7 @@ def squeezed_rejected(clips: list[Clip]) -> dict[str, float]:
     """
     phrases = {p for answer in (YES, NO, UNSURE) for p in answer.phrases}
     beats = [
-        syllables_heard(decode((VOICE_SET / c.file).read_bytes()))
+        syllables_heard(decode((folder / c.file).read_bytes()))
         for c in clips
         if c.kind == "out-of-domain"
     ]
@@ -359,7 +419,10 @@ def print_table(figures: dict[str, dict[str, Any]]) -> None:
             f"factor median {everything['rtf_median']:.2f} (p90 {everything['rtf_p90']:.2f}; "
             f"CPU time alone {everything['cpu_rtf_median']:.2f})"
         )
-        for label in ("split, noise", "synthesiser, noise", "speed"):
+        labels = ["split, noise", "synthesiser, noise", "speed"]
+        if len(by["channel"]) > 1:
+            labels.append("channel")
+        for label in labels:
             print(f"\n  answers at their step, by {label}")
             print(f"  {'':26} {'n':>4} {'WER':>5}  {head}  {'top-3':>6} {'OOD ok':>6}")
             for group, s in by[label].items():
@@ -410,6 +473,13 @@ def synthesis_ms(engine: Engine) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """Hear the voice set, print the table, save the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--set",
+        dest="voice_set",
+        choices=tuple(SETS),
+        default="voice",
+        help="which committed voice set to hear (default voice; voice2 is held out whole)",
+    )
     parser.add_argument("--split", choices=("tune", "held-out"), help="only these voices")
     parser.add_argument(
         "--recogniser",
@@ -417,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
         choices=("general", "step-biased"),
         help="only this recogniser (repeatable; default both)",
     )
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument(
+        "--output", type=Path, help="where to save the JSON (default benchmarks/results/SET.json)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument(
         "--readings",
@@ -426,15 +498,24 @@ def main(argv: list[str] | None = None) -> int:
         "measures the matching alone)",
     )
     args = parser.parse_args(argv)
+    folder = SETS[args.voice_set]
+    output: Path = args.output or RESULTS / f"{args.voice_set}.json"
+    problems = disagreements(folder)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    clips = [c for c in load_clips(folder) if args.split is None or c.split == args.split]
+    if not clips:
+        print(f"{args.voice_set} has no {args.split} voices: leave out --split.", file=sys.stderr)
+        return 1
     engine = load_engine(Settings(data_dir=Path(tempfile.mkdtemp()), cache=False))[2]
-    clips = [c for c in load_clips() if args.split is None or c.split == args.split]
     names = args.recogniser or ["general", "step-biased"]
-    results = run(engine, clips, names, args.quiet, args.readings)
+    results = run(engine, clips, names, args.quiet, args.readings, folder)
     figures = grouped(results)
     print_table(figures)
     typed = typed_top3(engine, clips)
     print(f"\nknowledge questions typed (a perfect transcript): top-3 {_pct(typed)}")
-    squeezed = squeezed_rejected(clips)
+    squeezed = squeezed_rejected(clips, folder)
     print(
         "out-of-domain notes taken as a short yes / no / not sure, rejected by their syllables:",
         ", ".join(f"{k} {_pct(v).strip()}" for k, v in squeezed.items()),
@@ -449,13 +530,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nwrong and taken ({len(wrongly_taken)}):")
     for line in wrongly_taken:
         print("  " + line)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(
         json.dumps(
             {
                 "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "machine": platform.machine(),
                 "python": platform.python_version(),
+                "set": args.voice_set,
                 "split": args.split or "all",
                 "typed top3": typed,
                 "out of domain squeezed, rejected": squeezed,
@@ -478,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
         + "\n",
         encoding="utf-8",
     )
-    print(f"\nsaved {args.output}")
+    print(f"\nsaved {output}")
     return 0
 
 

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import wave
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -374,18 +374,30 @@ def manifest_entry(
     return entry
 
 
-def write_manifest(entries: list[dict[str, object]], out: Path) -> None:
-    """The manifest: the voices with their split, then one line a clip."""
+def write_manifest(
+    entries: list[dict[str, object]],
+    out: Path,
+    *,
+    voices: Sequence[Voice] = VOICES,
+    made_by: str = "scripts/make_voice_set.py",
+    notes: Sequence[str] = (),
+) -> None:
+    """The manifest: the voices with their split, then one line a clip.
+
+    ``voices``, ``made_by`` and ``notes`` (extra comment lines) let another set's script
+    (``make_voice_set2.py``) write the same format the benchmark reads.
+    """
     lines = [
-        "# Made by scripts/make_voice_set.py: change the script and run it again, not this file.",
+        f"# Made by {made_by}: change the script and run it again, not this file.",
         "# Read by benchmarks/bench_voice.py. `answer`: the answer id the step should take;",
         "# `topics`: taxonomy ids, any of which in the first 3 results is right; a clip at a",
         "# question with set answers and no `answer` (out of domain) must be taken as none.",
+        *(f"# {note}" for note in notes),
         "voices:",
         *(
             f"  {v.name}: "
             + json.dumps({"synthesiser": v.synthesiser, "model": v.model, "split": v.split})
-            for v in VOICES
+            for v in voices
         ),
         "clips:",
         *(f"  - {json.dumps(entry)}" for entry in entries),
