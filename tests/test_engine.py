@@ -999,3 +999,37 @@ def test_a_summary_cites_only_the_rules_of_the_path_taken(engine: Engine) -> Non
     sources = summary.split("Sources: ")[1]
     assert "11.15" in sources and "3.13" not in sources and "s38(6)" not in sources
     assert "s136" not in sources
+
+
+@pytest.mark.parametrize(
+    "opener", ["need a strat for a DA job", "strat meeting needed", "need a strategy discussion"]
+)
+def test_a_strategy_discussion_asked_for_at_the_menu_starts_referral(
+    engine: Engine, opener: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert f"{chat.state.flow}/{chat.state.step}" == "referral/significant-harm"
+
+
+@pytest.mark.parametrize("greeting", ["start", "begin"])
+def test_a_greeting_is_never_read_as_a_mistyped_flow_name(engine: Engine, greeting: str) -> None:
+    chat = Chat(engine)
+    assert chat.send(greeting) == "What do you need help with?"  # "start" is no typo of "strat"
+    assert chat.state.flow is None
+
+
+def test_an_answer_typed_at_a_red_flag_is_not_kept_and_the_officer_is_told(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("referral")
+    chat.send("yes")  # significant harm: a red flag before the strategy discussion
+    said = chat.send("1 and 3")
+    assert said.startswith("That reads as your next answer, so it isn't kept yet")
+    assert chat.state.phase == "red_flag" and chat.state.pending is None
+    # Neither a bare "no" nor words answering nothing are taken for an answer.
+    for other in ("no", "banana"):
+        assert chat.send(other).startswith("I didn't catch that. Press Understood")
+    chat.send("understood")
+    assert chat.state.step == "strategy" and chat.state.pending is None  # asked, not ticked
+    chat.send("1 and 3")
+    assert chat.state.pending == ("police-attend", "roles-clear")

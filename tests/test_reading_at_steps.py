@@ -774,3 +774,55 @@ def test_option_numbers_corrected_tick_the_last_ones_said(
 ) -> None:
     new, replies = _step(engine, at["missing-child/risk-factors"], said)
     assert new.pending == ticked, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("seen the older one, baby asleep", "no"),  # the baby not seen: not every child
+        ("only seen one of them", "no"),
+        ("spoke to the older one, not the little one", "no"),
+        ("seen both", "yes"),
+        ("seen them all, spoke to the eldest alone", "yes"),
+        ("seen baby asleep in cot, spoke to older one", "yes"),  # the sleeping baby looked in on
+    ],
+)
+def test_some_of_the_children_seen_is_not_yet(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    recorded, replies = _recorded(engine, at, "initial-contact/see-child", said)
+    assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize("said", ["police protection", "pp", "in pp, no arrest", "s46"])
+def test_police_protection_at_the_station_is_no_custody_reason(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    state, replies = _step(engine, at["child-in-custody/reason"], said)
+    assert state.answer_to("reason").outcome == "police-protection"  # type: ignore[union-attr]
+    assert state.step == "police-protection" and "is not an arrest" in replies
+    assert "First contact" in replies  # where the police protection duties are asked
+    # The other reasons still go where they did.
+    for other, step in (("nicked for robbery", "necessity"), ("on a 136", "s136-place")):
+        assert _step(engine, at["child-in-custody/reason"], other)[0].step == step
+
+
+@pytest.mark.parametrize(
+    "where", ["missing-child/child-account", "initial-contact/who-present", "referral/content"]
+)
+def test_an_empty_message_at_a_free_answer_asks_for_that_answer(
+    engine: Engine, at: dict[str, Conversation], where: str
+) -> None:
+    state, replies = _step(engine, at[where], "")
+    assert state.step == where.split("/")[1] and state.pending is None
+    assert "Answer the question below in a few words" in replies
+    assert "what you've done" not in replies  # an account or a list of people is not an action
+
+
+def test_the_care_of_a_woman_is_asked_of_a_girl_only(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    ticked, _ = _step(engine, at["child-in-custody/aa-present"], "1 2")
+    _, replies = _step(engine, ticked, "done")
+    assert "If the child is a girl: while detained she must be in the care of a woman" in replies
+    assert "A girl under 18 must" not in replies  # shown for boys too, so never said as if of her

@@ -18,7 +18,7 @@ from typing import Literal
 
 from bot.engine._commands import Command, is_thanks, read_acknowledgement, read_command
 from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
-from bot.engine._confirm import read_meaning
+from bot.engine._confirm import read_confirm, read_meaning
 from bot.engine._danger import DangerCues, DangerReading
 from bot.engine._effects import AuditEvent, Button, Event, Press, Reply, Start, Text, Tick
 from bot.engine._feedback import (
@@ -51,6 +51,7 @@ from bot.engine._schema import (
     ChoiceStep,
     ConfirmStep,
     DurationStep,
+    InfoStep,
     NumberStep,
     RedFlagDef,
     TextStep,
@@ -113,6 +114,11 @@ MENU_STEP = "menu"
 """Where a red flag raised at the menu is recorded as raised (no flow, no question yet)."""
 
 BACK_TO_QUESTION = "Back to your question:"
+NOT_AN_ACKNOWLEDGEMENT = "I didn't catch that. Press Understood once you have read this prompt."
+ANSWER_AT_RED_FLAG = (
+    "That reads as your next answer, so it isn't kept yet: this red flag comes first. Press "
+    "Understood once you have read it, then answer again."
+)
 AFTER_DANGER_AT_MENU = "When the child is safe, pick what you need:"
 MISSES_BEFORE_HELP = 2
 OPENER_STEPS = 3
@@ -472,12 +478,13 @@ class Engine:
         return state
 
     def _menu_text(self, state: Conversation, text: str, turn: Turn, now: float) -> Conversation:
-        named = None if self.menu.asks_a_fact(text) else self.menu.named(text)
-        if named is not None:
-            return self._start_flow(named, state, turn, opener=text, now=now)
+        # A greeting is a whole message, read first: "start" is no mistyped "strat" (Referral).
         if self.menu.is_greeting(text):
             self._show_menu(turn, ASK_MENU)
             return state
+        named = None if self.menu.asks_a_fact(text) else self.menu.named(text)
+        if named is not None:
+            return self._start_flow(named, state, turn, opener=text, now=now)
         if is_thanks(text):
             self._show_menu(turn, "No problem. Anything else? Pick one:")
             return state
@@ -1252,9 +1259,31 @@ class Engine:
             turn.say(AFTER_RED_FLAG.get(command.name, AFTER_RED_FLAG["menu"]))
         else:
             turn.audit("not_understood", flow=flow.id, step=waiting.step)
-            turn.say("I didn't catch that. Press Understood once you have read this prompt.")
+            answers = isinstance(event, Text) and self._answers_behind_flag(flow, state, event)
+            turn.say(ANSWER_AT_RED_FLAG if answers else NOT_AN_ACKNOWLEDGEMENT)
         self._show_red_flag(state, turn)
         return state
+
+    @staticmethod
+    def _answers_behind_flag(flow: Flow, state: Conversation, event: Text) -> bool:
+        """Whether a message typed at a red flag answers the question waiting behind it.
+
+        Typed before the prompt was read, the answer is not kept: it is given again once the
+        flag is acknowledged, with the flag in mind ("phone the MASH now" may change what is in
+        hand for the strategy discussion). A bare "no" says nothing of which question it meant.
+        """
+        target = state.resume
+        if target is None or target == END or target not in flow.spec.steps:
+            return False
+        step = flow.step(target)
+        if isinstance(step, InfoStep) or (
+            len(words(event.text).split()) < 2 and read_confirm(event.text)
+        ):
+            return False
+        reading = read_answer(
+            step, flow.words_of(target), target, None, None, event.text, event.now
+        )
+        return reading is not None and (reading.answer is not None or bool(reading.pending))
 
     def _in_menu_red_flag(
         self, state: Conversation, event: Text | Press, command: Command | None, turn: Turn
@@ -1286,7 +1315,7 @@ class Engine:
             turn.say(AFTER_RED_FLAG.get(command.name, AFTER_RED_FLAG["menu"]))
         else:
             turn.audit("not_understood", step=waiting.step)
-            turn.say("I didn't catch that. Press Understood once you have read this prompt.")
+            turn.say(NOT_AN_ACKNOWLEDGEMENT)
         self._show_red_flag(state, turn)
         return state
 
