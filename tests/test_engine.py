@@ -1033,3 +1033,41 @@ def test_an_answer_typed_at_a_red_flag_is_not_kept_and_the_officer_is_told(engin
     assert chat.state.step == "strategy" and chat.state.pending is None  # asked, not ticked
     chat.send("1 and 3")
     assert chat.state.pending == ("police-attend", "roles-clear")
+
+
+@pytest.mark.parametrize(
+    ("opener", "flow"),
+    [
+        ("DA job, 2 kids, dad arrested", "initial-contact"),  # dad arrested, not the child
+        ("arrested dad, kids present", None),  # no flow named: guidance and a suggestion
+        ("15yo arrested, mum on way", "child-in-custody"),  # the child arrested, mum coming
+        ("dad says hes been arrested", "child-in-custody"),  # "he" may be the child
+        ("mum reported missing", "missing-child"),  # mum reported it, not missing herself
+    ],
+)
+def test_a_flows_words_said_of_an_adult_do_not_name_it(
+    engine: Engine, opener: str, flow: str | None
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert chat.state.flow == flow
+    if flow != "child-in-custody":
+        assert chat.state.answer_to("age") is None  # "2 kids" is never read as a child of 2
+
+
+@pytest.mark.parametrize(
+    ("opener", "flow"), [("MFH", "missing-child"), ("1st contact", "initial-contact")]
+)
+def test_officers_short_names_for_a_flow_start_it(engine: Engine, opener: str, flow: str) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert chat.state.flow == flow and "flow_started" in chat.kinds
+
+
+def test_guidance_titled_for_a_flow_suggests_that_flow(engine: Engine) -> None:
+    # "Missing child: first steps" is named by First contact too (a child found missing), but
+    # its title is Missing child's: that flow is suggested, not the one higher in the menu.
+    entries = {entry.id: entry for entry in engine.knowledge.entries}
+    for entry_id in ("missing-child", "missing-risk-grading"):
+        assert engine.menu.fitting(entries[entry_id]).spec.id == "missing-child"  # type: ignore[union-attr]
+    assert engine.menu.fitting(entries["voice-of-child"]).spec.id == "initial-contact"  # type: ignore[union-attr]

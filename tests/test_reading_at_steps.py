@@ -352,6 +352,9 @@ def test_a_correction_said_first_then_an_answer_is_the_answer(
         ("not sure mum reckons 11ish last night", "since 23:00 yesterday, about 23 hours: Under"),
         ("not sure, mum says 2 or 3 days", "about 3 days: Over 3 days"),
         ("since brekkie", "since 06:00 today, about 16 hours: Under a day."),
+        # dinner is midday in much of England and Wales: the long side; arvo is the afternoon
+        ("since dinner", "since 12:00 today, about 10 hours: Under a day."),
+        ("since this arvo", "since 12:00 today, about 10 hours: Under a day."),
     ],
 )
 def test_how_long_missing_said_oddly(
@@ -391,6 +394,10 @@ def test_a_date_of_birth_however_written_gives_the_age(
         ("born 2008", "Read as born 2008: 14 or 15: 12 to 17."),  # one band: nothing to ask
         ("turns 18 tomorrow", "Read as 17 years, not yet 18: 12 to 17."),  # still a child
         ("17 next week", "Read as 16 years, not yet 17: 12 to 17."),
+        # a birthday in a month named is still to come: under 10 now, and a child now
+        ("10 in march", "Read as 9 years, not yet 10: Under 10."),
+        ("18 in feb", "Read as 17 years, not yet 18: 12 to 17."),
+        ("12 in the new year", "Read as 11 years, not yet 12: 10 or 11."),
         ("just turned 18", "Read as 18 years: 18 or over."),
         ("could be 15", "Read as 15 years: 12 to 17 (you weren't sure)."),
         ("15 year old", "Read as 15 years: 12 to 17."),
