@@ -833,3 +833,70 @@ def test_the_care_of_a_woman_is_asked_of_a_girl_only(
     _, replies = _step(engine, ticked, "done")
     assert "If the child is a girl: while detained she must be in the care of a woman" in replies
     assert "A girl under 18 must" not in replies  # shown for boys too, so never said as if of her
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        # known from before is domestic abuse in the household, whatever happened tonight
+        ("initial-contact/da-household", "not tonight but there's history", "yes"),
+        ("initial-contact/da-household", "no, no history", "no"),
+        # a grade given says the risk assessment was done
+        ("initial-contact/da-assessment", "dash is medium", "yes"),
+        ("initial-contact/da-assessment", "not graded yet", "no"),
+        # one child of school age is enough for Operation Encompass
+        ("initial-contact/school-age", "1 is, 1 isnt", "yes"),
+        ("initial-contact/school-age", "no both under 2", "no"),
+        # checks done that found nothing are checks done
+        ("initial-contact/checks", "PNC and niche done, nothing", "yes"),
+        ("initial-contact/checks", "no, not checked niche yet", "no"),
+        ("initial-contact/referral", "MASH'd it", "yes"),
+        ("initial-contact/referral", "not referred yet", "no"),
+        # seen, but not away from the adults the question names
+        ("initial-contact/see-child", "yeah but mum was there", "no"),
+        ("initial-contact/see-child", "yes, spoke to her alone, mum was in the kitchen", "yes"),
+    ],
+)
+def test_a_yes_or_no_in_an_officers_own_terms(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("said", "concern"),
+    [
+        ("sexual abuse", "other"),  # a concern the list does not name is Something else
+        ("FGM", "other"),
+        ("dunno really, bit of everything", "other"),
+        ("kid found wandering", "neglect"),
+        ("DV", "domestic-abuse"),
+    ],
+)
+def test_a_concern_the_list_does_not_name_is_something_else(
+    engine: Engine, at: dict[str, Conversation], said: str, concern: str
+) -> None:
+    recorded, replies = _recorded(engine, at, "initial-contact/context", said)
+    assert recorded == [concern], replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "ticked"),
+    [
+        ("initial-contact/advice", "rang EDT", ("specialist",)),  # the emergency duty team
+        ("initial-contact/advice", "nobody yet", None),  # none yet: the checklist is answered
+    ],
+)
+def test_who_was_told_in_an_officers_words(
+    engine: Engine,
+    at: dict[str, Conversation],
+    where: str,
+    said: str,
+    ticked: tuple[str, ...] | None,
+) -> None:
+    state, replies = _step(engine, at[where], said)
+    if ticked is None:
+        assert state.answer_to("advice") is not None and state.step != "advice", replies
+    else:
+        assert state.pending == ticked, replies
