@@ -260,7 +260,7 @@ def test_done_typed_at_done_or_not_yet_says_what_was_taken_as_done(
         ("initial-contact/see-child", "paramedics with her, spoke to her after", "yes"),
         # "her nan" is whose nan, not the child; "seen her" is the officer seeing the child
         ("initial-contact/see-child", "spoke to her nan", None),
-        ("missing-child/safe-well", "spoke to his mum on the phone", None),
+        ("missing-child/safe-well", "spoke to his mum on the phone", "no"),  # a call: not seen
         ("initial-contact/see-child", "spoke to her, nan here", "yes"),
         ("initial-contact/see-child", "seen her with her nan", "yes"),
         ("missing-child/safe-well", "seen him, hes fine", "yes"),
@@ -855,6 +855,19 @@ def test_the_care_of_a_woman_is_asked_of_a_girl_only(
         # seen, but not away from the adults the question names
         ("initial-contact/see-child", "yeah but mum was there", "no"),
         ("initial-contact/see-child", "yes, spoke to her alone, mum was in the kitchen", "yes"),
+        # Missing child: a call is no safe and well check
+        ("missing-child/safe-well", "spoke to her on the phone", "no"),
+        ("missing-child/safe-well", "yes seen her", "yes"),
+        # a child who would not say is not sure, which counts as yes for safety
+        ("missing-child/harm", "no comment", "unsure"),
+        ("missing-child/harm", "says not", "no"),
+        # what makes being out now a serious risk, and the same denied
+        ("missing-child/immediate-risk", "shes 12 and its freezing", "yes"),
+        ("missing-child/immediate-risk", "possible CSE", "yes"),
+        ("missing-child/immediate-risk", "no, no cse concerns", "no"),
+        ("missing-child/immediate-risk", "no known risks, takes no meds", "no"),
+        ("missing-child/return-interview", "she declined it", "yes"),  # offered: asked for
+        ("missing-child/return-interview", "not offered yet", "no"),
     ],
 )
 def test_a_yes_or_no_in_an_officers_own_terms(
@@ -886,6 +899,7 @@ def test_a_concern_the_list_does_not_name_is_something_else(
     [
         ("initial-contact/advice", "rang EDT", ("specialist",)),  # the emergency duty team
         ("initial-contact/advice", "nobody yet", None),  # none yet: the checklist is answered
+        ("missing-child/exploitation", "none seen", None),
     ],
 )
 def test_who_was_told_in_an_officers_words(
@@ -897,6 +911,7 @@ def test_who_was_told_in_an_officers_words(
 ) -> None:
     state, replies = _step(engine, at[where], said)
     if ticked is None:
-        assert state.answer_to("advice") is not None and state.step != "advice", replies
+        step = where.split("/")[1]
+        assert state.answer_to(step) is not None and state.step != step, replies
     else:
         assert state.pending == ticked, replies
