@@ -868,6 +868,23 @@ def test_the_care_of_a_woman_is_asked_of_a_girl_only(
         ("missing-child/immediate-risk", "no known risks, takes no meds", "no"),
         ("missing-child/return-interview", "she declined it", "yes"),  # offered: asked for
         ("missing-child/return-interview", "not offered yet", "no"),
+        # Child in custody: any room of a home is the home; a voicemail is not telling them
+        ("child-in-custody/s136-dwelling", "from his bedroom", "yes"),
+        ("child-in-custody/s136-dwelling", "in the street outside his house", "no"),
+        ("child-in-custody/welfare-told", "left voicemail", "no"),
+        # Referral: neither one nor the other is not sure (yes for safety); early help is below
+        ("referral/significant-harm", "borderline", "unsure"),
+        ("referral/significant-harm", "early help", "no"),
+        ("referral/sharing", "shared with school and HV", "yes"),
+        ("referral/submitted", "on PVP", "yes"),
+        # Record check: what is on the record is not "I'm on it"; police protection removes
+        ("record-check/author-date", "yes collar number and time on it", "yes"),
+        ("record-check/author-date", "no time on it", "no"),
+        ("record-check/timely", "day after", "no"),
+        ("record-check/big-decision", "PP taken", "yes"),
+        ("record-check/big-decision", "no removal", "no"),
+        ("record-check/sharing", "MASH will get it", "yes"),
+        ("record-check/signoff", "sgt to review", "needed"),
     ],
 )
 def test_a_yes_or_no_in_an_officers_own_terms(
@@ -900,9 +917,16 @@ def test_a_concern_the_list_does_not_name_is_something_else(
         ("initial-contact/advice", "rang EDT", ("specialist",)),  # the emergency duty team
         ("initial-contact/advice", "nobody yet", None),  # none yet: the checklist is answered
         ("missing-child/exploitation", "none seen", None),
+        (
+            "child-in-custody/protection",
+            "all in place",
+            ("apart-from-adults", "welfare-checks", "health"),
+        ),
+        ("referral/diversity", "speaks urdu only", ("language",)),  # a language named
+        ("referral/diversity", "polish family", ("language",)),
     ],
 )
-def test_who_was_told_in_an_officers_words(
+def test_a_checklist_answered_in_an_officers_words(
     engine: Engine,
     at: dict[str, Conversation],
     where: str,
