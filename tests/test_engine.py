@@ -1071,3 +1071,24 @@ def test_guidance_titled_for_a_flow_suggests_that_flow(engine: Engine) -> None:
     for entry_id in ("missing-child", "missing-risk-grading"):
         assert engine.menu.fitting(entries[entry_id]).spec.id == "missing-child"  # type: ignore[union-attr]
     assert engine.menu.fitting(entries["voice-of-child"]).spec.id == "initial-contact"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("opener", "age", "step"),
+    [
+        ("4", "15", "child-in-custody/reason"),  # the menu's number answers no question
+        ("custody, 2 lads", "15", "child-in-custody/reason"),  # a count, never a child of 2
+        ("custody 14", None, "child-in-custody/reason"),  # "custody" picked the flow: asked why
+        ("15yo in custody", None, "child-in-custody/reason"),
+        ("arrested 14 year old", None, "child-in-custody/necessity"),  # arrested says why
+    ],
+)
+def test_numbers_and_names_in_an_opener_answer_only_what_they_say(
+    engine: Engine, opener: str, age: str | None, step: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    if age is not None:
+        said = chat.send(age)
+        assert "Read as 15 years" in said and "Taken from what you said" not in said
+    assert f"{chat.state.flow}/{chat.state.step}" == step

@@ -14,9 +14,16 @@ import copy
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Literal
 
-from bot.engine._commands import Command, is_thanks, read_acknowledgement, read_command
+from bot.engine._commands import (
+    Command,
+    is_thanks,
+    read_acknowledgement,
+    read_command,
+    read_indexes,
+)
 from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
 from bot.engine._confirm import read_confirm, read_meaning
 from bot.engine._danger import DangerCues, DangerReading
@@ -43,6 +50,7 @@ from bot.engine._fit import misfits
 from bot.engine._kept import Keeper
 from bot.engine._menu import Menu
 from bot.engine._numbers import says_a_length_of_time
+from bot.engine._points import ADULT_WORDS, CHILD_WORDS, PRONOUNS
 from bot.engine._schema import (
     END,
     SKIPPED,
@@ -84,6 +92,8 @@ from bot.knowledge import KnowledgeBase, one_message, warm_up
 
 MENU = "menu"
 SUMMARY = "summary"
+PEOPLE_WORDS = (CHILD_WORDS | ADULT_WORDS) - PRONOUNS
+"""Words for people, after a number: "2 kids" counts them."""
 RESTART = "restart"
 
 ASK_MENU = "What do you need help with?"
@@ -568,15 +578,19 @@ class Engine:
             # The opener may answer the first questions in turn: "shes 16 and on a 136" gives
             # Child in custody the age and the reason. Each answer is recorded as if typed; the
             # chain stops at a question it does not answer, or at a red flag.
+            # After the first, only the words after the flow's title count, as further on: the
+            # "in custody" of "custody 14" picked the flow and says nothing of why the child is
+            # there, so the reason is asked.
+            rest = self.menu.without_title_words(flow, opener)
             answered = False
             for _ in range(OPENER_STEPS):
                 if state.phase != "step" or state.step is None:
                     return state
-                read = self._opener_answer(flow, state.step, opener, now)
+                read = self._opener_answer(flow, state.step, rest if answered else opener, now)
                 if read is None:
                     break
                 answer, echo = read
-                after = self._opener_answer_follows(flow, answer, opener, state, now)
+                after = self._opener_answer_follows(flow, answer, rest, state, now)
                 state = self._record(flow, state, answer, turn, echo=echo, prompt=not after)
                 answered = True
                 if not after:
@@ -1045,6 +1059,12 @@ class Engine:
         if isinstance(step, ChoiceStep | NumberStep | DurationStep):
             # "missing kid found": "missing" named the flow; the rest says where things are.
             for said in dict.fromkeys((opener, self.menu.without_name_words(flow, opener))):
+                if isinstance(step, ChoiceStep) and read_indexes(said, len(step.options)):
+                    # A number in an opener is the menu's ("4") or a count ("custody, 2 lads"),
+                    # never an option of a question not asked yet.
+                    continue
+                if isinstance(step, NumberStep) and _counts_people(said):
+                    continue  # "custody, 2 lads": two of them, not a child of 2
                 reading = read_answer(step, flow.words_of(step_id), step_id, None, None, said, now)
                 if reading is not None and reading.answer is not None:
                     return reading.answer, reading.echo
@@ -1557,3 +1577,9 @@ def _outcome_label(step: AnyStep, outcome: str) -> str:
     if isinstance(step, ConfirmStep):
         return str(step.labels.get(outcome, CONFIRM_LABELS[outcome]))  # type: ignore[call-overload]
     return outcome
+
+
+def _counts_people(text: str) -> bool:
+    """Whether a number in the text counts people ("2 kids", "3 lads"), not an age or a time."""
+    heard = words(text).split()
+    return any(word.isdigit() and following in PEOPLE_WORDS for word, following in pairwise(heard))
