@@ -92,9 +92,9 @@ from bot.knowledge import KnowledgeBase, one_message, warm_up
 
 MENU = "menu"
 SUMMARY = "summary"
+RESTART = "restart"
 PEOPLE_WORDS = (CHILD_WORDS | ADULT_WORDS) - PRONOUNS
 """Words for people, after a number: "2 kids" counts them."""
-RESTART = "restart"
 
 ASK_MENU = "What do you need help with?"
 HELP_TEXT = (

@@ -107,6 +107,9 @@ class Menu:
             )
             for flow in flows
         )
+        self._name_words = frozenset(
+            name.said for _, names in self._names for name in names if name.said
+        )
         self._jobs: tuple[tuple[str, tuple[Phrase, ...]], ...] = tuple(
             (flow.id, tuple(phrase(text) for text in flow.spec.jobs))
             for flow in flows
@@ -138,14 +141,13 @@ class Menu:
 
     def _without_adults_names(self, text: str) -> str:
         """The opener without the flows' words that an adult beside them is the subject of."""
-        vocabulary = {name.said for _, names in self._names for name in names if name.said}
         kept: list[str] = []
         changed = False
         for clause in CLAUSE_BREAK.split(text):
             said = words(clause)
             heard = said.split()
             dropped: set[int] = set()
-            for start, end in spans(said, vocabulary):
+            for start, end in spans(said, self._name_words):
                 before = start - 1
                 while before >= 0 and heard[before] in _LINKING:
                     before -= 1
