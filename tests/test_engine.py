@@ -999,3 +999,96 @@ def test_a_summary_cites_only_the_rules_of_the_path_taken(engine: Engine) -> Non
     sources = summary.split("Sources: ")[1]
     assert "11.15" in sources and "3.13" not in sources and "s38(6)" not in sources
     assert "s136" not in sources
+
+
+@pytest.mark.parametrize(
+    "opener", ["need a strat for a DA job", "strat meeting needed", "need a strategy discussion"]
+)
+def test_a_strategy_discussion_asked_for_at_the_menu_starts_referral(
+    engine: Engine, opener: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert f"{chat.state.flow}/{chat.state.step}" == "referral/significant-harm"
+
+
+@pytest.mark.parametrize("greeting", ["start", "begin"])
+def test_a_greeting_is_never_read_as_a_mistyped_flow_name(engine: Engine, greeting: str) -> None:
+    chat = Chat(engine)
+    assert chat.send(greeting) == "What do you need help with?"  # "start" is no typo of "strat"
+    assert chat.state.flow is None
+
+
+def test_an_answer_typed_at_a_red_flag_is_not_kept_and_the_officer_is_told(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send("referral")
+    chat.send("yes")  # significant harm: a red flag before the strategy discussion
+    said = chat.send("1 and 3")
+    assert said.startswith("That reads as your next answer, so it isn't kept yet")
+    assert chat.state.phase == "red_flag" and chat.state.pending is None
+    # Neither a bare "no" nor words answering nothing are taken for an answer.
+    for other in ("no", "banana"):
+        assert chat.send(other).startswith("I didn't catch that. Press Understood")
+    chat.send("understood")
+    assert chat.state.step == "strategy" and chat.state.pending is None  # asked, not ticked
+    chat.send("1 and 3")
+    assert chat.state.pending == ("police-attend", "roles-clear")
+
+
+@pytest.mark.parametrize(
+    ("opener", "flow"),
+    [
+        ("DA job, 2 kids, dad arrested", "initial-contact"),  # dad arrested, not the child
+        ("arrested dad, kids present", None),  # no flow named: guidance and a suggestion
+        ("15yo arrested, mum on way", "child-in-custody"),  # the child arrested, mum coming
+        ("dad says hes been arrested", "child-in-custody"),  # "he" may be the child
+        ("mum reported missing", "missing-child"),  # mum reported it, not missing herself
+    ],
+)
+def test_a_flows_words_said_of_an_adult_do_not_name_it(
+    engine: Engine, opener: str, flow: str | None
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert chat.state.flow == flow
+    if flow != "child-in-custody":
+        assert chat.state.answer_to("age") is None  # "2 kids" is never read as a child of 2
+
+
+@pytest.mark.parametrize(
+    ("opener", "flow"), [("MFH", "missing-child"), ("1st contact", "initial-contact")]
+)
+def test_officers_short_names_for_a_flow_start_it(engine: Engine, opener: str, flow: str) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    assert chat.state.flow == flow and "flow_started" in chat.kinds
+
+
+def test_guidance_titled_for_a_flow_suggests_that_flow(engine: Engine) -> None:
+    # "Missing child: first steps" is named by First contact too (a child found missing), but
+    # its title is Missing child's: that flow is suggested, not the one higher in the menu.
+    entries = {entry.id: entry for entry in engine.knowledge.entries}
+    for entry_id in ("missing-child", "missing-risk-grading"):
+        assert engine.menu.fitting(entries[entry_id]).spec.id == "missing-child"  # type: ignore[union-attr]
+    assert engine.menu.fitting(entries["voice-of-child"]).spec.id == "initial-contact"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("opener", "age", "step"),
+    [
+        ("4", "15", "child-in-custody/reason"),  # the menu's number answers no question
+        ("custody, 2 lads", "15", "child-in-custody/reason"),  # a count, never a child of 2
+        ("custody 14", None, "child-in-custody/reason"),  # "custody" picked the flow: asked why
+        ("15yo in custody", None, "child-in-custody/reason"),
+        ("arrested 14 year old", None, "child-in-custody/necessity"),  # arrested says why
+    ],
+)
+def test_numbers_and_names_in_an_opener_answer_only_what_they_say(
+    engine: Engine, opener: str, age: str | None, step: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(opener)
+    if age is not None:
+        said = chat.send(age)
+        assert "Read as 15 years" in said and "Taken from what you said" not in said
+    assert f"{chat.state.flow}/{chat.state.step}" == step

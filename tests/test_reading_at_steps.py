@@ -260,7 +260,7 @@ def test_done_typed_at_done_or_not_yet_says_what_was_taken_as_done(
         ("initial-contact/see-child", "paramedics with her, spoke to her after", "yes"),
         # "her nan" is whose nan, not the child; "seen her" is the officer seeing the child
         ("initial-contact/see-child", "spoke to her nan", None),
-        ("missing-child/safe-well", "spoke to his mum on the phone", None),
+        ("missing-child/safe-well", "spoke to his mum on the phone", "no"),  # a call: not seen
         ("initial-contact/see-child", "spoke to her, nan here", "yes"),
         ("initial-contact/see-child", "seen her with her nan", "yes"),
         ("missing-child/safe-well", "seen him, hes fine", "yes"),
@@ -352,6 +352,9 @@ def test_a_correction_said_first_then_an_answer_is_the_answer(
         ("not sure mum reckons 11ish last night", "since 23:00 yesterday, about 23 hours: Under"),
         ("not sure, mum says 2 or 3 days", "about 3 days: Over 3 days"),
         ("since brekkie", "since 06:00 today, about 16 hours: Under a day."),
+        # dinner is midday in much of England and Wales: the long side; arvo is the afternoon
+        ("since dinner", "since 12:00 today, about 10 hours: Under a day."),
+        ("since this arvo", "since 12:00 today, about 10 hours: Under a day."),
     ],
 )
 def test_how_long_missing_said_oddly(
@@ -391,6 +394,10 @@ def test_a_date_of_birth_however_written_gives_the_age(
         ("born 2008", "Read as born 2008: 14 or 15: 12 to 17."),  # one band: nothing to ask
         ("turns 18 tomorrow", "Read as 17 years, not yet 18: 12 to 17."),  # still a child
         ("17 next week", "Read as 16 years, not yet 17: 12 to 17."),
+        # a birthday in a month named is still to come: under 10 now, and a child now
+        ("10 in march", "Read as 9 years, not yet 10: Under 10."),
+        ("18 in feb", "Read as 17 years, not yet 18: 12 to 17."),
+        ("12 in the new year", "Read as 11 years, not yet 12: 10 or 11."),
         ("just turned 18", "Read as 18 years: 18 or over."),
         ("could be 15", "Read as 15 years: 12 to 17 (you weren't sure)."),
         ("15 year old", "Read as 15 years: 12 to 17."),
@@ -774,3 +781,161 @@ def test_option_numbers_corrected_tick_the_last_ones_said(
 ) -> None:
     new, replies = _step(engine, at["missing-child/risk-factors"], said)
     assert new.pending == ticked, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("seen the older one, baby asleep", "no"),  # the baby not seen: not every child
+        ("only seen one of them", "no"),
+        ("spoke to the older one, not the little one", "no"),
+        ("seen both", "yes"),
+        ("seen them all, spoke to the eldest alone", "yes"),
+        ("seen baby asleep in cot, spoke to older one", "yes"),  # the sleeping baby looked in on
+    ],
+)
+def test_some_of_the_children_seen_is_not_yet(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    recorded, replies = _recorded(engine, at, "initial-contact/see-child", said)
+    assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize("said", ["police protection", "pp", "in pp, no arrest", "s46"])
+def test_police_protection_at_the_station_is_no_custody_reason(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    state, replies = _step(engine, at["child-in-custody/reason"], said)
+    assert state.answer_to("reason").outcome == "police-protection"  # type: ignore[union-attr]
+    assert state.step == "police-protection" and "is not an arrest" in replies
+    assert "First contact" in replies  # where the police protection duties are asked
+    # The other reasons still go where they did.
+    for other, step in (("nicked for robbery", "necessity"), ("on a 136", "s136-place")):
+        assert _step(engine, at["child-in-custody/reason"], other)[0].step == step
+
+
+@pytest.mark.parametrize(
+    "where", ["missing-child/child-account", "initial-contact/who-present", "referral/content"]
+)
+def test_an_empty_message_at_a_free_answer_asks_for_that_answer(
+    engine: Engine, at: dict[str, Conversation], where: str
+) -> None:
+    state, replies = _step(engine, at[where], "")
+    assert state.step == where.split("/")[1] and state.pending is None
+    assert "Answer the question below in a few words" in replies
+    assert "what you've done" not in replies  # an account or a list of people is not an action
+
+
+def test_the_care_of_a_woman_is_asked_of_a_girl_only(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    ticked, _ = _step(engine, at["child-in-custody/aa-present"], "1 2")
+    _, replies = _step(engine, ticked, "done")
+    assert "If the child is a girl: while detained she must be in the care of a woman" in replies
+    assert "A girl under 18 must" not in replies  # shown for boys too, so never said as if of her
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        # known from before is domestic abuse in the household, whatever happened tonight
+        ("initial-contact/da-household", "not tonight but there's history", "yes"),
+        ("initial-contact/da-household", "no, no history", "no"),
+        # a grade given says the risk assessment was done
+        ("initial-contact/da-assessment", "dash is medium", "yes"),
+        ("initial-contact/da-assessment", "not graded yet", "no"),
+        # one child of school age is enough for Operation Encompass
+        ("initial-contact/school-age", "1 is, 1 isnt", "yes"),
+        ("initial-contact/school-age", "no both under 2", "no"),
+        # checks done that found nothing are checks done
+        ("initial-contact/checks", "PNC and niche done, nothing", "yes"),
+        ("initial-contact/checks", "no, not checked niche yet", "no"),
+        ("initial-contact/referral", "MASH'd it", "yes"),
+        ("initial-contact/referral", "not referred yet", "no"),
+        # seen, but not away from the adults the question names
+        ("initial-contact/see-child", "yeah but mum was there", "no"),
+        ("initial-contact/see-child", "yes, spoke to her alone, mum was in the kitchen", "yes"),
+        # Missing child: a call is no safe and well check
+        ("missing-child/safe-well", "spoke to her on the phone", "no"),
+        ("missing-child/safe-well", "yes seen her", "yes"),
+        # a child who would not say is not sure, which counts as yes for safety
+        ("missing-child/harm", "no comment", "unsure"),
+        ("missing-child/harm", "says not", "no"),
+        # what makes being out now a serious risk, and the same denied
+        ("missing-child/immediate-risk", "shes 12 and its freezing", "yes"),
+        ("missing-child/immediate-risk", "possible CSE", "yes"),
+        ("missing-child/immediate-risk", "no, no cse concerns", "no"),
+        ("missing-child/immediate-risk", "no known risks, takes no meds", "no"),
+        ("missing-child/return-interview", "she declined it", "yes"),  # offered: asked for
+        ("missing-child/return-interview", "not offered yet", "no"),
+        # Child in custody: any room of a home is the home; a voicemail is not telling them
+        ("child-in-custody/s136-dwelling", "from his bedroom", "yes"),
+        ("child-in-custody/s136-dwelling", "in the street outside his house", "no"),
+        ("child-in-custody/welfare-told", "left voicemail", "no"),
+        # Referral: neither one nor the other is not sure (yes for safety); early help is below
+        ("referral/significant-harm", "borderline", "unsure"),
+        ("referral/significant-harm", "early help", "no"),
+        ("referral/sharing", "shared with school and HV", "yes"),
+        ("referral/submitted", "on PVP", "yes"),
+        # Record check: what is on the record is not "I'm on it"; police protection removes
+        ("record-check/author-date", "yes collar number and time on it", "yes"),
+        ("record-check/author-date", "no time on it", "no"),
+        ("record-check/timely", "day after", "no"),
+        ("record-check/big-decision", "PP taken", "yes"),
+        ("record-check/big-decision", "no removal", "no"),
+        ("record-check/sharing", "MASH will get it", "yes"),
+        ("record-check/signoff", "sgt to review", "needed"),
+    ],
+)
+def test_a_yes_or_no_in_an_officers_own_terms(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("said", "concern"),
+    [
+        ("sexual abuse", "other"),  # a concern the list does not name is Something else
+        ("FGM", "other"),
+        ("dunno really, bit of everything", "other"),
+        ("kid found wandering", "neglect"),
+        ("DV", "domestic-abuse"),
+    ],
+)
+def test_a_concern_the_list_does_not_name_is_something_else(
+    engine: Engine, at: dict[str, Conversation], said: str, concern: str
+) -> None:
+    recorded, replies = _recorded(engine, at, "initial-contact/context", said)
+    assert recorded == [concern], replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "ticked"),
+    [
+        ("initial-contact/advice", "rang EDT", ("specialist",)),  # the emergency duty team
+        ("initial-contact/advice", "nobody yet", None),  # none yet: the checklist is answered
+        ("missing-child/exploitation", "none seen", None),
+        (
+            "child-in-custody/protection",
+            "all in place",
+            ("apart-from-adults", "welfare-checks", "health"),
+        ),
+        ("referral/diversity", "speaks urdu only", ("language",)),  # a language named
+        ("referral/diversity", "polish family", ("language",)),
+    ],
+)
+def test_a_checklist_answered_in_an_officers_words(
+    engine: Engine,
+    at: dict[str, Conversation],
+    where: str,
+    said: str,
+    ticked: tuple[str, ...] | None,
+) -> None:
+    state, replies = _step(engine, at[where], said)
+    if ticked is None:
+        step = where.split("/")[1]
+        assert state.answer_to(step) is not None and state.step != step, replies
+    else:
+        assert state.pending == ticked, replies

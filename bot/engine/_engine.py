@@ -14,11 +14,18 @@ import copy
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Literal
 
-from bot.engine._commands import Command, is_thanks, read_acknowledgement, read_command
+from bot.engine._commands import (
+    Command,
+    is_thanks,
+    read_acknowledgement,
+    read_command,
+    read_indexes,
+)
 from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
-from bot.engine._confirm import read_meaning
+from bot.engine._confirm import read_confirm, read_meaning
 from bot.engine._danger import DangerCues, DangerReading
 from bot.engine._effects import AuditEvent, Button, Event, Press, Reply, Start, Text, Tick
 from bot.engine._feedback import (
@@ -43,6 +50,7 @@ from bot.engine._fit import misfits
 from bot.engine._kept import Keeper
 from bot.engine._menu import Menu
 from bot.engine._numbers import says_a_length_of_time
+from bot.engine._points import ADULT_WORDS, CHILD_WORDS, PRONOUNS
 from bot.engine._schema import (
     END,
     SKIPPED,
@@ -51,6 +59,7 @@ from bot.engine._schema import (
     ChoiceStep,
     ConfirmStep,
     DurationStep,
+    InfoStep,
     NumberStep,
     RedFlagDef,
     TextStep,
@@ -84,6 +93,8 @@ from bot.knowledge import KnowledgeBase, one_message, warm_up
 MENU = "menu"
 SUMMARY = "summary"
 RESTART = "restart"
+PEOPLE_WORDS = (CHILD_WORDS | ADULT_WORDS) - PRONOUNS
+"""Words for people, after a number: "2 kids" counts them."""
 
 ASK_MENU = "What do you need help with?"
 HELP_TEXT = (
@@ -113,6 +124,11 @@ MENU_STEP = "menu"
 """Where a red flag raised at the menu is recorded as raised (no flow, no question yet)."""
 
 BACK_TO_QUESTION = "Back to your question:"
+NOT_AN_ACKNOWLEDGEMENT = "I didn't catch that. Press Understood once you have read this prompt."
+ANSWER_AT_RED_FLAG = (
+    "That reads as your next answer, so it isn't kept yet: this red flag comes first. Press "
+    "Understood once you have read it, then answer again."
+)
 AFTER_DANGER_AT_MENU = "When the child is safe, pick what you need:"
 MISSES_BEFORE_HELP = 2
 OPENER_STEPS = 3
@@ -472,12 +488,13 @@ class Engine:
         return state
 
     def _menu_text(self, state: Conversation, text: str, turn: Turn, now: float) -> Conversation:
-        named = None if self.menu.asks_a_fact(text) else self.menu.named(text)
-        if named is not None:
-            return self._start_flow(named, state, turn, opener=text, now=now)
+        # A greeting is a whole message, read first: "start" is no mistyped "strat" (Referral).
         if self.menu.is_greeting(text):
             self._show_menu(turn, ASK_MENU)
             return state
+        named = None if self.menu.asks_a_fact(text) else self.menu.named(text)
+        if named is not None:
+            return self._start_flow(named, state, turn, opener=text, now=now)
         if is_thanks(text):
             self._show_menu(turn, "No problem. Anything else? Pick one:")
             return state
@@ -561,15 +578,19 @@ class Engine:
             # The opener may answer the first questions in turn: "shes 16 and on a 136" gives
             # Child in custody the age and the reason. Each answer is recorded as if typed; the
             # chain stops at a question it does not answer, or at a red flag.
+            # After the first, only the words after the flow's title count, as further on: the
+            # "in custody" of "custody 14" picked the flow and says nothing of why the child is
+            # there, so the reason is asked.
+            rest = self.menu.without_title_words(flow, opener)
             answered = False
             for _ in range(OPENER_STEPS):
                 if state.phase != "step" or state.step is None:
                     return state
-                read = self._opener_answer(flow, state.step, opener, now)
+                read = self._opener_answer(flow, state.step, rest if answered else opener, now)
                 if read is None:
                     break
                 answer, echo = read
-                after = self._opener_answer_follows(flow, answer, opener, state, now)
+                after = self._opener_answer_follows(flow, answer, rest, state, now)
                 state = self._record(flow, state, answer, turn, echo=echo, prompt=not after)
                 answered = True
                 if not after:
@@ -1038,6 +1059,12 @@ class Engine:
         if isinstance(step, ChoiceStep | NumberStep | DurationStep):
             # "missing kid found": "missing" named the flow; the rest says where things are.
             for said in dict.fromkeys((opener, self.menu.without_name_words(flow, opener))):
+                if isinstance(step, ChoiceStep) and read_indexes(said, len(step.options)):
+                    # A number in an opener is the menu's ("4") or a count ("custody, 2 lads"),
+                    # never an option of a question not asked yet.
+                    continue
+                if isinstance(step, NumberStep) and _counts_people(said):
+                    continue  # "custody, 2 lads": two of them, not a child of 2
                 reading = read_answer(step, flow.words_of(step_id), step_id, None, None, said, now)
                 if reading is not None and reading.answer is not None:
                     return reading.answer, reading.echo
@@ -1252,9 +1279,31 @@ class Engine:
             turn.say(AFTER_RED_FLAG.get(command.name, AFTER_RED_FLAG["menu"]))
         else:
             turn.audit("not_understood", flow=flow.id, step=waiting.step)
-            turn.say("I didn't catch that. Press Understood once you have read this prompt.")
+            answers = isinstance(event, Text) and self._answers_behind_flag(flow, state, event)
+            turn.say(ANSWER_AT_RED_FLAG if answers else NOT_AN_ACKNOWLEDGEMENT)
         self._show_red_flag(state, turn)
         return state
+
+    @staticmethod
+    def _answers_behind_flag(flow: Flow, state: Conversation, event: Text) -> bool:
+        """Whether a message typed at a red flag answers the question waiting behind it.
+
+        Typed before the prompt was read, the answer is not kept: it is given again once the
+        flag is acknowledged, with the flag in mind ("phone the MASH now" may change what is in
+        hand for the strategy discussion). A bare "no" says nothing of which question it meant.
+        """
+        target = state.resume
+        if target is None or target == END or target not in flow.spec.steps:
+            return False
+        step = flow.step(target)
+        if isinstance(step, InfoStep) or (
+            len(words(event.text).split()) < 2 and read_confirm(event.text)
+        ):
+            return False
+        reading = read_answer(
+            step, flow.words_of(target), target, None, None, event.text, event.now
+        )
+        return reading is not None and (reading.answer is not None or bool(reading.pending))
 
     def _in_menu_red_flag(
         self, state: Conversation, event: Text | Press, command: Command | None, turn: Turn
@@ -1286,7 +1335,7 @@ class Engine:
             turn.say(AFTER_RED_FLAG.get(command.name, AFTER_RED_FLAG["menu"]))
         else:
             turn.audit("not_understood", step=waiting.step)
-            turn.say("I didn't catch that. Press Understood once you have read this prompt.")
+            turn.say(NOT_AN_ACKNOWLEDGEMENT)
         self._show_red_flag(state, turn)
         return state
 
@@ -1528,3 +1577,9 @@ def _outcome_label(step: AnyStep, outcome: str) -> str:
     if isinstance(step, ConfirmStep):
         return str(step.labels.get(outcome, CONFIRM_LABELS[outcome]))  # type: ignore[call-overload]
     return outcome
+
+
+def _counts_people(text: str) -> bool:
+    """Whether a number in the text counts people ("2 kids", "3 lads"), not an age or a time."""
+    heard = words(text).split()
+    return any(word.isdigit() and following in PEOPLE_WORDS for word, following in pairwise(heard))

@@ -16,7 +16,8 @@ from bot.engine._compile import Flow, FlowSet
 from bot.engine._effects import Button
 from bot.engine._negation import OPENER_CUES
 from bot.engine._phrases import Phrase, best_option, phrase
-from bot.engine._words import LANGUAGE, typo_of, word_list, words
+from bot.engine._points import ADULT_WORDS
+from bot.engine._words import CLAUSE_BREAK, LANGUAGE, spans, typo_of, word_list, words
 from bot.knowledge import Entry
 
 QUESTION_WORDS_OPENING = (QUESTION_WORDS - {"nothing"}) | {
@@ -36,6 +37,15 @@ QUESTION_WORDS_OPENING = (QUESTION_WORDS - {"nothing"}) | {
 
 _ALSO_ANSWERS = frozenset({"do", "does", "is", "are"})
 """Question words that open an answer as often as a question ("is with nan", "do it later")."""
+
+_LINKING = frozenset({"is", "s", "was", "been", "got", "has", "have", "now", "just", "also"})
+"""Words between an adult and what is said of them ("dad has been arrested")."""
+
+
+def _adult(word: str) -> bool:
+    """Whether a word names an adult ("dad", "stepdads"), never the child."""
+    return word in ADULT_WORDS or (word.endswith("s") and word[:-1] in ADULT_WORDS)
+
 
 FACT_QUESTIONS = frozenset(word_list(LANGUAGE.commands.fact_questions))
 """Words opening a question after a fact ("whats the time limit on a 136"), not help with a job."""
@@ -97,6 +107,9 @@ class Menu:
             )
             for flow in flows
         )
+        self._name_words = frozenset(
+            name.said for _, names in self._names for name in names if name.said
+        )
         self._jobs: tuple[tuple[str, tuple[Phrase, ...]], ...] = tuple(
             (flow.id, tuple(phrase(text) for text in flow.spec.jobs))
             for flow in flows
@@ -108,11 +121,16 @@ class Menu:
         return [Button(flow.spec.menu_label, flow.id) for flow in self.flows]
 
     def named(self, text: str) -> Flow | None:
-        """The flow a message names: by its number, its label or one of its phrases."""
+        """The flow a message names: by its number, its label or one of its phrases.
+
+        A flow's words said of an adult name nothing: "DA job, 2 kids, dad arrested" is a
+        domestic abuse job (First contact), not a child in custody.
+        """
         flows = list(self.flows)
         indexes = read_indexes(text, len(flows))
         if indexes is not None and len(indexes) == 1:
             return flows[indexes[0]]
+        text = self._without_adults_names(text)
         # "need to do a referral" names the referral: only a real negation ("not a referral")
         # keeps a flow's name from counting here.
         chosen = best_option(text, self._names, cues=OPENER_CUES)
@@ -120,6 +138,26 @@ class Menu:
             # "da job kids in the house": a job that names no flow starts the one it is done in.
             chosen = best_option(text, self._jobs, cues=OPENER_CUES)
         return None if chosen is None else self.flows[chosen]
+
+    def _without_adults_names(self, text: str) -> str:
+        """The opener without the flows' words that an adult beside them is the subject of."""
+        kept: list[str] = []
+        changed = False
+        for clause in CLAUSE_BREAK.split(text):
+            said = words(clause)
+            heard = said.split()
+            dropped: set[int] = set()
+            for start, end in spans(said, self._name_words):
+                before = start - 1
+                while before >= 0 and heard[before] in _LINKING:
+                    before -= 1
+                subject = heard[before] if before >= 0 else ""
+                after = heard[end] if end < len(heard) else ""
+                if _adult(subject) or _adult(after):
+                    dropped.update(range(start, end))
+            changed = changed or bool(dropped)
+            kept.append(" ".join(word for at, word in enumerate(heard) if at not in dropped))
+        return ", ".join(kept) if changed else text
 
     def says_more(self, flow: Flow, text: str) -> bool:
         """Whether an opener says more than the flow's name ("found a misper", not "misper").
@@ -220,16 +258,20 @@ class Menu:
         """The flow that best fits a knowledge entry, or None if none touches it at all.
 
         A flow that names the entry beats one that shares a topic, which beats one that only
-        works in the same stage; a tie goes to the flow higher in the menu.
+        works in the same stage. Of two that fit as well, the one the entry's title names wins
+        ("Missing child: first steps" is Missing child's, though First contact names it too,
+        for a child found missing); otherwise the flow higher in the menu.
         """
+        titled = self.named(entry.title) or self.named(entry.title.partition(":")[0])
         best: Flow | None = None
-        best_score = 0
+        best_score = (0, False)
         for reach in self._reach:
             score = (
                 (_NAMES_ENTRY if entry.id in reach.knowledge else 0)
                 + (_SHARES_TOPIC if reach.topics & set(entry.topics) else 0)
-                + (_SAME_STAGE if reach.flow.spec.stage == entry.stage else 0)
+                + (_SAME_STAGE if reach.flow.spec.stage == entry.stage else 0),
+                reach.flow is titled,
             )
-            if score > best_score:
+            if score[0] and score > best_score:
                 best, best_score = reach.flow, score
         return best

@@ -203,7 +203,9 @@ def _optional_missing(step: TextStep, covered: Sequence[str]) -> tuple[str, ...]
 def not_understood_text(step: AnyStep) -> str:
     """The first words of the reply to an answer that could not be read, by kind of step."""
     if isinstance(step, TextStep):
-        return "I didn't catch that. Tell me in a few words what you've done."
+        # Free answers ask for things done, people present, a referral or an account: one wording
+        # fits them all.
+        return "I didn't catch that. Answer the question below in a few words."
     if isinstance(step, NumberStep):
         return f"I didn't catch that. Give a number in {step.unit}."
     if isinstance(step, DurationStep):
