@@ -78,6 +78,12 @@ QUESTIONS_TWINS = {
 }
 
 REGIONAL = {
+    # the same words beside danger: a child unfed and shut in, a laptop used to hit
+    "shut-in": [
+        "the 6 year old is locked in the cupboard for punishment and has gone quiet",
+        "the boy is locked in the shed and hasnt had tea for days",
+    ],
+    "violence-now": ["hes smashing the laptop over her head"],
     "dangerous-person": [
         "the lads sister is with the fella who was done for gbh on a child, theyre in his flat now"
     ],
@@ -91,12 +97,24 @@ REGIONAL = {
         "baby alone in the flat since mums been arrested",
     ],
     "abduction": ["they're holding the young lad in a flat as payback for what his brother owes"],
-    "shut-in": ["the 6 year old is locked in the cupboard for punishment and has gone quiet"],
     "self-harm": ["the 15 year old is leaning out over the motorway from the footbridge"],
 }
 
 REGIONAL_TWINS = {
     "a football shirt": ["the lads gone blue, chelsea top, over the moon"],
+    # teen talk and drill lyrics, said to be so; a game; a parent's sanction; the office's things
+    "said to be talk": [
+        "she says shell kill herself if she misses the bus, just teen talk",
+        "his bars are about shanking the opps, its just drill talk",
+    ],
+    "good at a game": ["our kids a proper weapon on the playstation"],
+    "a sanction": ["mams threatening to ground her for a week"],
+    "the office": ["im gonna strangle this photocopier"],
+    "a threat to set fire, over": [
+        "he said hed burn the house down but hes been sectioned and the kids are with nan"
+    ],
+    "fed": ["the 10 year old says hes starving, hes had his tea though"],
+    "a cellar locked for the damp": ["cellar padlocked cos of the damp, nothing down there"],
     "dealing, on county lines": ["her brothers been trapping for years"],
     "a grandparent's care": ["picked up by her nan and put in the car after school"],
 }
