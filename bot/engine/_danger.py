@@ -55,6 +55,16 @@ _CORRECTIONS = frozenset([("no", "wait"), ("scratch", "that"), ("sorry", "no")])
 _CONDITIONS = frozenset(["if", "case", "incase", "suppose", "supposing", "whether", "event"])
 """Words of a hypothetical phrase that make a whole question conditional, clause after clause."""
 
+_DESCRIBING = _RELATIVES | {"thats", "whos"}
+"""Words opening a clause that describes someone by a deed ("a dog thats bitten someone"): the
+deed tells who is there now, not an account of what was done."""
+
+_NOT_SO = frozenset(["not", "isnt", "aint", "wasnt", "never"])
+"""Negations that deny what a thing is ("its not a toy"), not what someone does."""
+
+_CONDITION_OPENERS = frozenset(["if", "unless"])
+"""Words opening a threat's condition: a negation after one belongs to the condition."""
+
 GAP = 6
 """How many words may stand between the parts of a cue written with "..."."""
 
@@ -536,6 +546,10 @@ class DangerCues:
         self._no_child = self._list(danger.no_child)
         self._any_child = (*self._expand("child"), *self._expand("young-child"))
         self._attributes = {kind for kind, d in danger.kinds.items() if d.attributes}
+        self._told_past = {kind for kind, d in danger.kinds.items() if d.told_past}
+        self._polite_if = frozenset(_word(w) for w in word_list(danger.polite_if))
+        self._asked_then_no = frozenset(word_list(danger.asked_then_no))
+        self._deeds = frozenset(seq[0] for seq in self._expand("harm") if len(seq) == 1)
         self._present = self._list(danger.present)
         self._law_words = self._list(danger.law_words)
         # "and now hes come out with a blade": the "now" tells of the clause it opens.
@@ -1384,12 +1398,41 @@ class DangerCues:
         )
 
     def _denied(self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]) -> bool:
-        """A negation governs a part of the cue: before it, within reach, or just after it."""
-        if not cue.negated_inside and any(
-            self._negated_before(tokens, s, self._own_negation_floor(cue, placed, n))
-            for n, (s, _) in enumerate(placed)
+        """A negation governs a part of the cue: before it, within reach, or just after it.
+
+        A threat's own condition may hold a negation ("if she doesnt come back ill end him"):
+        a negation after the "if" is the condition's, so only one before the "if" denies it.
+        """
+        first = placed[0][0]
+        if cue.kind in self._conditional:
+            condition = next(
+                (
+                    at
+                    for at in range(first - 1, max(-1, first - 1 - SCOPE), -1)
+                    if tokens[at].clause == tokens[first].clause
+                    and tokens[at].stem in _CONDITION_OPENERS
+                ),
+                None,
+            )
+        else:
+            condition = None
+        if not cue.negated_inside and (
+            self._negated_before(tokens, condition)
+            if condition is not None
+            else any(
+                self._negated_before(tokens, s, self._own_negation_floor(cue, placed, n))
+                for n, (s, _) in enumerate(placed)
+            )
         ):
             return True
+        last = placed[-1][1]
+        if (
+            tokens[last].asks
+            and last + 1 < len(tokens)
+            and tokens[last + 1].sentence != tokens[last].sentence
+            and tokens[last + 1].text in self._asked_then_no
+        ):
+            return True  # "kidnapped? no, she went to her dads": asked about and denied
         for _, end in placed:
             for at in range(end + 1, min(len(tokens), end + 3)):
                 if tokens[at].stem in self._following:
@@ -1673,6 +1716,8 @@ class DangerCues:
         whole = {t.clause for t in tokens if t.sentence == sentence}
         going_on = self._going_on(tokens, start, end)
         for begin, finish in self._phrases_in(tokens, self._everyday[cue.kind], whole):
+            if self._not_so(tokens, begin):
+                continue  # "its not a toy, its a proper blade": the everyday thing is denied
             if not set(range(begin, finish + 1)) <= inside:
                 return "everyday: " + self._said(tokens, begin, finish)
         ended = self._ended[cue.kind]
@@ -1696,6 +1741,8 @@ class DangerCues:
                     continue  # "says she feels fine" after an overdose ends nothing
                 if self._asked_of(tokens, begin, start) or self._refused_before(tokens, begin):
                     continue  # "can I arrest?", "dad's refusing to unlock it": nothing ended
+                if self._action_asked(tokens, begin, end):
+                    continue  # "hes sat with the toddler now, arrest or remove the child first?"
                 if tokens[begin].clause not in own and begin < start:
                     continue
                 if begin < start and self._opens_now(tokens, begin, start):
@@ -1736,6 +1783,8 @@ class DangerCues:
             )
             for begin, _ in self._phrases_in(tokens, self._present, own)
         )
+        if not present and cue.kind in self._told_past and self._told_as_done(tokens, placed):
+            return "past: told as done"
         if not present:
             for begin, finish in self._phrases_in(
                 tokens, self._in_general, {token.clause for token in tokens}
@@ -1788,6 +1837,8 @@ class DangerCues:
             # make it hypothetical unless the officer is asking what to do ("if he threatens
             # us, do we back off?"); "what if" or "in case" always does.
             bare_if = begin == finish and tokens[begin].stem == "if"
+            if bare_if and begin and tokens[begin - 1].stem in self._polite_if:
+                continue  # "sorry if this is a daft question but hes holding a broken bottle"
             if bare_if and cue.kind in self._conditional and not asking:
                 continue
             if bare_if and self._premise_told(tokens, begin):
@@ -1809,6 +1860,68 @@ class DangerCues:
             ):
                 return "label: " + tokens[after].text
         return None
+
+    @staticmethod
+    def _not_so(tokens: Sequence[_Token], begin: int) -> bool:
+        """Whether "not" (or "isnt", "never") stands right before ``begin``, a determiner between.
+
+        "its not a toy", "hes not joking": what is denied is the everyday reading. A verb's
+        negation ("when the kid wont tidy his room") denies the verb, not the reading.
+        """
+        at = begin - 1
+        if at >= 0 and tokens[at].text in _DETERMINERS:
+            at -= 1
+        return at >= 0 and tokens[at].text in _NOT_SO
+
+    @staticmethod
+    def _action_asked(tokens: Sequence[_Token], begin: int, end: int) -> bool:
+        """Whether an end opens the question that closes the message's sentence, after the cue.
+
+        "hes sat in the living room with the toddler right now, arrest or remove the child
+        first?": the officer asks which to do, nothing has ended.
+        """
+        token = tokens[begin]
+        if not token.asks or token.clause <= tokens[end].clause:
+            return False
+        opens = begin == 0 or tokens[begin - 1].clause != token.clause
+        last = all(t.clause == token.clause for t in tokens[begin:] if t.sentence == token.sentence)
+        return opens and last
+
+    def _told_as_done(self, tokens: Sequence[_Token], placed: list[tuple[int, int]]) -> bool:
+        """Whether a deed is told as done or as a habit, not as going on now.
+
+        "shes disclosed he hits her", "dad hit her, lives with mum n 2 siblings": a deed told
+        in the past or as a habit, with no word of now, no plea for help and nothing going on
+        anywhere in the message. A deed said as going on ("hitting", "being hit") never is, nor
+        is a cue with no deed word in it ("screaming for help"); and "he hits her and he's in
+        the house now" is danger, the "now" being about the one who hits her.
+        """
+        start = placed[0][0]
+        deeds = [
+            tokens[at]
+            for begin, finish in placed
+            for at in range(begin, finish + 1)
+            if tokens[at].stem in self._deeds
+        ]
+        if not deeds or any(
+            deed.text.endswith("ing") or deed.text.endswith("in") for deed in deeds
+        ):
+            return False
+        if self._going_on(tokens, start, placed[-1][1]):
+            return False
+        first = placed[0][0]
+        if any(
+            tokens[at].text in _DESCRIBING and tokens[at].clause == tokens[first].clause
+            for at in range(max(0, first - 3), first)
+        ):
+            return False  # "a big dog thats already bitten someone loose with them": who it is
+        clauses = {token.clause for token in tokens}
+        firsts = {token.clause: at for at, token in reversed(list(enumerate(tokens)))}
+        return not (
+            self._phrases_in(tokens, self._present, clauses)
+            or self._phrases_in(tokens, self._calls_for_help, clauses)
+            or any(self._going_on(tokens, first) for first in firsts.values())
+        )
 
     def _taken_up_after(self, tokens: Sequence[_Token], finish: int) -> bool:
         """Whether, after an end said up to ``finish``, a turn and a danger begun again follow.

@@ -287,6 +287,10 @@ class DangerKind(_Strict):
     """The learnt opinion may set this kind's cues aside when very sure a message is ordinary.
     Not a dangerous person's: "the man she was abused by is at the door" reads, word by word,
     as the records officers report every day."""
+    told_past: bool = False
+    """Its deed told as done or as a habit ("he hits her", "shes disclosed he hit her"), with no
+    word of now, no plea and nothing going on anywhere in the message, is an account of what
+    happened, not danger now; someone still there after it keeps it standing."""
     child_needed: bool = False
     """The one in danger is whoever is named ("not breathing", "trapped in the fire"): about a
     grown-up named so (danger.yaml's `adult_only`, or a grown-up's age) with no child named
@@ -353,6 +357,12 @@ class Danger(_Strict):
     in_general: Marked = ()
     """Said anywhere in the message, it asks in general, for study or planning ("just revising",
     "for future reference", "for the school talk"): no cue in it is danger now."""
+    polite_if: Marked = ()
+    """Words before an "if" that make it politeness, not a condition ("sorry if this is a
+    daft question but hes holding a bottle"): that "if" makes nothing hypothetical."""
+    asked_then_no: Marked = ()
+    """Words opening the answer to a danger word asked as a question ("kidnapped? no, she went
+    to her dads"): the danger is asked about and denied."""
     ongoing_from: Marked = ()
     """Words before a past time that make it the start of something still going on ("since")."""
     law_words: Marked = ()
