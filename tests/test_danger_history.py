@@ -44,7 +44,10 @@ TOLD_NOW_WITH_HISTORY = {
         "flames coming from the flat kids at the window cant get out previous call here last month",
     ],
     # left before is a record, not the one left having gone
-    "left before": ["the 3yo is alone in the house with the bath running, shes been left before"],
+    "left before": [
+        "the 3yo is alone in the house with the bath running, shes been left before",
+        "the 5yo is alone in the flat with the gas on, previous neglect",
+    ],
     # an arrest dated in its own clause is a record, not an end of what is going on now
     "arrest on record after": [
         "hes currently kicking the boy, dad was arrested last year for assaulting him",
@@ -70,6 +73,8 @@ HISTORY_ALONE_OR_OVER = {
         "lad says hes been beaten up before, but not for a year",
         "the 11yo known for firesetting set his bedroom on fire last year",
         "kids were at the window last month no previous calls",
+        # a season or a visit gone by
+        "the 5yo left alone with the gas on was last winter",
     ],
     "hypothetical": ["history of DA, what if he comes back with a knife"],
     "label": ["self harm training today"],

@@ -1681,9 +1681,12 @@ class DangerCues:
         later = {
             token.clause for token in tokens[end + 1 :] if token.sentence == tokens[end].sentence
         }
+        # Coming now is told of the one who did it in a clause of its own: "the stepdad who put
+        # the baby in hospital is back in the house" is a dangerous person's return, no threat.
+        after = later - {tokens[end].clause}
         return bool(later) and (
             bool(self._phrases_in(tokens, self._still_there, later))
-            or bool(self._phrases_in(tokens, self._coming_now, later))
+            or bool(self._phrases_in(tokens, self._coming_now, after))
         )
 
     def set_aside(
