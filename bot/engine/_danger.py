@@ -530,6 +530,7 @@ class DangerCues:
         self._conditional = {kind for kind, d in danger.kinds.items() if d.conditional}
         self._held_kinds = {kind for kind, d in danger.kinds.items() if d.held}
         self._still_there = self._list(danger.still_there)
+        self._coming_now = self._list(danger.coming_now)
         self._taken_up_again = self._list(danger.taken_up_again)
         self._over = self._list(danger.over)
         self._past = self._list(danger.past)
@@ -569,7 +570,7 @@ class DangerCues:
             name: tuple(_stems(phrase) for phrase in word_list(said))
             for name, said in danger.class_words.items()
         }
-        self._label_after = frozenset(_word(w) for w in word_list(danger.label_after))
+        self._label_after = frozenset(word_list(danger.label_after))
         # A single word is said as written ("smokes", a smoker, must not cover "smoke", a fire);
         # a phrase is compared by its stems ("smoke alarm's" is "smoke alarm").
         self._not_danger = tuple(
@@ -609,6 +610,16 @@ class DangerCues:
         self._told_elsewhere = self._list(danger.told_elsewhere)
         self._no_as_not_after = frozenset(word_list(danger.no_as_not_after))
         self._no_as_not_before = frozenset(word_list(danger.no_as_not_before))
+        # History and the present in one message: a record in a clause of its own dates no cue
+        # told in the present (danger.yaml's `present_tense`).
+        self._present_tense = frozenset(word_list(danger.present_tense))
+        self._tense_carries_after = frozenset(word_list(danger.tense_carries_after))
+        self._record_words = frozenset(word_list(danger.record_words))
+        self._record_opens = tuple(tuple(p.split()) for p in word_list(danger.record_opens))
+        self._record_joined_after = frozenset(word_list(danger.record_joined_after))
+        self._time_alone_with = frozenset(
+            word for phrase in word_list(danger.time_alone_with) for word in phrase.split()
+        )
         answers = language.answers
         self._answers = tuple(
             sorted(
@@ -726,6 +737,7 @@ class DangerCues:
             self._asking,
             self._held,
             self._still_there,
+            self._coming_now,
             self._taken_up_again,
             self._past,
             self._later,
@@ -991,6 +1003,8 @@ class DangerCues:
                 and before.stem not in self._present_words
             ):
                 breaks.add(at)
+            elif same and before is not None and self._opens_record(found, at):
+                breaks.add(at)  # "kids at the window cant get out previous call here last month"
             opens = (
                 not same
                 or at in answered
@@ -1015,6 +1029,21 @@ class DangerCues:
                         breaks.add(after)
                     break
         return sorted(breaks)
+
+    def _opens_record(self, found: Sequence[_Token], at: int) -> bool:
+        """Whether a record starts a statement of its own at ``at``, though nothing marks it.
+
+        "flames coming from the flat kids at the window cant get out previous call here last
+        month": a voice note tells the job and its record in one run. "no previous", "his
+        previous", "has previous for GBH" and "3 previous" go on the clause before.
+        """
+        before = found[at - 1]
+        return (
+            before.sentence == found[at].sentence
+            and before.text not in self._record_joined_after
+            and not before.text.isdigit()
+            and any(self._said_at(found, at, record) for record in self._record_opens)
+        )
 
     @staticmethod
     def _said_at(found: Sequence[_Token], at: int, phrase: tuple[str, ...]) -> bool:
@@ -1684,9 +1713,10 @@ class DangerCues:
     def _still_there_after(
         self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]
     ) -> bool:
-        """Violence or a threat told as past, by someone still there, is danger now.
+        """Violence or a threat told as past, by someone still there or coming now, is danger now.
 
-        "hit her last night and he's still here": the blow was not now, the danger is.
+        "hit her last night and he's still here": the blow was not now, the danger is; so too
+        "previous threats to burn the house down, hes just phoned and said hes on his way".
         """
         if cue.kind not in self._held_kinds:
             return False
@@ -1694,7 +1724,13 @@ class DangerCues:
         later = {
             token.clause for token in tokens[end + 1 :] if token.sentence == tokens[end].sentence
         }
-        return bool(later) and bool(self._phrases_in(tokens, self._still_there, later))
+        # Coming now is told of the one who did it in a clause of its own: "the stepdad who put
+        # the baby in hospital is back in the house" is a dangerous person's return, no threat.
+        after = later - {tokens[end].clause}
+        return bool(later) and (
+            bool(self._phrases_in(tokens, self._still_there, later))
+            or bool(self._phrases_in(tokens, self._coming_now, after))
+        )
 
     def set_aside(
         self, tokens: Sequence[_Token], cue: _Cue, placed: list[tuple[int, int]]
@@ -1745,6 +1781,8 @@ class DangerCues:
                     continue  # "hes sat with the toddler now, arrest or remove the child first?"
                 if tokens[begin].clause not in own and begin < start:
                     continue
+                if self._ended_on_record(tokens, own, begin, end):
+                    continue  # "hes kicking the boy now, was arrested last year for assaulting him"
                 if begin < start and self._opens_now(tokens, begin, start):
                     continue  # "earlier he was fine now hes got a knife": fine was then
                 if self._taken_up_after(tokens, finish):
@@ -1798,9 +1836,17 @@ class DangerCues:
                 return "dismissed: " + self._said(tokens, begin, finish)
         # A time said right before the cue dates it, whatever "now" says: "writing up the
         # statement about last weeks fire now", "the 2019 stabbing".
-        dated = any(dated and finish + 1 == start for (_, finish), dated in times.items())
+        dated = any(
+            dated and finish + 1 == start and tokens[finish].clause == tokens[start].clause
+            for (_, finish), dated in times.items()
+        )
         if not present or dated:
-            for begin, finish in times:
+            for (begin, finish), dated_span in times.items():
+                record = not dated_span or tokens[begin].text in self._record_words
+                if self._dates_another_clause(tokens, own, begin, finish, record):
+                    continue  # "previous neglect, the toddler is on the ledge": the record's own
+                if record and self._describes_who(tokens, begin, finish, start):
+                    continue  # "the 11yo known for firesetting has set his room on fire"
                 if finish < start and tokens[finish].clause not in own and start - finish > REACH:
                     continue  # a time said long before, of another statement in a voice note
                 if finish + 1 < start and self._turned_to_now(tokens, finish + 1, start):
@@ -1855,7 +1901,11 @@ class DangerCues:
             after = end + 1
             if (
                 after < len(tokens)
-                and tokens[after].stem in self._label_after
+                # as said, or its plural: "training", not "train station"
+                and (
+                    tokens[after].text in self._label_after
+                    or tokens[after].text.removesuffix("s") in self._label_after
+                )
                 and tokens[after].clause == tokens[end].clause
             ):
                 return "label: " + tokens[after].text
@@ -1921,6 +1971,99 @@ class DangerCues:
             self._phrases_in(tokens, self._present, clauses)
             or self._phrases_in(tokens, self._calls_for_help, clauses)
             or any(self._going_on(tokens, first) for first in firsts.values())
+        )
+
+    def _dates_another_clause(
+        self, tokens: Sequence[_Token], own: set[int], begin: int, finish: int, record: bool
+    ) -> bool:
+        """Whether a record or time in a clause of its own leaves the cue's time its own.
+
+        "history of psychosis, sectioned twice, hes got a broken bottle", "kid pulled out the
+        canal, was reported misper yesterday, hes not breathing": officers tell what is on the
+        system and what is happening now in one message, and the record's time is the record's.
+        A record ("previous neglect") leaves any cue in another clause; a time leaves only a cue
+        told in the present. A cue told in the past ("dad hit her, last week") or with the time
+        in its own clause ("locked in the cupboard last week") is still dated by it, as is any
+        cue by a clause of the time alone ("but not for a year").
+        """
+        if tokens[begin].clause in own or tokens[finish].clause in own:
+            return False
+        clause = tokens[begin].clause
+        if all(
+            begin <= at <= finish or token.text in self._time_alone_with
+            for at, token in enumerate(tokens)
+            if token.clause == clause
+        ):
+            return False  # "hes been beaten up before, but not for a year": the cue's own time
+        return record or self._told_in_present(tokens, own)
+
+    def _ended_on_record(
+        self, tokens: Sequence[_Token], own: set[int], begin: int, end: int
+    ) -> bool:
+        """Whether an end told after a cue going on now is a record, dated in its own clause.
+
+        "hes currently kicking the boy, dad was arrested last year for assaulting him": the
+        arrest was last year, the kicking is now. A cue not told as going on ("he hit her, he
+        was arrested last night") is still ended by it.
+        """
+        clause = tokens[begin].clause
+        if begin <= end or clause in own:
+            return False
+        dated = bool(self._phrases_in(tokens, self._past, {clause})) or any(
+            token.clause == clause and self._year_gone(tokens, at)
+            for at, token in enumerate(tokens)
+        )
+        if not dated or any(
+            self._phrases_in(tokens, told, own) for told in (self._past, self._history)
+        ):
+            return False  # "he used to keep a machete, but we seized it in august": both before
+        opening = {token.clause: at for at, token in reversed(list(enumerate(tokens)))}
+        return bool(self._phrases_in(tokens, self._present, own)) or any(
+            self._going_on(tokens, opening[c]) for c in own
+        )
+
+    def _describes_who(self, tokens: Sequence[_Token], begin: int, finish: int, start: int) -> bool:
+        """Whether a record in the cue's clause describes the one who acts in the present.
+
+        "the 11yo known for firesetting has set his bedroom on fire", "dad with a history of
+        violence has got the baby": the record stands after the person and before a verb of the
+        present tense, and the cue after that. "previous concerns are about the kids being left"
+        names no one before its record, and "hes known for carrying a knife" no verb after it.
+        """
+        clause = tokens[begin].clause
+        if finish >= start or tokens[start].clause != clause:
+            return False
+        person = any(
+            token.text in PEOPLE_WORDS or token.aged or token.young
+            for token in tokens[:begin]
+            if token.clause == clause
+        )
+        return person and any(
+            tokens[at].text in self._present_tense and tokens[at].clause == clause
+            for at in range(finish + 1, start)
+        )
+
+    def _told_in_present(self, tokens: Sequence[_Token], own: set[int]) -> bool:
+        """Whether a cue's clauses are told in the present: a word of now or of present tense.
+
+        A clause opened by "and" goes on in the tense of the one before it ("now theres
+        smashing and screaming"), within its sentence.
+        """
+        clauses = set(own)
+        first = next(at for at, token in enumerate(tokens) if token.clause in own)
+        while (
+            first
+            and tokens[first].text in self._tense_carries_after
+            and tokens[first - 1].sentence == tokens[first].sentence
+        ):
+            clause = tokens[first - 1].clause
+            clauses.add(clause)
+            first = next(at for at, token in enumerate(tokens) if token.clause == clause)
+        opening = {token.clause: at for at, token in reversed(list(enumerate(tokens)))}
+        return (
+            any(t.text in self._present_tense for t in tokens if t.clause in clauses)
+            or bool(self._phrases_in(tokens, self._present, clauses))
+            or any(self._going_on(tokens, opening[clause]) for clause in clauses)
         )
 
     def _taken_up_after(self, tokens: Sequence[_Token], finish: int) -> bool:

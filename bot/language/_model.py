@@ -406,6 +406,25 @@ class Danger(_Strict):
     Geordie speakers say it ("hes no breathing", "bairn no moving")."""
     no_as_not_before: Phrases = ()
     """Words (besides any ending "ing", "in" or "ed") before which such a "no" is "not"."""
+    present_tense: Phrases = ()
+    """Words of the present tense ("is", "hes", "has"): a cue in a clause holding one is told
+    as so now, and a record or a time told in another clause ("previous neglect") is not its
+    date."""
+    tense_carries_after: Phrases = ()
+    """Words opening a clause that goes on in the tense of the clause before it ("and")."""
+    coming_now: Marked = ()
+    """The one who was the danger coming now ("on his way", "just turned up"): after violence
+    or a threat told as past, in a later clause, danger now, as `still_there` is."""
+    record_words: Phrases = ()
+    """Words opening a `past` phrase that tell of a record ("previous", "prior"): in a clause of
+    its own, such a record dates no cue in another clause."""
+    record_opens: Phrases = ()
+    """Words opening a record ("previous", "history of"): in a voice note, a clause of its own."""
+    record_joined_after: Phrases = ()
+    """Words after which a `record_opens` word goes on the same clause ("no previous")."""
+    time_alone_with: Phrases = ()
+    """Words that may stand with a time in a clause of its own that dates the cue beside it
+    ("but not for a year", "it was last week"): the clause tells nothing else."""
 
     @model_validator(mode="after")
     def _class_words_name_classes(self) -> Danger:
