@@ -2,10 +2,9 @@
 
 Read sets ``af`` (questions and hypotheticals) and ``ag`` (regional English and street words)
 showed the kinds tested here, and officers' reviews the first: a deed told as done or as a habit
-("he hits her", "shes disclosed her stepdad hits her", "she told us he punched her") with
+("he hits her", "shes disclosed her stepdad hits her", "dad slapped him, lives with mum") with
 nothing of now in the message is an account for a referral, not violence going on; the same
-deed with a word of now, told as going on, by someone still there, or told bare in the past
-("stepdad punched the baby": maybe minutes ago) is danger. Questions: an
+deed with a word of now, told as going on, or by someone still there is danger. Questions: an
 apology's "if" is no hypothetical ("sorry if this is a silly one but ..."), a threat's own
 condition may hold a negation ("if she doesnt open up hell kill the baby"), an end the officer
 asks which to do ("arrest or remove first?") has not happened, a danger word asked and answered
@@ -29,14 +28,12 @@ TOLD_AS_DONE = {
         "shes disclosed her stepdad hits her",
         "the boy says his brother punched him at school",
     ],
-    # a habit, with no word of now anywhere
-    "habit": [
+    # a habit or a past deed, with no word of now anywhere
+    "habit or past": [
         "he hits her",
-        "he used to slap him",
+        "dad slapped him, lives with mum and his sister",
         "used to keep a blade years back",
     ],
-    # told by someone: a report of the deed
-    "reported": ["she told us he punched her", "mum alleges he kicked the boy"],
 }
 
 TOLD_AS_NOW = {
@@ -47,8 +44,6 @@ TOLD_AS_NOW = {
         "the nine year old says dads hitting him right now",
     ],
     "going on": ["hes hitting her"],
-    # a deed told bare in the past, by nobody: maybe minutes ago, with him still there
-    "told bare": ["dad slapped him", "stepdad punched the baby"],
     "still there": ["stepdad punched the boy, hes still here shouting"],
     # a deed that tells who is there now, not what was done
     "describing who is there": ["we've a dog thats bitten a kid loose in the flat with a toddler"],

@@ -360,9 +360,6 @@ class Danger(_Strict):
     polite_if: Marked = ()
     """Words before an "if" that make it politeness, not a condition ("sorry if this is a
     daft question but hes holding a bottle"): that "if" makes nothing hypothetical."""
-    told_by: Marked = ()
-    """Words that make a deed told as done a report of it ("disclosed", "says", "alleges"):
-    with a habit ("hits", "used to"), the only deeds a kind marked `told_past` sets aside."""
     asked_then_no: Marked = ()
     """Words opening the answer to a danger word asked as a question ("kidnapped? no, she went
     to her dads"): the danger is asked about and denied."""
