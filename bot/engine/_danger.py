@@ -1944,9 +1944,7 @@ class DangerCues:
         in the past or as a habit, with no word of now, no plea for help and nothing going on
         anywhere in the message. A deed said as going on ("hitting", "being hit") never is, nor
         is a cue with no deed word in it ("screaming for help"); and "he hits her and he's in
-        the house now" is danger, the "now" being about the one who hits her. A record told in
-        a clause of its own ("dad hit mum, previous DV") sets the deed apart from the record as
-        today's incident, so it is not an account: the doubt falls on the side of the child.
+        the house now" is danger, the "now" being about the one who hits her.
         """
         start = placed[0][0]
         deeds = [
@@ -1967,11 +1965,6 @@ class DangerCues:
             for at in range(max(0, first - 3), first)
         ):
             return False  # "a big dog thats already bitten someone loose with them": who it is
-        others = {token.clause for token in tokens} - {tokens[first].clause}
-        if any(token.text in self._record_words for token in tokens if token.clause in others) or (
-            self._phrases_in(tokens, self._history, others)
-        ):
-            return False  # "dad hit mum, previous DV": today's incident told beside the record
         clauses = {token.clause for token in tokens}
         firsts = {token.clause: at for at, token in reversed(list(enumerate(tokens)))}
         return not (
