@@ -26,8 +26,10 @@ TOLD_NOW_WITH_HISTORY = {
         "hes got a knife to her throat, previous DV at the address",
         "toddler alone in the flat with the front door open, seen before on the system",
     ],
-    # a record is about another time whatever the cue's tense: read as the cue alone
-    "record beside a cue in the past": ["dad hit mum, previous DV"],
+    # a record is about another time whatever the cue's tense: read as the cue alone (a deed
+    # told bare in the past is an account for violence, "dad hit mum, previous DV", but not for
+    # a child's medical emergency)
+    "record beside a cue in the past": ["mum took an overdose, previous DV"],
     # a time in a clause of its own dates that clause, not a cue told in the present
     "time in another clause": [
         "kid pulled out the canal, was reported misper yesterday, hes not breathing",
