@@ -360,6 +360,11 @@ class DangerReading:
         return bool(self.kinds)
 
 
+def _clause_openings(tokens: Sequence[_Token]) -> dict[int, int]:
+    """Where each clause of a message starts: what is going on is told from a clause's start."""
+    return {token.clause: at for at, token in reversed(list(enumerate(tokens)))}
+
+
 def _learnt_words(tokens: Sequence[_Token]) -> list[Word]:
     """The words as the learnt opinion reads them: as said (mended), stem and clause."""
     return [(token.text, token.stem, token.clause) for token in tokens]
@@ -1959,18 +1964,16 @@ class DangerCues:
             return False
         if self._going_on(tokens, start, placed[-1][1]):
             return False
-        first = placed[0][0]
         if any(
-            tokens[at].text in _DESCRIBING and tokens[at].clause == tokens[first].clause
-            for at in range(max(0, first - 3), first)
+            tokens[at].text in _DESCRIBING and tokens[at].clause == tokens[start].clause
+            for at in range(max(0, start - 3), start)
         ):
             return False  # "a big dog thats already bitten someone loose with them": who it is
         clauses = {token.clause for token in tokens}
-        firsts = {token.clause: at for at, token in reversed(list(enumerate(tokens)))}
         return not (
             self._phrases_in(tokens, self._present, clauses)
             or self._phrases_in(tokens, self._calls_for_help, clauses)
-            or any(self._going_on(tokens, first) for first in firsts.values())
+            or any(self._going_on(tokens, at) for at in _clause_openings(tokens).values())
         )
 
     def _dates_another_clause(
@@ -2017,7 +2020,7 @@ class DangerCues:
             self._phrases_in(tokens, told, own) for told in (self._past, self._history)
         ):
             return False  # "he used to keep a machete, but we seized it in august": both before
-        opening = {token.clause: at for at, token in reversed(list(enumerate(tokens)))}
+        opening = _clause_openings(tokens)
         return bool(self._phrases_in(tokens, self._present, own)) or any(
             self._going_on(tokens, opening[c]) for c in own
         )
@@ -2059,7 +2062,7 @@ class DangerCues:
             clause = tokens[first - 1].clause
             clauses.add(clause)
             first = next(at for at, token in enumerate(tokens) if token.clause == clause)
-        opening = {token.clause: at for at, token in reversed(list(enumerate(tokens)))}
+        opening = _clause_openings(tokens)
         return (
             any(t.text in self._present_tense for t in tokens if t.clause in clauses)
             or bool(self._phrases_in(tokens, self._present, clauses))
