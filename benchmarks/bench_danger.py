@@ -48,7 +48,8 @@ Sets (``benchmarks/data`` unless said):
   told with how things stand now): written blind on the night of 4 December 2026 and SEALED
   like ``b``; ``al`` (the same kind, by another writer, written blind that night and read for
   development at once: the round's work on the kind is judged by ``ak``); ``am`` (the same
-  kind, a third writer): written blind that night and SEALED, so a later round can read ``ak``;
+  kind, a third writer): written blind that night, sealed (measured in totals twice) and read
+  since 5 December 2026 for that kind's next round, judged by ``ak`` and ``an``;
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -121,7 +122,7 @@ SETS: dict[str, Path] = {
     "al": DATA / "danger_blind_al.yaml",
     "am": DATA / "danger_blind_am.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak", "am"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak"}
 NOW = 1_700_000_100.0
 
 
