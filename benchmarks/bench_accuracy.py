@@ -90,6 +90,7 @@ SETS: dict[str, Path] = {
     "blind20": ROOT / "benchmarks" / "data" / "blind20_utterances.yaml",
     "blind21": ROOT / "benchmarks" / "data" / "blind21_utterances.yaml",
     "blind22": ROOT / "benchmarks" / "data" / "blind22_utterances.yaml",
+    "blind23": ROOT / "benchmarks" / "data" / "blind23_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 # blind3, blind4 and blind5 were unsealed on 3 December 2026 for the knowledge work, blind7 and
@@ -98,7 +99,9 @@ SETS: dict[str, Path] = {
 # (long situations, measured in totals twice) on the evening of 4 December, blind19 (the same
 # kind, measured in totals twice) that night, blind21 (long situations, measured in totals
 # three times) on 5 December: read since.
-SEALED: frozenset[str] = frozenset({"blind15", "blind16", "blind17", "blind20", "blind22"})
+SEALED: frozenset[str] = frozenset(
+    {"blind15", "blind16", "blind17", "blind20", "blind22", "blind23"}
+)
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
 READ_SETS: tuple[str, ...] = (
