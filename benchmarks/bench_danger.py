@@ -50,6 +50,8 @@ Sets (``benchmarks/data`` unless said):
   development at once: the round's work on the kind is judged by ``ak``); ``am`` (the same
   kind, a third writer): written blind that night, sealed (measured in totals twice) and read
   since 5 December 2026 for that kind's next round, judged by ``ak`` and ``an``;
+* ``an`` (the same kind, a fourth writer: what others and the records said, then how things
+  stand as the officer types): written blind on 5 December 2026 and SEALED like ``b``;
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -121,8 +123,9 @@ SETS: dict[str, Path] = {
     "ak": DATA / "danger_blind_ak.yaml",
     "al": DATA / "danger_blind_al.yaml",
     "am": DATA / "danger_blind_am.yaml",
+    "an": DATA / "danger_blind_an.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak", "an"}
 NOW = 1_700_000_100.0
 
 
