@@ -175,6 +175,11 @@ def corrected_part(text: str) -> str | None:
     return split[1] if split is not None else None
 
 
+def opens_with_correction(text: str) -> bool:
+    """Whether a message starts by correcting something said before ("actually, 2 days")."""
+    return _opening_correction(words(text)) > 0
+
+
 def _opening_correction(said: str) -> int:
     """How many words a self-correction takes at the very start ("scratch that, ..."), or 0.
 
@@ -303,6 +308,22 @@ def _yes_then_but_no(said: str, step: Mapping[str, Sequence[Phrase]]) -> bool:
     return not _step_meaning(before, step)[0] and _step_meaning(rest, step) == (True, "no")
 
 
+def _step_answer_then_but_other(said: str, step: Mapping[str, Sequence[Phrase]]) -> str | None:
+    """The answer the question's own words give before a "but", when after it they give another.
+
+    Read only where the question's phrases disagree: what comes first is what the officer
+    answered, and what follows the "but" qualifies it. None when either side is itself mixed.
+    """
+    heard = said.split()
+    for start, stop in spans(said, CONTRAST):
+        before, after = " ".join(heard[:start]), " ".join(heard[stop:])
+        said_before, first = _step_meaning(before, step)
+        said_after, then = _step_meaning(after, step)
+        if said_before and said_after and first is not None and then is not None:
+            return first if first != then else None
+    return None
+
+
 OTHERS = ADULT_WORDS | frozenset(word_list(LANGUAGE.people.professionals))
 """Who an action word may be said of that is not the officer or the child."""
 _BEFORE_ACTION = frozenset({"is", "s", "are", "now", "just", "been", "has", "have", "all", "also"})
@@ -401,6 +422,12 @@ def _plain(
             return ConfirmReading(None, mixed="yes")
         if said_one and for_child and meant == "yes" and _step_yes_by_others(said, step):
             return ConfirmReading(None, by_someone_else=True)
+        if said_one and meant is None:
+            first = _step_answer_then_but_other(said, step)
+            if first is not None:
+                # "seen him but not alone", "no signs of self harm but she's diabetic": the
+                # answer is qualified by what follows, never plain; the step decides how.
+                return ConfirmReading(None, mixed=first)
         if said_one:
             return ConfirmReading(meant)
     found = _categories(said)
