@@ -1100,3 +1100,24 @@ def test_an_age_or_time_corrected_questions_later_says_what_it_changes(
     _, replies = _step(engine, state, "actually since yesterday morning")
     assert "1 to 3 days" in replies and "say 'back' twice" in replies, replies
     assert "didn't catch" not in replies
+
+
+def test_the_clause_after_an_answer_answers_the_next_question(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    """An experienced officer's one line: the next choice, number or time is said back when
+    it is taken; a yes/no question, or what was done, is still asked."""
+    start = at["child-in-custody/age"]
+    state, replies = _step(engine, start, "15, arrested, not necessary, mum told")
+    recorded = [(a.step, a.outcome) for a in state.answers[len(start.answers) :]]
+    assert recorded == [("age", "12-to-17"), ("reason", "arrested")], replies
+    assert "Taken from what you said: Reason: Arrested" in replies
+    assert state.step == "necessity" and not state.ahead
+    state, replies = _step(engine, at["missing-child/status"], "still missing, since 6pm")
+    assert state.answer_to("how-long") is not None and state.step == "immediate-risk", replies
+    # what follows an answer to a yes/no question mostly says more about it
+    state, replies = _step(engine, at["missing-child/status"], "found, seen her, safe and well")
+    assert state.step == "safe-well" and state.answer_to("safe-well") is None, replies
+    # one clause is one answer: nothing is kept for later
+    state, _ = _step(engine, start, "15")
+    assert state.step == "reason" and not state.ahead

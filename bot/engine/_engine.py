@@ -93,7 +93,7 @@ from bot.engine._steps import (
 )
 from bot.engine._summary import condition_holds, render_summary, step_label, summary_data
 from bot.engine._turn import MESSAGE_LIMIT, Turn, say_card, say_full_card, sources
-from bot.engine._words import words
+from bot.engine._words import CLAUSE_BREAK, words
 from bot.knowledge import KnowledgeBase, one_message, warm_up
 
 MENU = "menu"
@@ -942,6 +942,7 @@ class Engine:
         if reading.note:
             turn.say(reading.note, role="echo", step=step_id)
         ticked = self._carried(flow, state, reading, text, event.now)
+        state = self._said_ahead(flow, state, step, reading.answer, text, event.now)
         state = self._record(
             flow,
             state.with_changes(pending=None),
@@ -956,6 +957,37 @@ class Engine:
             state = state.with_changes(pending=ticked)
             self._prompt(flow, state, turn)
         return state
+
+    def _said_ahead(
+        self,
+        flow: Flow,
+        state: Conversation,
+        step: AnyStep,
+        answer: Answer,
+        text: str,
+        now: float,
+    ) -> Conversation:
+        """Keep what the clause after an answer says of the next choice, number or time asked.
+
+        An experienced officer answers in one line ("15, arrested", "still missing, since 6pm"):
+        the first clause answers this question and the next clause the next one, said back when
+        it is taken ("Taken from what you said"), and 'back' changes it. A yes/no question is
+        not answered this way: what follows an answer mostly says more about it ("not yet, the
+        baby is asleep upstairs" is no answer to whether a child is of school age). A free answer
+        reads the whole message itself.
+        """
+        target = flow.target(answer.step, answer.outcome)
+        if not text or isinstance(step, TextStep) or target == END:
+            return state
+        if not isinstance(flow.step(target), ChoiceStep | NumberStep | DurationStep):
+            return state
+        clauses = [c for c in CLAUSE_BREAK.split(text, maxsplit=1) if c and c.strip()]
+        if len(clauses) < 2:
+            return state
+        read = self._opener_answer(flow, target, clauses[1], now)
+        if read is None or read[0].outcome == UNSURE:
+            return state
+        return state.with_changes(ahead=(*(a for a in state.ahead if a.step != target), read[0]))
 
     def _carried(
         self, flow: Flow, state: Conversation, reading: Reading, text: str, now: float
