@@ -901,6 +901,19 @@ def test_the_care_of_a_woman_is_asked_of_a_girl_only(
         # promised for later in the shift is not yet
         ("initial-contact/referral", "will submit end of shift", "no"),
         ("initial-contact/referral", "submitted the referral", "yes"),
+        # an action put off ("to be", "will be", "will have been") is not done yet
+        ("initial-contact/referral", "referral to be done", "no"),
+        ("child-in-custody/appropriate-adult", "aa to be called", "no"),
+        ("child-in-custody/appropriate-adult", "aa being called", "no"),
+        ("initial-contact/encompass", "school will be notified", "no"),
+        ("missing-child/return-interview", "will have been requested by day shift", "no"),
+        ("child-in-custody/welfare-told", "meant to call mum", "no"),
+        ("child-in-custody/appropriate-adult", "aa has been called", "yes"),
+        ("initial-contact/encompass", "school notified", "yes"),
+        # the professional consulted before a section 136 named
+        ("child-in-custody/s136-consult", "spoke to amhp", "yes"),
+        ("child-in-custody/s136-consult", "consulted mh nurse", "yes"),
+        ("child-in-custody/s136-consult", "wasnt practicable", "no"),
     ],
 )
 def test_a_yes_or_no_in_an_officers_own_terms(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from bot.engine._negation import NEGATION_WORDS
+from bot.engine._negation import NEGATION_WORDS, PENDING_PHRASES, PENDING_WORDS
 from bot.engine._phrases import Phrase, phrases
 from bot.engine._points import ADULT_WORDS, CHILD_WORDS, POSSESSIVES
 from bot.engine._words import LANGUAGE, has, near, spans, word_list, words
@@ -228,8 +228,12 @@ def _contrast_after(said: str, end: int) -> str | None:
     return " ".join(heard[stop:]) if stop < len(heard) else None
 
 
-def _done_said(heard: Sequence[str], word: str) -> bool:
-    """Whether an action word is said, and not denied ("requested", not "not requested")."""
+def _done_said(heard: Sequence[str], word: str, *, put_off: bool = False) -> bool:
+    """Whether an action word is said, and not denied ("requested", not "not requested").
+
+    Nor put off ("to be requested", "will be notified", "should have told"): with ``put_off``
+    True, whether it is said put off, which is not done yet.
+    """
     wanted = word.split()
     last = len(heard) - len(wanted)
     # The rest is compared only where the first word is said: a long answer has hundreds.
@@ -237,9 +241,27 @@ def _done_said(heard: Sequence[str], word: str) -> bool:
     for at in starts:
         if at <= last and heard[at : at + len(wanted)] == wanted:
             before = heard[max(0, at - 2) : at]
-            if not any(w in ("not", "no", "never", "havent", "hasnt", "didnt") for w in before):
+            if any(w in ("not", "no", "never", "havent", "hasnt", "didnt") for w in before):
+                continue
+            if _put_off(heard, at) is put_off:
                 return True
     return False
+
+
+_PUT_OFF_REACH = 3
+"""How many words before an action word may put it off ("will have been requested")."""
+
+
+def _put_off(heard: Sequence[str], at: int) -> bool:
+    """Whether words just before ``at`` put the action off rather than say it was done."""
+    before = tuple(heard[max(0, at - _PUT_OFF_REACH) : at])
+    if any(word in PENDING_WORDS for word in before):
+        return True
+    return any(
+        before[i : i + len(phrase)] == phrase
+        for phrase in PENDING_PHRASES
+        for i in range(len(before) - len(phrase) + 1)
+    )
 
 
 PART_NOT_DONE = (
@@ -476,7 +498,11 @@ def _plain(
         if rest is not None and _risky(rest, step, outcome):
             return ConfirmReading(None, mixed=outcome)
         return ConfirmReading(outcome)
-    if done and any(_done_said(heard, word) for word in DONE_WORDS):
+    done_now = done and any(_done_said(heard, word) for word in DONE_WORDS)
+    if done and not done_now and any(_done_said(heard, word, put_off=True) for word in DONE_WORDS):
+        # "referral to be done", "school will be notified": still to do.
+        return ConfirmReading("no")
+    if done_now:
         if for_child and (_only_adults(heard, starts) or _done_only_by_others(heard)):
             # "spoke to mum", "mum is here": done, but not with the child the question is about.
             return ConfirmReading(None, of_an_adult=True)
