@@ -1134,3 +1134,34 @@ def test_the_clause_after_an_answer_answers_the_next_question(
     # one clause is one answer: nothing is kept for later
     state, _ = _step(engine, start, "15")
     assert state.step == "reason" and not state.ahead
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "says"),
+    [
+        ("child-in-custody/necessity", "missing", "'Missing child' questions"),
+        ("missing-child/safe-well", "custody", "'Child in custody' questions"),
+        ("missing-child/safe-well", "referral", "'Referral' questions"),
+    ],
+)
+def test_another_flows_name_mid_flow_says_how_to_switch(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, says: str
+) -> None:
+    """A flow abandoned for another: 'menu' gives the summary and the menu, said once."""
+    new, replies = _step(engine, at[where], said)
+    assert says in replies and "say 'menu'" in replies and "didn't catch" not in replies
+    assert new.step == at[where].step and new.answers == at[where].answers
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("initial-contact/context", "missing", "missing"),  # an option of this question
+        ("child-in-custody/necessity", "custody", None),  # this flow's own name: asked again
+    ],
+)
+def test_a_flows_name_that_answers_here_or_names_this_flow_is_no_switch(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str | None
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == ([outcome] if outcome else []) and "To switch" not in replies, replies

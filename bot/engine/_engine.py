@@ -722,6 +722,15 @@ class Engine:
         answer = Answer(state.step or "", SKIPPED)
         return self._record(flow, state.with_changes(pending=None), answer, turn, echo=None)
 
+    def _other_flow_named(self, flow: Flow, event: Text | Press) -> Flow | None:
+        """Another flow, when a message that answers nothing here is only that flow's name."""
+        if not isinstance(event, Text):
+            return None
+        named = self.menu.named(event.text)
+        if named is None or named is flow or not self.menu.names_without_more(named, event.text):
+            return None
+        return named
+
     @staticmethod
     def _earlier_answer_changed(
         flow: Flow, state: Conversation, text: str, now: float
@@ -865,6 +874,17 @@ class Engine:
             # "whats a strat" mid-question: looked up, then back to the question.
             self._search(event.text, turn, flow.id, state.step)
             turn.say(BACK_TO_QUESTION)
+            self._prompt(flow, state, turn)
+            return state
+        other = self._other_flow_named(flow, event)
+        if other is not None:
+            # "missing" typed in the middle of Child in custody: how to switch, said once.
+            turn.audit("not_understood", flow=flow.id, step=state.step, status="asked-again")
+            turn.say(
+                f"That sounds like the '{other.spec.menu_label}' questions. To switch, say "
+                "'menu': you get a summary of what you've covered here, then pick it. Or answer "
+                "this question:"
+            )
             self._prompt(flow, state, turn)
             return state
         if isinstance(event, Text) and opens_with_correction(event.text):
