@@ -628,13 +628,25 @@ def _clause_starts(text: str) -> frozenset[int]:
     return frozenset(starts)
 
 
+_BARE_ANSWER_WORDS = frozenset(
+    (*YES_WORDS, *NO_WORDS, *UNSURE_WORDS, *NOT_YET_WORDS, *DONE_WORDS, *NOT_NEEDED_WORDS)
+)
+"""Words that answer any question ("all done", "sorted", "not yet"): none is about one."""
+
+
 def read_meaning(text: str, step: Mapping[str, Sequence[str | Phrase]]) -> str | None:
     """The answer a question's own phrases give ("significant harm"), never bare yes or no.
 
     Used where a message was not written as an answer to the question (an opener typed at the
-    menu): only words that are about the question count.
+    menu): only words that are about the question count. A phrase of the question's that is
+    also a bare answer ("all done" for nothing urgent) says nothing about it there: "record
+    check, all done" is the record written, not nothing urgent left in it.
     """
-    said_one, meant = _step_meaning(words(text), {k: phrases(v) for k, v in step.items()})
+    own = {
+        category: [p for p in phrases(found) if p.said not in _BARE_ANSWER_WORDS]
+        for category, found in step.items()
+    }
+    said_one, meant = _step_meaning(words(text), own)
     return meant if said_one else None
 
 
