@@ -908,6 +908,10 @@ def test_the_care_of_a_woman_is_asked_of_a_girl_only(
         ("initial-contact/encompass", "school will be notified", "no"),
         ("missing-child/return-interview", "will have been requested by day shift", "no"),
         ("child-in-custody/welfare-told", "meant to call mum", "no"),
+        ("child-in-custody/welfare-told", "should have told mum by now", "no"),  # its own words
+        ("child-in-custody/welfare-told", "told mum", "yes"),
+        # a role arranged for later is arranged: the AA is told and asked to attend
+        ("child-in-custody/aa-voluntary", "the duty solicitor is going to act as the AA", "yes"),
         ("child-in-custody/appropriate-adult", "aa has been called", "yes"),
         ("initial-contact/encompass", "school notified", "yes"),
         # the professional consulted before a section 136 named

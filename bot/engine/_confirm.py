@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from bot.engine._negation import NEGATION_WORDS, PENDING_PHRASES, PENDING_WORDS
+from bot.engine._negation import (
+    NEGATION_WORDS,
+    PENDING_PHRASES,
+    PENDING_WORDS,
+    UNFULFILLED_PHRASES,
+)
 from bot.engine._phrases import Phrase, phrases
 from bot.engine._points import ADULT_WORDS, CHILD_WORDS, POSSESSIVES
 from bot.engine._words import LANGUAGE, has, near, spans, word_list, words
@@ -330,6 +335,23 @@ def _yes_then_but_no(said: str, step: Mapping[str, Sequence[Phrase]]) -> bool:
     return not _step_meaning(before, step)[0] and _step_meaning(rest, step) == (True, "no")
 
 
+def _step_yes_put_off(said: str, step: Mapping[str, Sequence[Phrase]]) -> bool:
+    """Whether every yes phrase of the question said is said as not done ("should have")."""
+    heard = said.split()
+    found = spans(said, [item.said for item in step.get("yes", ()) if item.said])
+    return bool(found) and all(_unfulfilled(heard, start) for start, _ in found)
+
+
+def _unfulfilled(heard: Sequence[str], at: int) -> bool:
+    """Whether words just before ``at`` say it ought to have been done and was not."""
+    before = tuple(heard[max(0, at - _PUT_OFF_REACH) : at])
+    return any(
+        before[i : i + len(phrase)] == phrase
+        for phrase in UNFULFILLED_PHRASES
+        for i in range(len(before) - len(phrase) + 1)
+    )
+
+
 def _step_answer_then_but_other(said: str, step: Mapping[str, Sequence[Phrase]]) -> str | None:
     """The answer the question's own words give before a "but", when after it they give another.
 
@@ -444,6 +466,9 @@ def _plain(
             return ConfirmReading(None, mixed="yes")
         if said_one and for_child and meant == "yes" and _step_yes_by_others(said, step):
             return ConfirmReading(None, by_someone_else=True)
+        if said_one and done and meant == "yes" and _step_yes_put_off(said, step):
+            # "should have told mum by now": the question's own "told mum", still to do.
+            return ConfirmReading("no")
         if said_one and meant is None:
             first = _step_answer_then_but_other(said, step)
             if first is not None:

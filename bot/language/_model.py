@@ -160,6 +160,9 @@ class Negation(_Strict):
     reach: Reach = Reach()
     unfinished: Scope = Scope()
     future: Scope = Scope()
+    unfulfilled: Phrases = ()
+    """What ought to have been done and was not ("should have told mum"): said before even a
+    question's own words for done, it is not done."""
 
 
 class Numbers(_Strict):
