@@ -1033,6 +1033,8 @@ def test_one_thumb_shorthand_for_not_sure(
     [
         # the question's own yes, then "but" and its own no: part still to do
         ("initial-contact/see-child", "seen him but not alone", "no", False),
+        ("initial-contact/see-child", "seen her, not alone tho", "no", False),  # a new clause
+        ("missing-child/immediate-risk", "no concerns, shes diabetic", "unsure", True),
         # its own no, then "but" and its own yes: doubt, which counts as yes for safety
         ("missing-child/immediate-risk", "no signs of self harm but shes diabetic", "unsure", True),
         # either side alone is a plain answer

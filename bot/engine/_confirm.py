@@ -352,14 +352,18 @@ def _unfulfilled(heard: Sequence[str], at: int) -> bool:
     )
 
 
-def _step_answer_then_but_other(said: str, step: Mapping[str, Sequence[Phrase]]) -> str | None:
-    """The answer the question's own words give before a "but", when after it they give another.
+def _step_answer_then_but_other(
+    said: str, step: Mapping[str, Sequence[Phrase]], starts: frozenset[int] = frozenset()
+) -> str | None:
+    """The answer the question's own words give before a "but" or a new clause, then undone.
 
     Read only where the question's phrases disagree: what comes first is what the officer
-    answered, and what follows the "but" qualifies it. None when either side is itself mixed.
+    answered, and what follows qualifies it ("seen her, not alone tho"). None when either side
+    is itself mixed.
     """
     heard = said.split()
-    for start, stop in spans(said, CONTRAST):
+    breaks = [*spans(said, CONTRAST), *((at, at) for at in sorted(starts) if 0 < at < len(heard))]
+    for start, stop in breaks:
         before, after = " ".join(heard[:start]), " ".join(heard[stop:])
         said_before, first = _step_meaning(before, step)
         said_after, then = _step_meaning(after, step)
@@ -470,7 +474,7 @@ def _plain(
             # "should have told mum by now": the question's own "told mum", still to do.
             return ConfirmReading("no")
         if said_one and meant is None:
-            first = _step_answer_then_but_other(said, step)
+            first = _step_answer_then_but_other(said, step, starts)
             if first is not None:
                 # "seen him but not alone", "no signs of self harm but she's diabetic": the
                 # answer is qualified by what follows, never plain; the step decides how.
