@@ -814,6 +814,26 @@ def test_the_words_that_picked_a_flow_answer_no_later_question(engine: Engine, o
 
 
 @pytest.mark.parametrize(
+    ("opener", "answered"),
+    [
+        ("record check, all done", None),  # the record written, not "nothing urgent" in it
+        ("record check, sorted", None),
+        ("record check, nothing urgent", "no"),  # the question's own words still answer it
+        ("referral, significant harm", "yes"),
+    ],
+)
+def test_a_bare_answer_in_an_opener_answers_no_question_not_yet_asked(
+    engine: Engine, opener: str, answered: str | None
+) -> None:
+    """Review 8: "all done" is one of "anything urgent nobody has acted on?"'s own no phrases,
+    but typed with the flow's name it says the record is done: the safety question is asked."""
+    chat = Chat(engine)
+    chat.send(opener)
+    first = chat.state.answers[0].outcome if chat.state.answers else None
+    assert first == answered
+
+
+@pytest.mark.parametrize(
     ("opener", "step"),
     [
         ("misper 14 since yesterday", "missing-child/immediate-risk"),  # a length of time

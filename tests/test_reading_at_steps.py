@@ -758,6 +758,11 @@ def test_yes_after_ticking_finishes_a_list_and_yes_alone_is_asked_again(
     assert finished.answer_to("diversity").covered == ticked.pending  # type: ignore[union-attr]
     untouched, replies = _step(engine, at["referral/diversity"], "yes")
     assert untouched.answer_to("diversity") is None and "didn't catch" in replies
+    # a one-thumb "y" is the same yes (review 8), and as alone says nothing of which
+    finished, replies = _step(engine, ticked, "y")
+    assert finished.answer_to("diversity") is not None, replies
+    untouched, replies = _step(engine, at["referral/diversity"], "y")
+    assert untouched.answer_to("diversity") is None and "didn't catch" in replies
 
 
 @pytest.mark.parametrize("said", ["all of it", "the lot"])
@@ -885,6 +890,34 @@ def test_the_care_of_a_woman_is_asked_of_a_girl_only(
         ("record-check/big-decision", "no removal", "no"),
         ("record-check/sharing", "MASH will get it", "yes"),
         ("record-check/signoff", "sgt to review", "needed"),
+        # review 8: the action asked about, said in the past tense, is done
+        ("initial-contact/checks", "checked", "yes"),
+        ("initial-contact/da-assessment", "did the dash", "yes"),
+        ("missing-child/safe-well", "did a safe and well", "yes"),
+        ("initial-contact/record", "written it up", "yes"),
+        ("missing-child/return-interview", "refused", "yes"),  # offered and turned down
+        ("child-in-custody/appropriate-adult", "mum is AA", "yes"),
+        ("child-in-custody/appropriate-adult", "aa is not coming", "no"),
+        # promised for later in the shift is not yet
+        ("initial-contact/referral", "will submit end of shift", "no"),
+        ("initial-contact/referral", "submitted the referral", "yes"),
+        # an action put off ("to be", "will be", "will have been") is not done yet
+        ("initial-contact/referral", "referral to be done", "no"),
+        ("child-in-custody/appropriate-adult", "aa to be called", "no"),
+        ("child-in-custody/appropriate-adult", "aa being called", "no"),
+        ("initial-contact/encompass", "school will be notified", "no"),
+        ("missing-child/return-interview", "will have been requested by day shift", "no"),
+        ("child-in-custody/welfare-told", "meant to call mum", "no"),
+        ("child-in-custody/welfare-told", "should have told mum by now", "no"),  # its own words
+        ("child-in-custody/welfare-told", "told mum", "yes"),
+        # a role arranged for later is arranged: the AA is told and asked to attend
+        ("child-in-custody/aa-voluntary", "the duty solicitor is going to act as the AA", "yes"),
+        ("child-in-custody/appropriate-adult", "aa has been called", "yes"),
+        ("initial-contact/encompass", "school notified", "yes"),
+        # the professional consulted before a section 136 named
+        ("child-in-custody/s136-consult", "spoke to amhp", "yes"),
+        ("child-in-custody/s136-consult", "consulted mh nurse", "yes"),
+        ("child-in-custody/s136-consult", "wasnt practicable", "no"),
     ],
 )
 def test_a_yes_or_no_in_an_officers_own_terms(
@@ -915,6 +948,7 @@ def test_a_concern_the_list_does_not_name_is_something_else(
     ("where", "said", "ticked"),
     [
         ("initial-contact/advice", "rang EDT", ("specialist",)),  # the emergency duty team
+        ("initial-contact/advice", "spoke to sgt", ("supervisor",)),  # a sergeant abbreviated
         ("initial-contact/advice", "nobody yet", None),  # none yet: the checklist is answered
         ("missing-child/exploitation", "none seen", None),
         (
@@ -939,3 +973,201 @@ def test_a_checklist_answered_in_an_officers_words(
         assert state.answer_to(step) is not None and state.step != step, replies
     else:
         assert state.pending == ticked, replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("initial-contact/needs", "what does reassurance mean"),  # a free answer's point
+        ("initial-contact/needs", "whats a safe adult"),
+        ("child-in-custody/reason", "what is a voluntary interview"),  # a choice's option
+        ("child-in-custody/aa-who", "what is an estranged parent"),  # a checklist's option
+        ("initial-contact/danger", "what does danger mean here"),  # a yes/no question's word
+    ],
+)
+def test_a_question_about_what_a_word_means_is_looked_up_never_taken_as_an_answer(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str
+) -> None:
+    """A probationer's "what does reassurance mean" names the very point it asks about."""
+    new, replies = _step(engine, at[where], said)
+    assert "Taken as done" not in replies and "Ticked" not in replies, replies
+    assert "Back to your question" in replies, replies
+    assert new.pending == at[where].pending and len(new.answers) == len(at[where].answers)
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "covered"),
+    [
+        ("initial-contact/needs", "reassured him, told him what happens next", "reassurance"),
+        ("initial-contact/needs", "whats happening is nan is with her", "safe-adult"),
+    ],
+)
+def test_an_answer_that_opens_with_what_still_answers(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, covered: str
+) -> None:
+    new, replies = _step(engine, at[where], said)
+    assert covered in (new.pending or ()), replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("initial-contact/danger", "dk", "unsure"),  # don't know: yes for safety
+        ("initial-contact/danger", "ns", "unsure"),  # not sure
+        ("initial-contact/danger", "d/k", "unsure"),
+        ("initial-contact/danger", "n/k", "unsure"),  # not known
+        ("missing-child/how-long", "dk", "unsure"),
+        ("initial-contact/danger", "n", "no"),  # the one-letter answers stay what they were
+        ("initial-contact/danger", "y", "yes"),
+    ],
+)
+def test_one_thumb_shorthand_for_not_sure(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome", "flagged"),
+    [
+        # the question's own yes, then "but" and its own no: part still to do
+        ("initial-contact/see-child", "seen him but not alone", "no", False),
+        ("initial-contact/see-child", "seen her, not alone tho", "no", False),  # a new clause
+        ("missing-child/immediate-risk", "no concerns, shes diabetic", "unsure", True),
+        # its own no, then "but" and its own yes: doubt, which counts as yes for safety
+        ("missing-child/immediate-risk", "no signs of self harm but shes diabetic", "unsure", True),
+        # either side alone is a plain answer
+        ("missing-child/immediate-risk", "no signs of self harm", "no", False),
+        ("missing-child/immediate-risk", "shes diabetic", "yes", True),
+        ("initial-contact/see-child", "seen him", "yes", False),
+    ],
+)
+def test_a_questions_answer_then_but_and_its_other_answer_is_not_plain(
+    engine: Engine,
+    at: dict[str, Conversation],
+    where: str,
+    said: str,
+    outcome: str,
+    flagged: bool,
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == [outcome], replies
+    assert ("RED FLAG" in replies) is flagged, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "ticked"),
+    [
+        ("mum", None),  # a parent is none of these (PACE Code C 1.7(a))
+        ("social worker", None),
+        ("its his dad", None),
+        ("mum, but she saw it happen", ("victim-witness",)),  # an option named still ticks
+        ("estranged dad", ("estranged",)),
+        ("his brother", "asked"),  # a sibling may be under 18: not taken as none
+    ],
+)
+def test_who_the_appropriate_adult_is_answers_whether_they_are_any_of_these(
+    engine: Engine, at: dict[str, Conversation], said: str, ticked: tuple[str, ...] | str | None
+) -> None:
+    new, replies = _step(engine, at["child-in-custody/aa-who"], said)
+    if ticked is None:
+        assert new.answer_to("aa-who") is not None, replies
+        assert new.answer_to("aa-who").outcome == "none"  # type: ignore[union-attr]
+        assert "Taken as none of these" in replies
+    elif ticked == "asked":
+        assert new.answer_to("aa-who") is None and new.pending is None, replies
+    else:
+        assert new.pending == ticked, replies
+
+
+@pytest.mark.parametrize(
+    ("said", "covered"),
+    [
+        ("kid is fine", ()),  # how the child is, not what the officer did
+        ("nothing needed, kid is fine", ()),
+        ("shes calmed down now, I reassured her", ("reassurance",)),
+    ],
+)
+def test_the_child_being_fine_is_no_reassurance_given(
+    engine: Engine, at: dict[str, Conversation], said: str, covered: tuple[str, ...]
+) -> None:
+    new, replies = _step(engine, at["initial-contact/needs"], said)
+    assert tuple(new.pending or ()) == covered, replies
+    assert ("Taken as done: reassurance" in replies) is bool(covered), replies
+
+
+def test_an_age_or_time_corrected_questions_later_says_what_it_changes(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    """'back' undoes one answer: the officer is told how far back the answer is, or that the
+    band it falls in is unchanged. Nothing is changed without the officer."""
+    state, _ = _step(engine, at["child-in-custody/age"], "15")
+    state, _ = _step(engine, state, "arrested")
+    state, _ = _step(engine, state, "yes")
+    assert state.step == "welfare-told"
+    same, replies = _step(engine, state, "sorry, she's 13 not 15")
+    assert "Read as 13 years: 12 to 17" in replies and "stays as it was" in replies, replies
+    assert same.answers == state.answers and same.step == state.step
+    changed, replies = _step(engine, state, "sorry, shes 9 not 15")
+    assert "Under 10" in replies and "say 'back' 3 times" in replies, replies
+    assert changed.answers == state.answers
+    # at a checklist, a correction opening the message is read the same way
+    state, _ = _step(engine, at["missing-child/how-long"], "2 hours")
+    state, _ = _step(engine, state, "no")
+    assert state.step == "risk-factors"
+    _, replies = _step(engine, state, "actually since yesterday morning")
+    assert "1 to 3 days" in replies and "say 'back' twice" in replies, replies
+    assert "didn't catch" not in replies
+
+
+def test_the_clause_after_an_answer_answers_the_next_question(
+    engine: Engine, at: dict[str, Conversation]
+) -> None:
+    """An experienced officer's one line: the next choice, number or time is said back when
+    it is taken; a yes/no question, or what was done, is still asked."""
+    start = at["child-in-custody/age"]
+    state, replies = _step(engine, start, "15, arrested, not necessary, mum told")
+    recorded = [(a.step, a.outcome) for a in state.answers[len(start.answers) :]]
+    assert recorded == [("age", "12-to-17"), ("reason", "arrested")], replies
+    assert "Taken from what you said: Reason: Arrested" in replies
+    assert state.step == "necessity" and not state.ahead
+    state, replies = _step(engine, at["missing-child/status"], "still missing, since 6pm")
+    assert state.answer_to("how-long") is not None and state.step == "immediate-risk", replies
+    # what follows an answer to a yes/no question mostly says more about it
+    state, replies = _step(engine, at["missing-child/status"], "found, seen her, safe and well")
+    assert state.step == "safe-well" and state.answer_to("safe-well") is None, replies
+    # one clause is one answer: nothing is kept for later
+    state, _ = _step(engine, start, "15")
+    assert state.step == "reason" and not state.ahead
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "says"),
+    [
+        ("child-in-custody/necessity", "missing", "'Missing child' questions"),
+        ("missing-child/safe-well", "custody", "'Child in custody' questions"),
+        ("missing-child/safe-well", "referral", "'Referral' questions"),
+    ],
+)
+def test_another_flows_name_mid_flow_says_how_to_switch(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, says: str
+) -> None:
+    """A flow abandoned for another: 'menu' gives the summary and the menu, said once."""
+    new, replies = _step(engine, at[where], said)
+    assert says in replies and "say 'menu'" in replies and "didn't catch" not in replies
+    assert new.step == at[where].step and new.answers == at[where].answers
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("initial-contact/context", "missing", "missing"),  # an option of this question
+        ("child-in-custody/necessity", "custody", None),  # this flow's own name: asked again
+    ],
+)
+def test_a_flows_name_that_answers_here_or_names_this_flow_is_no_switch(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str | None
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == ([outcome] if outcome else []) and "To switch" not in replies, replies

@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from bot.engine._negation import NEGATION_WORDS
+from bot.engine._negation import (
+    NEGATION_WORDS,
+    PENDING_PHRASES,
+    PENDING_WORDS,
+    UNFULFILLED_PHRASES,
+)
 from bot.engine._phrases import Phrase, phrases
 from bot.engine._points import ADULT_WORDS, CHILD_WORDS, POSSESSIVES
 from bot.engine._words import LANGUAGE, has, near, spans, word_list, words
@@ -175,6 +180,11 @@ def corrected_part(text: str) -> str | None:
     return split[1] if split is not None else None
 
 
+def opens_with_correction(text: str) -> bool:
+    """Whether a message starts by correcting something said before ("actually, 2 days")."""
+    return _opening_correction(words(text)) > 0
+
+
 def _opening_correction(said: str) -> int:
     """How many words a self-correction takes at the very start ("scratch that, ..."), or 0.
 
@@ -223,8 +233,12 @@ def _contrast_after(said: str, end: int) -> str | None:
     return " ".join(heard[stop:]) if stop < len(heard) else None
 
 
-def _done_said(heard: Sequence[str], word: str) -> bool:
-    """Whether an action word is said, and not denied ("requested", not "not requested")."""
+def _done_said(heard: Sequence[str], word: str, *, put_off: bool = False) -> bool:
+    """Whether an action word is said, and not denied ("requested", not "not requested").
+
+    Nor put off ("to be requested", "will be notified", "should have told"): with ``put_off``
+    True, whether it is said put off, which is not done yet.
+    """
     wanted = word.split()
     last = len(heard) - len(wanted)
     # The rest is compared only where the first word is said: a long answer has hundreds.
@@ -232,9 +246,27 @@ def _done_said(heard: Sequence[str], word: str) -> bool:
     for at in starts:
         if at <= last and heard[at : at + len(wanted)] == wanted:
             before = heard[max(0, at - 2) : at]
-            if not any(w in ("not", "no", "never", "havent", "hasnt", "didnt") for w in before):
+            if any(w in ("not", "no", "never", "havent", "hasnt", "didnt") for w in before):
+                continue
+            if _put_off(heard, at) is put_off:
                 return True
     return False
+
+
+_PUT_OFF_REACH = 3
+"""How many words before an action word may put it off ("will have been requested")."""
+
+
+def _put_off(heard: Sequence[str], at: int) -> bool:
+    """Whether words just before ``at`` put the action off rather than say it was done."""
+    before = tuple(heard[max(0, at - _PUT_OFF_REACH) : at])
+    if any(word in PENDING_WORDS for word in before):
+        return True
+    return any(
+        before[i : i + len(phrase)] == phrase
+        for phrase in PENDING_PHRASES
+        for i in range(len(before) - len(phrase) + 1)
+    )
 
 
 PART_NOT_DONE = (
@@ -301,6 +333,43 @@ def _yes_then_but_no(said: str, step: Mapping[str, Sequence[Phrase]]) -> bool:
     heard = said.split()
     before = " ".join(heard[: len(heard) - len(rest.split())])
     return not _step_meaning(before, step)[0] and _step_meaning(rest, step) == (True, "no")
+
+
+def _step_yes_put_off(said: str, step: Mapping[str, Sequence[Phrase]]) -> bool:
+    """Whether every yes phrase of the question said is said as not done ("should have")."""
+    heard = said.split()
+    found = spans(said, [item.said for item in step.get("yes", ()) if item.said])
+    return bool(found) and all(_unfulfilled(heard, start) for start, _ in found)
+
+
+def _unfulfilled(heard: Sequence[str], at: int) -> bool:
+    """Whether words just before ``at`` say it ought to have been done and was not."""
+    before = tuple(heard[max(0, at - _PUT_OFF_REACH) : at])
+    return any(
+        before[i : i + len(phrase)] == phrase
+        for phrase in UNFULFILLED_PHRASES
+        for i in range(len(before) - len(phrase) + 1)
+    )
+
+
+def _step_answer_then_but_other(
+    said: str, step: Mapping[str, Sequence[Phrase]], starts: frozenset[int] = frozenset()
+) -> str | None:
+    """The answer the question's own words give before a "but" or a new clause, then undone.
+
+    Read only where the question's phrases disagree: what comes first is what the officer
+    answered, and what follows qualifies it ("seen her, not alone tho"). None when either side
+    is itself mixed.
+    """
+    heard = said.split()
+    breaks = [*spans(said, CONTRAST), *((at, at) for at in sorted(starts) if 0 < at < len(heard))]
+    for start, stop in breaks:
+        before, after = " ".join(heard[:start]), " ".join(heard[stop:])
+        said_before, first = _step_meaning(before, step)
+        said_after, then = _step_meaning(after, step)
+        if said_before and said_after and first is not None and then is not None:
+            return first if first != then else None
+    return None
 
 
 OTHERS = ADULT_WORDS | frozenset(word_list(LANGUAGE.people.professionals))
@@ -401,6 +470,15 @@ def _plain(
             return ConfirmReading(None, mixed="yes")
         if said_one and for_child and meant == "yes" and _step_yes_by_others(said, step):
             return ConfirmReading(None, by_someone_else=True)
+        if said_one and done and meant == "yes" and _step_yes_put_off(said, step):
+            # "should have told mum by now": the question's own "told mum", still to do.
+            return ConfirmReading("no")
+        if said_one and meant is None:
+            first = _step_answer_then_but_other(said, step, starts)
+            if first is not None:
+                # "seen him but not alone", "no signs of self harm but she's diabetic": the
+                # answer is qualified by what follows, never plain; the step decides how.
+                return ConfirmReading(None, mixed=first)
         if said_one:
             return ConfirmReading(meant)
     found = _categories(said)
@@ -449,7 +527,11 @@ def _plain(
         if rest is not None and _risky(rest, step, outcome):
             return ConfirmReading(None, mixed=outcome)
         return ConfirmReading(outcome)
-    if done and any(_done_said(heard, word) for word in DONE_WORDS):
+    done_now = done and any(_done_said(heard, word) for word in DONE_WORDS)
+    if done and not done_now and any(_done_said(heard, word, put_off=True) for word in DONE_WORDS):
+        # "referral to be done", "school will be notified": still to do.
+        return ConfirmReading("no")
+    if done_now:
         if for_child and (_only_adults(heard, starts) or _done_only_by_others(heard)):
             # "spoke to mum", "mum is here": done, but not with the child the question is about.
             return ConfirmReading(None, of_an_adult=True)
@@ -575,13 +657,25 @@ def _clause_starts(text: str) -> frozenset[int]:
     return frozenset(starts)
 
 
+_BARE_ANSWER_WORDS = frozenset(
+    (*YES_WORDS, *NO_WORDS, *UNSURE_WORDS, *NOT_YET_WORDS, *DONE_WORDS, *NOT_NEEDED_WORDS)
+)
+"""Words that answer any question ("all done", "sorted", "not yet"): none is about one."""
+
+
 def read_meaning(text: str, step: Mapping[str, Sequence[str | Phrase]]) -> str | None:
     """The answer a question's own phrases give ("significant harm"), never bare yes or no.
 
     Used where a message was not written as an answer to the question (an opener typed at the
-    menu): only words that are about the question count.
+    menu): only words that are about the question count. A phrase of the question's that is
+    also a bare answer ("all done" for nothing urgent) says nothing about it there: "record
+    check, all done" is the record written, not nothing urgent left in it.
     """
-    said_one, meant = _step_meaning(words(text), {k: phrases(v) for k, v in step.items()})
+    own = {
+        category: [p for p in phrases(found) if p.said not in _BARE_ANSWER_WORDS]
+        for category, found in step.items()
+    }
+    said_one, meant = _step_meaning(words(text), own)
     return meant if said_one else None
 
 

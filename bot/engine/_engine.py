@@ -25,7 +25,12 @@ from bot.engine._commands import (
     read_indexes,
 )
 from bot.engine._compile import PROTECT_FIRST, Flow, FlowSet, KnowledgeSource, protect_first_flag
-from bot.engine._confirm import read_confirm, read_meaning
+from bot.engine._confirm import (
+    corrected_part,
+    opens_with_correction,
+    read_confirm,
+    read_meaning,
+)
 from bot.engine._danger import DangerCues, DangerReading
 from bot.engine._effects import AuditEvent, Button, Event, Press, Reply, Start, Text, Tick
 from bot.engine._feedback import (
@@ -75,6 +80,7 @@ from bot.engine._state import (
 from bot.engine._steps import (
     ACK,
     CONFIRM_LABELS,
+    EARLIER_ANSWER,
     SKIP,
     UNSURE,
     Reading,
@@ -87,7 +93,7 @@ from bot.engine._steps import (
 )
 from bot.engine._summary import condition_holds, render_summary, step_label, summary_data
 from bot.engine._turn import MESSAGE_LIMIT, Turn, say_card, say_full_card, sources
-from bot.engine._words import words
+from bot.engine._words import CLAUSE_BREAK, words
 from bot.knowledge import KnowledgeBase, one_message, warm_up
 
 MENU = "menu"
@@ -716,6 +722,45 @@ class Engine:
         answer = Answer(state.step or "", SKIPPED)
         return self._record(flow, state.with_changes(pending=None), answer, turn, echo=None)
 
+    def _other_flow_named(self, flow: Flow, event: Text | Press) -> Flow | None:
+        """Another flow, when a message that answers nothing here is only that flow's name."""
+        if not isinstance(event, Text):
+            return None
+        named = self.menu.named(event.text)
+        if named is None or named is flow or not self.menu.names_without_more(named, event.text):
+            return None
+        return named
+
+    @staticmethod
+    def _earlier_answer_changed(
+        flow: Flow, state: Conversation, text: str, now: float
+    ) -> str | None:
+        """What a correction said questions later changes ("sorry, she's 13 not 15").
+
+        Only an age or a time can be told apart from an answer to the question asked now. If it
+        falls in the band already recorded, nothing needs undoing; otherwise the officer is told
+        how many times to say 'back' to reach the question, since 'back' undoes one answer.
+        """
+        said = corrected_part(text) or text
+        for backs, earlier in enumerate(reversed(state.answers), start=1):
+            step = flow.step(earlier.step)
+            if not isinstance(step, (NumberStep, DurationStep)):
+                continue
+            reading = read_answer(
+                step, flow.words_of(earlier.step), earlier.step, None, None, said, now
+            )
+            if reading is None or reading.answer is None or reading.answer.outcome == UNSURE:
+                continue
+            name = step.label or earlier.step
+            if reading.answer.outcome == earlier.outcome:
+                return f"{reading.echo} Your answer to '{name}' stays as it was: nothing changes."
+            times = "once" if backs == 1 else "twice" if backs == 2 else f"{backs} times"
+            return (
+                f"{reading.echo} That changes your answer to '{name}': say 'back' {times} to "
+                "reach that question and answer it again."
+            )
+        return None
+
     def _back(self, flow: Flow, state: Conversation, turn: Turn) -> Conversation:
         if state.pending is not None:
             state = state.with_changes(pending=None)
@@ -831,6 +876,25 @@ class Engine:
             turn.say(BACK_TO_QUESTION)
             self._prompt(flow, state, turn)
             return state
+        other = self._other_flow_named(flow, event)
+        if other is not None:
+            # "missing" typed in the middle of Child in custody: how to switch, said once.
+            turn.audit("not_understood", flow=flow.id, step=state.step, status="asked-again")
+            turn.say(
+                f"That sounds like the '{other.spec.menu_label}' questions. To switch, say "
+                "'menu': you get a summary of what you've covered here, then pick it. Or answer "
+                "this question:"
+            )
+            self._prompt(flow, state, turn)
+            return state
+        if isinstance(event, Text) and opens_with_correction(event.text):
+            # "actually since yesterday morning" at a later list: the answer it changes.
+            changed = self._earlier_answer_changed(flow, state, event.text, event.now)
+            if changed is not None:
+                turn.audit("not_understood", flow=flow.id, step=state.step, status="asked-again")
+                turn.say(changed)
+                self._prompt(flow, state, turn)
+                return state
         step = flow.step(state.step)  # type: ignore[arg-type]
         turn.audit("not_understood", flow=flow.id, step=state.step)
         misses = state.misses + 1
@@ -876,6 +940,9 @@ class Engine:
         if value == SKIP:
             return self._command(flow, state, Command("skip"), turn)
         text = event.text if isinstance(event, Text) else ""
+        if self.menu.asks_what_it_means(text):
+            # "whats a safe adult" names the point it asks about: looked up, never ticked.
+            return self._not_understood(flow, state, turn, event)
         reading = read_answer(
             step, flow.words_of(step_id), step_id, state.pending, value, text, event.now
         )
@@ -884,7 +951,10 @@ class Engine:
         state = state.with_changes(misses=0)
         if reading.retry is not None:
             turn.audit("not_understood", flow=flow.id, step=step_id, status="asked-again")
-            turn.say(reading.retry)
+            retry = reading.retry
+            if retry == EARLIER_ANSWER:
+                retry = self._earlier_answer_changed(flow, state, text, event.now) or retry
+            turn.say(retry)
             self._prompt(flow, state, turn)
             return state
         if reading.answer is None:
@@ -892,6 +962,7 @@ class Engine:
         if reading.note:
             turn.say(reading.note, role="echo", step=step_id)
         ticked = self._carried(flow, state, reading, text, event.now)
+        state = self._said_ahead(flow, state, step, reading.answer, text, event.now)
         state = self._record(
             flow,
             state.with_changes(pending=None),
@@ -906,6 +977,37 @@ class Engine:
             state = state.with_changes(pending=ticked)
             self._prompt(flow, state, turn)
         return state
+
+    def _said_ahead(
+        self,
+        flow: Flow,
+        state: Conversation,
+        step: AnyStep,
+        answer: Answer,
+        text: str,
+        now: float,
+    ) -> Conversation:
+        """Keep what the clause after an answer says of the next choice, number or time asked.
+
+        An experienced officer answers in one line ("15, arrested", "still missing, since 6pm"):
+        the first clause answers this question and the next clause the next one, said back when
+        it is taken ("Taken from what you said"), and 'back' changes it. A yes/no question is
+        not answered this way: what follows an answer mostly says more about it ("not yet, the
+        baby is asleep upstairs" is no answer to whether a child is of school age). A free answer
+        reads the whole message itself.
+        """
+        target = flow.target(answer.step, answer.outcome)
+        if not text or isinstance(step, TextStep) or target == END:
+            return state
+        if not isinstance(flow.step(target), ChoiceStep | NumberStep | DurationStep):
+            return state
+        clauses = [c for c in CLAUSE_BREAK.split(text, maxsplit=1) if c and c.strip()]
+        if len(clauses) < 2:
+            return state
+        read = self._opener_answer(flow, target, clauses[1], now)
+        if read is None or read[0].outcome == UNSURE:
+            return state
+        return state.with_changes(ahead=(*(a for a in state.ahead if a.step != target), read[0]))
 
     def _carried(
         self, flow: Flow, state: Conversation, reading: Reading, text: str, now: float

@@ -50,6 +50,9 @@ def _adult(word: str) -> bool:
 FACT_QUESTIONS = frozenset(word_list(LANGUAGE.commands.fact_questions))
 """Words opening a question after a fact ("whats the time limit on a 136"), not help with a job."""
 
+MEANING_QUESTIONS = word_list(LANGUAGE.commands.meaning_questions)
+"""Openings of a question about what a word means ("what does reassurance mean")."""
+
 # How strongly a flow fits an entry: the flow names the entry itself, shares one of its topics,
 # or only works in the same stage of the child's journey.
 _NAMES_ENTRY = 4
@@ -248,6 +251,18 @@ class Menu:
         """
         said = words(text).split()
         return len(said) >= 2 and said[0] in QUESTION_WORDS_OPENING - _ALSO_ANSWERS
+
+    @staticmethod
+    def asks_what_it_means(text: str) -> bool:
+        """True for a question about what a word means ("whats a safe adult", "what does NFA mean").
+
+        Asked at a question, it names the very word the question is about, so read as an answer
+        it would tick that point ("Taken as done: a safe adult"): it is looked up instead.
+        """
+        said = words(text)
+        return len(said.split()) >= 3 and any(
+            said.startswith(opening + " ") for opening in MEANING_QUESTIONS
+        )
 
     @staticmethod
     def asks_or_ends_in_question(text: str) -> bool:

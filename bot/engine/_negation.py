@@ -112,6 +112,17 @@ OPENER_CUES = Cues(
 PENDING_WORDS = ACTION_CUES.before - NEGATION_WORDS
 """Words that put what follows off, rather than deny it."""
 
+UNFULFILLED_PHRASES = tuple(tuple(phrase.split()) for phrase in word_list(_NEGATION.unfulfilled))
+"""What ought to have been done and was not ("should have", "meant to")."""
+
+PENDING_PHRASES = (
+    *_multi(_NEGATION.unfinished.preceding),
+    *_multi(_NEGATION.unfinished.preceding_phrases),
+    *_multi(_NEGATION.future.preceding),
+    *_multi(_NEGATION.future.preceding_phrases),
+)
+"""Phrases that put what follows off ("to be", "will be", "should have"), rather than deny it."""
+
 
 class _Texts(Sequence[str]):
     """The words' texts, read only where a cue is looked for.

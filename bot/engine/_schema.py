@@ -195,6 +195,10 @@ class ChecklistStep(_StepBase):
     ask: str
     purpose: Literal["done", "present"] = "done"
     items: tuple[Item, ...]
+    none: tuple[str, ...] = ()
+    """What "none of these" sounds like at this question only, when no item is named: "mum"
+    or "a social worker" answer "Is the appropriate adult any of these?" as none of them, where
+    "mum" would be no answer anywhere else."""
 
 
 class TextStep(_StepBase):

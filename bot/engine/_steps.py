@@ -18,6 +18,7 @@ from bot.engine._commands import OPTION_WORDS, read_acknowledgement, read_indexe
 from bot.engine._compile import StepWords
 from bot.engine._confirm import (
     RISK_WORDS,
+    SPEECH_SLIPS,
     YES_WORDS,
     corrected_part,
     part_not_done,
@@ -231,6 +232,11 @@ def skip_refusal(step: AnyStep) -> str:
 # -- reading ----------------------------------------------------------------------------------
 
 
+EARLIER_ANSWER = "That sounds like a change to an earlier answer: 'back' goes to it."
+"""Said when a correction answers nothing here; the engine names the answer it changes where
+it can tell (an age or a time given again)."""
+
+
 def read_answer(
     step: AnyStep,
     step_words: StepWords,
@@ -289,7 +295,7 @@ def _read_confirm(
     )
     options = f"{labels['yes']}, {labels['no']} or {labels['unsure']}"
     if read.earlier:
-        return Reading(retry="That sounds like a change to an earlier answer: 'back' goes to it.")
+        return Reading(retry=EARLIER_ANSWER)
     if read.of_an_adult:
         return Reading(retry="That sounds like an adult, not the child.")
     if read.by_someone_else:
@@ -489,14 +495,19 @@ def _read_checklist(
             ticked += [i for i in found if i not in ticked]
         elif said in FINISHED_WORDS or said in NOTHING_WORDS:
             finish = True
-        elif ticked and said in YES_WORDS:
-            # "yes" after ticking: that's the lot. With nothing ticked it says nothing of which.
+        elif ticked and SPEECH_SLIPS.get(said, said) in YES_WORDS:
+            # "yes" (or a one-thumb "y") after ticking: that's the lot. With nothing ticked it
+            # says nothing of which.
             finish = True
             if said in NOTHING_WORDS and said not in FINISHED_WORDS:
                 ticked = []
         elif words(_FIRST_CLAUSE.split(text, maxsplit=1)[0]) in NOTHING_WORDS:
             # "none, it's his nan": nothing of these, and a word on why.
             ticked, finish = [], True
+        elif not ticked and any(has(said, words(phrase)) for phrase in step.none):
+            # "mum" at "Is the appropriate adult any of these?": this question's own none,
+            # said back so the officer can correct it.
+            ticked, finish, note = [], True, "Taken as none of these."
         else:
             return None
     ordered = tuple(i for i in ids if i in ticked)
@@ -505,8 +516,8 @@ def _read_checklist(
     missing = tuple(i for i in ids if i not in ordered)
     if step.purpose == "done":
         outcome = "partial" if missing else "complete"
-        return Reading(Answer(step_id, outcome, covered=ordered, outstanding=missing))
-    return Reading(Answer(step_id, "some" if ordered else "none", covered=ordered))
+        return Reading(Answer(step_id, outcome, covered=ordered, outstanding=missing), echo=note)
+    return Reading(Answer(step_id, "some" if ordered else "none", covered=ordered), echo=note)
 
 
 def _all_said(said: str) -> bool:

@@ -125,6 +125,9 @@ class Commands(_Strict):
     fact_questions: Phrases = ()
     """Words opening a question after a fact ("whats the time limit on a 136"): at the menu it
     gets guidance even when it names a flow, where "how do i do a referral" starts one."""
+    meaning_questions: Phrases = ()
+    """Openings of a question about what a word means ("whats a safe adult"): asked at a
+    question, it is looked up, never read as an answer naming that word."""
     option_words: Phrases = ()
     """Words said around option numbers ("ticked 1 and 2", "press 3", "options 1 & 3")."""
 
@@ -157,6 +160,9 @@ class Negation(_Strict):
     reach: Reach = Reach()
     unfinished: Scope = Scope()
     future: Scope = Scope()
+    unfulfilled: Phrases = ()
+    """What ought to have been done and was not ("should have told mum"): said before even a
+    question's own words for done, it is not done."""
 
 
 class Numbers(_Strict):
