@@ -39,8 +39,10 @@ import subprocess
 import sys
 import tempfile
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -164,7 +166,7 @@ OUT_OF_DOMAIN = [
 OOD_STEPS = ("initial-contact:danger", "initial-contact:history", "missing-child:status")
 
 
-def phrases() -> list:
+def phrases() -> list[Any]:
     """Every phrase of the set, in a fixed order."""
     out = []
     index = 0
@@ -205,7 +207,7 @@ voice.save(sys.argv[1], sys.argv[2], speed=float(sys.argv[3]), seed=7)
 """
 
 
-def synthesise(voice, text: str, stretch: float, work: Path, hibari: str) -> np.ndarray:
+def synthesise(voice: Any, text: str, stretch: float, work: Path, hibari: str) -> np.ndarray:
     """The text in this voice at this speed, as 16 kHz mono samples."""
     wav = work / "said.wav"
     if voice.synthesiser == "hibari":
@@ -261,7 +263,7 @@ def through_room(samples: np.ndarray, work: Path) -> np.ndarray:
         return np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2").copy()
 
 
-def clips():
+def clips() -> Iterator[tuple[int, Any, Any, str, str, str, str]]:
     """Each phrase once per voice; speed, noise, its kind and the channel rotate."""
     speeds = list(SPEEDS)
     for p_index, phrase in enumerate(phrases()):
