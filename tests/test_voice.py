@@ -226,9 +226,11 @@ def test_the_language_model_leaves_room_for_the_words_said(
     # Committed notes of the voices tuned on, both in 10 dB noise ("Their behaviour", "Not safe
     # to"). With the language model weighed at 10 in the decoder's first pass they were heard
     # "their missing your" and "update the": the words said had been pruned before the lattice
-    # could weigh them.
+    # could weigh them. Whether the answer is then taken unasked is the second witness's call
+    # (test_an_unsure_plain_answer_needs_the_domain_model_to_hear_it_too): "not safe to" came
+    # at a posterior of 0.05, and the domain model alone hears "update them", so it is asked.
     heard = listener.hear((VOICE_SET / note).read_bytes(), step_expected(engine, flow, step))
-    assert heard.answer == answer and heard.sure, heard
+    assert heard.answer == answer, heard
 
 
 def test_out_of_domain_notes_stay_not_understood_with_the_sounds_weighed_more(

@@ -8,8 +8,10 @@ nearly close enough and the officer is asked "I heard ... is that right?", below
 understood. Speech from outside the domain therefore comes out as not understood rather than a
 confident wrong answer. An answer the question's model only nearly heard, or heard only in a
 lower reading, is taken where the note, decoded again with the domain's model alone, says it
-plainly (:func:`_bears_out`). Danger is never held back by this: a reading in which the engine
-hears danger now goes to the engine as said, so a misheard "knife" still brings protect-first.
+plainly (:func:`_bears_out`), and one it heard plainly is read back where that decoding hears
+another answer (:func:`_second_witness`). Danger is never held back by this: a reading in
+which the engine hears danger now goes to the engine as said, so a misheard "knife" still
+brings protect-first.
 """
 
 from __future__ import annotations
@@ -78,8 +80,9 @@ WITNESS_SCORE = 0.9
 contradict an answer the question's model heard plainly (see :func:`_second_witness`)."""
 WITNESS_UNSURE = 0.12
 """Under this posterior, an answer the question's model heard plainly is taken only where the
-domain model's best reading hears the same answer: on the tuned voices a quarter of answers
-heard right come under it, and three of the four taken wrong in voice3's accents did."""
+domain model's best reading hears the same answer: all four answers taken wrong in voice3's
+accents came under it, and 29% of those taken right on the first set (read back only where the
+domain model does not bear them out: 3% of that set's answers)."""
 LOST_BEATS = 2
 """Syllables a note may fall short of a longer answer's phrase and still be it with its first
 words lost: the count is within one of the words' for most answers, and one more is spare."""
