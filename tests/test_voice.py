@@ -226,9 +226,11 @@ def test_the_language_model_leaves_room_for_the_words_said(
     # Committed notes of the voices tuned on, both in 10 dB noise ("Their behaviour", "Not safe
     # to"). With the language model weighed at 10 in the decoder's first pass they were heard
     # "their missing your" and "update the": the words said had been pruned before the lattice
-    # could weigh them.
+    # could weigh them. Whether the answer is then taken unasked is the second witness's call
+    # (test_an_unsure_plain_answer_needs_the_domain_model_to_hear_it_too): "not safe to" came
+    # at a posterior of 0.05, and the domain model alone hears "update them", so it is asked.
     heard = listener.hear((VOICE_SET / note).read_bytes(), step_expected(engine, flow, step))
-    assert heard.answer == answer and heard.sure, heard
+    assert heard.answer == answer, heard
 
 
 def test_out_of_domain_notes_stay_not_understood_with_the_sounds_weighed_more(
@@ -452,10 +454,74 @@ def test_a_doubt_no_second_decoding_can_settle_is_read_back_without_one(
     assert (heard.sure, fake.decoded) == (False, 1), heard
 
 
-def test_an_answer_heard_plainly_is_decoded_once(engine: Engine) -> None:
-    fake = HeardTwice(Transcript("yes", 0.4), Transcript("no", 0.4))
+@pytest.mark.parametrize(
+    "unbiased",
+    [
+        Transcript("yes", 0.4),  # the same answer
+        Transcript("yeah", 0.4, ("yes please",)),  # the same answer in other words
+        Transcript("", 0.0),  # nothing: the domain model may lose a short word
+        Transcript("cancel", 0.4),  # a command is no rival answer
+        Transcript("what happens next", 0.4),  # no answer at all
+    ],
+)
+def test_an_answer_heard_plainly_and_not_contradicted_is_taken(
+    engine: Engine, unbiased: Transcript
+) -> None:
+    fake = HeardTwice(Transcript("yes", 0.4), unbiased)
     heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
-    assert (heard.answer, heard.sure, fake.decoded) == ("yes", True, 1), heard
+    assert (heard.answer, heard.sure, fake.decoded) == ("yes", True, 2), heard
+
+
+@pytest.mark.parametrize(
+    "unbiased",
+    [
+        Transcript("no", 0.4),  # the other answer, best
+        Transcript("know", 0.4, ("not really",)),  # the other answer, a lower reading
+        Transcript("dont know", 0.4),  # a third answer
+    ],
+)
+def test_an_answer_heard_plainly_that_the_domain_model_hears_as_another_is_read_back(
+    engine: Engine, unbiased: Transcript
+) -> None:
+    # The question's model leans hard to its answers, so on an accent it never learnt it pulls
+    # the sound into one of them ("absolutely" into "not really"); the domain model, leaning to
+    # none, hearing another answer is the sound in two minds: ask first.
+    fake = HeardTwice(Transcript("yes", 0.4), unbiased)
+    heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
+    assert (heard.answer, heard.sure, fake.decoded) == ("yes", False, 2), heard
+
+
+@pytest.mark.parametrize(
+    ("unbiased", "sure"),
+    [
+        (Transcript("yes", 0.4), True),  # the second witness hears the same answer
+        (Transcript("", 0.0), False),  # it hears nothing: no support for an unsure reading
+        (Transcript("what happens next", 0.4, ("yes",)), False),  # only in a lower reading
+    ],
+)
+def test_an_unsure_plain_answer_needs_the_domain_model_to_hear_it_too(
+    engine: Engine, unbiased: Transcript, sure: bool
+) -> None:
+    # "yes they're here" in an older RP voice was "yet to" (Not yet) to the question's model at
+    # a posterior of 0.10, and nothing like an answer to the domain model.
+    fake = HeardTwice(Transcript("yes", 0.05), unbiased)
+    heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
+    assert (heard.answer, heard.sure, fake.decoded) == ("yes", sure, 2), heard
+
+
+def test_a_contradicting_reading_far_down_the_list_is_no_contradiction(engine: Engine) -> None:
+    readings = ("yeah", "yes please", "yep", "no")  # the rival fourth: past RIVAL_READINGS
+    fake = HeardTwice(Transcript("yes", 0.4), Transcript("yes", 0.4, readings))
+    heard = Listener(engine, recogniser=fake).hear(spoken("yes"), CONFIRM)
+    assert (heard.answer, heard.sure) == ("yes", True), heard
+
+
+def test_an_open_question_is_decoded_once(engine: Engine) -> None:
+    fake = HeardTwice(Transcript("she is fourteen", 0.9), Transcript("no", 0.4))
+    heard = Listener(engine, recogniser=fake).hear(
+        spoken("she is fourteen"), step_expected(engine, "initial-contact", "needs")
+    )
+    assert fake.decoded == 1 and heard.answer is None, heard
 
 
 def test_a_spoken_command_is_read_back_before_it_acts(engine: Engine) -> None:
