@@ -42,6 +42,18 @@ def learnt() -> Matcher:
     return Matcher(SMALL_BASE, questions=BRIDGE)
 
 
+class SearchLeads(Matcher):
+    """The learnt opinion never puts its first topic first: the rules before it, alone."""
+
+    LEARNT_LEADS_AT = 1.01
+    LONG_LEARNT_LEADS_AT = 1.01
+
+
+@pytest.fixture(scope="module")
+def search_leads() -> Matcher:
+    return SearchLeads(SMALL_BASE, questions=BRIDGE)
+
+
 def test_a_question_worded_like_labelled_ones_gets_their_topic(learnt: Matcher) -> None:
     assert learnt.learnt is not None
     probabilities = learnt.learnt.probabilities(normalised_words("boy in crisis on a bridge"))
@@ -50,17 +62,86 @@ def test_a_question_worded_like_labelled_ones_gets_their_topic(learnt: Matcher) 
 
 
 def test_a_confident_leader_the_labelled_questions_put_elsewhere_is_offered_as_a_choice(
-    learnt: Matcher,
+    search_leads: Matcher,
 ) -> None:
     """Labelled officers say "in crisis on the bridge" of mental health, not of a referral."""
     said = "girl in crisis on the bridge, social worker?"
     plain = Matcher(SMALL_BASE).search(said)
     assert plain.status == "confident"
-    result = learnt.search(said)
+    result = search_leads.search(said)
     assert result.status == "ambiguous"
-    # Mental health scores over 30 points behind: offered, but not put first.
+    # Mental health scores over 30 points behind: offered, but not put first by these rules.
     assert plain.matches[0].score - plain.matches[1].score > Matcher.VETOED_PROMOTE_WITHIN
     assert [match.entry.id for match in result.matches[:2]] == ["referral", "mental-health"]
+
+
+GIRL_ON_THE_BRIDGE = "girl in crisis on the bridge, social worker?"
+
+
+def _bridge_belief(said: str) -> float:
+    matcher = Matcher(SMALL_BASE, questions=BRIDGE)
+    assert matcher.learnt is not None
+    return matcher.learnt.probabilities(matcher._query(said).words)["mental-health"]
+
+
+def test_a_topic_the_learnt_opinion_is_sure_of_is_shown_first_though_the_search_is_far_behind(
+    learnt: Matcher,
+) -> None:
+    """Its first topic right more often than the search's first card: that card leads."""
+    assert _bridge_belief(GIRL_ON_THE_BRIDGE) >= Matcher.LEARNT_LEADS_AT
+    result = learnt.search(GIRL_ON_THE_BRIDGE)
+    assert [match.entry.id for match in result.matches[:2]] == ["mental-health", "referral"]
+    # A short message the two readings disagree about stays a choice, the card it believes first.
+    assert result.status == "ambiguous"
+
+
+def test_a_topic_the_learnt_opinion_believes_under_its_lead_bar_is_not_put_first() -> None:
+    class JustUnder(Matcher):
+        LEARNT_LEADS_AT = _bridge_belief(GIRL_ON_THE_BRIDGE) + 1e-9
+
+    result = JustUnder(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert [match.entry.id for match in result.matches[:2]] == ["referral", "mental-health"]
+    assert result.status == "ambiguous"
+
+
+class Long(Matcher):
+    """A message of eight words is long here, to test the long-situation rule on a small base."""
+
+    LONG_FROM = 8
+
+
+def test_a_long_situation_the_learnt_opinion_is_sure_of_is_answered_with_its_topic() -> None:
+    """Told in many words, the search spreads over entries; the labelled questions read it."""
+    assert len(Long(SMALL_BASE)._query(GIRL_ON_THE_BRIDGE).words) >= Long.LONG_FROM
+    assert _bridge_belief(GIRL_ON_THE_BRIDGE) >= Long.LONG_LEARNT_SURE_AT
+    result = Long(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert result.matches[0].entry.id == "mental-health"
+    assert result.status == "confident"
+
+
+def test_a_long_situation_the_learnt_opinion_is_less_sure_of_is_led_by_its_topic_as_a_choice() -> (
+    None
+):
+    class LessSure(Long):
+        LONG_LEARNT_SURE_AT = _bridge_belief(GIRL_ON_THE_BRIDGE) + 1e-9
+
+    result = LessSure(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert result.matches[0].entry.id == "mental-health"
+    assert result.status == "ambiguous"
+
+
+def test_a_message_the_learnt_opinion_reads_as_off_topic_keeps_the_search_order(
+    learnt: Matcher, search_leads: Matcher
+) -> None:
+    """Admin sharing an entry's words ("social worker") is never led to guidance by it."""
+    said = "my taser refresher training is next week, refer the social worker"
+    assert learnt.learnt is not None
+    belief = learnt.learnt.probabilities(learnt._query(said).words)
+    assert max(belief, key=belief.__getitem__) == OFF_TOPIC
+    for matcher in (learnt, Long(SMALL_BASE, questions=BRIDGE)):
+        result = matcher.search(said)
+        assert result.matches == search_leads.search(said).matches
+        assert result.status != "confident"
 
 
 def test_a_vetoed_leader_gives_way_to_a_runner_up_the_labelled_questions_are_sure_of(
@@ -210,7 +291,7 @@ def test_a_runner_up_far_behind_is_not_put_first_however_sure_the_learnt_opinion
     The shipped window is 30 points; narrowed here so that the small base can show it.
     """
 
-    class Narrow(Matcher):
+    class Narrow(SearchLeads):
         LEARNT_ODDS_WITHIN = 10.0
 
     said = "crisis, refer"
@@ -388,6 +469,8 @@ def test_agreement_under_the_jargon_level_is_offered_as_a_choice() -> None:
 class AgreementAlone(AgreementOnly):
     """Nothing reorders the entries, so the leader is the search's own."""
 
+    LEARNT_LEADS_AT = 1.01
+    LONG_LEARNT_LEADS_AT = 1.01
     LEARNT_ODDS_WITHIN = -1.0
     LEARNT_PROMOTE_AT = 1.01
     LEARNT_SPLIT_AT = 1.01
@@ -513,7 +596,7 @@ NOTES_LATER = LabelledQuestions(
 )
 
 
-class NoOffer(Matcher):
+class NoOffer(SearchLeads):
     """The learnt opinion never offers a topic: the order the search and its rules give."""
 
     LEARNT_OFFER_AT = 1.01
@@ -525,7 +608,7 @@ def test_the_learnt_first_topic_missing_from_the_three_shown_takes_the_third_pla
     plain = NoOffer(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
     assert len(plain.matches) == 3
     assert "recording" not in [match.entry.id for match in plain.matches]
-    matcher = Matcher(SMALL_BASE, questions=NOTES_LATER)
+    matcher = SearchLeads(SMALL_BASE, questions=NOTES_LATER)
     assert matcher.learnt is not None
     belief = matcher.learnt.probabilities(normalised_words(said))
     assert max(belief, key=belief.__getitem__) == "recording"
@@ -543,7 +626,7 @@ def test_a_learnt_first_topic_under_the_offer_bar_is_not_offered() -> None:
     assert matcher.learnt is not None
     belief = matcher.learnt.probabilities(normalised_words(said))["recording"]
 
-    class JustOver(Matcher):
+    class JustOver(SearchLeads):
         LEARNT_OFFER_AT = belief + 0.01
 
     result = JustOver(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
