@@ -84,15 +84,41 @@ def _bridge_belief(said: str) -> float:
     return matcher.learnt.probabilities(matcher._query(said).words)["mental-health"]
 
 
-def test_a_topic_the_learnt_opinion_is_sure_of_is_shown_first_though_the_search_is_far_behind(
+def test_a_topic_the_learnt_opinion_is_sure_of_is_shown_first_though_the_search_is_far_behind() -> (
+    None
+):
+    """Its first topic right more often than the search's first card: that card leads."""
+
+    class NeverSure(Matcher):
+        SHORT_LEARNT_SURE_AT = 1.01
+
+    assert _bridge_belief(GIRL_ON_THE_BRIDGE) >= Matcher.LEARNT_LEADS_AT
+    result = NeverSure(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert [match.entry.id for match in result.matches[:2]] == ["mental-health", "referral"]
+    # Under the sure bar, a short message the two readings disagree about stays a choice.
+    assert result.status == "ambiguous"
+
+
+def test_a_short_message_the_learnt_opinion_is_nearly_certain_of_and_the_search_found_is_sure(
     learnt: Matcher,
 ) -> None:
-    """Its first topic right more often than the search's first card: that card leads."""
-    assert _bridge_belief(GIRL_ON_THE_BRIDGE) >= Matcher.LEARNT_LEADS_AT
+    assert _bridge_belief(GIRL_ON_THE_BRIDGE) >= Matcher.SHORT_LEARNT_SURE_AT
+    plain = Matcher(SMALL_BASE).search(GIRL_ON_THE_BRIDGE)
+    assert plain.matches[0].score >= Matcher.NONE_BELOW
     result = learnt.search(GIRL_ON_THE_BRIDGE)
-    assert [match.entry.id for match in result.matches[:2]] == ["mental-health", "referral"]
-    # A short message the two readings disagree about stays a choice, the card it believes first.
-    assert result.status == "ambiguous"
+    assert result.matches[0].entry.id == "mental-health"
+    assert result.status == "confident"
+
+
+def test_a_short_message_the_search_does_not_find_stays_unanswered_however_sure() -> None:
+    """Only the learnt opinion reading it is as often admin worded like a question."""
+
+    class FindsLess(Matcher):
+        NONE_BELOW = 90.0
+
+    result = FindsLess(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert result.matches[0].entry.id == "mental-health"
+    assert result.status == "none"
 
 
 def test_a_topic_the_learnt_opinion_believes_under_its_lead_bar_is_not_put_first() -> None:
@@ -279,6 +305,7 @@ def test_a_runner_up_put_first_by_the_odds_below_the_bar_is_offered_as_a_choice(
 
     class Cautious(Matcher):
         REORDERED_SURE_AT = 1.01
+        SHORT_LEARNT_SURE_AT = 1.01
 
     result = Cautious(SMALL_BASE, questions=CRISIS_REFER).search("crisis, refer", limit=3)
     assert [match.entry.id for match in result.matches[:2]] == ["mental-health", "referral"]
@@ -431,9 +458,11 @@ REFER_NEGLECT = LabelledQuestions(
 
 
 class AgreementOnly(Matcher):
-    """The learnt opinion's own sure level out of reach, so only its agreement can make sure."""
+    """The learnt opinion's own sure levels out of reach, so only its agreement can make sure."""
 
     LEARNT_SURE_AT = 1.01
+    SHORT_LEARNT_SURE_AT = 1.01
+    LONG_LEARNT_SURE_AT = 1.01
 
 
 def test_a_leader_at_the_jargon_level_that_is_the_learnt_first_topic_is_sure() -> None:
