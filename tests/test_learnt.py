@@ -672,3 +672,48 @@ def test_a_topic_already_shown_or_off_topic_is_not_offered() -> None:
     assert max(belief, key=belief.__getitem__) == OFF_TOPIC
     plain = NoOffer(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
     assert matcher.search(said, limit=3).matches == plain.matches
+
+
+# The labelled questions read "can my notes wait" as recording, second to the domestic.
+DOMESTIC_NOTES = "PPO and a domestic, kid missing, can my notes wait"
+
+
+def _second_belief() -> float:
+    matcher = Matcher(SMALL_BASE, questions=NOTES_LATER)
+    assert matcher.learnt is not None
+    belief = matcher.learnt.probabilities(matcher._query(DOMESTIC_NOTES).words)
+    ordered = sorted(belief, key=belief.__getitem__, reverse=True)
+    assert ordered[:2] == ["domestic-abuse", "recording"]
+    return belief["recording"]
+
+
+def test_the_learnt_second_topic_missing_from_the_three_shown_takes_a_place_it_lacks() -> None:
+    """A message with two topics shows both: the learnt opinion reads the second too."""
+
+    class OffersSecond(Matcher):
+        LEARNT_SECOND_OFFER_AT = _second_belief() - 1e-9
+
+    plain = NotSecond(SMALL_BASE, questions=NOTES_LATER).search(DOMESTIC_NOTES, limit=3)
+    assert "recording" not in [match.entry.id for match in plain.matches]
+    result = OffersSecond(SMALL_BASE, questions=NOTES_LATER).search(DOMESTIC_NOTES, limit=3)
+    # The third card carried neither of the learnt opinion's two topics: it gives way.
+    assert [match.entry.id for match in result.matches] == [
+        *(match.entry.id for match in plain.matches[:2]),
+        "recording",
+    ]
+    assert result.status == plain.status
+
+
+class NotSecond(Matcher):
+    """The learnt opinion never offers its second topic."""
+
+    LEARNT_SECOND_OFFER_AT = 1.01
+
+
+def test_a_learnt_second_topic_under_its_offer_bar_is_not_offered() -> None:
+    class JustOver(Matcher):
+        LEARNT_SECOND_OFFER_AT = _second_belief() + 1e-9
+
+    result = JustOver(SMALL_BASE, questions=NOTES_LATER).search(DOMESTIC_NOTES, limit=3)
+    plain = NotSecond(SMALL_BASE, questions=NOTES_LATER).search(DOMESTIC_NOTES, limit=3)
+    assert result.matches == plain.matches

@@ -425,7 +425,7 @@ READ_SETS = {
     # -> 0.94, blind6 0.86 -> 0.85, blind9 0.90 -> 0.88; blind7's top-3 1.0 -> 0.99 and one
     # confident wrong answer on blind10, ceiling 0.0 -> 0.004); left out one set at a time the
     # eighteen sets answer 2,838 of 3,710 confidently and rightly (top-3 3,573), 44 wrongly.
-    "blind19": (BLIND / "blind19_utterances.yaml", "utterances", 0.99, 0.84, 0.0, None),
+    "blind19": (BLIND / "blind19_utterances.yaml", "utterances", 1, 0.84, 0.0, None),
     # blind21 (long situations, another writer) was sealed until 5 December 2026 (last
     # sealed measure: top-3 0.927, confident and right 0.492, confident and wrong 0.031); it has
     # no negatives. Learning from it, before any other change, brought four older sets' floors
