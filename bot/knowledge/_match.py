@@ -1194,7 +1194,13 @@ class Matcher:
         # off-topic message more was answered confidently.
         sure_at = self.LONG_LEARNT_SURE_AT if long else self.SHORT_LEARNT_SURE_AT
         found = long or scores.lexical_best >= self.NONE_BELOW
-        if found and belief >= sure_at and self._unrivalled(ranked, topic, query):
+        # Already sure of this leader: the off-topic check (the costliest step) is not repeated.
+        if (
+            status != "confident"
+            and found
+            and belief >= sure_at
+            and self._unrivalled(ranked, topic, query)
+        ):
             status = "confident"
         return status, ranked
 
