@@ -20,12 +20,12 @@ The product is judged on a held-out set of officers' messages that the project n
 * ``blind7`` and ``blind8``: written the same way, sealed until 3 December 2026 (measured
   only in totals) and read for development since; ``blind9`` and ``blind10`` likewise, unsealed
   in the afternoon of that day, ``blind11`` and ``blind12`` in the evening, ``blind13`` and
-  ``blind14`` on 4 December 2026, ``blind18`` (long situations) that evening and ``blind19``
-  (the same kind, by another writer) that night;
+  ``blind14`` on 4 December 2026, ``blind18`` (long situations) that evening, ``blind19``
+  (the same kind, by another writer) that night and ``blind21`` (the same kind, by a third
+  writer) on 5 December 2026;
 * ``blind15``, ``blind16``, ``blind17`` (terms and roles officers half-know), ``blind20`` (a
-  whole shift, every way of asking) and ``blind21`` (situations in 15 to 45 words that never
-  name the topic, as ``blind18`` and ``blind19``, by a third writer) and ``blind22`` (beliefs
-  to check, situations and keyword searches, as ``blind15``, by another writer): sealed: their
+  whole shift, every way of asking) and ``blind22`` (beliefs to check, situations and keyword
+  searches, as ``blind15``, by another writer): sealed: their
   failures are counted but neither printed nor saved unless ``--unseal`` is given, so whoever
   tunes the base can run this script as usual and still not see which of its messages fail
   (``--read`` measures the read sets only);

@@ -42,6 +42,18 @@ def learnt() -> Matcher:
     return Matcher(SMALL_BASE, questions=BRIDGE)
 
 
+class SearchLeads(Matcher):
+    """The learnt opinion never puts its first topic first: the rules before it, alone."""
+
+    LEARNT_LEADS_AT = 1.01
+    LONG_LEARNT_LEADS_AT = 1.01
+
+
+@pytest.fixture(scope="module")
+def search_leads() -> Matcher:
+    return SearchLeads(SMALL_BASE, questions=BRIDGE)
+
+
 def test_a_question_worded_like_labelled_ones_gets_their_topic(learnt: Matcher) -> None:
     assert learnt.learnt is not None
     probabilities = learnt.learnt.probabilities(normalised_words("boy in crisis on a bridge"))
@@ -50,17 +62,112 @@ def test_a_question_worded_like_labelled_ones_gets_their_topic(learnt: Matcher) 
 
 
 def test_a_confident_leader_the_labelled_questions_put_elsewhere_is_offered_as_a_choice(
-    learnt: Matcher,
+    search_leads: Matcher,
 ) -> None:
     """Labelled officers say "in crisis on the bridge" of mental health, not of a referral."""
     said = "girl in crisis on the bridge, social worker?"
     plain = Matcher(SMALL_BASE).search(said)
     assert plain.status == "confident"
-    result = learnt.search(said)
+    result = search_leads.search(said)
     assert result.status == "ambiguous"
-    # Mental health scores over 30 points behind: offered, but not put first.
+    # Mental health scores over 30 points behind: offered, but not put first by these rules.
     assert plain.matches[0].score - plain.matches[1].score > Matcher.VETOED_PROMOTE_WITHIN
     assert [match.entry.id for match in result.matches[:2]] == ["referral", "mental-health"]
+
+
+GIRL_ON_THE_BRIDGE = "girl in crisis on the bridge, social worker?"
+
+
+def _bridge_belief(said: str) -> float:
+    matcher = Matcher(SMALL_BASE, questions=BRIDGE)
+    assert matcher.learnt is not None
+    return matcher.learnt.probabilities(matcher._query(said).words)["mental-health"]
+
+
+def test_a_topic_the_learnt_opinion_is_sure_of_is_shown_first_though_the_search_is_far_behind() -> (
+    None
+):
+    """Its first topic right more often than the search's first card: that card leads."""
+
+    class NeverSure(Matcher):
+        SHORT_LEARNT_SURE_AT = 1.01
+
+    assert _bridge_belief(GIRL_ON_THE_BRIDGE) >= Matcher.LEARNT_LEADS_AT
+    result = NeverSure(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert [match.entry.id for match in result.matches[:2]] == ["mental-health", "referral"]
+    # Under the sure bar, a short message the two readings disagree about stays a choice.
+    assert result.status == "ambiguous"
+
+
+def test_a_short_message_the_learnt_opinion_is_nearly_certain_of_and_the_search_found_is_sure(
+    learnt: Matcher,
+) -> None:
+    assert _bridge_belief(GIRL_ON_THE_BRIDGE) >= Matcher.SHORT_LEARNT_SURE_AT
+    plain = Matcher(SMALL_BASE).search(GIRL_ON_THE_BRIDGE)
+    assert plain.matches[0].score >= Matcher.NONE_BELOW
+    result = learnt.search(GIRL_ON_THE_BRIDGE)
+    assert result.matches[0].entry.id == "mental-health"
+    assert result.status == "confident"
+
+
+def test_a_short_message_the_search_does_not_find_stays_unanswered_however_sure() -> None:
+    """Only the learnt opinion reading it is as often admin worded like a question."""
+
+    class FindsLess(Matcher):
+        NONE_BELOW = 90.0
+
+    result = FindsLess(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert result.matches[0].entry.id == "mental-health"
+    assert result.status == "none"
+
+
+def test_a_topic_the_learnt_opinion_believes_under_its_lead_bar_is_not_put_first() -> None:
+    class JustUnder(Matcher):
+        LEARNT_LEADS_AT = _bridge_belief(GIRL_ON_THE_BRIDGE) + 1e-9
+
+    result = JustUnder(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert [match.entry.id for match in result.matches[:2]] == ["referral", "mental-health"]
+    assert result.status == "ambiguous"
+
+
+class Long(Matcher):
+    """A message of eight words is long here, to test the long-situation rule on a small base."""
+
+    LONG_FROM = 8
+
+
+def test_a_long_situation_the_learnt_opinion_is_sure_of_is_answered_with_its_topic() -> None:
+    """Told in many words, the search spreads over entries; the labelled questions read it."""
+    assert len(Long(SMALL_BASE)._query(GIRL_ON_THE_BRIDGE).words) >= Long.LONG_FROM
+    assert _bridge_belief(GIRL_ON_THE_BRIDGE) >= Long.LONG_LEARNT_SURE_AT
+    result = Long(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert result.matches[0].entry.id == "mental-health"
+    assert result.status == "confident"
+
+
+def test_a_long_situation_the_learnt_opinion_is_less_sure_of_is_led_by_its_topic_as_a_choice() -> (
+    None
+):
+    class LessSure(Long):
+        LONG_LEARNT_SURE_AT = _bridge_belief(GIRL_ON_THE_BRIDGE) + 1e-9
+
+    result = LessSure(SMALL_BASE, questions=BRIDGE).search(GIRL_ON_THE_BRIDGE)
+    assert result.matches[0].entry.id == "mental-health"
+    assert result.status == "ambiguous"
+
+
+def test_a_message_the_learnt_opinion_reads_as_off_topic_keeps_the_search_order(
+    learnt: Matcher, search_leads: Matcher
+) -> None:
+    """Admin sharing an entry's words ("social worker") is never led to guidance by it."""
+    said = "my taser refresher training is next week, refer the social worker"
+    assert learnt.learnt is not None
+    belief = learnt.learnt.probabilities(learnt._query(said).words)
+    assert max(belief, key=belief.__getitem__) == OFF_TOPIC
+    for matcher in (learnt, Long(SMALL_BASE, questions=BRIDGE)):
+        result = matcher.search(said)
+        assert result.matches == search_leads.search(said).matches
+        assert result.status != "confident"
 
 
 def test_a_vetoed_leader_gives_way_to_a_runner_up_the_labelled_questions_are_sure_of(
@@ -198,6 +305,7 @@ def test_a_runner_up_put_first_by_the_odds_below_the_bar_is_offered_as_a_choice(
 
     class Cautious(Matcher):
         REORDERED_SURE_AT = 1.01
+        SHORT_LEARNT_SURE_AT = 1.01
 
     result = Cautious(SMALL_BASE, questions=CRISIS_REFER).search("crisis, refer", limit=3)
     assert [match.entry.id for match in result.matches[:2]] == ["mental-health", "referral"]
@@ -210,7 +318,7 @@ def test_a_runner_up_far_behind_is_not_put_first_however_sure_the_learnt_opinion
     The shipped window is 30 points; narrowed here so that the small base can show it.
     """
 
-    class Narrow(Matcher):
+    class Narrow(SearchLeads):
         LEARNT_ODDS_WITHIN = 10.0
 
     said = "crisis, refer"
@@ -350,9 +458,11 @@ REFER_NEGLECT = LabelledQuestions(
 
 
 class AgreementOnly(Matcher):
-    """The learnt opinion's own sure level out of reach, so only its agreement can make sure."""
+    """The learnt opinion's own sure levels out of reach, so only its agreement can make sure."""
 
     LEARNT_SURE_AT = 1.01
+    SHORT_LEARNT_SURE_AT = 1.01
+    LONG_LEARNT_SURE_AT = 1.01
 
 
 def test_a_leader_at_the_jargon_level_that_is_the_learnt_first_topic_is_sure() -> None:
@@ -388,6 +498,8 @@ def test_agreement_under_the_jargon_level_is_offered_as_a_choice() -> None:
 class AgreementAlone(AgreementOnly):
     """Nothing reorders the entries, so the leader is the search's own."""
 
+    LEARNT_LEADS_AT = 1.01
+    LONG_LEARNT_LEADS_AT = 1.01
     LEARNT_ODDS_WITHIN = -1.0
     LEARNT_PROMOTE_AT = 1.01
     LEARNT_SPLIT_AT = 1.01
@@ -513,7 +625,7 @@ NOTES_LATER = LabelledQuestions(
 )
 
 
-class NoOffer(Matcher):
+class NoOffer(SearchLeads):
     """The learnt opinion never offers a topic: the order the search and its rules give."""
 
     LEARNT_OFFER_AT = 1.01
@@ -525,7 +637,7 @@ def test_the_learnt_first_topic_missing_from_the_three_shown_takes_the_third_pla
     plain = NoOffer(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
     assert len(plain.matches) == 3
     assert "recording" not in [match.entry.id for match in plain.matches]
-    matcher = Matcher(SMALL_BASE, questions=NOTES_LATER)
+    matcher = SearchLeads(SMALL_BASE, questions=NOTES_LATER)
     assert matcher.learnt is not None
     belief = matcher.learnt.probabilities(normalised_words(said))
     assert max(belief, key=belief.__getitem__) == "recording"
@@ -543,7 +655,7 @@ def test_a_learnt_first_topic_under_the_offer_bar_is_not_offered() -> None:
     assert matcher.learnt is not None
     belief = matcher.learnt.probabilities(normalised_words(said))["recording"]
 
-    class JustOver(Matcher):
+    class JustOver(SearchLeads):
         LEARNT_OFFER_AT = belief + 0.01
 
     result = JustOver(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
@@ -560,3 +672,48 @@ def test_a_topic_already_shown_or_off_topic_is_not_offered() -> None:
     assert max(belief, key=belief.__getitem__) == OFF_TOPIC
     plain = NoOffer(SMALL_BASE, questions=NOTES_LATER).search(said, limit=3)
     assert matcher.search(said, limit=3).matches == plain.matches
+
+
+# The labelled questions read "can my notes wait" as recording, second to the domestic.
+DOMESTIC_NOTES = "PPO and a domestic, kid missing, can my notes wait"
+
+
+def _second_belief() -> float:
+    matcher = Matcher(SMALL_BASE, questions=NOTES_LATER)
+    assert matcher.learnt is not None
+    belief = matcher.learnt.probabilities(matcher._query(DOMESTIC_NOTES).words)
+    ordered = sorted(belief, key=belief.__getitem__, reverse=True)
+    assert ordered[:2] == ["domestic-abuse", "recording"]
+    return belief["recording"]
+
+
+def test_the_learnt_second_topic_missing_from_the_three_shown_takes_a_place_it_lacks() -> None:
+    """A message with two topics shows both: the learnt opinion reads the second too."""
+
+    class OffersSecond(Matcher):
+        LEARNT_SECOND_OFFER_AT = _second_belief() - 1e-9
+
+    plain = NotSecond(SMALL_BASE, questions=NOTES_LATER).search(DOMESTIC_NOTES, limit=3)
+    assert "recording" not in [match.entry.id for match in plain.matches]
+    result = OffersSecond(SMALL_BASE, questions=NOTES_LATER).search(DOMESTIC_NOTES, limit=3)
+    # The third card carried neither of the learnt opinion's two topics: it gives way.
+    assert [match.entry.id for match in result.matches] == [
+        *(match.entry.id for match in plain.matches[:2]),
+        "recording",
+    ]
+    assert result.status == plain.status
+
+
+class NotSecond(Matcher):
+    """The learnt opinion never offers its second topic."""
+
+    LEARNT_SECOND_OFFER_AT = 1.01
+
+
+def test_a_learnt_second_topic_under_its_offer_bar_is_not_offered() -> None:
+    class JustOver(Matcher):
+        LEARNT_SECOND_OFFER_AT = _second_belief() + 1e-9
+
+    result = JustOver(SMALL_BASE, questions=NOTES_LATER).search(DOMESTIC_NOTES, limit=3)
+    plain = NotSecond(SMALL_BASE, questions=NOTES_LATER).search(DOMESTIC_NOTES, limit=3)
+    assert result.matches == plain.matches

@@ -353,15 +353,15 @@ READ_SETS = {
     # Since 3 December 2026 these sets are also what the learnt second opinion is trained on
     # (knowledge/questions.yaml), so the confident-and-right floors are in-sample; the
     # leave-one-set-out figures (benchmarks/bench_learnt.py) are in benchmarks/README.md.
-    "dev": (DATA / "dev_utterances.yaml", None, 1.0, 0.96, 0.0, None),
+    "dev": (DATA / "dev_utterances.yaml", None, 1, 1, 0.0, None),
     # 3 December 2026, officers' words added to entries' terms: extra's confident-and-right
     # floor 0.98 -> 0.95 and blind6's 0.82 -> 0.81, as two-topic questions are now offered as
     # a choice of right entries (ambiguous, never wrong); top-3 floors raised. Back to 1.0
     # with blind9 and blind10 learnt from and the learnt opinion's agreement (seventh round).
     "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 1.0, 0.0, 1.0),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 1.0, 0.97, 0.0, 0.90),
-    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 1.0, 0.95, 0.0, 0.92),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 1, 0.98, 0.0, 0.90),
+    "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 1, 0.96, 0.0, 0.92),
     # blind3, blind4 and blind5 were sealed until 3 December 2026, blind7 and blind8 until
     # later that day, blind9 and blind10 until that afternoon (their last sealed measures are
     # in benchmarks/README.md); held at what they score in-sample since. None is answered
@@ -371,19 +371,19 @@ READ_SETS = {
     # at 0.99 or 1.0 in-sample since the learnt opinion offers its first topic third (eighth
     # round); blind9's and blind10's confident-and-right floors came down (0.89 -> 0.88, 0.84
     # -> 0.81) when blind11 and blind12 were learnt from, before any rule of that round.
-    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 1.0, 0.94, 0.0, 0.93),
-    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 1.0, 0.93, 0.0, 0.85),
-    "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 1.0, 0.86, 0.0, 0.90),
+    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 1, 0.97, 0.0, 0.93),
+    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 1, 0.96, 0.0, 0.85),
+    "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 1, 0.9, 0.0, 0.90),
     # blind6 was first measured (before any tuning) at 0.033 confidently wrong.
-    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 1.0, 0.85, 0.0, 0.83),
-    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 0.99, 0.87, 0.0, 0.76),
-    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 1.0, 0.85, 0.004, 1.0),
-    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 1.0, 0.88, 0.0, 0.96),
-    "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1.0, 0.82, 0.004, 0.90),
+    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 1, 0.9, 0.0, 0.83),
+    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 0.99, 0.92, 0.0, 0.76),
+    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 1, 0.91, 0.004, 1.0),
+    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 1, 0.94, 0.0, 0.96),
+    "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1, 0.9, 0.004, 0.90),
     # blind11 and blind12 were sealed until the evening of 3 December 2026 (their last sealed
     # measures are in benchmarks/README.md); they have no negatives.
-    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.85, 0.0, None),
-    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 1.0, 0.77, 0.0, None),
+    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.91, 0.0, None),
+    "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 1, 0.89, 0.0, None),
     # blind13 and blind14 were sealed until 4 December 2026 (last sealed measures, top-3;
     # confident and right; confident and wrong: blind13 0.943; 0.770; 0.026, blind14 0.984;
     # 0.673; 0.004). Learning from them brought nine older sets' confident-and-right floors
@@ -404,8 +404,8 @@ READ_SETS = {
     # a choice of its two right entries), blind13's top-3 0.99 -> 0.98, and one confident wrong
     # answer in-sample on blind8 and on blind13 (ceiling 0.0 -> 0.004; left out, blind8 4 -> 3
     # and blind13 5 -> 2 wrong).
-    "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.99, 0.84, 0.004, None),
-    "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 1.0, 0.83, 0.0, None),
+    "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.99, 0.9, 0.004, None),
+    "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 1, 0.9, 0.0, None),
     # blind18 (long situations that never name the topic) was sealed until the evening of 4
     # December 2026 (last sealed measure: top-3 0.875, confident and right 0.449, confident and
     # wrong 0.034); it has no negatives. Learning from it, before any rule of that round, brought
@@ -417,7 +417,7 @@ READ_SETS = {
     # (``Matcher.LEARNT_TIE`` 1 -> 0, the other card named as related): confident-and-right
     # floors ratcheted to what every set scores in-sample (left out: 2,685 -> 2,706 right, 36
     # wrong), and blind13's top-3 0.98 -> 0.99.
-    "blind18": (BLIND / "blind18_utterances.yaml", "utterances", 1.0, 0.63, 0.0, None),
+    "blind18": (BLIND / "blind18_utterances.yaml", "utterances", 0.99, 0.84, 0.0, None),
     # blind19 (long situations, a third writer) was sealed until the night of 4 December 2026
     # (last sealed measure: top-3 0.814, confident and right 0.415, confident and wrong 0.035);
     # it has no negatives. Learning from it, before any other change, brought five older sets'
@@ -425,7 +425,26 @@ READ_SETS = {
     # -> 0.94, blind6 0.86 -> 0.85, blind9 0.90 -> 0.88; blind7's top-3 1.0 -> 0.99 and one
     # confident wrong answer on blind10, ceiling 0.0 -> 0.004); left out one set at a time the
     # eighteen sets answer 2,838 of 3,710 confidently and rightly (top-3 3,573), 44 wrongly.
-    "blind19": (BLIND / "blind19_utterances.yaml", "utterances", 1.0, 0.53, 0.0, None),
+    "blind19": (BLIND / "blind19_utterances.yaml", "utterances", 1, 0.84, 0.0, None),
+    # blind21 (long situations, another writer) was sealed until 5 December 2026 (last
+    # sealed measure: top-3 0.927, confident and right 0.492, confident and wrong 0.031); it has
+    # no negatives. Learning from it, before any other change, brought four older sets' floors
+    # down (confident and right: blind2 0.95 -> 0.94, blind8 0.85 -> 0.84, blind14 0.83 ->
+    # 0.81, blind18 0.63 -> 0.62; top-3 on blind18 and blind19 1.0 -> 0.99, one message each);
+    # left out one set at a time the nineteen sets answer 2,957 of 3,970 confidently and
+    # rightly (top-3 3,812), 50 wrongly. Four learnt gates loosened where what they held back
+    # was nearly all right (``Matcher.LEARNT_SURE_AT`` 0.6, ``LEARNT_RESCUE_AT`` 0.7,
+    # ``REORDERED_SURE_AT`` 0.8, ``LONG_AGREED_FIRST_AT`` 33; left out: 3,025 right, 50 wrong)
+    # raised the confident-and-right floors of blind2, blind3, blind5 to blind11, blind13,
+    # blind14, blind18, blind19 and blind21 to what they score in-sample. The learnt opinion's
+    # first topic then shown first (``Matcher.LEARNT_LEADS_AT`` 0.9, and from 0.5 in a long
+    # situation, sure there from ``LONG_LEARNT_SURE_AT`` 0.95; left out: 3,097 right, 46 wrong)
+    # raised them again, most on the long sets, and a shorter message sure from 0.98 when the
+    # search found it too (``SHORT_LEARNT_SURE_AT``; left out: 3,125 right, 46 wrong) again on
+    # every set; in-sample the learnt opinion has read these very questions (its first entry is
+    # right for 0.97 to 1.0 of them), so the left-out figures in benchmarks/README.md are the
+    # ones to judge by.
+    "blind21": (BLIND / "blind21_utterances.yaml", "utterances", 1, 0.8, 0.0, None),
 }
 
 
