@@ -56,6 +56,31 @@ TOLD_NOW = {
     ],
 }
 
+# An end missing from a kind's own list, a service's name read as a plea, a disclosure's
+# "being" read as going on: each with the danger told now as its twin.
+ENDS_AND_NAMES = {
+    "passed": (
+        "the 9 year old had an asthma attack at school but its passed and shes with her mum",
+        "the 9 year old is having an asthma attack and cant get her breath",
+    ),
+    "awake and talking": (
+        "the 14 year old was knocked out in the fight, hes awake and talking now",
+        "the 14 year old was knocked out in the fight and is still not responding",
+    ),
+    "taken by the paramedics": (
+        "the baby was fitting but the paramedics have taken him",
+        "the baby is fitting, ambulance on the way",
+    ),
+    "a service named help": (
+        "family known to early help, now closed",
+        "need help now, hes got a knife and the kids are here",
+    ),
+    "a disclosure of being harmed": (
+        "boy disclosed being punched by his stepdad last month, hes at school today",
+        "boy says hes being punched by his stepdad right now",
+    ),
+}
+
 NO_ALARM = {
     "over": [
         "5 year old wandered onto the dual carriageway, just like last month, nan has him now"
@@ -114,3 +139,10 @@ def test_a_time_compared_with_at_every_question(engine: Engine) -> None:
     every = positions(engine.flows)
     assert [p.name for p in every if not protects_first(engine, p, told, now)] == []
     assert [p.name for p in every if protects_first(engine, p, over, now)] == []
+
+
+@pytest.mark.parametrize("kind", list(ENDS_AND_NAMES))
+def test_an_end_or_a_name_is_no_alarm_and_its_twin_told_now_is(engine: Engine, kind: str) -> None:
+    ended, told = ENDS_AND_NAMES[kind]
+    assert not engine.danger.read(ended), (kind, ended, engine.danger.read(ended))
+    assert engine.danger.read(told), (kind, told)

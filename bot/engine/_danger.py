@@ -629,6 +629,7 @@ class DangerCues:
         self._again_after = frozenset(word_list(danger.again_after))
         self._named_times = frozenset(word + "s" for word in word_list(danger.named_times))
         self._ing_not_doing = frozenset(word_list(danger.ing_not_doing))
+        self._told_of_being = frozenset(word_list(danger.told_of_being))
         answers = language.answers
         self._answers = tuple(
             sorted(
@@ -1696,14 +1697,14 @@ class DangerCues:
             tokens, placed[0][0]
         )
 
-    @staticmethod
-    def _going_on(tokens: Sequence[_Token], start: int, end: int | None = None) -> bool:
+    def _going_on(self, tokens: Sequence[_Token], start: int, end: int | None = None) -> bool:
         """Whether the cue is told as going on now, in its own clause.
 
         With ``end``, only a progressive verb in the cue or just before it counts ("is
         hitting", "being kept"), as is needed before an `over` word is ignored: "Met are dealing
         with an assault, different household" is over. Without it, any in the clause does ("the
-        lads being chased by a group with knives" is going on).
+        lads being chased by a group with knives" is going on). "being" after a word telling of
+        a disclosure ("disclosed being groomed last month") is what was told, not what is so.
         """
         clause = tokens[start].clause
         span = range(1, len(tokens)) if end is None else range(max(1, start - NEAR_VERB), end + 1)
@@ -1713,7 +1714,8 @@ class DangerCues:
             word, before = tokens[at].text, tokens[at - 1].text
             # "draggin", "punchin": the g dropped as it is said.
             ing = word.endswith("ing") or (word.endswith("in") and len(word) > 5)
-            if before == "being" or (
+            told_of = at > 1 and tokens[at - 2].text in self._told_of_being
+            if (before == "being" and not told_of) or (
                 ing and len(word) > 5 and (before in PROGRESSIVE or before in PEOPLE_WORDS)
             ):
                 return True
