@@ -45,6 +45,11 @@ TOLD_NOW = {
     ],
     # a child protection plan's word for the one it protects from
     "the named risk arriving": ["on a CP plan, the named risk has just pulled up outside"],
+    # nobody with the child is the child alone, not a denial
+    "nobody with the child": [
+        "nobody is with the toddler, hes alone in the flat",
+        "no adult with the baby, hes on his own in the car",
+    ],
     # a word of an end inside a record ends nothing now
     "an end inside a record": [
         "flat fire, family known for living in the one room, baby still inside",
@@ -92,6 +97,7 @@ NO_ALARM = {
         "she told us on monday he threatened to stab her. he is in custody",
         "intel says he has a machete. it was seized last night and hes in custody",
         "on a CP plan, the named risk is in prison",
+        "nobody was with the toddler, he was alone in the flat, nan is with him now",
         "flat fire, baby got out, family known for living in the one room",
         # an end in a sentence of its own
         "he carries a knife in his coat. we have taken it off him and hes in the van",
@@ -101,7 +107,10 @@ NO_ALARM = {
         "she told us on monday he threatened to stab her. she is at her sisters in leeds now",
         "mum out drinking, previous for it, 2 year old is with his dad",
     ],
-    "denied": ["the 5 year old is not on the dual carriageway, that was last month"],
+    "denied": [
+        "the 5 year old is not on the dual carriageway, that was last month",
+        "the toddler is not alone, nan is with him",
+    ],
     "past": [
         "the 5 year old was on the dual carriageway last month",
         "was in care last year, was cutting her arms back then",
@@ -110,7 +119,10 @@ NO_ALARM = {
         # a time naming the cue right before it still dates it
         "officers writing up last nights fire now",
     ],
-    "hypothetical": ["what if he gets onto the dual carriageway like last month"],
+    "hypothetical": [
+        "what if he gets onto the dual carriageway like last month",
+        "what if nobody is with the toddler and hes alone",
+    ],
 }
 
 

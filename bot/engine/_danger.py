@@ -630,6 +630,7 @@ class DangerCues:
         self._named_times = frozenset(word + "s" for word in word_list(danger.named_times))
         self._ing_not_doing = frozenset(word_list(danger.ing_not_doing))
         self._told_of_being = frozenset(word_list(danger.told_of_being))
+        self._nobody_with = self._list(danger.nobody_with)
         answers = language.answers
         self._answers = tuple(
             sorted(
@@ -748,6 +749,7 @@ class DangerCues:
             self._held,
             self._still_there,
             self._coming_now,
+            self._nobody_with,
             self._taken_up_again,
             self._past,
             self._later,
@@ -1455,11 +1457,25 @@ class DangerCues:
             )
         else:
             condition = None
+        # "nobody is with the toddler, hes alone": the negation tells of the child's being alone,
+        # and denies nothing said after it.
+        alone = max(
+            (
+                finish
+                for begin, finish in self._phrases_in(
+                    tokens, self._nobody_with, {t.clause for t in tokens}
+                )
+                if finish < first and tokens[begin].sentence == tokens[first].sentence
+            ),
+            default=-1,
+        )
         if not cue.negated_inside and (
             self._negated_before(tokens, condition)
             if condition is not None
             else any(
-                self._negated_before(tokens, s, self._own_negation_floor(cue, placed, n))
+                self._negated_before(
+                    tokens, s, max(alone, self._own_negation_floor(cue, placed, n))
+                )
                 for n, (s, _) in enumerate(placed)
             )
         ):

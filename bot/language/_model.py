@@ -434,6 +434,9 @@ class Danger(_Strict):
     named_times: Phrases = ()
     """Times that name a thing after them with an "s" ("last weeks referral", "last nights
     job"): such a time dates the thing named, not a cue in the rest of its clause."""
+    nobody_with: Marked = ()
+    """Nobody with the child ("nobody is with the toddler"): a negation that tells of the child
+    alone, and denies no cue said after it."""
     told_of_being: Phrases = ()
     """Words telling of a disclosure before "being" ("disclosed being groomed"): what was told,
     not a thing going on now."""
