@@ -625,6 +625,12 @@ class DangerCues:
         self._time_alone_with = frozenset(
             word for phrase in word_list(danger.time_alone_with) for word in phrase.split()
         )
+        self._compared_with = frozenset(word_list(danger.compared_with))
+        self._again_after = frozenset(word_list(danger.again_after))
+        self._named_times = frozenset(word + "s" for word in word_list(danger.named_times))
+        self._ing_not_doing = frozenset(word_list(danger.ing_not_doing))
+        self._told_of_being = frozenset(word_list(danger.told_of_being))
+        self._nobody_with = self._list(danger.nobody_with)
         answers = language.answers
         self._answers = tuple(
             sorted(
@@ -743,6 +749,7 @@ class DangerCues:
             self._held,
             self._still_there,
             self._coming_now,
+            self._nobody_with,
             self._taken_up_again,
             self._past,
             self._later,
@@ -1450,11 +1457,25 @@ class DangerCues:
             )
         else:
             condition = None
+        # "nobody is with the toddler, hes alone": the negation tells of the child's being alone,
+        # and denies nothing said after it.
+        alone = max(
+            (
+                finish
+                for begin, finish in self._phrases_in(
+                    tokens, self._nobody_with, {t.clause for t in tokens}
+                )
+                if finish < first and tokens[begin].sentence == tokens[first].sentence
+            ),
+            default=-1,
+        )
         if not cue.negated_inside and (
             self._negated_before(tokens, condition)
             if condition is not None
             else any(
-                self._negated_before(tokens, s, self._own_negation_floor(cue, placed, n))
+                self._negated_before(
+                    tokens, s, max(alone, self._own_negation_floor(cue, placed, n))
+                )
                 for n, (s, _) in enumerate(placed)
             )
         ):
@@ -1692,14 +1713,14 @@ class DangerCues:
             tokens, placed[0][0]
         )
 
-    @staticmethod
-    def _going_on(tokens: Sequence[_Token], start: int, end: int | None = None) -> bool:
+    def _going_on(self, tokens: Sequence[_Token], start: int, end: int | None = None) -> bool:
         """Whether the cue is told as going on now, in its own clause.
 
         With ``end``, only a progressive verb in the cue or just before it counts ("is
         hitting", "being kept"), as is needed before an `over` word is ignored: "Met are dealing
         with an assault, different household" is over. Without it, any in the clause does ("the
-        lads being chased by a group with knives" is going on).
+        lads being chased by a group with knives" is going on). "being" after a word telling of
+        a disclosure ("disclosed being groomed last month") is what was told, not what is so.
         """
         clause = tokens[start].clause
         span = range(1, len(tokens)) if end is None else range(max(1, start - NEAR_VERB), end + 1)
@@ -1709,7 +1730,8 @@ class DangerCues:
             word, before = tokens[at].text, tokens[at - 1].text
             # "draggin", "punchin": the g dropped as it is said.
             ing = word.endswith("ing") or (word.endswith("in") and len(word) > 5)
-            if before == "being" or (
+            told_of = at > 1 and tokens[at - 2].text in self._told_of_being
+            if (before == "being" and not told_of) or (
                 ing and len(word) > 5 and (before in PROGRESSIVE or before in PEOPLE_WORDS)
             ):
                 return True
@@ -1726,9 +1748,9 @@ class DangerCues:
         if cue.kind not in self._held_kinds:
             return False
         end = placed[-1][1]
-        later = {
-            token.clause for token in tokens[end + 1 :] if token.sentence == tokens[end].sentence
-        }
+        # Said in a sentence of its own too: "she said on tues he threatened to kill her. hes
+        # on his way home now".
+        later = {token.clause for token in tokens[end + 1 :]}
         # Coming now is told of the one who did it in a clause of its own: "the stepdad who put
         # the baby in hospital is back in the house" is a dangerous person's return, no threat.
         after = later - {tokens[end].clause}
@@ -1769,19 +1791,26 @@ class DangerCues:
         )
         if back is not None:
             return back
+        # An end told in a sentence of its own after the cue ends it too: "he keeps a machete
+        # under the bed. we've seized it and he's been arrested".
+        after_sentences = {t.clause for t in tokens[end + 1 :] if t.sentence != sentence}
         if not going_on:
             excused = {
                 at
-                for begin, finish in self._phrases_in(tokens, self._not_over, own | later)
+                for begin, finish in self._phrases_in(
+                    tokens, self._not_over, own | later | after_sentences
+                )
                 for at in range(begin, finish + 1)
             }
-            for begin, finish in self._phrases_in(tokens, ended, own | later):
+            for begin, finish in self._phrases_in(tokens, ended, own | later | after_sentences):
                 if set(range(begin, finish + 1)) <= inside:
                     continue  # the cue's own words ("made off with" is not "made off")
                 if set(range(begin, finish + 1)) <= excused:
                     continue  # "says she feels fine" after an overdose ends nothing
                 if self._asked_of(tokens, begin, start) or self._refused_before(tokens, begin):
                     continue  # "can I arrest?", "dad's refusing to unlock it": nothing ended
+                if self._on_record_before(tokens, begin):
+                    continue  # "caravan fire, family known for living in it, 3yo inside"
                 if self._action_asked(tokens, begin, end):
                     continue  # "hes sat with the toddler now, arrest or remove the child first?"
                 if tokens[begin].clause not in own and begin < start:
@@ -1804,6 +1833,7 @@ class DangerCues:
             # "since last night": begun then, going on still
             and not (finish + 1 < len(tokens) and tokens[finish + 1].stem == "old")
             # "one day old": an age, not a time
+            and not self._time_of_another(tokens, begin, finish, start)
         }
         for at, token in enumerate(tokens):
             if token.clause in whole and self._year_gone(tokens, at):
@@ -1976,6 +2006,33 @@ class DangerCues:
             or any(self._going_on(tokens, at) for at in _clause_openings(tokens).values())
         )
 
+    def _time_of_another(
+        self, tokens: Sequence[_Token], begin: int, finish: int, start: int
+    ) -> bool:
+        """Whether a past time is of another occasion or thing, not of the cue it stands with.
+
+        "wandered off again like last week", "the same junction as last time", "she did this
+        last summer too": what is compared with, or said to have been so then too, happened
+        before as well, and the cue is now. "the girl from last weeks referral is on the
+        ledge": the time names the referral. Right before the cue it is the cue's own ("last
+        weeks fire").
+        """
+        at = begin - 1 if begin and tokens[begin - 1].text != "in" else begin - 2
+        # "it was like months ago": a "like" after "was", or before "ago", is a hedge
+        if (
+            at >= 0
+            and tokens[at].text in self._compared_with
+            and tokens[finish].text != "ago"
+            and not (at and tokens[at - 1].text in self._present_tense | {"was", "were"})
+        ):
+            return True
+        after = tokens[finish + 1] if finish + 1 < len(tokens) else None
+        if after is None or after.clause != tokens[finish].clause:
+            return False
+        if after.text in self._again_after:
+            return True
+        return tokens[finish].text in self._named_times and finish + 1 != start
+
     def _dates_another_clause(
         self, tokens: Sequence[_Token], own: set[int], begin: int, finish: int, record: bool
     ) -> bool:
@@ -1992,13 +2049,23 @@ class DangerCues:
         if tokens[begin].clause in own or tokens[finish].clause in own:
             return False
         clause = tokens[begin].clause
-        if all(
+        if not record and all(
             begin <= at <= finish or token.text in self._time_alone_with
             for at, token in enumerate(tokens)
             if token.clause == clause
         ):
             return False  # "hes been beaten up before, but not for a year": the cue's own time
         return record or self._told_in_present(tokens, own)
+
+    def _on_record_before(self, tokens: Sequence[_Token], begin: int) -> bool:
+        """Whether an end is told inside a record, which tells what was or is usual, not an end.
+
+        "family known for living in it with no heating": "living in" ends nothing now.
+        """
+        clause = tokens[begin].clause
+        return any(
+            finish < begin for _, finish in self._phrases_in(tokens, self._history, {clause})
+        )
 
     def _ended_on_record(
         self, tokens: Sequence[_Token], own: set[int], begin: int, end: int
@@ -2067,7 +2134,12 @@ class DangerCues:
             any(t.text in self._present_tense for t in tokens if t.clause in clauses)
             or bool(self._phrases_in(tokens, self._present, clauses))
             or any(self._going_on(tokens, opening[clause]) for clause in clauses)
+            or any(self._opens_doing(tokens[opening[clause]].text) for clause in clauses)
         )
+
+    def _opens_doing(self, word: str) -> bool:
+        """Whether a clause's first word is a verb's "ing": "banging his head against the wall"."""
+        return len(word) > 5 and word.endswith("ing") and word not in self._ing_not_doing
 
     def _taken_up_after(self, tokens: Sequence[_Token], finish: int) -> bool:
         """Whether, after an end said up to ``finish``, a turn and a danger begun again follow.

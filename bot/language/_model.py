@@ -431,6 +431,24 @@ class Danger(_Strict):
     time_alone_with: Phrases = ()
     """Words that may stand with a time in a clause of its own that dates the cue beside it
     ("but not for a year", "it was last week"): the clause tells nothing else."""
+    compared_with: Phrases = ()
+    """Words before a past time that compare the present with it ("like last time", "same
+    junction as last week"): the time is of the time before, not the cue's."""
+    again_after: Phrases = ()
+    """Words after a past time that say it happened then too ("she did this last summer too"):
+    the time is of the time before, not the cue's."""
+    named_times: Phrases = ()
+    """Times that name a thing after them with an "s" ("last weeks referral", "last nights
+    job"): such a time dates the thing named, not a cue in the rest of its clause."""
+    nobody_with: Marked = ()
+    """Nobody with the child ("nobody is with the toddler"): a negation that tells of the child
+    alone, and denies no cue said after it."""
+    told_of_being: Phrases = ()
+    """Words telling of a disclosure before "being" ("disclosed being groomed"): what was told,
+    not a thing going on now."""
+    ing_not_doing: Phrases = ()
+    """Words ending "ing" that tell of no doing ("morning", "nothing"): a clause opening with one
+    is not told as going on."""
 
     @model_validator(mode="after")
     def _class_words_name_classes(self) -> Danger:
