@@ -91,6 +91,8 @@ SETS: dict[str, Path] = {
     "blind21": ROOT / "benchmarks" / "data" / "blind21_utterances.yaml",
     "blind22": ROOT / "benchmarks" / "data" / "blind22_utterances.yaml",
     "blind23": ROOT / "benchmarks" / "data" / "blind23_utterances.yaml",
+    "blind24": ROOT / "benchmarks" / "data" / "blind24_utterances.yaml",
+    "blind25": ROOT / "benchmarks" / "data" / "blind25_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 # blind3, blind4 and blind5 were unsealed on 3 December 2026 for the knowledge work, blind7 and
@@ -98,9 +100,10 @@ SETS: dict[str, Path] = {
 # blind13 and blind14 on 4 December (each measured in totals over two rounds or more), blind18
 # (long situations, measured in totals twice) on the evening of 4 December, blind19 (the same
 # kind, measured in totals twice) that night, blind21 (long situations, measured in totals
-# three times) on 5 December: read since.
+# three times) on 5 December: read since. blind23 and blind24 (long situations at length, two
+# writers) and blind25 (terms officers half-know, as blind17) were written blind that day.
 SEALED: frozenset[str] = frozenset(
-    {"blind15", "blind16", "blind17", "blind20", "blind22", "blind23"}
+    {"blind15", "blind16", "blind17", "blind20", "blind22", "blind23", "blind24", "blind25"}
 )
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.

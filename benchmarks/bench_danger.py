@@ -124,8 +124,9 @@ SETS: dict[str, Path] = {
     "al": DATA / "danger_blind_al.yaml",
     "am": DATA / "danger_blind_am.yaml",
     "an": DATA / "danger_blind_an.yaml",
+    "ao": DATA / "danger_blind_ao.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak", "an"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak", "an", "ao"}
 NOW = 1_700_000_100.0
 
 
