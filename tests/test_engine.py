@@ -895,6 +895,32 @@ def test_an_opener_with_no_guidance_gets_the_menu_with_a_plain_message(engine: E
     assert len(chat.buttons) == len(engine.flows)
 
 
+@pytest.mark.parametrize("letters", ["n", "k", "b", "n f"])
+def test_lone_letters_at_the_menu_are_not_searched(engine: Engine, letters: str) -> None:
+    """ "n" once found the NFA card through a term spelt out letter by letter ("N F A")."""
+    chat = Chat(engine)
+    assert chat.send(letters) == "I didn't catch that. Pick one of these:"
+    assert "search" not in chat.kinds
+    assert len(chat.buttons) == len(engine.flows)
+
+
+def test_an_opener_the_guidance_fits_only_loosely_is_said_to_be_unsure(engine: Engine) -> None:
+    """No flow to suggest and no sure card ("nan"): say so, as a question's search does."""
+    chat = Chat(engine)
+    reply = chat.send("nan")
+    assert reply.startswith("I'm not sure which guidance you mean. The closest:")
+    assert "ask your supervisor or the specialist child protection team" in reply
+    assert chat.state.flow is None
+    assert "search" in chat.kinds
+
+
+def test_a_sure_opener_with_no_flow_still_gets_its_card_directly(engine: Engine) -> None:
+    chat = Chat(engine)
+    reply = chat.send("performance figures")
+    assert "not sure" not in reply
+    assert chat.state.flow is None
+
+
 # --- messages fit a phone ---------------------------------------------------------------------
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "conversations"

@@ -511,15 +511,26 @@ class Engine:
         return self._suggest_flow(state, text, turn)
 
     def _suggest_flow(self, state: Conversation, text: str, turn: Turn) -> Conversation:
-        """An opener that names no flow ("dv job kids present"): find guidance, suggest a flow."""
-        result = self.knowledge.search(text, limit=3) if text.strip() else None
+        """An opener that names no flow ("dv job kids present"): find guidance, suggest a flow.
+
+        A message of lone letters ("n", "k") asks nothing: the search would find a term spelt
+        out letter by letter ("N F A"). Guidance found but not surely, with no flow to suggest,
+        is said to be unsure as any question's is (:meth:`_search`), never shown as the answer.
+        """
+        said = words(text).split()
+        lone_letters = all(len(word) == 1 and not word.isdigit() for word in said)
+        result = self.knowledge.search(text, limit=3) if said and not lone_letters else None
         if result is None or result.status == "none" or not result.matches:
             turn.audit("not_understood")
             self._show_menu(turn, "I didn't catch that. Pick one of these:")
             return state
         entry = result.matches[0].entry
-        turn.audit("search", status=result.status, entries=(entry.id,))
         fitting = self.menu.fitting(entry)
+        if fitting is None and result.status != "confident":
+            self._search(text, turn, None, None)
+            self._show_menu(turn, "Anything else? Pick one:")
+            return state
+        turn.audit("search", status=result.status, entries=(entry.id,))
         if fitting is None:
             say_card(turn, entry)
             self._show_menu(turn, "Anything else? Pick one:")
