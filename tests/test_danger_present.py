@@ -158,3 +158,41 @@ def test_an_end_or_a_name_is_no_alarm_and_its_twin_told_now_is(engine: Engine, k
     ended, told = ENDS_AND_NAMES[kind]
     assert not engine.danger.read(ended), (kind, ended, engine.danger.read(ended))
     assert engine.danger.read(told), (kind, told)
+
+
+# Words missing from the kinds' own lists, met in set `an` (read): tablets eaten, as a toddler
+# does, a child going sleepy after them, and a child being flown out as it is told. Each with
+# its twins: the same words over, denied, past, hypothetical or everyday.
+MISSING_WORDS = {
+    "tablets eaten": (
+        [
+            "the 2 year old has eaten a strip of nans blood pressure pills",
+            "toddler ate some of mums tablets, shes going sleepy on us",
+        ],
+        [
+            "2yo ate some of mums tablets yesterday, checked at hospital, fine now",
+            "no tablets eaten, all accounted for in the blister pack",
+            "the toddler is going sleepy, its way past his bedtime",
+        ],
+    ),
+    "flown out as it is told": (
+        [
+            "dad is boarding a plane with his son as we speak, no consent",
+            "mum is getting on a plane with the baby at manchester now, order in place",
+        ],
+        [
+            "he boarded a plane with his son last year, both back since",
+            "if dad gets on a plane with the kids what can we actually do",
+            "family on holiday, kids got on a plane with mum last week, all agreed",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(MISSING_WORDS))
+def test_words_missing_from_a_kind_are_danger_and_their_twins_are_not(
+    engine: Engine, kind: str
+) -> None:
+    told, twins = MISSING_WORDS[kind]
+    assert [said for said in told if not engine.danger.read(said)] == [], kind
+    assert [said for said in twins if engine.danger.read(said)] == [], kind
