@@ -258,6 +258,15 @@ def _read_wav(path: Path) -> np.ndarray:
         return np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2").copy()
 
 
+def _write_wav(samples: Sequence[int] | np.ndarray, path: Path, rate: int = RATE) -> None:
+    """Mono 16-bit samples as a wave file, for sox to work on."""
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+
+
 def synthesise(voice: Voice, text: str, stretch: float, work: Path) -> np.ndarray:
     """The text in this voice at this speed, as 16 kHz mono samples."""
     wav = work / "said.wav"
@@ -293,11 +302,7 @@ def synthesise(voice: Voice, text: str, stretch: float, work: Path) -> np.ndarra
         return _read_wav(wav)
     speaker = EspeakSpeaker(voice=voice.model, words_per_minute=round(175 / stretch), seed=11)
     samples, rate = speaker.synthesise(text)
-    with wave.open(str(wav), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(rate)
-        handle.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+    _write_wav(samples, wav, rate)
     return _read_wav(wav)
 
 

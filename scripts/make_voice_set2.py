@@ -42,7 +42,6 @@ import os
 import shutil
 import sys
 import tempfile
-import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +57,7 @@ from make_voice_set import (
     Voice,
     _read_wav,
     _run,
+    _write_wav,
     encode,
     manifest_entry,
     synthesise,
@@ -328,14 +328,6 @@ def phrases() -> list[Phrase]:
 
 
 # -- voices ---------------------------------------------------------------------------------------
-
-
-def _write_wav(samples: np.ndarray, path: Path) -> None:
-    with wave.open(str(path), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(RATE)
-        handle.writeframes(np.asarray(samples, dtype="<i2").tobytes())
 
 
 def speak(voice: Recipe, text: str, stretch: float, work: Path) -> np.ndarray:

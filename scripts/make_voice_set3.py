@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -41,35 +40,26 @@ import tempfile
 import wave
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bot.voice._audio import encode_ogg  # noqa: E402
-from bot.voice._speak import EspeakSpeaker  # noqa: E402
+from make_voice_set import (
+    RATE,
+    ROOT,
+    Phrase,
+    Voice,
+    _read_wav,
+    _run,
+    _write_wav,
+    manifest_entry,
+    with_noise,
+    write_manifest,
+)
 
-
-def _first_set_maker() -> ModuleType:
-    """make_voice_set.py, for its Phrase, Voice, noise mixing and manifest writing."""
-    spec = importlib.util.spec_from_file_location(
-        "make_voice_set", Path(__file__).with_name("make_voice_set.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
-    if spec.name not in sys.modules:
-        sys.modules[spec.name] = module  # its dataclasses look it up by name
-        spec.loader.exec_module(module)
-    return module
-
-
-FIRST = _first_set_maker()
-Phrase = FIRST.Phrase
-Voice = FIRST.Voice
-RATE = FIRST.RATE
+from bot.voice._audio import encode_ogg
+from bot.voice._speak import EspeakSpeaker
 
 COMMITTED_SET = ROOT / "benchmarks" / "data" / "voice3"
 BITRATE = 16_000
@@ -166,7 +156,7 @@ OUT_OF_DOMAIN = [
 OOD_STEPS = ("initial-contact:danger", "initial-contact:history", "missing-child:status")
 
 
-def phrases() -> list[Any]:
+def phrases() -> list[Phrase]:
     """Every phrase of the set, in a fixed order."""
     out = []
     index = 0
@@ -186,18 +176,6 @@ def phrases() -> list[Any]:
     return out
 
 
-def _run(args: list[str]) -> None:
-    subprocess.run(args, check=True, capture_output=True)
-
-
-def _read_wav(path: Path) -> np.ndarray:
-    """A wave file as 16 kHz mono 16-bit samples (sox resamples)."""
-    out = path.with_suffix(".16k.wav")
-    _run(["sox", str(path), "-r", str(RATE), "-c", "1", "-b", "16", str(out)])
-    with wave.open(str(out)) as handle:
-        return np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2").copy()
-
-
 _HIBARI = """
 import sys
 from hibari import Hibari
@@ -207,7 +185,7 @@ voice.save(sys.argv[1], sys.argv[2], speed=float(sys.argv[3]), seed=7)
 """
 
 
-def synthesise(voice: Any, text: str, stretch: float, work: Path, hibari: str) -> np.ndarray:
+def synthesise(voice: Voice, text: str, stretch: float, work: Path, hibari: str) -> np.ndarray:
     """The text in this voice at this speed, as 16 kHz mono samples."""
     wav = work / "said.wav"
     if voice.synthesiser == "hibari":
@@ -220,11 +198,7 @@ def synthesise(voice: Any, text: str, stretch: float, work: Path, hibari: str) -
         seed=13,
     )
     samples, rate = speaker.synthesise(text)
-    with wave.open(str(wav), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(rate)
-        handle.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+    _write_wav(samples, wav, rate)
     return _read_wav(wav)
 
 
@@ -253,17 +227,13 @@ def noise_beds(work: Path) -> dict[str, np.ndarray]:
 def through_room(samples: np.ndarray, work: Path) -> np.ndarray:
     """The phone a metre or two away in a hard room: sox's reverb, the level kept."""
     dry, wet = work / "dry.wav", work / "wet.wav"
-    with wave.open(str(dry), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(RATE)
-        handle.writeframes(samples.astype("<i2").tobytes())
+    _write_wav(samples, dry)
     _run(["sox", str(dry), str(wet), "reverb", "60", "50", "70", "gain", "-n", "-3"])
     with wave.open(str(wet)) as handle:
         return np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2").copy()
 
 
-def clips() -> Iterator[tuple[int, Any, Any, str, str, str, str]]:
+def clips() -> Iterator[tuple[int, Phrase, Voice, str, str, str, str]]:
     """Each phrase once per voice; speed, noise, its kind and the channel rotate."""
     speeds = list(SPEEDS)
     for p_index, phrase in enumerate(phrases()):
@@ -325,17 +295,17 @@ def main(argv: list[str] | None = None) -> None:
                 speech = through_room(speech, work)
             snr = None if noise == "clean" else float(noise.split()[0])
             seed = int(hashlib.sha256(f"{p_index}:{voice.name}".encode()).hexdigest()[:8], 16)
-            noisy = FIRST.with_noise(speech, beds[kind] if snr else None, snr, seed)
+            noisy = with_noise(speech, beds[kind] if snr else None, snr, seed)
             rate = LOW_BITRATE if channel == "lowrate" else BITRATE
             data = encode_ogg(noisy, RATE, bit_rate=rate)
             name = f"{p_index:03d}-{voice.name}.ogg"
             (out / name).write_bytes(data)
             total += len(data)
-            entry = FIRST.manifest_entry(name, phrase, voice, speed, noise, kind)
+            entry = manifest_entry(name, phrase, voice, speed, noise, kind)
             entry["channel"] = channel
             entries.append(entry)
         print(f"{len(entries)} clips, {total / 1e6:.2f} MB", file=sys.stderr)
-    FIRST.write_manifest(
+    write_manifest(
         entries,
         out,
         voices=VOICES,

@@ -1129,10 +1129,7 @@ class Matcher:
         shown = ranked[: self.OFFER_PLACE + 1]
         if any(second in self.entries[index].topics for _, index in shown):
             return ranked
-        offered = next(
-            (pair for pair in ranked if second in self.entries[pair[1]].topics),
-            (0.0, self._topic_home[second]) if second in self._topic_home else None,
-        )
+        offered = self._topic_entry(ranked, second)
         if offered is None:
             return ranked
         kept = {first, second}
@@ -1179,10 +1176,7 @@ class Matcher:
             or belief < (self.LONG_LEARNT_LEADS_AT if long else self.LEARNT_LEADS_AT)
         ):
             return status, ranked
-        lead = next(
-            (pair for pair in ranked if topic in self.entries[pair[1]].topics),
-            (0.0, self._topic_home[topic]) if topic in self._topic_home else None,
-        )
+        lead = self._topic_entry(ranked, topic)
         if lead is None:
             return status, ranked
         if lead != ranked[0]:
@@ -1223,14 +1217,18 @@ class Matcher:
         shown = ranked[: self.OFFER_PLACE + 1]
         if any(topic in self.entries[index].topics for _, index in shown):
             return ranked
-        offered = next(
-            (pair for pair in ranked if topic in self.entries[pair[1]].topics),
-            (0.0, self._topic_home[topic]) if topic in self._topic_home else None,
-        )
+        offered = self._topic_entry(ranked, topic)
         if offered is None:
             return ranked
         rest = [pair for pair in ranked[self.OFFER_PLACE :] if pair != offered]
         return [*ranked[: self.OFFER_PLACE], offered, *rest]
+
+    def _topic_entry(self, ranked: list[tuple[float, int]], topic: str) -> tuple[float, int] | None:
+        """The best-scored entry of ``topic``, or the topic's own entry if none scored."""
+        return next(
+            (pair for pair in ranked if topic in self.entries[pair[1]].topics),
+            (0.0, self._topic_home[topic]) if topic in self._topic_home else None,
+        )
 
     def _unrivalled(
         self,
