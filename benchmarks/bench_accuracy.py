@@ -22,10 +22,11 @@ The product is judged on a held-out set of officers' messages that the project n
   in the afternoon of that day, ``blind11`` and ``blind12`` in the evening, ``blind13`` and
   ``blind14`` on 4 December 2026, ``blind18`` (long situations) that evening, ``blind19``
   (the same kind, by another writer) that night and ``blind21`` (the same kind, by a third
-  writer) on 5 December 2026;
-* ``blind15``, ``blind16``, ``blind17`` (terms and roles officers half-know), ``blind20`` (a
-  whole shift, every way of asking) and ``blind22`` (beliefs to check, situations and keyword
-  searches, as ``blind15``, by another writer): sealed: their
+  writer) on 5 December 2026, ``blind17`` (terms and roles officers half-know) and ``blind23``
+  (long situations, a fourth writer) early on 5 December 2026;
+* ``blind15``, ``blind16``, ``blind20`` (a whole shift, every way of asking), ``blind22``
+  (beliefs to check, situations and keyword searches, as ``blind15``, by another writer),
+  ``blind24`` (long situations) and ``blind25`` (terms, as ``blind17``): sealed: their
   failures are counted but neither printed nor saved unless ``--unseal`` is given, so whoever
   tunes the base can run this script as usual and still not see which of its messages fail
   (``--read`` measures the read sets only);
@@ -102,8 +103,11 @@ SETS: dict[str, Path] = {
 # kind, measured in totals twice) that night, blind21 (long situations, measured in totals
 # three times) on 5 December: read since. blind23 and blind24 (long situations at length, two
 # writers) and blind25 (terms officers half-know, as blind17) were written blind that day.
+# blind17 (terms, measured in totals over seven rounds) and blind23 (long situations, measured
+# in totals twice) were unsealed on the early morning of 5 December 2026 for the terms and
+# long-situation work; blind25 and blind24 judge those kinds.
 SEALED: frozenset[str] = frozenset(
-    {"blind15", "blind16", "blind17", "blind20", "blind22", "blind23", "blind24", "blind25"}
+    {"blind15", "blind16", "blind20", "blind22", "blind24", "blind25"}
 )
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
@@ -127,6 +131,8 @@ READ_SETS: tuple[str, ...] = (
     "blind18",
     "blind19",
     "blind21",
+    "blind17",
+    "blind23",
 )
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "accuracy.json"
 LIMIT = 3
