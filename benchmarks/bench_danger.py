@@ -56,7 +56,9 @@ Sets (``benchmarks/data`` unless said):
   when reading it was tried: regenerating the danger examples with it cost three catches on
   the other read sets, so they were not regenerated); ``ao`` (the same kind and brief, a fifth
   writer): written blind later that day and SEALED, judging with ``ak`` the rounds that read
-  ``an``;
+  ``an``; ``ap`` (the same kind, a sixth writer: a running account of a live job, from before
+  to now, where the newest part decides): written blind early on 5 December 2026 and SEALED,
+  first measured on the round that reads ``an`` properly;
 * ``v``: written blind on 3 December 2026, measured once by the lead, then read: the
   validation set the learnt danger opinion's thresholds were chosen on.
 
@@ -130,8 +132,9 @@ SETS: dict[str, Path] = {
     "am": DATA / "danger_blind_am.yaml",
     "an": DATA / "danger_blind_an.yaml",
     "ao": DATA / "danger_blind_ao.yaml",
+    "ap": DATA / "danger_blind_ap.yaml",
 }
-SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak", "ao"}
+SEALED = {"b", "u", "y", "z", "aa", "ab", "ae", "ai", "aj", "ak", "ao", "ap"}
 NOW = 1_700_000_100.0
 
 
