@@ -26,7 +26,8 @@ The product is judged on a held-out set of officers' messages that the project n
   (long situations, a fourth writer) early on 5 December 2026;
 * ``blind15``, ``blind16``, ``blind20`` (a whole shift, every way of asking), ``blind22``
   (beliefs to check, situations and keyword searches, as ``blind15``, by another writer),
-  ``blind24`` (long situations) and ``blind25`` (terms, as ``blind17``): sealed: their
+  ``blind24`` and ``blind26`` (long situations, two more writers) and ``blind25`` (terms, as
+  ``blind17``): sealed: their
   failures are counted but neither printed nor saved unless ``--unseal`` is given, so whoever
   tunes the base can run this script as usual and still not see which of its messages fail
   (``--read`` measures the read sets only);
@@ -94,6 +95,7 @@ SETS: dict[str, Path] = {
     "blind23": ROOT / "benchmarks" / "data" / "blind23_utterances.yaml",
     "blind24": ROOT / "benchmarks" / "data" / "blind24_utterances.yaml",
     "blind25": ROOT / "benchmarks" / "data" / "blind25_utterances.yaml",
+    "blind26": ROOT / "benchmarks" / "data" / "blind26_utterances.yaml",
 }
 # Sets whose failures stay hidden by default: reading them would spend the set's blindness.
 # blind3, blind4 and blind5 were unsealed on 3 December 2026 for the knowledge work, blind7 and
@@ -105,9 +107,10 @@ SETS: dict[str, Path] = {
 # writers) and blind25 (terms officers half-know, as blind17) were written blind that day.
 # blind17 (terms, measured in totals over seven rounds) and blind23 (long situations, measured
 # in totals twice) were unsealed on the early morning of 5 December 2026 for the terms and
-# long-situation work; blind25 and blind24 judge those kinds.
+# long-situation work; blind25 and blind24 judge those kinds. blind26 (long situations, a third
+# writer, rambling with the question first or last) was written blind that morning.
 SEALED: frozenset[str] = frozenset(
-    {"blind15", "blind16", "blind20", "blind22", "blind24", "blind25"}
+    {"blind15", "blind16", "blind20", "blind22", "blind24", "blind25", "blind26"}
 )
 # Sets read for development, and only those: what the learnt second opinion learns from
 # (scripts/gather_questions.py, benchmarks/bench_learnt.py). A sealed set is never learnt from.
