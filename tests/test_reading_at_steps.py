@@ -1320,3 +1320,70 @@ def test_half_past_as_a_speech_recogniser_writes_it(
     recorded, replies = _recorded(engine, at, where, said)
     assert recorded == [band], replies
     assert ":30" in replies
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "ticked"),
+    [
+        # a tick list read aloud: each option followed by its yes or no
+        ("missing-child/risk-factors", "in care yes missing before no", ("in-care",)),
+        ("record-check/fact-opinion", "facts yes opinions no", ("facts",)),
+        ("record-check/fact-opinion", "opinions no facts yes", ("facts",)),
+        ("initial-contact/advice", "sarge yes mash no", ("supervisor",)),
+        # twins: the options named with no yes or no are all ticked
+        ("missing-child/risk-factors", "in care, missing before", ("missing-before", "in-care")),
+        ("initial-contact/advice", "told sarge and mash", ("supervisor", "specialist")),
+    ],
+)
+def test_an_option_said_no_to_aloud_is_not_ticked(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, ticked: tuple[str, ...]
+) -> None:
+    state, replies = _step(engine, at[where], said)
+    assert state.pending == ticked, replies
+
+
+@pytest.mark.parametrize(
+    "said", ["none as far as i know", "not that i know of", "none that we know of"]
+)
+def test_none_said_softly_is_none_of_these(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    recorded, replies = _recorded(engine, at, "missing-child/risk-factors", said)
+    assert recorded == ["none"], replies
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("will go in end of shift", "yes"),  # this shift
+        ("will go in", "yes"),
+        ("going in this shift", "yes"),
+        # twins: going in, but not this shift, is not yet
+        ("will go in tomorrow", "no"),
+        ("going in tomorrow", "no"),
+        ("going in next shift", "no"),
+        ("will go in when i get back", "no"),
+    ],
+)
+def test_a_referral_going_in_this_shift_or_later(
+    engine: Engine, at: dict[str, Conversation], said: str, outcome: str
+) -> None:
+    recorded, replies = _recorded(engine, at, "referral/submitted", said)
+    assert recorded == [outcome], replies
+
+
+@pytest.mark.parametrize("said", ["07700900123", "07700 900123", "12032011"])
+def test_a_long_number_at_an_age_is_never_said_back(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    """A phone number typed at the age was said back as '7.7009e+09': personal data, mangled."""
+    recorded, replies = _recorded(engine, at, "child-in-custody/age", said)
+    assert recorded == [] and "That long number doesn't look right" in replies, replies
+    assert "7700" not in replies and "900123" not in replies and "e+" not in replies
+
+
+def test_a_short_number_out_of_range_is_said_back() -> None:
+    """The twin: '200' as an age is said back, so the officer sees the slip."""
+    assert read_age("200", least=0, most=120).retry == (
+        "200 doesn't look right here: give the number in years."
+    )

@@ -744,3 +744,35 @@ def read_confirm(
 ) -> str | None:
     """Yes, no or unsure from a short answer, or None if it reads as neither (or is mixed)."""
     return read_yes_no(text, extra, phrases).outcome
+
+
+_SAID_YES = frozenset({"yes", "yeah", "yep", "yup", "y"})
+_SAID_NO = frozenset({"no", "nope", "nah", "n"})
+
+
+def without_parts_said_no(said: str) -> str:
+    """An answer with the parts given a spoken "no" taken out: "in care yes missing before no".
+
+    A speech recogniser writes a tick list read aloud with no commas, each option followed by
+    its yes or no. Only a "no" that ends the message, or is followed by another bare yes or no
+    (a list of pairs), closes a part: "in care no longer" is no pair.
+    """
+    heard = said.split()
+    marks = [at for at, word in enumerate(heard) if word in _SAID_YES | _SAID_NO]
+    closing = [
+        at
+        for at in marks
+        if at > 0 and heard[at] in _SAID_NO and (at == len(heard) - 1 or at != marks[-1])
+    ]
+    if not closing:
+        return said
+    kept: list[str] = []
+    part: list[str] = []
+    for at, word in enumerate(heard):
+        if at in marks:
+            if word in _SAID_YES or at not in closing:
+                kept += part
+            part = []
+        else:
+            part.append(word)
+    return " ".join(kept + part)

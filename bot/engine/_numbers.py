@@ -835,6 +835,10 @@ def _apparent(said: str) -> str | None:
     return None
 
 
+LONGEST_SAID_BACK = 1000
+"""A number outside a question's range is said back only below this: a longer one may be a
+phone number, a date of birth run together or a crime reference."""
+
 AGE_BEFORE = word_list(_NUMBERS.age_before)
 AGE_AFTER = word_list(_NUMBERS.age_after)
 _ONE_A_CHILD = re.compile(
@@ -951,7 +955,10 @@ def read_age(
         value -= 1
     outside = (least is not None and value < least) or (most is not None and value > most)
     if outside:
+        # A long number is a phone number or a reference more often than a slip: it is not
+        # said back ("7.7009e+09"), so personal data typed here never comes back in a reply.
+        said_back = f"{value:g}" if value < LONGEST_SAID_BACK else "That long number"
         return AgeReading(
-            None, retry=f"{value:g} doesn't look right here: give the number in {unit}."
+            None, retry=f"{said_back} doesn't look right here: give the number in {unit}."
         )
     return AgeReading(value, shown=shown)
