@@ -1387,3 +1387,41 @@ def test_a_short_number_out_of_range_is_said_back() -> None:
     assert read_age("200", least=0, most=120).retry == (
         "200 doesn't look right here: give the number in years."
     )
+
+
+@pytest.mark.parametrize(
+    ("where", "said", "outcome"),
+    [
+        ("initial-contact/record", "✅", "yes"),  # a tick is done
+        ("initial-contact/record", "✔️", "yes"),
+        ("initial-contact/record", "❌", "no"),
+        ("missing-child/risk-factors", "❌", "none"),
+        # twins: a thumbs up answers no question, and a tick says nothing of danger
+        ("initial-contact/record", "👍", None),
+        ("initial-contact/danger", "✅", None),
+        ("initial-contact/danger", "👍🏽", None),
+    ],
+)
+def test_a_reply_of_only_an_emoji_is_read_as_its_words(
+    engine: Engine, at: dict[str, Conversation], where: str, said: str, outcome: str | None
+) -> None:
+    recorded, replies = _recorded(engine, at, where, said)
+    assert recorded == ([outcome] if outcome else []), replies
+    if outcome is None:
+        assert "didn't catch" in replies
+
+
+def test_a_thumbs_up_acknowledges_a_red_flag(engine: Engine, at: dict[str, Conversation]) -> None:
+    state, _ = _step(engine, at["initial-contact/danger"], "yes")
+    assert state.phase == "red_flag"
+    state, replies = _step(engine, state, "👍")
+    assert state.phase == "step" and state.step == "needs", replies
+
+
+@pytest.mark.parametrize("said", ["ok", "OK THANKS", "done", "👍", "ta"])
+def test_a_closing_word_at_the_menu_gets_a_word_back(
+    engine: Engine, at: dict[str, Conversation], said: str
+) -> None:
+    """'ok', 'done' or a thumbs up after a summary got "I didn't catch that"."""
+    state, replies = _step(engine, at["menu"], said)
+    assert replies.startswith("No problem. Anything else?") and state.phase == "menu", replies

@@ -90,6 +90,8 @@ class Answers(_Strict):
     everything: Phrases = ()
     everything_but: Phrases = ()
     """Words after "all" that leave the options named next out ("all except 3")."""
+    emoji: dict[str, Phrase] = Field(default_factory=dict)
+    """A reply of only an emoji, read as the words it stands for ("✅": done)."""
     other_part: Phrases = ()
     """Words naming the other of two ("the other one"): a no said of it after an answer about
     the first ("one was seen alone, the other wasn't") leaves part of the answer undone."""
