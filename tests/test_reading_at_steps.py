@@ -1186,12 +1186,12 @@ def test_a_flows_name_that_answers_here_or_names_this_flow_is_no_switch(
         # ... and its twin, a no said softly, is a no
         ("initial-contact/danger", "I wouldn't say so", "no"),
         ("record-check/urgent", "i wouldnt say so", "no"),
-        ("initial-contact/danger", "as far as i know no", "no"),
+        ("initial-contact/danger", "as far as im aware no", "no"),
         ("initial-contact/danger", "no weapons as far as we know", "no"),
         # a yes hoped or believed is not known: it goes on the follow-up list
         ("record-check/findable", "i hope so", "unsure"),
         ("record-check/author-date", "should do", "unsure"),
-        ("record-check/sharing", "yes as far as i know", "unsure"),
+        ("record-check/sharing", "i believe so", "unsure"),
         ("record-check/sharing", "yes", "yes"),
         # most of it is part still to do
         ("record-check/decisions", "mostly", "no"),
@@ -1343,7 +1343,7 @@ def test_an_option_said_no_to_aloud_is_not_ticked(
 
 
 @pytest.mark.parametrize(
-    "said", ["none as far as i know", "not that i know of", "none that we know of"]
+    "said", ["none that im aware of", "not that im aware of", "none as far as im aware"]
 )
 def test_none_said_softly_is_none_of_these(
     engine: Engine, at: dict[str, Conversation], said: str
