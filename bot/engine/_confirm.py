@@ -628,10 +628,68 @@ def read_yes_no(
     plain = _plain(
         said, compiled_labels, compiled_step, done, _clause_starts(text), for_child, under_way
     )
-    if plain.outcome in _BARE_ANSWERS and _later_clause_ends_in(text, _BARE_ANSWERS[plain.outcome]):
-        # "yes - name yes, time no": a part answered the other way is no plain answer.
+    if plain.outcome in _BARE_ANSWERS and (
+        _later_clause_ends_in(text, _BARE_ANSWERS[plain.outcome])
+        or _ends_in_the_other_answer(said, plain.outcome)
+    ):
+        # "yes - name yes, time no", and spoken with no commas, "mum yes LA no": a part
+        # answered the other way is no plain answer.
         return ConfirmReading(None, mixed=plain.outcome)
+    if plain.outcome is None and plain.mixed is None:
+        for outcome in _BARE_ANSWERS:
+            if _ends_in_the_other_answer(said, outcome):
+                # "kids words yes mums views no": the question's own words for each part
+                # disagree, and the answer given first is qualified by the one after.
+                return ConfirmReading(None, mixed=outcome)
+    if (plain.outcome == "yes" or (done and plain.outcome is None)) and _other_part_denied(said):
+        # "one was seen alone the other wasnt", "the older one yes the baby no": one of two
+        # done, the other not, is part of it still to do.
+        return ConfirmReading(None, mixed="yes")
     return plain
+
+
+OTHER_PART = word_list(_ANSWERS.other_part)
+_DENIALS = frozenset(
+    {word for word in NO_WORDS if " " not in word} - {"na", "none", "nothing", "unable"}
+) | {"wasn", "isn", "hasn", "didn", "weren", "aren", "haven"}
+"""Single words that deny what they follow ("wasnt", "not", "no"): "t" of "wasn t" aside."""
+_OTHER_REACH = 4
+"""How many words after "the other" its own no may stand ("the other one still hasnt")."""
+
+
+def _ends_in_the_other_answer(said: str, outcome: str) -> bool:
+    """Whether an answer with no commas ends in the other answer: "mum yes LA no".
+
+    A speech recogniser writes no commas, so the parts are told apart by a word that is no
+    answer standing between the two. "yes no" and "yeah nah" are idioms, read before this;
+    "no, not yet no" has answer words only, and is one answer said twice.
+    """
+    heard = said.split()
+    if len(heard) < 4 or heard[-1] not in _BARE_ANSWERS[outcome]:
+        return False
+    said_first = {"yes": _BARE_ANSWERS["no"], "no": _BARE_ANSWERS["yes"]}[outcome]
+    first = next((at for at, word in enumerate(heard) if word in said_first), None)
+    if first is None or first == len(heard) - 1:
+        return False
+    between = heard[first + 1 : -1]
+    plain_words = {*YES_WORDS, *NO_WORDS, *NOT_YET_WORDS, "not", "yet"}
+    return any(word not in plain_words for word in between)
+
+
+def _other_part_denied(said: str) -> bool:
+    """Whether, after something said of the first of two, the other is said to be not so.
+
+    "one was seen alone the other wasnt", "the older one yes the baby no". A no already said
+    of the first ("one wasnt seen, the other wasnt either") leaves nothing answered yes.
+    """
+    heard = said.split()
+    for start, end in spans(said, OTHER_PART):
+        before = heard[:start]
+        if not before or any(word in _DENIALS for word in before):
+            continue
+        if any(word in _DENIALS for word in heard[end : end + _OTHER_REACH]):
+            return True
+    return False
 
 
 _BARE_ANSWERS = {
@@ -686,3 +744,35 @@ def read_confirm(
 ) -> str | None:
     """Yes, no or unsure from a short answer, or None if it reads as neither (or is mixed)."""
     return read_yes_no(text, extra, phrases).outcome
+
+
+_SAID_YES = frozenset({"yes", "yeah", "yep", "yup", "y"})
+_SAID_NO = frozenset({"no", "nope", "nah", "n"})
+
+
+def without_parts_said_no(said: str) -> str:
+    """An answer with the parts given a spoken "no" taken out: "in care yes missing before no".
+
+    A speech recogniser writes a tick list read aloud with no commas, each option followed by
+    its yes or no. Only a "no" that ends the message, or is followed by another bare yes or no
+    (a list of pairs), closes a part: "in care no longer" is no pair.
+    """
+    heard = said.split()
+    marks = [at for at, word in enumerate(heard) if word in _SAID_YES | _SAID_NO]
+    closing = [
+        at
+        for at in marks
+        if at > 0 and heard[at] in _SAID_NO and (at == len(heard) - 1 or at != marks[-1])
+    ]
+    if not closing:
+        return said
+    kept: list[str] = []
+    part: list[str] = []
+    for at, word in enumerate(heard):
+        if at in marks:
+            if word in _SAID_YES or at not in closing:
+                kept += part
+            part = []
+        else:
+            part.append(word)
+    return " ".join(kept + part)

@@ -11,6 +11,7 @@ lets the golden transcripts pin the behaviour down.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -93,7 +94,7 @@ from bot.engine._steps import (
 )
 from bot.engine._summary import condition_holds, render_summary, step_label, summary_data
 from bot.engine._turn import MESSAGE_LIMIT, Turn, say_card, say_full_card, sources
-from bot.engine._words import CLAUSE_BREAK, words
+from bot.engine._words import CLAUSE_BREAK, emoji_said, words
 from bot.knowledge import KnowledgeBase, one_message, warm_up
 
 MENU = "menu"
@@ -318,6 +319,8 @@ class Engine:
         if self.is_expired(state, now):
             return self._result(before, self._expire(state, turn), turn, now)
         state = state.with_changes(expires_at=now + state.idle_seconds)
+        if isinstance(event, Text) and (said := emoji_said(event.text)) != event.text:
+            event = dataclasses.replace(event, text=said)  # "✅" alone is "done"
         with one_message():  # the message is split into words once, however often it is read
             state = self._handle(state, event, turn)
         return self._result(before, self._remember_cards(state, turn), turn, now)

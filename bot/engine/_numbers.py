@@ -181,6 +181,10 @@ def _clock(said: list[str], at: int) -> tuple[int, int, int] | None:
     word = said[at] if at < len(said) else ""
     if word == "half" and (hour := number(at + 1, 12)) is not None:
         return hour, 30, 2  # British "half 3" is 3:30
+    if word == "half" and at + 2 < len(said) and said[at + 1] == "past":
+        hour = number(at + 2, 12)
+        if hour is not None:
+            return hour, 30, 3  # "half past ten", as a speech recogniser writes it
     if word == "quarter" and at + 2 < len(said) and said[at + 1] in ("past", "to"):
         hour = number(at + 2, 12)
         if hour is not None:
@@ -831,6 +835,54 @@ def _apparent(said: str) -> str | None:
     return None
 
 
+LONGEST_SAID_BACK = 1000
+"""A number outside a question's range is said back only below this: a longer one may be a
+phone number, a date of birth run together or a crime reference."""
+
+AGE_BEFORE = word_list(_NUMBERS.age_before)
+AGE_AFTER = word_list(_NUMBERS.age_after)
+_ONE_A_CHILD = re.compile(
+    r"\b({})\s+(?:one|1)\b".format(
+        "|".join(re.escape(word.lower()) for word in _NUMBERS.one_is_a_child_after) or "(?!)"
+    ),
+    re.IGNORECASE,
+)
+
+
+_ONE_AS_A_WORD = {said.lower(): meant for said, meant in _NUMBERS.one_as_a_word.items()}
+"""Read from the text as typed: :func:`words` would already have made "one" a 1."""
+_ONE_AS_A_WORD_SAID = re.compile(
+    r"\b({})\b".format("|".join(map(re.escape, _ONE_AS_A_WORD)).replace("\\ ", r"\s+") or "(?!)"),
+    re.IGNORECASE,
+)
+
+
+def _one_is_a_child(text: str) -> str:
+    """Read "the older one is 15" and "no one knows" with "one" a child or nobody, never 1."""
+    text = _ONE_AS_A_WORD_SAID.sub(lambda m: _ONE_AS_A_WORD[" ".join(m[1].lower().split())], text)
+    return _ONE_A_CHILD.sub(lambda m: f"{m[1]} child", text)
+
+
+def _age_stated(text: str) -> str | None:
+    """The words giving the age where an answer holds other numbers too ("flat 9, aged 15").
+
+    Only an age said with its own words ("aged 15", "15 years old") is picked out of the rest:
+    a house number or a phone number must never be read as the child's age.
+    """
+    heard = _duration_words(text)
+    numbers = [at for at, word in enumerate(heard) if _number(word) is not None]
+    if len(numbers) < 2:
+        return None
+    for at in numbers:
+        after = " ".join(heard[at + 1 : at + 4])
+        if any(after == cue or after.startswith(cue + " ") for cue in AGE_AFTER):
+            return " ".join(heard[at : at + 3])
+        before = " ".join(heard[max(0, at - 2) : at])
+        if any(before == cue or before.endswith(" " + cue) for cue in AGE_BEFORE):
+            return f"aged {heard[at]}"
+    return None
+
+
 def read_age(
     text: str,
     now: float | None = None,
@@ -852,9 +904,13 @@ def read_age(
         corrected = read_age(after, now, least=least, most=most, unit=unit)
         if corrected.value is not None or corrected.retry is not None:
             return corrected
-    text = _fractions(text)
+    text = _one_is_a_child(_fractions(text))
     said = words(text)
     heard = said.split()
+    stated = _age_stated(text) if unit == "years" else None
+    if stated is not None:
+        # "lives at 14 Acacia Avenue, aged 15": the age said as an age, not the house number.
+        return read_age(stated, now, least=least, most=most, unit=unit)
     looked = _apparent(_time_words(text))
     if looked is not None:
         # "says hes 18 but looks about 15": the age they appear is the one asked for, and
@@ -899,7 +955,10 @@ def read_age(
         value -= 1
     outside = (least is not None and value < least) or (most is not None and value > most)
     if outside:
+        # A long number is a phone number or a reference more often than a slip: it is not
+        # said back ("7.7009e+09"), so personal data typed here never comes back in a reply.
+        said_back = f"{value:g}" if value < LONGEST_SAID_BACK else "That long number"
         return AgeReading(
-            None, retry=f"{value:g} doesn't look right here: give the number in {unit}."
+            None, retry=f"{said_back} doesn't look right here: give the number in {unit}."
         )
     return AgeReading(value, shown=shown)

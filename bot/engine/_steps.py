@@ -24,6 +24,7 @@ from bot.engine._confirm import (
     part_not_done,
     read_confirm,
     read_yes_no,
+    without_parts_said_no,
 )
 from bot.engine._effects import Button
 from bot.engine._menu import Menu
@@ -484,7 +485,14 @@ def _read_checklist(
         found = (
             [ids[i] for i in indexes]
             if indexes is not None
-            else list(read_points(text, step_words.points, actions=step.purpose == "done").covered)
+            else list(
+                read_points(
+                    # "in care yes missing before no": what was said no to is not ticked
+                    text if (kept := without_parts_said_no(said)) == said else kept,
+                    step_words.points,
+                    actions=step.purpose == "done",
+                ).covered
+            )
         )
         if not found and _all_said(said):
             found = list(ids)

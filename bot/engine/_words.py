@@ -19,6 +19,23 @@ from bot.language import english, load_common_words
 
 LANGUAGE = english()
 
+EMOJI: dict[str, str] = dict(LANGUAGE.answers.emoji)
+_SKIN_TONES_AND_JOINERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")
+
+
+def emoji_said(text: str) -> str:
+    """A reply of only emoji ("✅", "👍👍") as the words they stand for; other text as it is.
+
+    The words are then read as any typed answer is. Emoji in a longer message are left alone:
+    "👍 mum told" is read as its words.
+    """
+    plain = "".join(_SKIN_TONES_AND_JOINERS.sub("", text).split())
+    meant = {EMOJI.get(mark) for mark in plain}
+    if plain and None not in meant and len(meant) == 1:
+        return str(meant.pop())
+    return text
+
+
 ENGLISH_WORDS = load_common_words()
 """Everyday English words (language/en/common_words.txt), read once: one of them is never taken
 for a typo of another ("sound" is not "wound", "calmer" is not "calmed")."""

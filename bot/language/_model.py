@@ -90,6 +90,11 @@ class Answers(_Strict):
     everything: Phrases = ()
     everything_but: Phrases = ()
     """Words after "all" that leave the options named next out ("all except 3")."""
+    emoji: dict[str, Phrase] = Field(default_factory=dict)
+    """A reply of only an emoji, read as the words it stands for ("✅": done)."""
+    other_part: Phrases = ()
+    """Words naming the other of two ("the other one"): a no said of it after an answer about
+    the first ("one was seen alone, the other wasn't") leaves part of the answer undone."""
 
     @model_validator(mode="after")
     def _yes_is_not_no(self) -> Answers:
@@ -200,6 +205,15 @@ class Numbers(_Strict):
     """Words before an age not reached yet ("turns 18 tomorrow", "will be 17"): one less now."""
     age_soon: Phrases = ()
     """Words after an age not reached yet ("18 next week"): one less now."""
+    age_before: Phrases = ()
+    """Words said just before an age ("aged 15"): the number the answer gives as the age,
+    whatever other numbers it holds ("flat 9, aged 15")."""
+    age_after: Phrases = ()
+    """Words said just after an age ("15 years old", "15yo"), as ``age_before``."""
+    one_is_a_child_after: Phrases = ()
+    """Words after which "one" is a child, not a number ("the older one is 15")."""
+    one_as_a_word: dict[Phrase, Phrase] = Field(default_factory=dict)
+    """Phrases where "one" is no number, and what they are read as ("no one knows": nobody)."""
     reported_times: Phrases = ()
     """Words giving someone's guess at a clock time ("mum reckons half 9"): read as "since"."""
     opener_times: Phrases = ()
