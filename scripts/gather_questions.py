@@ -7,6 +7,10 @@ are never gathered, so they still measure the product on words it never learnt f
 after a read set changes:
 
     .venv/bin/python scripts/gather_questions.py
+    .venv/bin/python benchmarks/choose_gates.py --write
+
+then choose the learnt opinion's gates again (the second line, knowledge/gates.yaml): they fit
+the belief it learnt from the old questions, and one more set shifts that belief.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def main() -> int:
     lines.append("off_topic:")
     lines += [f"  - {_quoted(text)}" for text in off_topic]
     OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {OUTPUT}")
+    print(f"wrote {OUTPUT}; now choose the gates again: benchmarks/choose_gates.py --write")
     return 0
 
 

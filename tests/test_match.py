@@ -353,14 +353,14 @@ READ_SETS = {
     # Since 3 December 2026 these sets are also what the learnt second opinion is trained on
     # (knowledge/questions.yaml), so the confident-and-right floors are in-sample; the
     # leave-one-set-out figures (benchmarks/bench_learnt.py) are in benchmarks/README.md.
-    "dev": (DATA / "dev_utterances.yaml", None, 1, 1, 0.0, None),
+    "dev": (DATA / "dev_utterances.yaml", None, 1, 0.96, 0.0, None),
     # 3 December 2026, officers' words added to entries' terms: extra's confident-and-right
     # floor 0.98 -> 0.95 and blind6's 0.82 -> 0.81, as two-topic questions are now offered as
     # a choice of right entries (ambiguous, never wrong); top-3 floors raised. Back to 1.0
     # with blind9 and blind10 learnt from and the learnt opinion's agreement (seventh round).
-    "extra": (DATA / "extra_utterances.yaml", "utterances", 1.0, 1.0, 0.0, 1.0),
+    "extra": (DATA / "extra_utterances.yaml", "utterances", 1, 1, 0.0, 1.0),
     # Blind sets already read for development: no longer blind, still worth holding.
-    "blind": (BLIND / "blind_utterances.yaml", "utterances", 1, 0.98, 0.0, 0.90),
+    "blind": (BLIND / "blind_utterances.yaml", "utterances", 1, 0.97, 0.0, 0.90),
     "blind2": (BLIND / "blind2_utterances.yaml", "utterances", 1, 0.96, 0.0, 0.92),
     # blind3, blind4 and blind5 were sealed until 3 December 2026, blind7 and blind8 until
     # later that day, blind9 and blind10 until that afternoon (their last sealed measures are
@@ -371,18 +371,18 @@ READ_SETS = {
     # at 0.99 or 1.0 in-sample since the learnt opinion offers its first topic third (eighth
     # round); blind9's and blind10's confident-and-right floors came down (0.89 -> 0.88, 0.84
     # -> 0.81) when blind11 and blind12 were learnt from, before any rule of that round.
-    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 1, 0.97, 0.0, 0.93),
-    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 1, 0.96, 0.0, 0.85),
+    "blind3": (BLIND / "blind3_utterances.yaml", "utterances", 1, 0.96, 0.0, 0.93),
+    "blind4": (BLIND / "blind4_utterances.yaml", "utterances", 1, 0.95, 0.0, 0.85),
     "blind5": (BLIND / "blind5_utterances.yaml", "utterances", 1, 0.9, 0.0, 0.90),
     # blind6 was first measured (before any tuning) at 0.033 confidently wrong.
-    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 1, 0.9, 0.0, 0.83),
-    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 0.99, 0.92, 0.0, 0.76),
-    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 1, 0.91, 0.004, 1.0),
-    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 1, 0.94, 0.0, 0.96),
-    "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1, 0.9, 0.004, 0.90),
+    "blind6": (BLIND / "blind6_utterances.yaml", "utterances", 0.99, 0.91, 0.0, 0.83),
+    "blind7": (BLIND / "blind7_utterances.yaml", "utterances", 0.99, 0.91, 0.0, 0.76),
+    "blind8": (BLIND / "blind8_utterances.yaml", "utterances", 1, 0.91, 0.0, 1.0),
+    "blind9": (BLIND / "blind9_utterances.yaml", "utterances", 1, 0.92, 0.0, 0.96),
+    "blind10": (BLIND / "blind10_utterances.yaml", "utterances", 1, 0.88, 0.0, 0.90),
     # blind11 and blind12 were sealed until the evening of 3 December 2026 (their last sealed
     # measures are in benchmarks/README.md); they have no negatives.
-    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.91, 0.0, None),
+    "blind11": (BLIND / "blind11_utterances.yaml", "utterances", 0.99, 0.9, 0.0, None),
     "blind12": (BLIND / "blind12_utterances.yaml", "utterances", 1, 0.89, 0.0, None),
     # blind13 and blind14 were sealed until 4 December 2026 (last sealed measures, top-3;
     # confident and right; confident and wrong: blind13 0.943; 0.770; 0.026, blind14 0.984;
@@ -404,8 +404,8 @@ READ_SETS = {
     # a choice of its two right entries), blind13's top-3 0.99 -> 0.98, and one confident wrong
     # answer in-sample on blind8 and on blind13 (ceiling 0.0 -> 0.004; left out, blind8 4 -> 3
     # and blind13 5 -> 2 wrong).
-    "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.99, 0.9, 0.004, None),
-    "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 1, 0.9, 0.0, None),
+    "blind13": (BLIND / "blind13_utterances.yaml", "utterances", 0.99, 0.9, 0.0, None),
+    "blind14": (BLIND / "blind14_utterances.yaml", "utterances", 1, 0.88, 0.0, None),
     # blind18 (long situations that never name the topic) was sealed until the evening of 4
     # December 2026 (last sealed measure: top-3 0.875, confident and right 0.449, confident and
     # wrong 0.034); it has no negatives. Learning from it, before any rule of that round, brought
@@ -417,7 +417,7 @@ READ_SETS = {
     # (``Matcher.LEARNT_TIE`` 1 -> 0, the other card named as related): confident-and-right
     # floors ratcheted to what every set scores in-sample (left out: 2,685 -> 2,706 right, 36
     # wrong), and blind13's top-3 0.98 -> 0.99.
-    "blind18": (BLIND / "blind18_utterances.yaml", "utterances", 0.99, 0.84, 0.0, None),
+    "blind18": (BLIND / "blind18_utterances.yaml", "utterances", 1, 0.85, 0.0, None),
     # blind19 (long situations, a third writer) was sealed until the night of 4 December 2026
     # (last sealed measure: top-3 0.814, confident and right 0.415, confident and wrong 0.035);
     # it has no negatives. Learning from it, before any other change, brought five older sets'
@@ -425,7 +425,7 @@ READ_SETS = {
     # -> 0.94, blind6 0.86 -> 0.85, blind9 0.90 -> 0.88; blind7's top-3 1.0 -> 0.99 and one
     # confident wrong answer on blind10, ceiling 0.0 -> 0.004); left out one set at a time the
     # eighteen sets answer 2,838 of 3,710 confidently and rightly (top-3 3,573), 44 wrongly.
-    "blind19": (BLIND / "blind19_utterances.yaml", "utterances", 1, 0.84, 0.0, None),
+    "blind19": (BLIND / "blind19_utterances.yaml", "utterances", 1, 0.81, 0.0, None),
     # blind21 (long situations, another writer) was sealed until 5 December 2026 (last
     # sealed measure: top-3 0.927, confident and right 0.492, confident and wrong 0.031); it has
     # no negatives. Learning from it, before any other change, brought four older sets' floors
@@ -444,7 +444,23 @@ READ_SETS = {
     # every set; in-sample the learnt opinion has read these very questions (its first entry is
     # right for 0.97 to 1.0 of them), so the left-out figures in benchmarks/README.md are the
     # ones to judge by.
-    "blind21": (BLIND / "blind21_utterances.yaml", "utterances", 1, 0.8, 0.0, None),
+    "blind21": (BLIND / "blind21_utterances.yaml", "utterances", 1, 0.81, 0.0, None),
+    # blind17 (terms and roles officers half-know) and blind23 (long situations, 20-60 words, a
+    # fourth writer) were sealed until 5 December 2026 (last sealed measures, top-3; confident
+    # and right; confident and wrong: blind17 0.955; 0.777; 0.007, blind23 0.903; 0.554;
+    # 0.026); neither has negatives. Learning from them (4,508 labelled questions, not 3,970)
+    # shifted the learnt belief, and in-sample floors fell by one to eight messages (confident
+    # and right: dev 1.0 -> 0.96 (one message), blind 0.98 -> 0.97, blind3 0.97 -> 0.96, blind4
+    # 0.96 -> 0.95 (one message), blind7 0.92 -> 0.91,
+    # blind9 0.94 -> 0.92, blind10 0.90 -> 0.88, blind11 0.91 -> 0.90, blind14 0.90 -> 0.88,
+    # blind19 0.84 -> 0.81; blind6's top-3 1.0 -> 0.99, one message) while blind18's and
+    # blind21's rose and no read set answers confidently and wrongly in-sample any more. Left
+    # out one set at a time, the figures that estimate the sealed sets, the twenty-one sets
+    # give 4,355 / 3,493 / 58 of 4,508 with the gates chosen on nineteen, which the gates
+    # chosen again on twenty-one (benchmarks/choose_gates.py, nested) did not beat: see
+    # benchmarks/README.md, "Gates chosen again with every set learnt".
+    "blind17": (BLIND / "blind17_utterances.yaml", "utterances", 0.99, 0.88, 0.0, None),
+    "blind23": (BLIND / "blind23_utterances.yaml", "utterances", 0.98, 0.81, 0.0, None),
 }
 
 
@@ -912,3 +928,39 @@ def test_a_runner_up_the_full_text_favours_gains_ground(small: Matcher) -> None:
     explanation = small.explain("keep the child safe at home", limit=3)
     neglect = next(score for score in explanation.scores if score.entry.id == "neglect")
     assert neglect.score > _own(neglect, explanation.kept)
+
+
+def _checklist_points() -> list[tuple[str, str]]:
+    """(point's label, the card it names) for every checklist point of the shipped flows."""
+    points: list[tuple[str, str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("label"), str) and isinstance(node.get("knowledge"), str):
+                points.append((node["label"], node["knowledge"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted((ROOT / "conversations").glob("*.yaml")):
+        walk(read_yaml(path.read_text(encoding="utf-8")))
+    return points
+
+
+@pytest.mark.parametrize(("label", "card"), _checklist_points())
+def test_asking_what_a_checklist_point_means_offers_its_card(
+    shipped: KnowledgeBase, label: str, card: str
+) -> None:
+    """Asked mid-flow, "whats a safe adult" is looked up (docs/review-2026-12-07.md): the card
+    the point names must be among those shown, not "Is a 17-year-old a child?" for "adult"."""
+    result = shipped.search(f"whats {label.lower()}", limit=3)
+    assert card in [match.entry.id for match in result.matches]
+
+
+def test_asking_what_a_safe_adult_is_shows_the_immediate_needs_card_first(
+    shipped: KnowledgeBase,
+) -> None:
+    result = shipped.search("whats a safe adult", limit=3)
+    assert result.matches[0].entry.id == "immediate-needs"
