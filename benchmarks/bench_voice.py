@@ -3,7 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python benchmarks/bench_voice.py [--set voice|voice2|voice3] [--split tune|held-out]
-        [--recogniser NAME] [--output PATH] [--quiet]
+        [--recogniser NAME] [--output PATH] [--quiet] [--adaptation MLLR_FILE]
 
 Every clip of the committed voice set (``benchmarks/data/voice/``, made by
 ``scripts/make_voice_set.py``: eight voices from festival, flite and espeak-ng, three speeds,
