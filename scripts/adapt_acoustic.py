@@ -162,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="only clips at this level: clean, 20, 10 (repeatable; default all)",
     )
+    parser.add_argument(
+        "--shift-only",
+        action="store_true",
+        help="move the means only (no rotation or scaling): fewer figures to fit to few voices",
+    )
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--keep", type=Path, help="keep the working folder here")
     args = parser.parse_args(argv)
@@ -215,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             SPHINXTRAIN / "mllr_solve",
             *("-meanfn", model / "means", "-varfn", model / "variances"),
             *("-outmllrfn", args.output, "-accumdir", accum),
+            *(("-mllrmult", "no") if args.shift_only else ()),
         )
         print(f"wrote {args.output} ({args.output.stat().st_size} bytes)")
     finally:
