@@ -3,7 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python benchmarks/bench_voice.py [--set voice|voice2|voice3] [--split tune|held-out]
-        [--recogniser NAME] [--output PATH] [--quiet]
+        [--recogniser NAME] [--output PATH] [--quiet] [--adaptation MLLR_FILE]
 
 Every clip of the committed voice set (``benchmarks/data/voice/``, made by
 ``scripts/make_voice_set.py``: eight voices from festival, flite and espeak-ng, three speeds,
@@ -227,11 +227,15 @@ def reference(text: str) -> str:
     return " ".join(spoken_words(said(text)))
 
 
-def recognisers(engine: Engine) -> dict[str, Callable[[], PocketsphinxRecogniser]]:
+def recognisers(
+    engine: Engine, adaptation: Path | None = None
+) -> dict[str, Callable[[], PocketsphinxRecogniser]]:
     """The recognisers compared, built only when asked for (each takes seconds)."""
     return {
-        "general": lambda: PocketsphinxRecogniser(domain_corpus(engine)),
-        "step-biased": lambda: PocketsphinxRecogniser(domain_corpus(engine), step_corpus(engine)),
+        "general": lambda: PocketsphinxRecogniser(domain_corpus(engine), adaptation=adaptation),
+        "step-biased": lambda: PocketsphinxRecogniser(
+            domain_corpus(engine), step_corpus(engine), adaptation
+        ),
     }
 
 
@@ -268,6 +272,7 @@ def run(
     quiet: bool,
     readings: Path | None = None,
     folder: Path = VOICE_SET,
+    adaptation: Path | None = None,
 ) -> list[Result]:
     """Hear every clip with every recogniser named (replaying ``readings`` where kept)."""
     audio = {clip.file: decode((folder / clip.file).read_bytes()) for clip in clips}
@@ -277,7 +282,7 @@ def run(
     results = []
     for name in names:
         started = time.perf_counter()
-        build = recognisers(engine)[name]
+        build = recognisers(engine, adaptation)[name]
         recogniser: Any = Replaying(name, build, kept) if readings is not None else build()
         listener = Listener(engine, recogniser=recogniser)
         if not quiet:
@@ -505,6 +510,12 @@ def main(argv: list[str] | None = None) -> int:
         help="keep each clip's readings in this file and replay them (real-time factor then "
         "measures the matching alone)",
     )
+    parser.add_argument(
+        "--adaptation",
+        type=Path,
+        help="an MLLR transform of the acoustic model to hear with (scripts/adapt_acoustic.py; "
+        "default none: the wheel's model as it is)",
+    )
     args = parser.parse_args(argv)
     folder = SETS[args.voice_set]
     output: Path = args.output or RESULTS / f"{args.voice_set}.json"
@@ -518,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     engine = load_engine(Settings(data_dir=Path(tempfile.mkdtemp()), cache=False))[2]
     names = args.recogniser or ["general", "step-biased"]
-    results = run(engine, clips, names, args.quiet, args.readings, folder)
+    results = run(engine, clips, names, args.quiet, args.readings, folder, args.adaptation)
     figures = grouped(results)
     print_table(figures)
     typed = typed_top3(engine, clips)

@@ -133,16 +133,27 @@ class PocketsphinxRecogniser:
     answer and command, the menu and the knowledge titles, so other speech still has words to
     fall into) with the question's own phrases counted far more often. That is the step bias.
 
+    An ``adaptation`` is an MLLR transform of the acoustic model's means, which pocketsphinx
+    applies at load time (``scripts/adapt_acoustic.py`` makes one from a voice set). None ships:
+    made from one tuning set and judged on the other, it won no voices over as a whole and
+    took more answers wrong or lost knowledge questions (benchmarks/README.md, bench_voice),
+    so it is a seam to measure one with (``bench_voice.py --adaptation``).
+
     One decoder, one voice note at a time (a lock): the Telegram channel runs it in a worker
     thread.
 
     Raises:
-        RecogniserError: pocketsphinx is not installed.
+        RecogniserError: pocketsphinx is not installed, or the adaptation named is missing.
     """
 
     name = "pocketsphinx"
 
-    def __init__(self, corpus: Corpus | None = None, step_corpus: Corpus | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus | None = None,
+        step_corpus: Corpus | None = None,
+        adaptation: Path | None = None,
+    ) -> None:
         try:
             import pocketsphinx
         except ImportError as error:
@@ -154,8 +165,11 @@ class PocketsphinxRecogniser:
         self._steps: dict[tuple[str, ...], str] = {}
         self._step_corpus = step_corpus
         self.domain = corpus is not None
+        adapted = {} if adaptation is None else {"mllr": str(_transform(adaptation))}
         if corpus is None:
-            self._decoder = pocketsphinx.Decoder(samprate=RATE, loglevel="FATAL", bestpath=True)
+            self._decoder = pocketsphinx.Decoder(
+                samprate=RATE, loglevel="FATAL", bestpath=True, **adapted
+            )
             self._known: set[str] = set()
             self._cmn = self._decoder.get_cmn()
             return
@@ -173,6 +187,7 @@ class PocketsphinxRecogniser:
                 dict=f"/proc/self/fd/{fd}",
                 featparams=f"/proc/self/fd/{front}",
                 **DECODER_SETTINGS,
+                **adapted,
             )
         finally:
             os.close(fd)
@@ -244,6 +259,16 @@ class PocketsphinxRecogniser:
                 pass  # no lattice for this note: the best reading alone
         confidence = probability if 0.0 <= probability <= 1.0 else 0.0
         return Transcript(_clean(text), confidence, tuple(alternatives))
+
+
+def _transform(path: Path) -> Path:
+    """An adaptation file that is there: pocketsphinx, given none, says only that it failed."""
+    if not path.is_file():
+        raise RecogniserError(
+            f"The acoustic model's adaptation {path} is missing: make it with "
+            "scripts/adapt_acoustic.py, or leave it out."
+        )
+    return path
 
 
 def _memory_file(name: str, text: str) -> int:
