@@ -54,7 +54,8 @@ Sets (``benchmarks/data`` unless said):
   stand as the officer types): written blind on 5 December 2026, sealed (measured in totals
   twice: 89.9 / 6.0, then 91.8 / 6.0), and read by the lead that night (its misses looked at
   when reading it was tried: regenerating the danger examples with it cost three catches on
-  the other read sets, so they were not regenerated); ``ao`` (the same kind and brief, a fifth
+  the other read sets, so they were not regenerated until the learnt opinion was refitted on
+  each line's own threshold, branch ``h-then``); ``ao`` (the same kind and brief, a fifth
   writer): written blind later that day and SEALED, judging with ``ak`` the rounds that read
   ``an``; ``ap`` (the same kind, a sixth writer: a running account of a live job, from before
   to now, where the newest part decides): written blind early on 5 December 2026 and SEALED,

@@ -52,6 +52,7 @@ from bot.engine._danger import (  # noqa: E402
     DangerCues,
     DangerReading,
     _learnt_words,
+    learnt_line,
     learnt_says,
 )
 from bot.engine._danger_learnt import LearntDanger, Word  # noqa: E402
@@ -111,16 +112,22 @@ def main() -> int:
         lines[name] = rows
     results: list[dict[str, Any]] = []
     scored: list[tuple[float, bool, DangerReading, int, bool]] = []
-    answers = [(_learnt_words(cues._tokens(text)), False) for text in plain_answers()]
+    answers = []
+    for text in plain_answers():
+        tokens = cues._tokens(text)
+        reading = cues.read(text)
+        told = len(tokens) - cues._answered(tokens) if tokens else 0
+        line = learnt_line(reading, told, cues.keeps(tokens, reading))
+        answers.append((_learnt_words(tokens), False, line))
     totals = dict.fromkeys(("d", "o", "a5", "f5", "ac", "fc", "rc", "rf", "cc", "cf"), 0)
     for name in held_out:
         learnt = LearntDanger(
             [
                 *(
-                    (said, label)
+                    (said, label, learnt_line(reading, told, kept))
                     for other, rows in lines.items()
                     if other != name
-                    for said, label, *_ in rows
+                    for said, label, reading, told, kept in rows
                 ),
                 *answers,
             ]
@@ -170,7 +177,16 @@ def main() -> int:
                 cues.read(text)
             timing[label].append((time.process_time() - started) * 1000 / len(texts))
     started = time.process_time()
-    LearntDanger([*((s, label) for rows in lines.values() for s, label, *_ in rows), *answers])
+    LearntDanger(
+        [
+            *(
+                (s, label, learnt_line(reading, told, kept))
+                for rows in lines.values()
+                for s, label, reading, told, kept in rows
+            ),
+            *answers,
+        ]
+    )
     train_s = time.process_time() - started
     header = (
         f"{'set':5} {'danger':>6} {'ordin':>6} | {'alone .5':>13} | "

@@ -393,7 +393,7 @@ LEARNT_CATCH_SHORT = 0.9
 message (fewer than :data:`LEARNT_QUIET_FEWEST_WORDS` words): "136 on a 14 year old girl"
 scores 0.91 on a child's age alone. See ``benchmarks/README.md`` for the sweep."""
 
-LEARNT_QUIET = 0.07
+LEARNT_QUIET = 0.06
 """How sure the learnt opinion must be that a message is ordinary (its probability of danger
 below this) to set aside danger the cues found. Chosen leave-one-set-out over the read sets
 (``benchmarks/bench_danger_learnt.py``, 3 December 2026; see ``benchmarks/README.md``): below
@@ -402,7 +402,10 @@ below danger lines scored 0.108 to 0.143 ("nominal wanted for attempted murder i
 address with his three children"). Lowered to 0.07 on 4 December 2026 when set ad joined the
 examples: "mum said it was a hoax but the 6 yr old is locked in the shed" then scored 0.0799;
 at 0.07 the detector's figures on every read set are unchanged but w's (one false alarm more),
-and on v, the validation set, unchanged (97.5% caught, 7.0% false alarms)."""
+and on v, the validation set, unchanged (97.5% caught, 7.0% false alarms). Lowered to 0.06 on
+5 December 2026 with the refit (:data:`bot.engine._danger_learnt.REFITS`), which reads ordinary
+lines further under their line: that hoax scored 0.068; left out one writer at a time over
+``al``, ``am`` and ``an``, 569/600 caught and 28/600 false alarms at 0.06, 27 at 0.07."""
 
 LEARNT_QUIET_FEWEST_WORDS = 8
 """The fewest words a message must have for the learnt opinion to set the cues' danger aside:
@@ -490,6 +493,26 @@ def learnt_says(
     if said < LEARNT_QUIET_FEWEST_WORDS:
         return probability >= max(catch, catch_short)
     return probability >= catch
+
+
+def learnt_line(reading: DangerReading, said: int, kept: bool) -> float | None:
+    """The line a labelled message's probability must be read past, or None.
+
+    Past it (over for danger, under for ordinary) :func:`learnt_says` reads the message as
+    labelled; None where the learnt opinion has no say (the cues decide). What the learnt
+    opinion is refitted on (:data:`bot.engine._danger_learnt.REFITS`).
+    """
+    if reading:
+        if kept or said < LEARNT_QUIET_FEWEST_WORDS:
+            return None
+        if reading.now:
+            return None if said < LEARNT_QUIET_NOW_FEWEST_WORDS else LEARNT_QUIET_NOW
+        return LEARNT_QUIET
+    if said < LEARNT_FEWEST_WORDS or reading.quieted:
+        return None
+    if said < LEARNT_QUIET_FEWEST_WORDS:
+        return max(LEARNT_CATCH, LEARNT_CATCH_SHORT)
+    return LEARNT_CATCH
 
 
 class DangerCues:
@@ -801,11 +824,16 @@ class DangerCues:
         if not (examples.danger and examples.ordinary):
             return None
         memo: dict[str, tuple[str, str, bool]] = {}
-        return trained(
-            (_learnt_words(self._tokens(text, memo)), label)
-            for label, texts in ((True, examples.danger), (False, examples.ordinary))
-            for text in texts
-        )
+        self.learnt = None  # each example read by the cues alone, for the line it must clear
+        listed: list[tuple[list[Word], bool, float | None]] = []
+        for label, texts in ((True, examples.danger), (False, examples.ordinary)):
+            for text in texts:
+                tokens = self._tokens(text, memo)
+                reading = self._read(tokens)
+                told = len(tokens) - self._answered(tokens) if tokens else 0
+                line = learnt_line(reading, told, self.keeps(tokens, reading))
+                listed.append((_learnt_words(tokens), label, line))
+        return trained(listed)
 
     # -- caching --------------------------------------------------------------------------
 
@@ -1535,7 +1563,10 @@ class DangerCues:
         A cue counts unless it is denied, over, past or hypothetical in its own clause (see
         ``language/en/danger.yaml``), or is part of a phrase that is no danger ("fire brigade").
         """
-        tokens = self._tokens(text)
+        return self._read(self._tokens(text))
+
+    def _read(self, tokens: Sequence[_Token]) -> DangerReading:
+        """:meth:`read` of the message's words, as :meth:`_tokens` found them."""
         if not tokens:
             return DangerReading((), frozenset())
         every = {token.clause for token in tokens}
