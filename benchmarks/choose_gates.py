@@ -6,7 +6,7 @@ questions again::
     .venv/bin/python benchmarks/choose_gates.py [--write] [--without SET ...]
 
 The matcher's learnt rules compare the learnt opinion's belief (or the search's score) with
-bars (``knowledge/gates.yaml``, explained on ``bot.knowledge._match.Matcher``). Those bars fit
+bars (``knowledge/gates.json``, explained on ``bot.knowledge._match.Matcher``). Those bars fit
 the belief as it was trained; learning another set shifts it, so the bars are chosen again
 with every new set learnt. This script does that honestly:
 
@@ -377,12 +377,12 @@ def main(argv: list[str] | None = None) -> int:
         help="keep what the matchers said in this file, and read it back if it is there"
         " (the entries and read sets must not have changed in between)",
     )
-    parser.add_argument("--write", action="store_true", help="write knowledge/gates.yaml")
+    parser.add_argument("--write", action="store_true", help="write knowledge/gates.json")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument(
         "--write-from",
         type=Path,
-        help="write knowledge/gates.yaml from a saved run's choice (its --output); choose nothing",
+        help="write knowledge/gates.json from a saved run's choice (its --output); choose nothing",
     )
     args = parser.parse_args(argv)
     if args.write_from is not None:

@@ -9,7 +9,7 @@ after a read set changes:
     .venv/bin/python scripts/gather_questions.py
     .venv/bin/python benchmarks/choose_gates.py --write
 
-then choose the learnt opinion's gates again (the second line, knowledge/gates.yaml): they fit
+then choose the learnt opinion's gates again (the second line, knowledge/gates.json): they fit
 the belief it learnt from the old questions, and one more set shifts that belief.
 """
 

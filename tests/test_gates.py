@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def test_written_gates_read_back_as_they_were_chosen(tmp_path: Path) -> None:
     path = tmp_path / GATES_FILE
     write_gates(path, chosen, ["dev", "blind"])
     assert read_gates(path) == chosen
-    assert "Chosen on: dev, blind." in path.read_text(encoding="utf-8")
+    assert json.loads(path.read_text(encoding="utf-8"))["chosen_on"] == ["dev", "blind"]
 
 
 def _written(tmp_path: Path, text: str) -> Path:
@@ -39,39 +40,44 @@ def _written(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def _shipped_without(name: str) -> str:
-    return "".join(
-        line + "\n"
-        for line in SHIPPED.read_text(encoding="utf-8").splitlines()
-        if not line.startswith(name + ":")
-    )
+def _shipped_with(**changed: object) -> str:
+    """The shipped file's text with gates changed (a value of None drops the gate)."""
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    for name, value in changed.items():
+        if value is None:
+            del data["gates"][name]
+        else:
+            data["gates"][name] = value
+    return json.dumps(data)
 
 
 def test_a_missing_gate_is_named_with_the_file(tmp_path: Path) -> None:
-    path = _written(tmp_path, _shipped_without("LEARNT_SURE_AT"))
-    with pytest.raises(GatesError, match=r"gates\.yaml: LEARNT_SURE_AT: Field required"):
+    path = _written(tmp_path, _shipped_with(LEARNT_SURE_AT=None))
+    with pytest.raises(GatesError, match=r"gates\.json: LEARNT_SURE_AT: Field required"):
         read_gates(path)
 
 
 def test_an_unknown_gate_is_named_with_the_file(tmp_path: Path) -> None:
-    path = _written(tmp_path, SHIPPED.read_text(encoding="utf-8") + "LEARNT_SURE_ATT: 0.6\n")
-    with pytest.raises(GatesError, match=r"gates\.yaml: LEARNT_SURE_ATT: Extra inputs"):
+    path = _written(tmp_path, _shipped_with(LEARNT_SURE_ATT=0.6))
+    with pytest.raises(GatesError, match=r"gates\.json: LEARNT_SURE_ATT: Extra inputs"):
         read_gates(path)
 
 
 def test_a_gate_out_of_its_range_is_named(tmp_path: Path) -> None:
-    path = _written(tmp_path, _shipped_without("LEARNT_SURE_AT") + "LEARNT_SURE_AT: 7\n")
+    path = _written(tmp_path, _shipped_with(LEARNT_SURE_AT=7))
     with pytest.raises(GatesError, match=r"LEARNT_SURE_AT: Input should be less than"):
         read_gates(path)
 
 
-def test_a_gate_file_that_is_not_yaml_or_absent_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(GatesError, match=r"gates\.yaml: cannot be read .*choose_gates\.py"):
+def test_a_gate_file_that_is_not_json_or_absent_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(GatesError, match=r"gates\.json: cannot be read .*choose_gates\.py"):
         read_gates(tmp_path / GATES_FILE)
-    with pytest.raises(GatesError, match=r"gates\.yaml: .*YAML"):
-        read_gates(_written(tmp_path, "LEARNT_SURE_AT: [0.6\n"))
-    with pytest.raises(GatesError, match=r"should map each gate"):
-        read_gates(_written(tmp_path, "- 0.6\n"))
+    with pytest.raises(GatesError, match=r"gates\.json: not JSON .*line 1.*choose_gates\.py"):
+        read_gates(_written(tmp_path, '{"gates": {"LEARNT_SURE_AT": [0.6}'))
+    with pytest.raises(GatesError, match=r"'gates' should map each gate"):
+        read_gates(_written(tmp_path, "[0.6]"))
+    with pytest.raises(GatesError, match=r"'gates' should map each gate"):
+        read_gates(_written(tmp_path, '{"gates": [0.6]}'))
 
 
 @pytest.mark.parametrize("name", list(Gates.model_fields))

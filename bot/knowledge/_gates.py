@@ -5,26 +5,37 @@ explains each) compare its belief, or the search's score, with a bar. Those bars
 opinion's belief as it was trained: learning one more read set shifts that belief, and bars
 chosen on the old one then answer wrongly where they answered rightly before (learning
 ``blind17`` with the old bars cost every other sealed set confident right answers). So they
-live in ``knowledge/gates.yaml`` beside the labelled questions, and
+live in ``knowledge/gates.json`` beside the labelled questions, and
 ``benchmarks/choose_gates.py`` chooses them again, left out one read set at a time, whenever
 ``scripts/gather_questions.py`` gathers the questions again.
 
 The file is read once, when the matcher's module is imported, and checked here: a missing or
 unknown gate, or a value of the wrong kind, stops the bot with the file and the key at fault,
-never a traceback from deep inside a search.
+never a traceback from deep inside a search. It is JSON, not YAML like the trainers' files,
+because a script writes it and every start imports the matcher: a start that reads everything
+else back from the start-up cache need not load the YAML reader for eighteen numbers.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.knowledge._load import default_knowledge_dir
-from bot.language import YamlError, read_yaml
 
-GATES_FILE = "gates.yaml"
+GATES_FILE = "gates.json"
+
+ABOUT = (
+    "The learnt second opinion's gates: how much belief (or score) each rule of the matcher"
+    " needs before the learnt opinion may reorder the entries, make an answer sure or doubt it"
+    " (bot/knowledge/_match.py, class Matcher, explains each). They are chosen on the labelled"
+    " questions the opinion learns from (questions.yaml), so they are chosen again whenever that"
+    " file is gathered again: benchmarks/choose_gates.py picks them, left out one read set at a"
+    " time, and writes this file. Do not edit by hand: rerun the script."
+)
 
 
 class GatesError(ValueError):
@@ -60,21 +71,25 @@ def read_gates(path: Path) -> Gates:
     """The gates in ``path``, checked.
 
     Raises:
-        GatesError: the file is missing, not YAML, or a gate is missing, unknown or out of its
+        GatesError: the file is missing, not JSON, or a gate is missing, unknown or out of its
             range; the message says which and how to mend it.
     """
     try:
-        data = read_yaml(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise GatesError(
             f"{path}: cannot be read ({error.strerror}); rerun benchmarks/choose_gates.py."
         ) from None
-    except YamlError as error:
-        raise GatesError(f"{path}: {error}") from None
-    if not isinstance(data, dict):
-        raise GatesError(f"{path}: should map each gate's name to its value.")
+    except json.JSONDecodeError as error:
+        raise GatesError(
+            f"{path}: not JSON ({error.msg}, line {error.lineno}); rerun"
+            " benchmarks/choose_gates.py --write."
+        ) from None
+    gates = data.get("gates") if isinstance(data, dict) else None
+    if not isinstance(gates, dict):
+        raise GatesError(f"{path}: 'gates' should map each gate's name to its value.")
     try:
-        return Gates.model_validate(data)
+        return Gates.model_validate(gates)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in problem['loc']) or 'file'}: {problem['msg']}"
@@ -90,15 +105,5 @@ def shipped_gates() -> Gates:
 
 def write_gates(path: Path, gates: Gates, chosen_on: Sequence[str]) -> None:
     """Write the gates where the matcher reads them, saying what they were chosen on."""
-    lines = [
-        "# The learnt second opinion's gates: how much belief (or score) each rule of the matcher",
-        "# needs before the learnt opinion may reorder the entries, make an answer sure or doubt",
-        "# it (bot/knowledge/_match.py, class Matcher, explains each). They are chosen on the",
-        "# labelled questions the opinion learns from (questions.yaml), so they are chosen again",
-        "# whenever that file is gathered again: benchmarks/choose_gates.py picks them, left out",
-        "# one read set at a time, and writes this file. Do not edit by hand: rerun the script.",
-        "# Chosen on: " + ", ".join(chosen_on) + ".",
-    ]
-    for name, value in gates.model_dump().items():
-        lines.append(f"{name}: {value!r}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = {"about": ABOUT, "chosen_on": list(chosen_on), "gates": gates.model_dump()}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -79,7 +79,7 @@ from bot.knowledge._result import Match, MatchStatus, SearchResult
 from bot.knowledge._synonyms import shipped_synonyms
 from bot.language import english
 
-# The learnt rules' bars, chosen again whenever the learnt opinion learns (knowledge/gates.yaml,
+# The learnt rules' bars, chosen again whenever the learnt opinion learns (knowledge/gates.json,
 # written by benchmarks/choose_gates.py): see bot/knowledge/_gates.py.
 _GATES = shipped_gates()
 
@@ -506,7 +506,7 @@ class Matcher:
       46 gained and 8 lost; from 0.2, 23 and 3. Giving way only a card whose topic the
       learnt opinion believes in a quarter as much removed 4 losses and 3 gains: not kept.
 
-    * **The learnt rules' bars are data since 5 December 2026** (``knowledge/gates.yaml``, read
+    * **The learnt rules' bars are data since 5 December 2026** (``knowledge/gates.json``, read
       and checked by :mod:`bot.knowledge._gates`): the eighteen bars from ``LEARNT_SURE_AT`` to
       ``LEARNT_SECOND_OFFER_AT`` above, and ``LEARNT_RESCUE_FLOOR``, fit the learnt opinion's
       belief as it was trained, and learning one more read set shifts that belief (learning
