@@ -27,6 +27,7 @@ from bot.engine._negation import NEGATION_WORDS, PSEUDO_NEGATIONS
 from bot.engine._words import CLAUSE_WORDS, LANGUAGE, word_list, words
 from bot.knowledge import english_words, stem
 from bot.language import Language
+from bot.last_built import LastBuilt, settings_of
 
 _DETERMINERS = frozenset(["the", "a", "an", "his", "her", "their", "my", "our", "your", "both"])
 """Words before a clause's subject: "the kids", "his mum"."""
@@ -515,6 +516,14 @@ def learnt_line(reading: DangerReading, said: int, kept: bool) -> float | None:
     return LEARNT_CATCH
 
 
+_last_lines: LastBuilt[tuple[float | None, ...]] = LastBuilt()
+"""Each labelled example's line, as the cues last read them: reading twelve thousand examples
+with the cues takes seconds, and a process that builds the cues again from the same language
+pack (each test that builds its own engine) would pay it every time. Keyed by the examples'
+words, the whole pack (its ``repr``, about a megabyte, hashed in milliseconds) and this module's
+settings, so a changed cue, word list or line is read afresh."""
+
+
 class DangerCues:
     """The danger cues of a language pack, compiled once for every message to come.
 
@@ -824,16 +833,28 @@ class DangerCues:
         if not (examples.danger and examples.ordinary):
             return None
         memo: dict[str, tuple[str, str, bool]] = {}
+        read = [
+            (self._tokens(text, memo), label)
+            for label, texts in ((True, examples.danger), (False, examples.ordinary))
+            for text in texts
+        ]
+        said = [(_learnt_words(tokens), label) for tokens, label in read]
         self.learnt = None  # each example read by the cues alone, for the line it must clear
-        listed: list[tuple[list[Word], bool, float | None]] = []
-        for label, texts in ((True, examples.danger), (False, examples.ordinary)):
-            for text in texts:
-                tokens = self._tokens(text, memo)
-                reading = self._read(tokens)
-                told = len(tokens) - self._answered(tokens) if tokens else 0
-                line = learnt_line(reading, told, self.keeps(tokens, reading))
-                listed.append((_learnt_words(tokens), label, line))
-        return trained(listed)
+        lines = _last_lines.get(
+            lambda: tuple(self._learnt_line(tokens) for tokens, _ in read),
+            said,
+            repr(language),
+            settings_of(globals()),
+        )
+        return trained(
+            (words, label, line) for (words, label), line in zip(said, lines, strict=True)
+        )
+
+    def _learnt_line(self, tokens: Sequence[_Token]) -> float | None:
+        """The line a labelled example must be read past (:func:`learnt_line`)."""
+        reading = self._read(tokens)
+        told = len(tokens) - self._answered(tokens) if tokens else 0
+        return learnt_line(reading, told, self.keeps(tokens, reading))
 
     # -- caching --------------------------------------------------------------------------
 
