@@ -713,6 +713,12 @@ class Matcher:
             phrase.factor / phrase.weight**2 if phrase.weight else 0.0 for phrase in self._phrases
         )
         self._phrase_function = tuple(phrase.function for phrase in self._phrases)
+        # Each term by its words and stop words, for a message that is a term word for word
+        # (see :meth:`_learnt_leads`): "who counts as a child" is the under-18 card's own.
+        self._whole_terms: dict[tuple[frozenset[str], frozenset[str]], set[int]] = defaultdict(set)
+        for index, _, factor, words, function in phrases:
+            if factor == 1.0 and words:
+                self._whole_terms[(words, function)].add(index)
         # Phrases made only of stop words ("who does what by when"): found by those alone.
         self._function_only: tuple[int, ...] = tuple(
             number for number, phrase in enumerate(self._phrases) if not phrase.weight
@@ -1017,7 +1023,7 @@ class Matcher:
             and top >= self.JARGON_CONFIDENT_AT
             and rival <= self.JARGON_RIVAL_SHARE * top
         )
-        if probabilities is None:
+        if probabilities is None or self._its_own_term(query, leader):
             return ("confident" if sure else "ambiguous"), ranked
         # The learnt opinion may make a leader sure, or take sureness away (see the class).
         learnt, topic = self._learnt_topic(probabilities, leader)
@@ -1160,6 +1166,16 @@ class Matcher:
             return [*shown, *(pair for pair in ranked if pair not in shown)]
         return ranked
 
+    def _its_own_term(self, query: _Query, index: int) -> bool:
+        """Whether the message is one of the entry's terms, word for word.
+
+        Then the learnt opinion neither reorders nor doubts it: the labelled questions may
+        have learnt one of its words for another topic ("counts" for performance figures, so
+        "who counts as a child" went to the performance-indicators card, confidently), but a
+        trainer wrote that term for this entry.
+        """
+        return index in self._whole_terms.get((frozenset(query.weights), query.function), ())
+
     def _learnt_leads(
         self,
         status: MatchStatus,
@@ -1196,6 +1212,8 @@ class Matcher:
             return status, ranked
         lead = self._topic_entry(ranked, topic)
         if lead is None:
+            return status, ranked
+        if self._its_own_term(query, ranked[0][1]):
             return status, ranked
         if lead != ranked[0]:
             ranked = [lead, *(pair for pair in ranked if pair != lead)]
