@@ -115,10 +115,7 @@ def main() -> int:
     answers = []
     for text in plain_answers():
         tokens = cues._tokens(text)
-        reading = cues.read(text)
-        told = len(tokens) - cues._answered(tokens) if tokens else 0
-        line = learnt_line(reading, told, cues.keeps(tokens, reading))
-        answers.append((_learnt_words(tokens), False, line))
+        answers.append((_learnt_words(tokens), False, cues._learnt_line(tokens)))
     totals = dict.fromkeys(("d", "o", "a5", "f5", "ac", "fc", "rc", "rf", "cc", "cf"), 0)
     for name in held_out:
         learnt = LearntDanger(

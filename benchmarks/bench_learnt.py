@@ -22,13 +22,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_accuracy import READ_SETS, SETS, SetReport, evaluate, read_set, summarise  # noqa: E402
+from bench_accuracy import (  # noqa: E402
+    READ_SETS,
+    SETS,
+    EvalSet,
+    SetReport,
+    evaluate,
+    read_set,
+    summarise,
+)
 
 from bot.knowledge import load_knowledge  # noqa: E402
 from bot.knowledge._learnt import LabelledQuestions  # noqa: E402
@@ -40,6 +49,21 @@ COLUMNS = ("top1", "top3", "confident_right", "confident_wrong")
 LONG_SETS = ("blind18", "blind19", "blind21", "blind23")
 # A message of more than this many words is a long one, whatever set it is in.
 LONG_WORDS = 20
+
+
+def questions_without(sets: Mapping[str, EvalSet], left_out: str) -> LabelledQuestions:
+    """The labelled questions of every set but ``left_out``: what a matcher that never read
+    ``left_out`` learns from (here, and in ``choose_gates.py``)."""
+    others = [eval_set for name, eval_set in sets.items() if name != left_out]
+    return LabelledQuestions(
+        labelled=tuple((case.text, case.topics) for eval_set in others for case in eval_set.cases),
+        off_topic=tuple(
+            text
+            for eval_set in others
+            for text in (*eval_set.negatives, *eval_set.near_misses)
+            if text.strip()
+        ),
+    )
 
 
 def counts(reports: list[SetReport], long_only: bool = False) -> str:
@@ -68,21 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     learnt: dict[str, SetReport] = {}
     print(f"{'set':7} {'n':>4}  " + "  ".join(f"{c:>21}" for c in COLUMNS) + "  neg conf")
     for name, held_out in sets.items():
-        questions = LabelledQuestions(
-            labelled=tuple(
-                (case.text, case.topics)
-                for other, eval_set in sets.items()
-                if other != name
-                for case in eval_set.cases
-            ),
-            off_topic=tuple(
-                text
-                for other, eval_set in sets.items()
-                if other != name
-                for text in (*eval_set.negatives, *eval_set.near_misses)
-                if text.strip()
-            ),
-        )
+        questions = questions_without(sets, name)
         row: dict[str, object] = {}
         for label, given in (("without", None), ("learnt", questions)):
             base.__dict__["matcher"] = Matcher(

@@ -46,10 +46,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_accuracy import LIMIT, READ_SETS, SEALED, SETS, EvalSet, read_set  # noqa: E402
+from bench_learnt import questions_without  # noqa: E402
 
 from bot.knowledge import load_knowledge  # noqa: E402
 from bot.knowledge._gates import GATES_FILE, Gates, write_gates  # noqa: E402
-from bot.knowledge._learnt import LabelledQuestions  # noqa: E402
 from bot.knowledge._load import default_knowledge_dir  # noqa: E402
 from bot.knowledge._match import Matcher, _Query, _Scores  # noqa: E402
 from bot.knowledge._result import MatchStatus  # noqa: E402
@@ -263,21 +263,7 @@ def gather(
     matcher: Matcher | None = None
     for name, held_out in sets.items():
         started = time.perf_counter()
-        questions = LabelledQuestions(
-            labelled=tuple(
-                (case.text, case.topics)
-                for other, eval_set in sets.items()
-                if other != name
-                for case in eval_set.cases
-            ),
-            off_topic=tuple(
-                text
-                for other, eval_set in sets.items()
-                if other != name
-                for text in (*eval_set.negatives, *eval_set.near_misses)
-                if text.strip()
-            ),
-        )
+        questions = questions_without(sets, name)
         matcher = Matcher(entries, topics=base.taxonomy.topics, questions=questions)
         learnt = matcher.learnt
         assert learnt is not None
